@@ -1,0 +1,54 @@
+"""Settings of the dashboard: one frozen dataclass, defaults here, overrides from WUXING_* variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with its default; see `from_env` for the variable names."""
+
+    #: State folder of the embedded store; git-ignored, so a clone starts clean.
+    home: Path = Path(".wuxing")
+    #: SQLAlchemy URL of the store; empty means the embedded SQLite file under `home`.
+    db_url: str = ""
+    #: Score at or above which a star counts as 达标 in a quarter (百分目标动态管理).
+    pass_mark: float = 85.0
+    #: Uploads larger than this are refused before a byte is parsed.
+    max_upload_mb: float = 20.0
+    #: Refuse zip containers that would inflate beyond this (zip-bomb guard).
+    max_uncompressed_mb: float = 400.0
+    #: Anyone may browse without logging in (writes still need an account).
+    public_view: bool = False
+    #: Collective-income band edges in 万元, as local reports talk (<5, 5–10, 10–20, ≥20).
+    income_bands: tuple[float, ...] = (5.0, 10.0, 20.0)
+
+    @property
+    def is_default_store(self) -> bool:
+        """True when no database was named, so the embedded store may be seeded with sample data."""
+        return not self.db_url
+
+    @property
+    def store_url(self) -> str:
+        """The SQLAlchemy URL the store connects to."""
+        return self.db_url or f"sqlite:///{(self.home / 'wuxing.sqlite').resolve()}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read WUXING_HOME, WUXING_DB, WUXING_PASS_MARK, WUXING_MAX_UPLOAD_MB, WUXING_PUBLIC_VIEW."""
+        env = os.environ if environ is None else environ
+        default = cls()
+        return cls(
+            home=Path(env.get("WUXING_HOME", str(default.home))),
+            db_url=env.get("WUXING_DB", default.db_url).strip(),
+            pass_mark=float(env.get("WUXING_PASS_MARK", default.pass_mark)),
+            max_upload_mb=float(env.get("WUXING_MAX_UPLOAD_MB", default.max_upload_mb)),
+            max_uncompressed_mb=float(
+                env.get("WUXING_MAX_UNCOMPRESSED_MB", default.max_uncompressed_mb)
+            ),
+            public_view=env.get("WUXING_PUBLIC_VIEW", "0").strip().lower() in {"1", "true", "yes"},
+        )

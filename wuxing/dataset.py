@@ -1,0 +1,163 @@
+"""The canonical tables (villages, values, scores, awards, targets, pairs) declared once, and a
+`Dataset` that holds one frame per kind: what an upload carries and what the store returns."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields, replace
+from typing import Literal
+
+import pandas as pd
+
+Kind = Literal["villages", "values", "scores", "awards", "targets", "pairs"]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """Columns of one canonical table, their dtypes, and the columns that identify a row."""
+
+    kind: Kind
+    label: str
+    columns: dict[str, str]
+    key: tuple[str, ...]
+
+
+SCHEMAS: dict[str, TableSchema] = {
+    s.kind: s
+    for s in (
+        TableSchema(
+            "villages",
+            "村庄",
+            {
+                "code": "str",
+                "name": "str",
+                "town": "str",
+                "county": "str",
+                "city": "str",
+                "households": "Float64",
+                "population": "Float64",
+                "cluster": "str",
+            },
+            ("code",),
+        ),
+        TableSchema(
+            "values",
+            "指标",
+            {"code": "str", "period": "str", "indicator": "str", "value": "float64"},
+            ("code", "period", "indicator"),
+        ),
+        TableSchema(
+            "scores",
+            "星级评分",
+            {"code": "str", "period": "str", "star": "str", "score": "float64"},
+            ("code", "period", "star"),
+        ),
+        TableSchema(
+            "awards",
+            "星级评定",
+            {"code": "str", "year": "int64", "star": "str", "awarded": "bool"},
+            ("code", "year", "star"),
+        ),
+        TableSchema(
+            "targets",
+            "创星目标",
+            # `stars` lists the star ids aimed for, comma-separated; empty when only a level is set.
+            {"code": "str", "year": "int64", "level": "int64", "stars": "str"},
+            ("code", "year"),
+        ),
+        TableSchema(
+            "pairs",
+            "结对帮带",
+            {"mentor": "str", "mentee": "str", "since": "str", "until": "str", "note": "str"},
+            ("mentor", "mentee"),
+        ),
+    )
+}
+KINDS: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def empty_frame(kind: str) -> pd.DataFrame:
+    """An empty frame with the canonical columns and dtypes of `kind`."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[kind].columns.items()})
+
+
+def conform(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with exactly the canonical columns of `kind`, in order, cast to their dtypes."""
+    schema = SCHEMAS[kind]
+    out = pd.DataFrame(index=frame.index)
+    for column, dtype in schema.columns.items():
+        if column in frame.columns:
+            series = frame[column]
+        else:
+            series = pd.Series(pd.NA if dtype != "str" else "", index=frame.index)
+        if dtype == "str":
+            series = series.astype("object").where(series.notna(), "").astype(str)
+        out[column] = series.astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def generated_code(city: str, county: str, town: str, name: str) -> str:
+    """A stable code for a village whose official 12-digit code is unknown (`X` + 11 digits)."""
+    digest = hashlib.sha256(f"{city}|{county}|{town}|{name}".encode()).hexdigest()
+    return "X" + str(int(digest[:16], 16))[-11:].rjust(11, "0")
+
+
+def _empty(kind: str) -> pd.DataFrame:
+    return empty_frame(kind)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One frame per data kind, plus where it came from (the store's latest revision id)."""
+
+    villages: pd.DataFrame = field(default_factory=lambda: _empty("villages"))
+    values: pd.DataFrame = field(default_factory=lambda: _empty("values"))
+    scores: pd.DataFrame = field(default_factory=lambda: _empty("scores"))
+    awards: pd.DataFrame = field(default_factory=lambda: _empty("awards"))
+    targets: pd.DataFrame = field(default_factory=lambda: _empty("targets"))
+    pairs: pd.DataFrame = field(default_factory=lambda: _empty("pairs"))
+    #: The store revision this snapshot reflects (0 for data not from a store).
+    revision: int = 0
+    #: True while the shipped sample data is part of what is shown.
+    is_sample: bool = False
+
+    @classmethod
+    def of(cls, revision: int = 0, is_sample: bool = False, **frames: pd.DataFrame) -> Dataset:
+        """A dataset from whichever frames are given, each conformed to its schema."""
+        unknown = set(frames) - set(KINDS)
+        if unknown:
+            raise TypeError(f"unknown data kinds: {sorted(unknown)}")
+        conformed = {k: conform(k, f) for k, f in frames.items()}
+        return cls(revision=revision, is_sample=is_sample, **conformed)
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """The frame of one data kind."""
+        return getattr(self, kind)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """All frames by kind."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in KINDS}
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows per kind."""
+        return {k: len(f) for k, f in self.frames().items()}
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no kind has a row."""
+        return not any(self.counts().values())
+
+    def with_frames(self, **frames: pd.DataFrame) -> Dataset:
+        """A copy with some frames replaced (conformed to their schemas)."""
+        return replace(self, **{k: conform(k, f) for k, f in frames.items()})
+
+    def periods(self) -> list[str]:
+        """All quarters that have values or scores, in time order."""
+        found = set(self.values["period"]) | set(self.scores["period"])
+        return sorted(p for p in found if p)
+
+    def years(self) -> list[int]:
+        """All years that have awards, targets, values or scores, ascending."""
+        found = {int(p[:4]) for p in self.periods()}
+        found |= set(self.awards["year"].tolist()) | set(self.targets["year"].tolist())
+        return sorted(found)
