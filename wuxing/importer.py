@@ -1,0 +1,323 @@
+"""Uploaded files → canonical tables and problems; and, when clean, one stored revision.
+
+`parse_files` never writes and never raises for bad input: every finding is a `Problem`.
+`import_files` parses against the store's current data and commits only when there is no error.
+The problem codes are declared in `wuxing.problems.CODES`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wuxing import catalog, periods
+from wuxing.cells import cell_ref
+from wuxing.config import Settings
+from wuxing.dataset import KINDS, SCHEMAS, Dataset
+from wuxing.errors import ImportRejected, Problem
+from wuxing.headers import find_layout
+from wuxing.names import compact
+from wuxing.problems import problem
+from wuxing.scope import VillageScope
+from wuxing.sheets import KIND_OF, READERS, SheetReader, read_villages
+from wuxing.store import Store, sha256_of
+from wuxing.workbook import RawSheet, read_workbook
+
+# Sheets that hold instructions or dropdown lists, never data.
+_SKIPPED_SHEETS = ("说明", "选项", "填写说明", "填表说明", "指标说明")
+# Stocks that only ever grow: counted since the campaign began (DESIGN.md: toilet upgrades).
+CUMULATIVE_STOCKS: frozenset[str] = frozenset({catalog.TOILET_UPGRADES})
+# A value more than this many times the previous quarter's smells of 元 written as 万元.
+JUMP_FACTOR = 5.0
+_MONEY = frozenset(i.id for i in catalog.INDICATORS if "元" in i.unit_factors)
+_FALLING_WATCH = frozenset(i.id for i in catalog.INDICATORS if i.kind == "ytd") | CUMULATIVE_STOCKS
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a set of files holds, in canonical tables, and everything found wrong with them."""
+
+    data: Dataset
+    problems: list[Problem]
+    files: list[str]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that block the import."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems worth a look that do not block."""
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks storing the data."""
+        return not self.errors
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problem report as a table (for the page and its Excel download)."""
+        columns = ["severity", "file", "sheet", "row", "column", "cell", "code", "message"]
+        return pd.DataFrame([p.as_dict() for p in self.problems], columns=columns)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """The result of `import_files`: the parse, and the revision stored (if any)."""
+
+    result: ImportResult
+    revision: int | None = None
+    #: True when a new revision was written by this call.
+    stored: bool = False
+    #: True when the same bytes were already stored (nothing written).
+    duplicate: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the files had no error (stored, or would be on a dry run)."""
+        return self.result.ok
+
+    def as_json(self) -> dict[str, object]:
+        """The one JSON object the command line prints."""
+        keys = ("file", "sheet", "row", "column", "cell", "code", "message")
+        return {
+            "ok": self.ok,
+            "revision": self.revision,
+            "stored": self.stored,
+            "duplicate": self.duplicate,
+            "dry_run": self.dry_run,
+            "counts": self.result.data.counts(),
+            "errors": [{k: getattr(p, k) for k in keys} for p in self.result.errors],
+            "warnings": [{k: getattr(p, k) for k in keys} for p in self.result.warnings],
+        }
+
+
+@dataclass
+class _Parsed:
+    frames: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_files(files: list[tuple[str, bytes]], known: Dataset, settings: Settings) -> ImportResult:
+    """Read and check uploaded files against the current data; nothing is written."""
+    parsed = _Parsed()
+    names = [name for name, _ in files]
+    recognised: list[tuple[RawSheet, object]] = []
+    for name, content in files:
+        try:
+            sheets = read_workbook(content, name, settings)
+        except ImportRejected as rejected:
+            parsed.problems.extend(rejected.problems)
+            continue
+        recognised.extend(_layouts(sheets, parsed.problems))
+    # Villages first: the upload's own 村庄 sheet widens the scope the other sheets resolve in.
+    store_scope = VillageScope(known.villages)
+    for sheet, layout in recognised:
+        if layout.kind == "villages":
+            reader = SheetReader(sheet, layout, None)
+            _add(parsed, "villages", read_villages(reader, store_scope), sheet)
+            parsed.problems.extend(reader.finish())
+    uploaded = [f.drop(columns=[c for c in f.columns if c.startswith("_")]) for f in parsed.frames["villages"]]
+    scope = VillageScope(pd.concat([known.villages, *uploaded], ignore_index=True)) if uploaded else store_scope
+    for sheet, layout in recognised:
+        if layout.kind == "villages":
+            continue
+        reader = SheetReader(sheet, layout, scope)
+        _add(parsed, KIND_OF.get(layout.kind, layout.kind), READERS[layout.kind](reader), sheet)
+        parsed.problems.extend(reader.finish())
+    frames = {kind: _combine(kind, parts, parsed.problems) for kind, parts in parsed.frames.items()}
+    parsed.problems.extend(_jumps_and_falls(frames["values"], known.values))
+    parsed.problems.extend(_branch_alone(frames["awards"], known.awards))
+    _no_data(files, frames, parsed.problems)
+    data = Dataset.of(**{k: _canonical(k, f) for k, f in frames.items()})
+    order = {name: i for i, name in enumerate(names)}
+    problems = sorted(parsed.problems, key=lambda p: (order.get(p.file, len(order)), p.sheet, p.row or 0))
+    return ImportResult(data, problems, names)
+
+
+def import_files(
+    store: Store, files: list[tuple[str, bytes]], *, user: str, settings: Settings, dry_run: bool = False
+) -> ImportOutcome:
+    """Check files against the store's current data and, when clean, store them as one revision."""
+    result = parse_files(files, store.load(), settings)
+    if not result.ok or dry_run or not files:
+        return ImportOutcome(result, dry_run=dry_run)
+    content, filename = bundle(files)
+    twin = store.find_live_upload(sha256_of(content))
+    if twin is not None:
+        return ImportOutcome(result, revision=twin, duplicate=True)
+    summary = {"counts": result.data.counts(), "files": result.files, "warnings": len(result.warnings)}
+    revision = store.commit(result.data, content=content, filename=filename, user=user, summary=summary)
+    return ImportOutcome(result, revision=revision, stored=True)
+
+
+def bundle(files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
+    """The bytes and name a revision keeps: the file itself, or a zip of several."""
+    if len(files) == 1:
+        return files[0][1], files[0][0]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            # A fixed timestamp: the same files give the same bytes, so a repeat is recognised.
+            archive.writestr(zipfile.ZipInfo(name.rsplit("/", 1)[-1], (1980, 1, 1, 0, 0, 0)), content)
+    label = "、".join(name.rsplit("/", 1)[-1] for name, _ in files)
+    if len(label) > 200:
+        label = f"{files[0][0].rsplit('/', 1)[-1]} 等 {len(files)} 个文件"
+    return buffer.getvalue(), label
+
+
+def _layouts(sheets: list[RawSheet], problems: list[Problem]) -> list[tuple[RawSheet, object]]:
+    out = []
+    for sheet in sheets:
+        if compact(sheet.name) in _SKIPPED_SHEETS:
+            continue
+        layout = find_layout(sheet.rows, sheet.name)
+        if layout is None:
+            if any(compact(c) for row in sheet.rows[:50] for c in row):
+                problems.append(problem("sheet_unrecognised",
+                                        f"工作表“{sheet.name}”中找不到可识别的表头（如 村名、季度、指标名称），已跳过。"
+                                        "如果这张表有数据，请按模板填写表头。", file=sheet.file, sheet=sheet.name))  # fmt: skip
+            continue
+        for ref in sheet.uncached_formulas:
+            problems.append(problem("formula_no_value",
+                                    f"单元格 {ref} 是公式，但文件中没有保存计算结果，系统无法得知其数值。"
+                                    "请用 Excel 或 WPS 打开文件、保存一次后再上传（或把公式粘贴为数值）。",
+                                    file=sheet.file, sheet=sheet.name, cell=ref,
+                                    row=int("".join(ch for ch in ref if ch.isdigit()))))  # fmt: skip
+        out.append((sheet, layout))
+    return out
+
+
+def _add(parsed: _Parsed, kind: str, frame: pd.DataFrame, sheet: RawSheet) -> None:
+    if frame.empty:
+        return
+    frame["_file"] = sheet.file
+    frame["_sheet"] = sheet.name
+    parsed.frames[kind].append(frame)
+
+
+def _combine(kind: str, parts: list[pd.DataFrame], problems: list[Problem]) -> pd.DataFrame:
+    """One frame per kind; duplicate keys that agree collapse, those that disagree are errors."""
+    if not parts:
+        return pd.DataFrame()
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    key = list(SCHEMAS[kind].key)
+    repeated = frame.duplicated(key, keep=False)
+    if repeated.any():
+        fields = [c for c in SCHEMAS[kind].columns if c not in key]
+        for _, group in frame[repeated].groupby(key, sort=False):
+            first = group.iloc[0]
+            for _, other in group.iloc[1:].iterrows():
+                if _same(first, other, fields):
+                    continue
+                where = f"{first['_sheet']}!{cell_ref(int(first['_row']), int(first['_col']))}"
+                if first["_file"] != other["_file"]:
+                    where = f"{first['_file']} 的 {where}"
+                shown = "、".join(f"{_show(first[f])} 与 {_show(other[f])}" for f in fields if not _equal(first[f], other[f]))
+                problems.append(problem("duplicate_conflict",
+                                        f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。"
+                                        "请删除重复行或改正其中一个。", file=other["_file"], sheet=other["_sheet"],
+                                        row=int(other["_row"]) + 1, cell=cell_ref(int(other["_row"]), int(other["_col"]))))  # fmt: skip
+        frame = frame.drop_duplicates(key, keep="first")
+    return frame
+
+
+def _equal(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return bool(np.isclose(a, b, equal_nan=True))
+    return a == b or (pd.isna(a) and pd.isna(b)) if not isinstance(a, str) else a == b
+
+
+def _same(a: pd.Series, b: pd.Series, fields: list[str]) -> bool:
+    return all(_equal(a[f], b[f]) for f in fields)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _canonical(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=list(SCHEMAS[kind].columns))
+    frame = frame[[c for c in SCHEMAS[kind].columns if c in frame.columns]]
+    return frame.sort_values(list(SCHEMAS[kind].key), kind="stable")
+
+
+def _no_data(files: list[tuple[str, bytes]], frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """A file that yields no row and no error is reported: most likely the wrong file."""
+    found = {f for frame in frames.values() if not frame.empty for f in frame["_file"].unique()}
+    blamed = {p.file for p in problems if p.is_error}
+    for name, _ in files:
+        if name not in found and name not in blamed:
+            problems.append(problem("no_data",
+                                    "文件中没有找到可导入的数据。应至少包含一张按模板填写的表"
+                                    "（村庄、指标、星级评分、星级评定、创星目标、结对帮带），且表头下有数据行。", file=name))  # fmt: skip
+
+
+def _jumps_and_falls(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem]:
+    """Warnings: money up more than 5× on the previous quarter; cumulative figures that fall."""
+    if incoming.empty:
+        return []
+    watched = incoming[incoming["indicator"].isin(_MONEY | _FALLING_WATCH)]
+    if watched.empty:
+        return []
+    reference = pd.concat([current[["code", "period", "indicator", "value"]],
+                           watched[["code", "period", "indicator", "value"]]], ignore_index=True)  # fmt: skip
+    reference = reference.drop_duplicates(["code", "period", "indicator"], keep="last")
+    previous = {p: periods.previous(p) for p in watched["period"].unique()}
+    watched = watched.assign(prev_period=watched["period"].map(previous))
+    paired = watched.merge(
+        reference.rename(columns={"period": "prev_period", "value": "prev"}),
+        on=["code", "prev_period", "indicator"],
+    )
+    out = []
+    for row in paired.rename(columns=lambda c: c.lstrip("_")).itertuples(index=False):
+        ind = catalog.INDICATOR_BY_ID[row.indicator]
+        jump = row.indicator in _MONEY and row.prev > 0 and row.value > JUMP_FACTOR * row.prev
+        same_year = periods.year_of(row.period) == periods.year_of(row.prev_period)
+        falls = row.indicator in _FALLING_WATCH and row.value < row.prev - 1e-9
+        falls = falls and (same_year or row.indicator in CUMULATIVE_STOCKS)
+        where = {"file": row.file, "sheet": row.sheet, "row": int(row.row) + 1,
+                 "cell": cell_ref(int(row.row), int(row.col))}  # fmt: skip
+        if jump:
+            out.append(problem("jump_suspect",
+                               f"“{ind.label}”{row.period} 为 {row.value:g}{ind.unit}，是上季度（{row.prev:g}{ind.unit}）的 "
+                               f"{row.value / row.prev:.0f} 倍。是否把“元”当成了“{ind.unit}”？若表头单位是元，请在表头写明（元），"
+                               "系统会自动换算；数值无误可忽略此提示。", **where))  # fmt: skip
+        elif falls:
+            kind = "年内累计数" if ind.kind == "ytd" else "累计数"
+            out.append(problem("cumulative_fall",
+                               f"“{ind.label}”是{kind}，{row.period} 为 {row.value:g}{ind.unit}，比上季度（{row.prev:g}{ind.unit}）"
+                               "还少。累计数一般不会减少，请核对是否填成了当季数。", **where))  # fmt: skip
+    return out
+
+
+def _branch_alone(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem]:
+    """Warnings: 支部过硬星 awarded while the other four stars are not all held that year."""
+    if incoming.empty:
+        return []
+    branch = incoming[(incoming["star"] == "branch") & incoming["awarded"].astype(bool)]
+    if branch.empty:
+        return []
+    merged = pd.concat([current[["code", "year", "star", "awarded"]], incoming[["code", "year", "star", "awarded"]]])
+    held = merged.drop_duplicates(["code", "year", "star"], keep="last")
+    held = held[held["awarded"].astype(bool)].groupby(["code", "year"])["star"].agg(set).to_dict()
+    others = set(catalog.STAR_IDS) - {"branch"}
+    out = []
+    for row in branch.rename(columns=lambda c: c.lstrip("_")).itertuples(index=False):
+        missing = others - held.get((row.code, int(row.year)), set())
+        if missing:
+            names = "、".join(catalog.STAR_BY_ID[s].label for s in catalog.STAR_IDS if s in missing)
+            out.append(problem("branch_without_others",
+                               f"{row.year} 年评定了支部过硬星，但未评定{names}。支部过硬星一般在其他四星都评定后才授予，请核对。",
+                               file=row.file, sheet=row.sheet, row=int(row.row) + 1,
+                               cell=cell_ref(int(row.row), int(row.col))))  # fmt: skip
+    return out

@@ -1,0 +1,118 @@
+"""The villages an upload may name, and resolving what a row writes (code, town, name) to a code."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from wuxing.names import clean_text, compact, town_key, village_key
+
+# Suggestions scan every name in scope; past this many unknown names a file is plainly from
+# elsewhere and more suggestions would only cost time.
+_MAX_SUGGESTED = 50
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """Why a row's village could not be told: a problem code and a Chinese message."""
+
+    code: str
+    message: str
+
+
+def village_code(value: object) -> str:
+    """A village code as text: numbers typed into Excel lose their `.0`, text keeps its zeros."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return compact(value)
+
+
+class VillageScope:
+    """Known villages (store + upload), indexed by code, by name and by (town, name)."""
+
+    def __init__(self, villages: pd.DataFrame) -> None:
+        self.villages = villages.drop_duplicates("code", keep="last")
+        self.codes: set[str] = set(self.villages["code"])
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.by_town_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.towns: dict[str, str] = {}
+        self.label: dict[str, str] = {}
+        for code, name, town in zip(
+            self.villages["code"], self.villages["name"], self.villages["town"], strict=True
+        ):
+            self.by_name[village_key(name)].append(code)
+            self.by_town_name[(town_key(town), village_key(name))].append(code)
+            if town:
+                self.towns[town_key(town)] = town
+            self.label[code] = f"{name}（{town}）" if town else name
+        self._names = sorted({str(n) for n in self.villages["name"]})
+        self._suggested = 0
+        self._cache: dict[tuple[str, str, str, str], str | Unresolved] = {}
+
+    def town_in(self, text: str) -> str:
+        """The one known town a title names (`马庄桥镇2023年…统计表` → 马庄桥), else ''."""
+        found = {key for key, full in self.towns.items() if full and full in text}
+        return found.pop() if len(found) == 1 else ""
+
+    def resolve(self, name: object, town: object = "", code: object = "", hint_town: str = "") -> str | Unresolved:
+        """The code of the village a row names, or why it cannot be told."""
+        key = (village_code(code), compact(name), compact(town), hint_town)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(*key)
+        return self._cache[key]
+
+    def _resolve(self, code: str, name: str, town: str, hint_town: str) -> str | Unresolved:
+        if code:
+            if code in self.codes:
+                return code
+            return Unresolved("village_unknown",
+                              f"村代码“{code}”不在已有村庄中。请核对代码，或先在“村庄”表中登记该村。")  # fmt: skip
+        if not name:
+            return Unresolved("village_missing", "这一行有数据但没有村名。请填写村名（重名村同时填写乡镇）。")
+        shown = clean_text(name)
+        candidates = self.by_name.get(village_key(name), [])
+        if town:
+            tk = town_key(town)
+            if tk not in self.towns:
+                return Unresolved("town_unknown",
+                                  f"乡镇“{clean_text(town)}”不在已有乡镇中（已有：{self._town_list()}）。请核对乡镇名称。")  # fmt: skip
+            candidates = self.by_town_name.get((tk, village_key(name)), [])
+            if not candidates:
+                return Unresolved("village_unknown",
+                                  f"{self.towns[tk]}没有名为“{shown}”的村。{self._suggest(name, tk)}"
+                                  "请改正村名，或先在“村庄”表中登记该村。")  # fmt: skip
+        elif hint_town and len(candidates) > 1:
+            narrowed = [c for c in candidates if (hint_town, village_key(name)) in self._keys_of(c)]
+            candidates = narrowed or candidates
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            return Unresolved("village_unknown",
+                              f"村名“{shown}”不在已有村庄中（系统中和本次上传的“村庄”表里都没有）。"
+                              f"{self._suggest(name, '')}请改正村名，或先在“村庄”表中登记该村。")  # fmt: skip
+        listed = "、".join(f"{self.label[c]}，代码 {c}" for c in candidates[:10])
+        return Unresolved("village_ambiguous",
+                          f"村名“{shown}”有 {len(candidates)} 个同名村：{listed}。"
+                          "请增加“乡镇”列（或填写村代码）指明是哪个村。")  # fmt: skip
+
+    def _keys_of(self, code: str) -> set[tuple[str, str]]:
+        row = self.villages.loc[self.villages["code"] == code].iloc[0]
+        return {(town_key(row["town"]), village_key(row["name"]))}
+
+    def _town_list(self) -> str:
+        towns = sorted(set(self.towns.values()))
+        return "、".join(towns[:8]) + ("等" if len(towns) > 8 else "") if towns else "无"
+
+    def _suggest(self, name: str, town: str) -> str:
+        if self._suggested >= _MAX_SUGGESTED:
+            return ""
+        self._suggested += 1
+        pool = self._names
+        if town:
+            codes = {c for (t, _), cs in self.by_town_name.items() if t == town for c in cs}
+            pool = sorted(set(self.villages.loc[self.villages["code"].isin(codes), "name"]))
+        close = difflib.get_close_matches(compact(name), pool, n=3, cutoff=0.4)
+        return f"是否是：{'、'.join(close)}？" if close else ""

@@ -1,0 +1,549 @@
+"""One recognised sheet → rows of one canonical kind, with the place each value came from.
+
+Every frame returned carries, besides its canonical columns, `_row` and `_col` (0-based place of
+the value in the sheet) so later checks (duplicates, jumps) can name the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from wuxing import catalog, periods
+from wuxing.cells import (
+    cell_at,
+    cell_ref,
+    quarter_of_cell,
+    read_numbers,
+    row_kind,
+    year_of_cell,
+    yes_no,
+)
+from wuxing.dataset import generated_code
+from wuxing.errors import Problem
+from wuxing.headers import INDICATOR_BY_HEADER, STAR_BY_HEADER, Column, Layout, suggest_header
+from wuxing.names import clean_text, compact, is_missing, split_header
+from wuxing.problems import problem
+from wuxing.scope import Unresolved, VillageScope, village_code
+from wuxing.workbook import RawSheet
+
+# At most this many problems of one code are listed per sheet; the rest are counted.
+MAX_LISTED = 200
+_LEVELS = {"无星": 0, "一星": 1, "二星": 2, "两星": 2, "三星": 3, "四星": 4, "五星": 5}
+_STAR_SPLIT = re.compile(r"[、,，;；/\s]+")
+# Money may legitimately be negative (a loss); counts, areas and rates may not.
+_SIGNED_UNITS = frozenset({"万元"})
+_KEY_ROLES = ("name", "town", "code", "period", "year", "serial")
+
+
+@dataclass
+class SheetReader:
+    """Reads one sheet of a known layout; collects its problems."""
+
+    sheet: RawSheet
+    layout: Layout
+    scope: VillageScope | None
+    problems: list[Problem] = field(default_factory=list)
+    _listed: dict[str, int] = field(default_factory=dict)
+
+    # -- problems ----------------------------------------------------------------------------
+
+    def report(self, code: str, message: str, row: int | None = None, col: int | None = None) -> None:
+        """Add a problem placed at a 0-based (row, col) of this sheet."""
+        count = self._listed.get(code, 0)
+        self._listed[code] = count + 1
+        if count >= MAX_LISTED:
+            return
+        where: dict[str, object] = {"file": self.sheet.file, "sheet": self.sheet.name}
+        if row is not None:
+            where["row"] = row + 1
+        if col is not None:
+            where["column"] = self.header_text(col)
+            if row is not None:
+                where["cell"] = cell_ref(row, col)
+        self.problems.append(problem(code, message, **where))
+
+    def finish(self) -> list[Problem]:
+        """The problems, plus one line per code whose list was cut short."""
+        for code, count in self._listed.items():
+            if count > MAX_LISTED:
+                self.problems.append(problem(code, f"另有 {count - MAX_LISTED} 处同类问题未逐一列出。",
+                                             file=self.sheet.file, sheet=self.sheet.name))  # fmt: skip
+        return self.problems
+
+    def header_text(self, col: int) -> str:
+        """The header of a column as written (for messages)."""
+        for c in (*self.layout.columns, *self.layout.unknown):
+            if c.index == col:
+                return c.header
+        return ""
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def data_rows(self) -> list[tuple[int, str]]:
+        """(row index, kind) of the rows under the header that are data, totals or subtotals."""
+        skip = {c.index for c in self.layout.all("serial")}
+        header_cells = {compact(c.header) for c in self.layout.columns}
+        out = []
+        for r in range(self.layout.header_row + 1, len(self.sheet.rows)):
+            row = self.sheet.rows[r]
+            kind = row_kind(row, skip)
+            if kind in ("blank", "note"):
+                continue
+            if kind == "data" and {compact(c) for c in row if compact(c)} <= header_cells:
+                continue  # the header repeated (tables pasted one under another)
+            out.append((r, kind))
+        return out
+
+    def sheet_period(self) -> str | None:
+        """The quarter named by the sheet name or the title rows, if any (None if neither)."""
+        for text in (self.sheet.name, self.layout.title):
+            try:
+                found = periods.parse_quarter(text)
+            except periods.PeriodError as exc:
+                self.report("period_invalid", f"标题或表名“{text[:40]}”中的季度不存在：{exc}。")
+                return None
+            if found:
+                return found
+        return None
+
+    def sheet_year(self) -> int | None:
+        """The year named by the sheet name or the title rows, if any."""
+        for text in (self.sheet.name, self.layout.title):
+            year = year_of_cell(text)
+            if year:
+                return year
+        return None
+
+    def village(self, r: int, name_role: str = "name", town_role: str = "town") -> str | None:
+        """The code of the village row `r` names, or None (the problem is reported)."""
+        assert self.scope is not None
+        row = self.sheet.rows[r]
+        name_col = self.layout.first(name_role)
+        town_col = self.layout.first(town_role)
+        code_col = self.layout.first("code") if name_role == "name" else None
+        name = cell_at(row, name_col.index) if name_col else ""
+        town = cell_at(row, town_col.index) if town_col else ""
+        code = cell_at(row, code_col.index) if code_col else ""
+        hint = self.scope.town_in(self.layout.title) if self.layout.title and not town_col else ""
+        found = self.scope.resolve(name, town, code, hint)
+        if isinstance(found, Unresolved):
+            where = code_col if (code_col and not is_missing(code)) else (name_col or code_col)
+            if found.code == "town_unknown" and town_col:
+                where = town_col
+            self.report(found.code, found.message, r, where.index if where else None)
+            return None
+        return found
+
+    def period(self, r: int, fallback: str | None) -> str | None:
+        """The quarter of row `r` (its 季度 cell, else the sheet's), or None (reported)."""
+        col = self.layout.first("period")
+        if col is not None:
+            cell = cell_at(self.sheet.rows[r], col.index)
+            try:
+                found = quarter_of_cell(cell)
+            except periods.PeriodError as exc:
+                self.report("period_invalid", f"季度“{clean_text(cell)}”不存在：{exc}。请改为 2023Q1 这样的写法。", r, col.index)
+                return None
+            if found:
+                return found
+            if not is_missing(cell):
+                self.report("period_invalid", f"无法识别季度“{clean_text(cell)}”。应写作 2023Q1、2023-Q1 或 2023年第一季度。", r, col.index)
+                return None
+        if fallback:
+            return fallback
+        self.report("period_missing", "找不到这一行的季度：表中没有“季度”列，表名和标题里也没有写季度。"
+                    "请增加“季度”列（如 2023Q1），或在标题中写明“2023年第一季度”。", r,
+                    self.layout.first("name").index if self.layout.first("name") else None)  # fmt: skip
+        return None
+
+    def year(self, r: int, fallback: int | None) -> int | None:
+        """The year of row `r` (its 年度 cell, else the sheet's), or None (reported)."""
+        col = self.layout.first("year") or self.layout.first("period")
+        if col is not None:
+            cell = cell_at(self.sheet.rows[r], col.index)
+            year = year_of_cell(cell)
+            if year:
+                return year
+            if not is_missing(cell):
+                self.report("period_invalid", f"无法识别年度“{clean_text(cell)}”。应写 4 位年份，如 2023。", r, col.index)
+                return None
+        if fallback:
+            return fallback
+        self.report("period_missing", "找不到这一行的年度。请增加“年度”列（如 2023），或在标题中写明年份。", r)
+        return None
+
+    # -- numbers -----------------------------------------------------------------------------
+
+    def numbers(self, col: int, rows: list[int], what: str) -> np.ndarray:
+        """A column of numbers over `rows`; cells that are not numbers are reported and NaN."""
+        raw = [cell_at(self.sheet.rows[r], col) for r in rows]
+        parsed = read_numbers(raw)
+        for pos, text in parsed.failures.items():
+            self.report("not_a_number", f"“{what}”应为数字，这里是文字“{text[:30]}”。"
+                        "请只填数字（缺报请留空或填“—”）。", rows[pos], col)  # fmt: skip
+        values = parsed.values
+        for pos, unit in parsed.units.items():
+            values[pos] = self._in_cell_unit(values[pos], unit, col, rows[pos], what)
+        return values
+
+    def _in_cell_unit(self, value: float, unit: str, col: int, r: int, what: str) -> float:
+        column = next((c for c in self.layout.columns if c.index == col), None)
+        if column is None or column.role != "indicator":
+            return value
+        ind = catalog.INDICATOR_BY_ID[column.target]
+        header_unit = column.unit or ind.unit
+        if unit in (ind.unit, header_unit) or (unit in ("%", "‰") and ind.unit == "%"):
+            return value * (0.1 if unit == "‰" else 1.0)
+        if unit in ind.unit_factors:
+            # The cell's own unit wins over the header's; undo the header factor applied later.
+            return value * ind.unit_factors[unit] / _factor(ind, header_unit)
+        self.report("unit_unknown", f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
+                    f"请只填数字，单位按表头（{ind.unit}）。", r, col)  # fmt: skip
+        return np.nan
+
+
+def _factor(ind: catalog.Indicator, unit: str) -> float:
+    if not unit or unit == ind.unit:
+        return 1.0
+    return ind.unit_factors.get(unit, 1.0)
+
+
+def unit_factor(reader: SheetReader, column: Column, r: int) -> float | None:
+    """The factor that converts a header's unit to the catalog unit; None (reported) if none."""
+    ind = catalog.INDICATOR_BY_ID[column.target]
+    unit = column.unit
+    if not unit or unit == ind.unit or (unit in ("%", "百分比") and ind.unit == "%"):
+        return 1.0
+    if unit in ind.unit_factors:
+        return ind.unit_factors[unit]
+    accepted = "、".join([ind.unit, *ind.unit_factors]) if ind.unit_factors else ind.unit
+    reader.report("unit_unknown", f"表头“{column.header}”的单位“{unit}”无法换算为{ind.label}的单位"
+                  f"“{ind.unit}”。可用单位：{accepted}。请改正表头单位。", r, column.index)  # fmt: skip
+    return None
+
+
+def _validate(reader: SheetReader, ind: catalog.Indicator, values: np.ndarray, rows: list[int], col: int) -> np.ndarray:
+    """Report negative counts and rates over 100 %; returns the mask of acceptable values."""
+    ok = ~np.isnan(values)
+    if ind.unit not in _SIGNED_UNITS:
+        for pos in np.flatnonzero(values < 0):
+            reader.report("negative_value", f"“{ind.label}”不能为负数，这里是 {values[pos]:g}{ind.unit}。"
+                          "请核对数值。", rows[pos], col)  # fmt: skip
+            ok[pos] = False
+    limit = ind.max_value
+    if limit is not None:
+        for pos in np.flatnonzero(values > limit + 1e-9):
+            if ind.unit == "%":
+                reader.report("rate_over_100", f"“{ind.label}”是比率，不能超过 100%，这里是 {values[pos]:g}。"
+                              "请核对（应填 0–100 之间的百分数）。", rows[pos], col)  # fmt: skip
+            else:
+                reader.report("value_invalid", f"“{ind.label}”只能填 0 或 1（否/是），这里是 {values[pos]:g}。",
+                              rows[pos], col)  # fmt: skip
+            ok[pos] = False
+    return ok
+
+
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    return pd.DataFrame(columns)
+
+
+def read_values(reader: SheetReader) -> pd.DataFrame:
+    """A wide indicator sheet (村名, 季度, one column per indicator) → values rows."""
+    layout = reader.layout
+    fallback = reader.sheet_period()
+    rows_kinds = reader.data_rows()
+    seen: dict[str, Column] = {}
+    indicator_cols: list[tuple[Column, float]] = []
+    for column in layout.all("indicator"):
+        if column.target in seen:
+            reader.report("header_duplicate", f"指标“{catalog.INDICATOR_BY_ID[column.target].label}”出现在两列"
+                          f"（{seen[column.target].header} 和 {column.header}）。请删除重复的一列。",
+                          layout.header_row, column.index)  # fmt: skip
+            continue
+        seen[column.target] = column
+        factor = unit_factor(reader, column, layout.header_row)
+        if factor is not None:
+            indicator_cols.append((column, factor))
+    _report_unknown_headers(reader, [r for r, k in rows_kinds if k == "data"])
+    data = [r for r, k in rows_kinds if k == "data"]
+    codes = [reader.village(r) for r in data]
+    quarters = [reader.period(r, fallback) for r in data]
+    valid = np.array([c is not None and q is not None for c, q in zip(codes, quarters, strict=True)], dtype=bool)
+    parts = []
+    for column, factor in indicator_cols:
+        ind = catalog.INDICATOR_BY_ID[column.target]
+        values = reader.numbers(column.index, data, ind.label) * factor
+        ok = _validate(reader, ind, values, data, column.index) & valid
+        _check_totals(reader, rows_kinds, data, values, column, ind, factor)
+        keep = np.flatnonzero(ok)
+        parts.append(_frame({
+            "code": np.asarray(codes, dtype=object)[keep], "period": np.asarray(quarters, dtype=object)[keep],
+            "indicator": column.target, "value": values[keep],
+            "_row": np.asarray(data, dtype=np.int64)[keep], "_col": column.index,
+        }))  # fmt: skip
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _report_unknown_headers(reader: SheetReader, data: list[int]) -> None:
+    for column in reader.layout.unknown:
+        if all(is_missing(cell_at(reader.sheet.rows[r], column.index)) for r in data):
+            continue  # an empty column with an odd header carries nothing to lose
+        close = suggest_header(column.header)
+        hint = f"是否是：{'、'.join(close)}？" if close else "请使用模板中的指标名称。"
+        reader.report("header_unknown", f"无法识别表头“{column.header}”，这一列的数据无法导入。{hint}",
+                      reader.layout.header_row, column.index)  # fmt: skip
+
+
+def _check_totals(reader: SheetReader, rows_kinds: list[tuple[int, str]], data: list[int],
+                  values: np.ndarray, column: Column, ind: catalog.Indicator, factor: float) -> None:  # fmt: skip
+    """Compare 合计/小计 rows with the sum of the rows they cover (warning when they differ)."""
+    if ind.is_rate or ind.direction == "bool":
+        return  # a rate's total row is an average or a ratio, not a sum
+    position = {r: i for i, r in enumerate(data)}
+    start = 0
+    done = 0
+    for r, kind in rows_kinds:
+        if kind == "data":
+            done = position[r] + 1
+            continue
+        lo = start if kind == "subtotal" else 0
+        covered = values[lo:done]
+        expected = float(np.nansum(covered))
+        parsed = read_numbers([cell_at(reader.sheet.rows[r], column.index)])
+        total = parsed.values[0] * factor
+        if kind == "subtotal":
+            start = done
+        if np.isnan(total):
+            continue
+        if abs(total - expected) > max(0.011, abs(expected) * 1e-6):
+            reader.report("total_mismatch", f"合计行“{ind.label}”为 {total:g}，各村相加为 {expected:g}，"
+                          "两者不一致。合计行不会导入，请核对各村数值。", r, column.index)  # fmt: skip
+
+
+def read_values_long(reader: SheetReader) -> pd.DataFrame:
+    """The long layout (村名, 季度, 指标[, 单位], 数值) → values rows."""
+    layout = reader.layout
+    fallback = reader.sheet_period()
+    ind_col, value_col = layout.first("long_indicator"), layout.first("long_value")
+    unit_col = layout.first("long_unit")
+    assert ind_col is not None and value_col is not None
+    data = [r for r, k in reader.data_rows() if k == "data"]
+    values = reader.numbers(value_col.index, data, "数值")
+    out = []
+    for pos, r in enumerate(data):
+        row = reader.sheet.rows[r]
+        label, unit = split_header(cell_at(row, ind_col.index))
+        indicator = INDICATOR_BY_HEADER.get(label.lower())
+        code, quarter = reader.village(r), reader.period(r, fallback)
+        if indicator is None:
+            close = suggest_header(label)
+            hint = f"是否是：{'、'.join(close)}？" if close else ""
+            reader.report("indicator_unknown", f"无法识别指标“{label}”。{hint}请使用模板中的指标名称。", r, ind_col.index)
+            continue
+        ind = catalog.INDICATOR_BY_ID[indicator]
+        if unit_col is not None and not is_missing(cell_at(row, unit_col.index)):
+            unit = compact(cell_at(row, unit_col.index))
+        factor = unit_factor(reader, Column(ind_col.index if not unit_col else unit_col.index, "indicator",
+                                            f"{label}（{unit}）", indicator, unit), r)  # fmt: skip
+        if factor is None or np.isnan(values[pos]):
+            continue
+        value = values[pos] * factor
+        ok = _validate(reader, ind, np.array([value]), [r], value_col.index)[0]
+        if ok and code and quarter:
+            out.append({"code": code, "period": quarter, "indicator": indicator, "value": value,
+                        "_row": r, "_col": value_col.index})  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def read_scores(reader: SheetReader) -> pd.DataFrame:
+    """Star scores, wide (one column per star) or long (星级, 得分) → scores rows."""
+    layout = reader.layout
+    fallback = reader.sheet_period()
+    data = [r for r, k in reader.data_rows() if k == "data"]
+    codes = [reader.village(r) for r in data]
+    quarters = [reader.period(r, fallback) for r in data]
+    out = []
+    if layout.kind == "scores_long":
+        star_col = layout.first("long_star")
+        value_col = layout.first("long_score") or layout.first("long_value")
+        assert star_col is not None and value_col is not None
+        scores = reader.numbers(value_col.index, data, "得分")
+        for pos, r in enumerate(data):
+            text = split_header(cell_at(reader.sheet.rows[r], star_col.index))[0].lower()
+            star = STAR_BY_HEADER.get(text)
+            if star is None:
+                reader.report("star_unknown", f"无法识别星级“{text}”。应为：{_star_names()}。", r, star_col.index)
+                continue
+            out.append((codes[pos], quarters[pos], star, scores[pos], r, value_col.index))
+    else:
+        for column in layout.all("star"):
+            scores = reader.numbers(column.index, data, column.header)
+            for pos, r in enumerate(data):
+                out.append((codes[pos], quarters[pos], column.target, scores[pos], r, column.index))
+    rows = []
+    for code, quarter, star, score, r, col in out:
+        if np.isnan(score):
+            continue
+        if score < 0 or score > 200:
+            reader.report("value_invalid" if score > 0 else "negative_value",
+                          f"星级评分应在 0–100 分之间（含加分可略超 100），这里是 {score:g}。请核对。", r, col)  # fmt: skip
+            continue
+        if code and quarter:
+            rows.append({"code": code, "period": quarter, "star": star, "score": float(score), "_row": r, "_col": col})
+    return pd.DataFrame(rows)
+
+
+def _star_names() -> str:
+    return "、".join(s.label for s in catalog.STARS)
+
+
+def read_awards(reader: SheetReader) -> pd.DataFrame:
+    """Yearly star awards (是/否 per star) → awards rows."""
+    fallback = reader.sheet_year()
+    rows = []
+    for r, kind in reader.data_rows():
+        if kind != "data":
+            continue
+        code, year = reader.village(r), reader.year(r, fallback)
+        for column in reader.layout.all("star"):
+            cell = cell_at(reader.sheet.rows[r], column.index)
+            try:
+                flag = yes_no(cell)
+            except ValueError:
+                reader.report("value_invalid", f"“{column.header}”应填“是”或“否”，这里是“{clean_text(cell)[:20]}”。", r, column.index)
+                continue
+            if flag is not None and code and year:
+                rows.append({"code": code, "year": year, "star": column.target, "awarded": flag,
+                             "_row": r, "_col": column.index})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def read_targets(reader: SheetReader) -> pd.DataFrame:
+    """创星目标 (target level and the stars aimed for) → targets rows."""
+    fallback = reader.sheet_year()
+    level_col, stars_col = reader.layout.first("target_level"), reader.layout.first("target_stars")
+    rows = []
+    for r, kind in reader.data_rows():
+        if kind != "data":
+            continue
+        row = reader.sheet.rows[r]
+        code, year = reader.village(r), reader.year(r, fallback)
+        stars: list[str] = []
+        if stars_col is not None and not is_missing(cell_at(row, stars_col.index)):
+            for part in _STAR_SPLIT.split(clean_text(cell_at(row, stars_col.index))):
+                star = STAR_BY_HEADER.get(compact(part).lower()) if part else None
+                if part and star is None:
+                    reader.report("star_unknown", f"无法识别目标星“{part}”。应为：{_star_names()}，用顿号分隔。", r, stars_col.index)
+                elif star:
+                    stars.append(star)
+        level = len(set(stars)) if stars else None
+        if level_col is not None and not is_missing(cell_at(row, level_col.index)):
+            level = _level(cell_at(row, level_col.index))
+            if level is None:
+                reader.report("value_invalid", f"目标星级“{clean_text(cell_at(row, level_col.index))}”无法识别。"
+                              "应为 一星…五星 或 1–5。", r, level_col.index)  # fmt: skip
+                continue
+        if level is None:
+            continue
+        if code and year:
+            ordered = ",".join(s for s in catalog.STAR_IDS if s in stars)
+            rows.append({"code": code, "year": year, "level": level, "stars": ordered,
+                         "_row": r, "_col": (level_col or stars_col).index})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _level(value: object) -> int | None:
+    text = compact(value).removesuffix("级")
+    if text in _LEVELS:
+        return _LEVELS[text]
+    text = text.removesuffix("星")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and 0 <= number <= 5 else None
+
+
+def read_pairs(reader: SheetReader) -> pd.DataFrame:
+    """导师帮带 pairs (mentor village, mentee village, since, until, note) → pairs rows."""
+    layout = reader.layout
+    rows = []
+    for r, kind in reader.data_rows():
+        if kind != "data":
+            continue
+        row = reader.sheet.rows[r]
+        mentor = reader.village(r, "mentor", "mentor_town")
+        mentee = reader.village(r, "mentee", "mentee_town")
+        dates = {}
+        for role in ("since", "until"):
+            col = layout.first(role)
+            cell = cell_at(row, col.index) if col else ""
+            try:
+                dates[role] = quarter_of_cell(cell) or ""
+            except periods.PeriodError as exc:
+                reader.report("period_invalid", f"时间“{clean_text(cell)}”不存在：{exc}。", r, col.index if col else None)
+                dates[role] = None
+                continue
+            if not dates[role] and not is_missing(cell):
+                reader.report("period_invalid", f"无法识别时间“{clean_text(cell)}”。应写季度，如 2022Q3。", r, col.index if col else None)
+                dates[role] = None
+        note_col = layout.first("note")
+        note = clean_text(cell_at(row, note_col.index)) if note_col else ""
+        if mentor and mentee and None not in dates.values():
+            rows.append({"mentor": mentor, "mentee": mentee, "since": dates["since"], "until": dates["until"],
+                         "note": note, "_row": r, "_col": layout.first("mentee").index})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
+    """村庄 sheet → village rows; codes generated for villages without an official one."""
+    layout = reader.layout
+    cols = {role: layout.first(role) for role in ("code", "name", "town", "county", "city", "cluster")}
+    data = [r for r, k in reader.data_rows() if k == "data"]
+    numbers = {}
+    for role in ("households", "population"):
+        col = layout.first(role)
+        if col is not None:
+            values = reader.numbers(col.index, data, col.header)
+            for pos in np.flatnonzero(values < 0):
+                reader.report("negative_value", f"“{col.header}”不能为负数，这里是 {values[pos]:g}。", data[pos], col.index)
+                values[pos] = np.nan
+            numbers[role] = values
+    rows = []
+    for pos, r in enumerate(data):
+        row = reader.sheet.rows[r]
+        text = {role: (clean_text(cell_at(row, c.index)) if c else "") for role, c in cols.items()}
+        text["code"] = village_code(cell_at(row, cols["code"].index)) if cols["code"] else ""
+        text["name"] = compact(text["name"])
+        if not text["name"]:
+            reader.report("village_missing", "村庄表这一行没有村名。请填写村名。", r, cols["name"].index if cols["name"] else None)
+            continue
+        if not text["code"]:
+            existing = known.resolve(text["name"], text["town"]) if text["town"] else None
+            if isinstance(existing, str):
+                text["code"] = existing
+            else:
+                text["code"] = generated_code(text["city"], text["county"], text["town"], text["name"])
+        record: dict[str, object] = dict(text)
+        for role, values in numbers.items():
+            record[role] = values[pos]
+        record["_row"], record["_col"] = r, cols["name"].index if cols["name"] else 0
+        rows.append(record)
+    return pd.DataFrame(rows)
+
+
+READERS = {
+    "values": read_values,
+    "values_long": read_values_long,
+    "scores": read_scores,
+    "scores_long": read_scores,
+    "awards": read_awards,
+    "targets": read_targets,
+    "pairs": read_pairs,
+}
+#: Layout kind → canonical data kind.
+KIND_OF = {"values_long": "values", "scores_long": "scores"}
