@@ -12,6 +12,8 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset, generated_code
+from wuxing.store import SAMPLE_USER, Store
+from wuxing.template import write_workbook
 
 SEED = 20230515
 CITY, COUNTY, TOWN = "濮阳市", "清丰县", "马庄桥镇"
@@ -95,7 +97,9 @@ def _values(rng: np.random.Generator, villages: pd.DataFrame, quarters: list[str
 
     def put(indicator: str, per_village: np.ndarray, quarter: str) -> None:
         for code, v in zip(villages["code"], per_village, strict=True):
-            rows.append({"code": code, "period": quarter, "indicator": indicator, "value": float(v)})
+            rows.append(
+                {"code": code, "period": quarter, "indicator": indicator, "value": float(v)}
+            )
 
     # Collective income (万元, cumulative within the year): 2022 totals fixed by the article.
     income_2022 = np.where(
@@ -119,7 +123,7 @@ def _values(rng: np.random.Generator, villages: pd.DataFrame, quarters: list[str
         factor = 1.0 if year == 2022 else growth
         put(catalog.COLLECTIVE_INCOME, (income_2022 * factor * shares[q - 1]).round(1), quarter)
         put("operating_income", (income_2022 * factor * shares[q - 1] * 0.55).round(1), quarter)
-        put(catalog.TOILET_UPGRADES, np.maximum(0, toilets_2023q1 + steps_from_2023q1 * 
+        put(catalog.TOILET_UPGRADES, np.maximum(0, toilets_2023q1 + steps_from_2023q1 *
             np.ceil(toilets_2023q1 * 0.06)).astype(int), quarter)  # fmt: skip
         put(catalog.VOLUNTEERS, np.maximum(0, volunteers_2023q1 + steps_from_2023q1 *
             np.ceil(volunteers_2023q1 * 0.05)).astype(int), quarter)  # fmt: skip
@@ -129,11 +133,23 @@ def _values(rng: np.random.Generator, villages: pd.DataFrame, quarters: list[str
             activities = rng.integers(8, 16, n)
         put(catalog.VOLUNTEER_ACTIVITIES, activities, quarter)
         season = np.array([0.22, 0.26, 0.24, 0.28])[q - 1]
-        put(catalog.MUSHROOM_OUTPUT, (6000 * season * mushroom_share * rng.uniform(0.97, 1.03, n)).round(0), quarter)
+        put(
+            catalog.MUSHROOM_OUTPUT,
+            (6000 * season * mushroom_share * rng.uniform(0.97, 1.03, n)).round(0),
+            quarter,
+        )
         put("mushroom_greenhouses", np.round(greenhouses * min(1.0, 0.5 + 0.1 * qi)), quarter)
         put("party_meetings", rng.integers(6, 13, n), quarter)
-        put("household_link_rate", np.minimum(100, rng.uniform(78, 92, n) + qi * 1.2).round(1), quarter)
-        put("mass_satisfaction", np.minimum(100, rng.uniform(86, 95, n) + qi * 0.4).round(1), quarter)
+        put(
+            "household_link_rate",
+            np.minimum(100, rng.uniform(78, 92, n) + qi * 1.2).round(1),
+            quarter,
+        )
+        put(
+            "mass_satisfaction",
+            np.minimum(100, rng.uniform(86, 95, n) + qi * 0.4).round(1),
+            quarter,
+        )
         put("disputes_resolved", rng.integers(1, 8, n), quarter)
         put("dispute_resolution_rate", np.minimum(100, rng.uniform(90, 100, n)).round(1), quarter)
         put("petitions", rng.choice([0, 0, 0, 0, 1], n), quarter)
@@ -201,3 +217,16 @@ def _targets(awards: pd.DataFrame) -> pd.DataFrame:
         stars = ",".join(s for s in catalog.STAR_IDS if s in aim)
         rows.append({"village": village, "year": 2023, "level": len(aim), "stars": stars})
     return pd.DataFrame(rows)
+
+
+def workbook_bytes() -> bytes:
+    """The sample as a workbook in the upload format (what `data/` ships)."""
+    return write_workbook(build())
+
+
+def seed(store: Store) -> int:
+    """Store the sample as one revision by the sample user; returns the revision id."""
+    return store.commit(
+        build(), content=workbook_bytes(), filename=FILENAME, user=SAMPLE_USER,
+        summary={"note": "马庄桥镇示例数据（模拟数值）"},
+    )  # fmt: skip

@@ -322,7 +322,9 @@ def _insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revisio
     columns = [c.name for c in table.columns if c.name != "revision_id"]
     body = frame[columns].astype(object).where(frame[columns].notna(), None)
     rows = [(revision_id, *r) for r in body.itertuples(index=False, name=None)]
-    placeholders = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * (1 + len(columns)))
+    placeholders = ", ".join(
+        ["?" if conn.dialect.paramstyle == "qmark" else "%s"] * (1 + len(columns))
+    )
     quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in ["revision_id", *columns])
     sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({placeholders})"
     cursor = conn.connection.driver_connection.cursor()

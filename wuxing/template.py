@@ -95,7 +95,9 @@ def write_workbook(dataset: Dataset, target: str | Path | io.BytesIO | None = No
     for sheet_name, quarter_col in ((SHEET_VALUES, 2), (SHEET_SCORES, 2)):
         sheet = book.get_worksheet_by_name(sheet_name)
         sheet.data_validation(1, 0, 5000, 0, {"validate": "list", "source": village_ref})
-        sheet.data_validation(1, quarter_col, 5000, quarter_col, {"validate": "list", "source": quarter_ref})
+        sheet.data_validation(
+            1, quarter_col, 5000, quarter_col, {"validate": "list", "source": quarter_ref}
+        )
     book.close()
     content = buffer.getvalue()
     if isinstance(target, io.BytesIO):
@@ -154,7 +156,10 @@ def _write_values(
     )
     rows = [
         [names.get(code, code), towns.get(code, ""), period]
-        + [wide.at[(code, period), i.id] if i.id in wide.columns else None for i in catalog.INDICATORS]
+        + [
+            wide.at[(code, period), i.id] if i.id in wide.columns else None
+            for i in catalog.INDICATORS
+        ]
         for code, period in wide.index
     ]
     _write_rows(sheet, rows)
@@ -167,7 +172,9 @@ def _write_scores(
     sheet = _sheet(book, SHEET_SCORES, head, headers)
     if ds.scores.empty:
         return
-    wide = ds.scores.pivot_table(index=["code", "period"], columns="star", values="score", aggfunc="first")
+    wide = ds.scores.pivot_table(
+        index=["code", "period"], columns="star", values="score", aggfunc="first"
+    )
     rows = [
         [names.get(code, code), towns.get(code, ""), period]
         + [wide.at[(code, period), s.id] if s.id in wide.columns else None for s in catalog.STARS]
@@ -183,10 +190,14 @@ def _write_awards(
     sheet = _sheet(book, SHEET_AWARDS, head, headers)
     if ds.awards.empty:
         return
-    wide = ds.awards.pivot_table(index=["code", "year"], columns="star", values="awarded", aggfunc="first")
+    wide = ds.awards.pivot_table(
+        index=["code", "year"], columns="star", values="awarded", aggfunc="first"
+    )
     rows = []
     for code, year in wide.index:
-        flags = [wide.at[(code, year), s.id] if s.id in wide.columns else None for s in catalog.STARS]
+        flags = [
+            wide.at[(code, year), s.id] if s.id in wide.columns else None for s in catalog.STARS
+        ]
         marks = [None if pd.isna(f) else (AWARD_YES if f else AWARD_NO) for f in flags]
         rows.append([names.get(code, code), towns.get(code, ""), int(year), *marks])
     _write_rows(sheet, rows)

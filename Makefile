@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint fix bench clean
+
+# The venv is rebuilt whenever a requirements file changes. uv installs in seconds; if it cannot
+# be fetched, plain pip does the same job (slower).
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	( $(BIN)/pip install -q uv==0.13.9 && $(BIN)/uv pip install -q --python $(BIN)/python -r requirements-dev.txt ) \
+	  || $(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/python -m wuxing setup
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+test: $(BIN)/.installed lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fix: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/scale_bench.py
+
+clean:
+	rm -rf $(VENV) .wuxing artifacts

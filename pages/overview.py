@@ -1,0 +1,69 @@
+"""总览: where the area stands this quarter."""
+
+import streamlit as st
+
+from wuxing import formatting, periods, ui
+from wuxing.charts import overview as charts
+from wuxing.metrics import headline, stars, targets, villages
+
+st.title("总览")
+ds = ui.load_dataset()
+ui.sample_banner(ds)
+filters = ui.current_filters()
+view = villages.scope(ds, filters.area)
+pass_mark = ui.settings().pass_mark
+
+if view.villages.empty or filters.period is None:
+    ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。")
+    st.stop()
+
+period = filters.period
+st.caption(
+    f"{villages.area_label(filters.area)} · {periods.label(period)} · 共 {len(view.villages)} 个村"
+)
+
+columns = st.columns(4)
+for column, figure in zip(columns, headline.headlines(view, period), strict=True):
+    delta = formatting.change(figure.change, figure.unit)
+    column.metric(
+        f"{figure.label}（{figure.unit}）",
+        formatting.quantity(figure.value, figure.unit),
+        delta=None if figure.change is None else f"{delta}（{figure.comparison}）",
+        help=f"{figure.reporting}/{figure.villages} 个村已报；对比 {periods.label(figure.previous_period)}",
+        border=True,
+    )
+
+year = stars.latest_award_year(view, period)
+left, right = st.columns(2)
+if year is None:
+    left.info("还没有年度星级评定结果。")
+else:
+    with left:
+        dist = stars.level_distribution(view, year)
+        ui.chart(charts.level_distribution(dist, year), dist.rename(
+            columns={"label": "星级", "villages": "村数（个）"})[["星级", "村数（个）"]],
+            key="levels", name=f"{year}年度星级分布")  # fmt: skip
+    with right:
+        held = stars.stars_held_count(view, year)
+        ui.chart(charts.stars_held(held, year), held.rename(
+            columns={"label": "星", "villages": "获评村数（个）"})[["星", "获评村数（个）"]],
+            key="held", name=f"{year}年度各星获评村数")  # fmt: skip
+
+matrix = stars.score_matrix(view, period)
+if matrix.notna().any().any():
+    ui.chart(charts.score_heatmap(matrix, periods.label(period), pass_mark),
+             stars.score_table(matrix), key="heatmap",
+             name=f"{periods.label(period)}各村星级评分")  # fmt: skip
+else:
+    ui.empty_state(f"{periods.label(period)}还没有星级评分。")
+
+status = targets.target_status(view, period, pass_mark)
+if status.empty:
+    ui.empty_state(f"{periods.year_of(period)}年还没有创星目标。")
+else:
+    counts = targets.on_track_counts(status)
+    st.subheader(f"{periods.year_of(period)}年创星目标：{counts[targets.STATUS_ON_TRACK]} 个村按目标推进，"
+                 f"{counts[targets.STATUS_OFF_TRACK]} 个村未达目标进度")  # fmt: skip
+    ui.chart(charts.target_progress(status, periods.year_of(period)),
+             targets.target_table(status), key="targets",
+             name=f"{periods.year_of(period)}年创星目标进度")  # fmt: skip

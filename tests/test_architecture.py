@@ -1,0 +1,70 @@
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = sorted((ROOT / "wuxing").rglob("*.py"))
+PAGES = sorted((ROOT / "pages").glob("*.py"))
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_ui_imports_streamlit(path):
+    if path.name == "ui.py":
+        return
+    assert "streamlit" not in _imports(path), (
+        f"{path.name} imports streamlit; only wuxing/ui.py may"
+    )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_pages_only_lay_out(path):
+    text = path.read_text(encoding="utf-8")
+    for forbidden in (
+        ".groupby(",
+        ".pivot_table(",
+        ".merge(",
+        "import sqlalchemy",
+        "import pandas",
+    ):
+        assert forbidden not in text, (
+            f"{path.name} computes ({forbidden}); move it to wuxing/metrics"
+        )
+    assert len(text.splitlines()) <= 150
+
+
+def test_no_utils_module():
+    names = {p.stem for p in MODULES}
+    assert not names & {"utils", "common", "helpers", "misc"}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_public_functions_have_docstrings(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    missing = [
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.ClassDef)
+        and not n.name.startswith("_")
+        and ast.get_docstring(n) is None
+    ]
+    assert not missing, f"{path.name}: public names without a docstring: {missing}"
+
+
+def test_every_registered_page_exists_and_every_page_is_registered():
+    from wuxing import navigation
+
+    registered = {p.path for p in navigation.PAGES}
+    on_disk = {f"pages/{p.name}" for p in PAGES}
+    assert registered == on_disk

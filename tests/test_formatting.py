@@ -1,0 +1,21 @@
+import math
+
+import pytest
+
+from wuxing import formatting
+
+
+@pytest.mark.parametrize(
+    "value, unit, expected",
+    [(12.34, "万元", "12.3 万元"), (1430.0, "户", "1,430 户"), (5979.4, "吨", "5,979 吨"),
+     (95.04, "%", "95.0%"), (None, "户", "—"), (math.nan, "次", "—"), (0, "起", "0 起")],
+)  # fmt: skip
+def test_quantity(value, unit, expected):
+    assert formatting.quantity(value, unit) == expected
+
+
+def test_changes_are_signed():
+    assert formatting.change(12, "户") == "+12 户"
+    assert formatting.change(-0.54, "万元") == "-0.5 万元"
+    assert formatting.percent_change(3.21) == "+3.2%"
+    assert formatting.change(None, "户") == "—"

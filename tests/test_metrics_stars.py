@@ -1,0 +1,53 @@
+import pandas as pd
+
+from wuxing.dataset import Dataset
+from wuxing.metrics import stars
+
+
+def _ds(awards=(), scores=()):
+    villages = pd.DataFrame(
+        {"code": ["Z", "J", "Y"], "name": ["赵家村", "甲村", "乙村"], "town": "镇"}
+    )
+    return Dataset.of(
+        villages=villages,
+        awards=pd.DataFrame(list(awards), columns=["code", "year", "star", "awarded"]),
+        scores=pd.DataFrame(list(scores), columns=["code", "period", "star", "score"]),
+    )
+
+
+AWARDS = [
+    ("Z", 2023, s, True) for s in ("branch", "industry", "ecology", "safety", "civility")
+] + [("J", 2023, "industry", True), ("J", 2023, "ecology", True), ("J", 2023, "safety", False),
+     ("Z", 2022, "industry", True)]  # fmt: skip
+
+
+def test_level_distribution_counts_every_level_including_zero():
+    dist = stars.level_distribution(_ds(AWARDS), 2023)
+    assert list(dist["villages"]) == [1, 0, 1, 0, 0, 1]  # 乙村 none, 甲村 two, 赵家村 five
+    assert list(dist["label"]) == ["无星", "一星", "二星", "三星", "四星", "五星"]
+
+
+def test_stars_held_per_star():
+    held = stars.stars_held_count(_ds(AWARDS), 2023).set_index("star")["villages"]
+    assert held.to_dict() == {"branch": 1, "industry": 2, "ecology": 2, "safety": 1, "civility": 1}
+
+
+def test_levels_are_listed_in_pinyin_order():
+    assert list(stars.levels(_ds(AWARDS), 2023)["village"]) == ["甲村", "乙村", "赵家村"]
+
+
+def test_latest_award_year_respects_the_chosen_quarter():
+    ds = _ds(AWARDS)
+    assert stars.latest_award_year(ds) == 2023
+    assert stars.latest_award_year(ds, "2022Q4") == 2022
+    assert stars.latest_award_year(_ds()) is None
+
+
+def test_score_matrix_keeps_missing_scores_missing():
+    ds = _ds(scores=[("Z", "2023Q1", "industry", 90.0), ("J", "2023Q1", "industry", 80.0),
+                     ("J", "2023Q1", "ecology", 86.0)])  # fmt: skip
+    m = stars.score_matrix(ds, "2023Q1")
+    assert list(m.index) == ["甲村", "乙村", "赵家村"]
+    assert m.loc["甲村", "ecology"] == 86.0 and pd.isna(m.loc["赵家村", "ecology"])
+    passing = stars.passing(ds, "2023Q1", 85)
+    assert passing.loc["Z", "industry"] and not passing.loc["J", "industry"]

@@ -1,0 +1,41 @@
+import pandas as pd
+
+from wuxing.dataset import Dataset
+from wuxing.metrics import villages
+
+
+def _ds():
+    return Dataset.of(villages=pd.DataFrame({
+        "code": ["1", "2", "3", "4"], "name": ["赵家村", "安乐村", "赵家村", "北关村"],
+        "town": ["马庄桥镇", "马庄桥镇", "高堡乡", "高堡乡"], "county": "清丰县", "city": "濮阳市"}))  # fmt: skip
+
+
+def test_pinyin_order_not_code_point_order():
+    assert villages.sort_by_pinyin(["赵家村", "安乐村", "北关村", "甲村"]) == [
+        "安乐村",
+        "北关村",
+        "甲村",
+        "赵家村",
+    ]
+
+
+def test_areas_are_hierarchical_and_scope_filters_villages():
+    ds = _ds()
+    assert villages.area_options(ds.villages) == [
+        "濮阳市",
+        "濮阳市/清丰县",
+        "濮阳市/清丰县/高堡乡",
+        "濮阳市/清丰县/马庄桥镇",
+    ]
+    assert villages.default_area(ds.villages) == "濮阳市/清丰县"
+    assert set(villages.scope(ds, "濮阳市/清丰县/高堡乡").villages["code"]) == {"3", "4"}
+    assert len(villages.scope(ds, "").villages) == 4
+
+
+def test_shared_names_get_their_town():
+    names = villages.names(_ds())
+    assert (
+        names["1"] == "赵家村（马庄桥镇）"
+        and names["3"] == "赵家村（高堡乡）"
+        and names["2"] == "安乐村"
+    )

@@ -1,0 +1,63 @@
+import pandas as pd
+
+from tests.conftest import figure_titled, run_app
+from wuxing.dataset import Dataset
+
+
+def test_overview_draws_the_sample_with_the_right_numbers(default_home):
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "总览"
+    assert any("示例数据" in i.value for i in at.info)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["卫生厕所改造（户）"] == "1,712 户"  # 2023Q4, the latest quarter
+    levels = figure_titled(at, "年度星级分布")
+    assert list(levels["data"][0]["x"]) == ["无星", "一星", "二星", "三星", "四星", "五星"]
+    assert sum(levels["data"][0]["y"]) == 13
+    held = figure_titled(at, "各星获评村数")
+    assert list(held["data"][0]["x"])[0] == "支部过硬星"
+    heat = figure_titled(at, "各村星级评分")
+    assert len(heat["data"][0]["y"]) == 13 and list(heat["data"][0]["x"])[:2] == [
+        "支部过硬",
+        "产业兴旺",
+    ]
+    assert "达标线 85" in heat["layout"]["title"]["text"]
+
+
+def test_overview_follows_the_quarter_in_the_url(default_home):
+    at = run_app(query={"period": "2023Q1"})
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["卫生厕所改造（户）"] == "1,430 户"
+    assert metrics["志愿服务活动（次）"].endswith("次")
+    assert at.query_params["period"] == "2023Q1"
+
+
+def test_invalid_url_parameters_fall_back_with_a_notice(default_home):
+    at = run_app(query={"period": "2023Q9", "star": "nonsense"})
+    assert not at.exception
+    assert any("无效" in w.value for w in at.sidebar.warning)
+    assert at.query_params["period"] == "2023Q4"
+
+
+def test_empty_store_shows_a_helpful_empty_state(named_store):
+    at = run_app()
+    assert not at.exception
+    assert any("还没有数据" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_one_village_one_quarter(named_store):
+    named_store.commit(
+        Dataset.of(
+            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
+            values=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]}),
+            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
+        ),
+        content=b"one", filename="one.xlsx", user="测试",
+    )  # fmt: skip
+    at = run_app()
+    assert not at.exception
+    heat = figure_titled(at, "各村星级评分")
+    assert list(heat["data"][0]["y"]) == ["甲村"]
+    assert not any("示例数据" in i.value for i in at.info)

@@ -1,0 +1,127 @@
+import pandas as pd
+import pytest
+
+from wuxing import store as store_module
+from wuxing.dataset import Dataset
+from wuxing.errors import StoreError
+
+
+def _values(*rows):
+    return Dataset.of(
+        villages=pd.DataFrame([{"code": "A", "name": "甲村", "town": "某镇"},
+                               {"code": "B", "name": "乙村", "town": "某镇"}]),
+        values=pd.DataFrame(rows, columns=["code", "period", "indicator", "value"]),
+    )  # fmt: skip
+
+
+def _current(store):
+    v = store.load().values
+    return {(r.code, r.period, r.indicator): r.value for r in v.itertuples()}
+
+
+def test_empty_store_loads_empty_dataset(store):
+    ds = store.load()
+    assert ds.is_empty and store.is_empty() and store.version() == 0
+
+
+def test_newest_live_revision_wins_and_rollback_restores_the_earlier_value(store):
+    first = store.commit(
+        _values(("A", "2023Q1", "volunteers", 10.0)), content=b"1", filename="a.xlsx", user="张三"
+    )
+    second = store.commit(_values(("A", "2023Q1", "volunteers", 12.0), ("B", "2023Q1", "volunteers", 5.0)),
+                          content=b"2", filename="b.xlsx", user="李四")  # fmt: skip
+    assert _current(store) == {
+        ("A", "2023Q1", "volunteers"): 12.0,
+        ("B", "2023Q1", "volunteers"): 5.0,
+    }
+    store.rollback(second, user="王五")
+    assert _current(store) == {("A", "2023Q1", "volunteers"): 10.0}
+    store.restore(second, user="王五")
+    assert _current(store)[("A", "2023Q1", "volunteers")] == 12.0
+    history = store.history()
+    assert [r.id for r in history] == [second, first]
+    assert history[0].user == "李四" and history[0].filename == "b.xlsx" and history[0].is_live
+
+
+def test_revision_keeps_original_bytes_and_sha256(store):
+    rid = store.commit(
+        _values(("A", "2023Q1", "volunteers", 1.0)),
+        content=b"raw bytes",
+        filename="x.csv",
+        user="u",
+    )
+    assert store.content(rid) == b"raw bytes"
+    assert store.revision(rid).sha256 == store_module.sha256_of(b"raw bytes")
+
+
+def test_the_same_file_twice_changes_nothing(store):
+    data = _values(("A", "2023Q1", "volunteers", 1.0))
+    first = store.commit(data, content=b"same", filename="x.xlsx", user="u")
+    version = store.version()
+    assert store.commit(data, content=b"same", filename="x.xlsx", user="u") == first
+    assert len(store.history()) == 1 and store.version() == version
+
+
+def test_every_write_moves_the_version_so_caches_refresh(store):
+    rid = store.commit(
+        _values(("A", "2023Q1", "volunteers", 1.0)), content=b"v", filename="x", user="u"
+    )
+    after_commit = store.version()
+    store.rollback(rid, user="u")
+    assert store.version() > after_commit
+    events = store.events()
+    assert list(events["action"]) == ["rollback", "upload"]
+    assert set(events["user"]) == {"u"}
+
+
+def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
+    store.commit(
+        _values(("A", "2023Q1", "volunteers", 1.0)), content=b"before", filename="x", user="u"
+    )
+    before = (store.load().values.copy(), store.version(), len(store.history()))
+    real_insert = store_module._insert_rows
+    calls = []
+
+    def crash_on_second_table(conn, table, frame, revision_id):
+        calls.append(table.name)
+        real_insert(conn, table, frame, revision_id)  # the first table's rows really are written
+        if len(calls) == 2:
+            raise RuntimeError("进程被中止")
+
+    monkeypatch.setattr(store_module, "_insert_rows", crash_on_second_table)
+    with pytest.raises(RuntimeError):
+        store.commit(_values(("A", "2023Q1", "volunteers", 99.0), ("B", "2023Q2", "volunteers", 3.0)),
+                     content=b"after", filename="y", user="u")  # fmt: skip
+    assert len(calls) == 2
+    pd.testing.assert_frame_equal(store.load().values, before[0])
+    assert (store.version(), len(store.history())) == before[1:]
+
+
+def test_unknown_revision_is_a_clear_error(store):
+    with pytest.raises(StoreError, match="版本 42 不存在"):
+        store.rollback(42, user="u")
+
+
+def test_rolling_back_twice_is_refused(store):
+    rid = store.commit(
+        _values(("A", "2023Q1", "volunteers", 1.0)), content=b"x", filename="x", user="u"
+    )
+    store.rollback(rid, user="u")
+    with pytest.raises(StoreError, match="已撤销"):
+        store.rollback(rid, user="u")
+
+
+def test_sample_revision_marks_the_dataset_as_sample(sample_store):
+    assert sample_store.load().is_sample
+    (rev,) = sample_store.history()
+    sample_store.rollback(rev.id, user="admin")
+    assert not sample_store.load().is_sample
+
+
+def test_store_round_trips_every_kind(sample_store, sample_dataset):
+    loaded = sample_store.load()
+    for kind, expected in sample_dataset.frames().items():
+        key = list(expected.columns[:3])
+        got = loaded.frame(kind).sort_values(key).reset_index(drop=True)
+        want = expected.sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=kind)

@@ -1,0 +1,1 @@
+"""Plotly figure builders: DataFrame in, `go.Figure` out; one palette, one style (see `style`)."""

@@ -1,0 +1,96 @@
+"""Figures of the overview page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from wuxing import catalog
+from wuxing.charts import style
+
+
+def level_distribution(dist: pd.DataFrame, year: int) -> go.Figure:
+    """Bars: how many villages hold 0–5 stars (`metrics.stars.level_distribution`)."""
+    fig = go.Figure(
+        go.Bar(
+            x=dist["label"],
+            y=dist["villages"],
+            text=dist["villages"],
+            textposition="outside",
+            marker_color=["#BDC3C7", "#F5CBA7", "#F0B27A", "#EB984E", "#DC7633", "#BA4A00"],
+            hovertemplate="%{x}：%{y} 个村<extra></extra>",
+        )
+    )
+    top = max(1, int(dist["villages"].max()))
+    # Headroom so the count above the tallest bar is not clipped.
+    fig.update_yaxes(range=[0, top * 1.18], dtick=1 if top <= 15 else None)
+    return style.apply(fig, f"{year}年度星级分布", "星级", "村数（个）")
+
+
+def stars_held(counts: pd.DataFrame, year: int) -> go.Figure:
+    """Bars in the star colours: how many villages hold each star (`stars.stars_held_count`)."""
+    fig = go.Figure(
+        go.Bar(
+            x=counts["label"],
+            y=counts["villages"],
+            text=counts["villages"],
+            textposition="outside",
+            marker_color=[catalog.STAR_COLORS[s] for s in counts["star"]],
+            hovertemplate="%{x}：%{y} 个村<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, max(1, int(counts["villages"].max())) * 1.18])
+    return style.apply(fig, f"{year}年度各星获评村数", "星", "村数（个）")
+
+
+def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> go.Figure:
+    """Village × star heat map of scores; the colour turns at the pass mark (`stars.score_matrix`)."""
+    z = matrix.to_numpy(dtype=float)
+    lo, hi = 60.0, 100.0
+    turn = min(max((pass_mark - lo) / (hi - lo), 0.01), 0.99)
+    # Below the pass mark: reds; at and above it: greens, so 达标 reads at a glance.
+    scale = [[0.0, "#C0392B"], [turn - 0.001, "#F5B7B1"], [turn, "#ABEBC6"], [1.0, "#1E8449"]]
+    text = np.where(np.isnan(z), "缺报", np.char.mod("%.1f", np.nan_to_num(z)))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[catalog.STAR_BY_ID[s].short for s in matrix.columns],
+            y=list(matrix.index),
+            zmin=lo,
+            zmax=hi,
+            colorscale=scale,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 14},
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": "得分"}, "tickvals": [60, pass_mark, 100],
+                      "ticktext": ["60", f"达标线 {pass_mark:g}", "100"]},
+            hovertemplate="%{y} · %{x}：%{text} 分<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(360, 34 * len(matrix) + 140))
+    title = f"{period_label}各村星级评分（达标线 {pass_mark:g} 分）"
+    return style.apply(fig, title, "星", "村")
+
+
+def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
+    """Horizontal bars: points each village still lacks on its target stars (0 = on track)."""
+    frame = status.sort_values("points_short")
+    colors = [style.PASS_COLOR if ok else style.FAIL_COLOR for ok in frame["on_track"]]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["points_short"],
+            y=frame["village"],
+            orientation="h",
+            marker_color=colors,
+            text=[s for s in frame["status"]],
+            textposition="auto",
+            customdata=frame[["target_level"]].to_numpy(),
+            hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
+        )
+    )
+    fig.update_layout(height=max(320, 30 * len(frame) + 140))
+    return style.apply(fig, f"{year}年创星目标进度（目标星尚差分数）", "尚差分数（分）", "村")

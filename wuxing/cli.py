@@ -1,0 +1,136 @@
+"""The command line, `python -m wuxing …`: everything the pages do with data, for scripts and tests.
+
+Exit codes: 0 done, 1 rejected (nothing written), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from wuxing import catalog, commands, excel, sample, template
+from wuxing.config import Settings
+from wuxing.dataset import Dataset
+from wuxing.errors import WuxingError
+from wuxing.store import Store, open_store
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXPORT_KINDS = ("values", "scores", "awards", "targets", "pairs", "villages")
+_PLACE = ["city", "county", "town", "village"]
+
+
+def open_cli_store(args: argparse.Namespace, settings: Settings) -> Store:
+    """The store named by --db, else WUXING_DB, else the embedded default (seeded once)."""
+    url = args.db or settings.store_url
+    store = open_store(url)
+    if not args.db and settings.is_default_store and store.is_empty():
+        sample.seed(store)
+    return store
+
+
+def export_frame(ds: Dataset, what: str) -> pd.DataFrame:
+    """Current data of one kind in the long layout, with the place columns spelled out."""
+    villages = ds.villages.rename(columns={"name": "village"}).set_index("code")
+    frame = ds.frame(what)
+    if what == "villages":
+        return ds.villages.rename(columns={"name": "village"})[
+            ["city", "county", "town", "village", "code", "households", "population", "cluster"]
+        ]
+    if what == "pairs":
+        names = villages["village"]
+        return frame.assign(
+            mentor_village=frame["mentor"].map(names), mentee_village=frame["mentee"].map(names)
+        )[["mentor_village", "mentor", "mentee_village", "mentee", "since", "until", "note"]]
+    placed = frame.join(villages[_PLACE[:-1] + ["village"]], on="code")
+    rest = [c for c in frame.columns if c != "code"]
+    placed = placed[[*_PLACE, "code", *rest]]
+    if what == "values":
+        # The unit makes a bare number readable (万元 vs 元); ids stay the catalog's.
+        units = {i.id: i.unit for i in catalog.INDICATORS}
+        placed = placed.assign(unit=placed["indicator"].map(units))
+    return placed.sort_values(["code", *rest[:2]]).reset_index(drop=True)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Print or write the current data of one kind (csv or xlsx)."""
+    frame = export_frame(open_cli_store(args, settings).load(), args.what)
+    if args.format == "xlsx":
+        if not args.output:
+            print("导出 xlsx 需要用 -o 指定文件名", file=sys.stderr)
+            return EXIT_USAGE
+        Path(args.output).write_bytes(excel.to_xlsx(frame, sheet=args.what))
+    elif args.output:
+        frame.to_csv(args.output, index=False, encoding="utf-8-sig", float_format="%.10g")
+    else:
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the blank template, with the villages of the store in its dropdowns."""
+    known = open_cli_store(args, settings).load()
+    template.write_workbook(Dataset.of(villages=known.villages), args.output)
+    print(f"已生成模板：{args.output}")
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the sample workbook (the same bytes as data/ ships)."""
+    Path(args.output).write_bytes(sample.workbook_bytes())
+    print(f"已生成示例数据：{args.output}")
+    return EXIT_OK
+
+
+def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
+    """Create the store (seeding the embedded default with the sample) and say where it is."""
+    store = open_cli_store(args, settings)
+    print(f"数据库：{store!r}，当前版本 {store.version()}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m wuxing", description="五星支部创建数据看板命令行"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[..., int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--db", help="SQLAlchemy 数据库地址（默认取 WUXING_DB 或内置库）")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("export", cmd_export, "导出当前数据（长表）")
+    p.add_argument("--what", choices=EXPORT_KINDS, default="values")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("-o", "--output")
+    p = command("template", cmd_template, "生成空白上传模板")
+    p.add_argument("-o", "--output", required=True)
+    command("setup", cmd_setup, "创建数据库（内置库首次运行时写入示例数据）")
+    p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿")
+    p.add_argument("-o", "--output", required=True)
+    commands.register(command)  # import, history, rollback, restore
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    try:
+        return int(args.handler(args, Settings.from_env()))
+    except WuxingError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except BrokenPipeError:
+        # `… | head` closed the pipe: not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK

@@ -1,0 +1,93 @@
+"""Stars: yearly awards and levels, quarterly scores against the pass mark."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wuxing import catalog
+from wuxing.dataset import Dataset
+from wuxing.metrics.villages import ordered_codes, with_names
+
+
+def latest_period(ds: Dataset) -> str | None:
+    """The newest quarter with values or scores, None for an empty store."""
+    found = ds.periods()
+    return found[-1] if found else None
+
+
+def award_years(ds: Dataset) -> list[int]:
+    """Years with star awards, ascending."""
+    return sorted(int(y) for y in ds.awards["year"].unique())
+
+
+def latest_award_year(ds: Dataset, period: str | None = None) -> int | None:
+    """The newest awarded year, not after the year of `period` when one is given."""
+    years = award_years(ds)
+    if period is not None:
+        years = [y for y in years if y <= int(period[:4])]
+    return years[-1] if years else None
+
+
+def held_stars(ds: Dataset, year: int) -> pd.DataFrame:
+    """Village × star grid of awards in `year` (True = held), villages in pinyin order."""
+    awards = ds.awards[ds.awards["year"] == year]
+    grid = awards.pivot_table(index="code", columns="star", values="awarded", aggfunc="last")
+    grid = grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
+    return grid.fillna(False).astype(bool)
+
+
+def levels(ds: Dataset, year: int) -> pd.DataFrame:
+    """Each village's level (number of stars held) in `year`, with its name, pinyin order."""
+    grid = held_stars(ds, year)
+    frame = pd.DataFrame({"code": grid.index, "level": grid.sum(axis=1).astype(int).to_numpy()})
+    return with_names(frame, ds).reset_index(drop=True)
+
+
+def level_distribution(ds: Dataset, year: int) -> pd.DataFrame:
+    """How many villages hold 0–5 stars in `year` (every level listed, zeros included)."""
+    counts = levels(ds, year)["level"].value_counts()
+    return pd.DataFrame(
+        {
+            "level": range(6),
+            "label": catalog.LEVEL_LABELS,
+            "villages": [int(counts.get(level, 0)) for level in range(6)],
+        }
+    )
+
+
+def stars_held_count(ds: Dataset, year: int) -> pd.DataFrame:
+    """Per star, how many villages hold it in `year` (fixed star order)."""
+    grid = held_stars(ds, year)
+    return pd.DataFrame(
+        {
+            "star": list(catalog.STAR_IDS),
+            "label": [s.label for s in catalog.STARS],
+            "villages": [int(grid[s].sum()) for s in catalog.STAR_IDS],
+        }
+    )
+
+
+def score_matrix(ds: Dataset, period: str) -> pd.DataFrame:
+    """Village × star scores in quarter `period`: rows are village names in pinyin order, NaN
+    where a score is missing."""
+    scores = ds.scores[ds.scores["period"] == period]
+    grid = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last")
+    grid = grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
+    names = with_names(pd.DataFrame({"code": grid.index}), ds).set_index("code")["village"]
+    grid.index = [names[c] for c in grid.index]
+    grid.index.name = "village"
+    return grid
+
+
+def passing(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
+    """Village × star booleans: score ≥ pass mark in `period` (False where missing)."""
+    scores = ds.scores[ds.scores["period"] == period]
+    grid = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last")
+    grid = grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
+    return grid.ge(pass_mark)
+
+
+def score_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """`score_matrix` as a Chinese table: 村名 then one column per star (分)."""
+    table = matrix.rename(columns={s.id: f"{s.label}（分）" for s in catalog.STARS})
+    return table.rename_axis("村名").reset_index()

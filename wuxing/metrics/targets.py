@@ -1,0 +1,78 @@
+"""创星目标: each village's target for the year against where its scores stand now."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wuxing import catalog
+from wuxing.dataset import Dataset
+from wuxing.metrics.villages import with_names
+
+STATUS_ON_TRACK = "按目标推进"
+STATUS_OFF_TRACK = "未达目标进度"
+
+_COLUMNS = ["code", "village", "target_level", "target_stars", "passing", "missing",
+            "points_short", "on_track", "status"]  # fmt: skip
+
+
+def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
+    """Per village with a target in `period`'s year: which target stars are not yet at the pass
+    mark in `period`, by how many points in total, and whether it is on track.
+
+    A target given as a level only (no stars named) is on track when as many stars pass.
+    """
+    year = int(period[:4])
+    targets = ds.targets[ds.targets["year"] == year]
+    if targets.empty:
+        return pd.DataFrame(columns=_COLUMNS)
+    scores = ds.scores[ds.scores["period"] == period].set_index(["code", "star"])["score"]
+    rows = []
+    for t in targets.itertuples(index=False):
+        aimed = [s for s in t.stars.split(",") if s]
+        passing = [
+            s for s in catalog.STAR_IDS if scores.get((t.code, s), float("nan")) >= pass_mark
+        ]
+        if aimed:
+            missing = [s for s in aimed if s not in passing]
+            on_track = not missing
+        else:
+            missing = []
+            on_track = len(passing) >= t.level
+        short = sum(max(0.0, pass_mark - scores.get((t.code, s), 0.0)) for s in missing)
+        rows.append({
+            "code": t.code, "target_level": int(t.level), "target_stars": aimed,
+            "passing": passing, "missing": missing, "points_short": round(short, 1),
+            "on_track": on_track, "status": STATUS_ON_TRACK if on_track else STATUS_OFF_TRACK,
+        })  # fmt: skip
+    frame = with_names(pd.DataFrame(rows), ds)
+    return frame[_COLUMNS].reset_index(drop=True)
+
+
+def target_table(status: pd.DataFrame) -> pd.DataFrame:
+    """The status as a Chinese table: star ids become labels, lists become 、-joined text."""
+
+    def labels(ids: list[str]) -> str:
+        return "、".join(catalog.STAR_BY_ID[s].short for s in ids) or "—"
+
+    return pd.DataFrame(
+        {
+            "村名": status["village"],
+            "目标星级": [catalog.LEVEL_LABELS[n] for n in status["target_level"]],
+            "当前达标星": status["passing"].map(labels),
+            "尚缺星": status["missing"].map(labels),
+            "差距（分）": status["points_short"],
+            "状态": status["status"],
+        }
+    )
+
+
+def on_track_counts(status: pd.DataFrame) -> dict[str, int]:
+    """How many villages are on and off track."""
+    on = int(status["on_track"].sum()) if not status.empty else 0
+    return {STATUS_ON_TRACK: on, STATUS_OFF_TRACK: len(status) - on}
+
+
+def villages_targeting(ds: Dataset, year: int, level: int) -> list[str]:
+    """Names of the villages whose target for `year` is `level` stars, in pinyin order."""
+    targets = ds.targets[(ds.targets["year"] == year) & (ds.targets["level"] == level)]
+    return list(with_names(targets[["code"]], ds)["village"])

@@ -1,0 +1,109 @@
+"""Which villages are in view (the area filter) and in which order they are listed (pinyin)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+
+import pandas as pd
+from pypinyin import Style, lazy_pinyin
+
+from wuxing.dataset import Dataset
+
+AREA_LEVELS: tuple[str, ...] = ("city", "county", "town")
+AREA_LEVEL_LABELS = {"city": "市", "county": "县（区）", "town": "乡镇", "village": "村"}
+ALL_AREAS = ""
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_key(name: str) -> str:
+    """Sort key that orders Chinese names by pinyin (赵 after 甲), not by code point."""
+    return " ".join(lazy_pinyin(name, style=Style.TONE3, errors="default")) + "\0" + name
+
+
+def sort_by_pinyin(names: Iterable[str]) -> list[str]:
+    """Names in pinyin order."""
+    return sorted(names, key=pinyin_key)
+
+
+def area_parts(area: str) -> list[str]:
+    """`濮阳市/清丰县/马庄桥镇` → its parts; the empty area (everything) has none."""
+    return [p for p in area.split("/") if p] if area else []
+
+
+def area_label(area: str) -> str:
+    """The name to show for an area: its last part, or 全部 for everything."""
+    parts = area_parts(area)
+    return parts[-1] if parts else "全部地区"
+
+
+def area_options(villages: pd.DataFrame) -> list[str]:
+    """Every area path (city, county, town) that has villages, in pinyin order within levels."""
+    options: set[str] = set()
+    for row in villages[list(AREA_LEVELS)].drop_duplicates().itertuples(index=False):
+        path: list[str] = []
+        for part in row:
+            if not part:
+                break
+            path.append(part)
+            options.add("/".join(path))
+    return sorted(options, key=lambda a: [pinyin_key(p) for p in area_parts(a)])
+
+
+def default_area(villages: pd.DataFrame) -> str:
+    """The narrowest area that still holds every village (the township for the sample)."""
+    path: list[str] = []
+    for level in AREA_LEVELS:
+        found = villages[level].unique() if not villages.empty else []
+        if len(found) != 1 or not found[0]:
+            break
+        path.append(str(found[0]))
+    return "/".join(path)
+
+
+def in_area(villages: pd.DataFrame, area: str) -> pd.Series:
+    """Boolean mask of the villages inside `area`."""
+    mask = pd.Series(True, index=villages.index)
+    for level, part in zip(AREA_LEVELS, area_parts(area), strict=False):
+        mask &= villages[level] == part
+    return mask
+
+
+def scope(ds: Dataset, area: str) -> Dataset:
+    """The dataset restricted to the villages of `area` (pairs kept when the mentee is inside)."""
+    if not area_parts(area):
+        return ds
+    villages = ds.villages[in_area(ds.villages, area)]
+    codes = set(villages["code"])
+    return replace(
+        ds,
+        villages=villages.reset_index(drop=True),
+        values=ds.values[ds.values["code"].isin(codes)].reset_index(drop=True),
+        scores=ds.scores[ds.scores["code"].isin(codes)].reset_index(drop=True),
+        awards=ds.awards[ds.awards["code"].isin(codes)].reset_index(drop=True),
+        targets=ds.targets[ds.targets["code"].isin(codes)].reset_index(drop=True),
+        pairs=ds.pairs[ds.pairs["mentee"].isin(codes)].reset_index(drop=True),
+    )
+
+
+def names(ds: Dataset) -> pd.Series:
+    """Village name by code; a name shared by villages of different towns gets its town added."""
+    villages = ds.villages
+    duplicated = villages["name"].duplicated(keep=False)
+    label = villages["name"].where(~duplicated, villages["name"] + "（" + villages["town"] + "）")
+    return pd.Series(label.to_numpy(), index=villages["code"].to_numpy(), name="village")
+
+
+def ordered_codes(ds: Dataset) -> list[str]:
+    """Village codes in pinyin order of their names."""
+    label = names(ds)
+    return sorted(label.index, key=lambda code: pinyin_key(label[code]))
+
+
+def with_names(frame: pd.DataFrame, ds: Dataset, code_column: str = "code") -> pd.DataFrame:
+    """`frame` with a `village` column of display names, rows in pinyin order."""
+    label = names(ds)
+    out = frame.assign(village=frame[code_column].map(label).fillna(frame[code_column]))
+    order = out["village"].map(pinyin_key)
+    return out.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")

@@ -1,0 +1,40 @@
+"""The page map: which pages exist, their Chinese titles, and the least role that may open them.
+
+Kept as data outside streamlit so which pages a role gets is testable as a pure function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: script path (relative to dashboard.py), title, icon, URL path, group, role."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    group: str
+    role: str = "viewer"
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "总览", ":material/dashboard:", "overview", "看板", default=True),
+)
+
+
+def role_allows(role: str | None, needed: str) -> bool:
+    """True when `role` is at least `needed` (viewer < editor < admin)."""
+    if role not in ROLES:
+        return False
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def pages_for(role: str | None) -> list[PageSpec]:
+    """The pages a session with `role` may open, in menu order."""
+    return [p for p in PAGES if role_allows(role, p.role)]

@@ -1,0 +1,212 @@
+"""The only module of `wuxing` that imports streamlit: cached loaders and shared widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from wuxing import catalog, excel, periods, sample
+from wuxing.charts import style
+from wuxing.config import Settings
+from wuxing.dataset import Dataset
+from wuxing.metrics import villages as village_metrics
+from wuxing.store import Store, open_store
+
+ALL_STARS = "all"
+_FILTER_KEYS = ("area", "period", "star")
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+def settings() -> Settings:
+    """The settings of this process (read from WUXING_* variables)."""
+    return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, seed_sample: bool) -> Store:
+    store = open_store(url)
+    if seed_sample and store.is_empty():
+        sample.seed(store)
+    return store
+
+
+def get_store() -> Store:
+    """The store of this process; the embedded default store is seeded with the sample once."""
+    s = settings()
+    return _store(s.store_url, s.is_default_store)
+
+
+@st.cache_data(show_spinner="正在读取数据…", max_entries=4)
+def _load(url: str, version: int) -> Dataset:
+    return _store_for(url).load()
+
+
+def _store_for(url: str) -> Store:
+    s = settings()
+    return _store(url, s.is_default_store and url == s.store_url)
+
+
+def load_dataset() -> Dataset:
+    """The current data, cached per store version: a write on any server invalidates it."""
+    store = get_store()
+    return _load(store.url, store.version())
+
+
+# -- filters shared by every page (kept in the URL) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices: area path, quarter, star (or ALL_STARS)."""
+
+    area: str
+    period: str | None
+    star: str
+
+
+def _star_label(star: str) -> str:
+    return "全部五星" if star == ALL_STARS else catalog.STAR_BY_ID[star].label
+
+
+def _adopt_url(key: str, options: Sequence[str], default: str, what: str) -> None:
+    """On a session's first run, take a filter from the URL if valid, else default and say so."""
+    if key in st.session_state and st.session_state[key] in options:
+        return
+    wanted = st.query_params.get(key)
+    if wanted is not None and wanted not in options:
+        st.session_state.setdefault("_url_notices", []).append(
+            f"链接中的{what}“{wanted}”无效，已改为默认值。"
+        )
+        wanted = None
+    st.session_state[key] = wanted if wanted is not None else default
+
+
+def sidebar_filters(ds: Dataset) -> Filters:
+    """Area, quarter and star pickers in the sidebar; the URL carries them so links reopen views."""
+    areas = [village_metrics.ALL_AREAS, *village_metrics.area_options(ds.villages)]
+    quarters = list(reversed(ds.periods()))
+    stars = [ALL_STARS, *catalog.STAR_IDS]
+    _adopt_url("area", areas, village_metrics.default_area(ds.villages), "地区")
+    _adopt_url("star", stars, ALL_STARS, "星")
+    if quarters:
+        _adopt_url("period", quarters, quarters[0], "季度")
+    with st.sidebar:
+        st.selectbox("地区", areas, key="area", format_func=_area_option_label)
+        if quarters:
+            st.selectbox("季度", quarters, key="period", format_func=periods.label)
+        else:
+            st.caption("尚无季度数据")
+        st.selectbox("星", stars, key="star", format_func=_star_label)
+    for notice in st.session_state.pop("_url_notices", []):
+        st.toast(notice)
+        st.sidebar.warning(notice)
+    filters = Filters(
+        area=st.session_state["area"],
+        period=st.session_state.get("period") if quarters else None,
+        star=st.session_state["star"],
+    )
+    sync_url(area=filters.area, period=filters.period or "", star=filters.star)
+    return filters
+
+
+def _area_option_label(area: str) -> str:
+    return " › ".join(village_metrics.area_parts(area)) or "全部地区"
+
+
+def sync_url(**params: str) -> None:
+    """Write parameters into the URL (empty values removed), keeping the others."""
+    for key, value in params.items():
+        if value:
+            if st.query_params.get(key) != value:
+                st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def current_filters() -> Filters:
+    """The filters chosen in the sidebar this run (set by the entry script)."""
+    return st.session_state["_filters"]
+
+
+def remember_filters(filters: Filters) -> None:
+    """Store this run's filters so pages can read them with `current_filters`."""
+    st.session_state["_filters"] = filters
+
+
+def url_choice(key: str, options: Sequence[str], default: str | None, what: str) -> str | None:
+    """A page-specific choice kept in the URL: the URL's value if valid, else `default` + notice."""
+    if not options:
+        return None
+    _adopt_url(key, options, default if default in options else options[0], what)
+    for notice in st.session_state.pop("_url_notices", []):
+        st.warning(notice)
+    return st.session_state[key]
+
+
+# -- shared display pieces ---------------------------------------------------------------------
+
+
+def sample_banner(ds: Dataset) -> None:
+    """Say so whenever the shipped sample data is on screen."""
+    if ds.is_sample:
+        st.info(
+            "示例数据：当前显示的是马庄桥镇示例数据（4 个村名取自公开报道，其余为占位村名，数值为模拟），"
+            "仅供演示。上传本镇台账后即显示真实数据。",
+            icon=":material/info:",
+        )
+
+
+def empty_state(message: str) -> None:
+    """A friendly note instead of an empty chart."""
+    st.info(message, icon=":material/inbox:")
+
+
+def chart(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    *,
+    key: str,
+    name: str,
+    on_select: Callable[[], None] | str = "ignore",
+) -> object:
+    """A figure with its PNG button named after it, and the table behind it one click away."""
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        width="stretch",
+        theme=None,  # our own template, so what is exported looks like what is shown
+        config=style.png_config(name),
+        on_select=on_select,
+        selection_mode="points",
+    )
+    with st.expander("数据"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        excel_download(table, name, key=f"{key}_xlsx")
+    return event
+
+
+def excel_download(table: pd.DataFrame, name: str, *, key: str) -> None:
+    """An Excel download of `table` (built on click, not on every rerun)."""
+    st.download_button(
+        "下载 Excel",
+        data=lambda: excel.to_xlsx(table, sheet=name[:31]),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def selected_points(event: object) -> list[dict[str, object]]:
+    """The points a user clicked in a chart drawn with `on_select`."""
+    try:
+        return list(event.selection.points)  # type: ignore[attr-defined]
+    except AttributeError:
+        return []
