@@ -25,6 +25,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "overview", "看板", default=True),
+    PageSpec("pages/pairs.py", "结对比较", ":material/compare_arrows:", "pairs", "看板"),
 )
 
 

@@ -1,0 +1,113 @@
+"""结对比较: a mentor pair (or any two villages) side by side, over time, and projected."""
+
+import streamlit as st
+
+from wuxing import catalog, periods, ui
+from wuxing.charts import pairs as charts
+from wuxing.metrics import pairs, villages
+
+st.title("结对比较")
+ds = ui.load_dataset()
+ui.sample_banner(ds)
+filters = ui.current_filters()
+view = villages.scope(ds, filters.area)
+pass_mark = ui.settings().pass_mark
+
+if view.villages.empty or filters.period is None:
+    ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。")
+    st.stop()
+period = filters.period
+star = None if filters.star == ui.ALL_STARS else filters.star
+
+modes = {"pair": "已结对的村", "any": "任选两个村"}
+mode = ui.url_choice("mode", list(modes), "pair", "比较方式")
+st.radio("比较方式", list(modes), key="mode", format_func=modes.get, horizontal=True)
+options = pairs.pair_options(view)
+label = villages.names(ds)
+matchup = None
+if mode == "pair":
+    if options.empty:
+        ui.empty_state("当前地区还没有结对帮带记录。可在“数据上传”页上传“结对帮带”表"
+                       "（导师村、帮带村、结对时间），或选择“任选两个村”比较任意两个村。")  # fmt: skip
+        ui.sync_url(mode=mode, pair="", v1="", v2="")
+        st.stop()
+    keys = list(options["key"])
+    ui.url_choice("pair", keys, keys[0], "结对")
+    pair_label = dict(zip(options["key"], options["label"], strict=True))
+    chosen = st.selectbox("结对（导师村 → 帮带村）", keys, key="pair", format_func=pair_label.get)
+    matchup = pairs.pair_matchup(view, chosen)
+    ui.sync_url(mode=mode, pair=chosen, v1="", v2="")
+else:
+    codes = pairs.village_options(view)
+    left, right = st.columns(2)
+    ui.url_choice("v1", codes, codes[0], "参照村")
+    ui.url_choice("v2", codes, codes[min(1, len(codes) - 1)], "比较村")
+    first = left.selectbox("参照村", codes, key="v1", format_func=label.get)
+    second = right.selectbox("比较村（看它与参照村的差距）", codes, key="v2", format_func=label.get)
+    ui.sync_url(mode=mode, pair="", v1=first, v2=second)
+    for column, code in ((left, first), (right, second)):
+        notes = pairs.pair_notes(ds, code)
+        column.caption(f"{label[code]}：" + ("；".join(notes) if notes else "暂无结对帮带记录"))
+    if first == second:
+        ui.empty_state("请选择两个不同的村进行比较。")
+        st.stop()
+    matchup = pairs.free_matchup(ds, first, second)
+
+m = matchup
+since = f" · {periods.label(m.since)}起结对" if m.since else ""
+st.caption(f"{m.first_label} → {m.second_label}{since} · {periods.label(period)}"
+           f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}")  # fmt: skip
+
+st.subheader("五星对比")
+st.dataframe(pairs.standing_table(ds, m, period), hide_index=True, width="stretch")
+comparison = pairs.star_comparison(ds, m, period, pass_mark)
+if comparison[["first", "second"]].isna().all().all():
+    ui.empty_state(f"{periods.label(period)}两村都还没有星级评分。")
+else:
+    table = pairs.star_table(comparison, m, pass_mark)
+    ui.chart(charts.star_radar(comparison, m, periods.label(period), pass_mark), table,
+             key="pair_radar", name=f"{m.first_name}与{m.second_name}五星得分对比")  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+
+star_text = catalog.STAR_BY_ID[star].label if star else "全部五星"
+st.subheader(f"指标对比（{star_text}）")
+gaps = pairs.indicator_gaps(ds, m, period, star)
+if gaps.empty:
+    ui.empty_state(f"{periods.label(period)}两村都还没有{star_text}的指标数据。")
+else:
+    st.caption(f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
+               f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。")  # fmt: skip
+    indicator_table = pairs.indicator_table(gaps, m)
+    st.dataframe(indicator_table, hide_index=True, width="stretch")
+    ui.excel_download(indicator_table, f"{m.first_name}与{m.second_name}指标对比", key="pair_ind")
+
+st.subheader("走势：差距在缩小还是扩大")
+history = pairs.score_history(ds, m, period, star)
+if history.empty:
+    ui.empty_state("两村还没有星级评分记录。")
+else:
+    ui.chart(charts.score_lines(history, m, pass_mark), pairs.gap_table(
+        pairs.gap_history(ds, m, period, star), m), key="pair_lines",
+        name=f"{m.first_name}与{m.second_name}各星得分走势")  # fmt: skip
+    gap_history = pairs.gap_history(ds, m, period, star)
+    st.info(pairs.TREND_RULE, icon=":material/rule:")
+    ui.chart(charts.gap_lines(gap_history, m), pairs.gap_table(gap_history, m),
+             key="pair_gaps", name=f"{m.first_name}与{m.second_name}各星差距走势")  # fmt: skip
+
+st.subheader(f"{m.second_name}预计何时达标")
+st.caption(pairs.PROJECTION_RULE)
+st.dataframe(pairs.projection_table(pairs.projections(ds, m.second, period, pass_mark)),
+             hide_index=True, width="stretch")  # fmt: skip
+
+st.subheader(f"{villages.area_label(filters.area)}各结对一览")
+if options.empty:
+    ui.empty_state("当前地区还没有结对帮带记录。")
+else:
+    overview = pairs.pairs_overview(ds, options, period)
+    widening = int(overview["widening"].sum())
+    st.caption(f"平均差距 = 五星差距的平均值；“较结对时”与结对当季（或其后首个有评分的季度）相比。"
+               f"本季度差距扩大的结对：{widening} 对。")  # fmt: skip
+    ui.chart(charts.pairs_at_a_glance(overview, periods.label(period)),
+             pairs.overview_table(overview), key="pair_glance",
+             name=f"{periods.label(period)}各结对平均差距")  # fmt: skip
+    st.dataframe(pairs.overview_table(overview), hide_index=True, width="stretch")

@@ -1,0 +1,129 @@
+"""Figures of the 结对比较 page: two villages' stars side by side, their scores and gaps over time,
+and the township's pairs at a glance."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from wuxing import catalog, periods
+from wuxing.charts import style
+from wuxing.metrics.pairs import CLOSING, STABLE, WIDENING, Matchup
+
+# The two villages get their own colours, chosen apart from the five star colours.
+FIRST_COLOR = "#34495E"
+SECOND_COLOR = "#D68910"
+_TREND_SYMBOL = {CLOSING: "triangle-down", WIDENING: "triangle-up", STABLE: "circle"}
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    """Plain values with missing as None, so plotly leaves a gap instead of drawing zero."""
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def star_radar(
+    comparison: pd.DataFrame, m: Matchup, period_label: str, pass_mark: float
+) -> go.Figure:
+    """Radar of both villages' five star scores with the pass mark ring (`pairs.star_comparison`)."""
+    theta = [catalog.STAR_BY_ID[s].short for s in comparison["star"]]
+    closed = [*theta, theta[0]]  # repeat the first star so each outline closes
+    fig = go.Figure()
+    fig.add_trace(go.Scatterpolar(
+        r=[pass_mark] * len(closed), theta=closed, name=f"达标线 {pass_mark:g} 分",
+        mode="lines", line={"color": style.PASS_COLOR, "dash": "dash", "width": 2},
+        hovertemplate=f"达标线 {pass_mark:g} 分<extra></extra>",
+    ))  # fmt: skip
+    for column, label, color in (("first", m.first_label, FIRST_COLOR),
+                                 ("second", m.second_label, SECOND_COLOR)):  # fmt: skip
+        r = _values(comparison[column])
+        fig.add_trace(go.Scatterpolar(
+            r=[*r, r[0]], theta=closed, name=label, mode="lines+markers",
+            line={"color": color, "width": 3}, marker={"size": 9},
+            fill="toself", opacity=0.85,
+            hovertemplate=f"{label} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
+        ))  # fmt: skip
+    scores = pd.concat([comparison["first"], comparison["second"]]).dropna()
+    low = min(60.0, float(scores.min()) - 5) if not scores.empty else 60.0
+    high = max(100.0, float(scores.max()) + 2) if not scores.empty else 100.0
+    fig.update_layout(
+        polar={"radialaxis": {"range": [low, high], "ticksuffix": " 分", "angle": 90},
+               "angularaxis": {"tickfont": {"size": 18}}},
+        legend={"orientation": "h", "y": -0.12},
+        height=520,
+    )  # fmt: skip
+    return style.apply(fig, f"{period_label}五星得分对比：{m.first_name} 与 {m.second_name}")
+
+
+def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figure:
+    """One panel per star: both villages' scores over the quarters, the pass mark dashed
+    (`pairs.score_history`)."""
+    stars = [s for s in catalog.STAR_IDS if s in set(history["star"])]
+    fig = make_subplots(rows=1, cols=max(1, len(stars)), shared_yaxes=True,
+                        subplot_titles=[catalog.STAR_BY_ID[s].short for s in stars])  # fmt: skip
+    quarters = sorted(set(history["period"]))
+    for col, star in enumerate(stars, start=1):
+        for code, label, color, dash in ((m.first, m.first_label, FIRST_COLOR, "solid"),
+                                         (m.second, m.second_label, SECOND_COLOR, "dot")):  # fmt: skip
+            rows = history[(history["star"] == star) & (history["code"] == code)]
+            series = rows.set_index("period")["score"].reindex(quarters)
+            fig.add_trace(go.Scatter(
+                x=[periods.short_label(q) for q in quarters], y=_values(series), name=label,
+                legendgroup=label, showlegend=col == 1, mode="lines+markers",
+                line={"color": color, "width": 3, "dash": dash}, marker={"size": 7},
+                hovertemplate=f"{label} · %{{x}}：%{{y:.1f}} 分<extra></extra>",
+            ), row=1, col=col)  # fmt: skip
+        fig.add_hline(y=pass_mark, line={"color": style.PASS_COLOR, "dash": "dash", "width": 1.5},
+                      row=1, col=col)  # fmt: skip
+    fig.update_xaxes(tickangle=-45, tickfont={"size": 12})
+    fig.update_layout(height=460, legend={"orientation": "h", "y": -0.35},
+                      margin={"b": 130})  # fmt: skip
+    style.apply(fig, f"各星得分走势（达标线 {pass_mark:g} 分，虚线）", "", "得分（分）")
+    fig.update_xaxes(title_text="")
+    fig.update_yaxes(title_text="", col=2)
+    fig.update_yaxes(title_text="得分（分）", col=1)
+    return fig
+
+
+def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
+    """Gap (first − second) per star over the quarters in the star colours; the marker shape
+    says whether the gap closed (▼), widened (▲) or held (●) on the quarter before."""
+    fig = go.Figure()
+    for star in [s for s in catalog.STAR_IDS if s in set(history["star"])]:
+        rows = history[history["star"] == star]
+        fig.add_trace(go.Scatter(
+            x=[periods.short_label(q) for q in rows["period"]], y=_values(rows["gap"]),
+            name=catalog.STAR_BY_ID[star].short, mode="lines+markers",
+            line={"color": catalog.STAR_COLORS[star], "width": 3},
+            marker={"size": 12, "symbol": [_TREND_SYMBOL.get(t, "circle-open") for t in rows["trend"]]},
+            customdata=list(rows["trend"]),
+            hovertemplate="%{x} · " + catalog.STAR_BY_ID[star].short
+            + "：差距 %{y:.1f} 分（%{customdata}）<extra></extra>",
+        ))  # fmt: skip
+    for trend, symbol in _TREND_SYMBOL.items():
+        # Legend-only entries that explain the marker shapes.
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"差距{trend}",
+                                 marker={"symbol": symbol, "size": 12, "color": style.NEUTRAL_COLOR},
+                                 hoverinfo="skip"))  # fmt: skip
+    fig.add_hline(y=0, line={"color": style.NEUTRAL_COLOR, "width": 1})
+    fig.update_layout(height=440)
+    title = f"各星差距走势（{m.first_name} − {m.second_name}，正数表示{m.second_name}落后）"
+    return style.apply(fig, title, "季度", "差距（分）")
+
+
+def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
+    """Horizontal bars: each pair's average star gap now; pairs whose gap widened in red
+    (`pairs.pairs_overview`)."""
+    frame = overview.sort_values("gap", na_position="first")
+    labels = [f"{a} → {b}" for a, b in zip(frame["mentor_name"], frame["mentee_name"], strict=True)]
+    colors = [style.FAIL_COLOR if w else style.NEUTRAL_COLOR for w in frame["widening"]]
+    fig = go.Figure(go.Bar(
+        x=_values(frame["gap"]), y=labels, orientation="h", marker_color=colors,
+        text=[f"{g:.1f} 分（{t}）" if not pd.isna(g) else "缺分" for g, t in
+              zip(frame["gap"], frame["trend"], strict=True)],
+        textposition="auto",
+        hovertemplate="%{y}：平均差距 %{x:.1f} 分<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(height=max(300, 48 * len(frame) + 150))
+    title = f"{period_label}各结对平均差距（红色：较上季度扩大）"
+    return style.apply(fig, title, "五星平均差距（分）", "结对")
