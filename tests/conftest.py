@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shlex
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -31,9 +34,74 @@ def sample_dataset() -> Dataset:
     return sample.build()
 
 
+# -- PostgreSQL: a throwaway cluster on 127.0.0.1, started once per test process ------------------
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Base URL of a throwaway PostgreSQL cluster (initdb + pg_ctl, trust auth, loopback only)."""
+    bin_dir = _pg_bin()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but PostgreSQL (initdb) is missing: apt-get install postgresql")
+        pytest.skip("no PostgreSQL server binaries here: apt-get install postgresql")
+    # Not under pytest's tmp dir: that one is private to root, and the server runs as postgres.
+    root = Path(tempfile.mkdtemp(prefix="wuxing-pg-"))
+    as_postgres = os.geteuid() == 0  # initdb refuses to run as root
+    if as_postgres:
+        shutil.chown(root, "postgres", "postgres")
+        os.chmod(root, 0o700)
+
+    def run(*cmd: str) -> None:
+        line = " ".join(shlex.quote(c) for c in cmd)
+        argv = ["su", "postgres", "-c", line] if as_postgres else ["sh", "-c", line]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    port = _free_port()
+    data = root / "data"
+    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+        "--encoding=UTF8", "--locale=C.UTF-8")  # fmt: skip
+    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w",
+        "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off", "start")  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_database_numbers = iter(range(1, 1_000_000))
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def pg_url(pg_server) -> str:
+    """A fresh, empty database on the throwaway cluster."""
+    import sqlalchemy as sa
+
+    name = f"t{os.getpid()}_{next(_database_numbers)}"
+    admin = sa.create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    admin.dispose()
+    return f"{pg_server}/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path: Path) -> str:
+    """Every store test runs on SQLite and on PostgreSQL with the same assertions."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(store_url: str) -> Store:
+    s = open_store(store_url)
     yield s
     s.dispose()
 
