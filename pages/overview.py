@@ -4,7 +4,7 @@ import streamlit as st
 
 from wuxing import formatting, periods, ui
 from wuxing.charts import overview as charts
-from wuxing.metrics import headline, stars, targets, villages
+from wuxing.metrics import headline, profile, stars, targets, villages
 
 st.title("总览")
 ds = ui.load_dataset()
@@ -51,9 +51,16 @@ else:
 
 matrix = stars.score_matrix(view, period)
 if matrix.notna().any().any():
-    ui.chart(charts.score_heatmap(matrix, periods.label(period), pass_mark),
-             stars.score_table(matrix), key="heatmap",
-             name=f"{periods.label(period)}各村星级评分")  # fmt: skip
+    scores = stars.score_table(matrix)
+    event = ui.chart(charts.score_heatmap(matrix, periods.label(period), pass_mark), scores,
+                     key="heatmap", name=f"{periods.label(period)}各村星级评分",
+                     on_select="rerun", select_rows=True)  # fmt: skip
+    st.caption("点击格子或“数据”表中的一行，打开该村档案。")
+    picked = profile.picked_village(
+        view, ui.selected_points(event), ui.selected_rows("heatmap"), scores
+    )
+    if picked:
+        ui.open_profile(picked)
 else:
     ui.empty_state(f"{periods.label(period)}还没有星级评分。")
 
@@ -64,6 +71,12 @@ else:
     counts = targets.on_track_counts(status)
     st.subheader(f"{periods.year_of(period)}年创星目标：{counts[targets.STATUS_ON_TRACK]} 个村按目标推进，"
                  f"{counts[targets.STATUS_OFF_TRACK]} 个村未达目标进度")  # fmt: skip
-    ui.chart(charts.target_progress(status, periods.year_of(period)),
-             targets.target_table(status), key="targets",
-             name=f"{periods.year_of(period)}年创星目标进度")  # fmt: skip
+    table = targets.target_table(status)
+    event = ui.chart(charts.target_progress(status, periods.year_of(period)), table,
+                     key="targets", name=f"{periods.year_of(period)}年创星目标进度",
+                     on_select="rerun", select_rows=True)  # fmt: skip
+    picked = profile.picked_village(
+        view, ui.selected_points(event), ui.selected_rows("targets"), table
+    )
+    if picked:
+        ui.open_profile(picked)

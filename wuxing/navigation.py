@@ -25,6 +25,10 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "overview", "看板", default=True),
+    PageSpec("pages/progress.py", "星级进度", ":material/trending_up:", "progress", "看板"),
+    PageSpec("pages/indicators.py", "指标分析", ":material/bar_chart:", "indicators", "看板"),
+    PageSpec("pages/ranking.py", "比武排名", ":material/leaderboard:", "ranking", "看板"),
+    PageSpec("pages/profile.py", "村庄档案", ":material/home_work:", "profile", "看板"),
     PageSpec("pages/pairs.py", "结对比较", ":material/compare_arrows:", "pairs", "看板"),
 )
 

@@ -13,6 +13,7 @@ from wuxing import catalog, excel, periods, sample
 from wuxing.charts import style
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
+from wuxing.metrics import profile as profile_metrics
 from wuxing.metrics import villages as village_metrics
 from wuxing.store import Store, open_store
 
@@ -56,6 +57,21 @@ def load_dataset() -> Dataset:
     """The current data, cached per store version: a write on any server invalidates it."""
     store = get_store()
     return _load(store.url, store.version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _upload_touches(url: str, version: int) -> tuple[list, pd.DataFrame]:
+    store = _store_for(url)
+    revisions = store.history()
+    # Reduced once per store version to counts per revision, village and kind, so a profile
+    # reads a small table instead of every revision's rows on each rerun.
+    return revisions, profile_metrics.touches([(r, store.rows_of(r.id)) for r in revisions])
+
+
+def upload_touches() -> tuple[list[profile_metrics.Revision], pd.DataFrame]:
+    """Every revision, and per revision the villages and kinds of rows it set (cached)."""
+    store = get_store()
+    return _upload_touches(store.url, store.version())
 
 
 # -- filters shared by every page (kept in the URL) --------------------------------------------
@@ -149,6 +165,32 @@ def url_choice(key: str, options: Sequence[str], default: str | None, what: str)
     return st.session_state[key]
 
 
+def drop_stale_choice(key: str, options: Sequence[str]) -> None:
+    """Forget a page choice that another filter made invalid (e.g. the star changed), so the
+    page falls back to its default quietly instead of calling the link invalid."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def open_profile(code: str) -> None:
+    """Open 村庄档案 for one village, keeping the sidebar filters in the link."""
+    st.session_state["village"] = code  # the profile's picker; the URL alone would not win
+    f = current_filters()
+    params = {"village": code, "area": f.area, "period": f.period or "", "star": f.star}
+    st.switch_page("pages/profile.py", query_params={k: v for k, v in params.items() if v})
+
+
+def selected_rows(key: str) -> list[int]:
+    """Row positions picked in the 数据 table of the chart drawn with `key` and `select_rows`."""
+    state = st.session_state.get(f"{key}_rows")
+    try:
+        return list(state["selection"]["rows"])  # type: ignore[index]
+    except (KeyError, TypeError):
+        return []
+
+
 # -- shared display pieces ---------------------------------------------------------------------
 
 
@@ -174,8 +216,10 @@ def chart(
     key: str,
     name: str,
     on_select: Callable[[], None] | str = "ignore",
+    select_rows: bool = False,
 ) -> object:
-    """A figure with its PNG button named after it, and the table behind it one click away."""
+    """A figure with its PNG button named after it, and the table behind it one click away
+    (with `select_rows`, a row can be picked: read it with `selected_rows(key)`)."""
     event = st.plotly_chart(
         fig,
         key=key,
@@ -186,7 +230,11 @@ def chart(
         selection_mode="points",
     )
     with st.expander("数据"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        if select_rows:
+            st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_rows",
+                         on_select="rerun", selection_mode="single-row")  # fmt: skip
+        else:
+            st.dataframe(table, hide_index=True, width="stretch")
         excel_download(table, name, key=f"{key}_xlsx")
     return event
 

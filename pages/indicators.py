@@ -1,0 +1,90 @@
+"""指标分析: any indicator by village, over time, per household, in bands, with the area total."""
+
+import streamlit as st
+
+from wuxing import catalog, formatting, periods, ui
+from wuxing.charts import indicators as charts
+from wuxing.metrics import indicators, villages
+
+st.title("指标分析")
+ds = ui.load_dataset()
+ui.sample_banner(ds)
+filters = ui.current_filters()
+view = villages.scope(ds, filters.area)
+
+if view.villages.empty or filters.period is None:
+    ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。")
+    st.stop()
+
+period = filters.period
+choices = indicators.options(filters.star)
+ui.drop_stale_choice("indicator", choices)
+default = catalog.COLLECTIVE_INCOME if catalog.COLLECTIVE_INCOME in choices else choices[0]
+ui.url_choice("indicator", choices, default, "指标")
+left, middle, right = st.columns([3, 1, 1])
+indicator = left.selectbox("指标（按星分组，可输入文字搜索）", choices, key="indicator",
+                           format_func=indicators.option_label)  # fmt: skip
+ui.url_choice("grain", list(indicators.GRAINS), indicators.QUARTER, "时间粒度")
+grain = middle.radio("时间", list(indicators.GRAINS), key="grain", horizontal=True,
+                     format_func=indicators.GRAINS.get)  # fmt: skip
+allowed = indicators.bases(indicator)
+ui.drop_stale_choice("basis", allowed)
+ui.url_choice("basis", allowed, indicators.TOTAL, "口径")
+basis_id = right.radio("口径", allowed, key="basis", horizontal=True,
+                       format_func=indicators.BASIS_LABELS.get)  # fmt: skip
+ui.sync_url(indicator=indicator, grain=grain, basis=basis_id)
+
+meta = catalog.indicator(indicator)
+shown = indicators.basis(indicator, basis_id)
+unit, name = shown.unit, shown.name(indicator)
+word = indicators.total_word(indicator, basis_id)
+area = villages.area_label(filters.area)
+axis = "季度" if grain == indicators.QUARTER else "年度"
+kind_note = {"flow": "按季发生量，年度为各季之和", "ytd": "年内累计数，年度取最后一季",
+             "stock": "季末存量，年度取最后一季"}[meta.kind]  # fmt: skip
+st.caption(
+    f"{area} · {periods.label(period)} · {meta.display}：{kind_note} · 未填报显示为“缺报”，不按 0 计"
+)
+
+change = indicators.total_change(view, indicator, period, grain, basis_id)
+first, second = st.columns(2)
+first.metric(
+    f"{area}{change.label}{word}（{unit}）",
+    formatting.quantity(change.value, unit),
+    delta=None if change.change is None else (
+        f"{formatting.change(change.change, unit)}（对比{change.previous_label}"
+        + (f"，{formatting.percent_change(change.change_pct)}）" if change.change_pct is not None else "）")),
+    delta_color="inverse" if meta.direction == "down" else "normal",
+    border=True,
+)  # fmt: skip
+second.metric("已填报村数（个）", f"{change.reporting} / {change.villages}", border=True)
+
+frame = indicators.by_village(view, indicator, period, grain, basis_id)
+if frame["value"].isna().all():
+    ui.empty_state(f"{change.label}还没有村填报“{meta.label}”。请换一个季度或指标。")
+else:
+    title = f"{change.label}各村{name}（{unit}）"
+    bands = indicators.band_labels(indicator) if basis_id == indicators.TOTAL else []
+    event = ui.chart(charts.by_village(frame, indicator, name, unit, title, bands),
+                     indicators.village_table(frame, name, unit), key="by_village",
+                     name=title, on_select="rerun")  # fmt: skip
+    for point in ui.selected_points(event):
+        code = (point.get("customdata") or [None])[0]
+        if code:
+            ui.open_profile(str(code))
+    st.caption(
+        "点击柱子打开该村档案。"
+        + ("颜色按分档：" + "、".join(bands) + f" {unit}。" if bands else "")
+    )
+
+totals = indicators.totals(view, indicator, period, grain, basis_id)
+if totals["value"].notna().any():
+    title = f"{area}{name}{word}变化（{unit}）"
+    ui.chart(charts.totals(totals, indicator, name, title, unit, axis, word),
+             indicators.totals_table(totals, unit, word), key="totals", name=title)  # fmt: skip
+
+series = indicators.over_time(view, indicator, period, grain, basis_id)
+if not series.empty:
+    title = f"各村{name}变化（{unit}）"
+    ui.chart(charts.over_time(series, title, unit, axis), indicators.time_table(series, unit),
+             key="over_time", name=title)  # fmt: skip

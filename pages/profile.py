@@ -1,0 +1,106 @@
+"""村庄档案: one village — stars, scores, every indicator with its trend, rank, pair, uploads."""
+
+import streamlit as st
+
+from wuxing import catalog, formatting, periods, ui
+from wuxing.charts import profile as charts
+from wuxing.metrics import profile, villages
+
+st.title("村庄档案")
+ds = ui.load_dataset()
+ui.sample_banner(ds)
+filters = ui.current_filters()
+view = villages.scope(ds, filters.area)
+
+if view.villages.empty:
+    ui.empty_state("当前地区还没有村庄。请在“数据上传”页上传村庄名单和季度台账，或换一个地区。")
+    st.stop()
+
+codes = villages.ordered_codes(view)
+label_of = villages.names(view)
+ui.url_choice("village", codes, codes[0], "村庄")
+code = st.selectbox(
+    "村庄（可输入村名搜索）", codes, key="village", format_func=lambda c: label_of[c]
+)
+ui.sync_url(village=code)
+info = profile.facts(view, code)
+area = " › ".join(p for p in (info.county, info.town) if p)
+st.subheader(f"{info.name}" + (f"（{area}）" if area else ""))
+
+if filters.period is None:
+    ui.empty_state(f"{info.name}还没有季度数据。请在“数据上传”页上传季度台账。")
+    st.stop()
+
+period = filters.period
+pass_mark = ui.settings().pass_mark
+year = periods.year_of(period)
+card = profile.stars(view, code, period, pass_mark)
+ranks = profile.peer_ranks(view, code, period)
+target = profile.target(view, code, year)
+award_year = card["award_year"].dropna()
+
+cols = st.columns(5)
+cols[0].metric("户数（户）", formatting.quantity(info.households, "户"), border=True)
+cols[1].metric("人口（人）", formatting.quantity(info.population, "人"), border=True)
+held = int(card["held"].sum())
+cols[2].metric(f"{int(award_year.iloc[0])}年度星级" if not award_year.empty else "年度星级",
+               catalog.LEVEL_LABELS[held] if not award_year.empty else "尚未评定", border=True)  # fmt: skip
+cols[3].metric(f"{year}年创星目标", catalog.LEVEL_LABELS[target] if target is not None else "未定",
+               border=True)  # fmt: skip
+total = ranks.iloc[0]
+cols[4].metric(f"五星总分排名（{villages.area_label(filters.area)}）",
+               profile.rank_text(total["rank"], total["tied"], total["of"]), border=True)  # fmt: skip
+if info.cluster:
+    st.caption(f"所属片区：{info.cluster}")
+
+pairs = profile.pairs(ds, code)
+if pairs.empty:
+    st.caption("导师帮带：未结对。")
+for pair in pairs.itertuples(index=False):
+    partner_role = profile.MENTEE if pair.role == profile.MENTOR else profile.MENTOR
+    since = f"，{periods.label(pair.since)}起" if periods.is_quarter(pair.since) else ""
+    st.info(f"导师帮带：本村是{pair.role}，{partner_role}为 **{pair.partner_name}**{since}。"
+            "可在“结对比较”页并排比较两村。", icon=":material/handshake:")  # fmt: skip
+
+left, right = st.columns(2)
+with left:
+    if card["score"].notna().any():
+        title = f"{info.name}{periods.short_label(period)}五星得分"
+        ui.chart(charts.star_radar(card, info.name, periods.short_label(period), pass_mark),
+                 profile.star_table(card, period, pass_mark), key="radar", name=title)  # fmt: skip
+    else:
+        ui.empty_state(f"{periods.label(period)}还没有{info.name}的星级评分。")
+with right:
+    history = profile.score_history(view, code, period)
+    if history.empty:
+        ui.empty_state(f"{info.name}还没有星级评分记录。")
+    else:
+        ui.chart(charts.score_history(history, info.name, pass_mark),
+                 profile.score_history_table(history), key="history",
+                 name=f"{info.name}各星得分变化")  # fmt: skip
+
+st.markdown("**在全区的名次**（按本季度得分，并列者名次相同）")
+rank_cols = st.columns(len(ranks))
+for column, row in zip(rank_cols, ranks.itertuples(index=False), strict=True):
+    column.metric(row.label, profile.rank_text(row.rank, row.tied, row.of),
+                  formatting.quantity(row.value, "分"), delta_color="off")  # fmt: skip
+
+st.subheader("各项指标")
+trends = profile.indicator_trends(view, code, period)
+if trends.empty:
+    ui.empty_state(f"截至{periods.label(period)}，{info.name}还没有填报指标。")
+else:
+    st.caption(f"{periods.label(period)}的数值，与上一季度比（年内累计数在第一季度与上年同期比）；"
+               "趋势线为各季度数值，缺报的季度留空。")  # fmt: skip
+    st.dataframe(profile.trend_table(trends), hide_index=True, width="stretch",
+                 column_config={"趋势": st.column_config.LineChartColumn("趋势（各季度）")})  # fmt: skip
+    ui.excel_download(profile.trend_table(trends, with_trend=False), f"{info.name}各项指标",
+                      key="trends_xlsx")  # fmt: skip
+
+st.subheader("数据上传记录")
+revisions, touched = ui.upload_touches()
+uploads = profile.uploads_touching(revisions, touched, code)
+if uploads.empty:
+    ui.empty_state(f"还没有涉及{info.name}的上传记录。")
+else:
+    st.dataframe(profile.uploads_table(uploads), hide_index=True, width="stretch")

@@ -1,0 +1,71 @@
+"""星级进度: scores over the quarters against the pass mark, awards by year, targets."""
+
+import streamlit as st
+
+from wuxing import catalog, periods, ui
+from wuxing.charts import progress as charts
+from wuxing.metrics import progress, stars, villages
+
+st.title("星级进度")
+ds = ui.load_dataset()
+ui.sample_banner(ds)
+filters = ui.current_filters()
+view = villages.scope(ds, filters.area)
+pass_mark = ui.settings().pass_mark
+
+if view.villages.empty or filters.period is None:
+    ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。")
+    st.stop()
+
+period = filters.period
+star_name = "五星平均" if filters.star == ui.ALL_STARS else catalog.STAR_BY_ID[filters.star].label
+st.caption(
+    f"{villages.area_label(filters.area)} · 截至{periods.label(period)} · {star_name} · "
+    f"共 {len(view.villages)} 个村 · 在侧栏“星”中可只看一颗星"
+)
+
+st.subheader("各村季度得分")
+history = progress.score_history(view, filters.star, last=period)
+if history.empty:
+    ui.empty_state(f"截至{periods.label(period)}还没有{star_name}得分。")
+else:
+    if filters.star == ui.ALL_STARS:
+        st.caption("五星平均分：五颗星得分的平均，只计五颗星都已评分的季度。")
+    title = f"各村{star_name}得分变化（达标线 {pass_mark:g} 分）"
+    ui.chart(charts.score_trend(history, title, pass_mark), progress.score_table(history),
+             key="score_trend", name=f"各村{star_name}得分变化")  # fmt: skip
+
+counts = progress.passing_counts(view, filters.star, pass_mark, last=period)
+if counts.empty:
+    ui.empty_state("还没有星级评分，无法统计达标村数。")
+else:
+    table = counts.rename(columns={"period": "季度", "label": "星", "passing": "达标村数（个）",
+                                   "scored": "有评分村数（个）"}).drop(columns="star")  # fmt: skip
+    ui.chart(charts.passing_counts(counts, len(view.villages), pass_mark), table,
+             key="passing", name="各季度达标村数")  # fmt: skip
+
+st.subheader("年度评定")
+changes = progress.award_changes(view, filters.star)
+if changes.empty:
+    ui.empty_state("还没有年度星级评定结果。评定结果在“星级评定”表中上传。")
+else:
+    most = len(progress.stars_of(filters.star))
+    what = "星级" if most == 5 else star_name
+    st.caption("格中写明当年所获星级；↑ 为比上一年新获评的星，↓ 为被摘的星。")
+    ui.chart(charts.award_grid(changes, f"各村年度{what}评定（↑新获评 ↓摘星）", most),
+             progress.award_grid_table(changes), key="awards",
+             name=f"各村年度{what}评定")  # fmt: skip
+
+year = periods.year_of(period)
+st.subheader(f"{year}年创星目标")
+gaps = progress.target_gaps(view, period, pass_mark, filters.star)
+if gaps.empty:
+    ui.empty_state(f"{year}年还没有创星目标。目标在“创星目标”表中上传。")
+else:
+    st.caption(f"按{periods.label(period)}得分计算；未评分的星按差满 {pass_mark:g} 分计。")
+    ui.chart(charts.target_gaps(gaps, year, pass_mark), progress.target_gap_table(gaps),
+             key="gaps", name=f"{year}年创星目标差距")  # fmt: skip
+
+latest = stars.latest_award_year(view, period)
+if latest is not None:
+    st.caption(f"最近一次年度评定：{latest}年。")

@@ -1,0 +1,104 @@
+"""Figures of the 指标分析 page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from wuxing import catalog, formatting
+from wuxing.charts import style
+
+# Light to dark: a higher band reads as "further along" (<5, 5–10, 10–20, ≥20 万元).
+BAND_COLORS = ["#F5B7B1", "#FAD7A0", "#A9DFBF", "#1E8449", "#145A32", "#0B3D20"]
+
+
+def _texts(values: pd.Series, unit: str) -> list[str]:
+    return [formatting.number(v, unit) for v in values]
+
+
+def by_village(
+    frame: pd.DataFrame, indicator: str, name: str, unit: str, title: str, bands: list[str]
+) -> go.Figure:
+    """Bars per village in value order (`indicators.by_village`), coloured by band where the
+    catalog has bands; villages that did not report are named at the axis with 缺报, no bar."""
+    meta = catalog.indicator(indicator)
+    fig = go.Figure()
+    reported = frame[frame["value"].notna()]
+    if bands:
+        for band, color in zip(bands, BAND_COLORS, strict=False):
+            rows = reported[reported["band"] == band]
+            fig.add_trace(_bars(rows, f"{band} {unit}", color, unit, show_empty=True))
+    else:
+        fig.add_trace(_bars(reported, name, catalog.STAR_COLORS[meta.star], unit))
+    missing = frame[frame["value"].isna()]
+    if not missing.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=missing["village"], y=[0] * len(missing), mode="markers+text", text=["缺报"] * len(missing),
+                textposition="top center", marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
+                name="缺报（未填报）", customdata=missing[["code"]].to_numpy(),
+                hovertemplate="%{x}：未填报<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(frame["village"]))
+    top = float(reported["value"].max()) if not reported.empty else 1.0
+    fig.update_yaxes(range=[min(0.0, float(reported["value"].min()) if not reported.empty else 0.0),
+                            max(top, 1e-9) * 1.18])  # fmt: skip
+    fig.update_layout(
+        showlegend=bool(bands) or not missing.empty, legend={"orientation": "h", "y": -0.25}
+    )
+    return style.apply(fig, title, "村", f"{name}（{unit}）")
+
+
+def _bars(rows: pd.DataFrame, name: str, color: str, unit: str, show_empty: bool = False) -> go.Bar:
+    return go.Bar(
+        x=rows["village"],
+        y=rows["value"],
+        name=name,
+        marker_color=color,
+        text=_texts(rows["value"], unit),
+        textposition="outside",
+        customdata=rows[["code"]].to_numpy(),
+        hovertemplate=f"%{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}<extra></extra>",
+        showlegend=True if show_empty else None,
+    )
+
+
+def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figure:
+    """Lines: each village's value per period (`indicators.over_time`); gaps stay gaps."""
+    fig = go.Figure()
+    labels = list(dict.fromkeys(frame.sort_values("key")["label"]))
+    for i, (village, rows) in enumerate(frame.groupby("village", sort=False)):
+        series = rows.set_index("label")["value"].reindex(labels)
+        fig.add_trace(
+            go.Scatter(
+                x=labels, y=series.to_numpy(), name=village, mode="lines+markers",
+                line={"color": style.SEQUENCE[i % len(style.SEQUENCE)], "width": 2},
+                connectgaps=False,
+                hovertemplate=f"{village} · %{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(type="category")
+    fig.update_layout(height=520)
+    return style.apply(fig, title, axis, f"{unit}")
+
+
+def totals(
+    frame: pd.DataFrame, indicator: str, name: str, title: str, unit: str, axis: str, word: str
+) -> go.Figure:
+    """Bars in the indicator's star colour: the area figure per period (`indicators.totals`),
+    with how many villages reported."""
+    meta = catalog.indicator(indicator)
+    fig = go.Figure(
+        go.Bar(
+            x=frame["label"], y=frame["value"], marker_color=catalog.STAR_COLORS[meta.star],
+            text=_texts(frame["value"], unit), textposition="outside",
+            customdata=frame[["reporting", "villages"]].to_numpy(),
+            hovertemplate=f"%{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}"
+            "（%{customdata[0]}/%{customdata[1]} 个村已报）<extra></extra>",
+        )
+    )  # fmt: skip
+    values = frame["value"].dropna()
+    fig.update_yaxes(range=[0, max(1e-9, float(values.max()) if not values.empty else 1.0) * 1.18])
+    fig.update_xaxes(type="category")
+    return style.apply(fig, title, axis, f"{name}{word}（{unit}）")

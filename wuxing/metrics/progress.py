@@ -1,0 +1,167 @@
+"""星级进度: quarterly scores against the pass mark, villages passing per quarter, the yearly
+awards with gains and losses, and what each village still lacks for its target."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wuxing import catalog, periods
+from wuxing.dataset import Dataset
+from wuxing.metrics.targets import target_status
+from wuxing.metrics.villages import ordered_codes, with_names
+
+ALL_STARS = "all"
+GAIN, LOSS, KEPT, NONE = "获评", "摘星", "保持", "未获"
+
+
+def stars_of(star: str) -> list[str]:
+    """The star ids a star filter stands for: one star, or all five for ALL_STARS."""
+    return list(catalog.STAR_IDS) if star == ALL_STARS else [star]
+
+
+def score_history(ds: Dataset, star: str, last: str | None = None) -> pd.DataFrame:
+    """Rows (code, village, period, score) per village and quarter through `last`, in pinyin order.
+
+    For one star its score; for ALL_STARS the mean of the five, only where all five are scored
+    (a mean over fewer stars would flatter a village that did not report its weak star).
+    """
+    scores = ds.scores[ds.scores["star"].isin(stars_of(star))]
+    if last is not None:
+        scores = scores[scores["period"] <= last]
+    scores = scores.dropna(subset=["score"])
+    if scores.empty:
+        return pd.DataFrame(columns=["code", "village", "period", "score"])
+    if star == ALL_STARS:
+        grouped = scores.groupby(["code", "period"])["score"]
+        frame = grouped.mean().where(grouped.count() == len(catalog.STAR_IDS)).dropna()
+        scores = frame.rename("score").reset_index()
+    frame = scores[["code", "period", "score"]].sort_values("period", kind="stable")
+    return with_names(frame, ds)[["code", "village", "period", "score"]].reset_index(drop=True)
+
+
+def passing_counts(
+    ds: Dataset, star: str, pass_mark: float, last: str | None = None
+) -> pd.DataFrame:
+    """Per quarter and star: villages 达标 (score ≥ pass mark) and villages scored at all."""
+    columns = ["period", "star", "label", "passing", "scored"]
+    scores = ds.scores[ds.scores["star"].isin(stars_of(star))].dropna(subset=["score"])
+    if last is not None:
+        scores = scores[scores["period"] <= last]
+    if scores.empty:
+        return pd.DataFrame(columns=columns)
+    scores = scores.assign(ok=scores["score"] >= pass_mark)
+    counts = scores.groupby(["period", "star"])["ok"].agg(passing="sum", scored="count")
+    frame = counts.reset_index()
+    frame["passing"] = frame["passing"].astype(int)
+    frame["scored"] = frame["scored"].astype(int)
+    frame["label"] = frame["star"].map(lambda s: catalog.STAR_BY_ID[s].label)
+    order = {s: i for i, s in enumerate(catalog.STAR_IDS)}
+    frame = frame.sort_values(
+        ["period", "star"], key=lambda c: c.map(order) if c.name == "star" else c
+    )
+    return frame[columns].reset_index(drop=True)
+
+
+def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
+    """Village × year awards with what changed on the year before (GAIN, LOSS, KEPT, NONE).
+
+    Rows: code, village, year, level (stars held of those asked for), held (star ids), gained,
+    lost. A village with no awards for a year it has no row for is shown as missing, not zero.
+    """
+    columns = ["code", "village", "year", "level", "held", "gained", "lost"]
+    wanted = stars_of(star)
+    awards = ds.awards[ds.awards["star"].isin(wanted)]
+    if awards.empty:
+        return pd.DataFrame(columns=columns)
+    grid = awards.pivot_table(
+        index=["code", "year"], columns="star", values="awarded", aggfunc="last"
+    )
+    grid = grid.reindex(columns=wanted).fillna(False).astype(bool)
+    rows = []
+    for code in [c for c in ordered_codes(ds) if c in grid.index.get_level_values("code")]:
+        before: list[str] | None = None
+        village = grid.loc[code]
+        for year in sorted(village.index):
+            held = [s for s in wanted if village.loc[year, s]]
+            gained = [s for s in held if before is not None and s not in before]
+            lost = [s for s in (before or []) if s not in held]
+            rows.append({"code": code, "year": int(year), "level": len(held), "held": held,
+                         "gained": gained, "lost": lost})  # fmt: skip
+            before = held
+    return with_names(pd.DataFrame(rows), ds)[columns].reset_index(drop=True)
+
+
+def award_grid_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """`award_changes` as a Chinese table: one row per village and year."""
+
+    def short(ids: list[str]) -> str:
+        return "、".join(catalog.STAR_BY_ID[s].short for s in ids) or "—"
+
+    return pd.DataFrame(
+        {
+            "村名": changes["village"],
+            "年度": changes["year"],
+            "获评星数（颗）": changes["level"],
+            "所获星": changes["held"].map(short),
+            "新获评": changes["gained"].map(short),
+            "摘星": changes["lost"].map(short),
+        }
+    )
+
+
+def target_gaps(ds: Dataset, period: str, pass_mark: float, star: str) -> pd.DataFrame:
+    """Per village with a target this year, each target star below the pass mark and its gap.
+
+    Rows: code, village, star, label, score (NaN when not scored), gap (points short; the whole
+    pass mark when not scored), needed (stars still needed for the target). A village with
+    nothing named short (on track, or a level-only target) gets one row with star "" and gap 0,
+    so it is still listed. Only stars in the star filter count.
+    """
+    columns = ["code", "village", "star", "label", "score", "gap", "needed"]
+    status = target_status(ds, period, pass_mark)
+    if status.empty:
+        return pd.DataFrame(columns=columns)
+    scores = ds.scores[ds.scores["period"] == period].set_index(["code", "star"])["score"]
+    wanted = set(stars_of(star))
+    rows = []
+    for item in status.itertuples(index=False):
+        lacking = [s for s in item.missing if s in wanted]
+        # A level-only target names no stars: only how many more must pass is known.
+        needed = (
+            len(item.missing)
+            if item.target_stars
+            else max(0, item.target_level - len(item.passing))
+        )
+        for s in lacking:
+            score = scores.get((item.code, s), float("nan"))
+            gap = pass_mark if pd.isna(score) else max(0.0, pass_mark - float(score))
+            rows.append({"code": item.code, "village": item.village, "star": s,
+                         "label": catalog.STAR_BY_ID[s].label, "score": score,
+                         "gap": round(gap, 1), "needed": needed})  # fmt: skip
+        if not lacking:
+            rows.append({"code": item.code, "village": item.village, "star": "", "label": "",
+                         "score": float("nan"), "gap": 0.0, "needed": needed})  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def target_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
+    """`target_gaps` as a Chinese table."""
+    return pd.DataFrame(
+        {
+            "村名": gaps["village"],
+            "尚缺星": gaps["label"].replace("", "—（已达目标）"),
+            "当前得分（分）": gaps["score"],
+            "尚差（分）": gaps["gap"],
+            "尚需达标星数（颗）": gaps["needed"],
+        }
+    )
+
+
+def score_table(history: pd.DataFrame) -> pd.DataFrame:
+    """`score_history` as a Chinese wide table: one row per village, one column per quarter."""
+    if history.empty:
+        return pd.DataFrame(columns=["村名"])
+    wide = history.pivot_table(index="village", columns="period", values="score", aggfunc="last")
+    order = list(dict.fromkeys(history["village"]))
+    wide = wide.reindex(order).rename(columns=lambda p: f"{periods.short_label(p)}（分）")
+    return wide.rename_axis("村名").reset_index().rename_axis(None, axis=1)
