@@ -6,8 +6,10 @@ from wuxing import navigation, ui
 
 st.set_page_config(page_title="五星支部创建数据看板", page_icon=":material/star:", layout="wide")
 
-role = "viewer"
-specs = navigation.pages_for(role)
+# Pages a role may not use are never registered, so their URLs show nothing of them.
+account = ui.current_account()
+role = account.role if account else ("viewer" if ui.settings().public_view else None)
+specs = navigation.pages_for(role, signed_in=account is not None)
 groups: dict[str, list] = {}
 for spec in specs:
     page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
@@ -15,7 +17,8 @@ for spec in specs:
     groups.setdefault(spec.group, []).append(page)
 current = st.navigation(groups)
 
-dataset = ui.load_dataset()
 st.sidebar.markdown("### “五星”支部创建数据看板")
-ui.remember_filters(ui.sidebar_filters(dataset))
+if role is not None:  # before login (and without public view) not even the area names show
+    ui.remember_filters(ui.sidebar_filters(ui.load_dataset()))
+ui.account_sidebar(account)
 current.run()

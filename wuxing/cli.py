@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wuxing import catalog, commands, excel, sample, template
+from wuxing import account_commands, auth, catalog, commands, excel, sample, template
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import WuxingError
@@ -89,6 +89,9 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     """Create the store (seeding the embedded default with the sample) and say where it is."""
     store = open_cli_store(args, settings)
     print(f"数据库：{store!r}，当前版本 {store.version()}")
+    hint = auth.admin_hint(store, settings.public_view)
+    if hint:
+        print(hint)
     return EXIT_OK
 
 
@@ -115,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿")
     p.add_argument("-o", "--output", required=True)
     commands.register(command)  # import, history, rollback, restore
+    account_commands.register(command)  # users add|list|passwd|disable|enable
     return parser
 
 

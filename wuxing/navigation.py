@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
+#: The `role` of pages only for sessions nobody has signed in to (the login page).
+GUEST = "guest"
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "overview", "看板", default=True),
+    PageSpec("pages/admin.py", "账号与审计", ":material/shield_person:", "admin", "管理", "admin"),
+    PageSpec("pages/login.py", "登录", ":material/login:", "login", "账号", role=GUEST),
     PageSpec("pages/progress.py", "星级进度", ":material/trending_up:", "progress", "看板"),
     PageSpec("pages/indicators.py", "指标分析", ":material/bar_chart:", "indicators", "看板"),
     PageSpec("pages/ranking.py", "比武排名", ":material/leaderboard:", "ranking", "看板"),
@@ -40,6 +44,12 @@ def role_allows(role: str | None, needed: str) -> bool:
     return ROLES.index(role) >= ROLES.index(needed)
 
 
-def pages_for(role: str | None) -> list[PageSpec]:
-    """The pages a session with `role` may open, in menu order."""
-    return [p for p in PAGES if role_allows(role, p.role)]
+def pages_for(role: str | None, *, signed_in: bool = True) -> list[PageSpec]:
+    """The pages a session with `role` may open, in menu order (plus login when not signed in).
+
+    `role` is None for an anonymous session when browsing is not public: it gets the login only.
+    """
+    pages = [p for p in PAGES if p.role != GUEST and role_allows(role, p.role)]
+    if not signed_in:
+        pages += [p for p in PAGES if p.role == GUEST]
+    return pages

@@ -8,20 +8,23 @@ event id is the store's `version`, which caches key on, so a rollback on another
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import field as dataclass_field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from wuxing.auth import require
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform
-from wuxing.errors import StoreError
+from wuxing.errors import PermissionDenied, StoreError
 
 SAMPLE_USER = "示例数据"
 
@@ -50,6 +53,25 @@ events = sa.Table(
     sa.Column("action", sa.String(40), nullable=False, index=True),
     sa.Column("revision_id", sa.Integer, nullable=True),
     sa.Column("detail", sa.Text, nullable=False, default=""),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Per login name, known or not: throttling only real accounts would tell an attacker which exist.
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
 )
 
 _SQL_TYPES = {
@@ -103,6 +125,25 @@ class Revision:
         return self.status == "live"
 
 
+@dataclass(frozen=True)
+class Account:
+    """One login account as stored (the hash never leaves `wuxing.auth`)."""
+
+    name: str
+    role: str
+    disabled: bool
+    created_at: datetime
+    password_hash: str = dataclass_field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who a bound store writes as: every write it makes is checked against this role."""
+
+    name: str
+    role: str | None
+
+
 def sha256_of(content: bytes) -> str:
     """Hex sha256 of a file's bytes: how a repeated upload is recognised."""
     return hashlib.sha256(content).hexdigest()
@@ -118,6 +159,23 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
+        #: None for trusted callers (command line, seeding); set on a store bound by `acting_as`.
+        self.actor: Actor | None = None
+
+    def acting_as(self, name: str, role: str | None) -> Store:
+        """This store (same engine) for one signed-in user: its writes need `role` and `name`."""
+        bound = copy.copy(self)
+        bound.actor = Actor(name, role)
+        return bound
+
+    def _authorise(self, needed: str, user: str) -> None:
+        # Defence in depth: the web app only ever holds bound stores, so a page bug that offers
+        # a write to the wrong session is still refused here.
+        if self.actor is None:
+            return
+        require(self.actor.role, needed)
+        if user != self.actor.name:
+            raise PermissionDenied(f"不能以“{user}”的名义操作，当前登录用户是“{self.actor.name}”")
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -246,6 +304,7 @@ class Store:
         summary: dict[str, object] | None = None,
     ) -> int:
         """Store `data` as one new revision; return its id (or the live twin of identical bytes)."""
+        self._authorise("editor", user)
         digest = sha256_of(content)
         with self.transaction() as conn:
             twin = conn.execute(
@@ -283,6 +342,7 @@ class Store:
         self._set_status(revision_id, "live", user, "restore")
 
     def _set_status(self, revision_id: int, status: str, user: str, action: str) -> None:
+        self._authorise("editor", user)
         with self.transaction() as conn:
             row = conn.execute(
                 sa.select(revisions.c.status, revisions.c.filename).where(
@@ -303,6 +363,107 @@ class Store:
         """Append an event that is not a data change (login, account change …)."""
         with self.transaction() as conn:
             _log(conn, user, action, None, detail)
+
+    # -- accounts (hashing and policy live in wuxing.auth; this only stores) -------------------
+
+    def account(self, name: str) -> Account | None:
+        """The account called `name`, if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+        return None if row is None else _account(row)
+
+    def accounts(self) -> list[Account]:
+        """Every account, by name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(users).order_by(users.c.name)).all()
+        return [_account(row) for row in rows]
+
+    def has_admin(self) -> bool:
+        """True when an enabled admin account exists."""
+        with self.engine.connect() as conn:
+            query = sa.select(users.c.name).where(users.c.role == "admin", ~users.c.disabled)
+            return conn.execute(query.limit(1)).first() is not None
+
+    def add_account(self, name: str, password_hash: str, role: str, *, by: str) -> None:
+        """Create an account (StoreError if the name is taken)."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            if conn.execute(sa.select(users.c.name).where(users.c.name == name)).first():
+                raise StoreError(f"账号“{name}”已存在，请换一个名字，或重置它的密码")
+            conn.execute(
+                users.insert().values(
+                    name=name, password_hash=password_hash, role=role, disabled=False,
+                    created_at=_now(),
+                )
+            )  # fmt: skip
+            _log(conn, by, "user_add", None, f"{name}（{role}）")
+
+    def set_password(self, name: str, password_hash: str, *, by: str) -> None:
+        """Replace an account's password hash (also clears its failed logins)."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            self._update_account(conn, name, password_hash=password_hash)
+            conn.execute(login_failures.delete().where(login_failures.c.name == name))
+            _log(conn, by, "user_passwd", None, name)
+
+    def set_disabled(self, name: str, disabled: bool, *, by: str) -> None:
+        """Disable an account (it can no longer log in) or enable it again."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            self._update_account(conn, name, disabled=disabled)
+            _log(conn, by, "user_disable" if disabled else "user_enable", None, name)
+
+    def set_role(self, name: str, role: str, *, by: str) -> None:
+        """Change an account's role."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            self._update_account(conn, name, role=role)
+            _log(conn, by, "user_role", None, f"{name}（{role}）")
+
+    @staticmethod
+    def _update_account(conn: Connection, name: str, **values: object) -> None:
+        done = conn.execute(users.update().where(users.c.name == name).values(**values))
+        if done.rowcount == 0:
+            raise StoreError(f"账号“{name}”不存在，请用 `python -m wuxing users list` 查看已有账号")
+
+    def locked_until(self, name: str) -> datetime | None:
+        """Until when logins for `name` are refused after failures (None: not locked)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                sa.select(login_failures.c.locked_until).where(login_failures.c.name == name)
+            ).scalar()
+        return _aware(value)
+
+    def login_failed(
+        self,
+        name: str,
+        lock_for: Callable[[int], timedelta],
+        detail: str = "",
+        *,
+        at: datetime | None = None,
+    ) -> tuple[int, datetime | None]:
+        """Count a failed login for `name`; lock it for `lock_for(failures)` from `at` (now)."""
+        with self.transaction() as conn:
+            failures = 1 + int(
+                conn.execute(
+                    sa.select(login_failures.c.failures).where(login_failures.c.name == name)
+                ).scalar()
+                or 0
+            )
+            wait = lock_for(failures)
+            until = (at or _now()) + wait if wait > timedelta(0) else None
+            conn.execute(login_failures.delete().where(login_failures.c.name == name))
+            conn.execute(
+                login_failures.insert().values(name=name, failures=failures, locked_until=until)
+            )
+            _log(conn, name, "login_failed", None, detail or f"第 {failures} 次失败")
+        return failures, until
+
+    def login_succeeded(self, name: str) -> None:
+        """Forget failed logins for `name` and record the login."""
+        with self.transaction() as conn:
+            conn.execute(login_failures.delete().where(login_failures.c.name == name))
+            _log(conn, name, "login", None, "")
 
 
 def _count_text(counts: dict[str, int]) -> str:
@@ -333,6 +494,23 @@ def _insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revisio
             cursor.executemany(sql, rows[start : start + 50_000])
     finally:
         cursor.close()
+
+
+def _account(row: sa.Row) -> Account:
+    return Account(
+        name=row.name,
+        role=row.role,
+        disabled=bool(row.disabled),
+        created_at=_aware(row.created_at),
+        password_hash=row.password_hash,
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every time we store is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def _revision(row: sa.Row) -> Revision:

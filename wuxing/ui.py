@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -9,16 +11,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from wuxing import catalog, excel, periods, sample
+from wuxing import auth, catalog, excel, periods, sample
 from wuxing.charts import style
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.metrics import profile as profile_metrics
 from wuxing.metrics import villages as village_metrics
-from wuxing.store import Store, open_store
+from wuxing.store import Account, Store, open_store
 
 ALL_STARS = "all"
 _FILTER_KEYS = ("area", "period", "star")
+_USER_KEY, _ACCOUNT_KEY = "_user", "_account"
 
 
 # -- loading -------------------------------------------------------------------------------------
@@ -37,10 +40,21 @@ def _store(url: str, seed_sample: bool) -> Store:
     return store
 
 
-def get_store() -> Store:
-    """The store of this process; the embedded default store is seeded with the sample once."""
+def _shared_store() -> Store:
     s = settings()
     return _store(s.store_url, s.is_default_store)
+
+
+def get_store() -> Store:
+    """The store of this process (sample-seeded once), bound to this session's account.
+
+    Every write through it is checked against the signed-in role, so a page cannot write as a
+    viewer or as nobody even by mistake (see `Store.acting_as`).
+    """
+    account = st.session_state.get(_ACCOUNT_KEY)
+    if account is None:
+        return _shared_store().acting_as("", None)
+    return _shared_store().acting_as(account.name, account.role)
 
 
 @st.cache_data(show_spinner="正在读取数据…", max_entries=4)
@@ -258,3 +272,51 @@ def selected_points(event: object) -> list[dict[str, object]]:
         return list(event.selection.points)  # type: ignore[attr-defined]
     except AttributeError:
         return []
+
+
+# -- the signed-in account ---------------------------------------------------------------------
+
+
+def current_account() -> Account | None:
+    """This session's account, re-read every run: a disabled or deleted account is signed out."""
+    name = st.session_state.get(_USER_KEY)
+    account = _shared_store().account(name) if name else None
+    if account is None or account.disabled:
+        st.session_state.pop(_USER_KEY, None)
+        account = None
+    else:
+        account = dataclasses.replace(account, password_hash="")  # the hash stays in the store
+    st.session_state[_ACCOUNT_KEY] = account
+    return account
+
+
+def sign_in(account: Account) -> None:
+    """Remember `account` as this session's user (after `auth.login` accepted it)."""
+    st.session_state[_USER_KEY] = account.name
+    st.session_state[_ACCOUNT_KEY] = dataclasses.replace(account, password_hash="")
+
+
+def sign_out() -> None:
+    """Forget this session's user and record the logout."""
+    account = st.session_state.get(_ACCOUNT_KEY)
+    if account is not None:
+        auth.logout(_shared_store(), account.name)
+    st.session_state.pop(_USER_KEY, None)
+    st.session_state[_ACCOUNT_KEY] = None
+
+
+def account_sidebar(account: Account | None) -> None:
+    """The user's name and role in the sidebar, with a logout button (or a note when anonymous)."""
+    with st.sidebar:
+        if account is None:
+            st.caption("未登录：仅可浏览。上传和管理请先登录。")
+            return
+        st.caption(f"当前用户：{plain(account.name)}（{auth.role_label(account.role)}）")
+        st.button("退出登录", key="_logout", on_click=sign_out, icon=":material/logout:")
+
+
+def plain(text: str) -> str:
+    """`text` escaped for st.markdown/caption/error, so user-typed names never become markup."""
+    # CommonMark lets a backslash escape any ASCII punctuation; that also covers streamlit's
+    # :colour[…] and :material/…: directives and $…$ maths.
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)

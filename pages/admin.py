@@ -1,0 +1,82 @@
+"""账号与审计 (admins): add, disable and reset accounts; read and filter the audit log."""
+
+import streamlit as st
+
+from wuxing import audit, auth, navigation, ui
+from wuxing.errors import WuxingError
+
+st.title("账号与审计")
+me = ui.current_account()
+if me is None or not navigation.role_allows(me.role, "admin"):
+    # Not registered for other roles; this guards against a registry bug all the same.
+    st.error("此页面仅限管理员使用。")
+    st.stop()
+store = ui.get_store()
+
+
+def attempt(action, done: str) -> None:
+    """Run one account change; say what happened, in Chinese, either way."""
+    try:
+        action()
+    except WuxingError as exc:
+        st.error(ui.plain(str(exc)), icon=":material/error:")
+    else:
+        st.success(ui.plain(done), icon=":material/check_circle:")
+
+
+accounts_tab, log_tab = st.tabs(["账号", "审计日志"])
+
+with accounts_tab:
+    with st.form("add_account", clear_on_submit=True):
+        st.subheader("新建账号")
+        left, middle, right = st.columns(3)
+        name = left.text_input("用户名", max_chars=50)
+        role = middle.selectbox("角色", navigation.ROLES, format_func=auth.role_label)
+        password = right.text_input("初始密码", type="password",
+                                    help=f"至少 {auth.MIN_PASSWORD_LENGTH} 个字符")  # fmt: skip
+        if st.form_submit_button("新建账号", type="primary", icon=":material/person_add:"):
+            attempt(lambda: auth.create_account(store, name, password, role, by=me.name),
+                    f"已新建账号“{name.strip()}”（{auth.role_label(role)}）")  # fmt: skip
+
+    accounts = store.accounts()
+    if accounts:
+        st.subheader("管理账号")
+        left, right = st.columns(2)
+        target = left.selectbox("账号", [a.name for a in accounts], key="target")
+        change = right.radio("操作", ["重置密码", "修改角色", "停用", "启用"], horizontal=True)
+        if change == "重置密码":
+            new_password = st.text_input("新密码", type="password", key="new_password")
+            if st.button("重置密码", icon=":material/key:"):
+                attempt(lambda: auth.reset_password(store, target, new_password, by=me.name),
+                        f"已重置“{target}”的密码")  # fmt: skip
+        elif change == "修改角色":
+            new_role = st.selectbox("新角色", navigation.ROLES, format_func=auth.role_label)
+            if st.button("修改角色", icon=":material/badge:"):
+                attempt(lambda: auth.change_role(store, target, new_role, by=me.name),
+                        f"“{target}”的角色已改为{auth.role_label(new_role)}")  # fmt: skip
+        elif change == "停用":
+            if st.button("停用账号", icon=":material/block:"):
+                attempt(lambda: auth.disable_account(store, target, by=me.name),
+                        f"已停用“{target}”")  # fmt: skip
+        elif st.button("启用账号", icon=":material/check:"):
+            attempt(lambda: auth.enable_account(store, target, by=me.name), f"已启用“{target}”")
+
+    accounts = store.accounts()  # again: the list shows the change just made
+    st.subheader(f"已有账号（{len(accounts)} 个）")
+    st.dataframe(audit.account_table(accounts), hide_index=True, width="stretch")
+
+with log_tab:
+    st.caption("每次上传、撤销、账号变动和登录都记录在此；日志只能追加，网页上不能修改或删除。")
+    events = store.events(limit=5000)
+    left, middle, right = st.columns(3)
+    users = left.multiselect("用户", audit.users_in(events), placeholder="全部用户")
+    actions = middle.multiselect("操作", list(audit.ACTION_LABELS), format_func=audit.action_label,
+                                 placeholder="全部操作")  # fmt: skip
+    days = right.date_input("日期范围", value=(), format="YYYY-MM-DD")
+    text = st.text_input("详情包含", placeholder="文件名、账号名……")
+    since, until = (tuple(days) + (None, None))[:2]
+    shown = audit.event_table(audit.filter_events(events, users=users, actions=actions,
+                                                  since=since, until=until or since, text=text))  # fmt: skip
+    st.caption(f"共 {len(shown)} 条（最近 5,000 条内）")
+    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.excel_download(shown, "审计日志", key="audit_xlsx")

@@ -1,0 +1,33 @@
+"""登录: name and password; repeated failures pause logins for that name (see wuxing.auth)."""
+
+import streamlit as st
+
+from wuxing import auth, ui
+from wuxing.errors import AuthError
+
+if ui.current_account() is not None:  # just signed in (or an old bookmark): to the start page
+    st.switch_page("pages/overview.py")
+
+st.title("登录")
+if ui.settings().public_view:
+    st.caption("无需登录即可浏览看板；上传数据、撤销版本和管理账号需要登录。")
+else:
+    st.caption("请使用管理员为您创建的账号登录。")
+
+with st.form("login", enter_to_submit=True):
+    name = st.text_input("用户名", max_chars=50, autocomplete="username")
+    password = st.text_input("密码", type="password", autocomplete="current-password")
+    submitted = st.form_submit_button("登录", type="primary", icon=":material/login:")
+
+if submitted:
+    try:
+        account = auth.login(ui.get_store(), name, password)
+    except AuthError as exc:
+        st.error(ui.plain(str(exc)), icon=":material/error:")
+    else:
+        ui.sign_in(account)
+        st.rerun()
+
+st.caption(
+    "忘记密码请联系管理员重置。首次使用时，管理员账号用命令创建：`python -m wuxing users add 名字 --role admin`"
+)

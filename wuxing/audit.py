@@ -1,0 +1,87 @@
+"""The audit log as the admin page reads it: Chinese action names, filtering, a display table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from wuxing.auth import role_label
+from wuxing.store import Account
+
+ACTION_LABELS = {
+    "upload": "上传数据",
+    "rollback": "撤销版本",
+    "restore": "恢复版本",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_refused": "登录被暂停",
+    "logout": "退出登录",
+    "user_add": "新建账号",
+    "user_passwd": "重置密码",
+    "user_disable": "停用账号",
+    "user_enable": "启用账号",
+    "user_role": "修改角色",
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of an event action (the raw id for one we do not know)."""
+    return ACTION_LABELS.get(action, action)
+
+
+def filter_events(
+    events: pd.DataFrame,
+    *,
+    users: list[str] | None = None,
+    actions: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    text: str = "",
+) -> pd.DataFrame:
+    """The events matching every given filter (dates inclusive, in the stored UTC day)."""
+    keep = pd.Series(True, index=events.index)
+    if users:
+        keep &= events["user"].isin(users)
+    if actions:
+        keep &= events["action"].isin(actions)
+    days = pd.to_datetime(events["at"], utc=True).dt.date
+    if since is not None:
+        keep &= days >= since
+    if until is not None:
+        keep &= days <= until
+    if text.strip():
+        keep &= events["detail"].fillna("").str.contains(text.strip(), regex=False)
+    return events[keep]
+
+
+def event_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with Chinese headers and local-readable times, newest first."""
+    at = pd.to_datetime(events["at"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S")
+    revision = events["revision_id"].astype("Int64").astype("string").fillna("")
+    return pd.DataFrame(
+        {
+            "时间（UTC）": at,
+            "用户": events["user"],
+            "操作": events["action"].map(action_label),
+            "版本": revision,
+            "详情": events["detail"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def users_in(events: pd.DataFrame) -> list[str]:
+    """The distinct user names of the events, sorted."""
+    return sorted(events["user"].dropna().unique().tolist())
+
+
+def account_table(accounts: list[Account]) -> pd.DataFrame:
+    """Accounts as the admin page lists them, with Chinese headers."""
+    return pd.DataFrame(
+        {
+            "用户名": [a.name for a in accounts],
+            "角色": [role_label(a.role) for a in accounts],
+            "状态": ["已停用" if a.disabled else "正常" for a in accounts],
+            "创建时间（UTC）": [a.created_at.strftime("%Y-%m-%d %H:%M") for a in accounts],
+        }
+    )
