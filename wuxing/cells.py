@@ -13,7 +13,9 @@ from wuxing import periods
 from wuxing.names import NotANumberError, Number, clean_text, compact, is_missing, parse_number
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_YES = frozenset({"是", "√", "✓", "✔", "1", "有", "已获", "获得", "已评", "达标", "y", "yes", "true", "★"})
+_YES = frozenset(
+    {"是", "√", "✓", "✔", "1", "有", "已获", "获得", "已评", "达标", "y", "yes", "true", "★"}
+)
 _NO = frozenset({"否", "×", "✗", "✘", "0", "未获", "未", "无星", "n", "no", "false", "不达标"})
 _NOTE_MARKERS = ("填表人", "审核人", "备注", "制表人", "填报人", "负责人", "填表日期", "填报日期",
                  "统计人", "联系电话", "注:", "说明:", "单位负责人", "审核:", "制表:", "日期:")  # fmt: skip
@@ -45,10 +47,12 @@ def row_kind(row: list[object], skip: set[int]) -> str:
     texts = [clean_text(c) for i, c in enumerate(row) if i not in skip and not is_missing(c)]
     if not texts:
         return "blank"
+    # 合计 often sits in the 序号 column, so the markers are looked for there too.
+    marked = [clean_text(c) for c in row[: max(skip, default=-1) + 3] if not is_missing(c)] + texts
     first = compact(texts[0])
     if first.startswith(_NOTE_MARKERS):
         return "note"
-    head = "".join(compact(t) for t in texts[:2])
+    head = "".join(compact(t) for t in marked[:3])
     if "小计" in head:
         return "subtotal"
     if any(m in head for m in _TOTAL_MARKERS):
@@ -104,7 +108,9 @@ class NumberColumn:
 def read_numbers(raw: list[object]) -> NumberColumn:
     """Parse a column of cells; vectorised for the plain numbers, cell by cell for the rest."""
     series = pd.Series(raw, dtype=object)
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = pd.to_numeric(series, errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan, copy=True
+    )
     # Only the cells pandas could not read need a closer look (1,234 / 85% / 5000元 / — …).
     suspect = np.isnan(values) | np.isinf(values)
     units: dict[int, str] = {}

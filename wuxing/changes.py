@@ -59,11 +59,15 @@ def preview(current: Dataset, incoming: Dataset) -> ChangeSummary:
         new_rows = incoming.frame(kind)
         if new_rows.empty:
             continue
-        n_new, n_changed, n_same, changed_cells = _compare(kind, current.frame(kind), new_rows, names)
+        n_new, n_changed, n_same, changed_cells = _compare(
+            kind, current.frame(kind), new_rows, names
+        )
         counts.append({"kind": kind, "label": SCHEMAS[kind].label, "new": n_new, "changed": n_changed,
                        "unchanged": n_same})  # fmt: skip
         cells.append(changed_cells)
-    cell_frame = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=CELL_COLUMNS)
+    cell_frame = (
+        pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=CELL_COLUMNS)
+    )
     return ChangeSummary(pd.DataFrame(counts, columns=COUNT_COLUMNS), cell_frame[CELL_COLUMNS])
 
 
@@ -83,7 +87,9 @@ def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
     return ~(old.astype(object).to_numpy() == new.astype(object).to_numpy()) & ~both_missing
 
 
-def _compare(kind: str, old: pd.DataFrame, new: pd.DataFrame, names: dict[str, str]) -> tuple[int, int, int, pd.DataFrame]:
+def _compare(
+    kind: str, old: pd.DataFrame, new: pd.DataFrame, names: dict[str, str]
+) -> tuple[int, int, int, pd.DataFrame]:
     key = list(SCHEMAS[kind].key)
     fields = [c for c in SCHEMAS[kind].columns if c not in key]
     merged = new.merge(old, on=key, how="left", suffixes=("", "_old"), indicator=True)
@@ -113,7 +119,11 @@ def _code(kind: str, rows: pd.DataFrame) -> pd.Series:
 
 def _village(kind: str, rows: pd.DataFrame, names: dict[str, str]) -> pd.Series:
     if kind == "pairs":
-        return rows["mentor"].map(names).fillna(rows["mentor"]) + " → " + rows["mentee"].map(names).fillna(rows["mentee"])
+        return (
+            rows["mentor"].map(names).fillna(rows["mentor"])
+            + " → "
+            + rows["mentee"].map(names).fillna(rows["mentee"])
+        )
     return rows["code"].map(names).fillna(rows["code"])
 
 
@@ -139,6 +149,12 @@ def _shown(kind: str, field: str, values: pd.Series) -> pd.Series:
         return values.map(lambda v: "" if pd.isna(v) else ("是" if v else "否"))
     if field == "stars":
         return values.map(
-            lambda v: "" if pd.isna(v) else "、".join(catalog.STAR_BY_ID[s].label for s in str(v).split(",") if s)
+            lambda v: (
+                ""
+                if pd.isna(v)
+                else "、".join(catalog.STAR_BY_ID[s].label for s in str(v).split(",") if s)
+            )
         )
-    return values.map(lambda v: "" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else str(v)))
+    return values.map(
+        lambda v: "" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else str(v))
+    )

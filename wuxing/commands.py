@@ -65,9 +65,14 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for p in outcome.result.problems:
             print(_line(p), file=sys.stderr if p.is_error else sys.stdout)
-        counts = "，".join(f"{k} {n}" for k, n in outcome.result.data.counts().items() if n) or "无数据"
+        counts = (
+            "，".join(f"{k} {n}" for k, n in outcome.result.data.counts().items() if n) or "无数据"
+        )
         if not outcome.ok:
-            print(f"未导入：{len(outcome.result.errors)} 处错误，数据库未做任何修改。", file=sys.stderr)
+            print(
+                f"未导入：{len(outcome.result.errors)} 处错误，数据库未做任何修改。",
+                file=sys.stderr,
+            )
         elif outcome.dry_run:
             print(f"检查通过（未写入）：{counts}")
         elif outcome.duplicate:
@@ -98,7 +103,9 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
         when = r.created_at.strftime("%Y-%m-%d %H:%M")
         counts = r.summary.get("counts", {}) if isinstance(r.summary, dict) else {}
         total = sum(int(v) for v in counts.values()) if isinstance(counts, dict) else 0
-        print(f"{r.id}\t{when}\t{r.user}\t{_STATUS.get(r.status, r.status)}\t{r.filename}\t{total} 行")
+        print(
+            f"{r.id}\t{when}\t{r.user}\t{_STATUS.get(r.status, r.status)}\t{r.filename}\t{total} 行"
+        )
     return EXIT_OK
 
 

@@ -135,7 +135,11 @@ def suggest_header(text: str) -> list[str]:
     found = difflib.get_close_matches(label, choices, n=3, cutoff=0.5)
     out = []
     for f in found:
-        name = catalog.INDICATOR_BY_ID[INDICATOR_BY_HEADER[f]].display if f in INDICATOR_BY_HEADER else f
+        name = (
+            catalog.INDICATOR_BY_ID[INDICATOR_BY_HEADER[f]].display
+            if f in INDICATOR_BY_HEADER
+            else f
+        )
         if name not in out:
             out.append(name)
     return out
@@ -213,7 +217,9 @@ def _has(columns: list[Column], role: str) -> bool:
     return any(c.role == role for c in columns)
 
 
-def _kind(columns: list[Column], sheet_name: str, rows: list[list[object]], header: int) -> str | None:
+def _kind(
+    columns: list[Column], sheet_name: str, rows: list[list[object]], header: int
+) -> str | None:
     has = {c.role for c in columns}
     name = compact(sheet_name)
     if "long_indicator" in has and "long_value" in has:

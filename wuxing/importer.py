@@ -20,7 +20,7 @@ from wuxing.config import Settings
 from wuxing.dataset import KINDS, SCHEMAS, Dataset
 from wuxing.errors import ImportRejected, Problem
 from wuxing.headers import find_layout
-from wuxing.names import compact
+from wuxing.names import compact, town_key, village_key
 from wuxing.problems import problem
 from wuxing.scope import VillageScope
 from wuxing.sheets import KIND_OF, READERS, SheetReader, read_villages
@@ -123,8 +123,11 @@ def parse_files(files: list[tuple[str, bytes]], known: Dataset, settings: Settin
             reader = SheetReader(sheet, layout, None)
             _add(parsed, "villages", read_villages(reader, store_scope), sheet)
             parsed.problems.extend(reader.finish())
-    uploaded = [f.drop(columns=[c for c in f.columns if c.startswith("_")]) for f in parsed.frames["villages"]]
-    scope = VillageScope(pd.concat([known.villages, *uploaded], ignore_index=True)) if uploaded else store_scope
+    uploaded = [
+        f.drop(columns=[c for c in f.columns if c.startswith("_")])
+        for f in parsed.frames["villages"]
+    ]
+    scope = VillageScope(_widened(known.villages, uploaded)) if uploaded else store_scope
     for sheet, layout in recognised:
         if layout.kind == "villages":
             continue
@@ -137,12 +140,28 @@ def parse_files(files: list[tuple[str, bytes]], known: Dataset, settings: Settin
     _no_data(files, frames, parsed.problems)
     data = Dataset.of(**{k: _canonical(k, f) for k, f in frames.items()})
     order = {name: i for i, name in enumerate(names)}
-    problems = sorted(parsed.problems, key=lambda p: (order.get(p.file, len(order)), p.sheet, p.row or 0))
+    problems = sorted(
+        parsed.problems, key=lambda p: (order.get(p.file, len(order)), p.sheet, p.row or 0)
+    )
     return ImportResult(data, problems, names)
 
 
+def _widened(stored: pd.DataFrame, uploaded: list[pd.DataFrame]) -> pd.DataFrame:
+    """Store villages plus the upload's; where both name the same (town, village), the upload wins."""
+    upload = pd.concat(uploaded, ignore_index=True)
+    redefined = set(zip(upload["town"].map(town_key), upload["name"].map(village_key), strict=True))
+    keys = zip(stored["town"].map(town_key), stored["name"].map(village_key), strict=True)
+    keep = [k not in redefined for k in keys]
+    return pd.concat([stored[keep], upload], ignore_index=True)
+
+
 def import_files(
-    store: Store, files: list[tuple[str, bytes]], *, user: str, settings: Settings, dry_run: bool = False
+    store: Store,
+    files: list[tuple[str, bytes]],
+    *,
+    user: str,
+    settings: Settings,
+    dry_run: bool = False,
 ) -> ImportOutcome:
     """Check files against the store's current data and, when clean, store them as one revision."""
     result = parse_files(files, store.load(), settings)
@@ -152,8 +171,14 @@ def import_files(
     twin = store.find_live_upload(sha256_of(content))
     if twin is not None:
         return ImportOutcome(result, revision=twin, duplicate=True)
-    summary = {"counts": result.data.counts(), "files": result.files, "warnings": len(result.warnings)}
-    revision = store.commit(result.data, content=content, filename=filename, user=user, summary=summary)
+    summary = {
+        "counts": result.data.counts(),
+        "files": result.files,
+        "warnings": len(result.warnings),
+    }
+    revision = store.commit(
+        result.data, content=content, filename=filename, user=user, summary=summary
+    )
     return ImportOutcome(result, revision=revision, stored=True)
 
 
@@ -165,7 +190,9 @@ def bundle(files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files:
             # A fixed timestamp: the same files give the same bytes, so a repeat is recognised.
-            archive.writestr(zipfile.ZipInfo(name.rsplit("/", 1)[-1], (1980, 1, 1, 0, 0, 0)), content)
+            archive.writestr(
+                zipfile.ZipInfo(name.rsplit("/", 1)[-1], (1980, 1, 1, 0, 0, 0)), content
+            )
     label = "、".join(name.rsplit("/", 1)[-1] for name, _ in files)
     if len(label) > 200:
         label = f"{files[0][0].rsplit('/', 1)[-1]} 等 {len(files)} 个文件"
@@ -219,7 +246,11 @@ def _combine(kind: str, parts: list[pd.DataFrame], problems: list[Problem]) -> p
                 where = f"{first['_sheet']}!{cell_ref(int(first['_row']), int(first['_col']))}"
                 if first["_file"] != other["_file"]:
                     where = f"{first['_file']} 的 {where}"
-                shown = "、".join(f"{_show(first[f])} 与 {_show(other[f])}" for f in fields if not _equal(first[f], other[f]))
+                shown = "、".join(
+                    f"{_show(first[f])} 与 {_show(other[f])}"
+                    for f in fields
+                    if not _equal(first[f], other[f])
+                )
                 problems.append(problem("duplicate_conflict",
                                         f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。"
                                         "请删除重复行或改正其中一个。", file=other["_file"], sheet=other["_sheet"],
@@ -251,7 +282,9 @@ def _canonical(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(list(SCHEMAS[kind].key), kind="stable")
 
 
-def _no_data(files: list[tuple[str, bytes]], frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+def _no_data(
+    files: list[tuple[str, bytes]], frames: dict[str, pd.DataFrame], problems: list[Problem]
+) -> None:
     """A file that yields no row and no error is reported: most likely the wrong file."""
     found = {f for frame in frames.values() if not frame.empty for f in frame["_file"].unique()}
     blamed = {p.file for p in problems if p.is_error}
@@ -307,7 +340,12 @@ def _branch_alone(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem
     branch = incoming[(incoming["star"] == "branch") & incoming["awarded"].astype(bool)]
     if branch.empty:
         return []
-    merged = pd.concat([current[["code", "year", "star", "awarded"]], incoming[["code", "year", "star", "awarded"]]])
+    merged = pd.concat(
+        [
+            current[["code", "year", "star", "awarded"]],
+            incoming[["code", "year", "star", "awarded"]],
+        ]
+    )
     held = merged.drop_duplicates(["code", "year", "star"], keep="last")
     held = held[held["awarded"].astype(bool)].groupby(["code", "year"])["star"].agg(set).to_dict()
     others = set(catalog.STAR_IDS) - {"branch"}

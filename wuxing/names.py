@@ -9,7 +9,25 @@ from dataclasses import dataclass
 
 #: Cell texts that mean "not reported": read as missing, never as zero.
 MISSING_MARKERS: frozenset[str] = frozenset(
-    {"", "—", "——", "-", "--", "－", "/", "／", "无", "空", "暂无", "n/a", "na", "null", "none", "nan", "…"}
+    {
+        "",
+        "—",
+        "——",
+        "-",
+        "--",
+        "－",
+        "/",
+        "／",
+        "无",
+        "空",
+        "暂无",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "nan",
+        "…",
+    }
 )
 # Suffixes an official village name may carry that people drop or add at will.
 _VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村委", "社区", "村")
@@ -117,7 +135,9 @@ def parse_number(value: object) -> Number | None:
         raise NotANumberError(text)
     unit = match.group(2)
     # A unit in the cell is letters or CJK only; "12abc3" or "1.2.3" are not numbers.
-    if unit and (any(ch.isdigit() for ch in unit) or not re.fullmatch(r"[%‰A-Za-z\u4e00-\u9fff²³]+", unit)):
+    if unit and (
+        any(ch.isdigit() for ch in unit) or not re.fullmatch(r"[%‰A-Za-z\u4e00-\u9fff²³]+", unit)
+    ):
         raise NotANumberError(text)
     number = float(match.group(1))
     if math.isinf(number) or math.isnan(number):

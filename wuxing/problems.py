@@ -17,7 +17,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # sheets and headers
     "sheet_unrecognised": ("warning", "工作表无法识别，已跳过"),
     "header_missing": ("error", "找不到表头或缺少必需的列"),
-    "header_unknown": ("warning", "表头无法识别，该列已忽略"),
+    "header_unknown": ("error", "表头无法识别，该列数据无法导入"),
     "header_duplicate": ("error", "同一指标出现在两列"),
     "unit_unknown": ("error", "表头或单元格中的单位无法换算"),
     "formula_no_value": ("error", "公式没有保存计算结果"),

@@ -57,7 +57,9 @@ class VillageScope:
         found = {key for key, full in self.towns.items() if full and full in text}
         return found.pop() if len(found) == 1 else ""
 
-    def resolve(self, name: object, town: object = "", code: object = "", hint_town: str = "") -> str | Unresolved:
+    def resolve(
+        self, name: object, town: object = "", code: object = "", hint_town: str = ""
+    ) -> str | Unresolved:
         """The code of the village a row names, or why it cannot be told."""
         key = (village_code(code), compact(name), compact(town), hint_town)
         if key not in self._cache:
@@ -71,7 +73,9 @@ class VillageScope:
             return Unresolved("village_unknown",
                               f"村代码“{code}”不在已有村庄中。请核对代码，或先在“村庄”表中登记该村。")  # fmt: skip
         if not name:
-            return Unresolved("village_missing", "这一行有数据但没有村名。请填写村名（重名村同时填写乡镇）。")
+            return Unresolved(
+                "village_missing", "这一行有数据但没有村名。请填写村名（重名村同时填写乡镇）。"
+            )
         shown = clean_text(name)
         candidates = self.by_name.get(village_key(name), [])
         if town:

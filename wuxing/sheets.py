@@ -51,7 +51,9 @@ class SheetReader:
 
     # -- problems ----------------------------------------------------------------------------
 
-    def report(self, code: str, message: str, row: int | None = None, col: int | None = None) -> None:
+    def report(
+        self, code: str, message: str, row: int | None = None, col: int | None = None
+    ) -> None:
         """Add a problem placed at a 0-based (row, col) of this sheet."""
         count = self._listed.get(code, 0)
         self._listed[code] = count + 1
@@ -146,12 +148,22 @@ class SheetReader:
             try:
                 found = quarter_of_cell(cell)
             except periods.PeriodError as exc:
-                self.report("period_invalid", f"季度“{clean_text(cell)}”不存在：{exc}。请改为 2023Q1 这样的写法。", r, col.index)
+                self.report(
+                    "period_invalid",
+                    f"季度“{clean_text(cell)}”不存在：{exc}。请改为 2023Q1 这样的写法。",
+                    r,
+                    col.index,
+                )
                 return None
             if found:
                 return found
             if not is_missing(cell):
-                self.report("period_invalid", f"无法识别季度“{clean_text(cell)}”。应写作 2023Q1、2023-Q1 或 2023年第一季度。", r, col.index)
+                self.report(
+                    "period_invalid",
+                    f"无法识别季度“{clean_text(cell)}”。应写作 2023Q1、2023-Q1 或 2023年第一季度。",
+                    r,
+                    col.index,
+                )
                 return None
         if fallback:
             return fallback
@@ -169,11 +181,20 @@ class SheetReader:
             if year:
                 return year
             if not is_missing(cell):
-                self.report("period_invalid", f"无法识别年度“{clean_text(cell)}”。应写 4 位年份，如 2023。", r, col.index)
+                self.report(
+                    "period_invalid",
+                    f"无法识别年度“{clean_text(cell)}”。应写 4 位年份，如 2023。",
+                    r,
+                    col.index,
+                )
                 return None
         if fallback:
             return fallback
-        self.report("period_missing", "找不到这一行的年度。请增加“年度”列（如 2023），或在标题中写明年份。", r)
+        self.report(
+            "period_missing",
+            "找不到这一行的年度。请增加“年度”列（如 2023），或在标题中写明年份。",
+            r,
+        )
         return None
 
     # -- numbers -----------------------------------------------------------------------------
@@ -226,7 +247,9 @@ def unit_factor(reader: SheetReader, column: Column, r: int) -> float | None:
     return None
 
 
-def _validate(reader: SheetReader, ind: catalog.Indicator, values: np.ndarray, rows: list[int], col: int) -> np.ndarray:
+def _validate(
+    reader: SheetReader, ind: catalog.Indicator, values: np.ndarray, rows: list[int], col: int
+) -> np.ndarray:
     """Report negative counts and rates over 100 %; returns the mask of acceptable values."""
     ok = ~np.isnan(values)
     if ind.unit not in _SIGNED_UNITS:
@@ -272,7 +295,9 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
     data = [r for r, k in rows_kinds if k == "data"]
     codes = [reader.village(r) for r in data]
     quarters = [reader.period(r, fallback) for r in data]
-    valid = np.array([c is not None and q is not None for c, q in zip(codes, quarters, strict=True)], dtype=bool)
+    valid = np.array(
+        [c is not None and q is not None for c, q in zip(codes, quarters, strict=True)], dtype=bool
+    )
     parts = []
     for column, factor in indicator_cols:
         ind = catalog.INDICATOR_BY_ID[column.target]
@@ -342,7 +367,12 @@ def read_values_long(reader: SheetReader) -> pd.DataFrame:
         if indicator is None:
             close = suggest_header(label)
             hint = f"是否是：{'、'.join(close)}？" if close else ""
-            reader.report("indicator_unknown", f"无法识别指标“{label}”。{hint}请使用模板中的指标名称。", r, ind_col.index)
+            reader.report(
+                "indicator_unknown",
+                f"无法识别指标“{label}”。{hint}请使用模板中的指标名称。",
+                r,
+                ind_col.index,
+            )
             continue
         ind = catalog.INDICATOR_BY_ID[indicator]
         if unit_col is not None and not is_missing(cell_at(row, unit_col.index)):
@@ -376,7 +406,12 @@ def read_scores(reader: SheetReader) -> pd.DataFrame:
             text = split_header(cell_at(reader.sheet.rows[r], star_col.index))[0].lower()
             star = STAR_BY_HEADER.get(text)
             if star is None:
-                reader.report("star_unknown", f"无法识别星级“{text}”。应为：{_star_names()}。", r, star_col.index)
+                reader.report(
+                    "star_unknown",
+                    f"无法识别星级“{text}”。应为：{_star_names()}。",
+                    r,
+                    star_col.index,
+                )
                 continue
             out.append((codes[pos], quarters[pos], star, scores[pos], r, value_col.index))
     else:
@@ -393,7 +428,16 @@ def read_scores(reader: SheetReader) -> pd.DataFrame:
                           f"星级评分应在 0–100 分之间（含加分可略超 100），这里是 {score:g}。请核对。", r, col)  # fmt: skip
             continue
         if code and quarter:
-            rows.append({"code": code, "period": quarter, "star": star, "score": float(score), "_row": r, "_col": col})
+            rows.append(
+                {
+                    "code": code,
+                    "period": quarter,
+                    "star": star,
+                    "score": float(score),
+                    "_row": r,
+                    "_col": col,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -414,7 +458,12 @@ def read_awards(reader: SheetReader) -> pd.DataFrame:
             try:
                 flag = yes_no(cell)
             except ValueError:
-                reader.report("value_invalid", f"“{column.header}”应填“是”或“否”，这里是“{clean_text(cell)[:20]}”。", r, column.index)
+                reader.report(
+                    "value_invalid",
+                    f"“{column.header}”应填“是”或“否”，这里是“{clean_text(cell)[:20]}”。",
+                    r,
+                    column.index,
+                )
                 continue
             if flag is not None and code and year:
                 rows.append({"code": code, "year": year, "star": column.target, "awarded": flag,
@@ -437,7 +486,12 @@ def read_targets(reader: SheetReader) -> pd.DataFrame:
             for part in _STAR_SPLIT.split(clean_text(cell_at(row, stars_col.index))):
                 star = STAR_BY_HEADER.get(compact(part).lower()) if part else None
                 if part and star is None:
-                    reader.report("star_unknown", f"无法识别目标星“{part}”。应为：{_star_names()}，用顿号分隔。", r, stars_col.index)
+                    reader.report(
+                        "star_unknown",
+                        f"无法识别目标星“{part}”。应为：{_star_names()}，用顿号分隔。",
+                        r,
+                        stars_col.index,
+                    )
                 elif star:
                     stars.append(star)
         level = len(set(stars)) if stars else None
@@ -485,11 +539,21 @@ def read_pairs(reader: SheetReader) -> pd.DataFrame:
             try:
                 dates[role] = quarter_of_cell(cell) or ""
             except periods.PeriodError as exc:
-                reader.report("period_invalid", f"时间“{clean_text(cell)}”不存在：{exc}。", r, col.index if col else None)
+                reader.report(
+                    "period_invalid",
+                    f"时间“{clean_text(cell)}”不存在：{exc}。",
+                    r,
+                    col.index if col else None,
+                )
                 dates[role] = None
                 continue
             if not dates[role] and not is_missing(cell):
-                reader.report("period_invalid", f"无法识别时间“{clean_text(cell)}”。应写季度，如 2022Q3。", r, col.index if col else None)
+                reader.report(
+                    "period_invalid",
+                    f"无法识别时间“{clean_text(cell)}”。应写季度，如 2022Q3。",
+                    r,
+                    col.index if col else None,
+                )
                 dates[role] = None
         note_col = layout.first("note")
         note = clean_text(cell_at(row, note_col.index)) if note_col else ""
@@ -502,7 +566,9 @@ def read_pairs(reader: SheetReader) -> pd.DataFrame:
 def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
     """村庄 sheet → village rows; codes generated for villages without an official one."""
     layout = reader.layout
-    cols = {role: layout.first(role) for role in ("code", "name", "town", "county", "city", "cluster")}
+    cols = {
+        role: layout.first(role) for role in ("code", "name", "town", "county", "city", "cluster")
+    }
     data = [r for r, k in reader.data_rows() if k == "data"]
     numbers = {}
     for role in ("households", "population"):
@@ -510,7 +576,12 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
         if col is not None:
             values = reader.numbers(col.index, data, col.header)
             for pos in np.flatnonzero(values < 0):
-                reader.report("negative_value", f"“{col.header}”不能为负数，这里是 {values[pos]:g}。", data[pos], col.index)
+                reader.report(
+                    "negative_value",
+                    f"“{col.header}”不能为负数，这里是 {values[pos]:g}。",
+                    data[pos],
+                    col.index,
+                )
                 values[pos] = np.nan
             numbers[role] = values
     rows = []
@@ -520,14 +591,21 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
         text["code"] = village_code(cell_at(row, cols["code"].index)) if cols["code"] else ""
         text["name"] = compact(text["name"])
         if not text["name"]:
-            reader.report("village_missing", "村庄表这一行没有村名。请填写村名。", r, cols["name"].index if cols["name"] else None)
+            reader.report(
+                "village_missing",
+                "村庄表这一行没有村名。请填写村名。",
+                r,
+                cols["name"].index if cols["name"] else None,
+            )
             continue
         if not text["code"]:
             existing = known.resolve(text["name"], text["town"]) if text["town"] else None
             if isinstance(existing, str):
                 text["code"] = existing
             else:
-                text["code"] = generated_code(text["city"], text["county"], text["town"], text["name"])
+                text["code"] = generated_code(
+                    text["city"], text["county"], text["town"], text["name"]
+                )
         record: dict[str, object] = dict(text)
         for role, values in numbers.items():
             record[role] = values[pos]

@@ -28,6 +28,8 @@ _MB = 1024 * 1024
 # A cell that has a formula but no cached value: `<c r="B2"><f>…</f></c>` (no `<v>`).
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+\d+)"')
+# openpyxl writes `<v></v>` for a formula it never computed: as good as no value.
+_CACHED = re.compile(rb"<v>[^<]+</v>")
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,7 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         sheets = _read_calamine(content, filename)
         formulas = _uncached_formulas(archive, names)
-        return [
-            RawSheet(s.file, s.name, s.rows, tuple(formulas.get(s.name, ()))) for s in sheets
-        ]
+        return [RawSheet(s.file, s.name, s.rows, tuple(formulas.get(s.name, ()))) for s in sheets]
     if "content.xml" in names:
         mimetype = archive.read("mimetype") if "mimetype" in names else b""
         if b"spreadsheet" in mimetype or not mimetype:
@@ -141,7 +141,7 @@ def _uncached_formulas(archive: zipfile.ZipFile, names: set[str]) -> dict[str, l
             continue
         for match in _CELL.finditer(xml):
             inner = match.group(2) or b""
-            if (b"<f>" in inner or b"<f " in inner) and b"<v" not in inner:
+            if (b"<f>" in inner or b"<f " in inner) and not _CACHED.search(inner):
                 ref = _REF.search(match.group(1))
                 if ref:
                     found.setdefault(sheet_name, []).append(ref.group(1).decode())
@@ -190,9 +190,15 @@ def _read_csv(text: str, filename: str) -> list[RawSheet]:
     except csv.Error:
         delimiter = ","
     try:
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        rows: list[list[object]] = [
+            list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
     except csv.Error:
-        _reject(filename, "file_corrupt", "CSV 文件格式有误（引号不成对等），无法读取。请用 Excel 另存为 CSV 后再上传。")
+        _reject(
+            filename,
+            "file_corrupt",
+            "CSV 文件格式有误（引号不成对等），无法读取。请用 Excel 另存为 CSV 后再上传。",
+        )
     if _is_blank(rows):
         _reject(filename, "file_empty", "文件里没有任何数据。")
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
