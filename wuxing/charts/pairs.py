@@ -22,6 +22,17 @@ def _values(series: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) for v in series]
 
 
+def _translucent(color: str, alpha: float = 0.18) -> str:
+    """`#RRGGBB` as an rgba fill, so both outlines stay visible where the areas overlap."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _year_tick(period: str) -> str:
+    """`2023Q1` → `2023年`, other quarters unlabelled (their tick and grid line remain)."""
+    return f"{periods.year_of(period)}年" if periods.quarter_of(period) == 1 else ""
+
+
 def star_radar(
     comparison: pd.DataFrame, m: Matchup, period_label: str, pass_mark: float
 ) -> go.Figure:
@@ -40,15 +51,18 @@ def star_radar(
         fig.add_trace(go.Scatterpolar(
             r=[*r, r[0]], theta=closed, name=label, mode="lines+markers",
             line={"color": color, "width": 3}, marker={"size": 9},
-            fill="toself", opacity=0.85,
+            fill="toself", fillcolor=_translucent(color),
             hovertemplate=f"{label} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
         ))  # fmt: skip
     scores = pd.concat([comparison["first"], comparison["second"]]).dropna()
     low = min(60.0, float(scores.min()) - 5) if not scores.empty else 60.0
     high = max(100.0, float(scores.max()) + 2) if not scores.empty else 100.0
     fig.update_layout(
-        polar={"radialaxis": {"range": [low, high], "ticksuffix": " 分", "angle": 90},
-               "angularaxis": {"tickfont": {"size": 18}}},
+        # 支部过硬 on top, clockwise; the score axis runs between the first two stars so its
+        # tick labels do not sit on a star's name.
+        polar={"radialaxis": {"range": [low, high], "ticksuffix": " 分", "angle": 54,
+                              "tickangle": 54, "dtick": 10, "tickfont": {"size": 12}},
+               "angularaxis": {"tickfont": {"size": 18}, "rotation": 90, "direction": "clockwise"}},
         legend={"orientation": "h", "y": -0.12},
         height=520,
     )  # fmt: skip
@@ -68,19 +82,23 @@ def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figur
             rows = history[(history["star"] == star) & (history["code"] == code)]
             series = rows.set_index("period")["score"].reindex(quarters)
             fig.add_trace(go.Scatter(
-                x=[periods.short_label(q) for q in quarters], y=_values(series), name=label,
+                x=[periods.quarter_index(q) for q in quarters], y=_values(series), name=label,
                 legendgroup=label, showlegend=col == 1, mode="lines+markers",
                 line={"color": color, "width": 3, "dash": dash}, marker={"size": 7},
-                hovertemplate=f"{label} · %{{x}}：%{{y:.1f}} 分<extra></extra>",
+                customdata=[periods.label(q) for q in quarters],
+                hovertemplate=f"{label} · %{{customdata}}：%{{y:.1f}} 分<extra></extra>",
             ), row=1, col=col)  # fmt: skip
         fig.add_hline(y=pass_mark, line={"color": style.PASS_COLOR, "dash": "dash", "width": 1.5},
                       row=1, col=col)  # fmt: skip
-    fig.update_xaxes(tickangle=-45, tickfont={"size": 12})
-    fig.update_layout(height=460, legend={"orientation": "h", "y": -0.35},
-                      margin={"b": 130})  # fmt: skip
+    # Narrow panels: a tick per quarter, the year written under each first quarter only.
+    fig.update_xaxes(tickvals=[periods.quarter_index(q) for q in quarters],
+                     ticktext=[_year_tick(q) for q in quarters], tickangle=0,
+                     tickfont={"size": 12})  # fmt: skip
+    fig.update_layout(height=440, legend={"orientation": "h", "y": -0.25}, margin={"b": 110})
     style.apply(fig, f"各星得分走势（达标线 {pass_mark:g} 分，虚线）", "", "得分（分）")
     fig.update_xaxes(title_text="")
-    fig.update_yaxes(title_text="", col=2)
+    fig.update_xaxes(title_text="季度", col=(len(stars) + 1) // 2)
+    fig.update_yaxes(title_text="")
     fig.update_yaxes(title_text="得分（分）", col=1)
     return fig
 

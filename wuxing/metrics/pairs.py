@@ -17,7 +17,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.metrics.stars import held_stars, latest_award_year
+from wuxing.metrics.stars import latest_award_year
 from wuxing.metrics.villages import names, pinyin_key
 
 PAIR_ROLES = ("导师村", "帮带村")
@@ -182,10 +182,9 @@ def _held(ds: Dataset, code: str, period: str) -> tuple[int | None, list[str]]:
     year = latest_award_year(ds, period)
     if year is None:
         return None, []
-    grid = held_stars(ds, year)
-    if code not in grid.index:
-        return year, []
-    return year, [s for s in catalog.STAR_IDS if grid.loc[code, s]]
+    awards = ds.awards
+    rows = awards[(awards["code"] == code) & (awards["year"] == year) & awards["awarded"]]
+    return year, [s for s in catalog.STAR_IDS if s in set(rows["star"])]
 
 
 def star_comparison(ds: Dataset, m: Matchup, period: str, pass_mark: float) -> pd.DataFrame:

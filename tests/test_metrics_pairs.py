@@ -1,0 +1,274 @@
+import math
+
+import pandas as pd
+import pytest
+
+from wuxing import sample
+from wuxing.dataset import Dataset
+from wuxing.metrics import pairs
+
+PASS = 85.0
+
+
+def village_frame(*names: str) -> pd.DataFrame:
+    return pd.DataFrame({"code": list(names), "name": [f"{n}村" for n in names], "town": "某镇"})
+
+
+def scores_frame(
+    series: dict[str, dict[str, list[float | None]]], first: str = "2023Q1"
+) -> pd.DataFrame:
+    """{code: {star: [score per quarter from `first`]}} → score rows (None = missing)."""
+    rows = []
+    for code, by_star in series.items():
+        for star, values in by_star.items():
+            for k, v in enumerate(values):
+                if v is not None:
+                    q = f"{2023 + (k + int(first[5]) - 1) // 4}Q{(k + int(first[5]) - 1) % 4 + 1}"
+                    rows.append({"code": code, "period": q, "star": star, "score": v})
+    return pd.DataFrame(rows)
+
+
+def series(values: list[float | None], first: str = "2023Q1") -> pd.Series:
+    frame = scores_frame({"X": {"s": values}}, first)
+    return frame.set_index("period")["score"]
+
+
+# -- gap and leader ---------------------------------------------------------------------------
+
+
+def test_leader_is_direction_aware():
+    assert pairs.leader(10, 8, "up", "甲", "乙") == "甲"
+    assert pairs.leader(10, 8, "down", "甲", "乙") == "乙"  # fewer petitions is better
+    assert pairs.leader(0, 1, "bool", "甲", "乙") == "乙"
+    assert pairs.leader(3, 3, "up", "甲", "乙") == "持平"
+    assert pairs.leader(math.nan, 3, "up", "甲", "乙") == "—"
+
+
+def test_shortfall_is_direction_aware_and_bounded():
+    assert pairs.shortfall(20, 15, "up") == pytest.approx(0.25)  # lacks a quarter of 20
+    assert pairs.shortfall(15, 20, "up") == pytest.approx(-0.25)  # leads
+    assert pairs.shortfall(0, 2, "down") == pytest.approx(1.0)  # 2 cases where the mentor has 0
+    assert pairs.shortfall(0, 0, "down") == 0.0
+    assert math.isnan(pairs.shortfall(math.nan, 1, "up"))
+
+
+def indicator_dataset() -> tuple[Dataset, pairs.Matchup]:
+    values = pd.DataFrame(
+        [
+            ("A", "2023Q2", "collective_income", 20.0),
+            ("B", "2023Q2", "collective_income", 15.0),
+            ("A", "2023Q2", "petitions", 0.0),
+            ("B", "2023Q2", "petitions", 2.0),
+            ("A", "2023Q2", "volunteers", 30.0),
+            ("B", "2023Q2", "volunteers", 40.0),
+            ("A", "2023Q2", "toilet_upgrades", 100.0),
+            ("A", "2023Q1", "volunteers", 1.0),  # another quarter: ignored
+        ],
+        columns=["code", "period", "indicator", "value"],
+    )
+    ds = Dataset.of(villages=village_frame("A", "B"), values=values)
+    return ds, pairs.free_matchup(ds, "A", "B")
+
+
+def test_indicator_gaps_values_gap_percent_leader_and_order():
+    ds, m = indicator_dataset()
+    gaps = pairs.indicator_gaps(ds, m, "2023Q2").set_index("indicator")
+    # Biggest shortfall of B first (petitions: 100 %), then income (25 %), then where B leads,
+    # and the indicator with a missing value last.
+    assert list(gaps.index) == ["petitions", "collective_income", "volunteers", "toilet_upgrades"]
+    income = gaps.loc["collective_income"]
+    assert (income["first"], income["second"], income["gap"]) == (20.0, 15.0, 5.0)
+    assert income["gap_pct"] == pytest.approx(100 * 5 / 15)
+    assert income["leader"] == "A村"
+    assert gaps.loc["petitions", "leader"] == "A村"  # 0 petitions beats 2
+    assert gaps.loc["volunteers", "leader"] == "B村"
+    assert math.isnan(gaps.loc["toilet_upgrades", "second"])  # missing, not zero
+    assert gaps.loc["toilet_upgrades", "leader"] == "—"
+    table = pairs.indicator_table(gaps.reset_index(), m)
+    row = table[table["指标"] == "村集体经济收入"].iloc[0]
+    assert row["A村（参照村）"] == "20.0 万元" and row["差距"] == "+5.0 万元"
+    assert row["差距（%）"] == "+33.3%"
+    assert "越少越好" in table.iloc[0]["指标"]
+
+
+def test_indicator_gaps_for_one_star_only():
+    ds, m = indicator_dataset()
+    gaps = pairs.indicator_gaps(ds, m, "2023Q2", star="civility")
+    assert list(gaps["indicator"]) == ["volunteers"]
+
+
+# -- closing / widening ----------------------------------------------------------------------
+
+
+def test_trend_label_rule():
+    assert pairs.trend_label(-1.0) == pairs.CLOSING
+    assert pairs.trend_label(-3.5) == pairs.CLOSING
+    assert pairs.trend_label(1.0) == pairs.WIDENING
+    assert pairs.trend_label(0.9) == pairs.STABLE
+    assert pairs.trend_label(-0.9) == pairs.STABLE
+    assert pairs.trend_label(math.nan) == "—"
+    assert "1 分" in pairs.TREND_RULE
+
+
+def test_gap_history_labels_each_quarter():
+    scores = scores_frame({
+        "A": {"branch": [90, 90, 90, 90, 90]},
+        "B": {"branch": [80, 83, 83.5, 81, None]},
+    })  # fmt: skip
+    ds = Dataset.of(villages=village_frame("A", "B"), scores=scores)
+    m = pairs.free_matchup(ds, "A", "B")
+    history = pairs.gap_history(ds, m, "2024Q1", star="branch")
+    assert list(history["gap"])[:4] == [10, 7, 6.5, 9]
+    assert list(history["trend"]) == ["—", pairs.CLOSING, pairs.STABLE, pairs.WIDENING, "—"]
+    assert math.isnan(history["gap"].iloc[4])  # B not scored: missing, never zero
+    assert list(pairs.gap_history(ds, m, "2023Q2", star="branch")["period"]) == ["2023Q1", "2023Q2"]
+
+
+def test_pairs_overview_average_gap_and_changes():
+    scores = scores_frame({
+        "M": {"branch": [90, 90, 90], "industry": [90, 90, 90]},
+        "E": {"branch": [80, 84, 83], "industry": [76, 80, 80]},
+        "N": {"branch": [90, 90, 90], "industry": [90, 90, 90]},
+        "F": {"branch": [88, 88, 85], "industry": [88, 88, 85]},
+    })  # fmt: skip
+    pair_rows = pd.DataFrame(
+        {"mentor": ["M", "N"], "mentee": ["E", "F"], "since": ["2023Q1", "2023Q2"]}
+    )
+    ds = Dataset.of(villages=village_frame("M", "E", "N", "F"), scores=scores, pairs=pair_rows)
+    overview = pairs.pairs_overview(ds, pairs.pair_options(ds), "2023Q3").set_index("mentee_name")
+    # N → F: gap 2 → 5, widening, listed first.
+    assert list(overview.index) == ["F村", "E村"]
+    f = overview.loc["F村"]
+    assert (f["gap"], f["change_quarter"], f["change_since"]) == (5.0, 3.0, 3.0)
+    assert f["widening"] and f["trend"] == pairs.WIDENING
+    e = overview.loc["E村"]
+    # Gaps: 2023Q1 (10+14)/2 = 12, 2023Q2 8, 2023Q3 8.5.
+    assert (e["gap"], e["change_quarter"], e["change_since"]) == (8.5, 0.5, -3.5)
+    assert e["trend"] == pairs.STABLE and not e["widening"]
+    table = pairs.overview_table(overview.reset_index())
+    assert list(table["差距扩大"]) == ["是", ""]
+
+
+# -- projection --------------------------------------------------------------------------------
+
+
+def test_projection_of_a_linear_series():
+    # 76, 78, 80, 82 (2023Q1–Q4): +2 a quarter, 85 is reached at 85.0 → 2024Q2 (84 in Q1, 86 in Q2).
+    p = pairs.project(series([76, 78, 80, 82]), "2023Q4", PASS)
+    assert p.slope == pytest.approx(2.0)
+    assert p.quarter == "2024Q2" and p.status == "projected"
+    assert p.text == "预计2024年第二季度达标"
+    assert p.points == 4
+
+
+def test_projection_lands_exactly_on_the_mark():
+    p = pairs.project(series([73, 76, 79, 82]), "2023Q4", PASS)  # +3: 85 exactly in 2024Q1
+    assert p.quarter == "2024Q1"
+
+
+def test_projection_uses_only_the_last_four_quarters():
+    # An old fall does not count: the last four quarters rise by 2 a quarter.
+    p = pairs.project(series([95, 60, 76, 78, 80, 82]), "2024Q2", PASS)
+    assert p.slope == pytest.approx(2.0) and p.quarter == "2024Q4"
+
+
+def test_projection_of_a_flat_series_never_arrives():
+    p = pairs.project(series([80, 80, 80, 80]), "2023Q4", PASS)
+    assert p.status == "unreachable" and p.quarter is None
+    assert p.text == pairs.UNREACHABLE == "按当前进度年内难以达标"
+
+
+def test_projection_of_a_falling_series_never_arrives():
+    assert pairs.project(series([84, 83, 82, 81]), "2023Q4", PASS).text == pairs.UNREACHABLE
+
+
+def test_projection_of_a_noisy_series():
+    # Least squares over 80, 82, 81, 83: slope 0.8, line at 82.7 in 2023Q4 → 85 after 2.875 → 2024Q3.
+    p = pairs.project(series([80, 82, 81, 83]), "2023Q4", PASS)
+    assert p.slope == pytest.approx(0.8)
+    assert p.quarter == "2024Q3"
+
+
+def test_projection_too_slow_for_the_year():
+    # +0.5 a quarter from 80: 85 takes 10 quarters, beyond the one-year horizon.
+    assert pairs.project(series([78.5, 79, 79.5, 80]), "2023Q4", PASS).text == pairs.UNREACHABLE
+
+
+def test_no_projection_from_fewer_than_three_quarters():
+    p = pairs.project(series([80, 84]), "2023Q2", PASS)
+    assert p.status == "too_few" and p.quarter is None and p.points == 2
+    assert "少于 3 个季度" in p.text
+    # Three quarters inside the window of four (one missing) are enough.
+    assert pairs.project(series([76, None, 80, 82]), "2023Q4", PASS).status == "projected"
+    # Gaps reaching outside the window leave too few.
+    assert pairs.project(series([76, 78, None, None, 82]), "2024Q1", PASS).status == "too_few"
+
+
+def test_a_village_already_past_the_mark():
+    p = pairs.project(series([90, 88, 86]), "2023Q3", PASS)  # falling, but already there
+    assert p.status == "reached" and p.text == "已达标"
+    assert pairs.project(series([85]), "2023Q1", PASS).status == "reached"  # even with one quarter
+
+
+def test_projections_put_target_stars_first():
+    scores = scores_frame({"B": {"ecology": [76, 78, 80, 82], "branch": [90, 90, 90, 90]}})
+    targets = pd.DataFrame(
+        {"code": ["B"], "year": [2023], "level": [2], "stars": ["ecology,branch"]}
+    )
+    ds = Dataset.of(villages=village_frame("B"), scores=scores, targets=targets)
+    frame = pairs.projections(ds, "B", "2023Q4", PASS)
+    assert list(frame["star"])[:2] == ["branch", "ecology"]
+    by_star = frame.set_index("star")
+    assert by_star.loc["branch", "text"] == "已达标"
+    assert by_star.loc["ecology", "text"] == "预计2024年第二季度达标"
+    assert by_star.loc["safety", "text"] == pairs.TOO_FEW  # never scored
+    assert list(pairs.projection_table(frame).columns)[-1] == "预计达标"
+
+
+# -- pairs, matchups and standings ------------------------------------------------------------
+
+
+def test_pair_options_and_matchups_on_the_sample():
+    ds = sample.build()
+    options = pairs.pair_options(ds)
+    assert len(options) == 4
+    assert "赵家村 → 乙村（2022年第三季度起）" in list(options["label"])
+    key = options.loc[options["mentee_name"] == "乙村", "key"].iloc[0]
+    m = pairs.pair_matchup(ds, key)
+    assert (m.first_name, m.second_name, m.roles, m.since) == (
+        "赵家村",
+        "乙村",
+        pairs.PAIR_ROLES,
+        "2022Q3",
+    )
+    assert pairs.pair_matchup(ds, "nope~nothing") is None
+    # Chosen freely but stored as a pair (either way round): shown as that pair.
+    again = pairs.free_matchup(ds, m.second, m.first)
+    assert (again.first_name, again.roles) == ("赵家村", pairs.PAIR_ROLES)
+    names = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
+    free = pairs.free_matchup(ds, names["甲村"], names["壬村"])
+    assert free.roles == pairs.FREE_ROLES and free.since is None
+    assert pairs.pair_notes(ds, names["乙村"]) == ["由 赵家村 帮带（2022年第三季度起）"]
+    assert pairs.pair_notes(ds, names["甲村"]) == []
+
+
+def test_star_comparison_and_standing():
+    scores = scores_frame(
+        {"A": {"branch": [90], "industry": [80]}, "B": {"branch": [86], "industry": [88]}}
+    )
+    awards = pd.DataFrame({"code": ["A", "B"], "year": [2022, 2022], "star": ["branch", "industry"],
+                           "awarded": [True, True]})  # fmt: skip
+    targets = pd.DataFrame(
+        {"code": ["B"], "year": [2023], "level": [2], "stars": ["branch,industry"]}
+    )
+    ds = Dataset.of(villages=village_frame("A", "B"), scores=scores, awards=awards, targets=targets)
+    m = pairs.free_matchup(ds, "A", "B")
+    comparison = pairs.star_comparison(ds, m, "2023Q1", PASS).set_index("star")
+    assert comparison.loc["branch", "gap"] == 4 and comparison.loc["branch", "leader"] == "A村"
+    assert comparison.loc["industry", "leader"] == "B村"
+    assert comparison.loc["industry", "second_held"] and comparison.loc["branch", "second_target"]
+    assert not comparison.loc["industry", "first_passes"]
+    assert math.isnan(comparison.loc["safety", "gap"]) and comparison.loc["safety", "leader"] == "—"
+    table = pairs.standing_table(ds, m, "2023Q1")
+    assert list(table["已获评"]) == ["2022年度 一星：支部过硬", "2022年度 一星：产业兴旺"]
+    assert list(table["创星目标"]) == ["未填创星目标", "2023年 目标二星：支部过硬、产业兴旺"]

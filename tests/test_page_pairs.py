@@ -1,0 +1,147 @@
+import pandas as pd
+import pytest
+
+from tests.conftest import figure_titled, run_app
+from wuxing import sample
+from wuxing.dataset import Dataset
+from wuxing.metrics import pairs
+
+PAGE = "pages/pairs.py"
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return sample.build()
+
+
+def code_of(ds: Dataset, name: str) -> str:
+    return ds.villages.loc[ds.villages["name"] == name, "code"].iloc[0]
+
+
+def param(at, key: str) -> str:
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+def table_with_column(at, column: str) -> pd.DataFrame:
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with column {column}")
+
+
+def test_a_sample_pair_shows_the_right_scores_and_indicators(default_home, ds):
+    key = pairs.pair_key(code_of(ds, "赵家村"), code_of(ds, "乙村"))
+    at = run_app(PAGE, query={"pair": key, "period": "2023Q3"})
+    assert not at.exception
+    assert at.title[0].value == "结对比较"
+    assert at.selectbox(key="pair").value == key
+    m = pairs.pair_matchup(ds, key)
+    expected = pairs.star_comparison(ds, m, "2023Q3", 85.0)
+    radar = figure_titled(at, "五星得分对比")
+    traces = {t["name"]: t for t in radar["data"]}
+    assert list(traces["赵家村（导师村）"]["r"])[:5] == pytest.approx(list(expected["first"]))
+    assert list(traces["乙村（帮带村）"]["r"])[:5] == pytest.approx(list(expected["second"]))
+    assert "达标线 85 分" in traces
+    stars = table_with_column(at, "差距（分）")
+    assert list(stars["星"]) == [
+        "支部过硬星",
+        "产业兴旺星",
+        "生态宜居星",
+        "平安法治星",
+        "文明幸福星",
+    ]
+    shown = table_with_column(at, "差距（%）")
+    want = pairs.indicator_table(pairs.indicator_gaps(ds, m, "2023Q3"), m)
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), want, check_dtype=False)
+    assert "万元" in " ".join(shown["赵家村（导师村）"])
+    standing = table_with_column(at, "创星目标")
+    assert list(standing["村"]) == ["赵家村（导师村）", "乙村（帮带村）"]
+    # Trend rule, projection and the township's pairs are all on the page.
+    assert any("差距减少 1 分及以上" in i.value for i in at.info)
+    assert any("最小二乘法" in c.value for c in at.caption)
+    assert "预计达标" in table_with_column(at, "预计达标").columns
+    glance = table_with_column(at, "较结对时（分）")
+    assert len(glance) == 4
+    figure_titled(at, "各星差距走势")
+    figure_titled(at, "各结对平均差距")
+
+
+def test_two_arbitrary_villages(default_home, ds):
+    first, second = code_of(ds, "甲村"), code_of(ds, "壬村")
+    at = run_app(PAGE, query={"mode": "any", "v1": first, "v2": second})
+    assert not at.exception
+    radar = figure_titled(at, "五星得分对比")
+    names = [t["name"] for t in radar["data"]]
+    assert "甲村（参照村）" in names and "壬村（比较村）" in names
+    assert any("暂无结对帮带记录" in c.value for c in at.caption)
+    # Choosing another village updates the chart and the URL.
+    at.selectbox(key="v2").set_value(code_of(ds, "乙村")).run()
+    assert not at.exception
+    assert at.query_params["v2"] == [code_of(ds, "乙村")] or at.query_params["v2"] == code_of(
+        ds, "乙村"
+    )
+    names = [t["name"] for t in figure_titled(at, "五星得分对比")["data"]]
+    assert "乙村（比较村）" in names
+    assert any("由 赵家村 帮带" in c.value for c in at.caption)
+
+
+def test_the_same_village_twice_asks_for_two(default_home, ds):
+    code = code_of(ds, "甲村")
+    at = run_app(PAGE, query={"mode": "any", "v1": code, "v2": code})
+    assert not at.exception
+    assert any("两个不同的村" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_url_parameters_round_trip(default_home, ds):
+    at = run_app(PAGE)
+    assert not at.exception
+    assert param(at, "mode") == "pair"
+    other = pairs.pair_key(code_of(ds, "永固集村"), code_of(ds, "丙村"))
+    at.selectbox(key="pair").set_value(other).run()
+    assert param(at, "pair") == other
+    # A link with that parameter reopens the same pair.
+    again = run_app(PAGE, query={"pair": other})
+    assert again.selectbox(key="pair").value == other
+    assert "永固集村 与 丙村" in figure_titled(again, "五星得分对比")["layout"]["title"]["text"]
+
+
+def test_an_invalid_pair_in_the_url_falls_back_with_a_notice(default_home):
+    at = run_app(PAGE, query={"pair": "nobody~nothing"})
+    assert not at.exception
+    assert any("无效" in w.value for w in at.warning)
+    figure_titled(at, "五星得分对比")
+
+
+def test_star_filter_narrows_the_indicators(default_home, ds):
+    at = run_app(PAGE, query={"star": "ecology"})
+    assert not at.exception
+    shown = table_with_column(at, "差距（%）")
+    assert set(shown["星"]) == {"生态宜居"}
+    lines = figure_titled(at, "各星得分走势")
+    assert len(lines["data"]) == 2
+
+
+def test_villages_without_pairs_show_a_helpful_empty_state(named_store):
+    villages = pd.DataFrame({"code": ["A", "B"], "name": ["甲村", "乙村"], "town": "某镇"})
+    scores = pd.DataFrame({"code": ["A", "B"], "period": ["2024Q1"] * 2, "star": ["safety"] * 2,
+                           "score": [90.0, 80.0]})  # fmt: skip
+    named_store.commit(Dataset.of(villages=villages, scores=scores), content=b"np",
+                       filename="np.xlsx", user="测试")  # fmt: skip
+    at = run_app(PAGE)
+    assert not at.exception
+    assert any("还没有结对帮带记录" in i.value and "任选两个村" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+    at.radio(key="mode").set_value("any").run()
+    assert not at.exception
+    radar = figure_titled(at, "五星得分对比")
+    assert [t["name"] for t in radar["data"]][1:] == ["甲村（参照村）", "乙村（比较村）"]
+    assert any("暂无结对帮带记录" in c.value for c in at.caption)
+
+
+def test_empty_store_shows_a_helpful_empty_state(named_store):
+    at = run_app(PAGE)
+    assert not at.exception
+    assert any("还没有数据" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
