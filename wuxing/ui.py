@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from wuxing import auth, catalog, excel, periods, sample
+from wuxing import auth, catalog, excel, navigation, periods, sample
 from wuxing.charts import style
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
@@ -161,7 +161,24 @@ def sync_url(**params: str) -> None:
 
 def current_filters() -> Filters:
     """The filters chosen in the sidebar this run (set by the entry script)."""
+    if "_filters" not in st.session_state:
+        _through_entry_script()
     return st.session_state["_filters"]
+
+
+def _through_entry_script() -> None:
+    """Rerun through dashboard.py when a page was started without it.
+
+    Streamlit (1.67) treats an app with a `pages/` folder as a legacy multipage app until the
+    entry script first calls `st.navigation`: on a freshly started server, a first request for
+    a link such as /progress runs that page alone, without the sidebar filters. Declaring the
+    navigation turns the legacy mode off for the process; switching to the page the URL names
+    then runs it through dashboard.py (which registers only what the session's role may see).
+    """
+    pages = [st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default)
+             for p in navigation.PAGES]  # fmt: skip
+    wanted = st.navigation(pages, position="hidden")
+    st.switch_page(wanted, query_params=st.query_params.to_dict())
 
 
 def remember_filters(filters: Filters) -> None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from wuxing import catalog, formatting
 from wuxing.charts import style
 
 # Light to dark: a higher band reads as "further along" (<5, 5–10, 10–20, ≥20 万元).
 BAND_COLORS = ["#F5B7B1", "#FAD7A0", "#A9DFBF", "#1E8449", "#145A32", "#0B3D20"]
+
+
+# One colour per village line: 24 distinct colours, so a township's villages never share one.
+VILLAGE_COLORS = qualitative.Dark24
 
 
 def _texts(values: pd.Series, unit: str) -> list[str]:
@@ -73,7 +78,7 @@ def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figur
         fig.add_trace(
             go.Scatter(
                 x=labels, y=series.to_numpy(), name=village, mode="lines+markers",
-                line={"color": style.SEQUENCE[i % len(style.SEQUENCE)], "width": 2},
+                line={"color": VILLAGE_COLORS[i % len(VILLAGE_COLORS)], "width": 2},
                 connectgaps=False,
                 hovertemplate=f"{village} · %{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}<extra></extra>",
             )

@@ -5,12 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from wuxing import catalog, periods
 from wuxing.charts import style
 
 # Level colours shared with the overview's level distribution (无星 → 五星).
 LEVEL_COLORS = ["#EAECEE", "#F5CBA7", "#F0B27A", "#EB984E", "#DC7633", "#BA4A00"]
+
+
+# One colour per village line: 24 distinct colours, so a township's villages never share one.
+VILLAGE_COLORS = qualitative.Dark24
 
 
 def score_trend(history: pd.DataFrame, title: str, pass_mark: float) -> go.Figure:
@@ -23,7 +28,7 @@ def score_trend(history: pd.DataFrame, title: str, pass_mark: float) -> go.Figur
                 y=rows["score"],
                 name=village,
                 mode="lines+markers",
-                line={"color": style.SEQUENCE[i % len(style.SEQUENCE)], "width": 2},
+                line={"color": VILLAGE_COLORS[i % len(VILLAGE_COLORS)], "width": 2},
                 customdata=rows[["code"]].to_numpy(),
                 hovertemplate=f"{village} · %{{x}}：%{{y:.1f}} 分<extra></extra>",
             )
