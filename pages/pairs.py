@@ -47,7 +47,7 @@ else:
     ui.sync_url(mode=mode, pair="", v1=first, v2=second)
     for column, code in ((left, first), (right, second)):
         notes = pairs.pair_notes(ds, code)
-        column.caption(f"{label[code]}：" + ("；".join(notes) if notes else "暂无结对帮带记录"))
+        column.caption(ui.plain(f"{label[code]}：" + ("；".join(notes) or "暂无结对帮带记录")))
     if first == second:
         ui.empty_state("请选择两个不同的村进行比较。")
         st.stop()
@@ -55,8 +55,8 @@ else:
 
 m = matchup
 since = f" · {periods.label(m.since)}起结对" if m.since else ""
-st.caption(f"{m.first_label} → {m.second_label}{since} · {periods.label(period)}"
-           f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}")  # fmt: skip
+st.caption(ui.plain(f"{m.first_label} → {m.second_label}{since} · {periods.label(period)}"
+           f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}"))  # fmt: skip
 
 st.subheader("五星对比")
 st.dataframe(pairs.standing_table(ds, m, period), hide_index=True, width="stretch")
@@ -75,8 +75,8 @@ gaps = pairs.indicator_gaps(ds, m, period, star)
 if gaps.empty:
     ui.empty_state(f"{periods.label(period)}两村都还没有{star_text}的指标数据。")
 else:
-    st.caption(f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
-               f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。")  # fmt: skip
+    st.caption(ui.plain(f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
+               f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。"))  # fmt: skip
     indicator_table = pairs.indicator_table(gaps, m)
     st.dataframe(indicator_table, hide_index=True, width="stretch")
     ui.excel_download(indicator_table, f"{m.first_name}与{m.second_name}指标对比", key="pair_ind")
@@ -86,20 +86,19 @@ history = pairs.score_history(ds, m, period, star)
 if history.empty:
     ui.empty_state("两村还没有星级评分记录。")
 else:
-    ui.chart(charts.score_lines(history, m, pass_mark), pairs.gap_table(
-        pairs.gap_history(ds, m, period, star), m), key="pair_lines",
-        name=f"{m.first_name}与{m.second_name}各星得分走势")  # fmt: skip
     gap_history = pairs.gap_history(ds, m, period, star)
+    ui.chart(charts.score_lines(history, m, pass_mark), pairs.gap_table(gap_history, m),
+             key="pair_lines", name=f"{m.first_name}与{m.second_name}各星得分走势")  # fmt: skip
     st.info(pairs.TREND_RULE, icon=":material/rule:")
     ui.chart(charts.gap_lines(gap_history, m), pairs.gap_table(gap_history, m),
              key="pair_gaps", name=f"{m.first_name}与{m.second_name}各星差距走势")  # fmt: skip
 
-st.subheader(f"{m.second_name}预计何时达标")
+st.subheader(ui.plain(f"{m.second_name}预计何时达标"))
 st.caption(pairs.PROJECTION_RULE)
 st.dataframe(pairs.projection_table(pairs.projections(ds, m.second, period, pass_mark)),
              hide_index=True, width="stretch")  # fmt: skip
 
-st.subheader(f"{villages.area_label(filters.area)}各结对一览")
+st.subheader(ui.plain(f"{villages.area_label(filters.area)}各结对一览"))
 if options.empty:
     ui.empty_state("当前地区还没有结对帮带记录。")
 else:
