@@ -8,8 +8,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def test_choose_a_pair_and_see_both_villages(app_url, page):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # Enter through the front page and the menu, as a user does (a deep link as the very first
-    # request of a fresh server runs the page without dashboard.py: streamlit's pages/ quirk).
+    # Enter through the front page and the menu, as a user does: this also checks the page is
+    # registered in the menu.
     page.goto(app_url + "/", wait_until="domcontentloaded")
     page.locator('[data-testid="stSidebarNavLink"]', has_text="结对比较").click()
     page.get_by_role("heading", name="结对比较").wait_for(timeout=60_000)
