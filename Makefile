@@ -14,6 +14,9 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	  || $(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
+# A newcomer sees the sample charts at once without an account; writes still need a login.
+# A real deployment sets WUXING_PUBLIC_VIEW=0 (or runs streamlit itself) so browsing needs one too.
+run: export WUXING_PUBLIC_VIEW ?= 1
 run: $(BIN)/.installed
 	$(BIN)/python -m wuxing setup
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)

@@ -326,7 +326,8 @@ def account_sidebar(account: Account | None) -> None:
     """The user's name and role in the sidebar, with a logout button (or a note when anonymous)."""
     with st.sidebar:
         if account is None:
-            st.caption("未登录：仅可浏览。上传和管理请先登录。")
+            if settings().public_view:
+                st.caption("未登录：仅可浏览。上传和管理请先登录。")
             return
         st.caption(f"当前用户：{plain(account.name)}（{auth.role_label(account.role)}）")
         st.button("退出登录", key="_logout", on_click=sign_out, icon=":material/logout:")
