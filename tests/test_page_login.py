@@ -111,3 +111,37 @@ def test_a_viewer_switching_to_the_admin_page_by_path_gets_nothing_of_it(private
     page.run()
     assert not page.exception and not page.dataframe and not page.text_input
     assert "仅限管理员" in page.error[0].value
+
+
+def _write_through_the_session_store():
+    import pandas as pd
+    import streamlit as st
+
+    from wuxing import ui
+    from wuxing.dataset import Dataset
+    from wuxing.errors import PermissionDenied
+
+    account = ui.current_account()
+    data = Dataset.of(villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}))
+    try:
+        ui.get_store().commit(
+            data, content=b"x", filename="x.xlsx", user=account.name if account else ""
+        )
+    except PermissionDenied as exc:
+        st.error(str(exc))
+    else:
+        st.success("已写入")
+
+
+@pytest.mark.parametrize(("name", "written"), [(None, False), ("张三", False), ("李四", True)])
+def test_the_session_store_writes_only_for_an_editor(private, name, written):
+    at = AppTest.from_function(_write_through_the_session_store, default_timeout=60)
+    if name:
+        at.session_state["_user"] = name
+    at.run()
+    assert not at.exception
+    assert bool(at.success) == written and len(private.history()) == int(written)
+    if not written:
+        assert ("请先登录" if name is None else "权限不足") in at.error[0].value
+    else:
+        assert private.history()[0].user == "李四"
