@@ -51,3 +51,10 @@ def test_score_matrix_keeps_missing_scores_missing():
     assert m.loc["甲村", "ecology"] == 86.0 and pd.isna(m.loc["赵家村", "ecology"])
     passing = stars.passing(ds, "2023Q1", 85)
     assert passing.loc["Z", "industry"] and not passing.loc["J", "industry"]
+
+
+def test_sparse_awards_count_missing_rows_as_not_held():
+    ds = _ds([("Z", 2023, "industry", True), ("J", 2023, "safety", False)])
+    grid = stars.held_stars(ds, 2023)
+    assert grid.dtypes.eq(bool).all()
+    assert grid.loc["Z", "industry"] and not grid.loc["Z", "ecology"] and not grid.loc["Y"].any()

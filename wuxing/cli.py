@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wuxing import account_commands, auth, catalog, commands, excel, sample, template
+from wuxing import account_commands, auth, catalog, commands, excel, sample, synthetic, template
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import WuxingError
@@ -95,6 +95,15 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a large synthetic workbook (places marked 合成) for scale tests."""
+    data = synthetic.build(args.villages, args.quarters)
+    template.write_workbook(data, args.output)
+    counts = data.counts()
+    print(f"已生成合成数据：{args.output}（{counts['villages']} 个村，{counts['values']} 个指标值）")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -116,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     command("setup", cmd_setup, "创建数据库（内置库首次运行时写入示例数据）")
     p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿")
+    p.add_argument("-o", "--output", required=True)
+    p = command("synth", cmd_synth, "生成大规模合成数据工作簿（地名均标“合成”）")
+    p.add_argument("--villages", type=int, required=True)
+    p.add_argument("--quarters", type=int, default=8)
     p.add_argument("-o", "--output", required=True)
     commands.register(command)  # import, history, rollback, restore
     account_commands.register(command)  # users add|list|passwd|disable|enable

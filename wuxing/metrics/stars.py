@@ -33,7 +33,8 @@ def held_stars(ds: Dataset, year: int) -> pd.DataFrame:
     awards = ds.awards[ds.awards["year"] == year]
     grid = awards.pivot_table(index="code", columns="star", values="awarded", aggfunc="last")
     grid = grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
-    return grid.fillna(False).astype(bool)
+    # A star without an award row is not held (eq keeps NaN False without a downcast warning).
+    return grid.eq(True)
 
 
 def levels(ds: Dataset, year: int) -> pd.DataFrame:
