@@ -10,7 +10,15 @@ import numpy as np
 import pandas as pd
 
 from wuxing import periods
-from wuxing.names import NotANumberError, Number, clean_text, compact, is_missing, parse_number
+from wuxing.names import (
+    MISSING_MARKERS,
+    NotANumberError,
+    Number,
+    clean_text,
+    compact,
+    is_missing,
+    parse_number,
+)
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _YES = frozenset(
@@ -44,18 +52,34 @@ def cell_at(row: list[object], index: int) -> object:
 
 def row_kind(row: list[object], skip: set[int]) -> str:
     """`blank`, `note` (signature and remarks), `total` (合计/总计), `subtotal` or `data`."""
-    texts = [clean_text(c) for i, c in enumerate(row) if i not in skip and not is_missing(c)]
-    if not texts:
+    # Only the first few filled cells decide, so a wide data row costs a handful of checks.
+    head: list[tuple[int, str | None]] = []
+    first_data: tuple[int, str | None] | None = None
+    for i, cell in enumerate(row):
+        if cell == "" or cell is None:
+            continue
+        text: str | None = None
+        if isinstance(cell, str):
+            text = compact(cell)
+            if text.lower() in MISSING_MARKERS:
+                continue
+        elif isinstance(cell, float) and cell != cell:
+            continue
+        if len(head) < 3:
+            head.append((i, text))
+        if first_data is None and i not in skip:
+            first_data = (i, text)
+        if first_data is not None and len(head) >= 3:
+            break
+    if first_data is None:
         return "blank"
-    # 合计 often sits in the 序号 column, so the markers are looked for there too.
-    marked = [clean_text(c) for c in row[: max(skip, default=-1) + 3] if not is_missing(c)] + texts
-    first = compact(texts[0])
-    if first.startswith(_NOTE_MARKERS):
+    if first_data[1] and first_data[1].startswith(_NOTE_MARKERS):
         return "note"
-    head = "".join(compact(t) for t in marked[:3])
-    if "小计" in head:
+    # 合计 often sits in the 序号 column, so the markers are looked for there too.
+    joined = "".join(t for _, t in head if t)
+    if "小计" in joined:
         return "subtotal"
-    if any(m in head for m in _TOTAL_MARKERS):
+    if any(m in joined for m in _TOTAL_MARKERS):
         return "total"
     return "data"
 

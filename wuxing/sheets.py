@@ -95,7 +95,7 @@ class SheetReader:
             kind = row_kind(row, skip)
             if kind in ("blank", "note"):
                 continue
-            if kind == "data" and {compact(c) for c in row if compact(c)} <= header_cells:
+            if kind == "data" and _repeats_header(row, header_cells):
                 continue  # the header repeated (tables pasted one under another)
             out.append((r, kind))
         return out
@@ -225,6 +225,13 @@ class SheetReader:
         self.report("unit_unknown", f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
                     f"请只填数字，单位按表头（{ind.unit}）。", r, col)  # fmt: skip
         return np.nan
+
+
+def _repeats_header(row: list[object], header_cells: set[str]) -> bool:
+    first = next((c for c in row if c != "" and c is not None), "")
+    if not isinstance(first, str) or compact(first) not in header_cells:
+        return False
+    return {compact(c) for c in row if compact(c)} <= header_cells
 
 
 def _factor(ind: catalog.Indicator, unit: str) -> float:
