@@ -15,6 +15,7 @@ from wuxing import auth, catalog, excel, navigation, periods, sample
 from wuxing.charts import style
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
+from wuxing.importer import ImportResult, parse_files
 from wuxing.metrics import profile as profile_metrics
 from wuxing.metrics import villages as village_metrics
 from wuxing.store import Account, Store, open_store
@@ -86,6 +87,24 @@ def upload_touches() -> tuple[list[profile_metrics.Revision], pd.DataFrame]:
     """Every revision, and per revision the villages and kinds of rows it set (cached)."""
     store = get_store()
     return _upload_touches(store.url, store.version())
+
+
+@st.cache_data(show_spinner="正在检查文件…", max_entries=8)
+def _parse_upload(files: tuple[tuple[str, bytes], ...], url: str, version: int) -> ImportResult:
+    return parse_files(list(files), _load(url, version), settings())
+
+
+def parse_upload(files: Sequence[tuple[str, bytes]]) -> ImportResult:
+    """Check uploaded files against the current data (cached per file bytes and store version)."""
+    store = get_store()
+    return _parse_upload(tuple(files), store.url, store.version())
+
+
+def refresh_after_write() -> None:
+    """Forget cached data after this session wrote (other servers see the new store version)."""
+    _load.clear()
+    _upload_touches.clear()
+    _parse_upload.clear()
 
 
 # -- filters shared by every page (kept in the URL) --------------------------------------------

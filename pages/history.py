@@ -1,0 +1,51 @@
+"""版本记录: every stored upload; download the original file; roll back or restore with a confirmation."""
+
+import streamlit as st
+
+from wuxing import ui
+from wuxing.errors import WuxingError
+from wuxing.metrics import uploads
+
+st.title("版本记录")
+store = ui.get_store()
+account = ui.current_account()
+revisions = store.history()
+if flash := st.session_state.pop("_history_flash", None):
+    st.success(flash)
+if not revisions:
+    ui.empty_state("还没有任何上传记录。")
+    st.stop()
+
+table = uploads.history_table(revisions)
+st.dataframe(table, hide_index=True, width="stretch")
+ui.excel_download(table, "版本记录", key="history_xlsx")
+
+by_id = {r.id: r for r in revisions}
+chosen = st.selectbox(
+    "选择版本", list(by_id), format_func=lambda i: uploads.revision_label(by_id[i])
+)
+revision = by_id[chosen]
+left, right = st.columns(2)
+left.download_button(
+    "下载原始文件", data=lambda: store.content(revision.id), file_name=revision.filename,
+    on_click="ignore", icon=":material/download:", key="original",
+)  # fmt: skip
+
+action = "撤销" if revision.is_live else "恢复"
+with right:
+    sure = st.checkbox(
+        f"我确认要{action}第 {revision.id} 版（{'其数据将不再计入' if revision.is_live else '其数据将重新计入'}）",
+        key=f"sure_{revision.id}",
+    )
+    if st.button(f"{action}此版本", disabled=not sure, type="primary", key=f"act_{revision.id}"):
+        try:
+            user = account.name if account else ""
+            (store.rollback if revision.is_live else store.restore)(revision.id, user=user)
+        except WuxingError as exc:
+            st.error(str(exc))
+        else:
+            ui.refresh_after_write()
+            st.session_state["_history_flash"] = (
+                f"已{action}第 {revision.id} 版，各页面已按新状态显示。"
+            )
+            st.rerun()

@@ -1,0 +1,70 @@
+"""数据上传: check a quarterly ledger, preview what changes, then store it as one revision."""
+
+import streamlit as st
+
+from wuxing import changes, importer, template, ui
+from wuxing.dataset import Dataset
+from wuxing.metrics import uploads
+
+st.title("数据上传")
+ds = ui.load_dataset()
+account = ui.current_account()
+limit = ui.settings().max_upload_mb
+
+st.markdown(
+    "上传各村季度台账（.xlsx、.xlsm、.xls、.ods、.csv，可一次多个文件）。系统先检查、再列出将要改动的数据，"
+    f"确认后才保存；每次保存都是一个版本，可在“版本记录”中撤销。单个文件不超过 {limit:g} MB。"
+)
+st.download_button(
+    "下载空白模板",
+    data=lambda: template.write_workbook(Dataset.of(villages=ds.villages)),
+    file_name="五星支部创建台账模板.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    icon=":material/download:",
+)
+files = st.file_uploader(
+    "选择台账文件", type=["xlsx", "xlsm", "xls", "ods", "csv"], accept_multiple_files=True,
+    key="upload_files",
+)  # fmt: skip
+if not files:
+    ui.empty_state("请选择要上传的台账文件。不清楚格式时，先下载空白模板照着填写。")
+    st.stop()
+
+payload = [(f.name, f.getvalue()) for f in files]
+result = ui.parse_upload(payload)
+problems = uploads.problem_table(result)
+if not result.ok:
+    st.error(uploads.upload_verdict(result), icon=":material/error:")
+    st.dataframe(problems, hide_index=True, width="stretch")
+    ui.excel_download(problems, "上传问题清单", key="problems_xlsx")
+    st.stop()
+
+(st.warning if result.warnings else st.success)(uploads.upload_verdict(result))
+if result.warnings:
+    st.dataframe(problems, hide_index=True, width="stretch")
+    ui.excel_download(problems, "上传提醒清单", key="warnings_xlsx")
+
+summary = changes.preview(ds, result.data)
+st.subheader("将要发生的变化")
+st.dataframe(uploads.change_counts(summary), hide_index=True, width="stretch")
+if summary.changed:
+    cells = uploads.changed_cells(summary)
+    st.caption(f"以下 {len(cells)} 个数值将被修改（原值 → 新值）：")
+    st.dataframe(cells, hide_index=True, width="stretch")
+    ui.excel_download(cells, "将修改的数值", key="cells_xlsx")
+if summary.is_noop:
+    st.info("上传的数据与当前数据完全相同，无需保存。", icon=":material/check:")
+    st.stop()
+
+if st.button("确认保存", type="primary", icon=":material/save:", key="confirm_upload"):
+    outcome = importer.import_files(
+        ui.get_store(), payload, user=account.name if account else "", settings=ui.settings()
+    )
+    ui.refresh_after_write()
+    if outcome.duplicate:
+        st.info(f"同一文件此前已保存为第 {outcome.revision} 版，本次未重复保存。")
+    else:
+        st.success(
+            f"已保存为第 {outcome.revision} 版。各页面已显示新数据；如有误，可在“版本记录”中撤销。"
+        )
