@@ -6,11 +6,7 @@ from wuxing import audit, auth, navigation, ui
 from wuxing.errors import WuxingError
 
 st.title("账号与审计")
-me = ui.current_account()
-if me is None or not navigation.role_allows(me.role, "admin"):
-    # Not registered for other roles; this guards against a registry bug all the same.
-    st.error("此页面仅限管理员使用。")
-    st.stop()
+me = ui.require_page_role("admin")  # registered for admins only; this is the page's own check
 store = ui.get_store()
 
 

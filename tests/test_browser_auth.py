@@ -113,3 +113,22 @@ def test_an_admin_reads_the_audit_log_with_the_script_file_name_as_text(private_
     page.get_by_text("日期范围").wait_for(timeout=60_000)
     screenshot(page, "auth_admin")
     assert page.locator('img[src="x"]').count() == 0 and not dialogs
+
+
+def test_a_fresh_servers_first_request_for_a_page_url_still_needs_the_login(tmp_path, page):
+    # Until dashboard.py first calls st.navigation, streamlit runs a requested pages/ file on its
+    # own (legacy mode); the pages' own guards must keep the data and the admin page hidden.
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    store = open_store(url)
+    add_accounts(store, 管理员="admin")
+    store.dispose()
+    env = {"WUXING_DB": url, "WUXING_HOME": str(tmp_path / "home"), "WUXING_PUBLIC_VIEW": "0"}
+    with serve(env, tmp_path) as base:
+        page.goto(base + "/admin", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="登录").wait_for(timeout=60_000)
+        assert page.get_by_role("tab", name="审计日志").count() == 0
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+        screenshot(page, "auth_fresh_admin")
+        page.goto(base + "/overview", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="登录").wait_for(timeout=60_000)
+        assert page.get_by_role("heading", name="总览").count() == 0

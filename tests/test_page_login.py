@@ -108,9 +108,10 @@ def test_a_viewer_switching_to_the_admin_page_by_path_gets_nothing_of_it(private
     # Were it ever run without being registered, the page's own guard shows nothing of it.
     page = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60)
     page.session_state["_user"] = "张三"
+    page.session_state["_account"] = None  # as if dashboard.py had run (else it reroutes there)
     page.run()
     assert not page.exception and not page.dataframe and not page.text_input
-    assert "仅限管理员" in page.error[0].value
+    assert "需要“管理员”及以上权限" in page.error[0].value
 
 
 def _write_through_the_session_store():

@@ -70,6 +70,10 @@ def _store_for(url: str) -> Store:
 
 def load_dataset() -> Dataset:
     """The current data, cached per store version: a write on any server invalidates it."""
+    if not (settings().public_view or st.session_state.get(_ACCOUNT_KEY)):
+        # A page started without dashboard.py's login gate (legacy pages/ mode on a fresh
+        # server, see _through_entry_script) must not read data: route it through the gate.
+        _through_entry_script()
     store = get_store()
     return _load(store.url, store.version())
 
@@ -323,6 +327,21 @@ def current_account() -> Account | None:
     else:
         account = dataclasses.replace(account, password_hash="")  # the hash stays in the store
     st.session_state[_ACCOUNT_KEY] = account
+    return account
+
+
+def require_page_role(needed: str) -> Account:
+    """The signed-in account if it may use a page needing `needed`; otherwise the page stops.
+
+    Pages are registered per role already; this is the page's own check, for a page started
+    some other way (the legacy pages/ mode of a fresh server, a registry bug).
+    """
+    if _ACCOUNT_KEY not in st.session_state:
+        _through_entry_script()  # dashboard.py never ran in this session: let its gate decide
+    account = current_account()
+    if account is None or not navigation.role_allows(account.role, needed):
+        st.error(f"此页面需要“{auth.role_label(needed)}”及以上权限。")
+        st.stop()
     return account
 
 
