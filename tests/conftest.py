@@ -274,6 +274,8 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    # Generous: a loaded 2-core CI machine can take many seconds to rerun a script after a click.
+    context.set_default_timeout(60_000)
     pg = context.new_page()
     yield pg
     context.close()

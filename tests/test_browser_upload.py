@@ -1,0 +1,70 @@
+import pandas as pd
+import pytest
+
+from tests.accounts import PASSWORD, add_accounts
+from tests.conftest import screenshot, serve
+from wuxing import sample, template
+from wuxing.dataset import Dataset
+from wuxing.store import open_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def township_url(tmp_path_factory):
+    """The dashboard on a store holding the sample, with an editor account."""
+    tmp = tmp_path_factory.mktemp("upload")
+    url = f"sqlite:///{tmp / 'upload.sqlite'}"
+    store = open_store(url)
+    sample.seed(store)
+    add_accounts(store, 小王="editor")
+    ds = store.load()
+    store.dispose()
+    codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
+    ledger = Dataset.of(
+        villages=ds.villages,
+        values=pd.DataFrame({"code": [codes["赵家村"]], "period": "2024Q1",
+                             "indicator": "volunteers", "value": [321.0]}),
+    )  # fmt: skip
+    (tmp / "2024一季度台账.xlsx").write_bytes(template.write_workbook(ledger))
+    (tmp / "坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated zip")
+    env = {"WUXING_DB": url, "WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "0"}
+    with serve(env, tmp) as base:
+        yield base, tmp, url
+
+
+def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page):
+    base, files, url = township_url
+    page.goto(base + "/", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="登录").wait_for(timeout=60_000)
+    page.get_by_label("用户名").fill("小王")
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="数据上传").click()
+    page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)
+
+    chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    chooser.set_input_files(str(files / "坏文件.xlsx"))
+    page.get_by_text("文件未导入", exact=False).wait_for(timeout=60_000)
+    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=60_000)
+    screenshot(page, "upload_bad_file")
+    assert page.get_by_role("button", name="确认保存").count() == 0
+
+    page.get_by_role("button", name="Remove 坏文件.xlsx").click()
+    chooser.set_input_files(str(files / "2024一季度台账.xlsx"))
+    page.get_by_text("检查通过", exact=False).wait_for(timeout=60_000)
+    page.get_by_text("将要发生的变化").wait_for()
+    screenshot(page, "upload_preview")
+    page.get_by_role("button", name="确认保存").click()
+    page.get_by_text("已保存为第 2 版", exact=False).wait_for(timeout=60_000)
+    screenshot(page, "upload_stored")
+
+    store = open_store(url)
+    try:
+        (latest, first) = store.history()
+        assert latest.user == "小王" and latest.filename == "2024一季度台账.xlsx"
+        stored = store.load().values
+        assert stored.loc[stored["period"] == "2024Q1", "value"].tolist() == [321.0]
+    finally:
+        store.dispose()
