@@ -48,8 +48,8 @@ cols[2].metric(f"{int(award_year.iloc[0])}年度星级" if not award_year.empty 
 cols[3].metric(f"{year}年创星目标", catalog.LEVEL_LABELS[target] if target is not None else "未定",
                border=True)  # fmt: skip
 total = ranks.iloc[0]
-cols[4].metric(f"五星总分排名（{villages.area_label(filters.area)}）",
-               profile.rank_text(total["rank"], total["tied"], total["of"]), border=True)  # fmt: skip
+cols[4].metric(f"五星总分排名（共{total['of']}村）", profile.rank_text(total["rank"], total["tied"]),
+               help=f"在{villages.area_label(filters.area)}各村中，按本季度五星总分", border=True)  # fmt: skip
 if info.cluster:
     st.caption(f"所属片区：{info.cluster}")
 
@@ -82,7 +82,7 @@ with right:
 st.markdown("**在全区的名次**（按本季度得分，并列者名次相同）")
 rank_cols = st.columns(len(ranks))
 for column, row in zip(rank_cols, ranks.itertuples(index=False), strict=True):
-    column.metric(row.label, profile.rank_text(row.rank, row.tied, row.of),
+    column.metric(f"{row.label}（共{row.of}村）", profile.rank_text(row.rank, row.tied),
                   formatting.quantity(row.value, "分"), delta_color="off")  # fmt: skip
 
 st.subheader("各项指标")

@@ -67,7 +67,19 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
             ygap=2,
             colorbar={"title": {"text": "得分"}, "tickvals": [60, pass_mark, 100],
                       "ticktext": ["60", f"达标线 {pass_mark:g}", "100"]},
-            hovertemplate="%{y} · %{x}：%{text} 分<extra></extra>",
+            hoverinfo="skip",
+        )
+    )  # fmt: skip
+    # Heat map cells cannot be selected in plotly; an invisible marker on every cell makes a
+    # click select that village (the page opens its profile), and carries the hover text.
+    stars_x = [catalog.STAR_BY_ID[s].short for s in matrix.columns]
+    fig.add_trace(
+        go.Scatter(
+            x=[x for _ in matrix.index for x in stars_x],
+            y=[v for v in matrix.index for _ in stars_x],
+            mode="markers", marker={"size": 28, "opacity": 0, "symbol": "square"},
+            text=text.ravel().tolist(), showlegend=False,
+            hovertemplate="%{y} · %{x}：%{text} 分<br>点击打开村庄档案<extra></extra>",
         )
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed")

@@ -46,10 +46,12 @@ def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: f
     low = min(60.0, float(scores.min()) - 5) if not scores.empty else 60.0
     high = max(100.0, float(scores.max()) + 3) if not scores.empty else 100.0
     fig.update_layout(
-        polar={"radialaxis": {"range": [low, high], "title": {"text": "得分（分）"},
-                              "tickfont": {"size": 13}},
-               "angularaxis": {"tickfont": {"size": 17}}},
-        height=480, legend={"orientation": "h", "y": -0.1},
+        # The radial unit is in the title: a radial axis title would sit on the outline.
+        polar={"radialaxis": {"range": [low, high], "tickfont": {"size": 12}, "angle": 90,
+                              "tickangle": 90},
+               "angularaxis": {"tickfont": {"size": 17}, "rotation": 90, "direction": "clockwise"},
+               "domain": {"x": [0.1, 0.9]}},
+        height=500, legend={"orientation": "h", "y": -0.1},
     )  # fmt: skip
     return style.apply(fig, f"{village}{period_label}五星得分（分）")
 

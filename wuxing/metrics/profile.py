@@ -163,11 +163,11 @@ def peer_ranks(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     return frame
 
 
-def rank_text(rank: object, tied: bool, of: int) -> str:
-    """`第 2 / 13 名`, `并列第 1 / 13 名`, or 无评分."""
+def rank_text(rank: object, tied: bool) -> str:
+    """`第2名`, `并列第1名`, or 无评分 (short enough for a metric tile)."""
     if formatting.is_missing(rank):
         return "无评分"
-    return f"{'并列' if tied else ''}第 {int(rank)} / {of} 名"  # type: ignore[call-overload]
+    return f"{'并列' if tied else ''}第{int(rank)}名"  # type: ignore[call-overload]
 
 
 def pairs(ds: Dataset, code: str) -> pd.DataFrame:
