@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from wuxing import account_commands, auth, catalog, commands, excel, sample, synthetic, template
+from wuxing import (
+    account_commands,
+    auth,
+    catalog,
+    commands,
+    deck_command,
+    excel,
+    sample,
+    synthetic,
+    template,
+)
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import WuxingError
@@ -132,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     commands.register(command)  # import, history, rollback, restore
     account_commands.register(command)  # users add|list|passwd|disable|enable
+    deck_command.register(command)  # deck
     return parser
 
 

@@ -1,0 +1,94 @@
+"""会议模式: the quarter's slides full screen (arrow keys, auto-advance), 季度通报 and the deck."""
+
+import streamlit as st
+
+from wuxing import briefing, deck, periods, slides, ui
+from wuxing.charts import meeting as meeting_charts
+from wuxing.metrics import villages
+
+ds = ui.load_dataset()
+filters = ui.current_filters()
+pass_mark = ui.settings().pass_mark
+
+if st.toggle("放映模式（隐藏侧栏、大字号；关闭后可在侧栏换地区和季度）", value=True, key="present"):
+    st.html(meeting_charts.PRESENTATION_CSS)  # a fixed style string, never user text
+
+shown = slides.build(ds, filters.area, filters.period, pass_mark) if filters.period else []
+if not shown:
+    st.title("会议模式")
+    ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或关闭放映模式后换一个地区。")
+    st.stop()
+period, count = filters.period, len(shown)
+numbers = [str(n) for n in range(1, count + 1)]
+ui.drop_stale_choice("slide", numbers)  # another area or quarter may have fewer slides
+ui.url_choice("slide", numbers, "1", "页码")
+
+
+def go(step: int, total: int, wrap: bool = False) -> None:
+    """Move `step` slides, stopping at the ends (or wrapping round, for auto-advance)."""
+    n = int(st.session_state.get("slide", "1")) + step
+    n = (n - 1) % total + 1 if wrap else min(max(n, 1), total)
+    st.session_state["slide"] = str(n)
+
+
+index = int(st.session_state["slide"])
+ui.sync_url(slide=str(index))
+back, number, forward, auto_box, pace_box = st.columns([2, 1, 2, 2, 2], vertical_alignment="center")
+back.button("上一页（←）", key="prev", on_click=go, args=(-1, count), shortcut="left",
+            icon=":material/arrow_back:", disabled=index == 1, width="stretch")  # fmt: skip
+number.markdown(f"### {index} / {count}")
+forward.button("下一页（→）", key="next", on_click=go, args=(1, count), shortcut="right",
+               icon=":material/arrow_forward:", disabled=index == count, width="stretch")  # fmt: skip
+auto = auto_box.toggle("自动翻页", key="auto")
+pace = pace_box.selectbox("每页停留", [10, 20, 30, 60], index=1, key="pace",
+                          format_func=lambda s: f"{s} 秒", label_visibility="collapsed")  # fmt: skip
+sample = "示例数据 · " if ds.is_sample else ""
+st.caption(ui.plain(f"{sample}{villages.area_label(filters.area)} · {periods.label(period)}"
+                    f" · 达标线 {pass_mark:g} 分"))  # fmt: skip
+
+slide = shown[index - 1]
+st.header(ui.plain(slide.title), anchor=False)
+if slide.figure is not None:
+    ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title)
+else:
+    for column, figure in zip(st.columns(min(4, len(slide.figures))), slide.figures, strict=False):
+        column.metric(figure.label, figure.value, delta=figure.change or None,
+                      help=figure.note or None, border=True)  # fmt: skip
+        if figure.note:
+            column.caption(ui.plain(figure.note))
+    if slide.table is not None:
+        with st.expander("数据"):
+            st.dataframe(slide.table, hide_index=True, width="stretch")
+            ui.excel_download(slide.table, slide.title, key=f"slide_{slide.key}_xlsx")
+if slide.note:
+    st.subheader(ui.plain(slide.note), anchor=False)
+
+if auto:
+
+    @st.fragment(run_every=pace)
+    def advance() -> None:
+        """Turn the page every `pace` seconds (not on the run that drew the page)."""
+        if st.session_state.pop("_meeting_drawn", False):
+            return
+        go(1, count, wrap=True)
+        st.rerun()
+
+    st.session_state["_meeting_drawn"] = True
+    advance()
+
+st.divider()
+left, right = st.columns([3, 1])
+with left.expander("季度通报（右上角按钮可复制全文）", expanded=False):
+    st.code(briefing.text(ds, filters.area, period, pass_mark), language=None, wrap_lines=True)
+right.download_button(
+    "下载会议材料（PPT）",
+    data=lambda: deck.build(ds, filters.area, period, pass_mark),  # built only on click
+    file_name=f"{villages.area_label(filters.area)}{periods.label(period)}会议材料.pptx",
+    mime=deck.MIME,
+    key="deck",
+    on_click="ignore",
+    icon=":material/slideshow:",
+    width="stretch",
+)
+if ds.is_sample:
+    ui.sample_banner(ds)

@@ -1,0 +1,82 @@
+"""会议模式 in AppTest: the slides step forward and back, the URL keeps the slide, the briefing
+is there to copy and the deck button yields a real .pptx."""
+
+import io
+
+import pytest
+from pptx import Presentation
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from tests.conftest import figure_titled, run_app
+from wuxing import deck
+
+PAGE = "pages/meeting.py"
+
+
+def _header(at) -> str:
+    return at.header[0].value
+
+
+@pytest.fixture
+def deferred(monkeypatch):
+    """Capture the callables given to download buttons (AppTest's runtime is thrown away after
+    each run, so the data of a deferred download can only be read this way)."""
+    found: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name=file_name,
+                           **kwargs)  # fmt: skip
+        found[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return found
+
+
+def test_meeting_mode_advances_and_goes_back(default_home):
+    at = run_app(PAGE, query={"period": "2023Q1"})
+    assert not at.exception
+    assert _header(at) == "马庄桥镇2023年第一季度主要指标"
+    assert any(m.value == "### 1 / 12" for m in at.markdown)
+    assert [m.value for m in at.metric][1] == "1,430 户"
+    assert at.button(key="prev").disabled
+    at.button(key="next").click().run()
+    assert not at.exception
+    assert _header(at) == "2023年度星级分布"
+    assert any(m.value == "### 2 / 12" for m in at.markdown)
+    assert sum(figure_titled(at, "年度星级分布")["data"][0]["y"]) == 13
+    assert at.query_params["slide"] == "2"
+    at.button(key="next").click().run()
+    assert _header(at) == "2023年度各星获评村数"
+    at.button(key="prev").click().run()
+    at.button(key="prev").click().run()
+    assert _header(at) == "马庄桥镇2023年第一季度主要指标"
+
+
+def test_a_link_opens_its_slide_and_the_last_stops(default_home):
+    at = run_app(PAGE, query={"period": "2023Q1", "slide": "12"})
+    assert not at.exception
+    assert _header(at) == "2023年创星目标：未达目标进度的村"
+    assert at.button(key="next").disabled
+    bad = run_app(PAGE, query={"period": "2023Q1", "slide": "99"})
+    assert _header(bad) == "马庄桥镇2023年第一季度主要指标"
+    assert any("无效" in w.value for w in bad.warning)
+
+
+def test_briefing_and_deck_download(default_home, deferred):
+    at = run_app(PAGE, query={"period": "2023Q1"})
+    assert not at.exception
+    assert at.code[0].value.startswith("马庄桥镇2023年第一季度“五星”支部创建工作通报")
+    button = next(b for b in at.get("download_button") if b.proto.label.startswith("下载会议材料"))
+    assert button.proto.deferred_file_id  # built on click, not on every rerun
+    data = deferred[button.proto.deferred_file_id]()
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) > 12
+    assert deck.MIME.endswith("presentation")
+
+
+def test_presentation_toggle_and_empty_store(named_store):
+    at = run_app(PAGE)
+    assert not at.exception
+    assert any("还没有数据" in i.value for i in at.info)

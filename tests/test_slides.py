@@ -1,0 +1,77 @@
+"""The meeting slides: which slides, in which order, and the numbers behind each chart."""
+
+import pandas as pd
+
+from wuxing import catalog, periods, slides
+from wuxing.dataset import Dataset
+from wuxing.metrics import meeting, pairs, progress, ranking, stars, targets, villages
+
+AREA = "濮阳市/清丰县/马庄桥镇"
+
+
+def test_sample_slides_in_order(sample_dataset):
+    shown = slides.build(sample_dataset, AREA, "2023Q1", 85)
+    assert [s.key for s in shown] == [
+        "headline", "levels", "held", *(f"star_{s}" for s in catalog.STAR_IDS), "ranking",
+        "movers", "pairs", "targets",
+    ]  # fmt: skip
+    assert shown[0].title == "马庄桥镇2023年第一季度主要指标"
+    assert len(shown[0].figures) == 4 and shown[0].figures[0].value.endswith("万元")
+    for s in shown[1:]:
+        assert s.figure is not None and s.chart is not None and s.table is not None
+        assert s.figure.layout.title.font.size >= 30  # projector-sized
+
+
+def test_chart_numbers_are_the_metrics(sample_dataset):
+    ds, period = sample_dataset, "2023Q1"
+    shown = {s.key: s for s in slides.build(ds, AREA, period, 85)}
+    dist = stars.level_distribution(ds, 2023)
+    assert shown["levels"].chart.series[0].values == tuple(float(v) for v in dist["villages"])
+    assert shown["levels"].chart.categories == catalog.LEVEL_LABELS
+    counts = progress.passing_counts(ds, "industry", 85, last=period)
+    chart = shown["star_industry"].chart
+    assert chart.series[0].values == tuple(float(v) for v in counts["passing"])
+    assert chart.categories[-1] == periods.short_label(period)
+    ranked = ranking.ranking(ds, ranking.TOTAL, period)
+    assert shown["ranking"].chart.categories == tuple(ranked["village"])
+    assert shown["ranking"].chart.series[0].values == tuple(ranked["value"])
+    overview = pairs.pairs_overview(ds, pairs.pair_options(ds), period)
+    assert shown["pairs"].chart.series[0].values == tuple(overview["gap"])
+    off = meeting.off_track(targets.target_status(ds, period, 85))
+    assert shown["targets"].chart.categories == tuple(off["village"])
+    assert shown["targets"].chart.series[0].values == tuple(off["points_short"])
+
+
+def test_ranking_slide_shows_the_top_of_a_long_list(sample_dataset, monkeypatch):
+    monkeypatch.setattr(slides, "RANK_TOP", 5)
+    shown = {s.key: s for s in slides.build(sample_dataset, AREA, "2023Q1", 85)}
+    assert len(shown["ranking"].chart.categories) == 5
+    assert "前 5 名" in shown["ranking"].title
+    assert len(shown["ranking"].table) == 13  # the table behind it lists every village
+
+
+def test_missing_kinds_leave_their_slides_out():
+    ds = Dataset.of(
+        villages=pd.DataFrame({"code": ["A", "B"], "name": ["甲村", "乙村"], "town": "某镇"}),
+        scores=pd.DataFrame({"code": ["A", "B"], "period": "2024Q2", "star": "safety",
+                             "score": [90.0, 80.0]}),
+    )  # fmt: skip
+    shown = slides.build(ds, "", "2024Q2", 85)
+    assert [s.key for s in shown] == ["headline", "star_safety"]
+    assert shown[1].chart.series[0].values == (1.0,)
+
+
+def test_no_villages_no_slides(sample_dataset):
+    assert slides.build(sample_dataset, "某市/某县/无此镇", "2023Q1", 85) == []
+    assert villages.scope(sample_dataset, "某市/某县/无此镇").villages.empty
+
+
+def test_all_on_track_is_a_key_figure():
+    ds = Dataset.of(
+        villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
+        scores=pd.DataFrame({"code": ["A"], "period": "2024Q1", "star": "safety", "score": [90.0]}),
+        targets=pd.DataFrame({"code": ["A"], "year": [2024], "level": [1], "stars": ["safety"]}),
+    )  # fmt: skip
+    last = slides.build(ds, "", "2024Q1", 85)[-1]
+    assert last.key == "targets" and last.chart is None
+    assert last.figures[0].value == "0 个"

@@ -1,0 +1,107 @@
+"""会议模式 and 季度通报: what changed this quarter (stars crossing the pass mark, awards gained
+and lost), who is off track, and one table of every village for the deck."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wuxing import catalog, periods
+from wuxing.dataset import Dataset
+from wuxing.metrics import headline, stars
+from wuxing.metrics.progress import ALL_STARS, award_changes
+from wuxing.metrics.villages import ordered_codes, with_names
+
+NEWLY_PASSING, FELL_BELOW = "新达标", "跌破达标线"
+
+
+def _score_grid(ds: Dataset, period: str) -> pd.DataFrame:
+    """Village code × star scores in `period` (NaN where not scored)."""
+    scores = ds.scores[ds.scores["period"] == period].dropna(subset=["score"])
+    grid = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last")
+    return grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
+
+
+def pass_changes(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
+    """Village stars that crossed the pass mark since the previous quarter, in pinyin order.
+
+    Rows: code, village, star, label, score, previous, change (NEWLY_PASSING or FELL_BELOW).
+    Only stars scored in both quarters count: a missing score is missing, not a failure.
+    """
+    columns = ["code", "village", "star", "label", "score", "previous", "change"]
+    now, before = _score_grid(ds, period), _score_grid(ds, periods.previous(period))
+    rows = []
+    for code in now.index:
+        for star in catalog.STAR_IDS:
+            a, b = now.loc[code, star], before.loc[code, star]
+            if pd.isna(a) or pd.isna(b) or (a >= pass_mark) == (b >= pass_mark):
+                continue
+            rows.append({"code": code, "star": star, "label": catalog.STAR_BY_ID[star].label,
+                         "score": float(a), "previous": float(b),
+                         "change": NEWLY_PASSING if a >= pass_mark else FELL_BELOW})  # fmt: skip
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return with_names(pd.DataFrame(rows), ds)[columns].reset_index(drop=True)
+
+
+def passing_total(ds: Dataset, period: str, pass_mark: float) -> int:
+    """How many village stars are 达标 in `period` (a village with three passing stars counts 3)."""
+    return int(_score_grid(ds, period).ge(pass_mark).to_numpy().sum())
+
+
+def award_year_changes(ds: Dataset, year: int) -> pd.DataFrame:
+    """Villages whose stars changed in `year` against the year before: rows of
+    `progress.award_changes` (gained, lost star ids) with at least one of them, pinyin order."""
+    changes = award_changes(ds, ALL_STARS)
+    if changes.empty:
+        return changes
+    rows = changes[changes["year"] == year]
+    moved = [bool(g or lost) for g, lost in zip(rows["gained"], rows["lost"], strict=True)]
+    return rows[moved].reset_index(drop=True)
+
+
+def off_track(status: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `targets.target_status` that are not on track, most points short first."""
+    rows = status[~status["on_track"].astype(bool)]
+    return rows.sort_values("points_short", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def headline_table(figures: list[headline.Headline]) -> pd.DataFrame:
+    """The headline figures as a Chinese table: value, comparison quarter, change with units."""
+    return pd.DataFrame(
+        {
+            "指标": [f.label for f in figures],
+            "单位": [f.unit for f in figures],
+            "本季度": [f.value for f in figures],
+            "对比季度": [periods.label(f.previous_period) for f in figures],
+            "对比": [f.comparison for f in figures],
+            "上期": [f.previous for f in figures],
+            "变化": [f.change for f in figures],
+            "变化（%）": [
+                None if f.change_pct is None else round(f.change_pct, 1) for f in figures
+            ],
+            "已报村数（个）": [f.reporting for f in figures],
+        }
+    )
+
+
+def village_table(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
+    """Every village in pinyin order: its level in the latest award year, its five star scores
+    in `period`, how many pass, and its collective income (missing stays missing)."""
+    grid = _score_grid(ds, period)
+    year = stars.latest_award_year(ds, period)
+    level = stars.levels(ds, year).set_index("code")["level"] if year is not None else None
+    income = ds.values[(ds.values["period"] == period)
+                       & (ds.values["indicator"] == catalog.COLLECTIVE_INCOME)]  # fmt: skip
+    income = income.dropna(subset=["value"]).set_index("code")["value"]
+    label = with_names(pd.DataFrame({"code": grid.index}), ds).set_index("code")["village"]
+    table = pd.DataFrame({"村名": [label[c] for c in grid.index]})
+    if level is not None:
+        table[f"{year}年星级"] = [catalog.LEVEL_LABELS[int(level[c])] for c in grid.index]
+    for star in catalog.STARS:
+        table[f"{star.short}（分）"] = grid[star.id].to_numpy()
+    scored = grid.notna().any(axis=1).to_numpy()
+    passed = grid.ge(pass_mark).sum(axis=1).to_numpy()
+    table["达标星数（颗）"] = [int(n) if s else None for n, s in zip(passed, scored, strict=True)]
+    meta = catalog.indicator(catalog.COLLECTIVE_INCOME)
+    table[meta.display] = [income.get(c) for c in grid.index]
+    return table

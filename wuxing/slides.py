@@ -1,0 +1,234 @@
+"""The slides of 会议模式 and of the meeting deck, as data: one list shared by the page and the
+PowerPoint, so both always show the same figures.
+
+Each slide carries the plotly figure for the screen, the same numbers as plain series for a
+native PowerPoint chart (`ChartData`), or key figures, and the table behind it. Slides whose
+data is missing (no awards yet, no pairs) are left out rather than shown empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from wuxing import catalog, formatting, periods
+from wuxing.charts import meeting as meeting_charts
+from wuxing.charts import overview as overview_charts
+from wuxing.charts import pairs as pair_charts
+from wuxing.charts import progress as progress_charts
+from wuxing.charts import ranking as ranking_charts
+from wuxing.charts import style
+from wuxing.dataset import Dataset
+from wuxing.metrics import headline, meeting, pairs, progress, ranking, stars, targets, villages
+
+#: A ranking slide shows at most this many villages (a county's 500 bars are unreadable).
+RANK_TOP = 15
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One big number: what it is, its value with unit, its signed change and against what."""
+
+    label: str
+    value: str
+    change: str = ""
+    note: str = ""
+
+    @property
+    def caption(self) -> str:
+        """`同比 +5.4 万元（+10.8%）`: the comparison word and the change, or the note alone."""
+        return f"{self.note} {self.change}".strip()
+
+
+@dataclass(frozen=True)
+class Series:
+    """One chart series: its name, values per category (None = missing) and colours."""
+
+    name: str
+    values: tuple[float | None, ...]
+    color: str | None = None
+    #: One colour per category (bars coloured by level, star or better/worse).
+    point_colors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """A chart as plain numbers, for a native PowerPoint chart: kind is column, bar or line."""
+
+    kind: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    category_title: str
+    value_title: str
+    #: Excel number format of the values (integers for counts, one decimal for scores).
+    number_format: str = "0"
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: a stable key, a title, and a figure with its chart data or key figures."""
+
+    key: str
+    title: str
+    figure: go.Figure | None = None
+    chart: ChartData | None = None
+    figures: tuple[KeyFigure, ...] = ()
+    table: pd.DataFrame | None = None
+    note: str = ""
+
+
+def _values(series: pd.Series) -> tuple[float | None, ...]:
+    return tuple(None if pd.isna(v) else float(v) for v in series)
+
+
+def _place(area: str, period: str) -> str:
+    return f"{villages.area_label(area)}{periods.label(period)}"
+
+
+def build(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Slide]:
+    """The meeting slides for `area` in quarter `period`, in the order they are presented."""
+    view = villages.scope(ds, area)
+    if view.villages.empty:
+        return []
+    found = [_headline_slide(view, area, period)]
+    year = stars.latest_award_year(view, period)
+    if year is not None:
+        found += [_level_slide(view, year), _held_slide(view, year)]
+    found += [
+        s for s in (_star_slide(view, star, period, pass_mark) for star in catalog.STARS) if s
+    ]
+    ranked = ranking.ranking(view, ranking.TOTAL, period)
+    if ranked["rank"].notna().any():
+        found.append(_ranking_slide(ranked, period))
+        moved = ranking.movers_together(ranked, ranking.TOTAL, n=5)
+        if not moved.empty:
+            found.append(_movers_slide(moved, period))
+    options = pairs.pair_options(view)
+    if not options.empty:
+        found.append(_pairs_slide(view, options, period))
+    status = targets.target_status(view, period, pass_mark)
+    if not status.empty:
+        found.append(_targets_slide(status, period))
+    return found
+
+
+def _headline_slide(view: Dataset, area: str, period: str) -> Slide:
+    figures = headline.headlines(view, period)
+    keys = []
+    for f in figures:
+        change = formatting.change(f.change, f.unit)
+        if f.change_pct is not None:
+            change += f"（{formatting.percent_change(f.change_pct)}）"
+        keys.append(KeyFigure(f"{f.label}（{f.unit}）", formatting.quantity(f.value, f.unit),
+                              change, f"{f.comparison}（对比{periods.label(f.previous_period)}）"))  # fmt: skip
+    return Slide("headline", f"{_place(area, period)}主要指标", figures=tuple(keys),
+                 table=meeting.headline_table(figures),
+                 note=f"共 {len(view.villages)} 个村")  # fmt: skip
+
+
+def _level_slide(view: Dataset, year: int) -> Slide:
+    dist = stars.level_distribution(view, year)
+    fig = overview_charts.level_distribution(dist, year)
+    colors = tuple(fig.data[0].marker.color)  # the deck's bars match the screen's
+    chart = ChartData("column", tuple(dist["label"]),
+                      (Series("村数（个）", _values(dist["villages"]), point_colors=colors),),
+                      "星级", "村数（个）")  # fmt: skip
+    table = dist.rename(columns={"label": "星级", "villages": "村数（个）"})[["星级", "村数（个）"]]
+    fig = meeting_charts.projector(fig)
+    return Slide("levels", f"{year}年度星级分布", fig, chart, table=table)
+
+
+def _held_slide(view: Dataset, year: int) -> Slide:
+    held = stars.stars_held_count(view, year)
+    colors = tuple(catalog.STAR_COLORS[s] for s in held["star"])
+    chart = ChartData("column", tuple(held["label"]),
+                      (Series("获评村数（个）", _values(held["villages"]), point_colors=colors),),
+                      "星", "村数（个）")  # fmt: skip
+    table = held.rename(columns={"label": "星", "villages": "获评村数（个）"})[
+        ["星", "获评村数（个）"]
+    ]
+    fig = meeting_charts.projector(overview_charts.stars_held(held, year))
+    return Slide("held", f"{year}年度各星获评村数", fig, chart, table=table)
+
+
+def _star_slide(view: Dataset, star: catalog.Star, period: str, pass_mark: float) -> Slide | None:
+    counts = progress.passing_counts(view, star.id, pass_mark, last=period)
+    if counts.empty:
+        return None
+    title = f"{star.label}：各季度达标村数（达标线 {pass_mark:g} 分）"
+    chart = ChartData("column", tuple(periods.short_label(p) for p in counts["period"]),
+                      (Series("达标村数（个）", _values(counts["passing"]), star.color),),
+                      "季度", "达标村数（个）")  # fmt: skip
+    table = counts.rename(columns={"period": "季度", "label": "星", "passing": "达标村数（个）",
+                                   "scored": "有评分村数（个）"}).drop(columns="star")  # fmt: skip
+    fig = progress_charts.passing_counts(counts, len(view.villages), pass_mark)
+    now = counts[counts["period"] == period]
+    note = (f"{periods.label(period)}：{int(now['passing'].iloc[0])} 个村达标，"
+            f"{int(now['scored'].iloc[0])} 个村有评分") if not now.empty else ""  # fmt: skip
+    return Slide(f"star_{star.id}", title, meeting_charts.projector(fig, title), chart,
+                 table=table, note=note)  # fmt: skip
+
+
+def _ranking_slide(ranked: pd.DataFrame, period: str) -> Slide:
+    reported = ranked.dropna(subset=["rank"])
+    top = reported.head(RANK_TOP)
+    title = f"{periods.label(period)}五星总分排名" + (
+        f"（前 {RANK_TOP} 名）" if len(reported) > RANK_TOP else ""
+    )
+    chart = ChartData("bar", tuple(top["village"]),
+                      (Series("五星总分（分）", _values(top["value"]), style.NEUTRAL_COLOR),),
+                      "村", "五星总分（分）", "0.0")  # fmt: skip
+    fig = ranking_charts.ranking(top, title, "五星总分（分）", "分", None)
+    _, word = ranking.comparison(ranking.TOTAL, period)
+    return Slide("ranking", title, meeting_charts.projector(fig), chart,
+                 table=ranking.ranking_table(ranked, ranking.TOTAL, word))  # fmt: skip
+
+
+def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
+    before, word = ranking.comparison(ranking.TOTAL, period)
+    title = f"五星总分进退最大的村（{word}：对比{periods.label(before)}）"
+    colors = tuple(style.PASS_COLOR if i > 0 else style.FAIL_COLOR
+                   for i in ranking.improvement(moved, ranking.TOTAL))  # fmt: skip
+    chart = ChartData("bar", tuple(moved["village"]),
+                      (Series(f"{word}变化（分）", _values(moved["change"]), point_colors=colors),),
+                      "村", f"{word}变化（分）", "+0.0;-0.0;0")  # fmt: skip
+    fig = ranking_charts.changes(moved, title, f"{word}变化（分）", "分")
+    return Slide("movers", title, meeting_charts.projector(fig), chart,
+                 table=ranking.ranking_table(moved, ranking.TOTAL, word))  # fmt: skip
+
+
+def _pairs_slide(view: Dataset, options: pd.DataFrame, period: str) -> Slide:
+    overview = pairs.pairs_overview(view, options, period)
+    names = tuple(f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"],
+                                                  strict=True))  # fmt: skip
+    colors = tuple(style.FAIL_COLOR if w else style.NEUTRAL_COLOR for w in overview["widening"])
+    chart = ChartData("bar", names,
+                      (Series("五星平均差距（分）", _values(overview["gap"]), point_colors=colors),),
+                      "结对", "五星平均差距（分）", "0.0")  # fmt: skip
+    fig = pair_charts.pairs_at_a_glance(overview, periods.label(period))
+    widening = int(overview["widening"].sum())
+    return Slide("pairs", f"{periods.label(period)}结对帮带：各结对平均差距",
+                 meeting_charts.projector(fig), chart, table=pairs.overview_table(overview),
+                 note=f"共 {len(overview)} 对结对，本季度差距扩大 {widening} 对（红色）")  # fmt: skip
+
+
+def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
+    year = periods.year_of(period)
+    counts = targets.on_track_counts(status)
+    off = meeting.off_track(status)
+    title = f"{year}年创星目标：未达目标进度的村"
+    note = (f"{counts[targets.STATUS_ON_TRACK]} 个村按目标推进，"
+            f"{counts[targets.STATUS_OFF_TRACK]} 个村未达目标进度")  # fmt: skip
+    if off.empty:
+        figure = KeyFigure("未达目标进度的村", "0 个",
+                           note=f"{len(status)} 个定有目标的村全部按目标推进")  # fmt: skip
+        return Slide("targets", title, figures=(figure,), table=targets.target_table(status),
+                     note=note)  # fmt: skip
+    chart = ChartData("bar", tuple(off["village"]),
+                      (Series("目标星尚差（分）", _values(off["points_short"]), style.FAIL_COLOR),),
+                      "村", "目标星尚差分数（分）", "0.0")  # fmt: skip
+    fig = overview_charts.target_progress(off, year)
+    return Slide("targets", title, meeting_charts.projector(fig, title), chart,
+                 table=targets.target_table(off), note=note)  # fmt: skip
