@@ -50,33 +50,40 @@ def cell_at(row: list[object], index: int) -> object:
     return row[index] if index < len(row) else ""
 
 
+# A row whose first cells hold none of these characters can be neither a note nor a total.
+_MARKER_CHARS = frozenset("".join(_NOTE_MARKERS + _TOTAL_MARKERS))
+
+
 def row_kind(row: list[object], skip: set[int]) -> str:
     """`blank`, `note` (signature and remarks), `total` (合计/总计), `subtotal` or `data`."""
     # Only the first few filled cells decide, so a wide data row costs a handful of checks.
-    head: list[tuple[int, str | None]] = []
-    first_data: tuple[int, str | None] | None = None
+    head: list[str] = []
+    first_text: str | None = None
+    has_data = False
     for i, cell in enumerate(row):
         if cell == "" or cell is None:
             continue
-        text: str | None = None
-        if isinstance(cell, str):
-            text = compact(cell)
-            if text.lower() in MISSING_MARKERS:
+        if type(cell) is str:
+            if cell.strip().lower() in MISSING_MARKERS:
                 continue
+            if len(head) < 3:
+                head.append(cell)
+            if not has_data and i not in skip:
+                first_text = cell
         elif isinstance(cell, float) and cell != cell:
             continue
-        if len(head) < 3:
-            head.append((i, text))
-        if first_data is None and i not in skip:
-            first_data = (i, text)
-        if first_data is not None and len(head) >= 3:
+        if i not in skip:
+            has_data = True
+        if has_data and (len(head) >= 3 or i > 4):
             break
-    if first_data is None:
+    if not has_data:
         return "blank"
-    if first_data[1] and first_data[1].startswith(_NOTE_MARKERS):
+    if not _MARKER_CHARS.intersection("".join(head)):
+        return "data"
+    if first_text is not None and compact(first_text).startswith(_NOTE_MARKERS):
         return "note"
     # 合计 often sits in the 序号 column, so the markers are looked for there too.
-    joined = "".join(t for _, t in head if t)
+    joined = "".join(compact(t) for t in head)
     if "小计" in joined:
         return "subtotal"
     if any(m in joined for m in _TOTAL_MARKERS):

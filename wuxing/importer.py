@@ -149,9 +149,14 @@ def parse_files(files: list[tuple[str, bytes]], known: Dataset, settings: Settin
 def _widened(stored: pd.DataFrame, uploaded: list[pd.DataFrame]) -> pd.DataFrame:
     """Store villages plus the upload's; where both name the same (town, village), the upload wins."""
     upload = pd.concat(uploaded, ignore_index=True)
-    redefined = set(zip(upload["town"].map(town_key), upload["name"].map(village_key), strict=True))
-    keys = zip(stored["town"].map(town_key), stored["name"].map(village_key), strict=True)
-    keep = [k not in redefined for k in keys]
+    if stored.empty:
+        return upload
+    redefined = {
+        (town_key(t), village_key(n))
+        for t, n in zip(upload["town"].tolist(), upload["name"].tolist(), strict=True)
+    }
+    keys = zip(stored["town"].tolist(), stored["name"].tolist(), strict=True)
+    keep = [(town_key(t), village_key(n)) not in redefined for t, n in keys]
     return pd.concat([stored[keep], upload], ignore_index=True)
 
 
@@ -279,7 +284,10 @@ def _canonical(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=list(SCHEMAS[kind].columns))
     frame = frame[[c for c in SCHEMAS[kind].columns if c in frame.columns]]
-    return frame.sort_values(list(SCHEMAS[kind].key), kind="stable")
+    # Sorted by key: stable output, and the store's primary-key index fills in order.
+    # lexsort on factorised keys is several times faster than sort_values on string columns.
+    keys = [pd.factorize(frame[k], sort=True)[0] for k in reversed(SCHEMAS[kind].key)]
+    return frame.iloc[np.lexsort(keys)]
 
 
 def _no_data(

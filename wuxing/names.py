@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -31,6 +32,7 @@ MISSING_MARKERS: frozenset[str] = frozenset(
 )
 # Suffixes an official village name may carry that people drop or add at will.
 _VILLAGE_SUFFIXES = ("村民委员会", "村委会", "村委", "社区", "村")
+_TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 _WHITESPACE = re.compile(r"\s+")
 # A header's unit sits in brackets at the end: 收入（万元）, 收入(万元), 收入【万元】, 收入[万元].
 _HEADER_UNIT = re.compile(r"^(.*?)[(\[【〔]\s*([^()\[\]【】〔〕]*?)\s*[)\]】〕]\s*$")
@@ -40,6 +42,11 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 
 def clean_text(value: object) -> str:
     """A cell as text: NFKC (full-width → half-width), outer spaces trimmed; '' for empty cells."""
+    if type(value) is str:
+        # Most cells are already normal: checking is much cheaper than normalising.
+        if not unicodedata.is_normalized("NFKC", value):
+            value = unicodedata.normalize("NFKC", value)
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -52,7 +59,8 @@ def clean_text(value: object) -> str:
 
 def compact(value: object) -> str:
     """`clean_text` with every inner space removed too (how names and headers are compared)."""
-    return _WHITESPACE.sub("", clean_text(value))
+    text = clean_text(value)
+    return "".join(text.split()) if _WHITESPACE.search(text) else text
 
 
 def is_missing(value: object) -> bool:
@@ -69,22 +77,24 @@ def village_name(value: object) -> str:
     return compact(value)
 
 
-def village_key(value: object) -> str:
-    """The part of a village name that identifies it: `赵家村`, `赵 家`, `赵家村委会` → `赵家`."""
-    name = compact(value)
-    for suffix in _VILLAGE_SUFFIXES:
+@functools.lru_cache(maxsize=262_144)
+def _key_of(text: str, suffixes: tuple[str, ...]) -> str:
+    name = compact(text)
+    for suffix in suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def village_key(value: object) -> str:
+    """The part of a village name that identifies it: `赵家村`, `赵 家`, `赵家村委会` → `赵家`."""
+    # Cached: a province's names are looked up several times per upload (scope, sheet, rows).
+    return _key_of(value if type(value) is str else clean_text(value), _VILLAGE_SUFFIXES)
 
 
 def town_key(value: object) -> str:
     """The part of a town name that identifies it: `马庄桥镇`, `马庄桥` → `马庄桥`."""
-    name = compact(value)
-    for suffix in ("街道办事处", "街道", "镇", "乡"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
+    return _key_of(value if type(value) is str else clean_text(value), _TOWN_SUFFIXES)
 
 
 def split_header(value: object) -> tuple[str, str]:

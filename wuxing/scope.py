@@ -40,15 +40,19 @@ class VillageScope:
         self.by_town_name: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.towns: dict[str, str] = {}
         self.label: dict[str, str] = {}
+        # tolist(): iterating arrow-backed columns element by element is many times slower.
         for code, name, town in zip(
-            self.villages["code"], self.villages["name"], self.villages["town"], strict=True
+            self.villages["code"].tolist(),
+            self.villages["name"].tolist(),
+            self.villages["town"].tolist(),
+            strict=True,
         ):
             self.by_name[village_key(name)].append(code)
             self.by_town_name[(town_key(town), village_key(name))].append(code)
             if town:
                 self.towns[town_key(town)] = town
             self.label[code] = f"{name}（{town}）" if town else name
-        self._names = sorted({str(n) for n in self.villages["name"]})
+        self._names = sorted({str(n) for n in self.villages["name"].tolist()})
         self._suggested = 0
         self._cache: dict[tuple[str, str, str, str], str | Unresolved] = {}
 

@@ -6,6 +6,7 @@ the value in the sheet) so later checks (duplicates, jumps) can name the cell.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -140,6 +141,27 @@ class SheetReader:
             return None
         return found
 
+    def periods(self, rows: list[int], fallback: str | None) -> list[str | None]:
+        """The quarter of each row; a 季度 column usually repeats a handful of spellings."""
+        col = self.layout.first("period")
+        if col is None:
+            return (
+                [self.period(r, fallback) for r in rows] if not fallback else [fallback] * len(rows)
+            )
+        seen: dict[object, str | None] = {}
+        out = []
+        for r in rows:
+            cell = cell_at(self.sheet.rows[r], col.index)
+            key = (type(cell), cell) if isinstance(cell, str | int | float) else None
+            if key is not None and key in seen and seen[key] is not None:
+                out.append(seen[key])
+                continue
+            found = self.period(r, fallback)
+            if key is not None:
+                seen[key] = found
+            out.append(found)
+        return out
+
     def period(self, r: int, fallback: str | None) -> str | None:
         """The quarter of row `r` (its 季度 cell, else the sheet's), or None (reported)."""
         col = self.layout.first("period")
@@ -199,9 +221,12 @@ class SheetReader:
 
     # -- numbers -----------------------------------------------------------------------------
 
-    def numbers(self, col: int, rows: list[int], what: str) -> np.ndarray:
+    def numbers(
+        self, col: int, rows: list[int], what: str, raw: list[object] | None = None
+    ) -> np.ndarray:
         """A column of numbers over `rows`; cells that are not numbers are reported and NaN."""
-        raw = [cell_at(self.sheet.rows[r], col) for r in rows]
+        if raw is None:
+            raw = [cell_at(self.sheet.rows[r], col) for r in rows]
         parsed = read_numbers(raw)
         for pos, text in parsed.failures.items():
             self.report("not_a_number", f"“{what}”应为数字，这里是文字“{text[:30]}”。"
@@ -301,23 +326,44 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
     _report_unknown_headers(reader, [r for r, k in rows_kinds if k == "data"])
     data = [r for r, k in rows_kinds if k == "data"]
     codes = [reader.village(r) for r in data]
-    quarters = [reader.period(r, fallback) for r in data]
+    quarters = reader.periods(data, fallback)
     valid = np.array(
         [c is not None and q is not None for c, q in zip(codes, quarters, strict=True)], dtype=bool
     )
-    parts = []
+    # One transposition in C instead of a Python lookup per cell.
+    table = list(itertools.zip_longest(*(reader.sheet.rows[r] for r in data), fillvalue=""))
+    blocks, oks = [], []
     for column, factor in indicator_cols:
         ind = catalog.INDICATOR_BY_ID[column.target]
-        values = reader.numbers(column.index, data, ind.label) * factor
-        ok = _validate(reader, ind, values, data, column.index) & valid
+        raw = list(table[column.index]) if column.index < len(table) else [""] * len(data)
+        values = reader.numbers(column.index, data, ind.label, raw) * factor
+        oks.append(_validate(reader, ind, values, data, column.index) & valid)
+        blocks.append(values)
         _check_totals(reader, rows_kinds, data, values, column, ind, factor)
-        keep = np.flatnonzero(ok)
-        parts.append(_frame({
-            "code": np.asarray(codes, dtype=object)[keep], "period": np.asarray(quarters, dtype=object)[keep],
-            "indicator": column.target, "value": values[keep],
-            "_row": np.asarray(data, dtype=np.int64)[keep], "_col": column.index,
-        }))  # fmt: skip
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not blocks or not data:
+        return pd.DataFrame()
+    # Row-major: village by village, indicators in column order, keeping only the filled cells.
+    matrix, mask = np.column_stack(blocks).ravel(), np.column_stack(oks).ravel()
+    width = len(blocks)
+    row_of = np.repeat(np.arange(len(data)), width)[mask]
+    col_of = np.tile(np.arange(width), len(data))[mask]
+    ids = np.array([c.target for c, _ in indicator_cols], dtype=object)
+    places = np.array([c.index for c, _ in indicator_cols], dtype=np.int64)
+    return pd.DataFrame({
+        "code": _take(codes, row_of), "period": _take(quarters, row_of),
+        "indicator": _take(list(ids), col_of), "value": matrix[mask],
+        "_row": np.asarray(data, dtype=np.int64)[row_of], "_col": places[col_of],
+    })  # fmt: skip
+
+
+def _take(items: list[object], positions: np.ndarray) -> pd.Series:
+    """Strings repeated by position, built as an arrow string column (the canonical dtype)."""
+    if not len(positions):
+        return pd.Series([], dtype="str")
+    codes, uniques = pd.factorize(pd.Series(items, dtype=object))
+    labels = pd.array(np.asarray(uniques, dtype=object), dtype="str")
+    # Positions only point at resolved rows, so no code is the -1 of a missing value.
+    return pd.Series(labels.take(codes[positions]))
 
 
 def _report_unknown_headers(reader: SheetReader, data: list[int]) -> None:

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests import builders as b
+from wuxing import cli, sample, template
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+
+@pytest.fixture
+def sample_file(tmp_path: Path) -> Path:
+    path = tmp_path / "马庄桥镇.xlsx"
+    template.write_workbook(sample.build(), path)
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_json_stores_one_revision(
+    capsys: pytest.CaptureFixture[str], db: str, sample_file: Path
+) -> None:
+    code, out, _ = run(capsys, "import", str(sample_file), "--db", db, "--json", "--user", "张三")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["ok"] is True and payload["revision"] == 1 and payload["stored"] is True
+    assert payload["counts"]["values"] == 1975
+    assert payload["errors"] == [] and payload["warnings"] == []
+    code, out, _ = run(capsys, "history", "--db", db, "--json")
+    (revision,) = json.loads(out)
+    assert revision["user"] == "张三" and revision["filename"] == sample_file.name
+
+
+def test_same_file_twice_changes_nothing(
+    capsys: pytest.CaptureFixture[str], db: str, sample_file: Path
+) -> None:
+    run(capsys, "import", str(sample_file), "--db", db)
+    code, out, _ = run(capsys, "import", str(sample_file), "--db", db, "--json")
+    assert code == 0 and json.loads(out)["duplicate"] is True
+    _, out, _ = run(capsys, "history", "--db", db, "--json")
+    assert len(json.loads(out)) == 1
+
+
+def test_rejected_file_exits_1_with_every_place(
+    capsys: pytest.CaptureFixture[str], db: str, sample_file: Path, tmp_path: Path
+) -> None:
+    run(capsys, "import", str(sample_file), "--db", db)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(
+        b.xlsx({"指标": [["村名", "季度", "卫生厕所改造（户）"], ["赵家庄", "2023Q1", -1]]})
+    )
+    code, out, _ = run(capsys, "import", str(bad), "--db", db, "--json")
+    payload = json.loads(out)
+    assert code == 1 and payload["ok"] is False and payload["revision"] is None
+    assert {(e["code"], e["cell"]) for e in payload["errors"]} == {
+        ("village_unknown", "A2"),
+        ("negative_value", "C2"),
+    }
+    for error in payload["errors"]:
+        assert set(error) == {"file", "sheet", "row", "column", "cell", "code", "message"}
+        assert error["file"] == "bad.xlsx" and error["sheet"] == "指标" and error["row"] == 2
+    _, out, _ = run(capsys, "history", "--db", db, "--json")
+    assert len(json.loads(out)) == 1
+
+
+def test_rejected_file_plain_output_explains_in_chinese(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"")
+    code, _, err = run(capsys, "import", str(bad), "--db", db)
+    assert code == 1 and "file_empty" in err and "未导入" in err
+
+
+def test_dry_run_writes_nothing(
+    capsys: pytest.CaptureFixture[str], db: str, sample_file: Path
+) -> None:
+    code, out, _ = run(capsys, "import", str(sample_file), "--db", db, "--dry-run", "--json")
+    assert code == 0 and json.loads(out)["stored"] is False
+    _, out, _ = run(capsys, "history", "--db", db, "--json")
+    assert json.loads(out) == []
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
+    assert run(capsys, "import", "--db", db)[0] == 2
+    assert run(capsys, "import", str(tmp_path / "missing.xlsx"), "--db", db)[0] == 2
+    assert run(capsys, "rollback", "x", "--db", db)[0] == 2
+
+
+def test_rollback_and_restore(
+    capsys: pytest.CaptureFixture[str], db: str, sample_file: Path
+) -> None:
+    run(capsys, "import", str(sample_file), "--db", db)
+    code, out, _ = run(capsys, "rollback", "1", "--db", db)
+    assert code == 0 and "已撤销" in out
+    _, out, _ = run(capsys, "history", "--db", db)
+    assert "已撤销" in out
+    _, out, _ = run(capsys, "export", "--db", db)
+    assert out.strip().count("\n") == 0  # header only: nothing current
+    assert run(capsys, "rollback", "1", "--db", db)[0] == 1
+    assert run(capsys, "restore", "1", "--db", db)[0] == 0
+    _, out, _ = run(capsys, "export", "--db", db)
+    assert out.strip().count("\n") == 1975
+    assert run(capsys, "rollback", "99", "--db", db)[0] == 1
