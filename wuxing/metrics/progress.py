@@ -76,7 +76,7 @@ def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     grid = awards.pivot_table(
         index=["code", "year"], columns="star", values="awarded", aggfunc="last"
     )
-    grid = grid.reindex(columns=wanted).fillna(False).astype(bool)
+    grid = grid.reindex(columns=wanted).eq(True)  # missing = not held
     rows = []
     for code in [c for c in ordered_codes(ds) if c in grid.index.get_level_values("code")]:
         before: list[str] | None = None
