@@ -58,7 +58,7 @@ def by_village(
 def _bars(rows: pd.DataFrame, name: str, color: str, unit: str, show_empty: bool = False) -> go.Bar:
     return go.Bar(
         x=rows["village"],
-        y=rows["value"],
+        y=rows["value"].tolist(),
         name=name,
         marker_color=color,
         text=_texts(rows["value"], unit),
