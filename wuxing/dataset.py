@@ -90,7 +90,9 @@ def conform(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
             series = frame[column]
         else:
             series = pd.Series(pd.NA if dtype != "str" else "", index=frame.index)
-        if dtype == "str":
+        # Already canonical strings without gaps (the importer builds them so): skip the
+        # round trip through Python objects, which costs seconds at a province's size.
+        if dtype == "str" and not (isinstance(series.dtype, pd.StringDtype) and not series.hasnans):
             series = series.astype("object").where(series.notna(), "").astype(str)
         out[column] = series.astype(dtype)
     return out.reset_index(drop=True)
