@@ -167,9 +167,14 @@ def import_files(
     user: str,
     settings: Settings,
     dry_run: bool = False,
+    base_version: int | None = None,
 ) -> ImportOutcome:
-    """Check files against the store's current data and, when clean, store them as one revision."""
-    result = parse_files(files, store.load(), settings)
+    """Check files against the store's current data and, when clean, store them as one revision.
+
+    `base_version`: the store version a preview showed the user (default: the data read here).
+    """
+    known = store.load()
+    result = parse_files(files, known, settings)
     if not result.ok or dry_run or not files:
         return ImportOutcome(result, dry_run=dry_run)
     content, filename = bundle(files)
@@ -181,8 +186,15 @@ def import_files(
         "files": result.files,
         "warnings": len(result.warnings),
     }
+    # Checked against `known`: if another upload set the same cells meanwhile, the store refuses
+    # (ConflictError) rather than silently overwriting what this preview never showed.
     revision = store.commit(
-        result.data, content=content, filename=filename, user=user, summary=summary
+        result.data,
+        content=content,
+        filename=filename,
+        user=user,
+        summary=summary,
+        base_version=known.revision if base_version is None else base_version,
     )
     return ImportOutcome(result, revision=revision, stored=True)
 
@@ -319,13 +331,17 @@ def _jumps_and_falls(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Prob
         reference.rename(columns={"period": "prev_period", "value": "prev"}),
         on=["code", "prev_period", "indicator"],
     )
+    # Decide in bulk; only the flagged rows (few) are walked in Python.
+    money = paired["indicator"].isin(_MONEY)
+    jumps = money & (paired["prev"] > 0) & (paired["value"] > JUMP_FACTOR * paired["prev"])
+    same_year = paired["period"].str[:4] == paired["prev_period"].str[:4]
+    falls = paired["indicator"].isin(_FALLING_WATCH) & (paired["value"] < paired["prev"] - 1e-9)
+    falls &= same_year | paired["indicator"].isin(CUMULATIVE_STOCKS)
+    flagged = paired.assign(jump=jumps, falls=falls)[jumps | falls]
     out = []
-    for row in paired.rename(columns=lambda c: c.lstrip("_")).itertuples(index=False):
+    for row in flagged.rename(columns=lambda c: c.lstrip("_")).itertuples(index=False):
         ind = catalog.INDICATOR_BY_ID[row.indicator]
-        jump = row.indicator in _MONEY and row.prev > 0 and row.value > JUMP_FACTOR * row.prev
-        same_year = periods.year_of(row.period) == periods.year_of(row.prev_period)
-        falls = row.indicator in _FALLING_WATCH and row.value < row.prev - 1e-9
-        falls = falls and (same_year or row.indicator in CUMULATIVE_STOCKS)
+        jump, falls = bool(row.jump), bool(row.falls)
         where = {"file": row.file, "sheet": row.sheet, "row": int(row.row) + 1,
                  "cell": cell_ref(int(row.row), int(row.col))}  # fmt: skip
         if jump:

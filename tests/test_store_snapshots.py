@@ -1,0 +1,147 @@
+"""The stored snapshot of the current data always equals a rebuild from the revisions."""
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from wuxing import store as store_module
+from wuxing.dataset import Dataset
+from wuxing.errors import ConflictError
+
+VILLAGES = pd.DataFrame(
+    [
+        {"code": "A", "name": "甲村", "town": "某镇", "households": 100.0},
+        {"code": "B", "name": "乙村", "town": "某镇", "households": 50.0},
+        {"code": "C", "name": "丙村", "town": "某镇"},
+    ]
+)
+
+
+def _data(values=(), scores=(), awards=(), pairs=(), villages=True) -> Dataset:
+    return Dataset.of(
+        villages=VILLAGES if villages else VILLAGES.iloc[:0],
+        values=pd.DataFrame(list(values), columns=["code", "period", "indicator", "value"]),
+        scores=pd.DataFrame(list(scores), columns=["code", "period", "star", "score"]),
+        awards=pd.DataFrame(list(awards), columns=["code", "year", "star", "awarded"]),
+        pairs=pd.DataFrame(list(pairs), columns=["mentor", "mentee"]),
+    )
+
+
+def _rebuilt(store) -> Dataset:
+    """What a store without snapshots loads: every live revision deduplicated."""
+    with store.engine.begin() as conn:
+        conn.execute(store_module.snapshots.delete())
+    return store.load()
+
+
+def _assert_same(a: Dataset, b: Dataset) -> None:
+    for kind, frame in a.frames().items():
+        key = list(store_module.SCHEMAS[kind].key)
+        left = frame.sort_values(key).reset_index(drop=True)
+        right = b.frame(kind).sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(left, right, check_categorical=False, obj=kind)
+
+
+def _snapshot_versions(store) -> set[int]:
+    with store.engine.connect() as conn:
+        return set(conn.execute(sa.select(store_module.snapshots.c.version)).scalars())
+
+
+def _cells(ds: Dataset) -> dict:
+    return {(r.code, r.period, r.indicator): r.value for r in ds.values.itertuples()}
+
+
+def test_snapshot_follows_commits_rollbacks_and_restores(store):
+    first = store.commit(
+        _data(
+            values=[("A", "2023Q1", "volunteers", 1.0), ("B", "2023Q1", "volunteers", 2.0)],
+            scores=[("A", "2023Q1", "party", 80.0)],
+            awards=[("A", 2023, "party", True)],
+            pairs=[("A", "B")],
+        ),
+        content=b"1", filename="1.xlsx", user="u",
+    )  # fmt: skip
+    second = store.commit(
+        _data(
+            values=[("A", "2023Q1", "volunteers", 10.0), ("C", "2023Q2", "volunteers", 3.0)],
+            scores=[("A", "2023Q1", "party", 90.0), ("B", "2023Q2", "party", 70.0)],
+        ),
+        content=b"2", filename="2.xlsx", user="u",
+    )  # fmt: skip
+    third = store.commit(
+        _data(values=[("A", "2023Q1", "volunteers", 100.0)], villages=False),
+        content=b"3", filename="3.xlsx", user="u",
+    )  # fmt: skip
+    steps = [
+        lambda: store.rollback(second, user="u"),  # A's value stays third's; C disappears
+        lambda: store.rollback(third, user="u"),  # A falls back to the first revision
+        lambda: store.restore(second, user="u"),  # second wins again where it is newer
+        lambda: store.rollback(first, user="u"),  # B's value and the pair go
+        lambda: store.restore(third, user="u"),
+        lambda: store.restore(first, user="u"),  # first is oldest: only keys no one else set
+    ]
+    expected = [
+        {("A", "2023Q1", "volunteers"): 100.0, ("B", "2023Q1", "volunteers"): 2.0},
+        {("A", "2023Q1", "volunteers"): 1.0, ("B", "2023Q1", "volunteers"): 2.0},
+        {("A", "2023Q1", "volunteers"): 10.0, ("B", "2023Q1", "volunteers"): 2.0,
+         ("C", "2023Q2", "volunteers"): 3.0},
+        {("A", "2023Q1", "volunteers"): 10.0, ("C", "2023Q2", "volunteers"): 3.0},
+        {("A", "2023Q1", "volunteers"): 100.0, ("C", "2023Q2", "volunteers"): 3.0},
+        {("A", "2023Q1", "volunteers"): 100.0, ("B", "2023Q1", "volunteers"): 2.0,
+         ("C", "2023Q2", "volunteers"): 3.0},
+    ]  # fmt: skip
+    assert _cells(store.load()) == {
+        ("A", "2023Q1", "volunteers"): 100.0,
+        ("B", "2023Q1", "volunteers"): 2.0,
+        ("C", "2023Q2", "volunteers"): 3.0,
+    }
+    for step, cells in zip(steps, expected, strict=True):
+        step()
+        # Written by the write itself (incrementally), not rebuilt by a reader.
+        assert _snapshot_versions(store) == {store.data_version()}
+        from_snapshot = store.load()
+        assert _cells(from_snapshot) == cells
+        _assert_same(from_snapshot, _rebuilt(store))
+    assert list(store.load().pairs["mentee"]) == ["B"]
+
+
+def test_a_missing_snapshot_is_rebuilt_and_stored(sample_store, sample_dataset):
+    with sample_store.engine.begin() as conn:
+        conn.execute(store_module.snapshots.delete())
+    loaded = sample_store.load()
+    assert _snapshot_versions(sample_store) == {sample_store.data_version()}
+    _assert_same(loaded, sample_store.load())
+    assert loaded.counts() == sample_dataset.counts()
+
+
+def test_big_kinds_load_as_categoricals_with_sorted_categories(sample_store):
+    values = sample_store.load().values
+    for column in ("code", "period", "indicator"):
+        assert isinstance(values[column].dtype, pd.CategoricalDtype)
+        categories = list(values[column].cat.categories)
+        assert categories == sorted(categories)
+    # pandas 3 groups categoricals by observed values only, so no empty combinations appear.
+    counts = values.groupby(["period", "indicator"]).size()
+    assert (counts > 0).all()
+
+
+def test_logins_do_not_move_the_data_version(sample_store):
+    data_version = sample_store.data_version()
+    sample_store.log("某人", "login")
+    assert sample_store.version() > data_version == sample_store.data_version()
+
+
+def test_a_commit_based_on_an_older_version_refuses_to_overwrite_newer_cells(store):
+    store.commit(_data(values=[("A", "2023Q1", "volunteers", 1.0)]), content=b"0", filename="0",
+                 user="u")  # fmt: skip
+    preview = store.load().revision
+    store.commit(_data(values=[("A", "2023Q1", "volunteers", 5.0)], villages=False),
+                 content=b"x", filename="张三.xlsx", user="张三")  # fmt: skip
+    with pytest.raises(ConflictError, match="张三.xlsx.*相同的 1 项指标数据"):
+        store.commit(_data(values=[("A", "2023Q1", "volunteers", 7.0)], villages=False),
+                     content=b"y", filename="李四.xlsx", user="李四", base_version=preview)  # fmt: skip
+    assert _cells(store.load())[("A", "2023Q1", "volunteers")] == 5.0
+    # Other cells, same base: no conflict.
+    store.commit(_data(values=[("B", "2023Q1", "volunteers", 7.0)], villages=False),
+                 content=b"z", filename="王五.xlsx", user="王五", base_version=preview)  # fmt: skip
+    assert _cells(store.load())[("B", "2023Q1", "volunteers")] == 7.0
