@@ -6,9 +6,9 @@ from wuxing import ui
 from wuxing.errors import WuxingError
 from wuxing.metrics import uploads
 
+account = ui.require_page_role("editor")
 st.title("版本记录")
 store = ui.get_store()
-account = ui.current_account()
 revisions = store.history()
 if flash := st.session_state.pop("_history_flash", None):
     st.success(flash)
@@ -39,8 +39,7 @@ with right:
     )
     if st.button(f"{action}此版本", disabled=not sure, type="primary", key=f"act_{revision.id}"):
         try:
-            user = account.name if account else ""
-            (store.rollback if revision.is_live else store.restore)(revision.id, user=user)
+            (store.rollback if revision.is_live else store.restore)(revision.id, user=account.name)
         except WuxingError as exc:
             st.error(str(exc))
         else:

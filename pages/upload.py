@@ -6,9 +6,9 @@ from wuxing import changes, importer, template, ui
 from wuxing.dataset import Dataset
 from wuxing.metrics import uploads
 
+account = ui.require_page_role("editor")
 st.title("数据上传")
 ds = ui.load_dataset()
-account = ui.current_account()
 limit = ui.settings().max_upload_mb
 
 st.markdown(
@@ -47,7 +47,9 @@ if result.warnings:
 
 summary = changes.preview(ds, result.data)
 st.subheader("将要发生的变化")
-st.dataframe(uploads.change_counts(summary), hide_index=True, width="stretch")
+counts = uploads.change_counts(summary)
+st.dataframe(counts, hide_index=True, width="stretch")
+ui.excel_download(counts, "将要发生的变化", key="change_counts_xlsx")
 if summary.changed:
     cells = uploads.changed_cells(summary)
     st.caption(f"以下 {len(cells)} 个数值将被修改（原值 → 新值）：")
@@ -59,7 +61,7 @@ if summary.is_noop:
 
 if st.button("确认保存", type="primary", icon=":material/save:", key="confirm_upload"):
     outcome = importer.import_files(
-        ui.get_store(), payload, user=account.name if account else "", settings=ui.settings()
+        ui.get_store(), payload, user=account.name, settings=ui.settings()
     )
     ui.refresh_after_write()
     if outcome.duplicate:
