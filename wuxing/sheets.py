@@ -381,6 +381,8 @@ def _check_totals(reader: SheetReader, rows_kinds: list[tuple[int, str]], data: 
     """Compare 合计/小计 rows with the sum of the rows they cover (warning when they differ)."""
     if ind.is_rate or ind.direction == "bool":
         return  # a rate's total row is an average or a ratio, not a sum
+    if all(kind == "data" for _, kind in rows_kinds):
+        return  # no total row: the common case, and a wide sheet has many columns
     position = {r: i for i, r in enumerate(data)}
     start = 0
     done = 0
@@ -637,12 +639,20 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
                 )
                 values[pos] = np.nan
             numbers[role] = values
+    # Column by column (one transposition) rather than cell by cell.
+    table = list(itertools.zip_longest(*(reader.sheet.rows[r] for r in data), fillvalue=""))
+    texts = {
+        role: [clean_text(v) for v in table[c.index]]
+        if c and c.index < len(table)
+        else [""] * len(data)
+        for role, c in cols.items()
+    }
+    if cols["code"] and cols["code"].index < len(table):
+        texts["code"] = [village_code(v) for v in table[cols["code"].index]]
+    texts["name"] = [compact(v) for v in texts["name"]]
     rows = []
     for pos, r in enumerate(data):
-        row = reader.sheet.rows[r]
-        text = {role: (clean_text(cell_at(row, c.index)) if c else "") for role, c in cols.items()}
-        text["code"] = village_code(cell_at(row, cols["code"].index)) if cols["code"] else ""
-        text["name"] = compact(text["name"])
+        text = {role: values[pos] for role, values in texts.items()}
         if not text["name"]:
             reader.report(
                 "village_missing",
