@@ -59,7 +59,9 @@ with accounts_tab:
 
     accounts = store.accounts()  # again: the list shows the change just made
     st.subheader(f"已有账号（{len(accounts)} 个）")
-    st.dataframe(audit.account_table(accounts), hide_index=True, width="stretch")
+    account_table = audit.account_table(accounts)
+    st.dataframe(account_table, hide_index=True, width="stretch")
+    ui.excel_download(account_table, "账号列表", key="accounts_xlsx")
 
 with log_tab:
     st.caption("每次上传、撤销、账号变动和登录都记录在此；日志只能追加，网页上不能修改或删除。")

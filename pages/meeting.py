@@ -34,10 +34,10 @@ def go(step: int, total: int, wrap: bool = False) -> None:
 index = int(st.session_state["slide"])
 ui.sync_url(slide=str(index))
 back, number, forward, auto_box, pace_box = st.columns([2, 1, 2, 2, 2], vertical_alignment="center")
-back.button("上一页（←）", key="prev", on_click=go, args=(-1, count), shortcut="left",
+back.button("上一页", key="prev", on_click=go, args=(-1, count), shortcut="left",
             icon=":material/arrow_back:", disabled=index == 1, width="stretch")  # fmt: skip
 number.markdown(f"### {index} / {count}")
-forward.button("下一页（→）", key="next", on_click=go, args=(1, count), shortcut="right",
+forward.button("下一页", key="next", on_click=go, args=(1, count), shortcut="right",
                icon=":material/arrow_forward:", disabled=index == count, width="stretch")  # fmt: skip
 auto = auto_box.toggle("自动翻页", key="auto")
 pace = pace_box.selectbox("每页停留", [10, 20, 30, 60], index=1, key="pace",
@@ -52,8 +52,7 @@ if slide.figure is not None:
     ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title)
 else:
     for column, figure in zip(st.columns(min(4, len(slide.figures))), slide.figures, strict=False):
-        column.metric(figure.label, figure.value, delta=figure.change or None,
-                      help=figure.note or None, border=True)  # fmt: skip
+        column.metric(figure.label, figure.value, delta=figure.change or None, border=True)
         if figure.note:
             column.caption(ui.plain(figure.note))
     if slide.table is not None:

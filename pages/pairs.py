@@ -59,7 +59,9 @@ st.caption(ui.plain(f"{m.first_label} → {m.second_label}{since} · {periods.la
            f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}"))  # fmt: skip
 
 st.subheader("五星对比")
-st.dataframe(pairs.standing_table(ds, m, period), hide_index=True, width="stretch")
+standing = pairs.standing_table(ds, m, period)
+st.dataframe(standing, hide_index=True, width="stretch")
+ui.excel_download(standing, f"{m.first_name}与{m.second_name}星级概况", key="pair_standing_xlsx")
 comparison = pairs.star_comparison(ds, m, period, pass_mark)
 if comparison[["first", "second"]].isna().all().all():
     ui.empty_state(f"{periods.label(period)}两村都还没有星级评分。")
@@ -95,8 +97,9 @@ else:
 
 st.subheader(ui.plain(f"{m.second_name}预计何时达标"))
 st.caption(pairs.PROJECTION_RULE)
-st.dataframe(pairs.projection_table(pairs.projections(ds, m.second, period, pass_mark)),
-             hide_index=True, width="stretch")  # fmt: skip
+projection = pairs.projection_table(pairs.projections(ds, m.second, period, pass_mark))
+st.dataframe(projection, hide_index=True, width="stretch")
+ui.excel_download(projection, f"{m.second_name}预计达标", key="pair_projection_xlsx")
 
 st.subheader(ui.plain(f"{villages.area_label(filters.area)}各结对一览"))
 if options.empty:

@@ -103,4 +103,6 @@ uploads = profile.uploads_touching(revisions, touched, code)
 if uploads.empty:
     ui.empty_state(f"还没有涉及{info.name}的上传记录。")
 else:
-    st.dataframe(profile.uploads_table(uploads), hide_index=True, width="stretch")
+    upload_table = profile.uploads_table(uploads)
+    st.dataframe(upload_table, hide_index=True, width="stretch")
+    ui.excel_download(upload_table, f"{info.name}上传记录", key="uploads_xlsx")
