@@ -119,3 +119,9 @@ def test_total_change_with_nothing_before_is_missing_not_zero():
     assert change.previous is None and change.change is None and change.change_pct is None
     empty = indicators.total_change(_ds([]), "mushroom_output", "2023Q1")
     assert empty.value is None and empty.reporting == 0
+
+
+def test_works_on_what_the_store_returns(sample_store):
+    ds = sample_store.load()  # categorical codes and periods
+    assert indicators.totals(ds, "toilet_upgrades", "2023Q1")["value"].iloc[-1] == 1430
+    assert indicators.by_village(ds, "collective_income", "2022Q4", "year")["value"].min() >= 10

@@ -109,3 +109,14 @@ def test_no_revisions_touch_nothing():
 def test_picked_village_from_a_click_or_a_row(points, rows, expected):
     table = pd.DataFrame({"村名": ["赵家村", "甲村"]})
     assert profile.picked_village(_ds(), points, rows, table) == expected
+
+
+def test_works_on_what_the_store_returns(sample_store):
+    ds = sample_store.load()  # categorical codes and periods
+    code = ds.villages["code"].iloc[0]
+    assert profile.stars(ds, code, "2023Q4", 85)["score"].notna().all()
+    assert len(profile.indicator_trends(ds, code, "2023Q4")["trend"].iloc[0]) == 8
+    revisions = sample_store.history()
+    touched = profile.touches([(r, sample_store.rows_of(r.id)) for r in revisions])
+    assert (touched["rows"] > 0).all()
+    assert len(profile.uploads_touching(revisions, touched, code)) == 1

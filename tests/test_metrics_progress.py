@@ -94,3 +94,9 @@ def test_level_only_target_says_how_many_stars_are_still_needed():
     gaps = progress.target_gaps(ds, "2023Q1", 85, "all")
     assert gaps[["star", "gap", "needed"]].values.tolist() == [["", 0.0, 2]]
     assert progress.target_gaps(_ds(), "2023Q1", 85, "all").empty
+
+
+def test_works_on_what_the_store_returns(sample_store):
+    ds = sample_store.load()  # categorical codes and periods
+    assert len(progress.score_history(ds, "industry", last="2022Q4")) == 13 * 4
+    assert progress.passing_counts(ds, "all", 85)["scored"].max() == 13

@@ -101,3 +101,9 @@ def test_most_improved_counts_from_four_quarters_back_or_the_first_on_record():
 def test_labels_and_units(by, label, unit):
     assert ranking.label(by) == label and ranking.unit(by) == unit
     assert by in ranking.options()
+
+
+def test_works_on_what_the_store_returns(sample_store):
+    ds = sample_store.load()  # categorical codes and periods
+    assert ranking.ranking(ds, "total", "2023Q4")["rank"].notna().sum() == 13
+    assert not ranking.most_improved(ds, "ind:volunteers", "2023Q4").empty

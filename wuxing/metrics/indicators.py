@@ -21,6 +21,13 @@ BASIS_LABELS = {TOTAL: "总量", PER_HOUSEHOLD: "每户", PER_CAPITA: "每人"}
 MISSING_BAND = "缺报"
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    # The store hands out codes, periods and ids as unordered categoricals (for memory at scale);
+    # comparing quarters with <= and counting per village need plain strings.
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
+
+
 @dataclass(frozen=True)
 class Basis:
     """How a value is shown: as reported, or divided by households / population (with a factor
@@ -120,7 +127,7 @@ def village_series(ds: Dataset, indicator: str, grain: str, last: str) -> pd.Dat
     """Rows (code, key, value) per village and period through quarter `last`: quarters as
     reported, or years added up by period kind (flow sums its quarters; ytd and stock take the
     last quarter). Missing values are absent, never zero."""
-    rows = indicator_values(ds, indicator)
+    rows = _plain(indicator_values(ds, indicator))
     rows = rows[rows["period"] <= last]
     if grain == QUARTER:
         return rows.rename(columns={"period": "key"})[["code", "key", "value"]]

@@ -23,6 +23,13 @@ _KIND_LABELS = {"villages": "村庄", "values": "指标", "scores": "星级评�
                 "targets": "创星目标", "pairs": "结对帮带"}  # fmt: skip
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    # The store hands out codes, periods and ids as unordered categoricals (for memory at scale);
+    # comparing quarters with <= and counting per village need plain strings.
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
+
+
 @dataclass(frozen=True)
 class Facts:
     """The village's name and where it sits, with its size."""
@@ -56,7 +63,7 @@ def stars(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame
     Columns: star, label, score, previous, area_mean, passing, held, award_year, targeted.
     """
     year = periods.year_of(period)
-    scores = ds.scores.dropna(subset=["score"])
+    scores = _plain(ds.scores).dropna(subset=["score"])
     now = scores[scores["period"] == period]
     mine = now[now["code"] == code].set_index("star")["score"]
     before = scores[(scores["period"] == periods.previous(period)) & (scores["code"] == code)]
@@ -108,7 +115,8 @@ def indicator_trends(ds: Dataset, code: str, period: str) -> pd.DataFrame:
 
     Columns: indicator, star, label, unit, value, previous, comparison, change, trend.
     """
-    mine = ds.values[(ds.values["code"] == code) & (ds.values["period"] <= period)]
+    values = _plain(ds.values)
+    mine = values[(values["code"] == code) & (values["period"] <= period)]
     mine = mine.dropna(subset=["value"])
     columns = ["indicator", "star", "label", "unit", "value", "previous", "comparison", "change",
                "trend"]  # fmt: skip
@@ -193,6 +201,7 @@ def touches(revisions: Sequence[tuple[Revision, Dataset]]) -> pd.DataFrame:
     parts = []
     for revision, rows in revisions:
         for kind, frame in rows.frames().items():
+            frame = _plain(frame)
             if frame.empty:
                 continue
             if kind == "pairs":
@@ -251,7 +260,8 @@ def uploads_table(uploads: pd.DataFrame) -> pd.DataFrame:
 
 def score_history(ds: Dataset, code: str, last: str) -> pd.DataFrame:
     """The village's scores per star and quarter through `last`: rows (period, star, score)."""
-    scores = ds.scores[(ds.scores["code"] == code) & (ds.scores["period"] <= last)]
+    scores = _plain(ds.scores)
+    scores = scores[(scores["code"] == code) & (scores["period"] <= last)]
     scores = scores.dropna(subset=["score"]).sort_values(["period", "star"])
     return scores[["period", "star", "score"]].reset_index(drop=True)
 

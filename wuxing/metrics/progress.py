@@ -14,6 +14,13 @@ ALL_STARS = "all"
 GAIN, LOSS, KEPT, NONE = "获评", "摘星", "保持", "未获"
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    # The store hands out codes, periods and ids as unordered categoricals (for memory at scale);
+    # comparing quarters with <= and counting per village need plain strings.
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
+
+
 def stars_of(star: str) -> list[str]:
     """The star ids a star filter stands for: one star, or all five for ALL_STARS."""
     return list(catalog.STAR_IDS) if star == ALL_STARS else [star]
@@ -25,7 +32,8 @@ def score_history(ds: Dataset, star: str, last: str | None = None) -> pd.DataFra
     For one star its score; for ALL_STARS the mean of the five, only where all five are scored
     (a mean over fewer stars would flatter a village that did not report its weak star).
     """
-    scores = ds.scores[ds.scores["star"].isin(stars_of(star))]
+    scores = _plain(ds.scores)
+    scores = scores[scores["star"].isin(stars_of(star))]
     if last is not None:
         scores = scores[scores["period"] <= last]
     scores = scores.dropna(subset=["score"])
@@ -44,7 +52,8 @@ def passing_counts(
 ) -> pd.DataFrame:
     """Per quarter and star: villages 达标 (score ≥ pass mark) and villages scored at all."""
     columns = ["period", "star", "label", "passing", "scored"]
-    scores = ds.scores[ds.scores["star"].isin(stars_of(star))].dropna(subset=["score"])
+    scores = _plain(ds.scores)
+    scores = scores[scores["star"].isin(stars_of(star))].dropna(subset=["score"])
     if last is not None:
         scores = scores[scores["period"] <= last]
     if scores.empty:
@@ -121,7 +130,8 @@ def target_gaps(ds: Dataset, period: str, pass_mark: float, star: str) -> pd.Dat
     status = target_status(ds, period, pass_mark)
     if status.empty:
         return pd.DataFrame(columns=columns)
-    scores = ds.scores[ds.scores["period"] == period].set_index(["code", "star"])["score"]
+    scores = _plain(ds.scores)
+    scores = scores[scores["period"] == period].set_index(["code", "star"])["score"]
     wanted = set(stars_of(star))
     rows = []
     for item in status.itertuples(index=False):

@@ -19,6 +19,13 @@ _COLUMNS = ["rank", "tied", "code", "village", "value", "previous", "change", "p
             "rank_change"]  # fmt: skip
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    # The store hands out codes, periods and ids as unordered categoricals (for memory at scale);
+    # comparing quarters with <= and counting per village need plain strings.
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
+
+
 def options() -> list[str]:
     """What a ranking can be by: the total score, each star, each indicator (`ind:<id>`)."""
     return [TOTAL, *catalog.STAR_IDS, *(INDICATOR_PREFIX + i for i in catalog.INDICATOR_IDS)]
@@ -76,9 +83,10 @@ def values(ds: Dataset, by: str, period: str) -> pd.Series:
     """
     indicator = indicator_of(by)
     if indicator is not None:
-        rows = indicator_values(ds, indicator)
+        rows = _plain(indicator_values(ds, indicator))
         return rows[rows["period"] == period].set_index("code")["value"].astype(float)
-    scores = ds.scores[ds.scores["period"] == period].dropna(subset=["score"])
+    scores = _plain(ds.scores)
+    scores = scores[scores["period"] == period].dropna(subset=["score"])
     if by != TOTAL:
         return scores[scores["star"] == by].set_index("code")["score"].astype(float)
     scores = scores[scores["star"].isin(catalog.STAR_IDS)]

@@ -1,0 +1,66 @@
+import pandas as pd
+
+from tests.conftest import figure_titled, figures, run_app
+from wuxing.dataset import Dataset
+
+PAGE = "pages/progress.py"
+
+
+def _one_village(store):
+    store.commit(
+        Dataset.of(
+            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
+            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
+            awards=pd.DataFrame({"code": ["A"], "year": [2023], "star": ["safety"], "awarded": [True]}),
+            targets=pd.DataFrame({"code": ["A"], "year": [2024], "level": [2], "stars": ["safety,industry"]}),
+        ),
+        content=b"one", filename="one.xlsx", user="测试",
+    )  # fmt: skip
+
+
+def test_progress_on_the_sample(default_home):
+    at = run_app(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "星级进度"
+    passing = figure_titled(at, "各季度达标村数")
+    assert [t["name"] for t in passing["data"]] == [
+        "支部过硬星",
+        "产业兴旺星",
+        "生态宜居星",
+        "平安法治星",
+        "文明幸福星",
+    ]
+    assert len(passing["data"][0]["x"]) == 8  # 2022Q1–2023Q4
+    assert all(0 <= n <= 13 for t in passing["data"] for n in t["y"])
+    trend = figure_titled(at, "五星平均得分变化")
+    assert len(trend["data"]) == 13
+    grid = figure_titled(at, "年度星级评定")
+    assert len(grid["data"][0]["y"]) == 13 and list(grid["data"][0]["x"]) == ["2022年", "2023年"]
+
+
+def test_one_star_and_quarter_from_the_url_round_trip(default_home):
+    at = run_app(PAGE, query={"star": "industry", "period": "2022Q4"})
+    assert not at.exception
+    trend = figure_titled(at, "各村产业兴旺星得分变化")
+    assert list(trend["data"][0]["x"])[-1] == "2022年Q4"
+    passing = figure_titled(at, "各季度达标村数")
+    assert [t["name"] for t in passing["data"]] == ["产业兴旺星"]
+    assert at.query_params["star"] == "industry" and at.query_params["period"] == "2022Q4"
+
+
+def test_empty_store(named_store):
+    at = run_app(PAGE)
+    assert not at.exception
+    assert any("还没有数据" in i.value for i in at.info)
+    assert not figures(at)
+
+
+def test_one_village_one_quarter(named_store):
+    _one_village(named_store)
+    at = run_app(PAGE)
+    assert not at.exception
+    passing = figure_titled(at, "各季度达标村数")
+    assert list(passing["data"][0]["y"]) == [1] and passing["data"][0]["name"] == "平安法治星"
+    gaps = figure_titled(at, "创星目标")
+    assert [t["name"] for t in gaps["data"] if t["type"] == "bar"] == ["产业兴旺星"]
+    assert any("还没有五星平均得分" in i.value for i in at.info)  # only one star scored
