@@ -1,0 +1,54 @@
+import pandas as pd
+
+from tests.conftest import figure_titled, figures, run_app
+from wuxing import sample
+from wuxing.dataset import Dataset, generated_code
+
+PAGE = "pages/profile.py"
+ZHAO = generated_code(sample.CITY, sample.COUNTY, sample.TOWN, "赵家村")
+
+
+def test_profile_of_the_village_in_the_url(default_home):
+    at = run_app(PAGE, query={"village": ZHAO, "period": "2023Q4"})
+    assert not at.exception
+    assert at.title[0].value == "村庄档案"
+    assert any(h.value.startswith("赵家村") for h in at.subheader)
+    radar = figure_titled(at, "赵家村2023年Q4五星得分")
+    assert len(radar["data"][-1]["r"]) == 6 and all(r is not None for r in radar["data"][-1]["r"])
+    assert any("导师村" in i.value and "乙村" in i.value for i in at.info)  # 赵家村 mentors 乙村
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["户数（户）"] == "760 户" and metrics["2023年创星目标"] == "五星"
+    tables = [t.value for t in at.dataframe]
+    assert any("趋势" in t.columns for t in tables)
+    assert any("上传人" in t.columns and len(t) == 1 for t in tables)  # the sample upload
+    assert at.query_params["village"] == ZHAO
+
+
+def test_invalid_village_falls_back_with_a_notice(default_home):
+    at = run_app(PAGE, query={"village": "nope"})
+    assert not at.exception
+    assert any("无效" in w.value for w in at.warning)
+    assert at.query_params["village"] != "nope"
+
+
+def test_empty_store(named_store):
+    at = run_app(PAGE)
+    assert not at.exception
+    assert any("还没有村庄" in i.value for i in at.info)
+    assert not figures(at)
+
+
+def test_one_village_one_quarter(named_store):
+    named_store.commit(
+        Dataset.of(
+            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
+            values=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]}),
+            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
+        ),
+        content=b"one", filename="one.xlsx", user="测试",
+    )  # fmt: skip
+    at = run_app(PAGE)
+    assert not at.exception
+    radar = figure_titled(at, "甲村2024年Q2五星得分")["data"][-1]
+    assert list(radar["r"]) == [None, None, None, 90.0, None, None]
+    assert any("未结对" in c.value for c in at.caption)
