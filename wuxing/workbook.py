@@ -91,7 +91,11 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
     names = {info.filename for info in infos}
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         sheets = _read_calamine(content, filename)
-        formulas = _uncached_formulas(archive, names)
+        try:
+            formulas = _uncached_formulas(archive, names)
+        except Exception:  # noqa: BLE001 — calamine coped, but a damaged member is still damage
+            _reject(filename, "file_corrupt",
+                    "文件已损坏或不完整，无法读取。请用 Excel 打开确认后重新保存再上传。")  # fmt: skip
         return [RawSheet(s.file, s.name, s.rows, tuple(formulas.get(s.name, ()))) for s in sheets]
     if "content.xml" in names:
         mimetype = archive.read("mimetype") if "mimetype" in names else b""
