@@ -79,11 +79,13 @@ with right:
                  profile.score_history_table(history), key="history",
                  name=f"{info.name}各星得分变化")  # fmt: skip
 
-st.markdown("**在全区的名次**（按本季度得分，并列者名次相同）")
+st.markdown(
+    f"**在{villages.area_label(filters.area)}的名次**（按本季度得分，并列者名次相同；悬停看分数）"
+)
 rank_cols = st.columns(len(ranks))
 for column, row in zip(rank_cols, ranks.itertuples(index=False), strict=True):
-    column.metric(f"{row.label}（共{row.of}村）", profile.rank_text(row.rank, row.tied),
-                  formatting.quantity(row.value, "分"), delta_color="off")  # fmt: skip
+    column.metric(row.label, profile.rank_text(row.rank, row.tied),
+                  help=f"本季度 {formatting.quantity(row.value, '分')}，共 {row.of} 个村参与排名")  # fmt: skip
 
 st.subheader("各项指标")
 trends = profile.indicator_trends(view, code, period)

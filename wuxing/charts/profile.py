@@ -75,5 +75,8 @@ def score_history(history: pd.DataFrame, village: str, pass_mark: float) -> go.F
     fig.add_hline(y=pass_mark, line={"dash": "dash", "color": style.FAIL_COLOR, "width": 2},
                   annotation_text=f"达标线 {pass_mark:g} 分", annotation_position="top left")  # fmt: skip
     fig.update_xaxes(type="category", categoryorder="category ascending")
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return style.apply(fig, f"{village}各星得分变化", "季度", "得分（分）")
+    fig.update_layout(height=500, legend={"orientation": "h", "y": -0.42})
+    fig = style.apply(fig, f"{village}各星得分变化", "季度", "得分（分）")
+    # Half-width column: the tilted quarter labels need room above the legend.
+    fig.update_layout(margin={"b": 150})
+    return fig
