@@ -9,6 +9,7 @@ turns that into a `Layout`: which kind of data the sheet holds, where its data s
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 
 from wuxing import catalog
@@ -105,6 +106,11 @@ class Layout:
         return [c for c in self.columns if c.role == role]
 
 
+@functools.lru_cache(maxsize=4096)
+def _classify_text(text: str) -> Column:
+    return classify_header(text)
+
+
 def classify_header(text: object) -> Column:
     """What one header cell means (index 0; the caller sets the position)."""
     raw = compact(text)
@@ -148,7 +154,10 @@ def suggest_header(text: str) -> list[str]:
 def _classify_row(row: list[object]) -> list[Column]:
     out = []
     for i, cell in enumerate(row):
-        col = classify_header(cell)
+        # Headers are text; the numbers of data rows scanned for a header are skipped cheaply.
+        if type(cell) is not str or not cell:
+            continue
+        col = _classify_text(cell)
         if col.role:
             out.append(Column(i, col.role, col.header, col.target, col.unit))
     return out
