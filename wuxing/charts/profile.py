@@ -50,7 +50,7 @@ def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: f
         polar={"radialaxis": {"range": [low, high], "tickfont": {"size": 12}, "angle": 90,
                               "tickangle": 90},
                "angularaxis": {"tickfont": {"size": 17}, "rotation": 90, "direction": "clockwise"},
-               "domain": {"x": [0.1, 0.9]}},
+               "domain": {"x": [0.16, 0.84]}},
         height=500, legend={"orientation": "h", "y": -0.1},
     )  # fmt: skip
     return style.apply(fig, f"{village}{period_label}五星得分（分）")
