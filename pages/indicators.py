@@ -3,8 +3,9 @@
 import streamlit as st
 
 from wuxing import catalog, formatting, periods, ui
+from wuxing.charts import areas as area_charts
 from wuxing.charts import indicators as charts
-from wuxing.metrics import indicators, villages
+from wuxing.metrics import areas, indicators, villages
 
 st.title("指标分析")
 ds = ui.load_dataset()
@@ -59,23 +60,35 @@ first.metric(
 )  # fmt: skip
 second.metric("已填报村数（个）", f"{change.reporting} / {change.villages}", border=True)
 
-frame = indicators.by_village(view, indicator, period, grain, basis_id)
-if frame["value"].isna().all():
-    ui.empty_state(f"{change.label}还没有村填报“{meta.label}”。请换一个季度或指标。")
+level = areas.level_label(filters.area)
+grouped = areas.grouped(view, filters.area)
+if grouped:  # above the township: one bar per county or township, not hundreds of villages
+    frame = areas.indicator_by_area(view, filters.area, indicator, period, grain, basis_id)
+    title = f"{change.label}各{level}{name}（{unit}）"
+    event = ui.chart(area_charts.indicator_bars(frame, indicator, title, unit, level),
+                     areas.indicator_table(frame, level, name, unit), key="by_area", name=title,
+                     on_select="rerun")  # fmt: skip
+    st.caption(f"点击柱子进入该{level}。")
+    if picked := areas.picked_area(view, filters.area, ui.selected_points(event)):
+        ui.drill_into(picked)
 else:
-    title = f"{change.label}各村{name}（{unit}）"
-    bands = indicators.band_labels(indicator) if basis_id == indicators.TOTAL else []
-    event = ui.chart(charts.by_village(frame, indicator, name, unit, title, bands),
-                     indicators.village_table(frame, name, unit), key="by_village",
-                     name=title, on_select="rerun")  # fmt: skip
-    for point in ui.selected_points(event):
-        code = (point.get("customdata") or [None])[0]
-        if code:
-            ui.open_profile(str(code))
-    st.caption(
-        "点击柱子打开该村档案。"
-        + ("颜色按分档：" + "、".join(bands) + f" {unit}。" if bands else "")
-    )
+    frame = indicators.by_village(view, indicator, period, grain, basis_id)
+    if frame["value"].isna().all():
+        ui.empty_state(f"{change.label}还没有村填报“{meta.label}”。请换一个季度或指标。")
+    else:
+        title = f"{change.label}各村{name}（{unit}）"
+        bands = indicators.band_labels(indicator) if basis_id == indicators.TOTAL else []
+        event = ui.chart(charts.by_village(frame, indicator, name, unit, title, bands),
+                         indicators.village_table(frame, name, unit), key="by_village",
+                         name=title, on_select="rerun")  # fmt: skip
+        for point in ui.selected_points(event):
+            code = (point.get("customdata") or [None])[0]
+            if code:
+                ui.open_profile(str(code))
+        st.caption(
+            "点击柱子打开该村档案。"
+            + ("颜色按分档：" + "、".join(bands) + f" {unit}。" if bands else "")
+        )
 
 totals = indicators.totals(view, indicator, period, grain, basis_id)
 if totals["value"].notna().any():
@@ -83,8 +96,9 @@ if totals["value"].notna().any():
     ui.chart(charts.totals(totals, indicator, name, title, unit, axis, word),
              indicators.totals_table(totals, unit, word), key="totals", name=title)  # fmt: skip
 
-series = indicators.over_time(view, indicator, period, grain, basis_id)
-if not series.empty:
+# Above the township one line per village would be hundreds of lines; the totals show the trend.
+series = None if grouped else indicators.over_time(view, indicator, period, grain, basis_id)
+if series is not None and not series.empty:
     title = f"各村{name}变化（{unit}）"
     ui.chart(charts.over_time(series, title, unit, axis), indicators.time_table(series, unit),
              key="over_time", name=title)  # fmt: skip

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from wuxing import formatting, periods, ui
+from wuxing.charts import areas as area_charts
 from wuxing.charts import overview as charts
-from wuxing.metrics import headline, profile, stars, targets, villages
+from wuxing.metrics import areas, headline, profile, stars, targets, villages
 
 st.title("总览")
 ds = ui.load_dataset()
@@ -48,6 +49,28 @@ else:
         ui.chart(charts.stars_held(held, year), held.rename(
             columns={"label": "星", "villages": "获评村数（个）"})[["星", "获评村数（个）"]],
             key="held", name=f"{year}年度各星获评村数")  # fmt: skip
+
+level = areas.level_label(filters.area)
+if areas.grouped(view, filters.area):
+    # Above the township: one row per county or township; a click narrows the area to it.
+    matrix = areas.score_matrix(view, filters.area, period)
+    table = areas.score_table(matrix, areas.village_counts(view, filters.area))
+    event = ui.chart(area_charts.score_heatmap(matrix, periods.label(period), pass_mark, level),
+                     table, key="area_heatmap", name=f"{periods.label(period)}各{level}星级平均分",
+                     on_select="rerun", select_rows=True)  # fmt: skip
+    st.caption(f"每格为该{level}各村平均分。点击一行进入该{level}。")
+    if picked := areas.picked_area(view, filters.area, ui.selected_points(event),
+                                   ui.selected_rows("area_heatmap"), table):  # fmt: skip
+        ui.drill_into(picked)
+    status = targets.target_status(view, period, pass_mark)
+    if not status.empty:
+        counts = areas.target_counts(status, view, filters.area)
+        event = ui.chart(area_charts.target_counts(counts, periods.year_of(period), level),
+                         areas.target_table(counts, level), key="area_targets", on_select="rerun",
+                         name=f"{periods.year_of(period)}年各{level}创星目标进度")  # fmt: skip
+        if picked := areas.picked_area(view, filters.area, ui.selected_points(event)):
+            ui.drill_into(picked)
+    st.stop()
 
 matrix = stars.score_matrix(view, period)
 if matrix.notna().any().any():

@@ -116,12 +116,12 @@ def test_a_missing_snapshot_is_rebuilt_and_stored(sample_store, sample_dataset):
 
 def test_big_kinds_load_as_categoricals_with_sorted_categories(sample_store):
     values = sample_store.load().values
-    for column in ("code", "period", "indicator"):
+    for column in ("code", "indicator"):
         assert isinstance(values[column].dtype, pd.CategoricalDtype)
         categories = list(values[column].cat.categories)
         assert categories == sorted(categories)
     # pandas 3 groups categoricals by observed values only, so no empty combinations appear.
-    counts = values.groupby(["period", "indicator"]).size()
+    counts = values.groupby(["code", "indicator"]).size()
     assert (counts > 0).all()
 
 
@@ -145,3 +145,24 @@ def test_a_commit_based_on_an_older_version_refuses_to_overwrite_newer_cells(sto
     store.commit(_data(values=[("B", "2023Q1", "volunteers", 7.0)], villages=False),
                  content=b"z", filename="王五.xlsx", user="王五", base_version=preview)  # fmt: skip
     assert _cells(store.load())[("B", "2023Q1", "volunteers")] == 7.0
+
+
+def test_touches_count_each_revisions_rows_per_village_even_after_rollback(store):
+    first = store.commit(
+        _data(values=[("A", "2023Q1", "volunteers", 1.0), ("A", "2023Q2", "volunteers", 2.0)],
+              pairs=[("A", "B")]),
+        content=b"1", filename="1", user="u",
+    )  # fmt: skip
+    store.rollback(first, user="u")
+    with store.engine.begin() as conn:  # a store written before counts were kept
+        conn.execute(store_module.revision_touches.delete())
+    second = store.commit(_data(values=[("C", "2023Q1", "volunteers", 1.0)], villages=False),
+                          content=b"2", filename="2", user="u")  # fmt: skip
+    for _ in range(2):  # counted from the rows once, then read back
+        got = store.touches().sort_values(["revision", "kind", "code"])
+        assert list(got.itertuples(index=False, name=None)) == [
+            (first, "A", "pairs", 1), (first, "B", "pairs", 1),
+            (first, "A", "values", 2),
+            (first, "A", "villages", 1), (first, "B", "villages", 1), (first, "C", "villages", 1),
+            (second, "C", "values", 1),
+        ]  # fmt: skip

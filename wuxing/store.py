@@ -92,14 +92,24 @@ snapshots = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
+# Per revision, how many rows it set per village and kind (what a village's profile lists), kept
+# because counting an 11 M-row revision again on every server start would take seconds.
+revision_touches = sa.Table(
+    "revision_touches",
+    metadata,
+    sa.Column("revision_id", sa.Integer, sa.ForeignKey("revisions.id"), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
 #: Events that change the data (and so the snapshot); logins and account changes do not.
 DATA_ACTIONS = ("upload", "rollback", "restore")
 
-# Columns of the big kinds held as pandas categoricals: 11 M rows of codes, quarters and indicator
-# ids take 150 MB this way instead of 700 MB as strings, and Parquet reads them 3× faster.
+# Columns of the big kinds held as pandas categoricals: 11 M village codes and indicator ids take
+# 100 MB this way instead of 500 MB as strings. Quarters stay strings: pages compare them with
+# `<=`, which unordered categoricals refuse.
 CATEGORICAL: dict[str, tuple[str, ...]] = {
-    "values": ("code", "period", "indicator"),
-    "scores": ("code", "period", "star"),
+    "values": ("code", "indicator"),
+    "scores": ("code", "star"),
 }
 
 _SQL_TYPES = {
@@ -315,6 +325,59 @@ class Store:
                 frames[kind] = frame.drop(columns="revision_id")
         return Dataset.of(revision=revision_id, **frames)
 
+    def touches(self) -> pd.DataFrame:
+        """Per revision, village and kind, how many rows the revision set (rolled back or not).
+
+        Columns: revision, code, kind, rows. Counted once per revision at commit time.
+        """
+        with self.engine.connect() as conn:
+            stored = {
+                row.revision_id: row.data for row in conn.execute(sa.select(revision_touches))
+            }
+            missing = (
+                conn.execute(
+                    sa.select(revisions.c.id).where(revisions.c.id.not_in(list(stored) or [0]))
+                )
+                .scalars()
+                .all()
+            )
+            counted = {rid: _touch_counts(self._counts_of(conn, rid)) for rid in missing}
+        if counted:
+            with self.transaction() as conn:
+                for rid, frame in counted.items():
+                    if (
+                        conn.execute(
+                            sa.select(revision_touches.c.revision_id).where(
+                                revision_touches.c.revision_id == rid
+                            )
+                        ).first()
+                        is None
+                    ):
+                        conn.execute(
+                            revision_touches.insert().values(revision_id=rid, data=_parquet(frame))
+                        )
+        frames = [
+            pd.read_parquet(io.BytesIO(bytes(data))).assign(revision=rid)
+            for rid, data in stored.items()
+        ]
+        frames += [frame.assign(revision=rid) for rid, frame in counted.items()]
+        columns = ["revision", "code", "kind", "rows"]
+        if not frames:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(frames, ignore_index=True)[columns]
+
+    @staticmethod
+    def _counts_of(conn: Connection, revision_id: int) -> dict[str, pd.DataFrame]:
+        """One revision's village columns per kind (for counting a revision stored before counts)."""
+        out = {}
+        for kind, table in DATA_TABLES.items():
+            columns = ["mentor", "mentee"] if kind == "pairs" else ["code"]
+            query = sa.select(*(table.c[c] for c in columns)).where(
+                table.c.revision_id == revision_id
+            )
+            out[kind] = _frame(conn.execute(query))
+        return out
+
     def find_live_upload(self, sha256: str) -> int | None:
         """Id of a live revision that stored a file with these bytes, if any."""
         with self.engine.connect() as conn:
@@ -386,6 +449,11 @@ class Store:
             for kind, frame in data.frames().items():
                 if not frame.empty:
                     _insert_rows(conn, DATA_TABLES[kind], frame, revision_id)
+            conn.execute(
+                revision_touches.insert().values(
+                    revision_id=revision_id, data=_parquet(_touch_counts(data.frames()))
+                )
+            )
             event = _log(conn, user, "upload", revision_id, f"{filename}（{_count_text(counts)}）")
             _advance_snapshot(conn, previous, event, _overlay_commit(data, revision_id))
         return int(revision_id)
@@ -543,6 +611,31 @@ def _log(conn: Connection, user: str, action: str, revision_id: int | None, deta
 # -- snapshots -------------------------------------------------------------------------------------
 
 
+def _touch_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows per village and kind of one revision (pairs count for both villages)."""
+    parts = []
+    for kind, frame in frames.items():
+        if frame.empty:
+            continue
+        if kind == "pairs":
+            codes = pd.concat([frame["mentor"], frame["mentee"]], ignore_index=True)
+        else:
+            codes = frame["code"]
+        counts = codes.astype(str).value_counts()
+        parts.append(pd.DataFrame({"code": counts.index.astype(str), "kind": kind,
+                                   "rows": counts.to_numpy(dtype="int64")}))  # fmt: skip
+    if not parts:
+        return pd.DataFrame({"code": pd.Series(dtype=str), "kind": pd.Series(dtype=str),
+                             "rows": pd.Series(dtype="int64")})  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.reset_index(drop=True).to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()
+
+
 def _data_version(conn: Connection) -> int:
     query = sa.select(sa.func.max(events.c.id)).where(events.c.action.in_(DATA_ACTIONS))
     return int(conn.execute(query).scalar() or 0)
@@ -563,7 +656,16 @@ def _read_snapshot(conn: Connection, version: int) -> dict[str, pd.DataFrame] | 
     found = {row.kind: bytes(row.data) for row in rows}
     if set(found) != set(KINDS):
         return None
-    return {kind: pd.read_parquet(io.BytesIO(found[kind])) for kind in KINDS}
+    return {kind: _as_stored(kind, pd.read_parquet(io.BytesIO(found[kind]))) for kind in KINDS}
+
+
+def _as_stored(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A snapshot frame in today's dtypes (one written by an older version may differ)."""
+    for column, dtype in SCHEMAS[kind].columns.items():
+        is_categorical = isinstance(frame[column].dtype, pd.CategoricalDtype)
+        if is_categorical and column not in CATEGORICAL.get(kind, ()):
+            frame[column] = frame[column].astype(dtype)
+    return _categorised(kind, frame)
 
 
 def _write_snapshot(conn: Connection, version: int, frames: dict[str, pd.DataFrame]) -> None:
@@ -571,9 +673,7 @@ def _write_snapshot(conn: Connection, version: int, frames: dict[str, pd.DataFra
     # read the newer one on their next load (their cache key changes with the version).
     conn.execute(snapshots.delete().where(snapshots.c.version != version))
     for kind, frame in frames.items():
-        buffer = io.BytesIO()
-        frame.reset_index(drop=True).to_parquet(buffer, index=False, compression="zstd")
-        conn.execute(snapshots.insert().values(version=version, kind=kind, data=buffer.getvalue()))
+        conn.execute(snapshots.insert().values(version=version, kind=kind, data=_parquet(frame)))
 
 
 def _advance_snapshot(
@@ -686,13 +786,14 @@ def _with_revision(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _categorised(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
+    changes: dict[str, object] = {}
     for column in CATEGORICAL.get(kind, ()):
-        if not isinstance(out[column].dtype, pd.CategoricalDtype):
-            categories = sorted(set(out[column].tolist()))
-            out[column] = pd.Categorical(out[column], categories=categories)
-    out["revision_id"] = out["revision_id"].astype("int64")
-    return out
+        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
+            categories = sorted(frame[column].unique().tolist())
+            changes[column] = pd.Categorical(frame[column], categories=categories)
+    if frame["revision_id"].dtype != "int64":
+        changes["revision_id"] = frame["revision_id"].astype("int64")
+    return frame.assign(**changes) if changes else frame
 
 
 def _frame(result: sa.CursorResult) -> pd.DataFrame:

@@ -75,22 +75,22 @@ def load_dataset() -> Dataset:
         # server, see _through_entry_script) must not read data: route it through the gate.
         _through_entry_script()
     store = get_store()
-    return _load(store.url, store.version())
+    return _load(store.url, store.data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _upload_touches(url: str, version: int) -> tuple[list, pd.DataFrame]:
     store = _store_for(url)
     revisions = store.history()
-    # Reduced once per store version to counts per revision, village and kind, so a profile
-    # reads a small table instead of every revision's rows on each rerun.
-    return revisions, profile_metrics.touches([(r, store.rows_of(r.id)) for r in revisions])
+    # Counts per revision, village and kind, stored at commit time: reading every revision's rows
+    # (11 M at province scale) would take seconds and gigabytes.
+    return revisions, store.touches()
 
 
 def upload_touches() -> tuple[list[profile_metrics.Revision], pd.DataFrame]:
     """Every revision, and per revision the villages and kinds of rows it set (cached)."""
     store = get_store()
-    return _upload_touches(store.url, store.version())
+    return _upload_touches(store.url, store.data_version())
 
 
 @st.cache_data(show_spinner="正在检查文件…", max_entries=8)
@@ -145,6 +145,8 @@ def sidebar_filters(ds: Dataset) -> Filters:
     areas = [village_metrics.ALL_AREAS, *village_metrics.area_options(ds.villages)]
     quarters = list(reversed(ds.periods()))
     stars = [ALL_STARS, *catalog.STAR_IDS]
+    if st.session_state.get("_drill_area") in areas:  # a click on a sub-area (see drill_into)
+        st.session_state["area"] = st.session_state.pop("_drill_area")
     _adopt_url("area", areas, village_metrics.default_area(ds.villages), "地区")
     _adopt_url("star", stars, ALL_STARS, "星")
     if quarters:
@@ -226,6 +228,13 @@ def drop_stale_choice(key: str, options: Sequence[str]) -> None:
         del st.session_state[key]
         if key in st.query_params:
             del st.query_params[key]
+
+
+def drill_into(area: str) -> None:
+    """Narrow the sidebar's area filter to `area` (a clicked county or township) and rerun."""
+    # The area picker already exists in this run, so its value can only change before the next.
+    st.session_state["_drill_area"] = area
+    st.rerun()
 
 
 def open_profile(code: str) -> None:

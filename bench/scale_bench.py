@@ -1,0 +1,239 @@
+"""Page benchmark at township, county and province scale, on SQLite and PostgreSQL.
+
+Builds stores of 13 (the sample), 500 and 46,000 villages × 8 quarters × every catalog indicator
+(synthetic data, about 11 M values at the top), then, per store and in a fresh process each (so
+peak memory is the pages' own, not the data generator's), runs every page the public view shows
+with AppTest: a cold run (all Streamlit caches cleared: the data is read from the store) and warm
+reruns of the same session, beside an empty page as the floor. Prints medians and peak RSS.
+
+    .venv/bin/python bench/scale_bench.py [--sizes 13,500,46000] [--backends sqlite,postgresql]
+                                          [--runs 3] [--keep DIR]
+
+PostgreSQL runs on a throwaway cluster (initdb/pg_ctl on 127.0.0.1, as the tests do). Stores are
+kept under --keep (default /tmp/wuxing-scale-bench) and reused when their size matches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shlex
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUARTERS = 8
+EMPTY_PAGE = "import streamlit as st\n\nst.title('空白页')\n"
+
+
+# -- stores ----------------------------------------------------------------------------------------
+
+
+def build_store(url: str, villages: int) -> None:
+    """Fill an empty store at `url` with the sample (13) or synthetic data of `villages`."""
+    from wuxing import sample, synthetic
+    from wuxing.store import open_store
+
+    store = open_store(url)
+    if not store.is_empty():
+        return
+    started = time.perf_counter()
+    if villages == 13:
+        sample.seed(store)
+    else:
+        data = synthetic.build(villages, QUARTERS)
+        built = time.perf_counter()
+        store.commit(data, content=f"synthetic-{villages}".encode(), filename=f"合成{villages}村.xlsx",
+                     user="bench")  # fmt: skip
+        print(f"  built {villages} villages in {built - started:.0f} s, "
+              f"stored in {time.perf_counter() - built:.0f} s", file=sys.stderr)  # fmt: skip
+    store.dispose()
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster on a free loopback port (trust auth)."""
+
+    def __init__(self) -> None:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not found:
+            raise SystemExit("no PostgreSQL here: apt-get install postgresql")
+        self.bin = found[-1].parent
+        self.root = Path(tempfile.mkdtemp(prefix="wuxing-bench-pg-"))
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.root, "postgres", "postgres")
+            os.chmod(self.root, 0o700)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+
+    def _run(self, *cmd: str) -> None:
+        line = " ".join(shlex.quote(c) for c in cmd)
+        argv = ["su", "postgres", "-c", line] if self.as_postgres else ["sh", "-c", line]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def __enter__(self) -> Postgres:
+        data = self.root / "data"
+        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                  "--encoding=UTF8", "--locale=C.UTF-8")  # fmt: skip
+        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"), "-w",
+                  "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+                  "-c fsync=off -c max_wal_size=4GB", "start")  # fmt: skip
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"
+        )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def database(self, name: str) -> str:
+        """URL of a new database `name`."""
+        import sqlalchemy as sa
+
+        base = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
+        admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        admin.dispose()
+        return f"{base}/{name}"
+
+
+# -- measuring (in a fresh process per store) ------------------------------------------------------
+
+
+def measure(url: str, runs: int, home: Path) -> dict[str, object]:
+    """Cold and warm AppTest times per page, and this process's peak RSS."""
+    os.environ.update(WUXING_DB=url, WUXING_PUBLIC_VIEW="1", WUXING_HOME=str(home))
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from wuxing import navigation
+
+    empty = home / "empty_page.py"
+    empty.parent.mkdir(parents=True, exist_ok=True)
+    empty.write_text(EMPTY_PAGE, encoding="utf-8")
+    pages = [p.path for p in navigation.PAGES if p.role == "viewer"]
+    # The floor: an empty page inside the dashboard (login gate, menu, sidebar filters, data load
+    # from the cache), registered for this process only.
+    navigation.PAGES = (
+        *navigation.PAGES,
+        navigation.PageSpec(str(empty), "空白页", ":material/crop_square:", "bench_empty", "看板"),
+    )
+    for page in [str(empty), *pages]:  # warm-up: imports and first-use costs are not the page's
+        _run_page(AppTest, page)
+    rows = {}
+    for page in [str(empty), *pages]:
+        cold, warm, errors = [], [], []
+        for _ in range(runs):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            started = time.perf_counter()
+            at = _run_page(AppTest, page)
+            cold.append(time.perf_counter() - started)
+            for _ in range(runs):
+                started = time.perf_counter()
+                at.run()
+                warm.append(time.perf_counter() - started)
+            errors += [e.message for e in at.exception]
+        rows["(空白页)" if page == str(empty) else page] = {
+            "cold": statistics.median(cold),
+            "warm": statistics.median(warm),
+            "errors": errors[:1],
+        }
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"pages": rows, "peak_mb": peak_mb}
+
+
+def _run_page(app_test: type, page: str) -> object:
+    at = app_test.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+def _child(args: argparse.Namespace) -> None:
+    if args.build:
+        build_store(args.url, args.villages)
+        return
+    result = measure(args.url, args.runs, Path(args.home))
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def _in_process(*argv: str) -> str:
+    done = subprocess.run([sys.executable, __file__, *argv], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    if done.returncode:
+        sys.stderr.write(done.stderr[-3000:])
+        raise SystemExit(f"child failed: {argv}")
+    sys.stderr.write("".join(line + "\n" for line in done.stderr.splitlines() if "built" in line))
+    return done.stdout
+
+
+def _table(backend: str, villages: int, result: dict) -> str:
+    pages = result["pages"]
+    floor = pages["(空白页)"]["warm"]
+    lines = [f"\n{backend}, {villages:,} villages — peak RSS {result['peak_mb']:,.0f} MB",
+             f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}  error"]  # fmt: skip
+    for page, row in pages.items():
+        error = (row["errors"] or [""])[0][:60]
+        lines.append(f"{page:<22}{row['cold']:>9.2f}{row['warm']:>9.2f}"
+                     f"{row['warm'] / floor:>11.1f}×  {error}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Build the stores, measure each in its own process, print one table per store."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="13,500,46000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", default="/tmp/wuxing-scale-bench")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--villages", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args)
+        return
+    keep = Path(args.keep)
+    keep.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    backends = args.backends.split(",")
+    print(f"scale bench: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+          "(other engineers share this machine)")  # fmt: skip
+    postgres = Postgres().__enter__() if "postgresql" in backends else None
+    try:
+        for backend in backends:
+            for villages in sizes:
+                if backend == "sqlite":
+                    url = f"sqlite:///{keep / f'store-{villages}.sqlite'}"
+                else:
+                    url = postgres.database(f"bench{villages}")
+                started = time.perf_counter()
+                _in_process("--child", "--build", "--url", url, "--villages", str(villages))
+                print(f"[{backend} {villages}: store ready in {time.perf_counter() - started:.0f} s]",
+                      file=sys.stderr)  # fmt: skip
+                out = _in_process("--child", "--url", url, "--runs", str(args.runs),
+                                  "--home", str(keep / f"home-{backend}-{villages}"))  # fmt: skip
+                print(_table(backend, villages, json.loads(out.strip().splitlines()[-1])),
+                      flush=True)  # fmt: skip
+    finally:
+        if postgres is not None:
+            postgres.__exit__()
+
+
+if __name__ == "__main__":
+    main()

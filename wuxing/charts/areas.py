@@ -1,0 +1,87 @@
+"""Figures by sub-area (above the township): one row or bar per county or township, clickable to
+drill down. Built from `wuxing.metrics.areas`."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from wuxing import catalog, formatting
+from wuxing.charts import overview, style
+
+
+def score_heatmap(
+    matrix: pd.DataFrame, period_label: str, pass_mark: float, level: str
+) -> go.Figure:
+    """Sub-area × star heat map of mean scores (`areas.score_matrix`); click a row to drill in."""
+    fig = overview.score_heatmap(matrix, period_label, pass_mark)
+    fig.update_traces(
+        hovertemplate="%{y} · %{x}：平均 %{text} 分<br>点击进入该地区<extra></extra>",
+        selector={"type": "scatter"},
+    )
+    title = f"{period_label}各{level}星级平均分（达标线 {pass_mark:g} 分）"
+    return style.apply(fig, title, "星", level)
+
+
+def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
+    """Stacked bars per sub-area: villages on and off track for their target (`areas.target_counts`)."""
+    fig = go.Figure()
+    for column, name, color in (
+        ("on_track", "按目标推进", style.PASS_COLOR),
+        ("off_track", "未达目标进度", style.FAIL_COLOR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=counts[column].tolist(),
+                y=counts["label"],
+                name=name,
+                orientation="h",
+                marker_color=color,
+                text=[f"{int(n):,}" for n in counts[column]],
+                textposition="inside",
+                hovertemplate=f"%{{y}}：{name} %{{x:,}} 个村<br>点击进入该地区<extra></extra>",
+            )
+        )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(barmode="stack", height=max(320, 30 * len(counts) + 160),
+                      legend={"orientation": "h", "y": -0.15})  # fmt: skip
+    return style.apply(fig, f"{year}年各{level}创星目标进度", "村数（个）", level)
+
+
+def indicator_bars(
+    frame: pd.DataFrame, indicator: str, title: str, unit: str, level: str
+) -> go.Figure:
+    """Bars per sub-area in value order (`areas.indicator_by_area`); 缺报 where none reported."""
+    meta = catalog.indicator(indicator)
+    down = meta.direction == "down"
+    frame = frame.sort_values("value", ascending=down, na_position="last", kind="stable")
+    reported = frame[frame["value"].notna()]
+    fig = go.Figure(
+        go.Bar(
+            x=reported["label"],
+            y=reported["value"].tolist(),
+            marker_color=catalog.STAR_COLORS[meta.star],
+            text=[formatting.number(v, unit) for v in reported["value"]],
+            textposition="outside",
+            customdata=reported[["reporting", "villages"]].to_numpy(),
+            hovertemplate=(
+                f"%{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}"
+                "<br>%{customdata[0]:,}/%{customdata[1]:,} 个村已报<br>点击进入该地区<extra></extra>"
+            ),
+            name=title,
+        )
+    )
+    missing = frame[frame["value"].isna()]
+    if not missing.empty:
+        fig.add_trace(
+            go.Scatter(x=missing["label"], y=[0] * len(missing), mode="markers+text",
+                       text=["缺报"] * len(missing), textposition="top center",
+                       marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
+                       name="缺报（无村填报）", hovertemplate="%{x}：无村填报<extra></extra>")
+        )  # fmt: skip
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(frame["label"]))
+    top = float(reported["value"].max()) if not reported.empty else 1.0
+    bottom = min(0.0, float(reported["value"].min())) if not reported.empty else 0.0
+    fig.update_yaxes(range=[bottom, max(top, 1e-9) * 1.18])
+    fig.update_layout(showlegend=not missing.empty)
+    return style.apply(fig, title, level, f"{title.split('（')[0]}（{unit}）")

@@ -1,0 +1,198 @@
+"""Above the township, pages show one row per sub-area (county view: one bar per township, not
+500 bars): which level comes next, each village's sub-area, and figures aggregated per sub-area."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wuxing import catalog, formatting
+from wuxing.dataset import Dataset
+from wuxing.metrics import aggregation, indicators
+from wuxing.metrics.villages import (
+    AREA_LEVEL_LABELS,
+    AREA_LEVELS,
+    area_parts,
+    in_area,
+    pinyin_key,
+)
+
+#: More villages than this in view: charts show sub-areas instead of villages.
+VILLAGE_LIMIT = 30
+
+
+def next_level(area: str) -> str:
+    """The level below `area`: city for everything, county for a city, … village for a town."""
+    depth = len(area_parts(area))
+    return AREA_LEVELS[depth] if depth < len(AREA_LEVELS) else "village"
+
+
+def grouped(ds: Dataset, area: str, limit: int = VILLAGE_LIMIT) -> bool:
+    """True when `ds` (scoped to `area`) has too many villages to chart one by one and the area
+    is above the township, so charts show one row per sub-area."""
+    return len(ds.villages) > limit and next_level(area) != "village"
+
+
+def level_label(area: str) -> str:
+    """The Chinese word for the level below `area` (乡镇, 县（区）…)."""
+    return AREA_LEVEL_LABELS[next_level(area)]
+
+
+def sub_area_of(ds: Dataset, area: str) -> pd.Series:
+    """Village code → path of its sub-area one level below `area` (e.g. 濮阳市/清丰县/马庄桥镇)."""
+    level = next_level(area)
+    villages = ds.villages[in_area(ds.villages, area)]
+    if level == "village":
+        return pd.Series(villages["code"].to_numpy(), index=villages["code"].to_numpy())
+    depth = AREA_LEVELS.index(level) + 1
+    parts = villages[list(AREA_LEVELS[:depth])].replace("", "未填写")
+    path = parts.iloc[:, 0]
+    for column in parts.columns[1:]:
+        path = path + "/" + parts[column]
+    return pd.Series(path.to_numpy(), index=villages["code"].to_numpy(), name="area")
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    order = frame["label"].map(pinyin_key)
+    return frame.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")
+
+
+def _frame_of(paths: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame({"area": paths, "label": [area_parts(p)[-1] for p in paths]})
+
+
+def village_counts(ds: Dataset, area: str) -> pd.DataFrame:
+    """Per sub-area: path, label (its own name), villages; in pinyin order."""
+    counts = sub_area_of(ds, area).value_counts()
+    out = _frame_of(counts.index).assign(villages=counts.to_numpy())
+    return _ordered(out).reset_index(drop=True)
+
+
+def indicator_by_area(
+    ds: Dataset, area: str, indicator: str, period: str, grain: str, basis_id: str
+) -> pd.DataFrame:
+    """Per sub-area, the indicator in `period` (or its year through `period`) on a basis.
+
+    Villages' figures add up by period kind (`indicators.village_series`); over villages they
+    are summed, or household-weighted for rates; per-household bases divide the sub-area's sum
+    by the households of the villages that reported. Columns: area, label, value (NaN when no
+    village reported), reporting, villages; pinyin order.
+    """
+    key = period if grain == indicators.QUARTER else period[:4]
+    series = indicators.village_series(ds, indicator, grain, period)
+    series = series[series["key"] == key].dropna(subset=["value"])
+    values = pd.Series(series["value"].to_numpy(), index=series["code"].astype(str).to_numpy())
+    owner = sub_area_of(ds, area)
+    values = values[values.index.isin(owner.index)]
+    groups = values.groupby(owner.reindex(values.index).to_numpy())
+    b = indicators.basis(indicator, basis_id)
+    villages = ds.villages.set_index("code")
+    combined: dict[str, float | None] = {}
+    for path, part in groups:
+        if b.divisor is None:
+            combined[path] = aggregation.combine(
+                part, villages["households"].astype(float), indicator
+            )
+            continue
+        divisor = villages[b.divisor].astype(float).reindex(part.index)
+        known = divisor.notna() & (divisor > 0)
+        total = part[known].sum() / divisor[known].sum() * b.factor if known.any() else None
+        combined[path] = None if total is None else float(total)
+    reporting = groups.size()
+    counts = village_counts(ds, area)
+    value = [combined.get(p) for p in counts["area"]]
+    return pd.DataFrame({
+        "area": counts["area"].to_numpy(),
+        "label": area_labels(counts["area"]),
+        "value": [float("nan") if v is None else v for v in value],
+        "reporting": [int(reporting.get(p, 0)) for p in counts["area"]],
+        "villages": counts["villages"].to_numpy(),
+    })  # fmt: skip
+
+
+def indicator_table(frame: pd.DataFrame, level: str, name: str, unit: str) -> pd.DataFrame:
+    """`indicator_by_area` as a Chinese table (missing values stay empty, not zero)."""
+    return pd.DataFrame({
+        level: frame["label"].to_numpy(),
+        f"{name}（{unit}）": frame["value"].round(formatting.decimals(unit) + 1).to_numpy(),
+        "已填报村数（个）": frame["reporting"].to_numpy(),
+        "村数（个）": frame["villages"].to_numpy(),
+    })  # fmt: skip
+
+
+def score_matrix(ds: Dataset, area: str, period: str) -> pd.DataFrame:
+    """Sub-area × star mean score of the villages that reported in `period` (NaN: none did).
+
+    Index: sub-area labels in pinyin order (a repeated name gets its parent added); columns: stars.
+    """
+    owner = sub_area_of(ds, area)
+    scores = ds.scores[ds.scores["period"] == period]
+    scores = scores.assign(area=owner.reindex(scores["code"].astype(str)).to_numpy())
+    grid = scores.pivot_table(index="area", columns="star", values="score", aggfunc="mean")
+    counts = village_counts(ds, area)
+    grid = grid.reindex(index=counts["area"], columns=list(catalog.STAR_IDS))
+    grid.columns = list(catalog.STAR_IDS)
+    grid.index = pd.Index(area_labels(counts["area"]), name="area")
+    return grid
+
+
+def area_labels(paths: pd.Series | list[str]) -> list[str]:
+    """Short names of area paths: the last part, with its parent where two share a name."""
+    paths = list(paths)
+    last = [area_parts(p)[-1] if p else "" for p in paths]
+    repeated = {n for n in last if last.count(n) > 1}
+    return [
+        f"{n}（{area_parts(p)[-2]}）" if n in repeated and len(area_parts(p)) > 1 else n
+        for n, p in zip(last, paths, strict=True)
+    ]
+
+
+def score_table(matrix: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """`score_matrix` as a Chinese table: sub-area, villages, then mean score per star (分)."""
+    table = matrix.rename(columns={s.id: f"{s.label}平均分（分）" for s in catalog.STARS})
+    table.insert(0, "村数（个）", counts["villages"].to_numpy())
+    return table.rename_axis("地区").reset_index()
+
+
+def target_counts(status: pd.DataFrame, ds: Dataset, area: str) -> pd.DataFrame:
+    """Per sub-area, villages on and off track for their target (from `targets.target_status`).
+
+    Columns: area, label, on_track, off_track; sub-areas with no target omitted.
+    """
+    if status.empty:
+        return pd.DataFrame(columns=["area", "label", "on_track", "off_track"])
+    owner = sub_area_of(ds, area)
+    frame = status.assign(area=owner.reindex(status["code"].astype(str)).to_numpy())
+    on = frame[frame["on_track"]].groupby("area").size()
+    off = frame[~frame["on_track"]].groupby("area").size()
+    counts = village_counts(ds, area)
+    counts = counts[counts["area"].isin(frame["area"])]
+    return pd.DataFrame({
+        "area": counts["area"].to_numpy(),
+        "label": area_labels(counts["area"]),
+        "on_track": [int(on.get(a, 0)) for a in counts["area"]],
+        "off_track": [int(off.get(a, 0)) for a in counts["area"]],
+    })  # fmt: skip
+
+
+def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = (),
+                table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
+    """The sub-area path a user clicked: a chart point's label (y, else x), else a picked row of
+    the chart's table (its first column); None if nothing names one."""
+    counts = village_counts(ds, area)
+    by_label = dict(zip(area_labels(counts["area"]), counts["area"], strict=True))
+    labels = [str(p.get(axis, "")) for p in points for axis in ("y", "x")]
+    if table is not None and len(table.columns):
+        labels += [str(table.iloc[r, 0]) for r in rows if 0 <= r < len(table)]
+    for label in labels:
+        if label in by_label:
+            return by_label[label]
+    return None
+
+
+def target_table(counts: pd.DataFrame, level: str) -> pd.DataFrame:
+    """`target_counts` as a Chinese table."""
+    return pd.DataFrame({
+        level: counts["label"].to_numpy(),
+        "按目标推进（个村）": counts["on_track"].to_numpy(),
+        "未达目标进度（个村）": counts["off_track"].to_numpy(),
+    })  # fmt: skip
