@@ -20,10 +20,11 @@ from wuxing.config import Settings
 from wuxing.dataset import KINDS, SCHEMAS, Dataset
 from wuxing.errors import ImportRejected, Problem
 from wuxing.headers import find_layout
+from wuxing.kinds import KIND_OF, READERS, read_villages
 from wuxing.names import compact, town_key, village_key
 from wuxing.problems import problem
 from wuxing.scope import VillageScope
-from wuxing.sheets import KIND_OF, READERS, SheetReader, read_villages
+from wuxing.sheets import SheetReader
 from wuxing.store import Store, sha256_of
 from wuxing.workbook import RawSheet, read_workbook
 
