@@ -1,0 +1,93 @@
+"""deploy/nginx.conf in front of two real `streamlit run` servers on loopback: health check, the
+WebSocket upgrade, and the dashboard drawing its charts in Chromium through the proxy."""
+
+import base64
+import os
+import shutil
+import socket
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, _free_port, _wait_healthy, serve, wait_for_charts
+from wuxing import sample
+from wuxing.store import open_store
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(shutil.which("nginx") is None, reason="no nginx: apt-get install nginx"),
+]
+
+
+def _config(tmp: Path, port: int, upstreams: list[int]) -> Path:
+    site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{upstreams[0]};")
+    site = site.replace("server 127.0.0.1:8502;", f"server 127.0.0.1:{upstreams[1]};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    assert f"127.0.0.1:{port}" in site and str(upstreams[1]) in site
+    (tmp / "site.conf").write_text(site, encoding="utf-8")
+    main = tmp / "nginx.conf"
+    main.write_text(
+        f"daemon off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\nevents {{}}\n"
+        f"http {{\n access_log {tmp}/access.log;\n client_body_temp_path {tmp}/body;\n"
+        f" proxy_temp_path {tmp}/proxy;\n include {tmp}/site.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    return main
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nginx")
+    url = f"sqlite:///{tmp / 'shared.sqlite'}"  # both servers share one store, like PostgreSQL
+    store = open_store(url)
+    sample.seed(store)
+    store.dispose()
+    env = {"WUXING_DB": url, "WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "1"}
+    with serve(env, tmp) as first, serve(env, tmp) as second:
+        port = _free_port()
+        upstreams = [int(first.rsplit(":", 1)[1]), int(second.rsplit(":", 1)[1])]
+        config = _config(tmp, port, upstreams)
+        check = subprocess.run(["nginx", "-t", "-c", str(config), "-p", str(tmp)],
+                               capture_output=True, text=True, check=False)  # fmt: skip
+        assert check.returncode == 0, check.stderr
+        log = tmp / "error.log"
+        out = (tmp / "out.log").open("w")
+        proc = subprocess.Popen(["nginx", "-c", str(config), "-p", str(tmp)], cwd=tmp,
+                                stderr=subprocess.STDOUT, stdout=out)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            log.touch()
+            _wait_healthy(base, proc, log)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            out.close()
+
+
+def test_health_check_passes_through_the_proxy(proxied):
+    with urllib.request.urlopen(proxied + "/_stcore/health", timeout=10) as reply:
+        assert reply.status == 200 and reply.read() == b"ok"
+
+
+def test_the_websocket_upgrade_passes_through_the_proxy(proxied):
+    host, port = proxied.removeprefix("http://").split(":")
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+               f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Protocol: streamlit\r\nOrigin: " + proxied + "\r\n\r\n")  # fmt: skip
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request.encode())
+        head = conn.recv(4096).decode("latin-1")
+    assert head.startswith("HTTP/1.1 101"), head
+    assert "upgrade: websocket" in head.lower()
+
+
+def test_the_dashboard_draws_through_the_proxy(proxied, page):
+    page.goto(proxied)
+    wait_for_charts(page, 2)
+    assert page.get_by_text("总览").first.is_visible()
