@@ -76,7 +76,9 @@ def run_one(path: Path, method: str, runs: int) -> dict[str, object]:
             store = open_store(f"sqlite:///{tmp}/bench.sqlite") if method == "ours" else None
             started = time.perf_counter()
             if method == "ours":
-                outcome = import_files(store, [(path.name, content)], user="bench", settings=settings)
+                outcome = import_files(
+                    store, [(path.name, content)], user="bench", settings=settings
+                )
                 assert outcome.stored, outcome.result.errors[:3]
             else:
                 pd.read_excel(io.BytesIO(content), sheet_name=None, engine="calamine")
@@ -92,12 +94,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="13,500,46000")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--one", nargs=3, metavar=("PATH", "METHOD", "RUNS"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--one", nargs=3, metavar=("PATH", "METHOD", "RUNS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(Path(args.one[0]), args.one[1], int(args.one[2]))))
         return
-    print(f"{'villages':>9} {'file MB':>8} {'ours s':>8} {'pandas s':>9} {'ratio':>6} {'ours MB':>8} {'pandas MB':>9}")
+    print(
+        f"{'villages':>9} {'file MB':>8} {'ours s':>8} {'pandas s':>9} {'ratio':>6} {'ours MB':>8} {'pandas MB':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"bench_{size}.xlsx"

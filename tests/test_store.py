@@ -124,4 +124,6 @@ def test_store_round_trips_every_kind(sample_store, sample_dataset):
         key = list(expected.columns[:3])
         got = loaded.frame(kind).sort_values(key).reset_index(drop=True)
         want = expected.sort_values(key).reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, want, check_dtype=False, check_categorical=False, obj=kind)
+        pd.testing.assert_frame_equal(
+            got, want, check_dtype=False, check_categorical=False, obj=kind
+        )

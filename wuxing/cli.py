@@ -110,7 +110,9 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
     data = synthetic.build(args.villages, args.quarters)
     template.write_workbook(data, args.output)
     counts = data.counts()
-    print(f"已生成合成数据：{args.output}（{counts['villages']} 个村，{counts['values']} 个指标值）")
+    print(
+        f"已生成合成数据：{args.output}（{counts['villages']} 个村，{counts['values']} 个指标值）"
+    )
     return EXIT_OK
 
 
