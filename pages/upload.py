@@ -4,6 +4,7 @@ import streamlit as st
 
 from wuxing import changes, importer, template, ui
 from wuxing.dataset import Dataset
+from wuxing.errors import ConflictError
 from wuxing.metrics import uploads
 
 account = ui.require_page_role("editor")
@@ -32,6 +33,10 @@ if not files:
     st.stop()
 
 payload = [(f.name, f.getvalue()) for f in files]
+# The version of the data the preview on screen was checked against: the one of the last run
+# (a click reruns the page, which would already check against anything stored meanwhile).
+shown_base = st.session_state.get("_upload_base")
+st.session_state["_upload_base"] = ui.load_dataset().revision  # what parse_upload reads (cached)
 result = ui.parse_upload(payload)
 problems = uploads.problem_table(result)
 if not result.ok:
@@ -60,9 +65,13 @@ if summary.is_noop:
     st.stop()
 
 if st.button("确认保存", type="primary", icon=":material/save:", key="confirm_upload"):
-    outcome = importer.import_files(
-        ui.get_store(), payload, user=account.name, settings=ui.settings()
-    )
+    try:  # against the data the preview above was checked with: a newer upload is not overwritten
+        outcome = importer.import_files(ui.get_store(), payload, user=account.name,
+                                        settings=ui.settings(), base_version=shown_base)  # fmt: skip
+    except ConflictError as conflict:
+        ui.refresh_after_write()
+        st.error(str(conflict), icon=":material/sync_problem:")
+        st.stop()
     ui.refresh_after_write()
     if outcome.duplicate:
         st.info(f"同一文件此前已保存为第 {outcome.revision} 版，本次未重复保存。")

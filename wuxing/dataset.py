@@ -155,11 +155,13 @@ class Dataset:
 
     def periods(self) -> list[str]:
         """All quarters that have values or scores, in time order."""
-        found = set(self.values["period"]) | set(self.scores["period"])
+        # unique() first: a Python set over 11 M cells takes half a minute.
+        found = set(self.values["period"].unique()) | set(self.scores["period"].unique())
         return sorted(p for p in found if p)
 
     def years(self) -> list[int]:
         """All years that have awards, targets, values or scores, ascending."""
         found = {int(p[:4]) for p in self.periods()}
-        found |= set(self.awards["year"].tolist()) | set(self.targets["year"].tolist())
+        found |= set(self.awards["year"].unique().tolist())
+        found |= set(self.targets["year"].unique().tolist())
         return sorted(found)

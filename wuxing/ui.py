@@ -58,9 +58,18 @@ def get_store() -> Store:
     return _shared_store().acting_as(account.name, account.role)
 
 
-@st.cache_data(show_spinner="正在读取数据…", max_entries=4)
+# A resource, not data: cache_data would pickle the dataset back on every rerun (5 s for a
+# province's 11 M values). The frames are shared by all sessions, so pages never modify them
+# in place (the Dataset is frozen; pandas copy-on-write keeps derived frames separate).
+@st.cache_resource(show_spinner="正在读取数据…", max_entries=2)
 def _load(url: str, version: int) -> Dataset:
     return _store_for(url).load()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _area_choices(url: str, version: int, _villages: pd.DataFrame) -> list[str]:
+    # 46,000 villages' area paths in pinyin order: once per data version, not on every rerun.
+    return [village_metrics.ALL_AREAS, *village_metrics.area_options(_villages)]
 
 
 def _store_for(url: str) -> Store:
@@ -101,7 +110,7 @@ def _parse_upload(files: tuple[tuple[str, bytes], ...], url: str, version: int) 
 def parse_upload(files: Sequence[tuple[str, bytes]]) -> ImportResult:
     """Check uploaded files against the current data (cached per file bytes and store version)."""
     store = get_store()
-    return _parse_upload(tuple(files), store.url, store.version())
+    return _parse_upload(tuple(files), store.url, store.data_version())
 
 
 def refresh_after_write() -> None:
@@ -142,7 +151,8 @@ def _adopt_url(key: str, options: Sequence[str], default: str, what: str) -> Non
 
 def sidebar_filters(ds: Dataset) -> Filters:
     """Area, quarter and star pickers in the sidebar; the URL carries them so links reopen views."""
-    areas = [village_metrics.ALL_AREAS, *village_metrics.area_options(ds.villages)]
+    store = get_store()
+    areas = _area_choices(store.url, ds.revision, ds.villages)
     quarters = list(reversed(ds.periods()))
     stars = [ALL_STARS, *catalog.STAR_IDS]
     if st.session_state.get("_drill_area") in areas:  # a click on a sub-area (see drill_into)
