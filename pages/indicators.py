@@ -7,15 +7,8 @@ from wuxing.charts import areas as area_charts
 from wuxing.charts import indicators as charts
 from wuxing.metrics import areas, indicators, villages
 
-st.title("指标分析")
-ds = ui.load_dataset()
-ui.sample_banner(ds)
-filters = ui.current_filters()
-view = villages.scope(ds, filters.area)
-
-if view.villages.empty or filters.period is None:
-    ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。")
-    st.stop()
+page = ui.open_page("指标分析")
+ds, view, filters = page.dataset, page.view, page.filters
 
 period = filters.period
 choices = indicators.options(filters.star)

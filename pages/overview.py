@@ -7,16 +7,8 @@ from wuxing.charts import areas as area_charts
 from wuxing.charts import overview as charts
 from wuxing.metrics import areas, headline, profile, stars, targets, villages
 
-st.title("总览")
-ds = ui.load_dataset()
-ui.sample_banner(ds)
-filters = ui.current_filters()
-view = villages.scope(ds, filters.area)
-pass_mark = ui.settings().pass_mark
-
-if view.villages.empty or filters.period is None:
-    ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。")
-    st.stop()
+page = ui.open_page("总览")
+ds, view, filters, pass_mark = page.dataset, page.view, page.filters, page.pass_mark
 
 period = filters.period
 st.caption(

@@ -267,6 +267,33 @@ def selected_rows(key: str) -> list[int]:
 # -- shared display pieces ---------------------------------------------------------------------
 
 
+NO_DATA = "当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What a dashboard page works on: all data, the chosen area's, the filters, the pass mark."""
+
+    dataset: Dataset
+    view: Dataset
+    filters: Filters
+    period: str
+    pass_mark: float
+
+
+def open_page(title: str) -> PageView:
+    """Title, sample banner and the chosen area's data; stops with an empty state when none."""
+    st.title(title)
+    ds = load_dataset()
+    sample_banner(ds)
+    filters = current_filters()
+    view = village_metrics.scope(ds, filters.area)
+    if view.villages.empty or filters.period is None:
+        empty_state(NO_DATA)
+        st.stop()
+    return PageView(ds, view, filters, filters.period, settings().pass_mark)
+
+
 def sample_banner(ds: Dataset) -> None:
     """Say so whenever the shipped sample data is on screen."""
     if ds.is_sample:
