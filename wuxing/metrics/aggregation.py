@@ -28,6 +28,28 @@ class Total:
         return self.reporting == self.villages
 
 
+@dataclass(frozen=True)
+class Compared:
+    """A figure against an earlier one; subclasses add what the two periods are."""
+
+    value: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        """Absolute change, None when either side is missing."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        """Relative change in %, None when undefined (missing, or from zero)."""
+        if self.change is None or not self.previous:
+            return None
+        return self.change / abs(self.previous) * 100
+
+
 def indicator_values(ds: Dataset, indicator: str) -> pd.DataFrame:
     """Rows (code, period, value) of one indicator; missing values are absent, never zero."""
     frame = ds.values[ds.values["indicator"] == indicator]

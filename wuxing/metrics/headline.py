@@ -6,37 +6,21 @@ from dataclasses import dataclass
 
 from wuxing import catalog
 from wuxing.dataset import Dataset
-from wuxing.metrics.aggregation import area_total, comparison_period
+from wuxing.metrics.aggregation import Compared, area_total, comparison_period
 
 
 @dataclass(frozen=True)
-class Headline:
+class Headline(Compared):
     """One headline figure: this quarter's area total against its comparison quarter."""
 
     indicator: str
     label: str
     unit: str
     period: str
-    value: float | None
     previous_period: str
-    previous: float | None
     comparison: str  # 环比 or 同比
     reporting: int
     villages: int
-
-    @property
-    def change(self) -> float | None:
-        """Absolute change, None when either side is missing."""
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
-
-    @property
-    def change_pct(self) -> float | None:
-        """Relative change in %, None when undefined."""
-        if self.change is None or not self.previous:
-            return None
-        return self.change / abs(self.previous) * 100
 
 
 def headline(ds: Dataset, indicator: str, period: str) -> Headline:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.metrics.aggregation import combine, indicator_values
+from wuxing.metrics.aggregation import Compared, combine, indicator_values
 from wuxing.metrics.villages import with_names
 
 ALL_STARS = "all"
@@ -45,31 +45,15 @@ class Basis:
 
 
 @dataclass(frozen=True)
-class Change:
+class Change(Compared):
     """The area total in a period against the period before, with how many villages reported."""
 
     key: str
     label: str
-    value: float | None
     previous_key: str
     previous_label: str
-    previous: float | None
     reporting: int
     villages: int
-
-    @property
-    def change(self) -> float | None:
-        """Absolute change, None when either side is missing."""
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
-
-    @property
-    def change_pct(self) -> float | None:
-        """Relative change in %, None when undefined (missing, or from zero)."""
-        if self.change is None or not self.previous:
-            return None
-        return self.change / abs(self.previous) * 100
 
 
 def options(star: str = ALL_STARS) -> list[str]:
