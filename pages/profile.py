@@ -25,7 +25,7 @@ code = st.selectbox(
 ui.sync_url(village=code)
 info = profile.facts(view, code)
 area = " › ".join(p for p in (info.county, info.town) if p)
-st.subheader(f"{info.name}" + (f"（{area}）" if area else ""))
+st.subheader(ui.plain(info.name) + (f"（{ui.plain(area)}）" if area else ""))
 
 if filters.period is None:
     ui.empty_state(f"{info.name}还没有季度数据。请在“数据上传”页上传季度台账。")
@@ -51,7 +51,7 @@ total = ranks.iloc[0]
 cols[4].metric(f"五星总分排名（共{total['of']}村）", profile.rank_text(total["rank"], total["tied"]),
                help=f"在{villages.area_label(filters.area)}各村中，按本季度五星总分", border=True)  # fmt: skip
 if info.cluster:
-    st.caption(f"所属片区：{info.cluster}")
+    st.caption(f"所属片区：{ui.plain(info.cluster)}")
 
 pairs = profile.pairs(ds, code)
 if pairs.empty:
@@ -59,7 +59,7 @@ if pairs.empty:
 for pair in pairs.itertuples(index=False):
     partner_role = profile.MENTEE if pair.role == profile.MENTOR else profile.MENTOR
     since = f"，{periods.label(pair.since)}起" if periods.is_quarter(pair.since) else ""
-    st.info(f"导师帮带：本村是{pair.role}，{partner_role}为 **{pair.partner_name}**{since}。"
+    st.info(f"导师帮带：本村是{pair.role}，{partner_role}为 **{ui.plain(pair.partner_name)}**{since}。"
             "可在“结对比较”页并排比较两村。", icon=":material/handshake:")  # fmt: skip
 
 left, right = st.columns(2)
