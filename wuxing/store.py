@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd
@@ -868,9 +869,8 @@ def _insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revisio
     cursor = conn.connection.driver_connection.cursor()
     try:
         for start in range(0, len(frame), 200_000):
-            part = frame.iloc[start : start + 200_000][columns]
-            body = part.astype(object).where(part.notna(), None)
-            rows = [(revision_id, *r) for r in body.itertuples(index=False, name=None)]
+            part = frame.iloc[start : start + 200_000]
+            rows = list(zip(repeat(revision_id), *(_db_values(part[c]) for c in columns)))
             if conn.dialect.name == "postgresql":
                 with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
                     for row in rows:
@@ -881,6 +881,16 @@ def _insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revisio
                 cursor.executemany(sql, rows)
     finally:
         cursor.close()
+
+
+def _db_values(series: pd.Series) -> list[object]:
+    """A column as plain Python values with None for missing (column-wise: ~1 s less at 1.3 M rows
+    than converting the frame to objects and iterating its rows)."""
+    values = series.tolist()
+    if not series.hasnans:
+        return values
+    missing = series.isna().to_numpy()
+    return [None if gap else v for v, gap in zip(values, missing, strict=True)]
 
 
 def _account(row: sa.Row) -> Account:
