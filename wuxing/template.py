@@ -144,6 +144,16 @@ def _write_villages(book: xlsxwriter.Workbook, head: object, ds: Dataset) -> Non
     _write_rows(sheet, rows)
 
 
+def _wide(frame: pd.DataFrame, when: str, item: str, value: str, ids: list[str]) -> list[tuple]:
+    """(code, period or year, [value per id]) for each village and period of a long frame."""
+    wide = frame.pivot_table(index=["code", when], columns=item, values=value, aggfunc="first")
+    wide = wide.reindex(columns=ids)
+    return [
+        (code, when_, list(values))
+        for (code, when_), values in zip(wide.index, wide.to_numpy(dtype=object), strict=True)
+    ]
+
+
 def _write_values(
     book: xlsxwriter.Workbook, head: object, ds: Dataset, names: dict, towns: dict
 ) -> None:
@@ -151,18 +161,8 @@ def _write_values(
     sheet = _sheet(book, SHEET_VALUES, head, headers)
     if ds.values.empty:
         return
-    wide = ds.values.pivot_table(
-        index=["code", "period"], columns="indicator", values="value", aggfunc="first"
-    )
-    rows = [
-        [names.get(code, code), towns.get(code, ""), period]
-        + [
-            wide.at[(code, period), i.id] if i.id in wide.columns else None
-            for i in catalog.INDICATORS
-        ]
-        for code, period in wide.index
-    ]
-    _write_rows(sheet, rows)
+    wide = _wide(ds.values, "period", "indicator", "value", list(catalog.INDICATOR_IDS))
+    _write_rows(sheet, [[names.get(c, c), towns.get(c, ""), p, *v] for c, p, v in wide])
 
 
 def _write_scores(
@@ -172,15 +172,8 @@ def _write_scores(
     sheet = _sheet(book, SHEET_SCORES, head, headers)
     if ds.scores.empty:
         return
-    wide = ds.scores.pivot_table(
-        index=["code", "period"], columns="star", values="score", aggfunc="first"
-    )
-    rows = [
-        [names.get(code, code), towns.get(code, ""), period]
-        + [wide.at[(code, period), s.id] if s.id in wide.columns else None for s in catalog.STARS]
-        for code, period in wide.index
-    ]
-    _write_rows(sheet, rows)
+    wide = _wide(ds.scores, "period", "star", "score", list(catalog.STAR_IDS))
+    _write_rows(sheet, [[names.get(c, c), towns.get(c, ""), p, *v] for c, p, v in wide])
 
 
 def _write_awards(
@@ -190,17 +183,17 @@ def _write_awards(
     sheet = _sheet(book, SHEET_AWARDS, head, headers)
     if ds.awards.empty:
         return
-    wide = ds.awards.pivot_table(
-        index=["code", "year"], columns="star", values="awarded", aggfunc="first"
+    wide = _wide(ds.awards, "year", "star", "awarded", list(catalog.STAR_IDS))
+    marks = [
+        [None if pd.isna(f) else (AWARD_YES if f else AWARD_NO) for f in v] for _, _, v in wide
+    ]
+    _write_rows(
+        sheet,
+        [
+            [names.get(c, c), towns.get(c, ""), int(y), *m]
+            for (c, y, _), m in zip(wide, marks, strict=True)
+        ],
     )
-    rows = []
-    for code, year in wide.index:
-        flags = [
-            wide.at[(code, year), s.id] if s.id in wide.columns else None for s in catalog.STARS
-        ]
-        marks = [None if pd.isna(f) else (AWARD_YES if f else AWARD_NO) for f in flags]
-        rows.append([names.get(code, code), towns.get(code, ""), int(year), *marks])
-    _write_rows(sheet, rows)
 
 
 def _write_targets(
