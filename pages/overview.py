@@ -54,9 +54,8 @@ if areas.grouped(view, filters.area):
     if picked := areas.picked_area(view, filters.area, ui.selected_points(event),
                                    ui.selected_rows("area_heatmap"), table):  # fmt: skip
         ui.drill_into(picked)
-    status = targets.target_status(view, period, pass_mark)
-    if not status.empty:
-        counts = areas.target_counts(status, view, filters.area)
+    counts = areas.target_counts(view, filters.area, period, pass_mark)
+    if not counts.empty:
         event = ui.chart(area_charts.target_counts(counts, periods.year_of(period), level),
                          areas.target_table(counts, level), key="area_targets", on_select="rerun",
                          name=f"{periods.year_of(period)}年各{level}创星目标进度")  # fmt: skip

@@ -68,3 +68,23 @@ def test_every_registered_page_exists_and_every_page_is_registered():
     registered = {p.path for p in navigation.PAGES}
     on_disk = {f"pages/{p.name}" for p in PAGES}
     assert registered == on_disk
+
+
+METRICS = sorted((ROOT / "wuxing" / "metrics").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", METRICS, ids=lambda p: p.name)
+def test_metrics_of_a_dataset_are_remembered(path):
+    # A page rerun asks the same questions again: at a province's 11 M values every answer
+    # computed twice costs the user seconds (see wuxing/memo.py).
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    forgotten = [
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef)
+        and not n.name.startswith("_")
+        and n.args.args
+        and ast.unparse(n.args.args[0].annotation or ast.Constant(None)) == "Dataset"
+        and not any(ast.unparse(d) == "remembered" for d in n.decorator_list)
+    ]
+    assert not forgotten, f"{path.name}: add @remembered to {forgotten}"

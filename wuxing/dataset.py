@@ -9,6 +9,8 @@ from typing import Literal
 
 import pandas as pd
 
+from wuxing.memo import Memory, remembered
+
 Kind = Literal["villages", "values", "scores", "awards", "targets", "pairs"]
 
 
@@ -122,6 +124,8 @@ class Dataset:
     revision: int = 0
     #: True while the shipped sample data is part of what is shown.
     is_sample: bool = False
+    #: Answers remembered for this data (`memo.remembered`); a changed copy starts empty.
+    memory: Memory = field(default_factory=Memory, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, revision: int = 0, is_sample: bool = False, **frames: pd.DataFrame) -> Dataset:
@@ -153,12 +157,14 @@ class Dataset:
         """A copy with some frames replaced (conformed to their schemas)."""
         return replace(self, **{k: conform(k, f) for k, f in frames.items()})
 
+    @remembered
     def periods(self) -> list[str]:
         """All quarters that have values or scores, in time order."""
         # unique() first: a Python set over 11 M cells takes half a minute.
         found = set(self.values["period"].unique()) | set(self.scores["period"].unique())
         return sorted(p for p in found if p)
 
+    @remembered
     def years(self) -> list[int]:
         """All years that have awards, targets, values or scores, ascending."""
         found = {int(p[:4]) for p in self.periods()}

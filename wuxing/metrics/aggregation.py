@@ -10,6 +10,7 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Compared:
         return self.change / abs(self.previous) * 100
 
 
+@remembered
 def indicator_values(ds: Dataset, indicator: str) -> pd.DataFrame:
     """Rows (code, period, value) of one indicator; missing values are absent, never zero."""
     frame = ds.values[ds.values["indicator"] == indicator]
@@ -71,6 +73,7 @@ def combine(values: pd.Series, weights: pd.Series | None, indicator: str) -> flo
     return float(np.average(values, weights=w))
 
 
+@remembered
 def area_total(ds: Dataset, indicator: str, period: str) -> Total:
     """The area total of `indicator` in quarter `period` over the dataset's villages."""
     rows = indicator_values(ds, indicator)
@@ -79,6 +82,7 @@ def area_total(ds: Dataset, indicator: str, period: str) -> Total:
     return Total(indicator, period, combine(rows, weights, indicator), len(rows), len(ds.villages))
 
 
+@remembered
 def year_values(ds: Dataset, indicator: str, year: int) -> pd.Series:
     """Each village's figure for a year: flow sums its quarters; ytd and stock take the last one."""
     rows = indicator_values(ds, indicator)
@@ -90,6 +94,7 @@ def year_values(ds: Dataset, indicator: str, year: int) -> pd.Series:
     return rows.sort_values("period").groupby("code")["value"].last()
 
 
+@remembered
 def through_values(ds: Dataset, indicator: str, last: str) -> pd.Series:
     """Each village's figure from the first quarter on record through `last` (campaign to date)."""
     rows = indicator_values(ds, indicator)

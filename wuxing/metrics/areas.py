@@ -7,7 +7,8 @@ import pandas as pd
 
 from wuxing import catalog, formatting
 from wuxing.dataset import Dataset
-from wuxing.metrics import aggregation, indicators
+from wuxing.memo import remembered
+from wuxing.metrics import aggregation, indicators, targets
 from wuxing.metrics.villages import (
     AREA_LEVEL_LABELS,
     AREA_LEVELS,
@@ -26,6 +27,7 @@ def next_level(area: str) -> str:
     return AREA_LEVELS[depth] if depth < len(AREA_LEVELS) else "village"
 
 
+@remembered
 def grouped(ds: Dataset, area: str, limit: int = VILLAGE_LIMIT) -> bool:
     """True when `ds` (scoped to `area`) has too many villages to chart one by one and the area
     is above the township, so charts show one row per sub-area."""
@@ -37,6 +39,7 @@ def level_label(area: str) -> str:
     return AREA_LEVEL_LABELS[next_level(area)]
 
 
+@remembered
 def sub_area_of(ds: Dataset, area: str) -> pd.Series:
     """Village code → path of its sub-area one level below `area` (e.g. 濮阳市/清丰县/马庄桥镇)."""
     level = next_level(area)
@@ -60,6 +63,7 @@ def _frame_of(paths: pd.Index) -> pd.DataFrame:
     return pd.DataFrame({"area": paths, "label": [area_parts(p)[-1] for p in paths]})
 
 
+@remembered
 def village_counts(ds: Dataset, area: str) -> pd.DataFrame:
     """Per sub-area: path, label (its own name), villages; in pinyin order."""
     counts = sub_area_of(ds, area).value_counts()
@@ -67,6 +71,7 @@ def village_counts(ds: Dataset, area: str) -> pd.DataFrame:
     return _ordered(out).reset_index(drop=True)
 
 
+@remembered
 def indicator_by_area(
     ds: Dataset, area: str, indicator: str, period: str, grain: str, basis_id: str
 ) -> pd.DataFrame:
@@ -119,6 +124,7 @@ def indicator_table(frame: pd.DataFrame, level: str, name: str, unit: str) -> pd
     })  # fmt: skip
 
 
+@remembered
 def score_matrix(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     """Sub-area × star mean score of the villages that reported in `period` (NaN: none did).
 
@@ -153,11 +159,14 @@ def score_table(matrix: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("地区").reset_index()
 
 
-def target_counts(status: pd.DataFrame, ds: Dataset, area: str) -> pd.DataFrame:
-    """Per sub-area, villages on and off track for their target (from `targets.target_status`).
+@remembered
+def target_counts(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.DataFrame:
+    """Per sub-area, villages on and off track for their target in `period`'s year.
 
-    Columns: area, label, on_track, off_track; sub-areas with no target omitted.
+    Columns: area, label, on_track, off_track; sub-areas with no target omitted (all of them
+    when no village has a target).
     """
+    status = targets.target_status(ds, period, pass_mark)
     if status.empty:
         return pd.DataFrame(columns=["area", "label", "on_track", "off_track"])
     owner = sub_area_of(ds, area)
@@ -174,6 +183,7 @@ def target_counts(status: pd.DataFrame, ds: Dataset, area: str) -> pd.DataFrame:
     })  # fmt: skip
 
 
+@remembered
 def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = (),
                 table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
     """The sub-area path a user clicked: a chart point's label (y, else x), else a picked row of

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from wuxing import catalog
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics.aggregation import Compared, area_total, comparison_period
 
 
@@ -23,6 +24,7 @@ class Headline(Compared):
     villages: int
 
 
+@remembered
 def headline(ds: Dataset, indicator: str, period: str) -> Headline:
     """The area total of one indicator in `period` and in its comparison quarter."""
     meta = catalog.indicator(indicator)
@@ -42,6 +44,7 @@ def headline(ds: Dataset, indicator: str, period: str) -> Headline:
     )
 
 
+@remembered
 def headlines(ds: Dataset, period: str) -> list[Headline]:
     """The overview's four headline figures in display order."""
     return [headline(ds, i, period) for i in catalog.HEADLINE_INDICATORS]

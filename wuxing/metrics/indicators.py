@@ -10,6 +10,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics.aggregation import Compared, combine, indicator_values
 from wuxing.metrics.villages import with_names
 
@@ -107,6 +108,7 @@ def period_label(key: str, grain: str, last: str | None = None) -> str:
     return f"{key}年"
 
 
+@remembered
 def village_series(ds: Dataset, indicator: str, grain: str, last: str) -> pd.DataFrame:
     """Rows (code, key, value) per village and period through quarter `last`: quarters as
     reported, or years added up by period kind (flow sums its quarters; ytd and stock take the
@@ -152,6 +154,7 @@ def band_of(indicator: str, value: float | None) -> str:
     return labels[int(np.searchsorted(edges, float(value), side="right"))]
 
 
+@remembered
 def by_village(
     ds: Dataset, indicator: str, period: str, grain: str = QUARTER, basis_id: str = TOTAL
 ) -> pd.DataFrame:
@@ -172,6 +175,7 @@ def by_village(
     return frame[["code", "village", "value", "band"]].reset_index(drop=True)
 
 
+@remembered
 def over_time(
     ds: Dataset, indicator: str, last: str, grain: str = QUARTER, basis_id: str = TOTAL
 ) -> pd.DataFrame:
@@ -197,6 +201,7 @@ def _total(ds: Dataset, indicator: str, values: pd.DataFrame, b: Basis) -> float
     return float(values[known].sum() / divisor[known].sum() * b.factor)
 
 
+@remembered
 def totals(
     ds: Dataset, indicator: str, last: str, grain: str = QUARTER, basis_id: str = TOTAL
 ) -> pd.DataFrame:
@@ -211,6 +216,7 @@ def totals(
     return pd.DataFrame(rows, columns=["key", "label", "value", "reporting", "villages"])
 
 
+@remembered
 def total_change(
     ds: Dataset, indicator: str, period: str, grain: str = QUARTER, basis_id: str = TOTAL
 ) -> Change:

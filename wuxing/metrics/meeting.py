@@ -7,6 +7,7 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics import headline, stars
 from wuxing.metrics.progress import ALL_STARS, award_changes
 from wuxing.metrics.villages import ordered_codes, with_names
@@ -21,6 +22,7 @@ def _score_grid(ds: Dataset, period: str) -> pd.DataFrame:
     return grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
 
 
+@remembered
 def pass_changes(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     """Village stars that crossed the pass mark since the previous quarter, in pinyin order.
 
@@ -43,11 +45,13 @@ def pass_changes(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     return with_names(pd.DataFrame(rows), ds)[columns].reset_index(drop=True)
 
 
+@remembered
 def passing_total(ds: Dataset, period: str, pass_mark: float) -> int:
     """How many village stars are 达标 in `period` (a village with three passing stars counts 3)."""
     return int(_score_grid(ds, period).ge(pass_mark).to_numpy().sum())
 
 
+@remembered
 def award_year_changes(ds: Dataset, year: int) -> pd.DataFrame:
     """Villages whose stars changed in `year` against the year before: rows of
     `progress.award_changes` (gained, lost star ids) with at least one of them, pinyin order."""
@@ -84,6 +88,7 @@ def headline_table(figures: list[headline.Headline]) -> pd.DataFrame:
     )
 
 
+@remembered
 def village_table(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     """Every village in pinyin order: its level in the latest award year, its five star scores
     in `period`, how many pass, and its collective income (missing stays missing)."""

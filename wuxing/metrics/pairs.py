@@ -17,6 +17,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics.stars import latest_award_year
 from wuxing.metrics.villages import names, pinyin_key
 
@@ -78,6 +79,7 @@ def pair_key(mentor: str, mentee: str) -> str:
     return f"{mentor}{KEY_SEPARATOR}{mentee}"
 
 
+@remembered
 def pair_options(ds: Dataset) -> pd.DataFrame:
     """Stored pairs, one row each, with key, names and a label `导师村 → 帮带村（…起）`, ordered
     by the mentor's then the mentee's name in pinyin."""
@@ -104,6 +106,7 @@ def _pair_label(row) -> str:
     return f"{row.mentor_name} → {row.mentee_name}（{when}）"
 
 
+@remembered
 def pair_matchup(ds: Dataset, key: str) -> Matchup | None:
     """The stored pair named by `key` (see `pair_key`), or None when there is no such pair."""
     options = pair_options(ds)
@@ -115,6 +118,7 @@ def pair_matchup(ds: Dataset, key: str) -> Matchup | None:
                    PAIR_ROLES, row["since"] or None)  # fmt: skip
 
 
+@remembered
 def free_matchup(ds: Dataset, first: str, second: str) -> Matchup:
     """Any two villages: the first is the reference, the second the one compared with it.
 
@@ -128,6 +132,7 @@ def free_matchup(ds: Dataset, first: str, second: str) -> Matchup:
     return Matchup(first, second, label.get(first, first), label.get(second, second), FREE_ROLES)
 
 
+@remembered
 def pair_notes(ds: Dataset, code: str) -> list[str]:
     """Sentences saying whom a village mentors and who mentors it; empty when it has no pair."""
     options = pair_options(ds)
@@ -144,6 +149,7 @@ def _since_text(since: str) -> str:
     return f"{periods.label(since)}起" if since else "起始时间未填"
 
 
+@remembered
 def village_options(ds: Dataset) -> list[str]:
     """Codes of the villages in view, in pinyin order of their names."""
     label = names(ds)
@@ -167,6 +173,7 @@ def _score_at(ds: Dataset, code: str, period: str) -> pd.Series:
     return pd.Series(np.nan, index=list(catalog.STAR_IDS), dtype=float)
 
 
+@remembered
 def target_of(ds: Dataset, code: str, period: str) -> tuple[int | None, int | None, list[str]]:
     """(year, level, star ids) of a village's newest target not after `period`'s year."""
     rows = ds.targets[
@@ -187,6 +194,7 @@ def _held(ds: Dataset, code: str, period: str) -> tuple[int | None, list[str]]:
     return year, [s for s in catalog.STAR_IDS if s in set(rows["star"])]
 
 
+@remembered
 def star_comparison(ds: Dataset, m: Matchup, period: str, pass_mark: float) -> pd.DataFrame:
     """Per star (fixed order): both scores in `period`, the gap, who leads, whether each passes,
     whether each holds the star (newest awards up to `period`'s year) and aims for it."""
@@ -257,6 +265,7 @@ class Standing:
         return f"{text}：{stars}" if stars else text
 
 
+@remembered
 def standing(ds: Dataset, code: str, period: str) -> Standing:
     """A village's stars held and its target as seen from `period`."""
     year, held = _held(ds, code, period)
@@ -264,6 +273,7 @@ def standing(ds: Dataset, code: str, period: str) -> Standing:
     return Standing(names(ds).get(code, code), year, tuple(held), t_year, t_level, tuple(t_stars))
 
 
+@remembered
 def standing_table(ds: Dataset, m: Matchup, period: str) -> pd.DataFrame:
     """Both villages' stars held and targets as a Chinese table (one row per village)."""
     rows = [(label, standing(ds, code, period)) for code, label in
@@ -299,6 +309,7 @@ def shortfall(first: float, second: float, direction: str) -> float:
     return -ahead / scale
 
 
+@remembered
 def indicator_gaps(ds: Dataset, m: Matchup, period: str, star: str | None = None) -> pd.DataFrame:
     """Every catalog indicator (of `star`, or all) with a value for either village in `period`:
     both values, gap (first − second), gap % (of the second's value), leader and shortfall;
@@ -350,6 +361,7 @@ def _gap_text(value: float, unit: str) -> str:
 # -- over time ---------------------------------------------------------------------------------
 
 
+@remembered
 def score_history(ds: Dataset, m: Matchup, last: str, star: str | None = None) -> pd.DataFrame:
     """Long rows (village, role, period, star, score) of both villages through `last`."""
     rows = ds.scores[ds.scores["code"].isin([m.first, m.second]) & (ds.scores["period"] <= last)]
@@ -377,6 +389,7 @@ def trend_label(change: float) -> str:
     return STABLE
 
 
+@remembered
 def gap_history(ds: Dataset, m: Matchup, last: str, star: str | None = None) -> pd.DataFrame:
     """Per star and quarter through `last`: both scores, the gap, its change on the previous
     quarter and the trend label (TREND_RULE); quarters without any score are left out."""
@@ -460,6 +473,7 @@ def project(series: pd.Series, period: str, pass_mark: float, *, window: int = W
     return Projection("projected", periods.shift(period, steps), float(slope), len(series), latest)
 
 
+@remembered
 def projections(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame:
     """Per star, the projection of one village's score (target stars first, then the others)."""
     grid = _scores(ds, code)
@@ -498,6 +512,7 @@ def _average_gap(a: pd.DataFrame, b: pd.DataFrame, period: str | None) -> float:
     return float(gaps.mean()) if not gaps.empty else math.nan
 
 
+@remembered
 def pairs_overview(ds: Dataset, pairs: pd.DataFrame, period: str) -> pd.DataFrame:
     """One row per pair of `pairs` (rows of `pair_options`): the average star gap in `period`, its
     change on the previous quarter and since pairing (first scored quarter from `since` on), the

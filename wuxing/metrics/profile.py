@@ -11,6 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics import ranking
 from wuxing.metrics.aggregation import comparison_period
 from wuxing.metrics.villages import names
@@ -44,6 +45,7 @@ class Facts:
     cluster: str
 
 
+@remembered
 def facts(ds: Dataset, code: str) -> Facts:
     """Name, place, households and population of one village."""
     row = ds.villages.set_index("code").loc[code]
@@ -55,6 +57,7 @@ def facts(ds: Dataset, code: str) -> Facts:
                  number(row["households"]), number(row["population"]), row["cluster"])  # fmt: skip
 
 
+@remembered
 def stars(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame:
     """Per star (fixed order): this quarter's score and the area's mean, the previous quarter's
     score, whether it passes, whether it was awarded in the latest year up to `period`, and
@@ -85,6 +88,7 @@ def stars(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+@remembered
 def target(ds: Dataset, code: str, year: int) -> int | None:
     """The village's target level for `year`, None if it has none."""
     rows = ds.targets[(ds.targets["code"] == code) & (ds.targets["year"] == year)]
@@ -108,6 +112,7 @@ def star_table(card: pd.DataFrame, period: str, pass_mark: float) -> pd.DataFram
     )
 
 
+@remembered
 def indicator_trends(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     """Every indicator the village has reported, in catalog order: its value in `period`, the
     comparison value (环比, or 同比 for ytd figures in Q1), and its quarterly series through
@@ -154,6 +159,7 @@ def trend_table(trends: pd.DataFrame, with_trend: bool = True) -> pd.DataFrame:
     return table
 
 
+@remembered
 def peer_ranks(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     """The village's rank among the villages in view: by total score and by each star.
 
@@ -178,6 +184,7 @@ def rank_text(rank: object, tied: bool) -> str:
     return f"{'并列' if tied else ''}第{int(rank)}名"  # type: ignore[call-overload]
 
 
+@remembered
 def pairs(ds: Dataset, code: str) -> pd.DataFrame:
     """The village's mentor pairs (导师帮带), as mentor or mentee, with the partner's name.
 
@@ -258,6 +265,7 @@ def uploads_table(uploads: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@remembered
 def score_history(ds: Dataset, code: str, last: str) -> pd.DataFrame:
     """The village's scores per star and quarter through `last`: rows (period, star, score)."""
     scores = _plain(ds.scores)
@@ -277,6 +285,7 @@ def score_history_table(history: pd.DataFrame) -> pd.DataFrame:
     return wide.rename_axis("季度").reset_index().rename_axis(None, axis=1)
 
 
+@remembered
 def code_of(ds: Dataset, name: str) -> str | None:
     """The code of a village by its display name (as charts and tables show it), or None."""
     label_of = names(ds)
@@ -284,6 +293,7 @@ def code_of(ds: Dataset, name: str) -> str | None:
     return str(found[0]) if len(found) else None
 
 
+@remembered
 def picked_village(ds: Dataset, points: Sequence[dict], rows: Sequence[int] = (),
                    table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
     """The village a user clicked: a chart point (its code in customdata, or its name on the

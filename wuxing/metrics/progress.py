@@ -7,6 +7,7 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics.targets import target_status
 from wuxing.metrics.villages import ordered_codes, with_names
 
@@ -26,6 +27,7 @@ def stars_of(star: str) -> list[str]:
     return list(catalog.STAR_IDS) if star == ALL_STARS else [star]
 
 
+@remembered
 def score_history(ds: Dataset, star: str, last: str | None = None) -> pd.DataFrame:
     """Rows (code, village, period, score) per village and quarter through `last`, in pinyin order.
 
@@ -47,6 +49,7 @@ def score_history(ds: Dataset, star: str, last: str | None = None) -> pd.DataFra
     return with_names(frame, ds)[["code", "village", "period", "score"]].reset_index(drop=True)
 
 
+@remembered
 def passing_counts(
     ds: Dataset, star: str, pass_mark: float, last: str | None = None
 ) -> pd.DataFrame:
@@ -71,6 +74,7 @@ def passing_counts(
     return frame[columns].reset_index(drop=True)
 
 
+@remembered
 def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     """Village × year awards with what changed on the year before (GAIN, LOSS, KEPT, NONE).
 
@@ -118,6 +122,7 @@ def award_grid_table(changes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@remembered
 def target_gaps(ds: Dataset, period: str, pass_mark: float, star: str) -> pd.DataFrame:
     """Per village with a target this year, each target star below the pass mark and its gap.
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics.aggregation import comparison_period, indicator_values
 from wuxing.metrics.villages import names, pinyin_key
 
@@ -75,6 +76,7 @@ def star_of(by: str) -> str | None:
     return None if by == TOTAL else by
 
 
+@remembered
 def values(ds: Dataset, by: str, period: str) -> pd.Series:
     """Each village's value in `period` (code → value; villages without one are absent).
 
@@ -106,6 +108,7 @@ def _ranks(series: pd.Series, by: str) -> pd.Series:
     return series.rank(method="min", ascending=lower_is_better(by)).astype("Int64")
 
 
+@remembered
 def ranking(ds: Dataset, by: str, period: str) -> pd.DataFrame:
     """Every village ranked in `period`, with its value and rank in the comparison quarter.
 
@@ -171,6 +174,7 @@ def movers_together(ranked: pd.DataFrame, by: str, n: int = 5) -> pd.DataFrame:
     return pd.concat([up, down.iloc[::-1]], ignore_index=True)
 
 
+@remembered
 def improved_since(ds: Dataset, by: str, period: str) -> str | None:
     """The quarter "most improved" counts from: four quarters back (the same quarter last year,
     which also suits year-to-date figures), or the first quarter on record if that is later."""
@@ -180,6 +184,7 @@ def improved_since(ds: Dataset, by: str, period: str) -> str | None:
     return max(known[0], periods.shift(period, -4))
 
 
+@remembered
 def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFrame:
     """Villages by how much they improved since `improved_since` (ties kept at the cut).
 

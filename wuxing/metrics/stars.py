@@ -6,20 +6,24 @@ import pandas as pd
 
 from wuxing import catalog
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics.villages import ordered_codes, with_names
 
 
+@remembered
 def latest_period(ds: Dataset) -> str | None:
     """The newest quarter with values or scores, None for an empty store."""
     found = ds.periods()
     return found[-1] if found else None
 
 
+@remembered
 def award_years(ds: Dataset) -> list[int]:
     """Years with star awards, ascending."""
     return sorted(int(y) for y in ds.awards["year"].unique())
 
 
+@remembered
 def latest_award_year(ds: Dataset, period: str | None = None) -> int | None:
     """The newest awarded year, not after the year of `period` when one is given."""
     years = award_years(ds)
@@ -28,6 +32,7 @@ def latest_award_year(ds: Dataset, period: str | None = None) -> int | None:
     return years[-1] if years else None
 
 
+@remembered
 def held_stars(ds: Dataset, year: int) -> pd.DataFrame:
     """Village × star grid of awards in `year` (True = held), villages in pinyin order."""
     awards = ds.awards[ds.awards["year"] == year]
@@ -37,6 +42,7 @@ def held_stars(ds: Dataset, year: int) -> pd.DataFrame:
     return grid.eq(True)
 
 
+@remembered
 def levels(ds: Dataset, year: int) -> pd.DataFrame:
     """Each village's level (number of stars held) in `year`, with its name, pinyin order."""
     grid = held_stars(ds, year)
@@ -44,6 +50,7 @@ def levels(ds: Dataset, year: int) -> pd.DataFrame:
     return with_names(frame, ds).reset_index(drop=True)
 
 
+@remembered
 def level_distribution(ds: Dataset, year: int) -> pd.DataFrame:
     """How many villages hold 0–5 stars in `year` (every level listed, zeros included)."""
     counts = levels(ds, year)["level"].value_counts()
@@ -56,6 +63,7 @@ def level_distribution(ds: Dataset, year: int) -> pd.DataFrame:
     )
 
 
+@remembered
 def stars_held_count(ds: Dataset, year: int) -> pd.DataFrame:
     """Per star, how many villages hold it in `year` (fixed star order)."""
     grid = held_stars(ds, year)
@@ -68,6 +76,7 @@ def stars_held_count(ds: Dataset, year: int) -> pd.DataFrame:
     )
 
 
+@remembered
 def score_matrix(ds: Dataset, period: str) -> pd.DataFrame:
     """Village × star scores in quarter `period`: rows are village names in pinyin order, NaN
     where a score is missing."""
@@ -80,6 +89,7 @@ def score_matrix(ds: Dataset, period: str) -> pd.DataFrame:
     return grid
 
 
+@remembered
 def passing(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     """Village × star booleans: score ≥ pass mark in `period` (False where missing)."""
     scores = ds.scores[ds.scores["period"] == period]

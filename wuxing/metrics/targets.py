@@ -7,6 +7,7 @@ import pandas as pd
 
 from wuxing import catalog
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics.villages import with_names
 
 STATUS_ON_TRACK = "按目标推进"
@@ -16,6 +17,7 @@ _COLUMNS = ["code", "village", "target_level", "target_stars", "passing", "missi
             "points_short", "on_track", "status"]  # fmt: skip
 
 
+@remembered
 def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     """Per village with a target in `period`'s year: which target stars are not yet at the pass
     mark in `period`, by how many points in total, and whether it is on track.
@@ -81,6 +83,7 @@ def on_track_counts(status: pd.DataFrame) -> dict[str, int]:
     return {STATUS_ON_TRACK: on, STATUS_OFF_TRACK: len(status) - on}
 
 
+@remembered
 def villages_targeting(ds: Dataset, year: int, level: int) -> list[str]:
     """Names of the villages whose target for `year` is `level` stars, in pinyin order."""
     targets = ds.targets[(ds.targets["year"] == year) & (ds.targets["level"] == level)]

@@ -10,6 +10,7 @@ import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 
 AREA_LEVELS: tuple[str, ...] = ("city", "county", "town")
 AREA_LEVEL_LABELS = {"city": "市", "county": "县（区）", "town": "乡镇", "village": "村"}
@@ -78,6 +79,7 @@ def in_area(villages: pd.DataFrame, area: str) -> pd.Series:
     return mask
 
 
+@remembered
 def scope(ds: Dataset, area: str) -> Dataset:
     """The dataset restricted to the villages of `area` (pairs kept when the mentee is inside)."""
     if not area_parts(area):
@@ -95,6 +97,7 @@ def scope(ds: Dataset, area: str) -> Dataset:
     )
 
 
+@remembered
 def names(ds: Dataset) -> pd.Series:
     """Village name by code; a name shared by villages of different towns gets its town added."""
     villages = ds.villages
@@ -103,10 +106,13 @@ def names(ds: Dataset) -> pd.Series:
     return pd.Series(label.to_numpy(), index=villages["code"].to_numpy(), name="village")
 
 
+@remembered
 def ordered_codes(ds: Dataset) -> list[str]:
     """Village codes in pinyin order of their names."""
     label = names(ds)
-    return sorted(label.index, key=lambda code: pinyin_key(label[code]))
+    keys = [pinyin_key(name) for name in label.tolist()]
+    codes = label.index.tolist()
+    return [codes[i] for i in sorted(range(len(keys)), key=keys.__getitem__)]
 
 
 def with_names(frame: pd.DataFrame, ds: Dataset, code_column: str = "code") -> pd.DataFrame:

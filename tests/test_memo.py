@@ -1,0 +1,82 @@
+from dataclasses import replace
+
+import pandas as pd
+
+from wuxing.dataset import Dataset
+from wuxing.memo import Memory, remembered
+from wuxing.metrics import stars, villages
+
+calls: list[tuple] = []
+
+
+@remembered
+def _total(ds: Dataset, indicator: str) -> pd.DataFrame:
+    calls.append((id(ds), indicator))
+    values = ds.values[ds.values["indicator"] == indicator]
+    return pd.DataFrame({"total": [values["value"].sum()]})
+
+
+def _dataset(value: float) -> Dataset:
+    return Dataset.of(
+        values=pd.DataFrame(
+            {"code": ["A"], "period": ["2023Q1"], "indicator": ["income"], "value": [value]}
+        )
+    )
+
+
+def test_a_dataset_answers_each_question_once():
+    calls.clear()
+    ds = _dataset(3.0)
+    assert _total(ds, "income")["total"].iloc[0] == 3.0
+    assert _total(ds, "income")["total"].iloc[0] == 3.0
+    assert _total(ds, "toilets")["total"].iloc[0] == 0
+    assert calls == [(id(ds), "income"), (id(ds), "toilets")]
+
+
+def test_changed_data_is_asked_again():
+    calls.clear()
+    ds = _dataset(3.0)
+    _total(ds, "income")
+    changed = ds.with_frames(values=_dataset(5.0).values)
+    assert _total(changed, "income")["total"].iloc[0] == 5.0
+    assert len(calls) == 2
+    assert len(replace(ds, revision=9).memory) == 0
+
+
+def test_a_caller_changing_its_answer_does_not_change_the_remembered_one():
+    ds = _dataset(3.0)
+    answer = _total(ds, "income")
+    answer.loc[0, "total"] = 100.0
+    assert _total(ds, "income")["total"].iloc[0] == 3.0
+
+
+def test_unhashable_arguments_are_computed_every_time():
+    @remembered
+    def first(ds: Dataset, codes: list[str]) -> str:
+        return codes[0]
+
+    ds = _dataset(1.0)
+    assert first(ds, ["B"]) == "B"
+    assert first(ds, ["C"]) == "C"
+    assert len(ds.memory) == 0
+
+
+def test_memory_drops_the_least_recently_used():
+    memory = Memory(max_entries=2)
+    memory.put("a", 1)
+    memory.put("b", 2)
+    assert memory.get("a") == (True, 1)
+    memory.put("c", 3)
+    assert memory.get("b") == (False, None)
+    assert memory.get("a") == (True, 1)
+    assert len(memory) == 2
+
+
+def test_a_scoped_view_is_the_same_object_so_it_remembers_too(sample_dataset):
+    area = villages.area_options(sample_dataset.villages)[-1]
+    view = villages.scope(sample_dataset, area)
+    assert villages.scope(sample_dataset, area) is view
+    year = stars.latest_award_year(view)
+    first = stars.level_distribution(view, year)
+    assert len(view.memory) > 0
+    pd.testing.assert_frame_equal(stars.level_distribution(view, year), first)
