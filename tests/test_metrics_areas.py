@@ -4,6 +4,7 @@ import math
 
 import pandas as pd
 
+from wuxing import catalog
 from wuxing.dataset import Dataset
 from wuxing.metrics import areas, indicators
 
@@ -115,3 +116,76 @@ def test_a_click_on_a_label_or_a_table_row_names_the_sub_area():
     table = pd.DataFrame({"县（区）": ["甲县", "乙县"]})
     assert areas.picked_area(ds, CITY, [], [0], table) == f"{CITY}/甲县"
     assert areas.picked_area(ds, CITY, [{"x": "别处"}]) is None
+
+
+def test_a_click_on_a_line_names_the_sub_area_by_its_path():
+    ds = _dataset()
+    point = {"x": "2023Q2", "y": 85.0, "customdata": [f"{CITY}/甲县/西镇"]}
+    assert areas.picked_area(ds, f"{CITY}/甲县", [point]) == f"{CITY}/甲县/西镇"
+
+
+def _with_five_stars(ds: Dataset) -> Dataset:
+    # v1 has all five stars scored in 2023Q2, v2 only four: its five-star mean does not count.
+    rows = [("v1", "2023Q2", s, 80.0 + i) for i, s in enumerate(catalog.STAR_IDS)]
+    rows += [("v2", "2023Q2", s, 60.0) for s in catalog.STAR_IDS[:4]]
+    rows += [("v2", "2023Q1", "branch", 50.0), ("v4", "2023Q2", "branch", 95.0)]
+    scores = pd.DataFrame(rows, columns=["code", "period", "star", "score"])
+    return ds.with_frames(scores=scores)
+
+
+def test_score_history_averages_the_villages_of_each_sub_area_per_quarter():
+    ds = _with_five_stars(_dataset())
+    one = areas.score_history(ds, CITY, "branch", "2023Q2")
+    got = {(r.label, r.period): (r.score, r.scored) for r in one.itertuples()}
+    assert got == {("甲县", "2023Q1"): (50.0, 1), ("甲县", "2023Q2"): (70.0, 2),
+                   ("乙县", "2023Q2"): (95.0, 1)}  # fmt: skip
+    assert list(dict.fromkeys(one["label"])) == ["甲县", "乙县"]  # pinyin: jia before yi
+    assert areas.score_history(ds, CITY, "branch", "2023Q1")["period"].tolist() == ["2023Q1"]
+    five = areas.score_history(ds, CITY, "all", "2023Q2")
+    assert five[["label", "period", "score", "scored"]].values.tolist() == [
+        ["甲县", "2023Q2", 82.0, 1]
+    ]
+
+
+def test_award_levels_count_stars_held_and_villages_gaining_or_losing_one():
+    awards = pd.DataFrame(
+        [("v1", 2022, "branch", True), ("v1", 2023, "branch", True), ("v1", 2023, "industry", True),
+         ("v2", 2022, "branch", True), ("v2", 2023, "branch", False),
+         ("v3", 2023, "branch", True), ("v4", 2023, "safety", True)],
+        columns=["code", "year", "star", "awarded"],
+    )  # fmt: skip
+    ds = _dataset().with_frames(awards=awards)
+    frame = areas.award_levels(ds, f"{CITY}/甲县", "all")
+    got = {
+        (r.label, r.year): (r.villages, r.mean_level, r.gained, r.lost) for r in frame.itertuples()
+    }
+    assert got == {
+        ("东镇", 2022): (2, 1.0, 0, 0),
+        ("东镇", 2023): (
+            2,
+            1.0,
+            1,
+            1,
+        ),  # v1 gained 产业兴旺, v2 lost 支部过硬 (a first year counts as neither)
+        ("西镇", 2023): (1, 1.0, 0, 0),
+    }
+    branch = areas.award_levels(ds, CITY, "branch")
+    # 乙县's only award is for another star: nothing to show for 支部过硬星.
+    assert branch[["label", "year", "villages", "mean_level"]].values.tolist() == [
+        ["甲县", 2022, 2, 1.0], ["甲县", 2023, 3, 2 / 3]]  # fmt: skip
+    table = areas.award_table(frame, "乡镇")
+    assert list(table.columns)[:2] == ["乡镇", "年度"] and "被摘星的村（个）" in table
+
+
+def test_target_counts_per_sub_area():
+    targets = pd.DataFrame(
+        [("v1", 2023, 1, "branch"), ("v3", 2023, 1, "branch"), ("v4", 2023, 1, "industry")],
+        columns=["code", "year", "level", "stars"],
+    )
+    ds = _dataset().with_frames(targets=targets)
+    counts = areas.target_counts(ds, CITY, "2023Q2", 75.0)
+    assert counts[["label", "on_track", "off_track"]].values.tolist() == [
+        ["甲县", 1, 1],
+        ["乙县", 0, 1],
+    ]
+    assert areas.target_counts(ds, CITY, "2022Q4", 75.0).empty

@@ -16,6 +16,7 @@ from wuxing.charts import style
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.importer import ImportResult, parse_files
+from wuxing.metrics import areas as area_metrics
 from wuxing.metrics import profile as profile_metrics
 from wuxing.metrics import villages as village_metrics
 from wuxing.store import Account, Store, open_store
@@ -245,6 +246,12 @@ def drill_into(area: str) -> None:
     # The area picker already exists in this run, so its value can only change before the next.
     st.session_state["_drill_area"] = area
     st.rerun()
+
+
+def drill_on_click(view: Dataset, area: str, event: object) -> None:
+    """Drill into the sub-area a user clicked in a chart of sub-areas (drawn with `on_select`)."""
+    if picked := area_metrics.picked_area(view, area, selected_points(event)):
+        drill_into(picked)
 
 
 def open_profile(code: str) -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wuxing import catalog, formatting
-from wuxing.charts import overview, style
+from wuxing.charts import overview, progress, style
 
 
 def score_heatmap(
@@ -85,3 +85,44 @@ def indicator_bars(
     fig.update_yaxes(range=[bottom, max(top, 1e-9) * 1.18])
     fig.update_layout(showlegend=not missing.empty)
     return style.apply(fig, title, level, f"{title.split('（')[0]}（{unit}）")
+
+
+def score_trend(history: pd.DataFrame, title: str, pass_mark: float, level: str) -> go.Figure:
+    """Lines: each sub-area's mean score per quarter (`areas.score_history`), dashed pass mark;
+    click a line to drill into that sub-area."""
+    lines = history.rename(columns={"label": "village", "area": "code"})
+    fig = progress.score_trend(lines, title, pass_mark)
+    for trace in fig.data:
+        trace.hovertemplate = (
+            f"{trace.name} · %{{x}}：各村平均 %{{y:.1f}} 分<br>点击进入该{level}<extra></extra>"
+        )
+    return style.apply(fig, title, "季度", "平均得分（分）")
+
+
+def award_levels(frame: pd.DataFrame, title: str, level: str) -> go.Figure:
+    """Grouped bars per sub-area, one per awarded year: the villages' mean number of stars held
+    (`areas.award_levels`); click a bar to drill into that sub-area."""
+    fig = go.Figure()
+    years = sorted(frame["year"].unique())
+    for i, year in enumerate(years):
+        rows = frame[frame["year"] == year]
+        fig.add_trace(
+            go.Bar(
+                x=rows["label"],
+                y=rows["mean_level"].tolist(),
+                name=f"{year}年",
+                marker_color=progress.LEVEL_COLORS[min(5, 2 + i)],
+                text=[f"{v:.2f}" for v in rows["mean_level"]],
+                textposition="outside",
+                customdata=rows[["villages", "gained", "lost"]].to_numpy(),
+                hovertemplate=(
+                    f"%{{x}} · {year}年：平均 %{{y:.2f}} 颗星（%{{customdata[0]:,}} 个村）"
+                    "<br>新获评星 %{customdata[1]:,} 个村，被摘星 %{customdata[2]:,} 个村"
+                    f"<br>点击进入该{level}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=list(dict.fromkeys(frame["label"])))  # fmt: skip
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    return style.apply(fig, title, level, "平均星级（颗）")

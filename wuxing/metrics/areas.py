@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from wuxing import catalog, formatting
+from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import aggregation, indicators, targets
+from wuxing.metrics.progress import stars_of
 from wuxing.metrics.villages import (
     AREA_LEVEL_LABELS,
     AREA_LEVELS,
@@ -186,10 +188,15 @@ def target_counts(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.D
 @remembered
 def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = (),
                 table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
-    """The sub-area path a user clicked: a chart point's label (y, else x), else a picked row of
-    the chart's table (its first column); None if nothing names one."""
+    """The sub-area path a user clicked: a chart point's path (customdata) or label (y, else
+    x), else a picked row of the chart's table (its first column); None if nothing names one."""
     counts = village_counts(ds, area)
     by_label = dict(zip(area_labels(counts["area"]), counts["area"], strict=True))
+    for point in points:
+        custom = point.get("customdata")
+        path = custom[0] if isinstance(custom, list | tuple) and custom else custom
+        if isinstance(path, str) and path in set(counts["area"]):
+            return path
     labels = [str(p.get(axis, "")) for p in points for axis in ("y", "x")]
     if table is not None and len(table.columns):
         labels += [str(table.iloc[r, 0]) for r in rows if 0 <= r < len(table)]
@@ -206,3 +213,90 @@ def target_table(counts: pd.DataFrame, level: str) -> pd.DataFrame:
         "按目标推进（个村）": counts["on_track"].to_numpy(),
         "未达目标进度（个村）": counts["off_track"].to_numpy(),
     })  # fmt: skip
+
+
+@remembered
+def score_history(ds: Dataset, area: str, star: str, last: str) -> pd.DataFrame:
+    """Per sub-area and quarter through `last`, the mean score of its villages that were scored.
+
+    For one star its score; for all stars each village's mean of the five, only where all five
+    are scored (as `progress.score_history`). Columns: area, label, period, score, scored (villages
+    counted); sub-areas in pinyin order, quarters ascending.
+    """
+    owner = sub_area_of(ds, area)
+    wanted = stars_of(star)
+    scores = ds.scores[ds.scores["star"].isin(wanted) & (ds.scores["period"] <= last)]
+    scores = scores.dropna(subset=["score"])
+    columns = ["area", "label", "period", "score", "scored"]
+    if scores.empty:
+        return pd.DataFrame(columns=columns)
+    per_village = scores.groupby(["code", "period"], observed=True)["score"]
+    village = per_village.mean().where(per_village.count() == len(wanted)).dropna()
+    village = village.reset_index()
+    village["area"] = owner.reindex(village["code"].astype(str)).to_numpy()
+    village = village.dropna(subset=["area"])
+    means = village.groupby(["area", "period"])["score"].agg(score="mean", scored="count")
+    means = means.reset_index()
+    counts = village_counts(ds, area)
+    rank = {path: i for i, path in enumerate(counts["area"])}
+    labels = dict(zip(counts["area"], area_labels(counts["area"]), strict=True))
+    means = means.assign(label=means["area"].map(labels), _rank=means["area"].map(rank))
+    means = means.sort_values(["_rank", "period"], kind="stable")
+    return means[columns].reset_index(drop=True)
+
+
+@remembered
+def award_levels(ds: Dataset, area: str, star: str) -> pd.DataFrame:
+    """Per sub-area and awarded year: villages with awards, their mean number of stars held (of
+    those the star filter asks for), and how many villages gained or lost a star on the year
+    before. Columns: area, label, year, villages, mean_level, gained, lost; pinyin order."""
+    columns = ["area", "label", "year", "villages", "mean_level", "gained", "lost"]
+    wanted = stars_of(star)
+    awards = ds.awards[ds.awards["star"].isin(wanted)]
+    if awards.empty:
+        return pd.DataFrame(columns=columns)
+    held = awards.assign(held=awards["awarded"].eq(True))
+    held = held.pivot_table(index=["code", "year"], columns="star", values="held", aggfunc="last")
+    held = held.reindex(columns=wanted).eq(True)
+    grid = held.reset_index()
+    grid = grid.sort_values(["code", "year"], kind="stable")
+    stars = grid[wanted].to_numpy(dtype=bool)
+    same_village = grid["code"].to_numpy()[1:] == grid["code"].to_numpy()[:-1]
+    before = np.vstack([np.zeros((1, len(wanted)), dtype=bool), stars[:-1]])
+    has_before = np.concatenate([[False], same_village])
+    grid = grid.assign(
+        level=stars.sum(axis=1),
+        gained=has_before & (stars & ~before).any(axis=1),
+        lost=has_before & (~stars & before).any(axis=1),
+        area=sub_area_of(ds, area).reindex(grid["code"].astype(str)).to_numpy(),
+    ).dropna(subset=["area"])
+    out = grid.groupby(["area", "year"]).agg(
+        villages=("code", "size"), mean_level=("level", "mean"),
+        gained=("gained", "sum"), lost=("lost", "sum"),
+    ).reset_index()  # fmt: skip
+    counts = village_counts(ds, area)
+    rank = {path: i for i, path in enumerate(counts["area"])}
+    labels = dict(zip(counts["area"], area_labels(counts["area"]), strict=True))
+    out = out.assign(label=out["area"].map(labels), _rank=out["area"].map(rank))
+    out = out.sort_values(["_rank", "year"], kind="stable")
+    return out[columns].astype({"gained": int, "lost": int, "villages": int}).reset_index(drop=True)
+
+
+def award_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+    """`award_levels` as a Chinese table."""
+    return pd.DataFrame({
+        level: frame["label"].to_numpy(),
+        "年度": frame["year"].to_numpy(),
+        "已评定村数（个）": frame["villages"].to_numpy(),
+        "平均星级（颗）": frame["mean_level"].round(2).to_numpy(),
+        "新获评星的村（个）": frame["gained"].to_numpy(),
+        "被摘星的村（个）": frame["lost"].to_numpy(),
+    })  # fmt: skip
+
+
+def score_history_table(history: pd.DataFrame, level: str) -> pd.DataFrame:
+    """`score_history` as a Chinese wide table: one row per sub-area, one column per quarter."""
+    wide = history.pivot_table(index="label", columns="period", values="score", sort=False)
+    wide = wide.round(1)
+    wide.columns = [f"{periods.label(p)}（分）" for p in wide.columns]
+    return wide.rename_axis(level).reset_index()

@@ -1,0 +1,80 @@
+"""Drill-down in a real browser: a county's charts show one row or bar per township, and a click on
+one narrows the whole dashboard to that township."""
+
+import re
+from urllib.parse import unquote
+
+import pytest
+
+from tests.conftest import screenshot, serve, wait_for_charts
+from wuxing import synthetic
+from wuxing.metrics import villages
+from wuxing.store import open_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+COUNTY = synthetic.build(120, 8)
+TOWNS = villages.sort_by_pinyin(COUNTY.villages["town"].unique())
+
+
+@pytest.fixture(scope="module")
+def county_url(tmp_path_factory):
+    """The dashboard on a store holding one synthetic county of 120 villages in 7 townships."""
+    tmp = tmp_path_factory.mktemp("county")
+    url = f"sqlite:///{tmp / 'county.sqlite'}"
+    store = open_store(url)
+    store.commit(COUNTY, content=b"county", filename="合成县.xlsx", user="测试")
+    store.dispose()
+    env = {"WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "1", "WUXING_DB": url}
+    with serve(env, tmp) as base:
+        yield base
+
+
+def _chart(page, title_part):
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text=title_part)
+    chart.locator(".gtitle").wait_for(timeout=60_000)
+    chart.locator(".nsewdrag").first.scroll_into_view_if_needed()
+    return chart
+
+
+def _town_shown(page, town):
+    page.wait_for_url(lambda url: unquote(url).split("area=")[-1].split("&")[0].endswith(town),
+                      timeout=60_000)  # fmt: skip
+    page.get_by_text(re.compile(f"{town} · ")).first.wait_for(timeout=60_000)
+
+
+def test_clicking_a_township_row_of_the_county_heatmap_opens_that_township(county_url, page):
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(county_url, wait_until="domcontentloaded")
+    heat = _chart(page, "各乡镇星级平均分")
+    ticks = heat.locator(".ytick text")
+    rows = sorted((t.bounding_box()["y"], t.text_content(), t.bounding_box()) for t in ticks.all())
+    assert [r[1] for r in rows] == TOWNS
+    _, town, row = rows[2]
+    plot = heat.locator(".nsewdrag").first.bounding_box()
+    page.mouse.click(plot["x"] + plot["width"] * 0.1, row["y"] + row["height"] / 2)
+    _town_shown(page, town)
+    # A township is charted village by village.
+    _chart(page, "各村星级评分")
+    count = int((COUNTY.villages["town"] == town).sum())
+    assert page.get_by_text(f"共 {count} 个村").first.is_visible()
+    screenshot(page, "drill_county_to_township")
+    assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+
+
+def test_clicking_a_township_bar_on_the_progress_page_opens_that_township(county_url, page):
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    page.goto(f"{county_url}/progress", wait_until="domcontentloaded")
+    wait_for_charts(page, 4)
+    bars = _chart(page, "各乡镇年度平均星级")
+    screenshot(page, "progress_county")
+    town = TOWNS[-1]
+    bar = bars.locator(".point path").nth(len(TOWNS) - 1)
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
+    _town_shown(page, town)
+    _chart(page, "各村五星平均得分变化")
+    assert page.locator('[data-testid="stException"]').count() == 0 and not errors
