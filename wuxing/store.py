@@ -16,10 +16,11 @@ the revisions when it is missing (a store written before snapshots existed).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -458,7 +459,8 @@ class Store:
                 )
             )
             event = _log(conn, user, "upload", revision_id, f"{filename}（{_count_text(counts)}）")
-            _advance_snapshot(conn, previous, event, _overlay_commit(data, revision_id))
+            touched = [kind for kind, frame in data.frames().items() if not frame.empty]
+            _advance_snapshot(conn, previous, event, _overlay_commit(data, revision_id), touched)
         return int(revision_id)
 
     def rollback(self, revision_id: int, user: str) -> None:
@@ -489,7 +491,11 @@ class Store:
             event = _log(conn, user, action, revision_id, row.filename)
             patch = _patch_rollback if action == "rollback" else _patch_restore
             _advance_snapshot(
-                conn, previous, event, lambda kind, snap: patch(conn, kind, snap, revision_id)
+                conn,
+                previous,
+                event,
+                lambda kind, snap: patch(conn, kind, snap, revision_id),
+                _kinds_of(conn, revision_id),
             )
 
     def log(self, user: str, action: str, detail: str = "") -> None:
@@ -649,17 +655,41 @@ def _has_snapshot(conn: Connection, version: int) -> bool:
     return conn.execute(query).first() is not None
 
 
-def _read_snapshot(conn: Connection, version: int) -> dict[str, pd.DataFrame] | None:
-    """The snapshot of `version` per kind (with revision_id), or None when there is none."""
+def _read_snapshot(
+    conn: Connection, version: int, kinds: Iterable[str] = KINDS
+) -> dict[str, pd.DataFrame] | None:
+    """The snapshot of `version` for `kinds` (with revision_id), or None when there is none."""
+    kinds = list(kinds)
     if version == 0:
-        return {kind: _categorised(kind, _with_revision(empty_frame(kind))) for kind in KINDS}
+        return {kind: _empty_snapshot(kind).copy() for kind in kinds}
     rows = conn.execute(
-        sa.select(snapshots.c.kind, snapshots.c.data).where(snapshots.c.version == version)
+        sa.select(snapshots.c.kind, snapshots.c.data).where(
+            snapshots.c.version == version, snapshots.c.kind.in_(kinds)
+        )
     ).all()
     found = {row.kind: bytes(row.data) for row in rows}
-    if set(found) != set(KINDS):
+    if set(found) != set(kinds):
         return None
-    return {kind: _as_stored(kind, pd.read_parquet(io.BytesIO(found[kind]))) for kind in KINDS}
+    return {kind: _as_stored(kind, pd.read_parquet(io.BytesIO(found[kind]))) for kind in kinds}
+
+
+def _snapshot_complete(conn: Connection, version: int) -> bool:
+    """True when `version` has a snapshot of every kind (version 0, no data, always has)."""
+    if version == 0:
+        return True
+    query = sa.select(snapshots.c.kind).where(snapshots.c.version == version)
+    return set(conn.execute(query).scalars()) == set(KINDS)
+
+
+@functools.cache
+def _empty_snapshot(kind: str) -> pd.DataFrame:
+    # Built once: an empty store is loaded before every first import.
+    return _categorised(kind, _with_revision(empty_frame(kind)))
+
+
+@functools.cache
+def _empty_parquet(kind: str) -> bytes:
+    return _parquet(_empty_snapshot(kind))
 
 
 def _as_stored(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -671,12 +701,18 @@ def _as_stored(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     return _categorised(kind, frame)
 
 
+def _snapshot_bytes(kind: str, frame: pd.DataFrame) -> bytes:
+    return _empty_parquet(kind) if frame.empty else _parquet(frame)
+
+
 def _write_snapshot(conn: Connection, version: int, frames: dict[str, pd.DataFrame]) -> None:
     # Only the newest snapshot is kept: readers of an older version rebuild nothing, they simply
     # read the newer one on their next load (their cache key changes with the version).
     conn.execute(snapshots.delete().where(snapshots.c.version != version))
     for kind, frame in frames.items():
-        conn.execute(snapshots.insert().values(version=version, kind=kind, data=_parquet(frame)))
+        conn.execute(
+            snapshots.insert().values(version=version, kind=kind, data=_snapshot_bytes(kind, frame))
+        )
 
 
 def _advance_snapshot(
@@ -684,15 +720,36 @@ def _advance_snapshot(
     previous: int,
     version: int,
     change: Callable[[str, pd.DataFrame], pd.DataFrame],
+    touched: Iterable[str],
 ) -> None:
-    """Snapshot of `version` = the one of `previous` with `change` applied per kind.
+    """Snapshot of `version` = the one of `previous` with `change` applied to the `touched` kinds.
 
-    Without a previous snapshot nothing is written: the next `load` rebuilds from the revisions.
+    The other kinds keep the previous snapshot's bytes, copied inside the database: a quarter's
+    values need not decode and re-encode a province's villages, scores and awards. Without a
+    complete previous snapshot nothing is written: the next `load` rebuilds from the revisions.
     """
-    frames = _read_snapshot(conn, previous)
-    if frames is None:
+    if not _snapshot_complete(conn, previous):
         return
-    _write_snapshot(conn, version, {kind: change(kind, frame) for kind, frame in frames.items()})
+    touched = [kind for kind in KINDS if kind in set(touched)]
+    frames = _read_snapshot(conn, previous, touched)
+    assert frames is not None  # complete, checked above, in this same transaction
+    kept = [kind for kind in KINDS if kind not in frames]
+    if previous == 0:
+        for kind in kept:
+            conn.execute(
+                snapshots.insert().values(version=version, kind=kind, data=_empty_parquet(kind))
+            )
+    elif kept:
+        copied = sa.select(sa.literal(version), snapshots.c.kind, snapshots.c.data).where(
+            snapshots.c.version == previous, snapshots.c.kind.in_(kept)
+        )
+        conn.execute(snapshots.insert().from_select(["version", "kind", "data"], copied))
+    for kind, frame in frames.items():
+        new = change(kind, frame)
+        conn.execute(
+            snapshots.insert().values(version=version, kind=kind, data=_snapshot_bytes(kind, new))
+        )
+    conn.execute(snapshots.delete().where(snapshots.c.version != version))
 
 
 def _overlay_commit(data: Dataset, revision_id: int) -> Callable[[str, pd.DataFrame], pd.DataFrame]:
@@ -704,6 +761,18 @@ def _overlay_commit(data: Dataset, revision_id: int) -> Callable[[str, pd.DataFr
         return _overlay(kind, snap, rows)
 
     return change
+
+
+def _kinds_of(conn: Connection, revision_id: int) -> list[str]:
+    """The kinds a revision set rows of (only those can change when it is rolled back or restored)."""
+    return [
+        kind
+        for kind, table in DATA_TABLES.items()
+        if conn.execute(
+            sa.select(table.c.revision_id).where(table.c.revision_id == revision_id).limit(1)
+        ).first()
+        is not None
+    ]
 
 
 def _patch_rollback(
