@@ -323,10 +323,20 @@ def _jumps_and_falls(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Prob
     watched = incoming[incoming["indicator"].isin(_MONEY | _FALLING_WATCH)]
     if watched.empty:
         return []
-    reference = pd.concat([current[["code", "period", "indicator", "value"]],
-                           watched[["code", "period", "indicator", "value"]]], ignore_index=True)  # fmt: skip
-    reference = reference.drop_duplicates(["code", "period", "indicator"], keep="last")
     previous = {p: periods.previous(p) for p in watched["period"].unique()}
+    # Only the quarters compared with, and only watched indicators: the store may hold a
+    # province's every quarter, and the first upload has nothing earlier at all.
+    wanted, ids = set(previous.values()), set(watched["indicator"].unique())
+    columns = ["code", "period", "indicator", "value"]
+    parts = [
+        frame.loc[frame["period"].isin(wanted) & frame["indicator"].isin(ids), columns]
+        for frame in (current, watched)
+    ]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return []
+    reference = pd.concat(parts, ignore_index=True)
+    reference = reference.drop_duplicates(["code", "period", "indicator"], keep="last")
     watched = watched.assign(prev_period=watched["period"].map(previous))
     paired = watched.merge(
         reference.rename(columns={"period": "prev_period", "value": "prev"}),
@@ -365,11 +375,11 @@ def _branch_alone(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem
     branch = incoming[(incoming["star"] == "branch") & incoming["awarded"].astype(bool)]
     if branch.empty:
         return []
+    # Only the villages and years of those rows: the rest cannot change the answer.
+    codes, years = set(branch["code"].unique()), set(branch["year"].unique())
+    columns = ["code", "year", "star", "awarded"]
     merged = pd.concat(
-        [
-            current[["code", "year", "star", "awarded"]],
-            incoming[["code", "year", "star", "awarded"]],
-        ]
+        [f.loc[f["code"].isin(codes) & f["year"].isin(years), columns] for f in (current, incoming)]
     )
     held = merged.drop_duplicates(["code", "year", "star"], keep="last")
     held = held[held["awarded"].astype(bool)].groupby(["code", "year"])["star"].agg(set).to_dict()
