@@ -176,7 +176,7 @@ def target_counts(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.D
     on = frame[frame["on_track"]].groupby("area").size()
     off = frame[~frame["on_track"]].groupby("area").size()
     counts = village_counts(ds, area)
-    counts = counts[counts["area"].isin(frame["area"])]
+    counts = counts[counts["area"].isin(set(on.index) | set(off.index))]
     return pd.DataFrame({
         "area": counts["area"].to_numpy(),
         "label": area_labels(counts["area"]),
