@@ -4,7 +4,7 @@ import streamlit as st
 
 from wuxing import catalog, periods, ui
 from wuxing.charts import ranking as charts
-from wuxing.metrics import ranking, villages
+from wuxing.metrics import areas, ranking, villages
 
 page = ui.open_page("比武排名")
 ds, view, filters = page.dataset, page.view, page.filters
@@ -21,26 +21,43 @@ ui.sync_url(by=by)
 
 unit, what = ranking.unit(by), ranking.label(by)
 before, word = ranking.comparison(by, period)
+# Above the township: one bar per county or township (46,000 village bars say nothing), and a
+# click narrows the area to it; the movers and the most improved stay village by village.
+grouped = areas.grouped(view, filters.area)
+level = areas.level_label(filters.area)
 st.caption(
-    f"{villages.area_label(filters.area)} · {periods.label(period)} · 共 {len(view.villages)} 个村 · "
+    f"{villages.area_label(filters.area)} · {periods.label(period)} · 共 {len(view.villages):,} 个村 · "
     + ("数值越小名次越前" if ranking.lower_is_better(by) else "数值越大名次越前")
-    + " · 并列者名次相同 · 点击柱子打开村庄档案"
-)
+    + " · 并列者名次相同 · "
+    + (f"各{level}按{ranking.area_word(by)}排名，点击柱子进入该{level}" if grouped
+       else "点击柱子打开村庄档案")
+)  # fmt: skip
 
-ranked = ranking.ranking(view, by, period)
+ranked = ranking.village_ranks(view, by, period) if grouped else ranking.ranking(view, by, period)
 if ranked["rank"].isna().all():
     ui.empty_state(f"{periods.label(period)}还没有{what}数据，无法排名。请换一个季度或排名依据。")
     st.stop()
 
-title = f"{periods.label(period)}{what}排名"
-event = ui.chart(
-    charts.ranking(ranked, title, f"{what}（{unit}）", unit, ranking.star_of(by)),
-    ranking.ranking_table(ranked, by, word), key="ranking", name=title, on_select="rerun",
-)  # fmt: skip
-for point in ui.selected_points(event):
-    code = (point.get("customdata") or [None])[0]
-    if code:
-        ui.open_profile(str(code))
+if grouped:
+    by_area = ranking.area_ranking(view, filters.area, by, period)
+    how = ranking.area_word(by)
+    title = f"{periods.label(period)}各{level}{what}排名（{how}）"
+    event = ui.chart(
+        charts.area_ranking(by_area, title, f"{what}{how}（{unit}）", unit, ranking.star_of(by), level),
+        ranking.area_ranking_table(by_area, by, word, level), key="area_ranking", name=title,
+        on_select="rerun",
+    )  # fmt: skip
+    ui.drill_on_click(view, filters.area, event)
+else:
+    title = f"{periods.label(period)}{what}排名"
+    event = ui.chart(
+        charts.ranking(ranked, title, f"{what}（{unit}）", unit, ranking.star_of(by)),
+        ranking.ranking_table(ranked, by, word), key="ranking", name=title, on_select="rerun",
+    )  # fmt: skip
+    for point in ui.selected_points(event):
+        code = (point.get("customdata") or [None])[0]
+        if code:
+            ui.open_profile(str(code))
 
 st.subheader(f"进退最大的村（{word}：对比{periods.label(before)}）")
 moved = ranking.movers_together(ranked, by, n=5)

@@ -107,3 +107,94 @@ def test_works_on_what_the_store_returns(sample_store):
     ds = sample_store.load()  # categorical codes and periods
     assert ranking.ranking(ds, "total", "2023Q4")["rank"].notna().sum() == 13
     assert not ranking.most_improved(ds, "ind:volunteers", "2023Q4").empty
+
+
+# -- above the township: one row per sub-area ---------------------------------------------------
+
+COUNTY = "某市/某县"
+TOWNS = pd.DataFrame({
+    "code": ["A1", "A2", "A3", "B1", "B2", "C1"],
+    "name": ["甲村", "乙村", "丙村", "丁村", "戊村", "己村"],
+    "town": ["赵镇", "赵镇", "赵镇", "安镇", "安镇", "北镇"],
+    "county": "某县", "city": "某市",
+    "households": [100.0, 300.0, 200.0, 400.0, 100.0, 50.0],
+})  # fmt: skip
+
+
+def _county(scores=(), values=()):
+    return Dataset.of(
+        villages=TOWNS,
+        scores=pd.DataFrame(list(scores), columns=["code", "period", "star", "score"]),
+        values=pd.DataFrame(list(values), columns=["code", "period", "indicator", "value"]),
+    )
+
+
+def test_sub_areas_rank_by_the_mean_score_of_the_villages_scored():
+    ds = _county([("A1", "2023Q2", "industry", 90), ("A2", "2023Q2", "industry", 70),
+                  ("B1", "2023Q2", "industry", 85), ("B2", "2023Q2", "industry", 75),
+                  ("A1", "2023Q1", "industry", 60), ("B1", "2023Q1", "industry", 90)])  # fmt: skip
+    ranked = ranking.area_ranking(ds, COUNTY, "industry", "2023Q2")
+    # 安镇 and 赵镇 tie on 80 (A3 has no score: not counted as 0); 北镇 has none and comes last.
+    assert ranked["label"].tolist() == ["安镇", "赵镇", "北镇"]
+    assert ranked["area"].tolist() == ["某市/某县/安镇", "某市/某县/赵镇", "某市/某县/北镇"]
+    assert ranked["value"].tolist()[:2] == [80.0, 80.0] and pd.isna(ranked["value"].iloc[2])
+    assert ranked["rank"].tolist()[:2] == [1, 1] and pd.isna(ranked["rank"].iloc[2])
+    assert ranked["tied"].tolist() == [True, True, False]
+    assert ranked["reporting"].tolist() == [2, 2, 0] and ranked["villages"].tolist() == [2, 3, 1]
+    assert ranked["previous"].tolist()[:2] == [90.0, 60.0]
+    assert ranked["change"].tolist()[:2] == [-10.0, 20.0]
+    assert ranked["rank_change"].tolist()[:2] == [0, 1]  # 赵镇 was second, now tied first
+    table = ranking.area_ranking_table(ranked, "industry", "环比", "乡镇")
+    assert table.columns.tolist() == ["名次", "乡镇", "产业兴旺星得分各村平均（分）", "上期（分）",
+                                      "环比变化（分）", "名次变化（位）", "有数据村数（个）",
+                                      "村数（个）"]  # fmt: skip
+    assert table["名次"].tolist() == ["1（并列）", "1（并列）", "—"]
+
+
+def test_sub_area_total_is_the_mean_of_complete_village_totals():
+    ds = _county(_five("A1", "2023Q2", 80) + _five("A2", "2023Q2", 90)
+                 + [("A3", "2023Q2", "industry", 100)] + _five("B1", "2023Q2", 95))  # fmt: skip
+    frame = ranking.area_values(ds, COUNTY, "total", "2023Q2").set_index("label")
+    assert frame.loc["赵镇", "value"] == 425.0 and frame.loc["赵镇", "reporting"] == 2
+    assert frame.loc["安镇", "value"] == 475.0
+    assert ranking.area_ranking(ds, COUNTY, "total", "2023Q2")["label"].tolist()[0] == "安镇"
+    assert ranking.area_word("total") == "各村平均"
+
+
+def test_sub_area_indicators_sum_counts_and_weight_rates_by_households():
+    rows = [("A1", "2023Q2", "volunteers", 10.0), ("A2", "2023Q2", "volunteers", 5.0),
+            ("B1", "2023Q2", "volunteers", 12.0),
+            ("A1", "2023Q2", "dispute_resolution_rate", 100.0),
+            ("A2", "2023Q2", "dispute_resolution_rate", 80.0),
+            ("B1", "2023Q2", "dispute_resolution_rate", 90.0)]  # fmt: skip
+    ds = _county(values=rows)
+    counts = ranking.area_ranking(ds, COUNTY, "ind:volunteers", "2023Q2")
+    assert counts[["label", "value"]].values.tolist()[:2] == [["赵镇", 15.0], ["安镇", 12.0]]
+    assert ranking.area_word("ind:volunteers") == "合计"
+    rates = ranking.area_ranking(ds, COUNTY, "ind:dispute_resolution_rate", "2023Q2")
+    # 赵镇: (100 × 100 + 80 × 300) / 400 households = 85; 安镇: 90.
+    assert rates[["label", "value"]].values.tolist()[:2] == [["安镇", 90.0], ["赵镇", 85.0]]
+    assert "加权" in ranking.area_word("ind:dispute_resolution_rate")
+
+
+def test_rank_of_one_village_matches_the_full_ranking():
+    ds = _ds([("Z", "2023Q2", "industry", 90), ("J", "2023Q2", "industry", 90),
+              ("Y", "2023Q2", "industry", 80)])  # fmt: skip
+    scored = ranking.values(ds, "industry", "2023Q2")
+    assert ranking.rank_of(scored, "Y", "industry") == (3, False, 3)
+    assert ranking.rank_of(scored, "Z", "industry") == (1, True, 3)
+    assert ranking.rank_of(scored, "B", "industry") == (None, False, 3)
+    cases = ranking.values(_ds(values=[("Z", "2023Q2", "criminal_cases", 2.0),
+                                       ("J", "2023Q2", "criminal_cases", 0.0)]),
+                           "ind:criminal_cases", "2023Q2")  # fmt: skip
+    assert ranking.rank_of(cases, "J", "ind:criminal_cases") == (1, False, 2)
+
+
+def test_village_ranks_hold_the_same_rows_as_the_ranking_in_roster_order():
+    ds = _ds([("Z", "2023Q2", "industry", 90), ("Y", "2023Q2", "industry", 95)])
+    unsorted = ranking.village_ranks(ds, "industry", "2023Q2")
+    assert unsorted["code"].tolist() == ["Z", "J", "Y", "B"]
+    ranked = ranking.ranking(ds, "industry", "2023Q2")
+    assert ranked["code"].tolist() == ["Y", "Z", "B", "J"]  # by rank, then the rest in pinyin
+    same_order = unsorted.set_index("code").loc[ranked["code"]].reset_index()[ranked.columns]
+    pd.testing.assert_frame_equal(same_order, ranked)

@@ -15,23 +15,19 @@ def _rank_text(rank: object, tied: bool) -> str:
     return f"并列第{int(rank)}名" if tied else f"第{int(rank)}名"
 
 
-def ranking(
-    ranked: pd.DataFrame, title: str, value_title: str, unit: str, star: str | None
-) -> go.Figure:
-    """Horizontal bars in rank order, first at the top (`ranking.ranking`); ties say 并列, and
-    villages that did not report are listed last with 缺报 and no bar."""
+def _rank_bars(ranked: pd.DataFrame, labels: pd.Series, unit: str, star: str | None,
+               customdata: object, hover: str) -> go.Figure:  # fmt: skip
+    """Horizontal bars in rank order, first at the top, each saying its rank and value."""
     color = catalog.STAR_COLORS[star] if star else style.NEUTRAL_COLOR
-    labels = [_rank_text(r, t) for r, t in zip(ranked["rank"], ranked["tied"], strict=True)]
+    ranks = [_rank_text(r, t) for r, t in zip(ranked["rank"], ranked["tied"], strict=True)]
     values = [formatting.number(v, unit) for v in ranked["value"]]
     text = [f"{lab} · {v} {unit}" if v != formatting.MISSING else lab
-            for lab, v in zip(labels, values, strict=True)]  # fmt: skip
+            for lab, v in zip(ranks, values, strict=True)]  # fmt: skip
     fig = go.Figure(
         go.Bar(
-            x=ranked["value"], y=ranked["village"], orientation="h", marker_color=color,
-            text=text, textposition="outside", cliponaxis=False,
-            customdata=ranked[["code"]].to_numpy(),
-            hovertemplate="%{y}：%{x:,." + str(formatting.decimals(unit)) + "f} " + unit
-            + "<extra></extra>",
+            x=ranked["value"].tolist(), y=labels.tolist(), orientation="h", marker_color=color,
+            text=text, textposition="outside", cliponaxis=False, customdata=customdata,
+            hovertemplate=hover,
         )
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed", type="category")
@@ -40,7 +36,31 @@ def ranking(
     low = min(0.0, float(reported.min())) if not reported.empty else 0.0
     fig.update_xaxes(range=[low, max(top, 1e-9) * 1.35])
     fig.update_layout(height=max(360, 34 * len(ranked) + 140))
+    return fig
+
+
+def ranking(
+    ranked: pd.DataFrame, title: str, value_title: str, unit: str, star: str | None
+) -> go.Figure:
+    """Horizontal bars in rank order, first at the top (`ranking.ranking`); ties say 并列, and
+    villages that did not report are listed last with 缺报 and no bar."""
+    hover = ("%{y}：%{x:,." + str(formatting.decimals(unit)) + "f} " + unit
+             + "<extra></extra>")  # fmt: skip
+    fig = _rank_bars(ranked, ranked["village"], unit, star, ranked[["code"]].to_numpy(), hover)
     return style.apply(fig, title, value_title, "村")
+
+
+def area_ranking(ranked: pd.DataFrame, title: str, value_title: str, unit: str,
+                 star: str | None, level: str) -> go.Figure:  # fmt: skip
+    """One bar per sub-area in rank order (`ranking.area_ranking`), the first at the top; the
+    hover says how many villages the figure covers, and a click drills into the sub-area (its
+    path is the first customdata)."""
+    hover = ("%{y}：%{x:,." + str(formatting.decimals(unit)) + "f} " + unit
+             + "（%{customdata[1]:,} / %{customdata[2]:,} 个村有数据）"
+             + f"<br>点击进入该{level}<extra></extra>")  # fmt: skip
+    custom = ranked[["area", "reporting", "villages"]].to_numpy(dtype=object)
+    fig = _rank_bars(ranked, ranked["label"], unit, star, custom, hover)
+    return style.apply(fig, title, value_title, level)
 
 
 def changes(frame: pd.DataFrame, title: str, change_title: str, unit: str) -> go.Figure:
