@@ -4,7 +4,7 @@ import streamlit as st
 
 from wuxing import catalog, periods, ui
 from wuxing.charts import pairs as charts
-from wuxing.metrics import pairs, villages
+from wuxing.metrics import areas, pairs, villages
 
 page = ui.open_page("结对比较")
 ds, view, filters, pass_mark = page.dataset, page.view, page.filters, page.pass_mark
@@ -96,8 +96,18 @@ ui.excel_download(projection, f"{m.second_name}预计达标", key="pair_projecti
 st.subheader(ui.plain(f"{villages.area_label(filters.area)}各结对一览"))
 if options.empty:
     ui.empty_state("当前地区还没有结对帮带记录。")
+elif areas.grouped(view, filters.area):  # above the township: one bar per county or township
+    level = areas.level_label(filters.area)
+    by_area = pairs.pairs_by_area(ds, filters.area, period)
+    st.caption(
+        f"按帮带村所在{level}统计；平均差距 = 各结对五星差距的平均值。点击一行进入该{level}。"
+    )
+    event = ui.chart(charts.pairs_by_area(by_area, periods.label(period), level),
+                     pairs.by_area_table(by_area, level), key="pair_areas", on_select="rerun",
+                     name=f"{periods.label(period)}各{level}结对差距变化")  # fmt: skip
+    ui.drill_on_click(view, filters.area, event)
 else:
-    overview = pairs.pairs_overview(ds, options, period)
+    overview = pairs.pairs_overview(ds, filters.area, period)
     widening = int(overview["widening"].sum())
     st.caption(f"平均差距 = 五星差距的平均值；“较结对时”与结对当季（或其后首个有评分的季度）相比。"
                f"本季度差距扩大的结对：{widening} 对。")  # fmt: skip

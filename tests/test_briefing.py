@@ -33,7 +33,7 @@ def test_sample_briefing_states_the_metrics(sample_dataset):
         f"进步最快：{up['village'].iloc[0]}（{formatting.change(up['change'].iloc[0], '分')}"
         in text
     )
-    overview = pairs.pairs_overview(ds, pairs.pair_options(ds), period)
+    overview = pairs.pairs_overview(ds, "", period)
     assert f"结对 {len(overview)} 对" in text
     closing = overview[overview["trend"] == pairs.CLOSING]
     assert f"差距缩小的结对 {len(closing)} 对" in text

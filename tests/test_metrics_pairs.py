@@ -135,7 +135,7 @@ def test_pairs_overview_average_gap_and_changes():
         {"mentor": ["M", "N"], "mentee": ["E", "F"], "since": ["2023Q1", "2023Q2"]}
     )
     ds = Dataset.of(villages=village_frame("M", "E", "N", "F"), scores=scores, pairs=pair_rows)
-    overview = pairs.pairs_overview(ds, pairs.pair_options(ds), "2023Q3").set_index("mentee_name")
+    overview = pairs.pairs_overview(ds, "", "2023Q3").set_index("mentee_name")
     # N → F: gap 2 → 5, widening, listed first.
     assert list(overview.index) == ["F村", "E村"]
     f = overview.loc["F村"]
@@ -150,6 +150,37 @@ def test_pairs_overview_average_gap_and_changes():
 
 
 # -- projection --------------------------------------------------------------------------------
+
+
+def test_pairs_by_area_count_each_trend_per_mentee_township():
+    scores = scores_frame({
+        "M": {"branch": [90, 90]}, "E": {"branch": [80, 85]},  # closing: 10 → 5
+        "N": {"branch": [90, 90]}, "F": {"branch": [88, 80]},  # widening: 2 → 10
+        "O": {"branch": [90, 90]}, "G": {"branch": [None, 70]},  # no earlier gap
+    })  # fmt: skip
+    villages = pd.DataFrame({
+        "code": ["M", "E", "N", "F", "O", "G"], "name": ["M村", "E村", "N村", "F村", "O村", "G村"],
+        "town": ["甲镇", "甲镇", "乙镇", "甲镇", "乙镇", "乙镇"], "county": "某县", "city": "某市",
+    })  # fmt: skip
+    pair_rows = pd.DataFrame({"mentor": ["M", "N", "O"], "mentee": ["E", "F", "G"],
+                              "since": ["2023Q1"] * 3})  # fmt: skip
+    ds = Dataset.of(villages=villages, scores=scores, pairs=pair_rows)
+    # N (乙镇) mentors F (甲镇): the pair counts where its mentee is, scored from N's own scores.
+    frame = pairs.pairs_by_area(ds, "某市/某县", "2023Q2").set_index("label")
+    assert frame.loc["甲镇", ["pairs", "closing", "stable", "widening", "unknown"]].tolist() == [
+        2,
+        1,
+        0,
+        1,
+        0,
+    ]
+    assert frame.loc["甲镇", "gap"] == 7.5
+    assert (
+        frame.loc["乙镇", ["pairs", "unknown"]].tolist() == [1, 1]
+        and frame.loc["乙镇", "gap"] == 20
+    )
+    table = pairs.by_area_table(frame.reset_index(), "乡镇")
+    assert table.columns[0] == "乡镇" and "差距扩大（对）" in table
 
 
 def test_projection_of_a_linear_series():

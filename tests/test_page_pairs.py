@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from tests.conftest import figure_titled, run_app
-from wuxing import sample
+from tests.conftest import figure_titled, figures, run_app, title_of
+from wuxing import sample, synthetic
 from wuxing.dataset import Dataset
 from wuxing.metrics import pairs
 
@@ -145,3 +145,16 @@ def test_empty_store_shows_a_helpful_empty_state(named_store):
     assert not at.exception
     assert any("还没有数据" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_a_county_counts_its_pairs_per_township(named_store):
+    data = synthetic.build(120, 8)
+    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+    at = run_app(PAGE)
+    assert not at.exception
+    chart = figure_titled(at, "各乡镇结对差距变化")
+    # Every stored pair counted once, in the township of its mentee.
+    assert sum(sum(trace["x"]) for trace in chart["data"]) == len(data.pairs)
+    towns = set(data.villages.set_index("code").loc[data.pairs["mentee"], "town"])
+    assert set(chart["data"][0]["y"]) == towns
+    assert not [f for f in figures(at) if "各结对平均差距" in title_of(f)]

@@ -130,7 +130,7 @@ def _pairs(view: Dataset, period: str) -> Section | None:
     options = pairs.pair_options(view)
     if options.empty:
         return None
-    overview = pairs.pairs_overview(view, options, period)
+    overview = pairs.pairs_overview(view, villages.ALL_AREAS, period)
     said = [f"共有导师帮带结对 {len(overview)} 对。"]
     for trend in (pairs.CLOSING, pairs.WIDENING, pairs.STABLE):
         rows = overview[overview["trend"] == trend]

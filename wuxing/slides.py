@@ -200,7 +200,7 @@ def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
 
 
 def _pairs_slide(view: Dataset, options: pd.DataFrame, period: str) -> Slide:
-    overview = pairs.pairs_overview(view, options, period)
+    overview = pairs.pairs_overview(view, villages.ALL_AREAS, period)
     names = tuple(f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"],
                                                   strict=True))  # fmt: skip
     colors = tuple(style.FAIL_COLOR if w else style.NEUTRAL_COLOR for w in overview["widening"])

@@ -145,3 +145,26 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
     fig.update_layout(height=max(300, 48 * len(frame) + 150))
     title = f"{period_label}各结对平均差距（红色：较上季度扩大）"
     return style.apply(fig, title, "五星平均差距（分）", "结对")
+
+
+def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figure:
+    """Stacked bars per sub-area: its pairs whose gap closed, held or widened on the previous
+    quarter (`pairs.pairs_by_area`); click a bar to drill into that sub-area."""
+    fig = go.Figure()
+    for column, name, color in (
+        ("closing", f"差距{CLOSING}", style.PASS_COLOR),
+        ("stable", f"差距{STABLE}", style.NEUTRAL_COLOR),
+        ("widening", f"差距{WIDENING}", style.FAIL_COLOR),
+        ("unknown", "暂无比较", style.MISSING_COLOR),
+    ):
+        fig.add_trace(go.Bar(
+            x=frame[column].tolist(), y=frame["label"], name=name, orientation="h",
+            marker_color=color, customdata=frame[["area", "gap"]].to_numpy(),
+            hovertemplate=(f"%{{y}}：{name} %{{x:,}} 对<br>平均差距 %{{customdata[1]:.1f}} 分"
+                           f"<br>点击进入该{level}<extra></extra>"),
+        ))  # fmt: skip
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(barmode="stack", height=max(320, 30 * len(frame) + 160),
+                      legend={"orientation": "h", "y": -0.15})  # fmt: skip
+    title = f"{period_label}各{level}结对差距变化（较上季度）"
+    return style.apply(fig, title, "结对数（对）", level)
