@@ -17,7 +17,7 @@ if view.villages.empty:
     st.stop()
 
 codes = villages.ordered_codes(view)
-label_of = villages.names(view)
+label_of = profile.labels(view)
 ui.url_choice("village", codes, codes[0], "村庄")
 code = st.selectbox(
     "村庄（可输入村名搜索）", codes, key="village", format_func=lambda c: label_of[c]

@@ -5,7 +5,7 @@ import pytest
 
 from wuxing import catalog
 from wuxing.dataset import Dataset
-from wuxing.metrics import profile
+from wuxing.metrics import profile, ranking
 from wuxing.store import Revision
 
 VILLAGES = pd.DataFrame({"code": ["Z", "J"], "name": ["赵家村", "甲村"], "town": "马庄桥镇",
@@ -67,6 +67,35 @@ def test_peer_ranks_with_a_tie_and_no_score():
     assert profile.rank_text(ranks.loc["total", "rank"], False) == "无评分"
 
 
+def test_peer_ranks_agree_with_the_full_ranking_of_the_area():
+    villages = pd.DataFrame({"code": list("ABCDE"), "name": ["甲村", "乙村", "丙村", "丁村", "戊村"],
+                             "town": "某镇"})  # fmt: skip
+    scores = [(c, "2023Q1", s, 80 + i + (j % 2)) for i, c in enumerate("ABCD")
+              for j, s in enumerate(catalog.STAR_IDS)]  # fmt: skip
+    scores += [("E", "2023Q1", "industry", 83)]  # ties D on industry, no total
+    ds = _ds(villages, scores=scores)
+    for code in "ABCDE":
+        mine = profile.peer_ranks(ds, code, "2023Q1").set_index("by")
+        for by in ("total", *catalog.STAR_IDS):
+            ranked = ranking.ranking(ds, by, "2023Q1").set_index("code")
+            expected = ranked.loc[code, "rank"]
+            assert (
+                mine.loc[by, "rank"] is pd.NA
+                if pd.isna(expected)
+                else mine.loc[by, "rank"] == expected
+            )
+            assert mine.loc[by, "tied"] == ranked.loc[code, "tied"]
+            assert mine.loc[by, "of"] == ranked["rank"].notna().sum()
+    assert profile.peer_ranks(ds, "E", "2023Q1").set_index("by").loc["industry", "tied"]
+
+
+def test_star_means_are_over_the_villages_scored_in_the_quarter():
+    ds = _ds(scores=[("Z", "2023Q2", "industry", 90), ("J", "2023Q2", "industry", 80),
+                     ("Z", "2023Q1", "industry", 10), ("Z", "2023Q2", "safety", 70)])  # fmt: skip
+    assert profile.star_means(ds, "2023Q2").to_dict() == {"industry": 85.0, "safety": 70.0}
+    assert profile.labels(ds) == {"Z": "赵家村", "J": "甲村"}
+
+
 def test_pairs_as_mentor_and_mentee():
     ds = _ds(pairs=[("Z", "J", "2022Q3")])
     assert profile.pairs(ds, "Z")[["role", "partner_name"]].values.tolist() == [["导师村", "甲村"]]
@@ -116,6 +145,8 @@ def test_works_on_what_the_store_returns(sample_store):
     code = ds.villages["code"].iloc[0]
     assert profile.stars(ds, code, "2023Q4", 85)["score"].notna().all()
     assert len(profile.indicator_trends(ds, code, "2023Q4")["trend"].iloc[0]) == 8
+    assert profile.peer_ranks(ds, code, "2023Q4")["of"].tolist() == [13] * 6
+    assert profile.score_history(ds, code, "2023Q4")["period"].nunique() == 8
     revisions = sample_store.history()
     touched = profile.touches([(r, sample_store.rows_of(r.id)) for r in revisions])
     assert (touched["rows"] > 0).all()

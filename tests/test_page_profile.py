@@ -1,7 +1,8 @@
 import pandas as pd
+import pytest
 
 from tests.conftest import figure_titled, figures, run_app
-from wuxing import sample
+from wuxing import catalog, sample, synthetic
 from wuxing.dataset import Dataset, generated_code
 
 PAGE = "pages/profile.py"
@@ -52,3 +53,23 @@ def test_one_village_one_quarter(named_store):
     radar = figure_titled(at, "甲村2024年Q2五星得分")["data"][-1]
     assert list(radar["r"]) == [None, None, None, 90.0, None, None]
     assert any("未结对" in c.value for c in at.caption)
+
+
+def test_a_village_of_a_county_is_ranked_among_the_villages_in_view(named_store):
+    data = synthetic.build(120, 8)
+    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+    code = data.villages["code"].iloc[5]
+    at = run_app(PAGE, query={"village": code, "period": "2023Q4"})
+    assert not at.exception
+    scores = data.scores[data.scores["period"] == "2023Q4"].dropna(subset=["score"])
+    per_village = scores.groupby("code")["score"].agg(["sum", "count"])
+    totals = per_village.loc[per_village["count"] == 5, "sum"]
+    rank = int((totals > totals[code]).sum()) + 1
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"五星总分排名（共{len(totals)}村）"].endswith(f"第{rank}名")
+    radar = figure_titled(at, "五星得分")["data"]
+    means = scores.groupby("star")["score"].mean()
+    assert radar[1]["r"][:5] == pytest.approx([means[s] for s in catalog.STAR_IDS])
+    mine = scores[scores["code"] == code].set_index("star")["score"]
+    assert radar[2]["r"][:5] == pytest.approx([mine[s] for s in catalog.STAR_IDS])
+    assert len(at.selectbox(key="village").options) == 120

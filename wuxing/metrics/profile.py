@@ -31,6 +31,12 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(cats, str)) if cats else frame
 
 
+def _village_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The rows of one village, as plain strings: picked out first, because converting a
+    province's 10 M values to strings took 20 s and a gigabyte for the sake of a few hundred."""
+    return _plain(frame[frame["code"] == code])
+
+
 @dataclass(frozen=True)
 class Facts:
     """The village's name and where it sits, with its size."""
@@ -43,6 +49,14 @@ class Facts:
     households: float | None
     population: float | None
     cluster: str
+
+
+@remembered
+def labels(ds: Dataset) -> dict[str, str]:
+    """Display name by code (`villages.names`) as a plain dict, for a picker that formats every
+    option on every rerun: 46,000 lookups in a Series of strings took over a second."""
+    label_of = names(ds)
+    return dict(zip(label_of.index.tolist(), label_of.tolist(), strict=True))
 
 
 @remembered
@@ -66,12 +80,10 @@ def stars(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame
     Columns: star, label, score, previous, area_mean, passing, held, award_year, targeted.
     """
     year = periods.year_of(period)
-    scores = _plain(ds.scores).dropna(subset=["score"])
-    now = scores[scores["period"] == period]
-    mine = now[now["code"] == code].set_index("star")["score"]
-    before = scores[(scores["period"] == periods.previous(period)) & (scores["code"] == code)]
-    before = before.set_index("star")["score"]
-    means = now.groupby("star")["score"].mean()
+    scores = _village_rows(ds.scores, code).dropna(subset=["score"])
+    mine = scores[scores["period"] == period].set_index("star")["score"]
+    before = scores[scores["period"] == periods.previous(period)].set_index("star")["score"]
+    means = star_means(ds, period)
     awards = ds.awards[(ds.awards["code"] == code) & (ds.awards["year"] <= year)]
     award_year = int(awards["year"].max()) if not awards.empty else None
     held = set(awards[(awards["year"] == award_year) & awards["awarded"]]["star"])
@@ -86,6 +98,15 @@ def stars(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame
                      "passing": bool(score >= pass_mark), "held": s.id in held,
                      "award_year": award_year, "targeted": s.id in aimed})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+@remembered
+def star_means(ds: Dataset, period: str) -> pd.Series:
+    """Per star, the mean score in `period` of the villages in view that were scored (star →
+    score); once per area and quarter, whichever village is shown."""
+    scores = ds.scores[ds.scores["period"] == period].dropna(subset=["score"])
+    means = scores.groupby(scores["star"].astype(str))["score"].mean()
+    return means.rename_axis("star")
 
 
 @remembered
@@ -120,9 +141,8 @@ def indicator_trends(ds: Dataset, code: str, period: str) -> pd.DataFrame:
 
     Columns: indicator, star, label, unit, value, previous, comparison, change, trend.
     """
-    values = _plain(ds.values)
-    mine = values[(values["code"] == code) & (values["period"] <= period)]
-    mine = mine.dropna(subset=["value"])
+    mine = _village_rows(ds.values, code)
+    mine = mine[mine["period"] <= period].dropna(subset=["value"])
     columns = ["indicator", "star", "label", "unit", "value", "previous", "comparison", "change",
                "trend"]  # fmt: skip
     if mine.empty:
@@ -167,11 +187,12 @@ def peer_ranks(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     """
     rows = []
     for by in (ranking.TOTAL, *catalog.STAR_IDS):
-        ranked = ranking.ranking(ds, by, period)
-        mine = ranked[ranked["code"] == code].iloc[0]
-        rows.append({"by": by, "label": ranking.label(by), "rank": mine["rank"],
-                     "tied": bool(mine["tied"]), "of": int(ranked["rank"].notna().sum()),
-                     "value": mine["value"]})  # fmt: skip
+        # The area's values are remembered per quarter; one village's place is one comparison
+        # over them (ranking all 46,000 villages of a province, names and all, took seconds).
+        scored = ranking.values(ds, by, period)
+        rank, tied, of = ranking.rank_of(scored, code, by)
+        rows.append({"by": by, "label": ranking.label(by), "rank": rank, "tied": tied, "of": of,
+                     "value": scored.get(code, float("nan"))})  # fmt: skip
     frame = pd.DataFrame(rows)
     frame["rank"] = frame["rank"].astype("Int64")
     return frame
@@ -268,8 +289,8 @@ def uploads_table(uploads: pd.DataFrame) -> pd.DataFrame:
 @remembered
 def score_history(ds: Dataset, code: str, last: str) -> pd.DataFrame:
     """The village's scores per star and quarter through `last`: rows (period, star, score)."""
-    scores = _plain(ds.scores)
-    scores = scores[(scores["code"] == code) & (scores["period"] <= last)]
+    scores = _village_rows(ds.scores, code)
+    scores = scores[scores["period"] <= last]
     scores = scores.dropna(subset=["score"]).sort_values(["period", "star"])
     return scores[["period", "star", "score"]].reset_index(drop=True)
 
