@@ -78,3 +78,26 @@ def test_clicking_a_township_bar_on_the_progress_page_opens_that_township(county
     _town_shown(page, town)
     _chart(page, "各村五星平均得分变化")
     assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+
+
+def test_clicking_a_township_bar_of_the_county_ranking_opens_that_township(county_url, page):
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_viewport_size({"width": 1400, "height": 2000})
+    page.goto(f"{county_url}/ranking", wait_until="domcontentloaded")
+    bars = _chart(page, "各乡镇五星总分排名")
+    ticks = sorted(
+        (t.bounding_box()["y"], t.text_content()) for t in bars.locator(".ytick text").all()
+    )
+    assert sorted(t for _, t in ticks) == sorted(TOWNS)  # one bar per township, no villages
+    screenshot(page, "ranking_county")
+    box = bars.locator(".point path").nth(1).bounding_box()  # the second place
+    middle = box["y"] + box["height"] / 2
+    town = min(ticks, key=lambda t: abs(t[0] - middle))[1]
+    page.mouse.click(box["x"] + box["width"] / 2, middle)
+    _town_shown(page, town)
+    villages_chart = _chart(page, "第四季度五星总分排名")  # the villages', not 各乡镇…
+    count = int((COUNTY.villages["town"] == town).sum())
+    assert villages_chart.locator(".ytick text").count() == count
+    screenshot(page, "ranking_township")
+    assert page.locator('[data-testid="stException"]').count() == 0 and not errors
