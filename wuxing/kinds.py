@@ -226,10 +226,10 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
     if cols["code"] and cols["code"].index < len(table):
         texts["code"] = [village_code(v) for v in table[cols["code"].index]]
     texts["name"] = [compact(v) for v in texts["name"]]
-    rows = []
+    names, codes, towns = texts["name"], texts["code"], texts["town"]
+    kept = []
     for pos, r in enumerate(data):
-        text = {role: values[pos] for role, values in texts.items()}
-        if not text["name"]:
+        if not names[pos]:
             reader.report(
                 "village_missing",
                 "村庄表这一行没有村名。请填写村名。",
@@ -237,20 +237,23 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
                 cols["name"].index if cols["name"] else None,
             )
             continue
-        if not text["code"]:
-            existing = known.resolve(text["name"], text["town"]) if text["town"] else None
+        if not codes[pos]:
+            existing = known.resolve(names[pos], towns[pos]) if towns[pos] else None
             if isinstance(existing, str):
-                text["code"] = existing
+                codes[pos] = existing
             else:
-                text["code"] = generated_code(
-                    text["city"], text["county"], text["town"], text["name"]
+                codes[pos] = generated_code(
+                    texts["city"][pos], texts["county"][pos], towns[pos], names[pos]
                 )
-        record: dict[str, object] = dict(text)
-        for role, values in numbers.items():
-            record[role] = values[pos]
-        record["_row"], record["_col"] = r, cols["name"].index if cols["name"] else 0
-        rows.append(record)
-    return pd.DataFrame(rows)
+        kept.append(pos)
+    if not kept:
+        return pd.DataFrame()
+    # Built column by column: a dict per row costs a quarter of a second at a province's size.
+    columns: dict[str, object] = {role: [values[p] for p in kept] for role, values in texts.items()}
+    columns |= {role: values[kept] for role, values in numbers.items()}
+    columns["_row"] = [data[p] for p in kept]
+    columns["_col"] = cols["name"].index if cols["name"] else 0
+    return pd.DataFrame(columns)
 
 
 READERS = {

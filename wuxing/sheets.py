@@ -44,6 +44,8 @@ class SheetReader:
     scope: VillageScope | None
     problems: list[Problem] = field(default_factory=list)
     _listed: dict[str, int] = field(default_factory=dict)
+    _found: dict[str, Column | None] = field(default_factory=dict)
+    _hint: str | None = None
 
     # -- problems ----------------------------------------------------------------------------
 
@@ -116,17 +118,31 @@ class SheetReader:
                 return year
         return None
 
+    def column(self, role: str) -> Column | None:
+        """The layout's first column with this role, looked up once per sheet, not once per row."""
+        if role not in self._found:
+            self._found[role] = self.layout.first(role)
+        return self._found[role]
+
+    def title_town(self) -> str:
+        """The one known town the title names, else '' (scanned once per sheet: a province has
+        hundreds of towns)."""
+        if self._hint is None:
+            assert self.scope is not None
+            self._hint = self.scope.town_in(self.layout.title) if self.layout.title else ""
+        return self._hint
+
     def village(self, r: int, name_role: str = "name", town_role: str = "town") -> str | None:
         """The code of the village row `r` names, or None (the problem is reported)."""
         assert self.scope is not None
         row = self.sheet.rows[r]
-        name_col = self.layout.first(name_role)
-        town_col = self.layout.first(town_role)
-        code_col = self.layout.first("code") if name_role == "name" else None
+        name_col = self.column(name_role)
+        town_col = self.column(town_role)
+        code_col = self.column("code") if name_role == "name" else None
         name = cell_at(row, name_col.index) if name_col else ""
         town = cell_at(row, town_col.index) if town_col else ""
         code = cell_at(row, code_col.index) if code_col else ""
-        hint = self.scope.town_in(self.layout.title) if self.layout.title and not town_col else ""
+        hint = self.title_town() if not town_col else ""
         found = self.scope.resolve(name, town, code, hint)
         if isinstance(found, Unresolved):
             where = code_col if (code_col and not is_missing(code)) else (name_col or code_col)
@@ -138,7 +154,7 @@ class SheetReader:
 
     def periods(self, rows: list[int], fallback: str | None) -> list[str | None]:
         """The quarter of each row; a 季度 column usually repeats a handful of spellings."""
-        col = self.layout.first("period")
+        col = self.column("period")
         if col is None:
             return (
                 [self.period(r, fallback) for r in rows] if not fallback else [fallback] * len(rows)
@@ -159,7 +175,7 @@ class SheetReader:
 
     def period(self, r: int, fallback: str | None) -> str | None:
         """The quarter of row `r` (its 季度 cell, else the sheet's), or None (reported)."""
-        col = self.layout.first("period")
+        col = self.column("period")
         if col is not None:
             cell = cell_at(self.sheet.rows[r], col.index)
             try:
@@ -186,12 +202,12 @@ class SheetReader:
             return fallback
         self.report("period_missing", "找不到这一行的季度：表中没有“季度”列，表名和标题里也没有写季度。"
                     "请增加“季度”列（如 2023Q1），或在标题中写明“2023年第一季度”。", r,
-                    self.layout.first("name").index if self.layout.first("name") else None)  # fmt: skip
+                    self.column("name").index if self.column("name") else None)  # fmt: skip
         return None
 
     def year(self, r: int, fallback: int | None) -> int | None:
         """The year of row `r` (its 年度 cell, else the sheet's), or None (reported)."""
-        col = self.layout.first("year") or self.layout.first("period")
+        col = self.column("year") or self.column("period")
         if col is not None:
             cell = cell_at(self.sheet.rows[r], col.index)
             year = year_of_cell(cell)
@@ -328,13 +344,16 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
     # One transposition in C instead of a Python lookup per cell.
     table = list(itertools.zip_longest(*(reader.sheet.rows[r] for r in data), fillvalue=""))
     blocks, oks = [], []
+    # No total row is the common case: decided once, not once per indicator column.
+    has_totals = any(kind != "data" for _, kind in rows_kinds)
     for column, factor in indicator_cols:
         ind = catalog.INDICATOR_BY_ID[column.target]
         raw = list(table[column.index]) if column.index < len(table) else [""] * len(data)
         values = reader.numbers(column.index, data, ind.label, raw) * factor
         oks.append(_validate(reader, ind, values, data, column.index) & valid)
         blocks.append(values)
-        _check_totals(reader, rows_kinds, data, values, column, ind, factor)
+        if has_totals:
+            _check_totals(reader, rows_kinds, data, values, column, ind, factor)
     if not blocks or not data:
         return pd.DataFrame()
     # Row-major: village by village, indicators in column order, keeping only the filled cells.
@@ -376,8 +395,6 @@ def _check_totals(reader: SheetReader, rows_kinds: list[tuple[int, str]], data: 
     """Compare 合计/小计 rows with the sum of the rows they cover (warning when they differ)."""
     if ind.is_rate or ind.direction == "bool":
         return  # a rate's total row is an average or a ratio, not a sum
-    if all(kind == "data" for _, kind in rows_kinds):
-        return  # no total row: the common case, and a wide sheet has many columns
     position = {r: i for i, r in enumerate(data)}
     start = 0
     done = 0
