@@ -323,18 +323,18 @@ def _jumps_and_falls(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Prob
     watched = incoming[incoming["indicator"].isin(_MONEY | _FALLING_WATCH)]
     if watched.empty:
         return []
-    previous = {p: periods.previous(p) for p in watched["period"].unique()}
+    uploaded = set(watched["period"].unique())
+    previous = {p: periods.previous(p) for p in uploaded}
     # Only the quarters compared with, and only watched indicators: the store may hold a
     # province's every quarter, and the first upload has nothing earlier at all.
     wanted, ids = set(previous.values()), set(watched["indicator"].unique())
-    columns = ["code", "period", "indicator", "value"]
-    parts = [
-        frame.loc[frame["period"].isin(wanted) & frame["indicator"].isin(ids), columns]
-        for frame in (current, watched)
+    sources = [
+        f for f, held in ((current, _periods_in(current)), (watched, uploaded)) if held & wanted
     ]
-    parts = [part for part in parts if not part.empty]
-    if not parts:
+    if not sources:
         return []
+    columns = ["code", "period", "indicator", "value"]
+    parts = [f.loc[f["period"].isin(wanted) & f["indicator"].isin(ids), columns] for f in sources]
     reference = pd.concat(parts, ignore_index=True)
     reference = reference.drop_duplicates(["code", "period", "indicator"], keep="last")
     watched = watched.assign(prev_period=watched["period"].map(previous))
@@ -366,6 +366,10 @@ def _jumps_and_falls(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Prob
                                f"“{ind.label}”是{kind}，{row.period} 为 {row.value:g}{ind.unit}，比上季度（{row.prev:g}{ind.unit}）"
                                "还少。累计数一般不会减少，请核对是否填成了当季数。", **where))  # fmt: skip
     return out
+
+
+def _periods_in(frame: pd.DataFrame) -> set[str]:
+    return set(frame["period"].unique()) if not frame.empty else set()
 
 
 def _branch_alone(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem]:
