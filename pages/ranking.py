@@ -29,7 +29,7 @@ st.caption(
     f"{villages.area_label(filters.area)} · {periods.label(period)} · 共 {len(view.villages):,} 个村 · "
     + ("数值越小名次越前" if ranking.lower_is_better(by) else "数值越大名次越前")
     + " · 并列者名次相同 · "
-    + (f"各{level}按{ranking.area_word(by)}排名，点击柱子进入该{level}" if grouped
+    + (f"各{level}的数值为{ranking.area_word(by)}，点击柱子进入该{level}" if grouped
        else "点击柱子打开村庄档案")
 )  # fmt: skip
 

@@ -170,11 +170,11 @@ def test_sub_area_indicators_sum_counts_and_weight_rates_by_households():
     ds = _county(values=rows)
     counts = ranking.area_ranking(ds, COUNTY, "ind:volunteers", "2023Q2")
     assert counts[["label", "value"]].values.tolist()[:2] == [["赵镇", 15.0], ["安镇", 12.0]]
-    assert ranking.area_word("ind:volunteers") == "合计"
+    assert ranking.area_word("ind:volunteers") == "各村合计"
     rates = ranking.area_ranking(ds, COUNTY, "ind:dispute_resolution_rate", "2023Q2")
     # 赵镇: (100 × 100 + 80 × 300) / 400 households = 85; 安镇: 90.
     assert rates[["label", "value"]].values.tolist()[:2] == [["安镇", 90.0], ["赵镇", 85.0]]
-    assert "加权" in ranking.area_word("ind:dispute_resolution_rate")
+    assert ranking.area_word("ind:dispute_resolution_rate") == "各村按户数加权平均"
 
 
 def test_rank_of_one_village_matches_the_full_ranking():

@@ -82,7 +82,7 @@ def test_a_county_ranks_townships_by_an_indicator_sum(named_store):
     named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
     at = run_app(PAGE, query={"by": "ind:volunteers", "period": "2023Q2"})
     assert not at.exception
-    bars = figure_titled(at, "各乡镇注册志愿者排名（合计）")["data"][0]
+    bars = figure_titled(at, "各乡镇注册志愿者排名（各村合计）")["data"][0]
     rows = data.values[
         (data.values["indicator"] == "volunteers") & (data.values["period"] == "2023Q2")
     ]

@@ -215,10 +215,12 @@ def area_ranking(ds: Dataset, area: str, by: str, period: str) -> pd.DataFrame:
 
 
 def area_word(by: str) -> str:
-    """How sub-areas' figures are made: 各村平均 for scores, 合计 or a weighted mean for
-    indicators."""
+    """How a sub-area's figure is made from its villages': 各村平均 for scores, 各村合计 for
+    counts and amounts, 各村按户数加权平均 for rates."""
     indicator = indicator_of(by)
-    return "各村平均" if indicator is None else indicators.total_word(indicator)
+    if indicator is None:
+        return "各村平均"
+    return "各村按户数加权平均" if catalog.indicator(indicator).is_rate else "各村合计"
 
 
 def improvement(frame: pd.DataFrame, by: str, column: str = "change") -> pd.Series:
