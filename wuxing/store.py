@@ -1022,6 +1022,12 @@ def _in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
 def _db_values(series: pd.Series) -> list[object]:
     """A column as plain Python values with None for missing (column-wise: ~1 s less at 1.3 M rows
     than converting the frame to objects and iterating its rows)."""
+    if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
+        # Each distinct text made a Python string once and repeated: quarters and indicator ids
+        # repeat a million times at a province's size (3× faster than one string per cell).
+        encoded = pa.array(series).dictionary_encode()
+        words = encoded.dictionary.to_pylist()
+        return list(map(words.__getitem__, encoded.indices.to_numpy().tolist()))
     values = series.tolist()
     if not series.hasnans:
         return values
