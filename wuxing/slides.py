@@ -21,7 +21,18 @@ from wuxing.charts import progress as progress_charts
 from wuxing.charts import ranking as ranking_charts
 from wuxing.charts import style
 from wuxing.dataset import Dataset
-from wuxing.metrics import headline, meeting, pairs, progress, ranking, stars, targets, villages
+from wuxing.memo import remembered
+from wuxing.metrics import (
+    areas,
+    headline,
+    meeting,
+    pairs,
+    progress,
+    ranking,
+    stars,
+    targets,
+    villages,
+)
 
 #: A ranking slide shows at most this many villages (a county's 500 bars are unreadable).
 RANK_TOP = 15
@@ -87,6 +98,7 @@ def _place(area: str, period: str) -> str:
     return f"{villages.area_label(area)}{periods.label(period)}"
 
 
+@remembered
 def build(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Slide]:
     """The meeting slides for `area` in quarter `period`, in the order they are presented."""
     view = villages.scope(ds, area)
@@ -105,9 +117,10 @@ def build(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Slide]:
         moved = ranking.movers_together(ranked, ranking.TOTAL, n=5)
         if not moved.empty:
             found.append(_movers_slide(moved, period))
-    options = pairs.pair_options(view)
-    if not options.empty:
-        found.append(_pairs_slide(view, options, period))
+    if not pairs.pair_options(view).empty:
+        grouped = areas.grouped(view, area)
+        found.append(_pairs_by_area_slide(view, area, period) if grouped
+                     else _pairs_slide(view, period))  # fmt: skip
     status = targets.target_status(view, period, pass_mark)
     if not status.empty:
         found.append(_targets_slide(status, period))
@@ -199,7 +212,21 @@ def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
                  table=ranking.ranking_table(moved, ranking.TOTAL, word))  # fmt: skip
 
 
-def _pairs_slide(view: Dataset, options: pd.DataFrame, period: str) -> Slide:
+def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
+    level = areas.level_label(area)
+    frame = pairs.pairs_by_area(view, area, period)
+    fig = pair_charts.pairs_by_area(frame, periods.label(period), level)
+    chart = ChartData("bar", tuple(frame["label"]), tuple(
+        Series(trace.name, _values(frame[column]), trace.marker.color)
+        for column, trace in zip(("closing", "stable", "widening", "unknown"), fig.data, strict=True)
+    ), level, "结对数（对）")  # fmt: skip
+    widening = int(frame["widening"].sum())
+    return Slide("pairs", f"{periods.label(period)}结对帮带：各{level}差距变化",
+                 meeting_charts.projector(fig), chart, table=pairs.by_area_table(frame, level),
+                 note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对")  # fmt: skip
+
+
+def _pairs_slide(view: Dataset, period: str) -> Slide:
     overview = pairs.pairs_overview(view, villages.ALL_AREAS, period)
     names = tuple(f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"],
                                                   strict=True))  # fmt: skip
@@ -226,9 +253,12 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
                            note=f"{len(status)} 个定有目标的村全部按目标推进")  # fmt: skip
         return Slide("targets", title, figures=(figure,), table=targets.target_table(status),
                      note=note)  # fmt: skip
-    chart = ChartData("bar", tuple(off["village"]),
-                      (Series("目标星尚差（分）", _values(off["points_short"]), style.FAIL_COLOR),),
+    if len(off) > RANK_TOP:  # a province has thousands: the slide names those furthest behind
+        title = f"{year}年创星目标：差距最大的 {RANK_TOP} 个村"
+    top = off.head(RANK_TOP)
+    chart = ChartData("bar", tuple(top["village"]),
+                      (Series("目标星尚差（分）", _values(top["points_short"]), style.FAIL_COLOR),),
                       "村", "目标星尚差分数（分）", "0.0")  # fmt: skip
-    fig = overview_charts.target_progress(off, year)
+    fig = overview_charts.target_progress(top, year)
     return Slide("targets", title, meeting_charts.projector(fig, title), chart,
                  table=targets.target_table(off), note=note)  # fmt: skip

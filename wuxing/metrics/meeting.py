@@ -3,6 +3,7 @@ and lost), who is off track, and one table of every village for the deck."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from wuxing import catalog, periods
@@ -10,16 +11,9 @@ from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import headline, stars
 from wuxing.metrics.progress import ALL_STARS, award_changes
-from wuxing.metrics.villages import ordered_codes, with_names
+from wuxing.metrics.villages import with_names
 
 NEWLY_PASSING, FELL_BELOW = "新达标", "跌破达标线"
-
-
-def _score_grid(ds: Dataset, period: str) -> pd.DataFrame:
-    """Village code × star scores in `period` (NaN where not scored)."""
-    scores = ds.scores[ds.scores["period"] == period].dropna(subset=["score"])
-    grid = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last")
-    return grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
 
 
 @remembered
@@ -30,25 +24,31 @@ def pass_changes(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     Only stars scored in both quarters count: a missing score is missing, not a failure.
     """
     columns = ["code", "village", "star", "label", "score", "previous", "change"]
-    now, before = _score_grid(ds, period), _score_grid(ds, periods.previous(period))
-    rows = []
-    for code in now.index:
-        for star in catalog.STAR_IDS:
-            a, b = now.loc[code, star], before.loc[code, star]
-            if pd.isna(a) or pd.isna(b) or (a >= pass_mark) == (b >= pass_mark):
-                continue
-            rows.append({"code": code, "star": star, "label": catalog.STAR_BY_ID[star].label,
-                         "score": float(a), "previous": float(b),
-                         "change": NEWLY_PASSING if a >= pass_mark else FELL_BELOW})  # fmt: skip
-    if not rows:
+    now, before = stars.score_grid(ds, period), stars.score_grid(ds, periods.previous(period))
+    a, b = now.to_numpy(dtype=float), before.to_numpy(dtype=float)
+    # Village × star arrays (both grids share the pinyin row order): a cell-by-cell loop took
+    # most of a minute for a province.
+    with np.errstate(invalid="ignore"):
+        crossed = ~np.isnan(a) & ~np.isnan(b) & ((a >= pass_mark) != (b >= pass_mark))
+    row, col = np.nonzero(crossed)
+    if not len(row):
         return pd.DataFrame(columns=columns)
-    return with_names(pd.DataFrame(rows), ds)[columns].reset_index(drop=True)
+    star_ids = np.array(catalog.STAR_IDS)[col]
+    frame = pd.DataFrame({
+        "code": now.index.to_numpy()[row],
+        "star": star_ids,
+        "label": [catalog.STAR_BY_ID[s].label for s in star_ids],
+        "score": a[row, col],
+        "previous": b[row, col],
+        "change": np.where(a[row, col] >= pass_mark, NEWLY_PASSING, FELL_BELOW),
+    })  # fmt: skip
+    return with_names(frame, ds)[columns].reset_index(drop=True)
 
 
 @remembered
 def passing_total(ds: Dataset, period: str, pass_mark: float) -> int:
     """How many village stars are 达标 in `period` (a village with three passing stars counts 3)."""
-    return int(_score_grid(ds, period).ge(pass_mark).to_numpy().sum())
+    return int(stars.score_grid(ds, period).ge(pass_mark).to_numpy().sum())
 
 
 @remembered
@@ -92,7 +92,7 @@ def headline_table(figures: list[headline.Headline]) -> pd.DataFrame:
 def village_table(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     """Every village in pinyin order: its level in the latest award year, its five star scores
     in `period`, how many pass, and its collective income (missing stays missing)."""
-    grid = _score_grid(ds, period)
+    grid = stars.score_grid(ds, period)
     year = stars.latest_award_year(ds, period)
     level = stars.levels(ds, year).set_index("code")["level"] if year is not None else None
     income = ds.values[(ds.values["period"] == period)

@@ -19,7 +19,7 @@ from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import areas
-from wuxing.metrics.stars import latest_award_year
+from wuxing.metrics.stars import latest_award_year, score_grid
 from wuxing.metrics.villages import names, ordered_codes, pinyin_key, scope
 
 PAIR_ROLES = ("导师村", "帮带村")
@@ -159,24 +159,17 @@ def village_options(ds: Dataset) -> list[str]:
 # -- stars side by side ------------------------------------------------------------------------
 
 
-@remembered
-def _score_grid(ds: Dataset) -> pd.DataFrame:
-    """(code, period) × star scores of every village, sorted for fast lookups by code."""
-    scores = ds.scores.assign(code=ds.scores["code"].astype(str))
-    grid = scores.pivot_table(index=["code", "period"], columns="star", values="score",
-                              aggfunc="last", observed=True)  # fmt: skip
-    return grid.reindex(columns=list(catalog.STAR_IDS)).sort_index()
-
-
 def _scores(ds: Dataset, code: str) -> pd.DataFrame:
-    """Period × star scores of one village (NaN where missing)."""
-    # One lookup in a grid built once per dataset: filtering 1.8 M score rows for each village
-    # of a province's 2,400 pairs took minutes.
-    try:
-        return _score_grid(ds).xs(code, level="code")
-    except KeyError:  # a village without scores
-        empty = pd.DataFrame(columns=list(catalog.STAR_IDS), dtype=float)
-        return empty.rename_axis(index="period", columns="star")
+    """Period × star scores of one village: the quarters it was scored in (NaN where missing)."""
+    # Lookups in each quarter's grid (built once per dataset): filtering 1.8 M score rows for
+    # each village of a province's 2,400 pairs took minutes.
+    rows = {}
+    for period in ds.periods():
+        grid = score_grid(ds, period)
+        if code in grid.index and grid.loc[code].notna().any():
+            rows[period] = grid.loc[code]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(catalog.STAR_IDS))
+    return frame.astype(float).rename_axis(index="period", columns="star")
 
 
 def _score_at(ds: Dataset, code: str, period: str) -> pd.Series:
@@ -528,14 +521,17 @@ def _average_gap(a: pd.DataFrame, b: pd.DataFrame, period: str | None) -> float:
 def _average_gaps(ds: Dataset, first: list[str], second: list[str], quarters: list) -> np.ndarray:
     """Per row, the mean over the stars both villages were scored on in that quarter of
     (first − second); NaN where there is none (or no quarter)."""
-    grid = _score_grid(ds)
-    wanted = [q if isinstance(q, str) else "" for q in quarters]
-    a = grid.reindex(pd.MultiIndex.from_arrays([first, wanted])).to_numpy(dtype=float)
-    b = grid.reindex(pd.MultiIndex.from_arrays([second, wanted])).to_numpy(dtype=float)
-    diff = a - b
-    counted = (~np.isnan(diff)).sum(axis=1)
-    total = np.nansum(diff, axis=1)
-    return np.where(counted > 0, total / np.maximum(counted, 1), np.nan)
+    out = np.full(len(first), np.nan)
+    for quarter in {q for q in quarters if q}:
+        rows = [i for i, q in enumerate(quarters) if q == quarter]
+        grid = score_grid(ds, quarter)
+        a = grid.reindex([first[i] for i in rows]).to_numpy(dtype=float)
+        b = grid.reindex([second[i] for i in rows]).to_numpy(dtype=float)
+        diff = a - b
+        counted = (~np.isnan(diff)).sum(axis=1)
+        total = np.nansum(diff, axis=1)
+        out[rows] = np.where(counted > 0, total / np.maximum(counted, 1), np.nan)
+    return out
 
 
 @remembered
@@ -554,14 +550,14 @@ def pairs_overview(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     # Whole columns at a time: a loop over a province's 2,400 pairs took half a minute.
     now = _average_gaps(ds, mentors, mentees, [period] * n)
     last = now - _average_gaps(ds, mentors, mentees, [periods.previous(period)] * n)
-    scored: dict[str, set[str]] = {}
-    index = _score_grid(ds).index
-    mine = index.get_level_values(0).isin(set(mentors) | set(mentees))
-    for code, quarter in index[mine]:
-        scored.setdefault(code, set()).add(quarter)
+    scored: dict[str, set[str]] = {}  # quarter (ascending) → villages scored in it
+    for quarter in ds.periods():
+        if quarter <= period:
+            grid = score_grid(ds, quarter)
+            scored[quarter] = set(grid.index[grid.notna().any(axis=1)])
     baseline = [
-        min((q for q in scored.get(a, set()) & scored.get(b, set()) if (since or "") <= q <= period),
-            default=None)
+        next((q for q, codes in scored.items() if (since or "") <= q and a in codes and b in codes),
+             None)
         for a, b, since in zip(mentors, mentees, options["since"].tolist(), strict=True)
     ]  # fmt: skip
     before = _average_gaps(ds, mentors, mentees, baseline)

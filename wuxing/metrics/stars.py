@@ -7,7 +7,7 @@ import pandas as pd
 from wuxing import catalog
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
-from wuxing.metrics.villages import ordered_codes, with_names
+from wuxing.metrics.villages import names, ordered_codes, with_names
 
 
 @remembered
@@ -77,14 +77,23 @@ def stars_held_count(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 @remembered
+def score_grid(ds: Dataset, period: str) -> pd.DataFrame:
+    """Village code × star scores in quarter `period`: every village in pinyin order, NaN where
+    a score is missing (the one pivot of a quarter's scores that other answers start from)."""
+    scores = ds.scores[ds.scores["period"] == period].dropna(subset=["score"])
+    grid = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last",
+                              observed=True)  # fmt: skip
+    grid.index = grid.index.astype(str)
+    grid = grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
+    return grid.rename_axis(index="code", columns="star")
+
+
+@remembered
 def score_matrix(ds: Dataset, period: str) -> pd.DataFrame:
     """Village × star scores in quarter `period`: rows are village names in pinyin order, NaN
     where a score is missing."""
-    scores = ds.scores[ds.scores["period"] == period]
-    grid = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last")
-    grid = grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
-    names = with_names(pd.DataFrame({"code": grid.index}), ds).set_index("code")["village"]
-    grid.index = [names[c] for c in grid.index]
+    grid = score_grid(ds, period)
+    grid.index = names(ds).reindex(grid.index).to_numpy()
     grid.index.name = "village"
     return grid
 
@@ -92,10 +101,7 @@ def score_matrix(ds: Dataset, period: str) -> pd.DataFrame:
 @remembered
 def passing(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     """Village × star booleans: score ≥ pass mark in `period` (False where missing)."""
-    scores = ds.scores[ds.scores["period"] == period]
-    grid = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last")
-    grid = grid.reindex(index=ordered_codes(ds), columns=list(catalog.STAR_IDS))
-    return grid.ge(pass_mark)
+    return score_grid(ds, period).ge(pass_mark)
 
 
 def score_table(matrix: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pandas as pd
 from wuxing import catalog
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
+from wuxing.metrics.stars import score_grid
 from wuxing.metrics.villages import with_names
 
 STATUS_ON_TRACK = "按目标推进"
@@ -28,13 +29,7 @@ def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     targets = ds.targets[ds.targets["year"] == year]
     if targets.empty:
         return pd.DataFrame(columns=_COLUMNS)
-    scores = ds.scores[ds.scores["period"] == period]
-    # One village × star array looked up by position: per-cell Series lookups took over a minute
-    # for a province's 46,000 targets.
-    wide = scores.pivot_table(index="code", columns="star", values="score", aggfunc="last",
-                              observed=True)  # fmt: skip
-    wide = wide.reindex(index=targets["code"].astype(str), columns=list(catalog.STAR_IDS))
-    grid = wide.to_numpy(dtype=float)
+    grid = score_grid(ds, period).reindex(targets["code"].astype(str)).to_numpy(dtype=float)
     ids = np.array(catalog.STAR_IDS)
     # Village × star arrays, whole columns at a time: a Python loop over a province's 46,000
     # targets took seconds on a page's first view.
