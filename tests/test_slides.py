@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from wuxing import catalog, periods, slides
+from wuxing import catalog, periods, slides, synthetic
 from wuxing.dataset import Dataset
 from wuxing.metrics import meeting, pairs, progress, ranking, stars, targets, villages
 
@@ -78,3 +78,23 @@ def test_all_on_track_is_a_key_figure():
     last = slides.build(ds, "", "2024Q1", 85)[-1]
     assert last.key == "targets" and last.chart is None
     assert last.figures[0].value == "0 个"
+
+
+def test_a_county_meeting_counts_pairs_per_township_and_names_the_furthest_behind():
+    county = synthetic.build(120, 8)
+    area = villages.default_area(county.villages)
+    period = county.periods()[-1]
+    shown = {s.key: s for s in slides.build(county, area, period, 85)}
+    towns = villages.sort_by_pinyin(county.villages["town"].unique())
+    pairs_slide = shown["pairs"]
+    assert "各乡镇差距变化" in pairs_slide.title
+    assert list(pairs_slide.chart.categories) == [
+        t for t in towns if t in set(pairs_slide.table["乡镇"])
+    ]
+    assert sum(sum(v for v in s.values if v) for s in pairs_slide.chart.series) == len(county.pairs)
+    off = meeting.off_track(targets.target_status(county, period, 85))
+    assert len(off) > slides.RANK_TOP
+    target_slide = shown["targets"]
+    assert f"差距最大的 {slides.RANK_TOP} 个村" in target_slide.title
+    assert list(target_slide.chart.categories) == off["village"].head(slides.RANK_TOP).tolist()
+    assert len(target_slide.table) == len(off)
