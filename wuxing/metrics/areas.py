@@ -239,13 +239,7 @@ def score_history(ds: Dataset, area: str, star: str, last: str) -> pd.DataFrame:
     village["area"] = owner.reindex(village["code"].astype(str)).to_numpy()
     village = village.dropna(subset=["area"])
     means = village.groupby(["area", "period"])["score"].agg(score="mean", scored="count")
-    means = means.reset_index()
-    counts = village_counts(ds, area)
-    rank = {path: i for i, path in enumerate(counts["area"])}
-    labels = dict(zip(counts["area"], area_labels(counts["area"]), strict=True))
-    means = means.assign(label=means["area"].map(labels), _rank=means["area"].map(rank))
-    means = means.sort_values(["_rank", "period"], kind="stable")
-    return means[columns].reset_index(drop=True)
+    return _labelled(ds, area, means.reset_index(), "period")[columns]
 
 
 @remembered
@@ -277,12 +271,19 @@ def award_levels(ds: Dataset, area: str, star: str) -> pd.DataFrame:
         villages=("code", "size"), mean_level=("level", "mean"),
         gained=("gained", "sum"), lost=("lost", "sum"),
     ).reset_index()  # fmt: skip
+    out = _labelled(ds, area, out, "year")[columns]
+    return out.astype({"gained": int, "lost": int, "villages": int})
+
+
+def _labelled(ds: Dataset, area: str, frame: pd.DataFrame, then: str) -> pd.DataFrame:
+    """`frame` (one row per sub-area `area` path and `then`) with each sub-area's short label,
+    sub-areas in pinyin order, then by `then`."""
     counts = village_counts(ds, area)
     rank = {path: i for i, path in enumerate(counts["area"])}
     labels = dict(zip(counts["area"], area_labels(counts["area"]), strict=True))
-    out = out.assign(label=out["area"].map(labels), _rank=out["area"].map(rank))
-    out = out.sort_values(["_rank", "year"], kind="stable")
-    return out[columns].astype({"gained": int, "lost": int, "villages": int}).reset_index(drop=True)
+    frame = frame.assign(label=frame["area"].map(labels), _rank=frame["area"].map(rank))
+    frame = frame.sort_values(["_rank", then], kind="stable")
+    return frame.drop(columns="_rank").reset_index(drop=True)
 
 
 def award_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
