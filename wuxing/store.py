@@ -1043,7 +1043,7 @@ def _in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
     undecided = None  # where row i+1 equals row i on the key columns so far
     for column in key:
         try:
-            values = pa.array(frame[column])
+            values = _arrow(frame[column])
         except (pa.ArrowException, TypeError):  # a column arrow cannot take: just sort
             return False
         after, before = values.slice(1), values.slice(0, len(values) - 1)
@@ -1059,13 +1059,19 @@ def _in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
     return False  # repeated keys: let sort_values order them (the insert then refuses them)
 
 
+def _arrow(series: pd.Series) -> pa.Array:
+    """A column as one arrow array (a frame built by concat holds several chunks)."""
+    values = pa.array(series)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
 def _db_values(series: pd.Series) -> list[object]:
     """A column as plain Python values with None for missing (column-wise: ~1 s less at 1.3 M rows
     than converting the frame to objects and iterating its rows)."""
     if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
         # Each distinct text made a Python string once and repeated: quarters and indicator ids
         # repeat a million times at a province's size (3× faster than one string per cell).
-        encoded = pa.array(series).dictionary_encode()
+        encoded = _arrow(series).dictionary_encode()
         words = encoded.dictionary.to_pylist()
         return list(map(words.__getitem__, encoded.indices.to_numpy().tolist()))
     values = series.tolist()
