@@ -16,8 +16,28 @@ if view.villages.empty:
     ui.empty_state("当前地区还没有村庄。请在“数据上传”页上传村庄名单和季度台账，或换一个地区。")
     st.stop()
 
+
+def _forget_village() -> None:
+    # Another township was picked: its first village follows, not the one left behind.
+    st.session_state.pop("village", None)
+    if "village" in st.query_params:
+        del st.query_params["village"]
+
+
 codes = villages.ordered_codes(view)
 label_of = profile.labels(view)
+if len(codes) > profile.PICKER_LIMIT:  # a city or a province: the township first
+    towns = profile.towns(view)
+    chosen = profile.town_of(
+        view, st.session_state.get("village") or st.query_params.get("village")
+    )
+    if chosen is not None:  # the village asked for (a link, a click elsewhere) brings its township
+        st.session_state["village_town"] = chosen
+    elif st.session_state.get("village_town") not in towns:
+        st.session_state["village_town"] = towns[0]
+    town = st.selectbox("乡镇（可输入文字搜索）", towns, key="village_town",
+                        format_func=profile.town_label, on_change=_forget_village)  # fmt: skip
+    codes = profile.codes_in_town(view, town)
 ui.url_choice("village", codes, codes[0], "村庄")
 code = st.selectbox(
     "村庄（可输入村名搜索）", codes, key="village", format_func=lambda c: label_of[c]
@@ -39,7 +59,7 @@ ranks = profile.peer_ranks(view, code, period)
 target = profile.target(view, code, year)
 award_year = card["award_year"].dropna()
 
-cols = st.columns(5)
+cols = st.columns([1, 1, 1, 1, 1.4])  # the rank tile: a province's ranks have five digits
 cols[0].metric("户数（户）", formatting.quantity(info.households, "户"), border=True)
 cols[1].metric("人口（人）", formatting.quantity(info.population, "人"), border=True)
 held = int(card["held"].sum())
@@ -48,8 +68,10 @@ cols[2].metric(f"{int(award_year.iloc[0])}年度星级" if not award_year.empty 
 cols[3].metric(f"{year}年创星目标", catalog.LEVEL_LABELS[target] if target is not None else "未定",
                border=True)  # fmt: skip
 total = ranks.iloc[0]
-cols[4].metric(f"五星总分排名（共{total['of']}村）", profile.rank_text(total["rank"], total["tied"]),
-               help=f"在{villages.area_label(filters.area)}各村中，按本季度五星总分", border=True)  # fmt: skip
+# 并列 goes into the help: the tile is a fifth of the width, and a province's rank is 5 digits.
+cols[4].metric(f"五星总分排名（共{total['of']:,}村）", profile.rank_text(total["rank"], False),
+               help=f"在{villages.area_label(filters.area)}各村中，按本季度五星总分"
+               + ("（与他村并列）" if total["tied"] else ""), border=True)  # fmt: skip
 if info.cluster:
     st.caption(f"所属片区：{ui.plain(info.cluster)}")
 
@@ -82,10 +104,12 @@ with right:
 st.markdown(
     f"**在{villages.area_label(filters.area)}的名次**（按本季度得分，并列者名次相同；悬停看分数）"
 )
-rank_cols = st.columns(len(ranks))
-for column, row in zip(rank_cols, ranks.itertuples(index=False), strict=True):
-    column.metric(row.label, profile.rank_text(row.rank, row.tied),
-                  help=f"本季度 {formatting.quantity(row.value, '分')}，共 {row.of} 个村参与排名")  # fmt: skip
+# Three to a row: a province's ranks (并列第12,345名) do not fit six across.
+for start in range(0, len(ranks), 3):
+    part = ranks.iloc[start : start + 3]
+    for column, row in zip(st.columns(3), part.itertuples(index=False), strict=False):
+        column.metric(row.label, profile.rank_text(row.rank, row.tied),
+                      help=f"本季度 {formatting.quantity(row.value, '分')}，共 {row.of:,} 个村参与排名")  # fmt: skip
 
 st.subheader("各项指标")
 trends = profile.indicator_trends(view, code, period)

@@ -65,6 +65,7 @@ def test_peer_ranks_with_a_tie_and_no_score():
     assert ranks.loc["industry", "of"] == 2
     assert profile.rank_text(ranks.loc["industry", "rank"], True) == "并列第1名"
     assert profile.rank_text(ranks.loc["total", "rank"], False) == "无评分"
+    assert profile.rank_text(12345, True) == "并列第12,345名"  # a province's ranks
 
 
 def test_peer_ranks_agree_with_the_full_ranking_of_the_area():
@@ -94,6 +95,17 @@ def test_star_means_are_over_the_villages_scored_in_the_quarter():
                      ("Z", "2023Q1", "industry", 10), ("Z", "2023Q2", "safety", 70)])  # fmt: skip
     assert profile.star_means(ds, "2023Q2").to_dict() == {"industry": 85.0, "safety": 70.0}
     assert profile.labels(ds) == {"Z": "赵家村", "J": "甲村"}
+
+
+def test_townships_for_the_picker_in_pinyin_order_with_their_villages():
+    villages = pd.DataFrame({"code": ["A", "B", "C", "D"], "name": ["赵村", "安村", "乙村", "甲村"],
+                             "town": ["赵镇", "赵镇", "安镇", ""], "county": "某县", "city": "某市"})  # fmt: skip
+    ds = _ds(villages)
+    assert profile.towns(ds) == ["某市/某县/", "某市/某县/安镇", "某市/某县/赵镇"]
+    assert profile.town_of(ds, "A") == "某市/某县/赵镇" and profile.town_of(ds, "X") is None
+    assert profile.codes_in_town(ds, "某市/某县/赵镇") == ["B", "A"]  # 安村 before 赵村
+    assert profile.town_label("某市/某县/赵镇") == "某市 › 某县 › 赵镇"
+    assert profile.town_label("某市/某县/") == "某市 › 某县"
 
 
 def test_pairs_as_mentor_and_mentee():

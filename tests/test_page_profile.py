@@ -4,6 +4,7 @@ import pytest
 from tests.conftest import figure_titled, figures, run_app
 from wuxing import catalog, sample, synthetic
 from wuxing.dataset import Dataset, generated_code
+from wuxing.metrics import profile
 
 PAGE = "pages/profile.py"
 ZHAO = generated_code(sample.CITY, sample.COUNTY, sample.TOWN, "赵家村")
@@ -73,3 +74,25 @@ def test_a_village_of_a_county_is_ranked_among_the_villages_in_view(named_store)
     mine = scores[scores["code"] == code].set_index("star")["score"]
     assert radar[2]["r"][:5] == pytest.approx([mine[s] for s in catalog.STAR_IDS])
     assert len(at.selectbox(key="village").options) == 120
+
+
+def test_past_the_picker_limit_the_township_comes_first(named_store, monkeypatch):
+    data = synthetic.build(120, 8)
+    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+    monkeypatch.setattr(profile, "PICKER_LIMIT", 50)  # a county stands in for a province
+    rows = data.villages.set_index("code")
+    code = data.villages["code"].iloc[7]
+    at = run_app(PAGE, query={"village": code})
+    assert not at.exception
+    town = at.selectbox(key="village_town")
+    assert town.value.endswith("/" + rows.loc[code, "town"]) and len(town.options) == 7
+    assert at.selectbox(key="village").value == code
+    assert (
+        len(at.selectbox(key="village").options) == (rows["town"] == rows.loc[code, "town"]).sum()
+    )
+    other = next(t for t in town.options if not t.endswith(rows.loc[code, "town"]))
+    at.selectbox(key="village_town").select(other.replace(" › ", "/")).run()
+    assert not at.exception and not at.warning  # the first village of the township, no notice
+    picked = at.selectbox(key="village").value
+    assert rows.loc[picked, "town"] == other.split(" › ")[-1]
+    assert at.query_params["village"] == picked

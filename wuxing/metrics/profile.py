@@ -14,12 +14,15 @@ from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import ranking
 from wuxing.metrics.aggregation import comparison_period
-from wuxing.metrics.villages import names
+from wuxing.metrics.villages import names, pinyin_key
 
 if TYPE_CHECKING:
     from wuxing.store import Revision
 
 MENTOR, MENTEE = "导师村", "帮带村"
+#: More villages in view than this: the picker asks for the township first. A browser takes
+#: ten seconds to apply a pick among a province's 46,000 options (0.6 s among a county's 437).
+PICKER_LIMIT = 1000
 _KIND_LABELS = {"villages": "村庄", "values": "指标", "scores": "星级评分", "awards": "星级评定",
                 "targets": "创星目标", "pairs": "结对帮带"}  # fmt: skip
 
@@ -57,6 +60,37 @@ def labels(ds: Dataset) -> dict[str, str]:
     option on every rerun: 46,000 lookups in a Series of strings took over a second."""
     label_of = names(ds)
     return dict(zip(label_of.index.tolist(), label_of.tolist(), strict=True))
+
+
+def _town_paths(villages: pd.DataFrame) -> pd.Series:
+    return villages["city"] + "/" + villages["county"] + "/" + villages["town"]
+
+
+@remembered
+def towns(ds: Dataset) -> list[str]:
+    """The townships of the villages in view as paths (市/县/乡镇), in pinyin order."""
+    paths = pd.unique(_town_paths(ds.villages))
+    return sorted(paths, key=lambda p: [pinyin_key(part) for part in p.split("/")])
+
+
+def town_label(path: str) -> str:
+    """`平新市/南和县/西高镇` → `平新市 › 南和县 › 西高镇` (parts left blank are skipped)."""
+    return " › ".join(part for part in path.split("/") if part) or "未填写乡镇"
+
+
+@remembered
+def town_of(ds: Dataset, code: str | None) -> str | None:
+    """The township path of one village, None when it is not in view."""
+    rows = ds.villages[ds.villages["code"] == code]
+    return None if rows.empty else str(_town_paths(rows).iloc[0])
+
+
+@remembered
+def codes_in_town(ds: Dataset, town: str) -> list[str]:
+    """The codes of one township's villages, in pinyin order of their names."""
+    inside = ds.villages.loc[_town_paths(ds.villages) == town, "code"]
+    label_of = names(ds)
+    return sorted(inside.tolist(), key=lambda c: pinyin_key(label_of[c]))
 
 
 @remembered
@@ -199,10 +233,10 @@ def peer_ranks(ds: Dataset, code: str, period: str) -> pd.DataFrame:
 
 
 def rank_text(rank: object, tied: bool) -> str:
-    """`第2名`, `并列第1名`, or 无评分 (short enough for a metric tile)."""
+    """`第2名`, `并列第1名`, `第12,345名`, or 无评分 (short enough for a metric tile)."""
     if formatting.is_missing(rank):
         return "无评分"
-    return f"{'并列' if tied else ''}第{int(rank)}名"  # type: ignore[call-overload]
+    return f"{'并列' if tied else ''}第{int(rank):,}名"  # type: ignore[call-overload]
 
 
 @remembered
