@@ -80,3 +80,15 @@ def test_a_scoped_view_is_the_same_object_so_it_remembers_too(sample_dataset):
     first = stars.level_distribution(view, year)
     assert len(view.memory) > 0
     pd.testing.assert_frame_equal(stars.level_distribution(view, year), first)
+
+
+def test_memory_keeps_to_its_byte_budget():
+    frame = pd.DataFrame({"x": range(1000)}, dtype="int64")  # 8,000 bytes of values
+    memory = Memory(max_bytes=20_000)
+    memory.put("a", frame)
+    memory.put("b", frame)
+    memory.put("c", frame)  # over budget: the least recently used goes
+    assert memory.get("a") == (False, None)
+    assert memory.get("c")[0]
+    memory.put("huge", pd.DataFrame({"x": range(10_000)}))  # larger than the budget: not kept
+    assert memory.get("huge") == (False, None) and memory.get("b")[0]

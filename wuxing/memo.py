@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: Answers kept per dataset, least recently used dropped first (each is a small aggregate or a
-#: village-sized table; the few village-scoped datasets of `scope` count as one each).
+#: Answers kept per dataset, least recently used dropped first.
 MAX_ENTRIES = 512
+#: And at most this many bytes of frames: a province's village-sized answers are megabytes each
+#: and an area's scoped dataset tens of them, so browsing many areas must not grow without end.
+MAX_BYTES = 768 * 2**20
 
 _lock = threading.Lock()
 
@@ -33,9 +35,11 @@ _lock = threading.Lock()
 class Memory:
     """The remembered answers of one dataset (bounded, least recently used dropped first)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+        self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -46,15 +50,20 @@ class Memory:
             if key not in self._entries:
                 return False, None
             self._entries.move_to_end(key)
-            return True, self._entries[key]
+            return True, self._entries[key][0]
 
     def put(self, key: Hashable, answer: object) -> None:
-        """Remember `answer` under `key`."""
+        """Remember `answer` under `key` (an answer larger than the whole budget is not kept)."""
+        size = _size(answer)
+        if size > self._max_bytes:
+            return
         with _lock:
-            self._entries[key] = answer
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+            if key in self._entries:
+                self._bytes -= self._entries.pop(key)[1]
+            self._entries[key] = (answer, size)
+            self._bytes += size
+            while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+                self._bytes -= self._entries.popitem(last=False)[1][1]
 
 
 def remembered(function: Callable[P, R]) -> Callable[P, R]:
@@ -76,6 +85,20 @@ def remembered(function: Callable[P, R]) -> Callable[P, R]:
         return _copied(answer)
 
     return wrapper
+
+
+def _size(answer: object) -> int:
+    """Rough bytes held by an answer: its frames' columns (a dataset counts all of its frames)."""
+    if isinstance(answer, pd.DataFrame):
+        return int(answer.memory_usage(index=True, deep=False).sum())
+    if isinstance(answer, pd.Series):
+        return int(answer.memory_usage(index=True, deep=False))
+    frames = getattr(answer, "frames", None)
+    if callable(frames):
+        return sum(_size(f) for f in frames().values())
+    if isinstance(answer, list | tuple):
+        return 64 + 80 * len(answer)  # codes and names; slides hold small tables
+    return 64
 
 
 def _copied(answer: R) -> R:
