@@ -38,6 +38,7 @@ if len(codes) > profile.PICKER_LIMIT:  # a city or a province: the township firs
     town = st.selectbox("乡镇（可输入文字搜索）", towns, key="village_town",
                         format_func=profile.town_label, on_change=_forget_village)  # fmt: skip
     codes = profile.codes_in_town(view, town)
+ui.drop_stale_choice("village", codes)  # left behind by a change of area: no "invalid link"
 ui.url_choice("village", codes, codes[0], "村庄")
 code = st.selectbox(
     "村庄（可输入村名搜索）", codes, key="village", format_func=lambda c: label_of[c]
