@@ -127,3 +127,39 @@ def test_store_round_trips_every_kind(sample_store, sample_dataset):
         pd.testing.assert_frame_equal(
             got, want, check_dtype=False, check_categorical=False, obj=kind
         )
+
+
+def test_import_reads_match_the_full_load(sample_store):
+    """What an import reads (villages, awards, some quarters' values) equals the same part of
+    `load()`, with a snapshot and after the snapshot is gone (rebuilt from the revisions)."""
+    full = sample_store.load()
+    periods, indicators = {"2022Q4", "2023Q1"}, {"collective_income", "toilet_upgrades"}
+    for drop_snapshot in (False, True):
+        if drop_snapshot:
+            with sample_store.engine.begin() as conn:
+                conn.execute(store_module.snapshots.delete())
+        light = sample_store.load_for_import()
+        assert (light.revision, light.is_sample) == (full.revision, full.is_sample)
+        for kind in ("villages", "awards"):  # a rebuilt snapshot lists rows in key order
+            key = list(store_module.SCHEMAS[kind].key)
+            pd.testing.assert_frame_equal(
+                light.frame(kind).sort_values(key).reset_index(drop=True),
+                full.frame(kind).sort_values(key).reset_index(drop=True),
+                check_categorical=False,
+            )
+        assert light.values.empty and light.scores.empty
+        some = sample_store.values_in(periods, indicators)
+        expected = full.values[full.values["period"].isin(periods)
+                               & full.values["indicator"].isin(indicators)]  # fmt: skip
+        key = ["code", "period", "indicator"]
+        pd.testing.assert_frame_equal(
+            some.sort_values(key).reset_index(drop=True),
+            expected.sort_values(key).reset_index(drop=True),
+            check_categorical=False,
+        )
+        assert set(some["period"]) == periods
+
+
+def test_import_reads_of_an_empty_store_are_empty(store):
+    assert store.load_for_import().is_empty
+    assert store.values_in({"2023Q1"}, {"volunteers"}).empty

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -105,8 +106,21 @@ class _Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
-def parse_files(files: list[tuple[str, bytes]], known: Dataset, settings: Settings) -> ImportResult:
-    """Read and check uploaded files against the current data; nothing is written."""
+#: Reads the current values of some quarters and indicators (like `Store.values_in`).
+EarlierValues = Callable[[set[str], set[str]], pd.DataFrame]
+
+
+def parse_files(
+    files: list[tuple[str, bytes]],
+    known: Dataset,
+    settings: Settings,
+    earlier: EarlierValues | None = None,
+) -> ImportResult:
+    """Read and check uploaded files against the current data; nothing is written.
+
+    `earlier`, when given, supplies the stored values the jump and fall checks compare with
+    (instead of `known.values`, which may then be left empty).
+    """
     parsed = _Parsed()
     names = [name for name, _ in files]
     recognised: list[tuple[RawSheet, object]] = []
@@ -136,7 +150,8 @@ def parse_files(files: list[tuple[str, bytes]], known: Dataset, settings: Settin
         _add(parsed, KIND_OF.get(layout.kind, layout.kind), READERS[layout.kind](reader), sheet)
         parsed.problems.extend(reader.finish())
     frames = {kind: _combine(kind, parts, parsed.problems) for kind, parts in parsed.frames.items()}
-    parsed.problems.extend(_jumps_and_falls(frames["values"], known.values))
+    stored = earlier if earlier is not None else (lambda _periods, _ids: known.values)
+    parsed.problems.extend(_jumps_and_falls(frames["values"], stored))
     parsed.problems.extend(_branch_alone(frames["awards"], known.awards))
     _no_data(files, frames, parsed.problems)
     data = Dataset.of(**{k: _canonical(k, f) for k, f in frames.items()})
@@ -174,8 +189,9 @@ def import_files(
 
     `base_version`: the store version a preview showed the user (default: the data read here).
     """
-    known = store.load()
-    result = parse_files(files, known, settings)
+    # Not the whole store: the villages and awards, then only the quarters the checks compare with.
+    known = store.load_for_import()
+    result = parse_files(files, known, settings, earlier=store.values_in)
     if not result.ok or dry_run or not files:
         return ImportOutcome(result, dry_run=dry_run)
     content, filename = bundle(files)
@@ -316,8 +332,11 @@ def _no_data(
                                     "（村庄、指标、星级评分、星级评定、创星目标、结对帮带），且表头下有数据行。", file=name))  # fmt: skip
 
 
-def _jumps_and_falls(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem]:
-    """Warnings: money up more than 5× on the previous quarter; cumulative figures that fall."""
+def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Problem]:
+    """Warnings: money up more than 5× on the previous quarter; cumulative figures that fall.
+
+    `earlier(periods, indicators)` gives the stored values to compare with (it may return more).
+    """
     if incoming.empty:
         return []
     watched = incoming[incoming["indicator"].isin(_MONEY | _FALLING_WATCH)]
@@ -328,6 +347,7 @@ def _jumps_and_falls(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Prob
     # Only the quarters compared with, and only watched indicators: the store may hold a
     # province's every quarter, and the first upload has nothing earlier at all.
     wanted, ids = set(previous.values()), set(watched["indicator"].unique())
+    current = earlier(wanted, ids)
     sources = [
         f for f, held in ((current, _periods_in(current)), (watched, uploaded)) if held & wanted
     ]

@@ -109,6 +109,9 @@ revision_touches = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
+# The kinds `load_for_import` reads: what resolving village names and the award check need.
+_FOR_IMPORT = ("villages", "awards")
+
 #: Events that change the data (and so the snapshot); logins and account changes do not.
 DATA_ACTIONS = ("upload", "rollback", "restore")
 
@@ -281,6 +284,52 @@ class Store:
             is_sample=sample_live is not None,
             **{kind: frame.drop(columns="revision_id") for kind, frame in frames.items()},
         )
+
+    def load_for_import(self) -> Dataset:
+        """What checking an upload needs up front: villages and awards, the version and the sample
+        flag. Values, scores, targets and pairs stay empty: `values_in` reads just the quarters a
+        check compares with, so checking one quarter does not decode a province's every value."""
+        with self._reading() as conn:
+            version = int(conn.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
+            frames = _read_snapshot(conn, _data_version(conn), _FOR_IMPORT)
+            sample_live = conn.execute(
+                sa.select(revisions.c.id).where(
+                    revisions.c.user == SAMPLE_USER, revisions.c.status == "live"
+                )
+            ).first()
+        if frames is None:  # no snapshot yet: the full load rebuilds (and stores) it
+            full = self.load()
+            return Dataset(
+                revision=full.revision,
+                is_sample=full.is_sample,
+                **{kind: full.frame(kind) for kind in _FOR_IMPORT},
+            )
+        return Dataset(
+            revision=version,
+            is_sample=sample_live is not None,
+            **{kind: frame.drop(columns="revision_id") for kind, frame in frames.items()},
+        )
+
+    def values_in(self, periods: Iterable[str], indicators: Iterable[str]) -> pd.DataFrame:
+        """The current values of these quarters and indicators (the columns of `load().values`)."""
+        periods, indicators = sorted(set(periods)), sorted(set(indicators))
+        with self._reading() as conn:
+            data_version = _data_version(conn)
+            data = conn.execute(
+                sa.select(snapshots.c.data).where(
+                    snapshots.c.version == data_version, snapshots.c.kind == "values"
+                )
+            ).scalar()
+        if data_version == 0 or not periods or not indicators:
+            return _empty_snapshot("values").drop(columns="revision_id")
+        if data is None:  # no snapshot yet: the full load rebuilds (and stores) it
+            values = self.load().values
+        else:
+            wanted = [("period", "in", periods), ("indicator", "in", indicators)]
+            read = pd.read_parquet(io.BytesIO(bytes(data)), filters=wanted)
+            values = _as_stored("values", read).drop(columns="revision_id")
+        chosen = values["period"].isin(periods) & values["indicator"].isin(indicators)
+        return values[chosen].reset_index(drop=True)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
