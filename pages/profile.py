@@ -24,9 +24,10 @@ def _forget_village() -> None:
         del st.query_params["village"]
 
 
-codes = villages.ordered_codes(view)
 label_of = profile.labels(view)
-if len(codes) > profile.PICKER_LIMIT:  # a city or a province: the township first
+if len(label_of) <= profile.PICKER_LIMIT:
+    codes = villages.ordered_codes(view)
+else:  # a city or a province: the township first (no pinyin order of 46,000 names needed)
     towns = profile.towns(view)
     chosen = profile.town_of(
         view, st.session_state.get("village") or st.query_params.get("village")

@@ -138,9 +138,8 @@ def stars(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame
 def star_means(ds: Dataset, period: str) -> pd.Series:
     """Per star, the mean score in `period` of the villages in view that were scored (star →
     score); once per area and quarter, whichever village is shown."""
-    scores = ds.scores[ds.scores["period"] == period].dropna(subset=["score"])
-    means = scores.groupby(scores["star"].astype(str))["score"].mean()
-    return means.rename_axis("star")
+    scores = ranking.quarter_scores(ds, period)  # the same pass as the peer ranks
+    return scores.groupby("star")["score"].mean()
 
 
 @remembered

@@ -79,6 +79,14 @@ def _by_code(codes: pd.Series, numbers: pd.Series) -> pd.Series:
 
 
 @remembered
+def quarter_scores(ds: Dataset, period: str) -> pd.DataFrame:
+    """The scores given in one quarter: rows (code, star, score) with plain string codes and
+    stars; one pass over all scores, shared by the total and the five stars."""
+    rows = ds.scores.loc[ds.scores["period"] == period, ["code", "star", "score"]]
+    return rows.dropna(subset=["score"]).astype({"code": str, "star": str})
+
+
+@remembered
 def values(ds: Dataset, by: str, period: str) -> pd.Series:
     """Each village's value in `period` (code → value; villages without one are absent).
 
@@ -92,12 +100,12 @@ def values(ds: Dataset, by: str, period: str) -> pd.Series:
         rows = indicator_values(ds, indicator)
         rows = rows[rows["period"] == period]
         return _by_code(rows["code"], rows["value"])
-    scores = ds.scores[ds.scores["period"] == period].dropna(subset=["score"])
+    scores = quarter_scores(ds, period)
     if by != TOTAL:
         scores = scores[scores["star"] == by]
         return _by_code(scores["code"], scores["score"])
     scores = scores[scores["star"].isin(catalog.STAR_IDS)]
-    grouped = scores.groupby(scores["code"].astype(str), observed=True)["score"]
+    grouped = scores.groupby("code")["score"]
     total = grouped.sum().where(grouped.count() == len(catalog.STAR_IDS)).dropna()
     return _by_code(total.index.to_series(), total)
 
