@@ -18,7 +18,7 @@ import pandas as pd
 from wuxing import catalog, periods
 from wuxing.cells import cell_ref
 from wuxing.config import Settings
-from wuxing.dataset import KINDS, SCHEMAS, Dataset
+from wuxing.dataset import KINDS, SCHEMAS, Dataset, empty_frame
 from wuxing.errors import ImportRejected, Problem
 from wuxing.headers import find_layout
 from wuxing.kinds import KIND_OF, READERS, read_villages
@@ -191,7 +191,9 @@ def import_files(
     """
     # Not the whole store: the villages and awards, then only the quarters the checks compare with.
     known = store.load_for_import()
-    result = parse_files(files, known, settings, earlier=store.values_in)
+    # A store without a single event holds no values to compare with: no need to ask.
+    earlier = store.values_in if known.revision else None
+    result = parse_files(files, known, settings, earlier=earlier)
     if not result.ok or dry_run or not files:
         return ImportOutcome(result, dry_run=dry_run)
     content, filename = bundle(files)
@@ -311,7 +313,7 @@ def _show(value: object) -> str:
 
 def _canonical(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
-        return pd.DataFrame(columns=list(SCHEMAS[kind].columns))
+        return empty_frame(kind)
     frame = frame[[c for c in SCHEMAS[kind].columns if c in frame.columns]]
     # Sorted by key: stable output, and the store's primary-key index fills in order.
     # lexsort on factorised keys is several times faster than sort_values on string columns.
