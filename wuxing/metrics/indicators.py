@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from wuxing import catalog, formatting, periods
-from wuxing.dataset import Dataset
+from wuxing.dataset import Dataset, plain_strings
 from wuxing.memo import remembered
 from wuxing.metrics.aggregation import Compared, combine, indicator_values
 from wuxing.metrics.villages import with_names
@@ -20,13 +20,6 @@ GRAINS = {QUARTER: "按季度", YEAR: "按年度"}
 TOTAL, PER_HOUSEHOLD, PER_CAPITA = "total", "per_household", "per_capita"
 BASIS_LABELS = {TOTAL: "总量", PER_HOUSEHOLD: "每户", PER_CAPITA: "每人"}
 MISSING_BAND = "缺报"
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    # The store hands out codes, periods and ids as unordered categoricals (for memory at scale);
-    # comparing quarters with <= and counting per village need plain strings.
-    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
 
 
 @dataclass(frozen=True)
@@ -113,7 +106,7 @@ def village_series(ds: Dataset, indicator: str, grain: str, last: str) -> pd.Dat
     """Rows (code, key, value) per village and period through quarter `last`: quarters as
     reported, or years added up by period kind (flow sums its quarters; ytd and stock take the
     last quarter). Missing values are absent, never zero."""
-    rows = _plain(indicator_values(ds, indicator))
+    rows = plain_strings(indicator_values(ds, indicator))
     rows = rows[rows["period"] <= last]
     if grain == QUARTER:
         return rows.rename(columns={"period": "key"})[["code", "key", "value"]]

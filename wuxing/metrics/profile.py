@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from wuxing import catalog, formatting, periods
-from wuxing.dataset import Dataset
+from wuxing.dataset import Dataset, plain_strings
 from wuxing.memo import remembered
 from wuxing.metrics import ranking
 from wuxing.metrics.aggregation import comparison_period
@@ -27,17 +27,10 @@ _KIND_LABELS = {"villages": "村庄", "values": "指标", "scores": "星级评�
                 "targets": "创星目标", "pairs": "结对帮带"}  # fmt: skip
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    # The store hands out codes, periods and ids as unordered categoricals (for memory at scale);
-    # comparing quarters with <= and counting per village need plain strings.
-    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
-
-
 def _village_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
     """The rows of one village, as plain strings: picked out first, because converting a
     province's 10 M values to strings took 20 s and a gigabyte for the sake of a few hundred."""
-    return _plain(frame[frame["code"] == code])
+    return plain_strings(frame[frame["code"] == code])
 
 
 @dataclass(frozen=True)
@@ -262,7 +255,7 @@ def touches(revisions: Sequence[tuple[Revision, Dataset]]) -> pd.DataFrame:
     parts = []
     for revision, rows in revisions:
         for kind, frame in rows.frames().items():
-            frame = _plain(frame)
+            frame = plain_strings(frame)
             if frame.empty:
                 continue
             if kind == "pairs":

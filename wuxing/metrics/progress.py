@@ -7,20 +7,13 @@ import numpy as np
 import pandas as pd
 
 from wuxing import catalog, periods
-from wuxing.dataset import Dataset
+from wuxing.dataset import Dataset, plain_strings
 from wuxing.memo import remembered
 from wuxing.metrics.targets import target_status
 from wuxing.metrics.villages import ordered_codes, with_names
 
 ALL_STARS = "all"
 GAIN, LOSS, KEPT, NONE = "获评", "摘星", "保持", "未获"
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    # The store hands out codes, periods and ids as unordered categoricals (for memory at scale);
-    # comparing quarters with <= and counting per village need plain strings.
-    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
 
 
 def stars_of(star: str) -> list[str]:
@@ -35,7 +28,7 @@ def score_history(ds: Dataset, star: str, last: str | None = None) -> pd.DataFra
     For one star its score; for ALL_STARS the mean of the five, only where all five are scored
     (a mean over fewer stars would flatter a village that did not report its weak star).
     """
-    scores = _plain(ds.scores)
+    scores = plain_strings(ds.scores)
     scores = scores[scores["star"].isin(stars_of(star))]
     if last is not None:
         scores = scores[scores["period"] <= last]
@@ -67,7 +60,7 @@ def passing_counts(
     counts = scores.groupby(["period", "star"], observed=True)["ok"].agg(
         passing="sum", scored="count"
     )
-    frame = _plain(counts.reset_index())
+    frame = plain_strings(counts.reset_index())
     frame["passing"] = frame["passing"].astype(int)
     frame["scored"] = frame["scored"].astype(int)
     frame["label"] = frame["star"].map(lambda s: catalog.STAR_BY_ID[s].label)
@@ -146,7 +139,7 @@ def target_gaps(ds: Dataset, period: str, pass_mark: float, star: str) -> pd.Dat
     status = target_status(ds, period, pass_mark)
     if status.empty:
         return pd.DataFrame(columns=columns)
-    scores = _plain(ds.scores)
+    scores = plain_strings(ds.scores)
     scores = scores[scores["period"] == period].set_index(["code", "star"])["score"]
     wanted = set(stars_of(star))
     rows = []
