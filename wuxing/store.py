@@ -291,6 +291,8 @@ class Store:
         check compares with, so checking one quarter does not decode a province's every value."""
         with self._reading() as conn:
             version = int(conn.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
+            if version == 0:  # not a single event yet: nothing stored, nothing more to ask
+                return Dataset()
             frames = _read_snapshot(conn, _data_version(conn), _FOR_IMPORT)
             sample_live = conn.execute(
                 sa.select(revisions.c.id).where(
@@ -796,10 +798,9 @@ def _advance_snapshot(
     assert frames is not None  # complete, checked above, in this same transaction
     kept = [kind for kind in KINDS if kind not in frames]
     if previous == 0:
-        for kind in kept:
-            conn.execute(
-                snapshots.insert().values(version=version, kind=kind, data=_empty_parquet(kind))
-            )
+        empty = [{"version": version, "kind": kind, "data": _empty_parquet(kind)} for kind in kept]
+        if empty:
+            conn.execute(snapshots.insert(), empty)
     elif kept:
         copied = sa.select(sa.literal(version), snapshots.c.kind, snapshots.c.data).where(
             snapshots.c.version == previous, snapshots.c.kind.in_(kept)
