@@ -22,25 +22,33 @@ SEQUENCE = ["#2E86C1", "#E67E22", "#27AE60", "#8E44AD", "#C0392B", "#16A085", "#
 __all__ = ["STAR_COLORS", "apply", "png_config"]
 
 
+#: What we take from plotly_white: white ground, light grid and axes, its colours and fonts.
+_WHITE_PARTS = ("autotypenumbers", "colorway", "font", "hoverlabel", "hovermode", "paper_bgcolor",
+                "plot_bgcolor", "polar", "xaxis", "yaxis")  # fmt: skip
+
+
 @cache
 def _template() -> go.layout.Template:
-    # plotly_white's layout (white ground, light grid) without its per-trace defaults: copying
-    # the whole template into each figure was most of a chart's build time (0.1 s a chart, which
-    # a page with five charts pays on every rerun); our traces set their own colours anyway.
-    return go.layout.Template(layout=pio.templates["plotly_white"].layout)
+    # The house look as a template, built once: each figure gets a validated copy of its
+    # template, and the whole of plotly_white (per-trace defaults, colour scales, 3-D and map
+    # settings) plus a second update for fonts and margins was most of a chart's build time, paid
+    # by every chart on every rerun. A figure's own margin or legend still wins over these.
+    white = pio.templates["plotly_white"].layout.to_plotly_json()
+    layout = {k: v for k, v in white.items() if k in _WHITE_PARTS}
+    layout.update(
+        title={"font": {"size": TITLE_SIZE}, "x": 0.01, "xanchor": "left"},
+        font={**layout.get("font", {}), "family": FONT_FAMILY, "size": FONT_SIZE},
+        margin={"l": 70, "r": 30, "t": 70, "b": 60},
+        legend={"font": {"size": FONT_SIZE - 2}},
+        hoverlabel={**layout.get("hoverlabel", {}), "font": {"size": FONT_SIZE}},
+        separators=".,",
+    )
+    return go.layout.Template(layout=layout)
 
 
 def apply(fig: go.Figure, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
     """Give `fig` the house style, its Chinese title and axis titles (with units)."""
-    fig.update_layout(
-        template=_template(),
-        title={"text": title, "font": {"size": TITLE_SIZE}, "x": 0.01, "xanchor": "left"},
-        font={"family": FONT_FAMILY, "size": FONT_SIZE},
-        margin={"l": 70, "r": 30, "t": 70, "b": 60},
-        legend={"font": {"size": FONT_SIZE - 2}},
-        hoverlabel={"font": {"size": FONT_SIZE}},
-        separators=".,",
-    )
+    fig.update_layout(template=_template(), title_text=title)
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return fig
