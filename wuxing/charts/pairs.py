@@ -76,20 +76,28 @@ def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figur
     fig = make_subplots(rows=1, cols=max(1, len(stars)), shared_yaxes=True,
                         subplot_titles=[catalog.STAR_BY_ID[s].short for s in stars])  # fmt: skip
     quarters = sorted(set(history["period"]))
+    # Traces and pass-mark lines added in one call each: per-panel add_trace and add_hline
+    # re-validated the whole figure every time (half a second for ten lines).
+    traces, cols, marks = [], [], []
     for col, star in enumerate(stars, start=1):
         for code, label, color, dash in ((m.first, m.first_label, FIRST_COLOR, "solid"),
                                          (m.second, m.second_label, SECOND_COLOR, "dot")):  # fmt: skip
             rows = history[(history["star"] == star) & (history["code"] == code)]
             series = rows.set_index("period")["score"].reindex(quarters)
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=[periods.quarter_index(q) for q in quarters], y=_values(series), name=label,
                 legendgroup=label, showlegend=col == 1, mode="lines+markers",
                 line={"color": color, "width": 3, "dash": dash}, marker={"size": 7},
                 customdata=[periods.label(q) for q in quarters],
                 hovertemplate=f"{label} · %{{customdata}}：%{{y:.1f}} 分<extra></extra>",
-            ), row=1, col=col)  # fmt: skip
-        fig.add_hline(y=pass_mark, line={"color": style.PASS_COLOR, "dash": "dash", "width": 1.5},
-                      row=1, col=col)  # fmt: skip
+            ))  # fmt: skip
+            cols.append(col)
+        axis = "" if col == 1 else str(col)
+        marks.append({"type": "line", "xref": f"x{axis} domain", "x0": 0, "x1": 1,
+                      "yref": f"y{axis}", "y0": pass_mark, "y1": pass_mark,
+                      "line": {"color": style.PASS_COLOR, "dash": "dash", "width": 1.5}})  # fmt: skip
+    fig.add_traces(traces, rows=[1] * len(traces), cols=cols)
+    fig.update_layout(shapes=marks)
     # Narrow panels: a tick per quarter, the year written under each first quarter only.
     fig.update_xaxes(tickvals=[periods.quarter_index(q) for q in quarters],
                      ticktext=[_year_tick(q) for q in quarters], tickangle=0,
