@@ -1,3 +1,5 @@
+import gc
+import weakref
 from dataclasses import replace
 
 import pandas as pd
@@ -92,3 +94,18 @@ def test_memory_keeps_to_its_byte_budget():
     assert memory.get("c")[0]
     memory.put("huge", pd.DataFrame({"x": range(10_000)}))  # larger than the budget: not kept
     assert memory.get("huge") == (False, None) and memory.get("b")[0]
+
+
+def test_a_dataset_is_freed_as_soon_as_nothing_refers_to_it():
+    # No reference cycle through its memory: the app drops a data version's dataset from its
+    # cache and expects the memory back at once, not at the next full garbage collection.
+    ds = _dataset(1.0)
+    assert villages.scope(ds, villages.ALL_AREAS) is ds
+    _total(ds, "income")
+    gone = weakref.ref(ds)
+    gc.disable()
+    try:
+        del ds
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -81,7 +81,11 @@ def remembered(function: Callable[P, R]) -> Callable[P, R]:
             return function(ds, *args, **kwargs)
         if not found:
             answer = function(ds, *args, **kwargs)
-            ds.memory.put(key, answer)
+            # Never the dataset itself (`scope` of everything): a dataset remembering itself is
+            # a reference cycle, freed only by a full garbage collection, so each data version
+            # would outlive its cache entry (seen as 4 GB at province scale instead of 1).
+            if answer is not ds:
+                ds.memory.put(key, answer)
         return _copied(answer)
 
     return wrapper
