@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
+from wuxing.memo import remembered
 from wuxing.metrics import headline, meeting, pairs, ranking, stars, targets, villages
 
 _NUMERALS = "一二三四五六七八九十"
@@ -41,6 +42,7 @@ def title(area: str, period: str) -> str:
     return f"{villages.area_label(area)}{periods.label(period)}“五星”支部创建工作通报"
 
 
+@remembered
 def sections(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Section]:
     """The briefing's parts for `area` in `period`; empty when the area has no villages."""
     view = villages.scope(ds, area)
@@ -190,6 +192,7 @@ def _headlines(view: Dataset, period: str) -> Section:
     return Section("主要指标", tuple(said))
 
 
+@remembered
 def text(ds: Dataset, area: str, period: str, pass_mark: float) -> str:
     """The whole briefing as plain text: title, then 一、二、… sections (ready to paste)."""
     parts = sections(ds, area, period, pass_mark)
