@@ -90,4 +90,3 @@ def test_a_county_shows_one_line_and_bar_per_township(named_store):
     on, off = targets["data"]
     assert sum(on["x"]) + sum(off["x"]) == data.targets["code"].nunique()
     assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("各村")]
-
