@@ -8,7 +8,9 @@ data is missing (no awards yet, no pairs) are left out rather than shown empty.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -83,11 +85,18 @@ class Slide:
 
     key: str
     title: str
-    figure: go.Figure | None = None
+    #: Draws the slide's figure. Only the slide on screen is drawn: drawing all of a province's
+    #: slides at projector size was most of the meeting page's first view.
+    draw: Callable[[], go.Figure] | None = field(default=None, repr=False, compare=False)
     chart: ChartData | None = None
     figures: tuple[KeyFigure, ...] = ()
     table: pd.DataFrame | None = None
     note: str = ""
+
+    @cached_property
+    def figure(self) -> go.Figure | None:
+        """The slide's figure at projector size (drawn on first use), None for key figures."""
+        return self.draw() if self.draw is not None else None
 
 
 def _values(series: pd.Series) -> tuple[float | None, ...]:
@@ -149,8 +158,8 @@ def _level_slide(view: Dataset, year: int) -> Slide:
                       (Series("村数（个）", _values(dist["villages"]), point_colors=colors),),
                       "星级", "村数（个）")  # fmt: skip
     table = dist.rename(columns={"label": "星级", "villages": "村数（个）"})[["星级", "村数（个）"]]
-    fig = meeting_charts.projector(fig)
-    return Slide("levels", f"{year}年度星级分布", fig, chart, table=table)
+    return Slide("levels", f"{year}年度星级分布", lambda: meeting_charts.projector(fig), chart,
+                 table=table)  # fmt: skip
 
 
 def _held_slide(view: Dataset, year: int) -> Slide:
@@ -162,8 +171,11 @@ def _held_slide(view: Dataset, year: int) -> Slide:
     table = held.rename(columns={"label": "星", "villages": "获评村数（个）"})[
         ["星", "获评村数（个）"]
     ]
-    fig = meeting_charts.projector(overview_charts.stars_held(held, year))
-    return Slide("held", f"{year}年度各星获评村数", fig, chart, table=table)
+
+    def draw() -> go.Figure:
+        return meeting_charts.projector(overview_charts.stars_held(held, year))
+
+    return Slide("held", f"{year}年度各星获评村数", draw, chart, table=table)
 
 
 def _star_slide(view: Dataset, star: catalog.Star, period: str, pass_mark: float) -> Slide | None:
@@ -176,11 +188,16 @@ def _star_slide(view: Dataset, star: catalog.Star, period: str, pass_mark: float
                       "季度", "达标村数（个）")  # fmt: skip
     table = counts.rename(columns={"period": "季度", "label": "星", "passing": "达标村数（个）",
                                    "scored": "有评分村数（个）"}).drop(columns="star")  # fmt: skip
-    fig = progress_charts.passing_counts(counts, len(view.villages), pass_mark)
+    villages_in_view = len(view.villages)
+
+    def draw() -> go.Figure:
+        fig = progress_charts.passing_counts(counts, villages_in_view, pass_mark)
+        return meeting_charts.projector(fig, title)
+
     now = counts[counts["period"] == period]
     note = (f"{periods.label(period)}：{int(now['passing'].iloc[0])} 个村达标，"
             f"{int(now['scored'].iloc[0])} 个村有评分") if not now.empty else ""  # fmt: skip
-    return Slide(f"star_{star.id}", title, meeting_charts.projector(fig, title), chart,
+    return Slide(f"star_{star.id}", title, draw, chart,
                  table=table, note=note)  # fmt: skip
 
 
@@ -193,9 +210,14 @@ def _ranking_slide(ranked: pd.DataFrame, period: str) -> Slide:
     chart = ChartData("bar", tuple(top["village"]),
                       (Series("五星总分（分）", _values(top["value"]), style.NEUTRAL_COLOR),),
                       "村", "五星总分（分）", "0.0")  # fmt: skip
-    fig = ranking_charts.ranking(top, title, "五星总分（分）", "分", None)
+
+    def draw() -> go.Figure:
+        return meeting_charts.projector(
+            ranking_charts.ranking(top, title, "五星总分（分）", "分", None)
+        )
+
     _, word = ranking.comparison(ranking.TOTAL, period)
-    return Slide("ranking", title, meeting_charts.projector(fig), chart,
+    return Slide("ranking", title, draw, chart,
                  table=ranking.ranking_table(ranked, ranking.TOTAL, word))  # fmt: skip
 
 
@@ -207,8 +229,13 @@ def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
     chart = ChartData("bar", tuple(moved["village"]),
                       (Series(f"{word}变化（分）", _values(moved["change"]), point_colors=colors),),
                       "村", f"{word}变化（分）", "+0.0;-0.0;0")  # fmt: skip
-    fig = ranking_charts.changes(moved, title, f"{word}变化（分）", "分")
-    return Slide("movers", title, meeting_charts.projector(fig), chart,
+
+    def draw() -> go.Figure:
+        return meeting_charts.projector(
+            ranking_charts.changes(moved, title, f"{word}变化（分）", "分")
+        )
+
+    return Slide("movers", title, draw, chart,
                  table=ranking.ranking_table(moved, ranking.TOTAL, word))  # fmt: skip
 
 
@@ -222,7 +249,7 @@ def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
     ), level, "结对数（对）")  # fmt: skip
     widening = int(frame["widening"].sum())
     return Slide("pairs", f"{periods.label(period)}结对帮带：各{level}差距变化",
-                 meeting_charts.projector(fig), chart, table=pairs.by_area_table(frame, level),
+                 lambda: meeting_charts.projector(fig), chart, table=pairs.by_area_table(frame, level),
                  note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对")  # fmt: skip
 
 
@@ -234,10 +261,15 @@ def _pairs_slide(view: Dataset, period: str) -> Slide:
     chart = ChartData("bar", names,
                       (Series("五星平均差距（分）", _values(overview["gap"]), point_colors=colors),),
                       "结对", "五星平均差距（分）", "0.0")  # fmt: skip
-    fig = pair_charts.pairs_at_a_glance(overview, periods.label(period))
+
+    def draw() -> go.Figure:
+        return meeting_charts.projector(
+            pair_charts.pairs_at_a_glance(overview, periods.label(period))
+        )
+
     widening = int(overview["widening"].sum())
     return Slide("pairs", f"{periods.label(period)}结对帮带：各结对平均差距",
-                 meeting_charts.projector(fig), chart, table=pairs.overview_table(overview),
+                 draw, chart, table=pairs.overview_table(overview),
                  note=f"共 {len(overview)} 对结对，本季度差距扩大 {widening} 对（红色）")  # fmt: skip
 
 
@@ -259,6 +291,9 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
     chart = ChartData("bar", tuple(top["village"]),
                       (Series("目标星尚差（分）", _values(top["points_short"]), style.FAIL_COLOR),),
                       "村", "目标星尚差分数（分）", "0.0")  # fmt: skip
-    fig = overview_charts.target_progress(top, year)
-    return Slide("targets", title, meeting_charts.projector(fig, title), chart,
+
+    def draw() -> go.Figure:
+        return meeting_charts.projector(overview_charts.target_progress(top, year), title)
+
+    return Slide("targets", title, draw, chart,
                  table=targets.target_table(off), note=note)  # fmt: skip
