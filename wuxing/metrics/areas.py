@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import aggregation, indicators, targets
-from wuxing.metrics.progress import stars_of
+from wuxing.metrics.progress import award_changes, stars_of
 from wuxing.metrics.villages import (
     AREA_LEVEL_LABELS,
     AREA_LEVELS,
@@ -248,24 +247,13 @@ def award_levels(ds: Dataset, area: str, star: str) -> pd.DataFrame:
     those the star filter asks for), and how many villages gained or lost a star on the year
     before. Columns: area, label, year, villages, mean_level, gained, lost; pinyin order."""
     columns = ["area", "label", "year", "villages", "mean_level", "gained", "lost"]
-    wanted = stars_of(star)
-    awards = ds.awards[ds.awards["star"].isin(wanted)]
-    if awards.empty:
+    changes = award_changes(ds, star)  # per village and year: stars held, gained, lost
+    if changes.empty:
         return pd.DataFrame(columns=columns)
-    held = awards.assign(held=awards["awarded"].eq(True))
-    held = held.pivot_table(index=["code", "year"], columns="star", values="held", aggfunc="last")
-    held = held.reindex(columns=wanted).eq(True)
-    grid = held.reset_index()
-    grid = grid.sort_values(["code", "year"], kind="stable")
-    stars = grid[wanted].to_numpy(dtype=bool)
-    same_village = grid["code"].to_numpy()[1:] == grid["code"].to_numpy()[:-1]
-    before = np.vstack([np.zeros((1, len(wanted)), dtype=bool), stars[:-1]])
-    has_before = np.concatenate([[False], same_village])
-    grid = grid.assign(
-        level=stars.sum(axis=1),
-        gained=has_before & (stars & ~before).any(axis=1),
-        lost=has_before & (~stars & before).any(axis=1),
-        area=sub_area_of(ds, area).reindex(grid["code"].astype(str)).to_numpy(),
+    grid = changes.assign(
+        gained=changes["gained"].map(bool),
+        lost=changes["lost"].map(bool),
+        area=sub_area_of(ds, area).reindex(changes["code"].astype(str)).to_numpy(),
     ).dropna(subset=["area"])
     out = grid.groupby(["area", "year"]).agg(
         villages=("code", "size"), mean_level=("level", "mean"),
