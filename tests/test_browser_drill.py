@@ -37,6 +37,17 @@ def _chart(page, title_part):
     return chart
 
 
+def _watch(page) -> list[str]:
+    """Collect the page's JavaScript errors."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def _no_errors(page, errors: list[str]) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+
+
 def _town_shown(page, town):
     page.wait_for_url(lambda url: unquote(url).split("area=")[-1].split("&")[0].endswith(town),
                       timeout=60_000)  # fmt: skip
@@ -44,8 +55,7 @@ def _town_shown(page, town):
 
 
 def test_clicking_a_township_row_of_the_county_heatmap_opens_that_township(county_url, page):
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = _watch(page)
     page.goto(county_url, wait_until="domcontentloaded")
     heat = _chart(page, "各乡镇星级平均分")
     ticks = heat.locator(".ytick text")
@@ -60,12 +70,11 @@ def test_clicking_a_township_row_of_the_county_heatmap_opens_that_township(count
     count = int((COUNTY.villages["town"] == town).sum())
     assert page.get_by_text(f"共 {count} 个村").first.is_visible()
     screenshot(page, "drill_county_to_township")
-    assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+    _no_errors(page, errors)
 
 
 def test_clicking_a_township_bar_on_the_progress_page_opens_that_township(county_url, page):
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = _watch(page)
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.goto(f"{county_url}/progress", wait_until="domcontentloaded")
     wait_for_charts(page, 4)
@@ -77,12 +86,11 @@ def test_clicking_a_township_bar_on_the_progress_page_opens_that_township(county
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
     _town_shown(page, town)
     _chart(page, "各村五星平均得分变化")
-    assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+    _no_errors(page, errors)
 
 
 def test_clicking_a_township_bar_of_the_county_ranking_opens_that_township(county_url, page):
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = _watch(page)
     page.set_viewport_size({"width": 1400, "height": 2000})
     page.goto(f"{county_url}/ranking", wait_until="domcontentloaded")
     bars = _chart(page, "各乡镇五星总分排名")
@@ -100,4 +108,4 @@ def test_clicking_a_township_bar_of_the_county_ranking_opens_that_township(count
     count = int((COUNTY.villages["town"] == town).sum())
     assert villages_chart.locator(".ytick text").count() == count
     screenshot(page, "ranking_township")
-    assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+    _no_errors(page, errors)
