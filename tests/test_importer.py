@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from tests import builders as b
-from wuxing import problems, sample, template
-from wuxing import store as store_module
+from wuxing import bulk_insert, problems, sample, template
 from wuxing.config import Settings
 from wuxing.dataset import SCHEMAS, Dataset
 from wuxing.importer import import_files, parse_files
@@ -367,7 +366,7 @@ def test_rollback_and_restore_of_an_import(any_base_store: Store) -> None:
 def test_a_crash_halfway_through_the_insert_leaves_the_store_as_it_was(
     any_base_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = store_module._insert_rows
+    original = bulk_insert.insert_rows
 
     def half_then_crash(conn, table, frame, revision_id):  # noqa: ANN001, ANN202
         if table.name == "indicator_values":
@@ -375,7 +374,7 @@ def test_a_crash_halfway_through_the_insert_leaves_the_store_as_it_was(
             raise RuntimeError("进程在写入一半时被终止")
         original(conn, table, frame, revision_id)
 
-    monkeypatch.setattr(store_module, "_insert_rows", half_then_crash)
+    monkeypatch.setattr(bulk_insert, "insert_rows", half_then_crash)
     before = snapshot(any_base_store)
     content = template.write_workbook(sample.build())
     with pytest.raises(RuntimeError):

@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from wuxing import bulk_insert, tables
 from wuxing import store as store_module
 from wuxing.dataset import Dataset
 from wuxing.errors import StoreError
@@ -79,7 +80,7 @@ def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
         _values(("A", "2023Q1", "volunteers", 1.0)), content=b"before", filename="x", user="u"
     )
     before = (store.load().values.copy(), store.version(), len(store.history()))
-    real_insert = store_module._insert_rows
+    real_insert = bulk_insert.insert_rows
     calls = []
 
     def crash_on_second_table(conn, table, frame, revision_id):
@@ -88,7 +89,7 @@ def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
         if len(calls) == 2:
             raise RuntimeError("进程被中止")
 
-    monkeypatch.setattr(store_module, "_insert_rows", crash_on_second_table)
+    monkeypatch.setattr(bulk_insert, "insert_rows", crash_on_second_table)
     with pytest.raises(RuntimeError):
         store.commit(_values(("A", "2023Q1", "volunteers", 99.0), ("B", "2023Q2", "volunteers", 3.0)),
                      content=b"after", filename="y", user="u")  # fmt: skip
@@ -137,11 +138,11 @@ def test_import_reads_match_the_full_load(sample_store):
     for drop_snapshot in (False, True):
         if drop_snapshot:
             with sample_store.engine.begin() as conn:
-                conn.execute(store_module.snapshots.delete())
+                conn.execute(tables.snapshots.delete())
         light = sample_store.load_for_import()
         assert (light.revision, light.is_sample) == (full.revision, full.is_sample)
         for kind in ("villages", "awards"):  # a rebuilt snapshot lists rows in key order
-            key = list(store_module.SCHEMAS[kind].key)
+            key = list(tables.SCHEMAS[kind].key)
             pd.testing.assert_frame_equal(
                 light.frame(kind).sort_values(key).reset_index(drop=True),
                 full.frame(kind).sort_values(key).reset_index(drop=True),

@@ -5,156 +5,51 @@ user, time, summary) and the rows it set; the current value of a cell is the one
 revision that is not rolled back. Every write also appends an event (the audit trail); the newest
 event id is the store's `version`, which caches key on, so a rollback on another server is seen too.
 
-At province scale (11 M values) deduplicating every live revision on each load is far too slow, so
-each data change also stores, in the same transaction, a Parquet snapshot of the current rows per
-kind (`snapshots`, keyed by the data version: the id of the newest upload/rollback/restore event).
-A commit overlays the previous snapshot with the new rows; a rollback or restore patches only the
-keys its revision set. `load` reads the snapshot (about a second at 11 M values) and rebuilds it from
-the revisions when it is missing (a store written before snapshots existed).
+`load` reads the current data from the snapshot (`wuxing.snapshot`, about a second at 11 M values)
+and rebuilds it from the revisions when it is missing (a store written before snapshots existed).
+The tables are in `wuxing.tables`, the bulk insert in `wuxing.bulk_insert`.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import io
 import json
-import math
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, timedelta
-from itertools import repeat
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from wuxing import bulk_insert, snapshot
 from wuxing.auth import require
-from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform, empty_frame
+from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform
 from wuxing.errors import ConflictError, PermissionDenied, StoreError
+from wuxing.tables import (
+    DATA_TABLES,
+    events,
+    frame_of,
+    login_failures,
+    metadata,
+    revision_touches,
+    revisions,
+    snapshots,
+    users,
+)
 
 SAMPLE_USER = "示例数据"
-
-metadata = sa.MetaData()
-
-revisions = sa.Table(
-    "revisions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("user", sa.String(100), nullable=False),
-    sa.Column("filename", sa.String(300), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False, index=True),
-    sa.Column("size", sa.Integer, nullable=False),
-    sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("status", sa.String(20), nullable=False, default="live"),
-    sa.Column("content", sa.LargeBinary, nullable=False),
-)
-
-events = sa.Table(
-    "events",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("user", sa.String(100), nullable=False),
-    sa.Column("action", sa.String(40), nullable=False, index=True),
-    sa.Column("revision_id", sa.Integer, nullable=True),
-    sa.Column("detail", sa.Text, nullable=False, default=""),
-)
-
-users = sa.Table(
-    "users",
-    metadata,
-    sa.Column("name", sa.String(100), primary_key=True),
-    sa.Column("password_hash", sa.String(300), nullable=False),
-    sa.Column("role", sa.String(20), nullable=False),
-    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-# Per login name, known or not: throttling only real accounts would tell an attacker which exist.
-login_failures = sa.Table(
-    "login_failures",
-    metadata,
-    sa.Column("name", sa.String(100), primary_key=True),
-    sa.Column("failures", sa.Integer, nullable=False),
-    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
-)
-
-# The current data of one data version, one Parquet file per kind (with each row's revision_id, so a
-# rollback or restore can patch the snapshot instead of rebuilding it).
-snapshots = sa.Table(
-    "snapshots",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("kind", sa.String(20), primary_key=True),
-    sa.Column("data", sa.LargeBinary, nullable=False),
-)
-
-# Per revision, how many rows it set per village and kind (what a village's profile lists), kept
-# because counting an 11 M-row revision again on every server start would take seconds.
-revision_touches = sa.Table(
-    "revision_touches",
-    metadata,
-    sa.Column("revision_id", sa.Integer, sa.ForeignKey("revisions.id"), primary_key=True),
-    sa.Column("data", sa.LargeBinary, nullable=False),
-)
 
 # The kinds `load_for_import` reads: what resolving village names and the award check need.
 _FOR_IMPORT = ("villages", "awards")
 
 #: Events that change the data (and so the snapshot); logins and account changes do not.
 DATA_ACTIONS = ("upload", "rollback", "restore")
-
-# Columns of the big kinds held as pandas categoricals: 11 M village codes and indicator ids take
-# 100 MB this way instead of 500 MB as strings. Quarters stay strings: pages compare them with
-# `<=`, which unordered categoricals refuse.
-CATEGORICAL: dict[str, tuple[str, ...]] = {
-    "values": ("code", "indicator"),
-    "scores": ("code", "star"),
-}
-
-_SQL_TYPES = {
-    "str": sa.String(300),
-    "Float64": sa.Float,
-    "float64": sa.Float,
-    "int64": sa.Integer,
-    "bool": sa.Boolean,
-}
-_TABLE_NAMES = {
-    "villages": "villages",
-    "values": "indicator_values",
-    "scores": "star_scores",
-    "awards": "star_awards",
-    "targets": "targets",
-    "pairs": "pairs",
-}
-
-
-def _data_table(kind: str) -> sa.Table:
-    schema = SCHEMAS[kind]
-    cols = [
-        sa.Column("revision_id", sa.Integer, sa.ForeignKey("revisions.id"), primary_key=True),
-        *(
-            sa.Column(name, _SQL_TYPES[dtype], primary_key=name in schema.key)
-            for name, dtype in schema.columns.items()
-        ),
-    ]
-    # WITHOUT ROWID on SQLite: the rows live in the primary-key B-tree itself instead of in a rowid
-    # table plus a separate key index, so an upload writes half the pages (11 M values: 2× less).
-    return sa.Table(_TABLE_NAMES[kind], metadata, *cols, sqlite_with_rowid=False)
-
-
-DATA_TABLES: dict[str, sa.Table] = {kind: _data_table(kind) for kind in KINDS}
 
 
 @dataclass(frozen=True)
@@ -266,9 +161,9 @@ class Store:
         with self._reading() as conn:
             version = int(conn.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
             data_version = _data_version(conn)
-            frames = _read_snapshot(conn, data_version)
+            frames = snapshot.read(conn, data_version)
             if frames is None:
-                frames = {kind: _current(conn, kind) for kind in KINDS}
+                frames = {kind: snapshot.rebuild(conn, kind) for kind in KINDS}
                 built = True
             else:
                 built = False
@@ -293,7 +188,7 @@ class Store:
             version = int(conn.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
             if version == 0:  # not a single event yet: nothing stored, nothing more to ask
                 return Dataset()
-            frames = _read_snapshot(conn, _data_version(conn), _FOR_IMPORT)
+            frames = snapshot.read(conn, _data_version(conn), _FOR_IMPORT)
             sample_live = conn.execute(
                 sa.select(revisions.c.id).where(
                     revisions.c.user == SAMPLE_USER, revisions.c.status == "live"
@@ -323,13 +218,13 @@ class Store:
                 )
             ).scalar()
         if data_version == 0 or not periods or not indicators:
-            return _empty_snapshot("values").drop(columns="revision_id")
+            return snapshot.empty("values").drop(columns="revision_id")
         if data is None:  # no snapshot yet: the full load rebuilds (and stores) it
             values = self.load().values
         else:
             wanted = [("period", "in", periods), ("indicator", "in", indicators)]
             read = pd.read_parquet(io.BytesIO(bytes(data)), filters=wanted)
-            values = _as_stored("values", read).drop(columns="revision_id")
+            values = snapshot.as_stored("values", read).drop(columns="revision_id")
         chosen = values["period"].isin(periods) & values["indicator"].isin(indicators)
         return values[chosen].reset_index(drop=True)
 
@@ -346,9 +241,9 @@ class Store:
     def _save_snapshot(self, data_version: int, frames: dict[str, pd.DataFrame]) -> None:
         """Store a snapshot rebuilt by a reader, unless a writer moved on meanwhile."""
         with self.transaction() as conn:
-            if _data_version(conn) != data_version or _has_snapshot(conn, data_version):
+            if _data_version(conn) != data_version or snapshot.exists(conn, data_version):
                 return
-            _write_snapshot(conn, data_version, frames)
+            snapshot.write(conn, data_version, frames)
 
     def history(self) -> list[Revision]:
         """All revisions, newest first."""
@@ -415,7 +310,9 @@ class Store:
                         is None
                     ):
                         conn.execute(
-                            revision_touches.insert().values(revision_id=rid, data=_parquet(frame))
+                            revision_touches.insert().values(
+                                revision_id=rid, data=snapshot.parquet(frame)
+                            )
                         )
         frames = [
             pd.read_parquet(io.BytesIO(bytes(data))).assign(revision=rid)
@@ -436,7 +333,7 @@ class Store:
             query = sa.select(*(table.c[c] for c in columns)).where(
                 table.c.revision_id == revision_id
             )
-            out[kind] = _frame(conn.execute(query))
+            out[kind] = frame_of(conn.execute(query))
         return out
 
     def find_live_upload(self, sha256: str) -> int | None:
@@ -509,15 +406,17 @@ class Store:
             ).inserted_primary_key[0]
             for kind, frame in data.frames().items():
                 if not frame.empty:
-                    _insert_rows(conn, DATA_TABLES[kind], frame, revision_id)
+                    bulk_insert.insert_rows(conn, DATA_TABLES[kind], frame, revision_id)
             conn.execute(
                 revision_touches.insert().values(
-                    revision_id=revision_id, data=_parquet(_touch_counts(data.frames()))
+                    revision_id=revision_id, data=snapshot.parquet(_touch_counts(data.frames()))
                 )
             )
             event = _log(conn, user, "upload", revision_id, f"{filename}（{_count_text(counts)}）")
             touched = [kind for kind, frame in data.frames().items() if not frame.empty]
-            _advance_snapshot(conn, previous, event, _overlay_commit(data, revision_id), touched)
+            snapshot.advance(
+                conn, previous, event, snapshot.overlay_commit(data, revision_id), touched
+            )
         return int(revision_id)
 
     def rollback(self, revision_id: int, user: str) -> None:
@@ -546,13 +445,13 @@ class Store:
                 revisions.update().where(revisions.c.id == revision_id).values(status=status)
             )
             event = _log(conn, user, action, revision_id, row.filename)
-            patch = _patch_rollback if action == "rollback" else _patch_restore
-            _advance_snapshot(
+            patch = snapshot.patch_rollback if action == "rollback" else snapshot.patch_restore
+            snapshot.advance(
                 conn,
                 previous,
                 event,
                 lambda kind, snap: patch(conn, kind, snap, revision_id),
-                _kinds_of(conn, revision_id),
+                snapshot.kinds_of(conn, revision_id),
             )
 
     def log(self, user: str, action: str, detail: str = "") -> None:
@@ -696,305 +595,9 @@ def _touch_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _parquet(frame: pd.DataFrame) -> bytes:
-    # The bytes pandas' to_parquet writes, through pyarrow directly: below ~100k rows arrow's
-    # conversion threads cost more to start than they save (a third of each small blob's time).
-    threads = 1 if len(frame) < 100_000 else None
-    table = pa.Table.from_pandas(
-        frame.reset_index(drop=True), preserve_index=False, nthreads=threads
-    )
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
-    return buffer.getvalue()
-
-
 def _data_version(conn: Connection) -> int:
     query = sa.select(sa.func.max(events.c.id)).where(events.c.action.in_(DATA_ACTIONS))
     return int(conn.execute(query).scalar() or 0)
-
-
-def _has_snapshot(conn: Connection, version: int) -> bool:
-    query = sa.select(snapshots.c.kind).where(snapshots.c.version == version).limit(1)
-    return conn.execute(query).first() is not None
-
-
-def _read_snapshot(
-    conn: Connection, version: int, kinds: Iterable[str] = KINDS
-) -> dict[str, pd.DataFrame] | None:
-    """The snapshot of `version` for `kinds` (with revision_id), or None when there is none."""
-    kinds = list(kinds)
-    if version == 0:
-        return {kind: _empty_snapshot(kind).copy() for kind in kinds}
-    rows = conn.execute(
-        sa.select(snapshots.c.kind, snapshots.c.data).where(
-            snapshots.c.version == version, snapshots.c.kind.in_(kinds)
-        )
-    ).all()
-    found = {row.kind: bytes(row.data) for row in rows}
-    if set(found) != set(kinds):
-        return None
-    return {kind: _as_stored(kind, pd.read_parquet(io.BytesIO(found[kind]))) for kind in kinds}
-
-
-def _snapshot_complete(conn: Connection, version: int) -> bool:
-    """True when `version` has a snapshot of every kind (version 0, no data, always has)."""
-    if version == 0:
-        return True
-    query = sa.select(snapshots.c.kind).where(snapshots.c.version == version)
-    return set(conn.execute(query).scalars()) == set(KINDS)
-
-
-@functools.cache
-def _empty_snapshot(kind: str) -> pd.DataFrame:
-    # Built once: an empty store is loaded before every first import.
-    return _categorised(kind, _with_revision(empty_frame(kind)))
-
-
-@functools.cache
-def _empty_parquet(kind: str) -> bytes:
-    return _parquet(_empty_snapshot(kind))
-
-
-def _as_stored(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """A snapshot frame in today's dtypes (one written by an older version may differ)."""
-    for column, dtype in SCHEMAS[kind].columns.items():
-        is_categorical = isinstance(frame[column].dtype, pd.CategoricalDtype)
-        if is_categorical and column not in CATEGORICAL.get(kind, ()):
-            frame[column] = frame[column].astype(dtype)
-    return _categorised(kind, frame)
-
-
-def _snapshot_bytes(kind: str, frame: pd.DataFrame) -> bytes:
-    return _empty_parquet(kind) if frame.empty else _parquet(frame)
-
-
-def _write_snapshot(conn: Connection, version: int, frames: dict[str, pd.DataFrame]) -> None:
-    # Only the newest snapshot is kept: readers of an older version rebuild nothing, they simply
-    # read the newer one on their next load (their cache key changes with the version).
-    conn.execute(snapshots.delete().where(snapshots.c.version != version))
-    for kind, frame in frames.items():
-        conn.execute(
-            snapshots.insert().values(version=version, kind=kind, data=_snapshot_bytes(kind, frame))
-        )
-
-
-def _advance_snapshot(
-    conn: Connection,
-    previous: int,
-    version: int,
-    change: Callable[[str, pd.DataFrame], pd.DataFrame],
-    touched: Iterable[str],
-) -> None:
-    """Snapshot of `version` = the one of `previous` with `change` applied to the `touched` kinds.
-
-    The other kinds keep the previous snapshot's bytes, copied inside the database: a quarter's
-    values need not decode and re-encode a province's villages, scores and awards. Without a
-    complete previous snapshot nothing is written: the next `load` rebuilds from the revisions.
-    """
-    if not _snapshot_complete(conn, previous):
-        return
-    touched = [kind for kind in KINDS if kind in set(touched)]
-    frames = _read_snapshot(conn, previous, touched)
-    assert frames is not None  # complete, checked above, in this same transaction
-    kept = [kind for kind in KINDS if kind not in frames]
-    if previous == 0:
-        empty = [{"version": version, "kind": kind, "data": _empty_parquet(kind)} for kind in kept]
-        if empty:
-            conn.execute(snapshots.insert(), empty)
-    elif kept:
-        copied = sa.select(sa.literal(version), snapshots.c.kind, snapshots.c.data).where(
-            snapshots.c.version == previous, snapshots.c.kind.in_(kept)
-        )
-        conn.execute(snapshots.insert().from_select(["version", "kind", "data"], copied))
-    for kind, frame in frames.items():
-        new = change(kind, frame)
-        conn.execute(
-            snapshots.insert().values(version=version, kind=kind, data=_snapshot_bytes(kind, new))
-        )
-    conn.execute(snapshots.delete().where(snapshots.c.version != version))
-
-
-def _overlay_commit(data: Dataset, revision_id: int) -> Callable[[str, pd.DataFrame], pd.DataFrame]:
-    def change(kind: str, snap: pd.DataFrame) -> pd.DataFrame:
-        rows = data.frame(kind)
-        if rows.empty:
-            return snap
-        rows = _categorised(kind, rows.assign(revision_id=revision_id))
-        return _overlay(kind, snap, rows)
-
-    return change
-
-
-def _kinds_of(conn: Connection, revision_id: int) -> list[str]:
-    """The kinds a revision set rows of (only those can change when it is rolled back or restored)."""
-    return [
-        kind
-        for kind, table in DATA_TABLES.items()
-        if conn.execute(
-            sa.select(table.c.revision_id).where(table.c.revision_id == revision_id).limit(1)
-        ).first()
-        is not None
-    ]
-
-
-def _patch_rollback(
-    conn: Connection, kind: str, snap: pd.DataFrame, revision_id: int
-) -> pd.DataFrame:
-    """Keys whose current row came from the rolled-back revision fall back to the newest live row."""
-    gone = snap["revision_id"] == revision_id
-    if not gone.any():
-        return snap
-    table = DATA_TABLES[kind]
-    key = list(SCHEMAS[kind].key)
-    mine = table.alias("mine")
-    # Only rows of live revisions sharing a key with the rolled-back one: a small set unless the
-    # revision was a whole province, and then it is the same size as a rebuild.
-    query = (
-        sa.select(table)
-        .join(revisions, revisions.c.id == table.c.revision_id)
-        .join(
-            mine,
-            sa.and_(mine.c.revision_id == revision_id, *(mine.c[k] == table.c[k] for k in key)),
-        )
-        .where(revisions.c.status == "live", table.c.revision_id != revision_id)
-        .order_by(table.c.revision_id)
-    )
-    fallback = _frame(conn.execute(query))
-    kept = snap[~gone]
-    if fallback.empty:
-        return kept.reset_index(drop=True)
-    fallback = fallback.drop_duplicates(key, keep="last")
-    fallback = _categorised(
-        kind, conform(kind, fallback).assign(revision_id=fallback["revision_id"].to_numpy())
-    )
-    return _overlay(kind, kept, fallback)
-
-
-def _patch_restore(
-    conn: Connection, kind: str, snap: pd.DataFrame, revision_id: int
-) -> pd.DataFrame:
-    """The restored revision's rows win wherever the current row is older (or missing)."""
-    table = DATA_TABLES[kind]
-    rows = _frame(conn.execute(sa.select(table).where(table.c.revision_id == revision_id)))
-    if rows.empty:
-        return snap
-    rows = _categorised(kind, conform(kind, rows).assign(revision_id=revision_id))
-    key = list(SCHEMAS[kind].key)
-    current = _key_index(snap, key)
-    newer = pd.Series(snap["revision_id"].to_numpy(), index=current)
-    found = newer.reindex(_key_index(rows, key)).to_numpy()
-    wins = pd.isna(found) | (pd.Series(found).fillna(0).to_numpy() < revision_id)
-    return _overlay(kind, snap, rows[wins])
-
-
-def _key_index(frame: pd.DataFrame, key: list[str]) -> pd.MultiIndex:
-    return pd.MultiIndex.from_arrays([frame[k].astype(object).to_numpy() for k in key])
-
-
-def _overlay(kind: str, snap: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """`snap` with the rows of `rows` replacing those of the same key, new keys appended."""
-    if rows.empty:
-        return snap
-    if snap.empty:
-        return rows.reset_index(drop=True)
-    key = list(SCHEMAS[kind].key)
-    # Narrow column by column (cheap: each compares distinct values only). A new quarter's upload
-    # shares no quarter with the snapshot, so nothing is left to compare row by row.
-    near = np.ones(len(snap), dtype=bool)
-    for column in key:
-        near &= _positions(snap[column], _distinct(rows[column])) >= 0
-        if not near.any():
-            return _concat(kind, [snap, rows])
-    candidates = snap[near]
-    references = [_distinct(rows[column]) for column in key]
-    if math.prod(len(r) for r in references) < 2**62:
-        numbers = _key_numbers(candidates, key, references)
-        replaced = (numbers >= 0) & pd.Series(numbers).isin(_key_numbers(rows, key, references))
-        replaced = replaced.to_numpy()
-    else:  # too many distinct keys to number in 64 bits: compare tuples
-        replaced = _key_index(candidates, key).isin(_key_index(rows, key))
-    snap = snap.drop(index=candidates.index[replaced])
-    return _concat(kind, [snap, rows])
-
-
-def _distinct(values: pd.Series) -> pd.Index:
-    """The distinct values of a column as a plain index (categories resolved to their values)."""
-    return pd.Index(np.asarray(pd.unique(values), dtype=object))
-
-
-def _positions(values: pd.Series, reference: pd.Index) -> np.ndarray:
-    """Where each value sits in `reference` (-1 if absent), looked up once per distinct value."""
-    codes, uniques = pd.factorize(values)
-    where = reference.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
-    out = where[codes] if len(where) else np.full(len(codes), -1)
-    out[codes < 0] = -1
-    return out
-
-
-def _key_numbers(frame: pd.DataFrame, key: list[str], references: list[pd.Index]) -> np.ndarray:
-    """One integer per row of `frame` for its key, numbered by the distinct values of each key
-    column in `references` (-1 when a value is not there): comparing these instead of tuples of
-    Python objects is what keeps a re-upload of a province's quarter fast."""
-    number = np.zeros(len(frame), dtype=np.int64)
-    missing = np.zeros(len(frame), dtype=bool)
-    for column, reference in zip(key, references, strict=True):
-        position = _positions(frame[column], reference)
-        missing |= position < 0
-        number = number * len(reference) + position
-    number[missing] = -1
-    return number
-
-
-def _concat(kind: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate keeping categoricals (with the union of categories, sorted)."""
-    for column in CATEGORICAL.get(kind, ()):
-        union = sorted(set().union(*(f[column].cat.categories for f in frames)))
-        frames = [f.assign(**{column: f[column].cat.set_categories(union)}) for f in frames]
-    return pd.concat(frames, ignore_index=True)
-
-
-def _with_revision(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(revision_id=pd.Series(0, index=frame.index, dtype="int64"))
-
-
-def _categorised(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
-    changes: dict[str, object] = {}
-    for column in CATEGORICAL.get(kind, ()):
-        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
-            # Sorted categories, as `_concat` keeps them. From the codes of one factorize pass:
-            # 6× faster at 1.3 M rows than mapping the values onto a sorted list of categories.
-            codes, categories = pd.factorize(frame[column], sort=True)
-            changes[column] = pd.Categorical.from_codes(codes, categories=pd.Index(categories))
-    if frame["revision_id"].dtype != "int64":
-        changes["revision_id"] = frame["revision_id"].astype("int64")
-    return frame.assign(**changes) if changes else frame
-
-
-def _frame(result: sa.CursorResult) -> pd.DataFrame:
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-
-
-def _current(conn: Connection, kind: str) -> pd.DataFrame:
-    """The current rows of one kind rebuilt from every live revision (with revision_id)."""
-    table = DATA_TABLES[kind]
-    query = (
-        sa.select(table)
-        .join(revisions, revisions.c.id == table.c.revision_id)
-        .where(revisions.c.status == "live")
-        .order_by(table.c.revision_id)
-    )
-    result = conn.execution_options(stream_results=True, yield_per=200_000).execute(query)
-    columns = list(result.keys())
-    # Chunks conformed (and categorised) one by one: 11 M rows as Python tuples would not fit.
-    parts = [
-        _categorised(kind, conform(kind, frame).assign(revision_id=frame["revision_id"].to_numpy()))
-        for chunk in result.partitions()
-        if not (frame := pd.DataFrame(chunk, columns=columns)).empty
-    ]
-    if not parts:
-        return _categorised(kind, _with_revision(empty_frame(kind)))
-    frame = _concat(kind, parts)
-    return frame.drop_duplicates(list(SCHEMAS[kind].key), keep="last").reset_index(drop=True)
 
 
 def _refuse_conflicts(conn: Connection, data: Dataset, base_version: int) -> None:
@@ -1012,7 +615,7 @@ def _refuse_conflicts(conn: Connection, data: Dataset, base_version: int) -> Non
                 continue
             table = DATA_TABLES[kind]
             query = sa.select(table).where(table.c.revision_id == change.revision_id)
-            theirs = _frame(conn.execute(query))
+            theirs = frame_of(conn.execute(query))
             if theirs.empty:
                 continue
             key = list(SCHEMAS[kind].key)
@@ -1030,105 +633,6 @@ def _refuse_conflicts(conn: Connection, data: Dataset, base_version: int) -> Non
                     f"{SCHEMAS[kind].label}数据（如 {example}），且与本文件的值不同。为避免覆盖对方的"
                     "修改，请重新上传本文件，核对新的变更预览后再导入。"
                 )
-
-
-def _insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision_id: int) -> None:
-    """Bulk insert: COPY on PostgreSQL, the driver's executemany on SQLite (SQLAlchemy's per-row
-    path is far too slow for 11 M values)."""
-    columns = [c.name for c in table.columns if c.name != "revision_id"]
-    # In primary-key order the key index only ever appends (3× faster at 11 M rows on SQLite).
-    # The importer hands over frames already in that order: checking is 4× cheaper than sorting.
-    key = [c.name for c in table.primary_key if c.name != "revision_id"]
-    if not _in_key_order(frame, key):
-        frame = frame.sort_values(key)
-    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in ["revision_id", *columns])
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        for start in range(0, len(frame), 200_000):
-            part = frame.iloc[start : start + 200_000]
-            values = [_db_values(part[c]) for c in columns]
-            if conn.dialect.name == "postgresql":
-                with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-                    for row in zip(repeat(revision_id), *values):
-                        copy.write_row(row)
-            else:
-                _insert_sqlite(cursor, f"INSERT INTO {table.name} ({quoted}) VALUES ", values,
-                               revision_id)  # fmt: skip
-    finally:
-        cursor.close()
-
-
-# Rows per INSERT statement on SQLite: one statement per row spends more time in the driver's
-# per-statement work than in SQLite itself; a few hundred rows per statement halves the insert.
-_ROWS_PER_INSERT = 500
-
-
-def _insert_sqlite(
-    cursor: sqlite3.Cursor, head: str, values: list[list[object]], revision_id: int
-) -> None:
-    """Insert the rows given column by column, many rows per statement."""
-    width, count = len(values), len(values[0])
-    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per_statement = max(1, min(_ROWS_PER_INSERT, limit // width))
-    # Row-major parameters, interleaved by slice assignment (C speed, no tuple per row).
-    flat: list[object] = [None] * (count * width)
-    for position, column in enumerate(values):
-        flat[position::width] = column
-    # The revision id is written into the statement (an int from the database, never user
-    # text): one parameter less to bind per row.
-    group = "(" + ", ".join([str(int(revision_id)), *(["?"] * width)]) + ")"
-    full = count // per_statement * per_statement
-    step = per_statement * width
-    if full:
-        sql = head + ", ".join([group] * per_statement)
-        cursor.executemany(sql, (flat[i : i + step] for i in range(0, full * width, step)))
-    if full < count:
-        cursor.execute(head + ", ".join([group] * (count - full)), flat[full * width :])
-
-
-def _in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
-    """True when the rows ascend strictly by `key` (compared as the database does: by code point)."""
-    if len(frame) < 2:
-        return True
-    undecided = None  # where row i+1 equals row i on the key columns so far
-    for column in key:
-        try:
-            values = _arrow(frame[column])
-        except (pa.ArrowException, TypeError):  # a column arrow cannot take: just sort
-            return False
-        after, before = values.slice(1), values.slice(0, len(values) - 1)
-        less = pc.less(after, before)
-        if undecided is not None:
-            less = pc.and_(undecided, less)
-        if pc.any(less).as_py():
-            return False
-        equal = pc.equal(after, before)
-        undecided = equal if undecided is None else pc.and_(undecided, equal)
-        if not pc.any(undecided).as_py():
-            return True
-    return False  # repeated keys: let sort_values order them (the insert then refuses them)
-
-
-def _arrow(series: pd.Series) -> pa.Array:
-    """A column as one arrow array (a frame built by concat holds several chunks)."""
-    values = pa.array(series)
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-
-
-def _db_values(series: pd.Series) -> list[object]:
-    """A column as plain Python values with None for missing (column-wise: ~1 s less at 1.3 M rows
-    than converting the frame to objects and iterating its rows)."""
-    if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
-        # Each distinct text made a Python string once and repeated: quarters and indicator ids
-        # repeat a million times at a province's size (3× faster than one string per cell).
-        encoded = _arrow(series).dictionary_encode()
-        words = encoded.dictionary.to_pylist()
-        return list(map(words.__getitem__, encoded.indices.to_numpy().tolist()))
-    values = series.tolist()
-    if not series.hasnans:
-        return values
-    missing = series.isna().to_numpy()
-    return [None if gap else v for v, gap in zip(values, missing, strict=True)]
 
 
 def _account(row: sa.Row) -> Account:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from wuxing import store as store_module
+from wuxing import tables
 from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
 
@@ -30,13 +30,13 @@ def _data(values=(), scores=(), awards=(), pairs=(), villages=True) -> Dataset:
 def _rebuilt(store) -> Dataset:
     """What a store without snapshots loads: every live revision deduplicated."""
     with store.engine.begin() as conn:
-        conn.execute(store_module.snapshots.delete())
+        conn.execute(tables.snapshots.delete())
     return store.load()
 
 
 def _assert_same(a: Dataset, b: Dataset) -> None:
     for kind, frame in a.frames().items():
-        key = list(store_module.SCHEMAS[kind].key)
+        key = list(tables.SCHEMAS[kind].key)
         left = frame.sort_values(key).reset_index(drop=True)
         right = b.frame(kind).sort_values(key).reset_index(drop=True)
         pd.testing.assert_frame_equal(left, right, check_categorical=False, obj=kind)
@@ -44,7 +44,7 @@ def _assert_same(a: Dataset, b: Dataset) -> None:
 
 def _snapshot_versions(store) -> set[int]:
     with store.engine.connect() as conn:
-        return set(conn.execute(sa.select(store_module.snapshots.c.version)).scalars())
+        return set(conn.execute(sa.select(tables.snapshots.c.version)).scalars())
 
 
 def _cells(ds: Dataset) -> dict:
@@ -107,7 +107,7 @@ def test_snapshot_follows_commits_rollbacks_and_restores(store):
 
 def test_a_missing_snapshot_is_rebuilt_and_stored(sample_store, sample_dataset):
     with sample_store.engine.begin() as conn:
-        conn.execute(store_module.snapshots.delete())
+        conn.execute(tables.snapshots.delete())
     loaded = sample_store.load()
     assert _snapshot_versions(sample_store) == {sample_store.data_version()}
     _assert_same(loaded, sample_store.load())
@@ -155,7 +155,7 @@ def test_touches_count_each_revisions_rows_per_village_even_after_rollback(store
     )  # fmt: skip
     store.rollback(first, user="u")
     with store.engine.begin() as conn:  # a store written before counts were kept
-        conn.execute(store_module.revision_touches.delete())
+        conn.execute(tables.revision_touches.delete())
     second = store.commit(_data(values=[("C", "2023Q1", "volunteers", 1.0)], villages=False),
                           content=b"2", filename="2", user="u")  # fmt: skip
     for _ in range(2):  # counted from the rows once, then read back

@@ -1,0 +1,111 @@
+"""Bulk insert of a revision's rows: COPY on PostgreSQL, multi-row INSERT on SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from itertools import repeat
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+
+def insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision_id: int) -> None:
+    """Bulk insert: COPY on PostgreSQL, the driver's executemany on SQLite (SQLAlchemy's per-row
+    path is far too slow for 11 M values)."""
+    columns = [c.name for c in table.columns if c.name != "revision_id"]
+    # In primary-key order the key index only ever appends (3× faster at 11 M rows on SQLite).
+    # The importer hands over frames already in that order: checking is 4× cheaper than sorting.
+    key = [c.name for c in table.primary_key if c.name != "revision_id"]
+    if not _in_key_order(frame, key):
+        frame = frame.sort_values(key)
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in ["revision_id", *columns])
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        for start in range(0, len(frame), 200_000):
+            part = frame.iloc[start : start + 200_000]
+            values = [_db_values(part[c]) for c in columns]
+            if conn.dialect.name == "postgresql":
+                with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+                    for row in zip(repeat(revision_id), *values):
+                        copy.write_row(row)
+            else:
+                _insert_sqlite(cursor, f"INSERT INTO {table.name} ({quoted}) VALUES ", values,
+                               revision_id)  # fmt: skip
+    finally:
+        cursor.close()
+
+
+# Rows per INSERT statement on SQLite: one statement per row spends more time in the driver's
+# per-statement work than in SQLite itself; a few hundred rows per statement halves the insert.
+_ROWS_PER_INSERT = 500
+
+
+def _insert_sqlite(
+    cursor: sqlite3.Cursor, head: str, values: list[list[object]], revision_id: int
+) -> None:
+    """Insert the rows given column by column, many rows per statement."""
+    width, count = len(values), len(values[0])
+    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = max(1, min(_ROWS_PER_INSERT, limit // width))
+    # Row-major parameters, interleaved by slice assignment (C speed, no tuple per row).
+    flat: list[object] = [None] * (count * width)
+    for position, column in enumerate(values):
+        flat[position::width] = column
+    # The revision id is written into the statement (an int from the database, never user
+    # text): one parameter less to bind per row.
+    group = "(" + ", ".join([str(int(revision_id)), *(["?"] * width)]) + ")"
+    full = count // per_statement * per_statement
+    step = per_statement * width
+    if full:
+        sql = head + ", ".join([group] * per_statement)
+        cursor.executemany(sql, (flat[i : i + step] for i in range(0, full * width, step)))
+    if full < count:
+        cursor.execute(head + ", ".join([group] * (count - full)), flat[full * width :])
+
+
+def _in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
+    """True when the rows ascend strictly by `key` (compared as the database does: by code point)."""
+    if len(frame) < 2:
+        return True
+    undecided = None  # where row i+1 equals row i on the key columns so far
+    for column in key:
+        try:
+            values = _arrow(frame[column])
+        except (pa.ArrowException, TypeError):  # a column arrow cannot take: just sort
+            return False
+        after, before = values.slice(1), values.slice(0, len(values) - 1)
+        less = pc.less(after, before)
+        if undecided is not None:
+            less = pc.and_(undecided, less)
+        if pc.any(less).as_py():
+            return False
+        equal = pc.equal(after, before)
+        undecided = equal if undecided is None else pc.and_(undecided, equal)
+        if not pc.any(undecided).as_py():
+            return True
+    return False  # repeated keys: let sort_values order them (the insert then refuses them)
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    """A column as one arrow array (a frame built by concat holds several chunks)."""
+    values = pa.array(series)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _db_values(series: pd.Series) -> list[object]:
+    """A column as plain Python values with None for missing (column-wise: ~1 s less at 1.3 M rows
+    than converting the frame to objects and iterating its rows)."""
+    if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
+        # Each distinct text made a Python string once and repeated: quarters and indicator ids
+        # repeat a million times at a province's size (3× faster than one string per cell).
+        encoded = _arrow(series).dictionary_encode()
+        words = encoded.dictionary.to_pylist()
+        return list(map(words.__getitem__, encoded.indices.to_numpy().tolist()))
+    values = series.tolist()
+    if not series.hasnans:
+        return values
+    missing = series.isna().to_numpy()
+    return [None if gap else v for v, gap in zip(values, missing, strict=True)]
