@@ -82,7 +82,7 @@ def build_workbook(villages: int, path: Path, quarter: str = QUARTER, scale: flo
 
 def _timed_phases(phases: dict[str, float]) -> Callable[[], None]:
     """Wrap the import's steps so each call adds its duration to `phases`; returns an undo."""
-    from wuxing import importer
+    from wuxing import bulk_insert, importer, snapshot
     from wuxing import store as store_module
 
     wrapped = [
@@ -91,8 +91,8 @@ def _timed_phases(phases: dict[str, float]) -> Callable[[], None]:
         (store_module.Store, "values_in", "earlier"),  # called from within parse_files
         (importer, "parse_files", "parse"),
         (store_module.Store, "commit", "commit"),
-        (store_module, "_insert_rows", "insert"),
-        (store_module, "_advance_snapshot", "snapshot"),
+        (bulk_insert, "insert_rows", "insert"),
+        (snapshot, "advance", "snapshot"),
     ]
     originals = []
     for owner, name, phase in wrapped:
