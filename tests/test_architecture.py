@@ -88,3 +88,25 @@ def test_metrics_of_a_dataset_are_remembered(path):
         and not any(ast.unparse(d) == "remembered" for d in n.decorator_list)
     ]
     assert not forgotten, f"{path.name}: add @remembered to {forgotten}"
+
+
+CHARTS = sorted((ROOT / "wuxing" / "charts").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", CHARTS, ids=lambda p: p.name)
+def test_figure_builders_draw_once(path):
+    # Drawing a figure validates every property (10–20 ms a chart): a rerun of the same numbers
+    # must reuse it, or a township's page takes several times the empty page (figure_cache.py).
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    forgotten = [
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef)
+        and not n.name.startswith("_")
+        and ast.unparse(n.returns or ast.Constant(None)) == "go.Figure"
+        and not any(
+            a.annotation is not None and "Figure" in ast.unparse(a.annotation) for a in n.args.args
+        )  # fmt: skip
+        and not any(ast.unparse(d) == "drawn_once" for d in n.decorator_list)
+    ]
+    assert not forgotten, f"{path.name}: add @drawn_once to {forgotten}"

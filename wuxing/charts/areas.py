@@ -8,8 +8,10 @@ import plotly.graph_objects as go
 
 from wuxing import catalog, formatting
 from wuxing.charts import overview, progress, style
+from wuxing.charts.figure_cache import drawn_once
 
 
+@drawn_once
 def score_heatmap(
     matrix: pd.DataFrame, period_label: str, pass_mark: float, level: str
 ) -> go.Figure:
@@ -23,6 +25,7 @@ def score_heatmap(
     return style.apply(fig, title, "星", level)
 
 
+@drawn_once
 def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
     """Stacked bars per sub-area: villages on and off track for their target (`areas.target_counts`)."""
     fig = go.Figure()
@@ -48,6 +51,7 @@ def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
     return style.apply(fig, f"{year}年各{level}创星目标进度", "村数（个）", level)
 
 
+@drawn_once
 def indicator_bars(
     frame: pd.DataFrame, indicator: str, title: str, unit: str, level: str
 ) -> go.Figure:
@@ -87,6 +91,7 @@ def indicator_bars(
     return style.apply(fig, title, level, f"{title.split('（')[0]}（{unit}）")
 
 
+@drawn_once
 def score_trend(history: pd.DataFrame, title: str, pass_mark: float, level: str) -> go.Figure:
     """Lines: each sub-area's mean score per quarter (`areas.score_history`), dashed pass mark;
     click a line to drill into that sub-area."""
@@ -99,6 +104,7 @@ def score_trend(history: pd.DataFrame, title: str, pass_mark: float, level: str)
     return style.apply(fig, title, "季度", "平均得分（分）")
 
 
+@drawn_once
 def award_levels(frame: pd.DataFrame, title: str, level: str) -> go.Figure:
     """Grouped bars per sub-area, one per awarded year: the villages' mean number of stars held
     (`areas.award_levels`); click a bar to drill into that sub-area."""

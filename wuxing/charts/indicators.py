@@ -8,6 +8,7 @@ from plotly.colors import qualitative
 
 from wuxing import catalog, formatting
 from wuxing.charts import style
+from wuxing.charts.figure_cache import drawn_once
 
 # Light to dark: a higher band reads as "further along" (<5, 5–10, 10–20, ≥20 万元).
 BAND_COLORS = ["#F5B7B1", "#FAD7A0", "#A9DFBF", "#1E8449", "#145A32", "#0B3D20"]
@@ -21,6 +22,7 @@ def _texts(values: pd.Series, unit: str) -> list[str]:
     return [formatting.number(v, unit) for v in values]
 
 
+@drawn_once
 def by_village(
     frame: pd.DataFrame, indicator: str, name: str, unit: str, title: str, bands: list[str]
 ) -> go.Figure:
@@ -69,6 +71,7 @@ def _bars(rows: pd.DataFrame, name: str, color: str, unit: str, show_empty: bool
     )
 
 
+@drawn_once
 def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figure:
     """Lines: each village's value per period (`indicators.over_time`); gaps stay gaps."""
     fig = go.Figure()
@@ -88,6 +91,7 @@ def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figur
     return style.apply(fig, title, axis, f"{unit}")
 
 
+@drawn_once
 def totals(
     frame: pd.DataFrame, indicator: str, name: str, title: str, unit: str, axis: str, word: str
 ) -> go.Figure:

@@ -8,8 +8,10 @@ import plotly.graph_objects as go
 
 from wuxing import catalog
 from wuxing.charts import style
+from wuxing.charts.figure_cache import drawn_once
 
 
+@drawn_once
 def level_distribution(dist: pd.DataFrame, year: int) -> go.Figure:
     """Bars: how many villages hold 0–5 stars (`metrics.stars.level_distribution`)."""
     fig = go.Figure(
@@ -28,6 +30,7 @@ def level_distribution(dist: pd.DataFrame, year: int) -> go.Figure:
     return style.apply(fig, f"{year}年度星级分布", "星级", "村数（个）")
 
 
+@drawn_once
 def stars_held(counts: pd.DataFrame, year: int) -> go.Figure:
     """Bars in the star colours: how many villages hold each star (`stars.stars_held_count`)."""
     fig = go.Figure(
@@ -44,6 +47,7 @@ def stars_held(counts: pd.DataFrame, year: int) -> go.Figure:
     return style.apply(fig, f"{year}年度各星获评村数", "星", "村数（个）")
 
 
+@drawn_once
 def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> go.Figure:
     """Village × star heat map of scores; the colour turns at the pass mark (`stars.score_matrix`)."""
     z = matrix.to_numpy(dtype=float)
@@ -88,6 +92,7 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
     return style.apply(fig, title, "星", "村")
 
 
+@drawn_once
 def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
     """Horizontal bars: points each village still lacks on its target stars (0 = on track)."""
     frame = status.sort_values("points_short")

@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from wuxing import catalog, periods
 from wuxing.charts import style
+from wuxing.charts.figure_cache import drawn_once
 from wuxing.metrics.pairs import CLOSING, STABLE, WIDENING, Matchup
 
 # The two villages get their own colours, chosen apart from the five star colours.
@@ -33,6 +34,7 @@ def _year_tick(period: str) -> str:
     return f"{periods.year_of(period)}年" if periods.quarter_of(period) == 1 else ""
 
 
+@drawn_once
 def star_radar(
     comparison: pd.DataFrame, m: Matchup, period_label: str, pass_mark: float
 ) -> go.Figure:
@@ -69,6 +71,7 @@ def star_radar(
     return style.apply(fig, f"{period_label}五星得分对比：{m.first_name} 与 {m.second_name}")
 
 
+@drawn_once
 def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figure:
     """One panel per star: both villages' scores over the quarters, the pass mark dashed
     (`pairs.score_history`)."""
@@ -111,6 +114,7 @@ def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figur
     return fig
 
 
+@drawn_once
 def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
     """Gap (first − second) per star over the quarters in the star colours; the marker shape
     says whether the gap closed (▼), widened (▲) or held (●) on the quarter before."""
@@ -137,6 +141,7 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
     return style.apply(fig, title, "季度", "差距（分）")
 
 
+@drawn_once
 def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
     """Horizontal bars: each pair's average star gap now; pairs whose gap widened in red
     (`pairs.pairs_overview`)."""
@@ -155,6 +160,7 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
     return style.apply(fig, title, "五星平均差距（分）", "结对")
 
 
+@drawn_once
 def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figure:
     """Stacked bars per sub-area: its pairs whose gap closed, held or widened on the previous
     quarter (`pairs.pairs_by_area`); click a bar to drill into that sub-area."""

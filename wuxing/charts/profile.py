@@ -7,8 +7,10 @@ import plotly.graph_objects as go
 
 from wuxing import catalog, periods
 from wuxing.charts import style
+from wuxing.charts.figure_cache import drawn_once
 
 
+@drawn_once
 def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: float) -> go.Figure:
     """Radar of the five star scores (`profile.stars`) against the area mean and the pass mark;
     a star without a score is left out of the village's outline, not drawn at zero."""
@@ -56,6 +58,7 @@ def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: f
     return style.apply(fig, f"{village}{period_label}五星得分（分）")
 
 
+@drawn_once
 def score_history(history: pd.DataFrame, village: str, pass_mark: float) -> go.Figure:
     """Lines in the star colours: the village's score per star over the quarters (rows: period,
     star, score, as in `Dataset.scores`); dashed pass mark."""

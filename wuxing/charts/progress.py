@@ -9,6 +9,7 @@ from plotly.colors import qualitative
 
 from wuxing import catalog, periods
 from wuxing.charts import style
+from wuxing.charts.figure_cache import drawn_once
 
 # Level colours shared with the overview's level distribution (无星 → 五星).
 LEVEL_COLORS = ["#EAECEE", "#F5CBA7", "#F0B27A", "#EB984E", "#DC7633", "#BA4A00"]
@@ -18,6 +19,7 @@ LEVEL_COLORS = ["#EAECEE", "#F5CBA7", "#F0B27A", "#EB984E", "#DC7633", "#BA4A00"
 VILLAGE_COLORS = qualitative.Dark24
 
 
+@drawn_once
 def score_trend(history: pd.DataFrame, title: str, pass_mark: float) -> go.Figure:
     """Lines: each village's quarterly score (`progress.score_history`), dashed pass mark."""
     fig = go.Figure()
@@ -44,6 +46,7 @@ def score_trend(history: pd.DataFrame, title: str, pass_mark: float) -> go.Figur
     return style.apply(fig, title, "季度", "得分（分）")
 
 
+@drawn_once
 def passing_counts(counts: pd.DataFrame, villages: int, pass_mark: float) -> go.Figure:
     """Grouped bars in the star colours: villages 达标 per quarter (`progress.passing_counts`)."""
     fig = go.Figure()
@@ -70,6 +73,7 @@ def passing_counts(counts: pd.DataFrame, villages: int, pass_mark: float) -> go.
     return style.apply(fig, title, "季度", "达标村数（个）")
 
 
+@drawn_once
 def award_grid(changes: pd.DataFrame, title: str, most: int) -> go.Figure:
     """Village × year grid: stars held (colour by count), gains ↑ and losses ↓ written in the cell.
 
@@ -108,6 +112,7 @@ def _cell_text(level: int, gained: list[str], lost: list[str], most: int) -> str
     return head + ("（" + " ".join(marks) + "）" if marks else "")
 
 
+@drawn_once
 def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
     """Stacked horizontal bars: per village, points each target star lacks, in the star colours."""
     totals = gaps.groupby("village", sort=False)["gap"].sum().sort_values()

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from wuxing import catalog, formatting
 from wuxing.charts import style
+from wuxing.charts.figure_cache import drawn_once
 
 
 def _rank_text(rank: object, tied: bool) -> str:
@@ -39,6 +40,7 @@ def _rank_bars(ranked: pd.DataFrame, labels: pd.Series, unit: str, star: str | N
     return fig
 
 
+@drawn_once
 def ranking(
     ranked: pd.DataFrame, title: str, value_title: str, unit: str, star: str | None
 ) -> go.Figure:
@@ -50,6 +52,7 @@ def ranking(
     return style.apply(fig, title, value_title, "村")
 
 
+@drawn_once
 def area_ranking(ranked: pd.DataFrame, title: str, value_title: str, unit: str,
                  star: str | None, level: str) -> go.Figure:  # fmt: skip
     """One bar per sub-area in rank order (`ranking.area_ranking`), the first at the top; the
@@ -63,6 +66,7 @@ def area_ranking(ranked: pd.DataFrame, title: str, value_title: str, unit: str,
     return style.apply(fig, title, value_title, level)
 
 
+@drawn_once
 def changes(frame: pd.DataFrame, title: str, change_title: str, unit: str) -> go.Figure:
     """Diverging horizontal bars of each village's change: green where it got better, red where
     worse (`improvement` column decides, so fewer accidents are green)."""

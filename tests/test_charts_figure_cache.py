@@ -1,0 +1,76 @@
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from wuxing.charts import figure_cache
+from wuxing.charts.figure_cache import drawn_once
+from wuxing.charts.overview import level_distribution
+
+
+@pytest.fixture
+def counted():
+    """A builder that counts how often it really draws."""
+    figure_cache.forget()
+    calls = []
+
+    @drawn_once
+    def bars(frame: pd.DataFrame, title: str) -> go.Figure:
+        calls.append(title)
+        fig = go.Figure(go.Bar(x=frame["village"], y=frame["value"]))
+        return fig.update_layout(title_text=title)
+
+    yield bars, calls
+    figure_cache.forget()
+
+
+def _frame(*values: float) -> pd.DataFrame:
+    return pd.DataFrame({"village": ["甲村", "乙村"][: len(values)], "value": list(values)})
+
+
+def test_the_same_numbers_are_drawn_once_and_shown_the_same(counted):
+    bars, calls = counted
+    first, second = bars(_frame(1.0, 2.0), "收入"), bars(_frame(1.0, 2.0), "收入")
+    assert calls == ["收入"]
+    assert pio.to_json(first, validate=False) == pio.to_json(second, validate=False)
+    assert list(second.data[0].y) == [1.0, 2.0] and second.layout.title.text == "收入"
+
+
+def test_other_numbers_or_titles_are_drawn_anew(counted):
+    bars, calls = counted
+    bars(_frame(1.0, 2.0), "收入")
+    changed = bars(_frame(1.0, 3.0), "收入")
+    retitled = bars(_frame(1.0, 2.0), "户数")
+    assert calls == ["收入", "收入", "户数"]
+    assert list(changed.data[0].y) == [1.0, 3.0] and retitled.layout.title.text == "户数"
+
+
+def test_changing_a_figure_does_not_change_the_next_one(counted):
+    bars, _ = counted
+    mine = bars(_frame(1.0, 2.0), "收入")
+    mine.update_layout(title_text="改过的标题")
+    mine.data[0].y = [9.0, 9.0]
+    again = bars(_frame(1.0, 2.0), "收入")
+    assert again.layout.title.text == "收入" and list(again.data[0].y) == [1.0, 2.0]
+
+
+def test_arguments_without_a_fingerprint_are_drawn_every_time(counted):
+    bars, calls = counted
+    frame = pd.DataFrame({"village": ["甲村"], "value": [[1.0]]})  # a list in a cell
+    bars(frame, "收入")
+    bars(frame, "收入")
+    assert calls == ["收入", "收入"]
+
+
+def test_a_kept_chart_sends_the_json_a_fresh_one_would():
+    figure_cache.forget()
+    dist = pd.DataFrame(
+        {"level": [5, 4, 3], "label": ["五星", "四星", "三星"], "villages": [2, 5, 6]}
+    )
+    drawn = level_distribution.__wrapped__(dist, 2023)
+    kept = level_distribution(dist, 2023)
+    again = level_distribution(dist, 2023)
+    assert json.loads(pio.to_json(kept)) == json.loads(pio.to_json(drawn))
+    assert pio.to_json(kept, validate=False) == pio.to_json(again, validate=False)
