@@ -56,12 +56,29 @@ def test_changing_a_figure_does_not_change_the_next_one(counted):
     assert again.layout.title.text == "收入" and list(again.data[0].y) == [1.0, 2.0]
 
 
-def test_arguments_without_a_fingerprint_are_drawn_every_time(counted):
+def test_lists_in_cells_are_compared_by_their_text(counted):
     bars, calls = counted
-    frame = pd.DataFrame({"village": ["甲村"], "value": [[1.0]]})  # a list in a cell
-    bars(frame, "收入")
-    bars(frame, "收入")
-    assert calls == ["收入", "收入"]
+
+    def frame(stars: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({"village": ["甲村"], "value": [1.0], "stars": [stars]})
+
+    bars(frame(["industry"]), "目标")
+    bars(frame(["industry"]), "目标")
+    bars(frame(["industry", "civility"]), "目标")
+    assert calls == ["目标", "目标"]
+
+
+def test_arguments_without_a_fingerprint_are_drawn_every_time():
+    calls = []
+
+    @drawn_once
+    def marked(names: set[str]) -> go.Figure:
+        calls.append(len(names))
+        return go.Figure(go.Bar(x=sorted(names), y=[1] * len(names)))
+
+    marked({"甲村", "乙村"})
+    marked({"甲村", "乙村"})
+    assert calls == [2, 2]
 
 
 def test_a_kept_chart_sends_the_json_a_fresh_one_would():

@@ -85,8 +85,12 @@ def _fingerprint(value: object) -> Hashable:
 
 
 def _frame_fingerprint(frame: pd.DataFrame | pd.Series) -> Hashable:
+    try:
+        hashed = pd.util.hash_pandas_object(frame, index=True)
+    except TypeError:  # lists in cells (a target's stars): hash their text instead
+        hashed = pd.util.hash_pandas_object(frame.astype(str), index=True)
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    digest.update(hashed.to_numpy().tobytes())
     if isinstance(frame, pd.DataFrame):
         columns = tuple((str(c), str(t)) for c, t in frame.dtypes.items())
         names = tuple(map(str, frame.index.names))
