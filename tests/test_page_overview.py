@@ -61,3 +61,15 @@ def test_one_village_one_quarter(named_store):
     heat = figure_titled(at, "各村星级评分")
     assert list(heat["data"][0]["y"]) == ["甲村"]
     assert not any("示例数据" in i.value for i in at.info)
+
+
+def test_a_chart_table_is_built_only_while_its_box_is_open(default_home):
+    at = run_app()
+    assert [e.label for e in at.expander].count("数据") == 4
+    assert not at.dataframe and not at.get("download_button")  # closed: nothing sent
+    at.session_state["levels_data"] = True  # what clicking the “数据” box does
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["星级", "村数（个）"] and table["村数（个）"].sum() == 13
+    assert at.get("download_button")[0].proto.label == "下载 Excel"

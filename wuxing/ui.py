@@ -336,7 +336,11 @@ def chart(
         on_select=on_select,
         selection_mode="points",
     )
-    with st.expander("数据"):
+    # Lazy: the table (and its Excel) is built and sent only while the box is open, so a rerun
+    # of a page with many charts does not ship every table behind them to the browser.
+    with st.expander("数据", key=f"{key}_data", on_change="rerun") as box:
+        if not box.open:
+            return event
         if select_rows:
             st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_rows",
                          on_select="rerun", selection_mode="single-row")  # fmt: skip

@@ -53,7 +53,7 @@ def drawn_once(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
         # Every caller, the first included, gets a figure rebuilt from the kept dict: the JSON a
         # chart sends is then the same on every rerun, so Streamlit keeps its element (and a
         # clicked selection) instead of remounting it.
-        return go.Figure(copy.deepcopy(spec), _validate=False)
+        return go.Figure(spec, _validate=False)  # copies what it is given
 
     return wrapper
 
