@@ -77,8 +77,10 @@ if auto:
 
 st.divider()
 left, right = st.columns([3, 1])
-with left.expander("季度通报（右上角按钮可复制全文）", expanded=False):
-    st.code(briefing.text(ds, filters.area, period, pass_mark), language=None, wrap_lines=True)
+# Written when opened: for a province the text reads every slide's numbers and more.
+with left.expander("季度通报（右上角按钮可复制全文）", key="briefing", on_change="rerun") as box:
+    if box.open:
+        st.code(briefing.text(ds, filters.area, period, pass_mark), language=None, wrap_lines=True)
 right.download_button(
     "下载会议材料（PPT）",
     data=lambda: deck.build(ds, filters.area, period, pass_mark),  # built only on click

@@ -67,6 +67,9 @@ def test_a_link_opens_its_slide_and_the_last_stops(default_home):
 def test_briefing_and_deck_download(default_home, deferred):
     at = run_app(PAGE, query={"period": "2023Q1"})
     assert not at.exception
+    assert not at.code  # written only when its box is opened
+    at.session_state["briefing"] = True
+    at.run()
     assert at.code[0].value.startswith("马庄桥镇2023年第一季度“五星”支部创建工作通报")
     button = next(b for b in at.get("download_button") if b.proto.label.startswith("下载会议材料"))
     assert button.proto.deferred_file_id  # built on click, not on every rerun
