@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wuxing import catalog, periods
+from wuxing.bulk_insert import in_key_order
 from wuxing.cells import cell_ref
 from wuxing.config import Settings
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, empty_frame
@@ -37,6 +38,7 @@ CUMULATIVE_STOCKS: frozenset[str] = frozenset({catalog.TOILET_UPGRADES})
 JUMP_FACTOR = 5.0
 _MONEY = frozenset(i.id for i in catalog.INDICATORS if "元" in i.unit_factors)
 _FALLING_WATCH = frozenset(i.id for i in catalog.INDICATORS if i.kind == "ytd") | CUMULATIVE_STOCKS
+_WATCHED = pd.Index(sorted(_MONEY | _FALLING_WATCH), dtype=object)
 
 
 @dataclass(frozen=True)
@@ -149,12 +151,15 @@ def parse_files(
         reader = SheetReader(sheet, layout, scope)
         _add(parsed, KIND_OF.get(layout.kind, layout.kind), READERS[layout.kind](reader), sheet)
         parsed.problems.extend(reader.finish())
-    frames = {kind: _combine(kind, parts, parsed.problems) for kind, parts in parsed.frames.items()}
+    combined = {
+        kind: _combine(kind, parts, parsed.problems) for kind, parts in parsed.frames.items()
+    }
+    frames = {kind: frame for kind, (frame, _) in combined.items()}
     stored = earlier if earlier is not None else (lambda _periods, _ids: known.values)
     parsed.problems.extend(_jumps_and_falls(frames["values"], stored))
     parsed.problems.extend(_branch_alone(frames["awards"], known.awards))
     _no_data(files, frames, parsed.problems)
-    data = Dataset.of(**{k: _canonical(k, f) for k, f in frames.items()})
+    data = Dataset.of(**{k: _canonical(k, f, ordered) for k, (f, ordered) in combined.items()})
     order = {name: i for i, name in enumerate(names)}
     problems = sorted(
         parsed.problems, key=lambda p: (order.get(p.file, len(order)), p.sheet, p.row or 0)
@@ -265,12 +270,21 @@ def _add(parsed: _Parsed, kind: str, frame: pd.DataFrame, sheet: RawSheet) -> No
     parsed.frames[kind].append(frame)
 
 
-def _combine(kind: str, parts: list[pd.DataFrame], problems: list[Problem]) -> pd.DataFrame:
-    """One frame per kind; duplicate keys that agree collapse, those that disagree are errors."""
+def _combine(
+    kind: str, parts: list[pd.DataFrame], problems: list[Problem]
+) -> tuple[pd.DataFrame, bool]:
+    """One frame per kind; duplicate keys that agree collapse, those that disagree are errors.
+
+    Also says whether the rows already ascend strictly by key (then unique and in order).
+    """
     if not parts:
-        return pd.DataFrame()
+        return pd.DataFrame(), True
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     key = list(SCHEMAS[kind].key)
+    # A sheet read in key order (read_values writes its rows so) repeats no key: comparing
+    # neighbours is several times cheaper than hashing every key to look for repeats.
+    if in_key_order(frame, key):
+        return frame, True
     repeated = frame.duplicated(key, keep=False)
     if repeated.any():
         fields = [c for c in SCHEMAS[kind].columns if c not in key]
@@ -292,7 +306,7 @@ def _combine(kind: str, parts: list[pd.DataFrame], problems: list[Problem]) -> p
                                         "请删除重复行或改正其中一个。", file=other["_file"], sheet=other["_sheet"],
                                         row=int(other["_row"]) + 1, cell=cell_ref(int(other["_row"]), int(other["_col"]))))  # fmt: skip
         frame = frame.drop_duplicates(key, keep="first")
-    return frame
+    return frame, False
 
 
 def _equal(a: object, b: object) -> bool:
@@ -311,10 +325,12 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _canonical(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _canonical(kind: str, frame: pd.DataFrame, ordered: bool) -> pd.DataFrame:
     if frame.empty:
         return empty_frame(kind)
     frame = frame[[c for c in SCHEMAS[kind].columns if c in frame.columns]]
+    if ordered:
+        return frame
     # Sorted by key: stable output, and the store's primary-key index fills in order.
     # lexsort on factorised keys is several times faster than sort_values on string columns.
     keys = [pd.factorize(frame[k], sort=True)[0] for k in reversed(SCHEMAS[kind].key)]
@@ -341,57 +357,97 @@ def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Pro
     """
     if incoming.empty:
         return []
-    watched = incoming[incoming["indicator"].isin(_MONEY | _FALLING_WATCH)]
+    # Keys as integers (village, quarter, indicator positions) and plain arrays: pandas' merge on
+    # three string columns cost more than the rest of the check.
+    indicator = _positions(incoming["indicator"], _WATCHED)
+    watched = incoming[indicator >= 0]
     if watched.empty:
         return []
-    uploaded = set(watched["period"].unique())
+    uploaded = sorted(watched["period"].unique())
     previous = {p: periods.previous(p) for p in uploaded}
     # Only the quarters compared with, and only watched indicators: the store may hold a
     # province's every quarter, and the first upload has nothing earlier at all.
-    wanted, ids = set(previous.values()), set(watched["indicator"].unique())
-    current = earlier(wanted, ids)
-    sources = [
-        f for f, held in ((current, _periods_in(current)), (watched, uploaded)) if held & wanted
-    ]
-    if not sources:
-        return []
-    columns = ["code", "period", "indicator", "value"]
-    parts = [f.loc[f["period"].isin(wanted) & f["indicator"].isin(ids), columns] for f in sources]
-    reference = pd.concat(parts, ignore_index=True)
-    reference = reference.drop_duplicates(["code", "period", "indicator"], keep="last")
-    watched = watched.assign(prev_period=watched["period"].map(previous))
-    paired = watched.merge(
-        reference.rename(columns={"period": "prev_period", "value": "prev"}),
-        on=["code", "prev_period", "indicator"],
+    wanted = sorted(set(previous.values()))
+    current = earlier(set(wanted), set(watched["indicator"].unique()))
+    villages = pd.Index(pd.unique(np.asarray(watched["code"], dtype=object)))
+    quarters = pd.Index(sorted(set(uploaded) | set(wanted)))
+
+    def keys(frame: pd.DataFrame) -> np.ndarray:
+        """One integer per row for (village, quarter, indicator); -1 when any is not looked at."""
+        parts = (
+            (_positions(frame["code"], villages), len(villages)),
+            (_positions(frame["period"], quarters), len(quarters)),
+            (_positions(frame["indicator"], _WATCHED), len(_WATCHED)),
+        )
+        number, missing = np.zeros(len(frame), dtype=np.int64), np.zeros(len(frame), dtype=bool)
+        for position, size in parts:
+            missing |= position < 0
+            number = number * size + position
+        number[missing] = -1
+        return number
+
+    # The reference: the stored values, then the upload's own (an upload of two quarters compares
+    # its second with its first; the upload wins where both hold a cell).
+    mine = keys(watched)
+    value = watched["value"].to_numpy(dtype=float)
+    reference = np.concatenate([keys(current), mine]) if not current.empty else mine
+    held = (
+        np.concatenate([current["value"].to_numpy(dtype=float), value])
+        if not current.empty
+        else value
     )
-    # Decide in bulk; only the flagged rows (few) are walked in Python.
-    money = paired["indicator"].isin(_MONEY)
-    jumps = money & (paired["prev"] > 0) & (paired["value"] > JUMP_FACTOR * paired["prev"])
-    same_year = paired["period"].str[:4] == paired["prev_period"].str[:4]
-    falls = paired["indicator"].isin(_FALLING_WATCH) & (paired["value"] < paired["prev"] - 1e-9)
-    falls &= same_year | paired["indicator"].isin(CUMULATIVE_STOCKS)
-    flagged = paired.assign(jump=jumps, falls=falls)[jumps | falls]
+    last = len(reference) - 1 - np.unique(reference[::-1], return_index=True)[1]
+    last = last[reference[last] >= 0]
+    known, known_value = reference[last], held[last]  # ascending (np.unique sorts)
+    # The key of each watched row's previous quarter: same village and indicator, one quarter back.
+    step = len(_WATCHED)
+    back = np.array([quarters.get_loc(previous[p]) - quarters.get_loc(p) for p in uploaded])
+    quarter_of = _positions(watched["period"], pd.Index(uploaded))
+    wanted_key = mine + back[quarter_of] * step
+    if not len(known):
+        return []
+    at = np.minimum(np.searchsorted(known, wanted_key), len(known) - 1)
+    found = known[at] == wanted_key
+    prev = np.where(found, known_value[at], np.nan)
+    ids = _WATCHED.to_numpy()[_positions(watched["indicator"], _WATCHED)]
+    money = np.isin(ids, list(_MONEY))
+    jumps = found & money & (prev > 0) & (value > JUMP_FACTOR * prev)
+    same_year = np.array([p[:4] == previous[p][:4] for p in uploaded])[quarter_of]
+    falls = found & np.isin(ids, list(_FALLING_WATCH)) & (value < prev - 1e-9)
+    falls &= same_year | np.isin(ids, list(CUMULATIVE_STOCKS))
+    flagged = np.flatnonzero(jumps | falls)
+    if not len(flagged):
+        return []
+    rows, cols = watched["_row"].to_numpy()[flagged], watched["_col"].to_numpy()[flagged]
+    # In sheet order (the rows arrive in key order): within a row, the columns left to right.
+    flagged = flagged[np.lexsort((cols, rows))]
     out = []
-    for row in flagged.rename(columns=lambda c: c.lstrip("_")).itertuples(index=False):
-        ind = catalog.INDICATOR_BY_ID[row.indicator]
-        jump, falls = bool(row.jump), bool(row.falls)
-        where = {"file": row.file, "sheet": row.sheet, "row": int(row.row) + 1,
-                 "cell": cell_ref(int(row.row), int(row.col))}  # fmt: skip
-        if jump:
+    for pos in flagged.tolist():
+        row = watched.iloc[pos]
+        ind = catalog.INDICATOR_BY_ID[ids[pos]]
+        where = {"file": row["_file"], "sheet": row["_sheet"], "row": int(row["_row"]) + 1,
+                 "cell": cell_ref(int(row["_row"]), int(row["_col"]))}  # fmt: skip
+        period, now, before = row["period"], value[pos], prev[pos]
+        if jumps[pos]:
             out.append(problem("jump_suspect",
-                               f"“{ind.label}”{row.period} 为 {row.value:g}{ind.unit}，是上季度（{row.prev:g}{ind.unit}）的 "
-                               f"{row.value / row.prev:.0f} 倍。是否把“元”当成了“{ind.unit}”？若表头单位是元，请在表头写明（元），"
+                               f"“{ind.label}”{period} 为 {now:g}{ind.unit}，是上季度（{before:g}{ind.unit}）的 "
+                               f"{now / before:.0f} 倍。是否把“元”当成了“{ind.unit}”？若表头单位是元，请在表头写明（元），"
                                "系统会自动换算；数值无误可忽略此提示。", **where))  # fmt: skip
-        elif falls:
+        else:
             kind = "年内累计数" if ind.kind == "ytd" else "累计数"
             out.append(problem("cumulative_fall",
-                               f"“{ind.label}”是{kind}，{row.period} 为 {row.value:g}{ind.unit}，比上季度（{row.prev:g}{ind.unit}）"
+                               f"“{ind.label}”是{kind}，{period} 为 {now:g}{ind.unit}，比上季度（{before:g}{ind.unit}）"
                                "还少。累计数一般不会减少，请核对是否填成了当季数。", **where))  # fmt: skip
     return out
 
 
-def _periods_in(frame: pd.DataFrame) -> set[str]:
-    return set(frame["period"].unique()) if not frame.empty else set()
+def _positions(values: pd.Series, reference: pd.Index) -> np.ndarray:
+    """Where each value sits in `reference` (-1 if absent), looked up once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    where = reference.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+    out = where[codes] if len(where) else np.full(len(codes), -1)
+    out[codes < 0] = -1
+    return out
 
 
 def _branch_alone(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem]:

@@ -361,11 +361,20 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
             _check_totals(reader, rows_kinds, data, values, column, ind, factor)
     if not blocks or not data:
         return pd.DataFrame()
-    # Row-major: village by village, indicators in column order, keeping only the filled cells.
-    matrix, mask = np.column_stack(blocks).ravel(), np.column_stack(oks).ravel()
+    # Row-major in key order: villages (then quarters) ascending, indicators by id, keeping only
+    # the filled cells. Rows in key order let the importer skip its duplicate search and sort.
+    order = np.array(
+        sorted(range(len(data)), key=lambda i: (codes[i] or "", quarters[i] or "")), dtype=np.int64
+    )
+    by_id = np.array(
+        sorted(range(len(indicator_cols)), key=lambda j: indicator_cols[j][0].target),
+        dtype=np.int64,
+    )
+    matrix = np.column_stack(blocks)[order][:, by_id].ravel()
+    mask = np.column_stack(oks)[order][:, by_id].ravel()
     width = len(blocks)
-    row_of = np.repeat(np.arange(len(data)), width)[mask]
-    col_of = np.tile(np.arange(width), len(data))[mask]
+    row_of = np.repeat(order, width)[mask]
+    col_of = np.tile(by_id, len(data))[mask]
     ids = np.array([c.target for c, _ in indicator_cols], dtype=object)
     places = np.array([c.index for c, _ in indicator_cols], dtype=np.int64)
     return pd.DataFrame({
