@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 
 from wuxing.dataset import Dataset
@@ -58,3 +59,10 @@ def test_sparse_awards_count_missing_rows_as_not_held():
     grid = stars.held_stars(ds, 2023)
     assert grid.dtypes.eq(bool).all()
     assert grid.loc["Z", "industry"] and not grid.loc["Z", "ecology"] and not grid.loc["Y"].any()
+
+
+def test_id_lists_name_the_flagged_stars_in_order():
+    flags = np.array([[True, False, True], [False, False, False], [True, False, True]])
+    lists = stars.id_lists(flags, ["party", "industry", "ecology"])
+    assert lists == [["party", "ecology"], [], ["party", "ecology"]]
+    assert stars.id_lists(np.zeros((0, 3), dtype=bool), ["a", "b", "c"]) == []

@@ -9,6 +9,7 @@ import pandas as pd
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset, plain_strings
 from wuxing.memo import remembered
+from wuxing.metrics.stars import id_lists
 from wuxing.metrics.targets import target_status
 from wuxing.metrics.villages import ordered_codes, with_names
 
@@ -96,14 +97,13 @@ def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     codes = grid["code"].astype(str).to_numpy()
     same = np.concatenate([[False], codes[1:] == codes[:-1]])
     before = np.vstack([np.zeros((1, len(wanted)), dtype=bool), held[:-1]]) & same[:, None]
-    ids = np.array(wanted)
     rows = pd.DataFrame({
         "code": codes,
         "year": grid["year"].astype(int).to_numpy(),
         "level": held.sum(axis=1),
-        "held": [ids[r].tolist() for r in held],
-        "gained": [ids[r].tolist() for r in held & ~before & same[:, None]],
-        "lost": [ids[r].tolist() for r in before & ~held],
+        "held": id_lists(held, wanted),
+        "gained": id_lists(held & ~before & same[:, None], wanted),
+        "lost": id_lists(before & ~held, wanted),
     })  # fmt: skip
     return with_names(rows, ds)[columns].reset_index(drop=True)
 

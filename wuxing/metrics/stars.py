@@ -94,6 +94,20 @@ def score_grid(ds: Dataset, period: str) -> pd.DataFrame:
     return pd.DataFrame(cells, index=codes.rename("code"), columns=stars.rename("star"))
 
 
+def id_lists(flags: np.ndarray, ids: list[str] | tuple[str, ...]) -> list[list[str]]:
+    """Per row of a village × star boolean array, the ids of the stars flagged (in `ids` order).
+
+    Five stars make at most 32 distinct rows, so each row's list is looked up, not built: one
+    list per row took half a second for a province. Rows with the same stars share one list.
+    """
+    if not len(flags):
+        return []
+    patterns = flags.astype(np.int64) @ (1 << np.arange(flags.shape[1], dtype=np.int64))
+    spelled = {int(p): [i for bit, i in enumerate(ids) if int(p) >> bit & 1]
+               for p in np.unique(patterns)}  # fmt: skip
+    return [spelled[p] for p in patterns.tolist()]
+
+
 def _positions(values: pd.Series, reference: pd.Index) -> np.ndarray:
     """Where each value sits in `reference` (-1 if absent), looked up once per distinct value."""
     if isinstance(values.dtype, pd.CategoricalDtype):

@@ -8,7 +8,7 @@ import pandas as pd
 from wuxing import catalog
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
-from wuxing.metrics.stars import score_grid
+from wuxing.metrics.stars import id_lists, score_grid
 from wuxing.metrics.villages import with_names
 
 STATUS_ON_TRACK = "按目标推进"
@@ -30,12 +30,13 @@ def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     if targets.empty:
         return pd.DataFrame(columns=_COLUMNS)
     grid = score_grid(ds, period).reindex(targets["code"].astype(str)).to_numpy(dtype=float)
-    ids = np.array(catalog.STAR_IDS)
     # Village × star arrays, whole columns at a time: a Python loop over a province's 46,000
     # targets took seconds on a page's first view.
     stars_text = targets["stars"].astype(str).tolist()
     spelled = {text: [s in text.split(",") for s in catalog.STAR_IDS] for text in set(stars_text)}
-    aimed = np.array([spelled[text] for text in stars_text], dtype=bool).reshape(-1, len(ids))
+    aimed = np.array([spelled[text] for text in stars_text], dtype=bool).reshape(
+        -1, len(catalog.STAR_IDS)
+    )
     named = aimed.any(axis=1)
     passing = grid >= pass_mark  # NaN (not scored) never passes
     missing = aimed & ~passing
@@ -45,9 +46,9 @@ def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     frame = pd.DataFrame({
         "code": targets["code"].astype(str).to_numpy(),
         "target_level": targets["level"].astype(int).to_numpy(),
-        "target_stars": [ids[row].tolist() for row in aimed],
-        "passing": [ids[row].tolist() for row in passing],
-        "missing": [ids[row].tolist() for row in missing],
+        "target_stars": id_lists(aimed, catalog.STAR_IDS),
+        "passing": id_lists(passing, catalog.STAR_IDS),
+        "missing": id_lists(missing, catalog.STAR_IDS),
         "points_short": short.sum(axis=1).round(1),
         "on_track": on_track,
         "status": np.where(on_track, STATUS_ON_TRACK, STATUS_OFF_TRACK),
