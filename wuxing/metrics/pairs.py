@@ -550,16 +550,20 @@ def pairs_overview(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     # Whole columns at a time: a loop over a province's 2,400 pairs took half a minute.
     now = _average_gaps(ds, mentors, mentees, [period] * n)
     last = now - _average_gaps(ds, mentors, mentees, [periods.previous(period)] * n)
-    scored: dict[str, set[str]] = {}  # quarter (ascending) → villages scored in it
-    for quarter in ds.periods():
-        if quarter <= period:
-            grid = score_grid(ds, quarter)
-            scored[quarter] = set(grid.index[grid.notna().any(axis=1)])
-    baseline = [
-        next((q for q, codes in scored.items() if (since or "") <= q and a in codes and b in codes),
-             None)
-        for a, b, since in zip(mentors, mentees, options["since"].tolist(), strict=True)
-    ]  # fmt: skip
+    # The baseline: per pair, the first quarter from `since` on in which both were scored.
+    # Quarter by quarter over all pairs at once (a set lookup per pair and quarter took a second).
+    codes = pd.Index(ordered_codes(ds))
+    where_a, where_b = codes.get_indexer(mentors), codes.get_indexer(mentees)
+    since = np.array([s or "" for s in options["since"].tolist()], dtype=object)
+    found, unset = np.full(n, None, dtype=object), np.ones(n, dtype=bool)
+    known = (where_a >= 0) & (where_b >= 0)
+    for quarter in (q for q in ds.periods() if q <= period):
+        scored = score_grid(ds, quarter).notna().any(axis=1).to_numpy()
+        both = known.copy()
+        both[known] = scored[where_a[known]] & scored[where_b[known]]
+        first = both & (since <= quarter) & unset
+        found[first], unset[first] = quarter, False
+    baseline = found.tolist()
     before = _average_gaps(ds, mentors, mentees, baseline)
     compared = [q is not None and q != period for q in baseline]
     trend = [trend_label(c) for c in last]
