@@ -13,12 +13,12 @@ pass_mark = ui.settings().pass_mark
 if st.toggle("放映模式（隐藏侧栏、大字号；关闭后可在侧栏换地区和季度）", value=True, key="present"):
     st.html(meeting_charts.PRESENTATION_CSS)  # a fixed style string, never user text
 
-shown = slides.build(ds, filters.area, filters.period, pass_mark) if filters.period else []
-if not shown:
+keys = slides.outline(ds, filters.area, filters.period, pass_mark) if filters.period else []
+if not keys:
     st.title("会议模式")
     ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或关闭放映模式后换一个地区。")
     st.stop()
-period, count = filters.period, len(shown)
+period, count = filters.period, len(keys)
 numbers = [str(n) for n in range(1, count + 1)]
 ui.drop_stale_choice("slide", numbers)  # another area or quarter may have fewer slides
 ui.url_choice("slide", numbers, "1", "页码")
@@ -46,7 +46,7 @@ sample = "示例数据 · " if ds.is_sample else ""
 st.caption(ui.plain(f"{sample}{villages.area_label(filters.area)} · {periods.label(period)}"
                     f" · 达标线 {pass_mark:g} 分"))  # fmt: skip
 
-slide = shown[index - 1]
+slide = slides.slide(ds, filters.area, period, pass_mark, keys[index - 1])  # only this one is made
 st.header(ui.plain(slide.title), anchor=False)
 if slide.figure is not None:
     ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title)

@@ -98,3 +98,25 @@ def test_a_county_meeting_counts_pairs_per_township_and_names_the_furthest_behin
     assert f"差距最大的 {slides.RANK_TOP} 个村" in target_slide.title
     assert list(target_slide.chart.categories) == off["village"].head(slides.RANK_TOP).tolist()
     assert len(target_slide.table) == len(off)
+
+
+def test_the_outline_lists_the_slides_build_makes_without_making_them(sample_dataset, monkeypatch):
+    county = synthetic.build(120, 8)
+    cases = [
+        (sample_dataset, AREA, "2023Q1"),
+        (sample_dataset, AREA, "2022Q1"),  # no awards or rankings to compare with yet
+        (county, villages.default_area(county.villages), county.periods()[-1]),
+    ]
+    for ds, area, period in cases:
+        fresh = replace(ds)  # nothing remembered yet
+        with monkeypatch.context() as patched:
+            for name in [n for n in dir(slides) if n.startswith("_") and n.endswith("_slide")]:
+                patched.setattr(slides, name, _not_now)
+            keys = slides.outline(fresh, area, period, 85)
+        assert keys == [s.key for s in slides.build(fresh, area, period, 85)]
+        one = slides.slide(fresh, area, period, 85, keys[-1])
+        assert one.title == slides.build(fresh, area, period, 85)[-1].title
+
+
+def _not_now(*_args: object) -> None:
+    raise AssertionError("the outline made a slide")

@@ -108,32 +108,60 @@ def _place(area: str, period: str) -> str:
 
 
 @remembered
-def build(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Slide]:
-    """The meeting slides for `area` in quarter `period`, in the order they are presented."""
+def outline(ds: Dataset, area: str, period: str, pass_mark: float) -> list[str]:
+    """The keys of the slides `build` makes, in order, without making them: the page shows one
+    slide at a time, and making all of a province's took most of its first view."""
     view = villages.scope(ds, area)
     if view.villages.empty:
         return []
-    found = [_headline_slide(view, area, period)]
-    year = stars.latest_award_year(view, period)
-    if year is not None:
-        found += [_level_slide(view, year), _held_slide(view, year)]
-    found += [
-        s for s in (_star_slide(view, star, period, pass_mark) for star in catalog.STARS) if s
-    ]
+    keys = ["headline"]
+    if stars.latest_award_year(view, period) is not None:
+        keys += ["levels", "held"]
+    scored = progress.scored_stars(view, period)
+    keys += [f"star_{star.id}" for star in catalog.STARS if star.id in scored]
     ranked = ranking.ranking(view, ranking.TOTAL, period)
     if ranked["rank"].notna().any():
-        found.append(_ranking_slide(ranked, period))
-        moved = ranking.movers_together(ranked, ranking.TOTAL, n=5)
-        if not moved.empty:
-            found.append(_movers_slide(moved, period))
+        keys.append("ranking")
+        if not ranking.movers_together(ranked, ranking.TOTAL, n=5).empty:
+            keys.append("movers")
     if not pairs.pair_options(view).empty:
-        grouped = areas.grouped(view, area)
-        found.append(_pairs_by_area_slide(view, area, period) if grouped
-                     else _pairs_slide(view, period))  # fmt: skip
-    status = targets.target_status(view, period, pass_mark)
-    if not status.empty:
-        found.append(_targets_slide(status, period))
-    return found
+        keys.append("pairs")
+    if targets.has_targets(view, period):
+        keys.append("targets")
+    return keys
+
+
+@remembered
+def slide(ds: Dataset, area: str, period: str, pass_mark: float, key: str) -> Slide:
+    """The slide `key` of `outline` (its numbers, table and a figure drawn on first use)."""
+    view = villages.scope(ds, area)
+    year = stars.latest_award_year(view, period)
+    if key == "headline":
+        return _headline_slide(view, area, period)
+    if key == "levels":
+        return _level_slide(view, year)
+    if key == "held":
+        return _held_slide(view, year)
+    if key.startswith("star_"):
+        return _star_slide(view, catalog.STAR_BY_ID[key.removeprefix("star_")], period, pass_mark)
+    if key in ("ranking", "movers"):
+        ranked = ranking.ranking(view, ranking.TOTAL, period)
+        if key == "ranking":
+            return _ranking_slide(ranked, period)
+        return _movers_slide(ranking.movers_together(ranked, ranking.TOTAL, n=5), period)
+    if key == "pairs":
+        if areas.grouped(view, area):
+            return _pairs_by_area_slide(view, area, period)
+        return _pairs_slide(view, period)
+    if key == "targets":
+        return _targets_slide(targets.target_status(view, period, pass_mark), period)
+    raise KeyError(key)
+
+
+@remembered
+def build(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Slide]:
+    """The meeting slides for `area` in quarter `period`, in the order they are presented."""
+    return [slide(ds, area, period, pass_mark, key) for key in outline(ds, area, period, pass_mark)]
 
 
 def _headline_slide(view: Dataset, area: str, period: str) -> Slide:
@@ -178,10 +206,8 @@ def _held_slide(view: Dataset, year: int) -> Slide:
     return Slide("held", f"{year}年度各星获评村数", draw, chart, table=table)
 
 
-def _star_slide(view: Dataset, star: catalog.Star, period: str, pass_mark: float) -> Slide | None:
+def _star_slide(view: Dataset, star: catalog.Star, period: str, pass_mark: float) -> Slide:
     counts = progress.passing_counts(view, star.id, pass_mark, last=period)
-    if counts.empty:
-        return None
     title = f"{star.label}：各季度达标村数（达标线 {pass_mark:g} 分）"
     chart = ChartData("column", tuple(periods.short_label(p) for p in counts["period"]),
                       (Series("达标村数（个）", _values(counts["passing"]), star.color),),

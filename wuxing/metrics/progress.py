@@ -73,6 +73,15 @@ def passing_counts(
 
 
 @remembered
+def scored_stars(ds: Dataset, last: str) -> frozenset[str]:
+    """The stars with at least one score in a quarter through `last` (those `passing_counts`
+    has rows for)."""
+    scores = ds.scores
+    through = (scores["period"] <= last).to_numpy() & scores["score"].notna().to_numpy()
+    return frozenset(str(s) for s in pd.unique(scores["star"][through]))
+
+
+@remembered
 def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     """Village × year awards with what changed on the year before (GAIN, LOSS, KEPT, NONE).
 

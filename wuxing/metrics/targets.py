@@ -19,6 +19,12 @@ _COLUMNS = ["code", "village", "target_level", "target_stars", "passing", "missi
 
 
 @remembered
+def has_targets(ds: Dataset, period: str) -> bool:
+    """True when a village has a target for `period`'s year (`target_status` is then not empty)."""
+    return bool((ds.targets["year"] == int(period[:4])).any())
+
+
+@remembered
 def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     """Per village with a target in `period`'s year: which target stars are not yet at the pass
     mark in `period`, by how many points in total, and whether it is on track.
