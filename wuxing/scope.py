@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -13,6 +14,14 @@ from wuxing.names import clean_text, compact, town_key, village_key
 # Suggestions scan every name in scope; past this many unknown names a file is plainly from
 # elsewhere and more suggestions would only cost time.
 _MAX_SUGGESTED = 50
+
+
+@dataclass(frozen=True)
+class _Index:
+    codes: set[str]
+    by_name: dict[str, list[str]]
+    by_town_name: dict[tuple[str, str], list[str]]
+    towns: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -34,12 +43,21 @@ class VillageScope:
     """Known villages (store + upload), indexed by code, by name and by (town, name)."""
 
     def __init__(self, villages: pd.DataFrame) -> None:
-        self.villages = villages.drop_duplicates("code", keep="last")
-        self.codes: set[str] = set(self.villages["code"])
-        self.by_name: dict[str, list[str]] = defaultdict(list)
-        self.by_town_name: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.towns: dict[str, str] = {}
-        self.label: dict[str, str] = {}
+        self._source = villages
+        self._suggested = 0
+        self._cache: dict[tuple[str, str, str, str], str | Unresolved] = {}
+
+    @functools.cached_property
+    def villages(self) -> pd.DataFrame:
+        """The known villages, one row per code (the last one given wins)."""
+        if self._source["code"].is_unique:
+            return self._source
+        return self._source.drop_duplicates("code", keep="last")
+
+    @functools.cached_property
+    def _index(self) -> _Index:
+        # Built on first use: an upload whose 村庄 sheet gives every code never asks the store's.
+        index = _Index(set(), defaultdict(list), defaultdict(list), {})
         # tolist(): iterating arrow-backed columns element by element is many times slower.
         for code, name, town in zip(
             self.villages["code"].tolist(),
@@ -47,14 +65,43 @@ class VillageScope:
             self.villages["town"].tolist(),
             strict=True,
         ):
-            self.by_name[village_key(name)].append(code)
-            self.by_town_name[(town_key(town), village_key(name))].append(code)
+            index.codes.add(code)
+            name_key = village_key(name)
+            index.by_name[name_key].append(code)
+            town_part = town_key(town)
+            index.by_town_name[(town_part, name_key)].append(code)
             if town:
-                self.towns[town_key(town)] = town
-            self.label[code] = f"{name}（{town}）" if town else name
-        self._names = sorted({str(n) for n in self.villages["name"].tolist()})
-        self._suggested = 0
-        self._cache: dict[tuple[str, str, str, str], str | Unresolved] = {}
+                index.towns[town_part] = town
+        return index
+
+    @property
+    def codes(self) -> set[str]:
+        """Every known code."""
+        return self._index.codes
+
+    @property
+    def by_name(self) -> dict[str, list[str]]:
+        """Codes by village key."""
+        return self._index.by_name
+
+    @property
+    def by_town_name(self) -> dict[tuple[str, str], list[str]]:
+        """Codes by (town key, village key)."""
+        return self._index.by_town_name
+
+    @property
+    def towns(self) -> dict[str, str]:
+        """Town names as written, by town key."""
+        return self._index.towns
+
+    @functools.cached_property
+    def _names(self) -> list[str]:
+        return sorted({str(n) for n in self.villages["name"].tolist()})
+
+    def _label(self, code: str) -> str:
+        row = self.villages.loc[self.villages["code"] == code].iloc[0]
+        name, town = row["name"], row["town"]
+        return f"{name}（{town}）" if town else name
 
     def town_in(self, text: str) -> str:
         """The one known town a title names (`马庄桥镇2023年…统计表` → 马庄桥), else ''."""
@@ -101,7 +148,7 @@ class VillageScope:
             return Unresolved("village_unknown",
                               f"村名“{shown}”不在已有村庄中（系统中和本次上传的“村庄”表里都没有）。"
                               f"{self._suggest(name, '')}请改正村名，或先在“村庄”表中登记该村。")  # fmt: skip
-        listed = "、".join(f"{self.label[c]}，代码 {c}" for c in candidates[:10])
+        listed = "、".join(f"{self._label(c)}，代码 {c}" for c in candidates[:10])
         return Unresolved("village_ambiguous",
                           f"村名“{shown}”有 {len(candidates)} 个同名村：{listed}。"
                           "请增加“乡镇”列（或填写村代码）指明是哪个村。")  # fmt: skip
