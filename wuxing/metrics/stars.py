@@ -8,7 +8,7 @@ import pandas as pd
 from wuxing import catalog
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
-from wuxing.metrics.villages import names, ordered_codes, with_names
+from wuxing.metrics.villages import code_index, names, ordered_codes, with_names
 
 
 @remembered
@@ -82,16 +82,25 @@ def score_grid(ds: Dataset, period: str) -> pd.DataFrame:
     """Village code × star scores in quarter `period`: every village in pinyin order, NaN where
     a score is missing (the one pivot of a quarter's scores that other answers start from)."""
     scores = ds.scores
-    chosen = scores[(scores["period"] == period).to_numpy() & scores["score"].notna().to_numpy()]
-    codes, stars = pd.Index(ordered_codes(ds)), pd.Index(catalog.STAR_IDS)
+    chosen = (scores["period"] == period).to_numpy() & scores["score"].notna().to_numpy()
     # Each score put straight into its cell (a pivot took a third of a second per quarter for a
     # province); a quarter holds one score per village and star, and one not in the roster or
     # catalogue has no cell.
-    rows, columns = _positions(chosen["code"], codes), _positions(chosen["star"], stars)
+    rows, columns = _score_cells(ds)
+    rows, columns = rows[chosen], columns[chosen]
     kept = (rows >= 0) & (columns >= 0)
+    codes, stars = code_index(ds), pd.Index(catalog.STAR_IDS, name="star")
     cells = np.full((len(codes), len(stars)), np.nan)
-    cells[rows[kept], columns[kept]] = chosen["score"].to_numpy(dtype=float)[kept]
-    return pd.DataFrame(cells, index=codes.rename("code"), columns=stars.rename("star"))
+    cells[rows[kept], columns[kept]] = scores["score"].to_numpy(dtype=float)[chosen][kept]
+    return pd.DataFrame(cells, index=codes, columns=stars)
+
+
+@remembered
+def _score_cells(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Per score row, its village's row and its star's column in `score_grid` (-1 if none)."""
+    scores = ds.scores
+    return (_positions(scores["code"], code_index(ds)),
+            _positions(scores["star"], pd.Index(catalog.STAR_IDS)))  # fmt: skip
 
 
 def id_lists(flags: np.ndarray, ids: list[str] | tuple[str, ...]) -> list[list[str]]:
@@ -113,7 +122,7 @@ def _positions(values: pd.Series, reference: pd.Index) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype):
         where = reference.get_indexer(values.cat.categories.astype(str))
         found = values.cat.codes.to_numpy()
-        return np.where(found >= 0, where[found], -1)
+        return np.where(found >= 0, where[found], -1) if len(where) else np.full(len(found), -1)
     return reference.get_indexer(values.astype(str).to_numpy())
 
 

@@ -116,6 +116,12 @@ def ordered_codes(ds: Dataset) -> list[str]:
     return [codes[i] for i in sorted(range(len(keys)), key=keys.__getitem__)]
 
 
+@remembered
+def code_index(ds: Dataset) -> pd.Index:
+    """`ordered_codes` as an index (immutable, so shared rather than copied)."""
+    return pd.Index(ordered_codes(ds), name="code")
+
+
 def with_names(frame: pd.DataFrame, ds: Dataset, code_column: str = "code") -> pd.DataFrame:
     """`frame` with a `village` column of display names, rows in pinyin order."""
     label = names(ds)
