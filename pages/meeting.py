@@ -52,7 +52,8 @@ if slide.figure is not None:
     ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title)
 else:
     for column, figure in zip(st.columns(min(4, len(slide.figures))), slide.figures, strict=False):
-        column.metric(figure.label, figure.value, delta=figure.change or None, border=True)
+        column.metric(figure.label, figure.value, delta=figure.change or None, border=True,
+                      height="stretch")  # fmt: skip
         if figure.note:
             column.caption(ui.plain(figure.note))
     if slide.table is not None:

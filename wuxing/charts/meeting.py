@@ -25,6 +25,8 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stMain"] h2 { font-size: 2.4rem !important; }
 [data-testid="stMetricValue"] { font-size: 3.6rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricDelta"] { font-size: 1.5rem !important; }
 </style>
 """
