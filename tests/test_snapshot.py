@@ -166,3 +166,15 @@ def test_touches_count_each_revisions_rows_per_village_even_after_rollback(store
             (first, "A", "villages", 1), (first, "B", "villages", 1), (first, "C", "villages", 1),
             (second, "C", "values", 1),
         ]  # fmt: skip
+
+
+def test_a_load_has_exactly_the_canonical_columns_in_the_stored_dtypes(sample_store):
+    # revision_id is not even read from the snapshot (a province's values: 85 MB less).
+    for rebuilt in (False, True):
+        ds = _rebuilt(sample_store) if rebuilt else sample_store.load()
+        for kind, frame in ds.frames().items():
+            assert list(frame.columns) == list(tables.SCHEMAS[kind].columns), kind
+        assert isinstance(ds.values["code"].dtype, pd.CategoricalDtype)
+        assert ds.values["period"].dtype == "str" and ds.values["value"].dtype == "float64"
+        assert isinstance(ds.scores["star"].dtype, pd.CategoricalDtype)
+        assert ds.villages["households"].dtype == "Float64"
