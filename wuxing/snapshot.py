@@ -60,23 +60,45 @@ def read(
     kinds = list(kinds)
     if version == 0:
         return {kind: _without_revision(empty(kind), revision).copy() for kind in kinds}
-    rows = conn.execute(
-        sa.select(snapshots.c.kind, snapshots.c.data).where(
-            snapshots.c.version == version, snapshots.c.kind.in_(kinds)
-        )
-    ).all()
-    found = {row.kind: row.data for row in rows}
-    del rows
-    if set(found) != set(kinds):
+    sizes = dict(
+        conn.execute(
+            sa.select(snapshots.c.kind, sa.func.length(snapshots.c.data)).where(
+                snapshots.c.version == version, snapshots.c.kind.in_(kinds)
+            )
+        ).all()
+    )
+    if set(sizes) != set(kinds):
         return None
-    frames = {kind: decode(kind, found.pop(kind), revision) for kind in kinds}
+    # Kind by kind: one kind's bytes and arrow table are gone before the next is read.
+    frames = {
+        kind: decode(kind, _bytes(conn, version, kind, sizes[kind]), revision) for kind in kinds
+    }
     # Arrow's allocator keeps what the decoding freed (a province's values take ~400 MB on the
     # way): give it back now, before the pages start using memory of their own.
     pa.default_memory_pool().release_unused()
     return frames
 
 
-def decode(kind: str, data: bytes, revision: bool = True) -> pd.DataFrame:
+#: Bytes per read of a snapshot from PostgreSQL (see `_bytes`).
+PIECE = 4 * 2**20
+
+
+def _bytes(conn: Connection, version: int, kind: str, size: int) -> bytes | bytearray:
+    """The stored bytes of one kind of a snapshot."""
+    where = (snapshots.c.version == version, snapshots.c.kind == kind)
+    if conn.dialect.name != "postgresql" or size <= PIECE:
+        return conn.execute(sa.select(snapshots.c.data).where(*where)).scalar_one()
+    # In pieces: libpq keeps a connection's receive buffer as large as the largest row it ever
+    # got, for the connection's life: a province's values blob (60 MB as text) held again by
+    # every pooled connection that once loaded the data.
+    data = bytearray(size)
+    for start in range(0, size, PIECE):
+        piece = sa.func.substr(snapshots.c.data, start + 1, PIECE, type_=sa.LargeBinary)
+        data[start : start + PIECE] = conn.execute(sa.select(piece).where(*where)).scalar_one()
+    return data
+
+
+def decode(kind: str, data: bytes | bytearray, revision: bool = True) -> pd.DataFrame:
     """One kind's snapshot bytes as a frame in today's dtypes (revision_id only if `revision`)."""
     columns = None if revision else list(SCHEMAS[kind].columns)
     table = pq.read_table(pa.py_buffer(data), columns=columns)
