@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from wuxing import memo
 from wuxing.dataset import Dataset
 from wuxing.memo import Memory, remembered
 from wuxing.metrics import stars, villages
@@ -109,3 +110,23 @@ def test_a_dataset_is_freed_as_soon_as_nothing_refers_to_it():
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_clear_forgets_every_answer():
+    memory = Memory()
+    memory.put("a", pd.DataFrame({"x": range(10)}))
+    memory.clear()
+    assert len(memory) == 0 and memory.get("a") == (False, None)
+    memory.put("b", 1)
+    assert memory.get("b") == (True, 1)
+
+
+def test_sizes_count_text_and_what_containers_hold():
+    names = [f"村庄名称{i:05d}" for i in range(10_000)]
+    frame = pd.DataFrame({"name": names})
+    assert memo._size(frame) > 10_000 * len(names[0])  # the text, not just its offsets
+    labels = dict(zip(names, names, strict=True))
+    assert memo._size(labels) > 2 * 10_000 * len(names[0])
+    assert memo._size([frame, frame]) >= 2 * memo._size(frame)
+    assert memo._size({"names": frame}) >= memo._size(frame)
+    assert memo._size(_dataset(1.0)) >= memo._size(_dataset(1.0).values)

@@ -10,11 +10,14 @@ too. At a province's 11 M values this is what turns a rerun from seconds into mi
 from __future__ import annotations
 
 import functools
+import itertools
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -25,9 +28,13 @@ R = TypeVar("R")
 
 #: Answers kept per dataset, least recently used dropped first.
 MAX_ENTRIES = 512
-#: And at most this many bytes of frames: a province's village-sized answers are megabytes each
-#: and an area's scoped dataset tens of them, so browsing many areas must not grow without end.
-MAX_BYTES = 768 * 2**20
+#: And at most about this many bytes: a province's village-sized answers are megabytes each and
+#: an area's scoped dataset tens of them, so browsing many areas must not grow without end. Every
+#: page once at province scale remembers ~240 MB; the data itself is ~350 MB.
+MAX_BYTES = 384 * 2**20
+
+_DEPTH = 3  # how deep `_size` looks into nested containers and objects
+_SAMPLE = 32  # and how many items of each it measures
 
 _lock = threading.Lock()
 
@@ -43,6 +50,12 @@ class Memory:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every answer."""
+        with _lock:
+            self._entries.clear()
+            self._bytes = 0
 
     def get(self, key: Hashable) -> tuple[bool, object]:
         """(True, answer) when `key` is remembered, else (False, None)."""
@@ -91,18 +104,38 @@ def remembered(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _size(answer: object) -> int:
-    """Rough bytes held by an answer: its frames' columns (a dataset counts all of its frames)."""
-    if isinstance(answer, pd.DataFrame):
-        return int(answer.memory_usage(index=True, deep=False).sum())
-    if isinstance(answer, pd.Series):
-        return int(answer.memory_usage(index=True, deep=False))
+def _size(answer: object, depth: int = 0) -> int:
+    """Bytes an answer holds, roughly: frames with their text (a dataset counts all of its frames),
+    containers and plain objects (slides, labels) from a sample of their items."""
+    if isinstance(answer, pd.DataFrame | pd.Series):
+        # deep: text columns are most of a village table (names, areas), and cheap to measure
+        # since pandas 3 keeps them in arrow buffers.
+        return int(np.sum(answer.memory_usage(index=True, deep=True)))
+    if isinstance(answer, pd.Index):
+        return int(answer.memory_usage(deep=True))
+    if isinstance(answer, np.ndarray):
+        return int(answer.nbytes)
     frames = getattr(answer, "frames", None)
     if callable(frames):
         return sum(_size(f) for f in frames().values())
-    if isinstance(answer, list | tuple):
-        return 64 + 80 * len(answer)  # codes and names; slides hold small tables
-    return 64
+    own = sys.getsizeof(answer)
+    if depth >= _DEPTH:
+        return own
+    if isinstance(answer, dict):
+        items: Iterable[object] = answer.items()
+    elif isinstance(answer, list | tuple | set | frozenset):
+        items = answer
+    elif hasattr(answer, "__dict__"):
+        items = vars(answer).values()
+    else:
+        return own
+    # A sample is enough for a size budget: measuring every item of 46,000 village labels would
+    # cost more than remembering them saves.
+    sample = list(itertools.islice(items, _SAMPLE))
+    if not sample:
+        return own
+    measured = sum(_size(item, depth + 1) for item in sample)
+    return own + measured * len(items) // len(sample)
 
 
 def _copied(answer: R) -> R:
