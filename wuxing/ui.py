@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +18,7 @@ from wuxing.charts import style
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.importer import ImportResult, parse_files
+from wuxing.memo import Memory
 from wuxing.metrics import areas as area_metrics
 from wuxing.metrics import profile as profile_metrics
 from wuxing.metrics import villages as village_metrics
@@ -62,9 +65,25 @@ def get_store() -> Store:
 # A resource, not data: cache_data would pickle the dataset back on every rerun (5 s for a
 # province's 11 M values). The frames are shared by all sessions, so pages never modify them
 # in place (the Dataset is frozen; pandas copy-on-write keeps derived frames separate).
-@st.cache_resource(show_spinner="正在读取数据…", max_entries=2)
+@st.cache_resource(show_spinner="正在读取数据…", max_entries=1)
 def _load(url: str, version: int) -> Dataset:
-    return _store_for(url).load()
+    # A new version, or a cleared cache: datasets loaded before may live on, held by sessions that
+    # have not rerun yet (their last run's widget callbacks keep the page's variables). What they
+    # remembered is of no further use: free it before reading another half gigabyte (province
+    # scale). Only the newest version is cached: sessions move to it at their next rerun.
+    for memory in list(_loaded):
+        memory.clear()
+    if len(_loaded) > 1:
+        # Several older ones alive: besides the one sessions may still hold, closed sessions'
+        # ones, in reference cycles that only a full collection frees (0.3 s, once per load; a
+        # province's dataset is ~400 MB, and three were seen alive at once).
+        gc.collect()
+    ds = _store_for(url).load()
+    _loaded.add(ds.memory)
+    return ds
+
+
+_loaded: weakref.WeakSet[Memory] = weakref.WeakSet()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
