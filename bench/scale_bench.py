@@ -154,9 +154,16 @@ def measure(url: str, runs: int, home: Path) -> dict[str, object]:
             "cold": statistics.median(cold),
             "warm": statistics.median(warm),
             "errors": errors[:1],
+            "rss_mb": _rss_mb(),  # after the page's runs: where the peak builds up
         }
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"pages": rows, "peak_mb": peak_mb}
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
 def _run_page(app_test: type, page: str) -> object:
@@ -194,11 +201,11 @@ def _table(backend: str, villages: int, result: dict) -> str:
     pages = result["pages"]
     floor = pages["(空白页)"]["warm"]
     lines = [f"\n{backend}, {villages:,} villages — peak RSS {result['peak_mb']:,.0f} MB",
-             f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}  error"]  # fmt: skip
+             f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}{'RSS MB':>9}  error"]  # fmt: skip
     for page, row in pages.items():
         error = (row["errors"] or [""])[0][:60]
         lines.append(f"{page:<22}{row['cold']:>9.2f}{row['warm']:>9.2f}"
-                     f"{row['warm'] / floor:>11.1f}×  {error}")  # fmt: skip
+                     f"{row['warm'] / floor:>11.1f}×{row.get('rss_mb', 0):>9,.0f}  {error}")  # fmt: skip
     return "\n".join(lines)
 
 
