@@ -357,18 +357,20 @@ def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Pro
     """
     if incoming.empty:
         return []
-    # Keys as integers (village, quarter, indicator positions) and plain arrays: pandas' merge on
-    # three string columns cost more than the rest of the check.
-    indicator = _positions(incoming["indicator"], _WATCHED)
-    watched = incoming[indicator >= 0]
-    if watched.empty:
+    ids = set(incoming["indicator"].unique()) & set(_WATCHED)
+    if not ids:
         return []
-    uploaded = sorted(watched["period"].unique())
+    uploaded = sorted(incoming["period"].unique())
     previous = {p: periods.previous(p) for p in uploaded}
     # Only the quarters compared with, and only watched indicators: the store may hold a
     # province's every quarter, and the first upload has nothing earlier at all.
     wanted = sorted(set(previous.values()))
-    current = earlier(set(wanted), set(watched["indicator"].unique()))
+    current = earlier(set(wanted), ids)
+    if current.empty and not set(uploaded) & set(wanted):
+        return []  # nothing to compare with (the first upload of a store, or of a village)
+    # Keys as integers (village, quarter, indicator positions) and plain arrays: pandas' merge on
+    # three string columns cost more than the rest of the check.
+    watched = incoming[_positions(incoming["indicator"], _WATCHED) >= 0]
     villages = pd.Index(pd.unique(np.asarray(watched["code"], dtype=object)))
     quarters = pd.Index(sorted(set(uploaded) | set(wanted)))
 
