@@ -17,14 +17,6 @@ _MAX_SUGGESTED = 50
 
 
 @dataclass(frozen=True)
-class _Index:
-    codes: set[str]
-    by_name: dict[str, list[str]]
-    by_town_name: dict[tuple[str, str], list[str]]
-    towns: dict[str, str]
-
-
-@dataclass(frozen=True)
 class Unresolved:
     """Why a row's village could not be told: a problem code and a Chinese message."""
 
@@ -55,44 +47,47 @@ class VillageScope:
         return self._source.drop_duplicates("code", keep="last")
 
     @functools.cached_property
-    def _index(self) -> _Index:
-        # Built on first use: an upload whose 村庄 sheet gives every code never asks the store's.
-        index = _Index(set(), defaultdict(list), defaultdict(list), {})
+    def codes(self) -> set[str]:
+        """Every known code."""
+        return set(self.villages["code"].tolist())
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Codes by village key (built on first use, like the indexes below: an upload whose
+        村庄 sheet gives every code never indexes the store's, and rows that name their town
+        never need this one)."""
+        index: dict[str, list[str]] = defaultdict(list)
         # tolist(): iterating arrow-backed columns element by element is many times slower.
+        names = self.villages["name"].tolist()
+        for code, name in zip(self.villages["code"].tolist(), names, strict=True):
+            index[village_key(name)].append(code)
+        return index
+
+    @property
+    def by_town_name(self) -> dict[tuple[str, str], list[str]]:
+        """Codes by (town key, village key)."""
+        return self._by_town[0]
+
+    @property
+    def towns(self) -> dict[str, str]:
+        """Town names as written, by town key."""
+        return self._by_town[1]
+
+    @functools.cached_property
+    def _by_town(self) -> tuple[dict[tuple[str, str], list[str]], dict[str, str]]:
+        index: dict[tuple[str, str], list[str]] = defaultdict(list)
+        towns: dict[str, str] = {}
         for code, name, town in zip(
             self.villages["code"].tolist(),
             self.villages["name"].tolist(),
             self.villages["town"].tolist(),
             strict=True,
         ):
-            index.codes.add(code)
-            name_key = village_key(name)
-            index.by_name[name_key].append(code)
-            town_part = town_key(town)
-            index.by_town_name[(town_part, name_key)].append(code)
+            part = town_key(town)
+            index[(part, village_key(name))].append(code)
             if town:
-                index.towns[town_part] = town
-        return index
-
-    @property
-    def codes(self) -> set[str]:
-        """Every known code."""
-        return self._index.codes
-
-    @property
-    def by_name(self) -> dict[str, list[str]]:
-        """Codes by village key."""
-        return self._index.by_name
-
-    @property
-    def by_town_name(self) -> dict[tuple[str, str], list[str]]:
-        """Codes by (town key, village key)."""
-        return self._index.by_town_name
-
-    @property
-    def towns(self) -> dict[str, str]:
-        """Town names as written, by town key."""
-        return self._index.towns
+                towns[part] = town
+        return index, towns
 
     @functools.cached_property
     def _names(self) -> list[str]:
@@ -128,7 +123,6 @@ class VillageScope:
                 "village_missing", "这一行有数据但没有村名。请填写村名（重名村同时填写乡镇）。"
             )
         shown = clean_text(name)
-        candidates = self.by_name.get(village_key(name), [])
         if town:
             tk = town_key(town)
             if tk not in self.towns:
@@ -139,7 +133,9 @@ class VillageScope:
                 return Unresolved("village_unknown",
                                   f"{self.towns[tk]}没有名为“{shown}”的村。{self._suggest(name, tk)}"
                                   "请改正村名，或先在“村庄”表中登记该村。")  # fmt: skip
-        elif hint_town and len(candidates) > 1:
+        else:
+            candidates = self.by_name.get(village_key(name), [])
+        if not town and hint_town and len(candidates) > 1:
             narrowed = [c for c in candidates if (hint_town, village_key(name)) in self._keys_of(c)]
             candidates = narrowed or candidates
         if len(candidates) == 1:
