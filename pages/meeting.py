@@ -1,5 +1,7 @@
 """会议模式: the quarter's slides full screen (arrow keys, auto-advance), 季度通报 and the deck."""
 
+import functools
+
 import streamlit as st
 
 from wuxing import briefing, deck, periods, slides, ui
@@ -41,7 +43,7 @@ forward.button("下一页", key="next", on_click=go, args=(1, count), shortcut="
                icon=":material/arrow_forward:", disabled=index == count, width="stretch")  # fmt: skip
 auto = auto_box.toggle("自动翻页", key="auto")
 pace = pace_box.selectbox("每页停留", [10, 20, 30, 60], index=1, key="pace",
-                          format_func=lambda s: f"{s} 秒", label_visibility="collapsed")  # fmt: skip
+                          format_func="{} 秒".format, label_visibility="collapsed")  # fmt: skip
 sample = "示例数据 · " if ds.is_sample else ""
 st.caption(ui.plain(f"{sample}{villages.area_label(filters.area)} · {periods.label(period)}"
                     f" · 达标线 {pass_mark:g} 分"))  # fmt: skip
@@ -84,7 +86,9 @@ with left.expander("季度通报（右上角按钮可复制全文）", key="brie
         st.code(briefing.text(ds, filters.area, period, pass_mark), language=None, wrap_lines=True)
 right.download_button(
     "下载会议材料（PPT）",
-    data=lambda: deck.build(ds, filters.area, period, pass_mark),  # built only on click
+    # Built only on click; a partial keeps just these arguments, where a lambda would keep all
+    # of this page's globals alive while the session is idle.
+    data=functools.partial(deck.build, ds, filters.area, period, pass_mark),
     file_name=f"{villages.area_label(filters.area)}{periods.label(period)}会议材料.pptx",
     mime=deck.MIME,
     key="deck",

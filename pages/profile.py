@@ -41,8 +41,10 @@ else:  # a city or a province: the township first (no pinyin order of 46,000 nam
     codes = profile.codes_in_town(view, town)
 ui.drop_stale_choice("village", codes)  # left behind by a change of area: no "invalid link"
 ui.url_choice("village", codes, codes[0], "村庄")
+# A bound method, not a lambda: a lambda would keep this page's globals (the dataset among them)
+# alive as long as the session is idle, even after a new upload replaced the data.
 code = st.selectbox(
-    "村庄（可输入村名搜索）", codes, key="village", format_func=lambda c: label_of[c]
+    "村庄（可输入村名搜索）", codes, key="village", format_func=label_of.__getitem__
 )
 ui.sync_url(village=code)
 info = profile.facts(view, code)
