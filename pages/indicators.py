@@ -1,5 +1,7 @@
 """指标分析: any indicator by village, over time, per household, in bands, with the area total."""
 
+import functools
+
 import streamlit as st
 
 from wuxing import catalog, formatting, periods, ui
@@ -59,7 +61,7 @@ if grouped:  # above the township: one bar per county or township, not hundreds 
     frame = areas.indicator_by_area(view, filters.area, indicator, period, grain, basis_id)
     title = f"{change.label}各{level}{name}（{unit}）"
     event = ui.chart(area_charts.indicator_bars(frame, indicator, title, unit, level),
-                     areas.indicator_table(frame, level, name, unit), key="by_area", name=title,
+                     functools.partial(areas.indicator_table, frame, level, name, unit), key="by_area", name=title,
                      on_select="rerun")  # fmt: skip
     st.caption(f"点击柱子进入该{level}。")
     if picked := areas.picked_area(view, filters.area, ui.selected_points(event)):
@@ -72,7 +74,7 @@ else:
         title = f"{change.label}各村{name}（{unit}）"
         bands = indicators.band_labels(indicator) if basis_id == indicators.TOTAL else []
         event = ui.chart(charts.by_village(frame, indicator, name, unit, title, bands),
-                         indicators.village_table(frame, name, unit), key="by_village",
+                         functools.partial(indicators.village_table, frame, name, unit), key="by_village",
                          name=title, on_select="rerun")  # fmt: skip
         for point in ui.selected_points(event):
             code = (point.get("customdata") or [None])[0]
@@ -87,11 +89,11 @@ totals = indicators.totals(view, indicator, period, grain, basis_id)
 if totals["value"].notna().any():
     title = f"{area}{name}{word}变化（{unit}）"
     ui.chart(charts.totals(totals, indicator, name, title, unit, axis, word),
-             indicators.totals_table(totals, unit, word), key="totals", name=title)  # fmt: skip
+             functools.partial(indicators.totals_table, totals, unit, word), key="totals", name=title)  # fmt: skip
 
 # Above the township one line per village would be hundreds of lines; the totals show the trend.
 series = None if grouped else indicators.over_time(view, indicator, period, grain, basis_id)
 if series is not None and not series.empty:
     title = f"各村{name}变化（{unit}）"
-    ui.chart(charts.over_time(series, title, unit, axis), indicators.time_table(series, unit),
+    ui.chart(charts.over_time(series, title, unit, axis), functools.partial(indicators.time_table, series, unit),
              key="over_time", name=title)  # fmt: skip

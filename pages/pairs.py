@@ -1,5 +1,7 @@
 """结对比较: a mentor pair (or any two villages) side by side, over time, and projected."""
 
+import functools
+
 import streamlit as st
 
 from wuxing import catalog, periods, ui
@@ -81,10 +83,10 @@ if history.empty:
     ui.empty_state("两村还没有星级评分记录。")
 else:
     gap_history = pairs.gap_history(ds, m, period, star)
-    ui.chart(charts.score_lines(history, m, pass_mark), pairs.gap_table(gap_history, m),
+    ui.chart(charts.score_lines(history, m, pass_mark), functools.partial(pairs.gap_table, gap_history, m),
              key="pair_lines", name=f"{m.first_name}与{m.second_name}各星得分走势")  # fmt: skip
     st.info(pairs.TREND_RULE, icon=":material/rule:")
-    ui.chart(charts.gap_lines(gap_history, m), pairs.gap_table(gap_history, m),
+    ui.chart(charts.gap_lines(gap_history, m), functools.partial(pairs.gap_table, gap_history, m),
              key="pair_gaps", name=f"{m.first_name}与{m.second_name}各星差距走势")  # fmt: skip
 
 st.subheader(ui.plain(f"{m.second_name}预计何时达标"))
@@ -103,7 +105,7 @@ elif areas.grouped(view, filters.area):  # above the township: one bar per count
         f"按帮带村所在{level}统计；平均差距 = 各结对五星差距的平均值。点击一行进入该{level}。"
     )
     event = ui.chart(charts.pairs_by_area(by_area, periods.label(period), level),
-                     pairs.by_area_table(by_area, level), key="pair_areas", on_select="rerun",
+                     functools.partial(pairs.by_area_table, by_area, level), key="pair_areas", on_select="rerun",
                      name=f"{periods.label(period)}各{level}结对差距变化")  # fmt: skip
     ui.drill_on_click(view, filters.area, event)
 else:
@@ -112,6 +114,6 @@ else:
     st.caption(f"平均差距 = 五星差距的平均值；“较结对时”与结对当季（或其后首个有评分的季度）相比。"
                f"本季度差距扩大的结对：{widening} 对。")  # fmt: skip
     ui.chart(charts.pairs_at_a_glance(overview, periods.label(period)),
-             pairs.overview_table(overview), key="pair_glance",
+             functools.partial(pairs.overview_table, overview), key="pair_glance",
              name=f"{periods.label(period)}各结对平均差距")  # fmt: skip
     st.dataframe(pairs.overview_table(overview), hide_index=True, width="stretch")

@@ -1,5 +1,7 @@
 """村庄档案: one village — stars, scores, every indicator with its trend, rank, pair, uploads."""
 
+import functools
+
 import streamlit as st
 
 from wuxing import catalog, formatting, periods, ui
@@ -93,7 +95,7 @@ with left:
     if card["score"].notna().any():
         title = f"{info.name}{periods.short_label(period)}五星得分"
         ui.chart(charts.star_radar(card, info.name, periods.short_label(period), pass_mark),
-                 profile.star_table(card, period, pass_mark), key="radar", name=title)  # fmt: skip
+                 functools.partial(profile.star_table, card, period, pass_mark), key="radar", name=title)  # fmt: skip
     else:
         ui.empty_state(f"{periods.label(period)}还没有{info.name}的星级评分。")
 with right:
@@ -102,7 +104,7 @@ with right:
         ui.empty_state(f"{info.name}还没有星级评分记录。")
     else:
         ui.chart(charts.score_history(history, info.name, pass_mark),
-                 profile.score_history_table(history), key="history",
+                 functools.partial(profile.score_history_table, history), key="history",
                  name=f"{info.name}各星得分变化")  # fmt: skip
 
 st.markdown(

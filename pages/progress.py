@@ -1,5 +1,7 @@
 """星级进度: scores over the quarters against the pass mark, awards by year, targets."""
 
+import functools
+
 import streamlit as st
 
 from wuxing import catalog, periods, ui
@@ -32,14 +34,14 @@ elif grouped:
     what = "五星" if filters.star == ui.ALL_STARS else star_name
     title = f"各{level}{what}平均得分变化（达标线 {pass_mark:g} 分）"
     event = ui.chart(area_charts.score_trend(history, title, pass_mark, level),
-                     areas.score_history_table(history, level), key="area_trend",
+                     functools.partial(areas.score_history_table, history, level), key="area_trend",
                      name=f"各{level}{what}平均得分变化", on_select="rerun")  # fmt: skip
     ui.drill_on_click(view, filters.area, event)
 else:
     if filters.star == ui.ALL_STARS:
         st.caption("五星平均分：五颗星得分的平均，只计五颗星都已评分的季度。")
     title = f"各村{star_name}得分变化（达标线 {pass_mark:g} 分）"
-    ui.chart(charts.score_trend(history, title, pass_mark), progress.score_table(history),
+    ui.chart(charts.score_trend(history, title, pass_mark), functools.partial(progress.score_table, history),
              key="score_trend", name=f"各村{star_name}得分变化")  # fmt: skip
 
 counts = progress.passing_counts(view, filters.star, pass_mark, last=period)
@@ -59,7 +61,7 @@ if grouped:
         ui.empty_state(no_awards)
     else:
         event = ui.chart(area_charts.award_levels(awards, f"各{level}年度平均星级", level),
-                         areas.award_table(awards, level), key="area_awards",
+                         functools.partial(areas.award_table, awards, level), key="area_awards",
                          name=f"各{level}年度平均星级", on_select="rerun")  # fmt: skip
         ui.drill_on_click(view, filters.area, event)
 else:
@@ -71,7 +73,7 @@ else:
         what = "星级" if most == 5 else star_name
         st.caption("格中写明当年所获星级；↑ 为比上一年新获评的星，↓ 为被摘的星。")
         ui.chart(charts.award_grid(changes, f"各村年度{what}评定（↑新获评 ↓摘星）", most),
-                 progress.award_grid_table(changes), key="awards",
+                 functools.partial(progress.award_grid_table, changes), key="awards",
                  name=f"各村年度{what}评定")  # fmt: skip
 
 year = periods.year_of(period)
@@ -83,7 +85,7 @@ if grouped:
         ui.empty_state(no_targets)
     else:
         event = ui.chart(area_charts.target_counts(on_track, year, level),
-                         areas.target_table(on_track, level), key="area_targets",
+                         functools.partial(areas.target_table, on_track, level), key="area_targets",
                          name=f"{year}年各{level}创星目标进度", on_select="rerun")  # fmt: skip
         ui.drill_on_click(view, filters.area, event)
 else:
@@ -92,7 +94,7 @@ else:
         ui.empty_state(no_targets)
     else:
         st.caption(f"按{periods.label(period)}得分计算；未评分的星按差满 {pass_mark:g} 分计。")
-        ui.chart(charts.target_gaps(gaps, year, pass_mark), progress.target_gap_table(gaps),
+        ui.chart(charts.target_gaps(gaps, year, pass_mark), functools.partial(progress.target_gap_table, gaps),
                  key="gaps", name=f"{year}年创星目标差距")  # fmt: skip
 
 latest = stars.latest_award_year(view, period)

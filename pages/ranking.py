@@ -1,5 +1,7 @@
 """比武排名 ("三比一争"): rankings by total score, by star or by indicator; movers; most improved."""
 
+import functools
+
 import streamlit as st
 
 from wuxing import catalog, periods, ui
@@ -44,7 +46,8 @@ if grouped:
     title = f"{periods.label(period)}各{level}{what}排名（{how}）"
     event = ui.chart(
         charts.area_ranking(by_area, title, f"{what}{how}（{unit}）", unit, ranking.star_of(by), level),
-        ranking.area_ranking_table(by_area, by, word, level), key="area_ranking", name=title,
+        functools.partial(ranking.area_ranking_table, by_area, by, word, level),
+        key="area_ranking", name=title,
         on_select="rerun",
     )  # fmt: skip
     ui.drill_on_click(view, filters.area, event)
@@ -52,7 +55,7 @@ else:
     title = f"{periods.label(period)}{what}排名"
     event = ui.chart(
         charts.ranking(ranked, title, f"{what}（{unit}）", unit, ranking.star_of(by)),
-        ranking.ranking_table(ranked, by, word), key="ranking", name=title, on_select="rerun",
+        functools.partial(ranking.ranking_table, ranked, by, word), key="ranking", name=title, on_select="rerun",
     )  # fmt: skip
     for point in ui.selected_points(event):
         code = (point.get("customdata") or [None])[0]

@@ -90,3 +90,13 @@ def test_a_county_shows_one_line_and_bar_per_township(named_store):
     on, off = targets["data"]
     assert sum(on["x"]) + sum(off["x"]) == data.targets["code"].nunique()
     assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("各村")]
+
+
+def test_the_score_table_is_made_when_its_box_is_opened(default_home):
+    at = run_app(PAGE, query={"period": "2023Q4"})
+    assert not at.exception and not at.dataframe
+    at.session_state["score_trend_data"] = True
+    at.run()
+    table = at.dataframe[0].value
+    assert table.columns[0] == "村名" and len(table) == 13
+    assert all(c.endswith("（分）") for c in table.columns[1:])

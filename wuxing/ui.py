@@ -337,7 +337,7 @@ def empty_state(message: str) -> None:
 
 def chart(
     fig: go.Figure,
-    table: pd.DataFrame,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     key: str,
     name: str,
@@ -345,7 +345,8 @@ def chart(
     select_rows: bool = False,
 ) -> object:
     """A figure with its PNG button named after it, and the table behind it one click away
-    (with `select_rows`, a row can be picked: read it with `selected_rows(key)`)."""
+    (with `select_rows`, a row can be picked: read it with `selected_rows(key)`). `table` may
+    be a function making it, called only when the box is open."""
     event = st.plotly_chart(
         fig,
         key=key,
@@ -360,6 +361,8 @@ def chart(
     with st.expander("数据", key=f"{key}_data", on_change="rerun") as box:
         if not box.open:
             return event
+        if callable(table):
+            table = table()
         if select_rows:
             st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_rows",
                          on_select="rerun", selection_mode="single-row")  # fmt: skip
