@@ -126,8 +126,8 @@ else:
                "趋势线为各季度数值，缺报的季度留空。")  # fmt: skip
     st.dataframe(profile.trend_table(trends), hide_index=True, width="stretch",
                  column_config={"趋势": st.column_config.LineChartColumn("趋势（各季度）")})  # fmt: skip
-    ui.excel_download(profile.trend_table(trends, with_trend=False), f"{info.name}各项指标",
-                      key="trends_xlsx")  # fmt: skip
+    ui.excel_download(functools.partial(profile.trend_table, trends, with_trend=False),
+                      f"{info.name}各项指标", key="trends_xlsx")  # fmt: skip
 
 st.subheader("数据上传记录")
 revisions, touched = ui.upload_touches()

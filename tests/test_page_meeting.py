@@ -3,9 +3,7 @@ is there to copy and the deck button yields a real .pptx."""
 
 import io
 
-import pytest
 from pptx import Presentation
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from tests.conftest import figure_titled, run_app
 from wuxing import deck
@@ -15,23 +13,6 @@ PAGE = "pages/meeting.py"
 
 def _header(at) -> str:
     return at.header[0].value
-
-
-@pytest.fixture
-def deferred(monkeypatch):
-    """Capture the callables given to download buttons (AppTest's runtime is thrown away after
-    each run, so the data of a deferred download can only be read this way)."""
-    found: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name=file_name,
-                           **kwargs)  # fmt: skip
-        found[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
-    return found
 
 
 def test_meeting_mode_advances_and_goes_back(default_home):

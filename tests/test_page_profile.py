@@ -1,3 +1,5 @@
+import io
+
 import pandas as pd
 import pytest
 
@@ -96,3 +98,11 @@ def test_past_the_picker_limit_the_township_comes_first(named_store, monkeypatch
     picked = at.selectbox(key="village").value
     assert rows.loc[picked, "town"] == other.split(" › ")[-1]
     assert at.query_params["village"] == picked
+
+
+def test_the_indicator_excel_leaves_out_the_sparklines(default_home, deferred):
+    at = run_app(PAGE, query={"village": ZHAO, "period": "2023Q4"})
+    assert not at.exception
+    workbooks = [pd.read_excel(io.BytesIO(make()), engine="calamine") for make in deferred.values()]
+    sheet = next(w for w in workbooks if {"指标", "本期"} <= set(w.columns))
+    assert "趋势" not in sheet.columns and len(sheet) > 10

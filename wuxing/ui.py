@@ -372,11 +372,14 @@ def chart(
     return event
 
 
-def excel_download(table: pd.DataFrame, name: str, *, key: str) -> None:
-    """An Excel download of `table` (built on click, not on every rerun)."""
+def excel_download(
+    table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, key: str
+) -> None:
+    """An Excel download of `table`, or of what the function `table` makes (built on click, not
+    on every rerun)."""
     st.download_button(
         "下载 Excel",
-        data=lambda: excel.to_xlsx(table, sheet=name[:31]),
+        data=lambda: excel.to_xlsx(table() if callable(table) else table, sheet=name[:31]),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=key,
