@@ -22,6 +22,7 @@ from wuxing.config import Settings
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, empty_frame
 from wuxing.errors import ImportRejected, Problem
 from wuxing.headers import find_layout
+from wuxing.keys import key_numbers, positions
 from wuxing.kinds import KIND_OF, READERS, read_villages
 from wuxing.names import compact, town_key, village_key
 from wuxing.problems import problem
@@ -370,23 +371,13 @@ def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Pro
         return []  # nothing to compare with (the first upload of a store, or of a village)
     # Keys as integers (village, quarter, indicator positions) and plain arrays: pandas' merge on
     # three string columns cost more than the rest of the check.
-    watched = incoming[_positions(incoming["indicator"], _WATCHED) >= 0]
+    watched = incoming[positions(incoming["indicator"], _WATCHED) >= 0]
     villages = pd.Index(pd.unique(np.asarray(watched["code"], dtype=object)))
     quarters = pd.Index(sorted(set(uploaded) | set(wanted)))
 
     def keys(frame: pd.DataFrame) -> np.ndarray:
         """One integer per row for (village, quarter, indicator); -1 when any is not looked at."""
-        parts = (
-            (_positions(frame["code"], villages), len(villages)),
-            (_positions(frame["period"], quarters), len(quarters)),
-            (_positions(frame["indicator"], _WATCHED), len(_WATCHED)),
-        )
-        number, missing = np.zeros(len(frame), dtype=np.int64), np.zeros(len(frame), dtype=bool)
-        for position, size in parts:
-            missing |= position < 0
-            number = number * size + position
-        number[missing] = -1
-        return number
+        return key_numbers(frame, ["code", "period", "indicator"], [villages, quarters, _WATCHED])
 
     # The reference: the stored values, then the upload's own (an upload of two quarters compares
     # its second with its first; the upload wins where both hold a cell).
@@ -404,14 +395,14 @@ def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Pro
     # The key of each watched row's previous quarter: same village and indicator, one quarter back.
     step = len(_WATCHED)
     back = np.array([quarters.get_loc(previous[p]) - quarters.get_loc(p) for p in uploaded])
-    quarter_of = _positions(watched["period"], pd.Index(uploaded))
+    quarter_of = positions(watched["period"], pd.Index(uploaded))
     wanted_key = mine + back[quarter_of] * step
     if not len(known):
         return []
     at = np.minimum(np.searchsorted(known, wanted_key), len(known) - 1)
     found = known[at] == wanted_key
     prev = np.where(found, known_value[at], np.nan)
-    ids = _WATCHED.to_numpy()[_positions(watched["indicator"], _WATCHED)]
+    ids = _WATCHED.to_numpy()[positions(watched["indicator"], _WATCHED)]
     money = np.isin(ids, list(_MONEY))
     jumps = found & money & (prev > 0) & (value > JUMP_FACTOR * prev)
     same_year = np.array([p[:4] == previous[p][:4] for p in uploaded])[quarter_of]
@@ -440,15 +431,6 @@ def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Pro
             out.append(problem("cumulative_fall",
                                f"“{ind.label}”是{kind}，{period} 为 {now:g}{ind.unit}，比上季度（{before:g}{ind.unit}）"
                                "还少。累计数一般不会减少，请核对是否填成了当季数。", **where))  # fmt: skip
-    return out
-
-
-def _positions(values: pd.Series, reference: pd.Index) -> np.ndarray:
-    """Where each value sits in `reference` (-1 if absent), looked up once per distinct value."""
-    codes, uniques = pd.factorize(values)
-    where = reference.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
-    out = where[codes] if len(where) else np.full(len(codes), -1)
-    out[codes < 0] = -1
     return out
 
 

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from wuxing import keys
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform, empty_frame
 from wuxing.tables import DATA_TABLES, frame_of, revisions, snapshots
 
@@ -279,14 +280,14 @@ def _overlay(kind: str, snap: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     # shares no quarter with the snapshot, so nothing is left to compare row by row.
     near = np.ones(len(snap), dtype=bool)
     for column in key:
-        near &= _positions(snap[column], _distinct(rows[column])) >= 0
+        near &= keys.positions(snap[column], _distinct(rows[column])) >= 0
         if not near.any():
             return _concat(kind, [snap, rows])
     candidates = snap[near]
     references = [_distinct(rows[column]) for column in key]
     if math.prod(len(r) for r in references) < 2**62:
-        numbers = _key_numbers(candidates, key, references)
-        replaced = (numbers >= 0) & pd.Series(numbers).isin(_key_numbers(rows, key, references))
+        numbers = keys.key_numbers(candidates, key, references)
+        replaced = (numbers >= 0) & pd.Series(numbers).isin(keys.key_numbers(rows, key, references))
         replaced = replaced.to_numpy()
     else:  # too many distinct keys to number in 64 bits: compare tuples
         replaced = _key_index(candidates, key).isin(_key_index(rows, key))
@@ -297,29 +298,6 @@ def _overlay(kind: str, snap: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 def _distinct(values: pd.Series) -> pd.Index:
     """The distinct values of a column as a plain index (categories resolved to their values)."""
     return pd.Index(np.asarray(pd.unique(values), dtype=object))
-
-
-def _positions(values: pd.Series, reference: pd.Index) -> np.ndarray:
-    """Where each value sits in `reference` (-1 if absent), looked up once per distinct value."""
-    codes, uniques = pd.factorize(values)
-    where = reference.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
-    out = where[codes] if len(where) else np.full(len(codes), -1)
-    out[codes < 0] = -1
-    return out
-
-
-def _key_numbers(frame: pd.DataFrame, key: list[str], references: list[pd.Index]) -> np.ndarray:
-    """One integer per row of `frame` for its key, numbered by the distinct values of each key
-    column in `references` (-1 when a value is not there): comparing these instead of tuples of
-    Python objects is what keeps a re-upload of a province's quarter fast."""
-    number = np.zeros(len(frame), dtype=np.int64)
-    missing = np.zeros(len(frame), dtype=bool)
-    for column, reference in zip(key, references, strict=True):
-        position = _positions(frame[column], reference)
-        missing |= position < 0
-        number = number * len(reference) + position
-    number[missing] = -1
-    return number
 
 
 def _concat(kind: str, frames: list[pd.DataFrame]) -> pd.DataFrame:

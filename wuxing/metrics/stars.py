@@ -7,6 +7,7 @@ import pandas as pd
 
 from wuxing import catalog
 from wuxing.dataset import Dataset
+from wuxing.keys import positions
 from wuxing.memo import remembered
 from wuxing.metrics.villages import code_index, names, ordered_codes, with_names
 
@@ -99,8 +100,8 @@ def score_grid(ds: Dataset, period: str) -> pd.DataFrame:
 def _score_cells(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Per score row, its village's row and its star's column in `score_grid` (-1 if none)."""
     scores = ds.scores
-    return (_positions(scores["code"], code_index(ds)),
-            _positions(scores["star"], pd.Index(catalog.STAR_IDS)))  # fmt: skip
+    return (positions(scores["code"], code_index(ds)),
+            positions(scores["star"], pd.Index(catalog.STAR_IDS)))  # fmt: skip
 
 
 def id_lists(flags: np.ndarray, ids: list[str] | tuple[str, ...]) -> list[list[str]]:
@@ -115,15 +116,6 @@ def id_lists(flags: np.ndarray, ids: list[str] | tuple[str, ...]) -> list[list[s
     spelled = {int(p): [i for bit, i in enumerate(ids) if int(p) >> bit & 1]
                for p in np.unique(patterns)}  # fmt: skip
     return [spelled[p] for p in patterns.tolist()]
-
-
-def _positions(values: pd.Series, reference: pd.Index) -> np.ndarray:
-    """Where each value sits in `reference` (-1 if absent), looked up once per distinct value."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        where = reference.get_indexer(values.cat.categories.astype(str))
-        found = values.cat.codes.to_numpy()
-        return np.where(found >= 0, where[found], -1) if len(where) else np.full(len(found), -1)
-    return reference.get_indexer(values.astype(str).to_numpy())
 
 
 @remembered
