@@ -73,20 +73,31 @@ def test_every_registered_page_exists_and_every_page_is_registered():
 METRICS = sorted((ROOT / "wuxing" / "metrics").glob("*.py"))
 
 
-@pytest.mark.parametrize("path", METRICS, ids=lambda p: p.name)
-def test_metrics_of_a_dataset_are_remembered(path):
-    # A page rerun asks the same questions again: at a province's 11 M values every answer
-    # computed twice costs the user seconds (see wuxing/memo.py).
+def _undecorated(path, decorator, is_candidate) -> list[str]:
+    """Public top-level functions of `path` that `is_candidate` picks and `decorator` is missing on."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    forgotten = [
+    return [
         n.name
         for n in tree.body
         if isinstance(n, ast.FunctionDef)
         and not n.name.startswith("_")
-        and n.args.args
-        and ast.unparse(n.args.args[0].annotation or ast.Constant(None)) == "Dataset"
-        and not any(ast.unparse(d) == "remembered" for d in n.decorator_list)
+        and is_candidate(n)
+        and not any(ast.unparse(d) == decorator for d in n.decorator_list)
     ]
+
+
+def _annotation(node) -> str:
+    return ast.unparse(node or ast.Constant(None))
+
+
+@pytest.mark.parametrize("path", METRICS, ids=lambda p: p.name)
+def test_metrics_of_a_dataset_are_remembered(path):
+    # A page rerun asks the same questions again: at a province's 11 M values every answer
+    # computed twice costs the user seconds (see wuxing/memo.py).
+    def takes_a_dataset(n):
+        return n.args.args and _annotation(n.args.args[0].annotation) == "Dataset"
+
+    forgotten = _undecorated(path, "remembered", takes_a_dataset)
     assert not forgotten, f"{path.name}: add @remembered to {forgotten}"
 
 
@@ -97,16 +108,10 @@ CHARTS = sorted((ROOT / "wuxing" / "charts").glob("*.py"))
 def test_figure_builders_draw_once(path):
     # Drawing a figure validates every property (10–20 ms a chart): a rerun of the same numbers
     # must reuse it, or a township's page takes several times the empty page (figure_cache.py).
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    forgotten = [
-        n.name
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef)
-        and not n.name.startswith("_")
-        and ast.unparse(n.returns or ast.Constant(None)) == "go.Figure"
-        and not any(
-            a.annotation is not None and "Figure" in ast.unparse(a.annotation) for a in n.args.args
-        )  # fmt: skip
-        and not any(ast.unparse(d) == "drawn_once" for d in n.decorator_list)
-    ]
+    def builds_a_figure(n):
+        return _annotation(n.returns) == "go.Figure" and not any(
+            "Figure" in _annotation(a.annotation) for a in n.args.args
+        )
+
+    forgotten = _undecorated(path, "drawn_once", builds_a_figure)
     assert not forgotten, f"{path.name}: add @drawn_once to {forgotten}"
