@@ -20,7 +20,7 @@ from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import areas
 from wuxing.metrics.stars import latest_award_year, score_grid
-from wuxing.metrics.villages import names, ordered_codes, pinyin_key, scope
+from wuxing.metrics.villages import code_index, names, ordered_codes, pinyin_key, scope
 
 PAIR_ROLES = ("导师村", "帮带村")
 FREE_ROLES = ("参照村", "比较村")
@@ -552,7 +552,7 @@ def pairs_overview(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     last = now - _average_gaps(ds, mentors, mentees, [periods.previous(period)] * n)
     # The baseline: per pair, the first quarter from `since` on in which both were scored.
     # Quarter by quarter over all pairs at once (a set lookup per pair and quarter took a second).
-    codes = pd.Index(ordered_codes(ds))
+    codes = code_index(ds)
     where_a, where_b = codes.get_indexer(mentors), codes.get_indexer(mentees)
     since = np.array([s or "" for s in options["since"].tolist()], dtype=object)
     found, unset = np.full(n, None, dtype=object), np.ones(n, dtype=bool)
