@@ -3,6 +3,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+import plotly.tools
 import pytest
 
 from wuxing.charts import figure_cache
@@ -91,3 +92,35 @@ def test_a_kept_chart_sends_the_json_a_fresh_one_would():
     again = level_distribution(dist, 2023)
     assert json.loads(pio.to_json(kept)) == json.loads(pio.to_json(drawn))
     assert pio.to_json(kept, validate=False) == pio.to_json(again, validate=False)
+
+
+def test_a_chart_shown_twice_sends_what_a_fresh_figure_sends_without_drawing_again(monkeypatch):
+    """What `st.plotly_chart` does with a figure: `to_dict`, then JSON."""
+    figure_cache.forget()
+    dist = pd.DataFrame({"level": [5, 4], "label": ["五星", "四星"], "villages": [2, 5]})
+    fresh = plotly.tools.return_figure_from_figure_or_data(
+        level_distribution.__wrapped__(dist, 2023), validate_figure=True
+    )
+    level_distribution(dist, 2023)
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the kept figure was drawn again")
+
+    monkeypatch.setattr(go.Figure, "__init__", no_drawing)
+    shown = plotly.tools.return_figure_from_figure_or_data(
+        level_distribution(dist, 2023), validate_figure=True
+    )
+    assert json.loads(pio.to_json(shown, validate=False)) == json.loads(
+        pio.to_json(fresh, validate=False)
+    )
+
+
+def test_a_kept_figure_read_or_changed_is_an_ordinary_figure(counted):
+    bars, _ = counted
+    bars(_frame(1.0, 2.0), "收入")
+    mine = bars(_frame(1.0, 2.0), "收入")
+    mine.add_hline(y=1.5)
+    assert type(mine) is go.Figure and len(mine.layout.shapes) == 1
+    assert '"shapes"' in pio.to_json(mine) and '"shapes"' not in pio.to_json(
+        bars(_frame(1.0, 2.0), "收入")
+    )

@@ -1,24 +1,29 @@
 """Figures drawn once per distinct input: a rerun shows the same charts of the same numbers.
 
-Building a plotly figure validates every property as it is set (10–20 ms a chart), which is most
-of a page rerun's time at a township's size. A builder decorated with `drawn_once` keeps, per
-distinct arguments (frames compared by content), the figure as a plain dict and hands out a new
-figure made from it without validating again (it was valid when built): under a millisecond. The
-caller gets its own figure, so changing it cannot change what is kept.
+Building a plotly figure validates every property as it is set (10–20 ms a chart), and even a
+figure rebuilt without validating, then turned into JSON, costs a few milliseconds a chart: most
+of a page rerun at a township's size. A builder decorated with `drawn_once` keeps, per distinct
+arguments (frames compared by content), the validated figure as a plain dict and as the JSON it
+sends, and hands out a figure that is only made when someone looks inside it: drawing it
+(`to_dict`, which is all `st.plotly_chart` asks of it) reads the kept JSON. Every caller gets its
+own figure, so changing it cannot change what is kept.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
+import json
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import ParamSpec
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 P = ParamSpec("P")
 
@@ -26,8 +31,16 @@ P = ParamSpec("P")
 #: tables, a few kB to a few hundred kB each).
 MAX_FIGURES = 256
 
-_kept: OrderedDict[Hashable, dict] = OrderedDict()
 _lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Kept:
+    spec: dict  # the validated properties, to make the figure from without validating again
+    wire: str  # the JSON of `to_dict()`: what the chart sends
+
+
+_kept: OrderedDict[Hashable, _Kept] = OrderedDict()
 
 
 def drawn_once(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
@@ -41,19 +54,19 @@ def drawn_once(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
         except TypeError:  # an argument we cannot fingerprint: draw it every time
             return builder(*args, **kwargs)
         with _lock:
-            spec = _kept.get(key)
-            if spec is not None:
+            kept = _kept.get(key)
+            if kept is not None:
                 _kept.move_to_end(key)
-        if spec is None:
-            spec = _spec(builder(*args, **kwargs))
+        if kept is None:
+            kept = _keep(builder(*args, **kwargs))
             with _lock:
-                _kept[key] = spec
+                _kept[key] = kept
                 while len(_kept) > MAX_FIGURES:
                     _kept.popitem(last=False)
-        # Every caller, the first included, gets a figure rebuilt from the kept dict: the JSON a
+        # Every caller, the first included, gets a figure made from what is kept: the JSON a
         # chart sends is then the same on every rerun, so Streamlit keeps its element (and a
         # clicked selection) instead of remounting it.
-        return go.Figure(spec, _validate=False)  # copies what it is given
+        return _DrawnFigure(kept)
 
     return wrapper
 
@@ -64,12 +77,44 @@ def forget() -> None:
         _kept.clear()
 
 
-def _spec(fig: go.Figure) -> dict:
-    """The figure's properties as validated (numpy arrays kept as they are, where `to_dict` would
-    turn them into base64 text that code reading `fig.data[0].y` does not expect)."""
+class _DrawnFigure(go.Figure):
+    """A kept figure nobody has looked into yet. `to_dict` answers from the kept JSON; any other
+    use (reading `fig.data`, changing the layout, exporting an image) first makes the real figure
+    from the kept properties, and from then on this is a plain `go.Figure`."""
+
+    def __init__(self, kept: _Kept) -> None:
+        # plotly's own __init__ runs on first use (below), not here
+        object.__setattr__(self, "_kept", kept)
+
+    def __getattribute__(self, name: str) -> object:
+        if name in _ANSWERED_FROM_JSON:
+            return object.__getattribute__(self, name)
+        kept = object.__getattribute__(self, "_kept")
+        # From here on the object is an ordinary figure: plotly's own attribute machinery.
+        object.__setattr__(self, "__class__", go.Figure)
+        del self.__dict__["_kept"]
+        go.Figure.__init__(self, kept.spec, _validate=False)  # copies what it is given
+        return getattr(self, name)
+
+    def to_dict(self) -> dict:
+        """The figure as plotly's dict (typed arrays in base64), fresh from the kept JSON."""
+        return json.loads(object.__getattribute__(self, "_kept").wire)
+
+    to_plotly_json = to_dict
+
+
+_ANSWERED_FROM_JSON = frozenset({"to_dict", "to_plotly_json", "__class__"})
+
+
+def _keep(fig: go.Figure) -> _Kept:
     if fig.frames:
         raise ValueError("animated figures are not kept")  # none of ours is animated
-    return {"data": copy.deepcopy(fig._data), "layout": copy.deepcopy(fig._layout)}
+    # numpy arrays stay arrays in the spec: code reading `fig.data[0].y` expects them, where
+    # `to_dict` would have turned them into base64 text.
+    spec = {"data": fig._data, "layout": fig._layout}
+    rebuilt = go.Figure(spec, _validate=False)  # what every caller's figure will be made of
+    return _Kept(spec={"data": rebuilt._data, "layout": rebuilt._layout},
+                 wire=pio.to_json(rebuilt.to_dict(), validate=False))  # fmt: skip
 
 
 def _fingerprint(value: object) -> Hashable:
@@ -85,14 +130,11 @@ def _fingerprint(value: object) -> Hashable:
 
 
 def _frame_fingerprint(frame: pd.DataFrame | pd.Series) -> Hashable:
+    # Pickled, a frame is its values, dtypes, index and labels, lists in cells included, in one C
+    # pass: a tenth of what hashing it column by column costs. Equal frames laid out differently
+    # in memory may pickle differently: that only draws one figure twice.
     try:
-        hashed = pd.util.hash_pandas_object(frame, index=True)
-    except TypeError:  # lists in cells (a target's stars): hash their text instead
-        hashed = pd.util.hash_pandas_object(frame.astype(str), index=True)
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(hashed.to_numpy().tobytes())
-    if isinstance(frame, pd.DataFrame):
-        columns = tuple((str(c), str(t)) for c, t in frame.dtypes.items())
-        names = tuple(map(str, frame.index.names))
-        return ("frame", frame.shape, columns, names, digest.hexdigest())
-    return ("series", len(frame), str(frame.name), str(frame.dtype), digest.hexdigest())
+        content = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError) as unpicklable:
+        raise TypeError("no fingerprint") from unpicklable
+    return (type(frame).__name__, hashlib.blake2b(content, digest_size=16).digest())
