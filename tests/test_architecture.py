@@ -115,3 +115,18 @@ def test_figure_builders_draw_once(path):
 
     forgotten = _undecorated(path, "drawn_once", builds_a_figure)
     assert not forgotten, f"{path.name}: add @drawn_once to {forgotten}"
+
+
+@pytest.mark.parametrize("path", METRICS, ids=lambda p: p.name)
+def test_display_tables_of_frames_are_remembered_by_content(path):
+    # A page shows its tables again on every rerun; pandas spends milliseconds per step even on a
+    # township's dozen rows, so the same content must give back the table already made.
+    def tabulates_a_frame(n):
+        return (
+            n.name.endswith("_table")
+            and n.args.args
+            and (_annotation(n.args.args[0].annotation) == "pd.DataFrame")
+        )
+
+    forgotten = _undecorated(path, "remembered_by_content", tabulates_a_frame)
+    assert not forgotten, f"{path.name}: add @remembered_by_content to {forgotten}"

@@ -167,3 +167,33 @@ def test_older_datasets_only_garbage_cycles_hold_are_freed_before_a_load(named_s
     finally:
         gc.enable()
         ui._load.clear()
+
+
+def test_a_table_of_the_same_content_is_made_once_and_changes_stay_with_the_caller():
+    made = []
+
+    @memo.remembered_by_content
+    def table(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+        made.append(unit)
+        return pd.DataFrame(
+            {"村": frame["village"], "数值": frame["value"].map(f"{{:.1f}} {unit}".format)}
+        )
+
+    def frame(value: float) -> pd.DataFrame:
+        return pd.DataFrame({"village": ["甲村"], "value": [value]})
+
+    first = table(frame(1.0), "万元")
+    first.loc[0, "数值"] = "改过"
+    again = table(frame(1.0), "万元")  # equal content, another frame object
+    assert again["数值"].tolist() == ["1.0 万元"] and made == ["万元"]
+    assert table(frame(2.0), "万元")["数值"].tolist() == ["2.0 万元"]
+    assert table(frame(1.0), "吨")["数值"].tolist() == ["1.0 吨"] and len(made) == 3
+
+
+def test_fingerprints_tell_frames_apart_by_values_labels_and_lists_in_cells():
+    base = pd.DataFrame({"village": ["甲村"], "stars": [["industry"]]})
+    same = pd.DataFrame({"village": ["甲村"], "stars": [["industry"]]})
+    assert memo.fingerprint(base) == memo.fingerprint(same)
+    others = [base.assign(stars=[["industry", "ecology"]]), base.rename(columns={"village": "村"}),
+              base.set_axis([5]), base.assign(village="乙村")]  # fmt: skip
+    assert len({memo.fingerprint(f) for f in [base, *others]}) == 5

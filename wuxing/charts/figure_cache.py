@@ -12,18 +12,17 @@ own figure, so changing it cannot change what is kept.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import ParamSpec
 
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from wuxing.memo import fingerprint
 
 P = ParamSpec("P")
 
@@ -50,7 +49,7 @@ def drawn_once(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
     @functools.wraps(builder)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
         try:
-            key = (name, _fingerprint(args), _fingerprint(tuple(sorted(kwargs.items()))))
+            key = (name, fingerprint(args), fingerprint(tuple(sorted(kwargs.items()))))
         except TypeError:  # an argument we cannot fingerprint: draw it every time
             return builder(*args, **kwargs)
         with _lock:
@@ -115,26 +114,3 @@ def _keep(fig: go.Figure) -> _Kept:
     rebuilt = go.Figure(spec, _validate=False)  # what every caller's figure will be made of
     return _Kept(spec={"data": rebuilt._data, "layout": rebuilt._layout},
                  wire=pio.to_json(rebuilt.to_dict(), validate=False))  # fmt: skip
-
-
-def _fingerprint(value: object) -> Hashable:
-    """A hashable stand-in for an argument: frames and series by their content."""
-    if isinstance(value, pd.DataFrame | pd.Series):
-        return _frame_fingerprint(value)
-    if isinstance(value, tuple | list):
-        return (type(value).__name__, *(_fingerprint(v) for v in value))
-    if isinstance(value, dict):
-        return ("dict", *((k, _fingerprint(v)) for k, v in sorted(value.items())))
-    hash(value)  # TypeError for anything else that cannot be a key
-    return value
-
-
-def _frame_fingerprint(frame: pd.DataFrame | pd.Series) -> Hashable:
-    # Pickled, a frame is its values, dtypes, index and labels, lists in cells included, in one C
-    # pass: a tenth of what hashing it column by column costs. Equal frames laid out differently
-    # in memory may pickle differently: that only draws one figure twice.
-    try:
-        content = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, AttributeError) as unpicklable:
-        raise TypeError("no fingerprint") from unpicklable
-    return (type(frame).__name__, hashlib.blake2b(content, digest_size=16).digest())

@@ -17,7 +17,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered
+from wuxing.memo import remembered, remembered_by_content
 from wuxing.metrics import areas
 from wuxing.metrics.stars import latest_award_year, score_grid
 from wuxing.metrics.villages import code_index, names, ordered_codes, pinyin_key, scope
@@ -222,6 +222,7 @@ def star_comparison(ds: Dataset, m: Matchup, period: str, pass_mark: float) -> p
     return pd.DataFrame(rows)
 
 
+@remembered_by_content
 def star_table(comparison: pd.DataFrame, m: Matchup, pass_mark: float) -> pd.DataFrame:
     """`star_comparison` as a Chinese table with units."""
 
@@ -342,6 +343,7 @@ def indicator_gaps(ds: Dataset, m: Matchup, period: str, star: str | None = None
                              kind="stable").reset_index(drop=True)  # fmt: skip
 
 
+@remembered_by_content
 def indicator_table(gaps: pd.DataFrame, m: Matchup) -> pd.DataFrame:
     """`indicator_gaps` as a Chinese table: values and gaps written with their units."""
     units = gaps["unit"]
@@ -417,6 +419,7 @@ def gap_history(ds: Dataset, m: Matchup, last: str, star: str | None = None) -> 
     return pd.DataFrame(out)
 
 
+@remembered_by_content
 def gap_table(history: pd.DataFrame, m: Matchup) -> pd.DataFrame:
     """`gap_history` as a Chinese table."""
     return pd.DataFrame({
@@ -495,6 +498,7 @@ def projections(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.Dat
     return frame.sort_values("is_target", ascending=False, kind="stable").reset_index(drop=True)
 
 
+@remembered_by_content
 def projection_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`projections` as a Chinese table."""
     return pd.DataFrame({
@@ -575,6 +579,7 @@ def pairs_overview(ds: Dataset, area: str, period: str) -> pd.DataFrame:
                              kind="stable")[columns].reset_index(drop=True)  # fmt: skip
 
 
+@remembered_by_content
 def overview_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`pairs_overview` as a Chinese table."""
     return pd.DataFrame({
@@ -616,6 +621,7 @@ def pairs_by_area(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     return out[columns]
 
 
+@remembered_by_content
 def by_area_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     """`pairs_by_area` as a Chinese table."""
     return pd.DataFrame({

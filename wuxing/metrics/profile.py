@@ -11,7 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset, plain_strings
-from wuxing.memo import remembered
+from wuxing.memo import remembered, remembered_by_content
 from wuxing.metrics import ranking
 from wuxing.metrics.aggregation import comparison_period
 from wuxing.metrics.villages import names, pinyin_key
@@ -142,6 +142,7 @@ def target(ds: Dataset, code: str, year: int) -> int | None:
     return int(rows["level"].iloc[0]) if not rows.empty else None
 
 
+@remembered_by_content
 def star_table(card: pd.DataFrame, period: str, pass_mark: float) -> pd.DataFrame:
     """`stars` as a Chinese table."""
     year = card["award_year"].dropna()
@@ -188,6 +189,7 @@ def indicator_trends(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+@remembered_by_content
 def trend_table(trends: pd.DataFrame, with_trend: bool = True) -> pd.DataFrame:
     """`indicator_trends` as a Chinese table with units in the cells (rows mix units);
     `with_trend=False` leaves out the sparkline column (for Excel)."""
@@ -281,14 +283,15 @@ def uploads_touching(
     mine = touched[touched["code"] == code]
     if mine.empty:
         return pd.DataFrame(columns=columns)
+    # A village has a few rows here (revisions × kinds): plain Python, not a groupby per rerun.
     order = {k: i for i, k in enumerate(_KIND_LABELS)}
-    what = {}
-    for rev, rows in mine.groupby("revision"):
-        rows = rows.sort_values("kind", key=lambda k: k.map(order))
-        what[rev] = "；".join(
-            f"{_KIND_LABELS.get(k, k)} {int(n):,} 行"
-            for k, n in zip(rows["kind"], rows["rows"], strict=True)
+    parts: dict[int, list[tuple[int, str]]] = {}
+    for rev, kind, n in zip(mine["revision"].tolist(), mine["kind"].tolist(),
+                            mine["rows"].tolist(), strict=True):  # fmt: skip
+        parts.setdefault(rev, []).append(
+            (order.get(kind, len(order)), f"{_KIND_LABELS.get(kind, kind)} {int(n):,} 行")
         )
+    what = {rev: "；".join(text for _, text in sorted(kinds)) for rev, kinds in parts.items()}
     found = [r for r in revisions if r.id in what]
     found.sort(key=lambda r: r.id, reverse=True)
     return pd.DataFrame(
@@ -298,6 +301,7 @@ def uploads_touching(
     )  # fmt: skip
 
 
+@remembered_by_content
 def uploads_table(uploads: pd.DataFrame) -> pd.DataFrame:
     """`uploads_touching` as a Chinese table."""
     return pd.DataFrame(
@@ -321,6 +325,7 @@ def score_history(ds: Dataset, code: str, last: str) -> pd.DataFrame:
     return scores[["period", "star", "score"]].reset_index(drop=True)
 
 
+@remembered_by_content
 def score_history_table(history: pd.DataFrame) -> pd.DataFrame:
     """`score_history` as a Chinese wide table: one row per quarter, one column per star."""
     if history.empty:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered
+from wuxing.memo import remembered, remembered_by_content
 from wuxing.metrics import areas, indicators
 from wuxing.metrics.aggregation import comparison_period, indicator_values
 from wuxing.metrics.villages import names, pinyin_key
@@ -314,6 +314,7 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
     return top[columns].reset_index(drop=True)
 
 
+@remembered_by_content
 def ranking_table(ranked: pd.DataFrame, by: str, word: str) -> pd.DataFrame:
     """`ranking` as a Chinese table: 名次 (并列 marked), 村名, value, comparison and places moved."""
     u = unit(by)
@@ -331,6 +332,7 @@ def ranking_table(ranked: pd.DataFrame, by: str, word: str) -> pd.DataFrame:
     )
 
 
+@remembered_by_content
 def area_ranking_table(ranked: pd.DataFrame, by: str, word: str, level: str) -> pd.DataFrame:
     """`area_ranking` as a Chinese table: 名次, the sub-area, its figure, the comparison, places
     moved and how many villages the figure covers."""
@@ -349,6 +351,7 @@ def area_ranking_table(ranked: pd.DataFrame, by: str, word: str, level: str) -> 
     })  # fmt: skip
 
 
+@remembered_by_content
 def improved_table(frame: pd.DataFrame, by: str, since: str, period: str) -> pd.DataFrame:
     """`most_improved` as a Chinese table."""
     u = unit(by)
