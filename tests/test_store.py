@@ -164,3 +164,28 @@ def test_import_reads_match_the_full_load(sample_store):
 def test_import_reads_of_an_empty_store_are_empty(store):
     assert store.load_for_import().is_empty
     assert store.values_in({"2023Q1"}, {"volunteers"}).empty
+
+
+def test_a_commit_leaves_its_connection_enforcing_foreign_keys(store, monkeypatch):
+    """The commit skips SQLite's per-row key lookups; the pooled connection must get them back,
+    after a commit and after a failed one alike."""
+    if store.dialect != "sqlite":
+        pytest.skip("a SQLite connection setting")
+    store.commit(_values(("A", "2023Q1", "volunteers", 1.0)), content=b"1", filename="x", user="u")
+    monkeypatch.setattr(bulk_insert, "insert_rows", _crash)
+    with pytest.raises(RuntimeError):
+        store.commit(_values(("A", "2023Q1", "volunteers", 2.0)), content=b"2", filename="y", user="u")  # fmt: skip
+    # Every pooled connection (the pool hands back the one the commits used).
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        orphan = (
+            tables.DATA_TABLES["values"]
+            .insert()
+            .values(revision_id=999, code="A", period="2023Q1", indicator="volunteers", value=1.0)
+        )
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            conn.execute(orphan)
+
+
+def _crash(conn, table, frame, revision_id):
+    raise RuntimeError("进程被中止")

@@ -353,13 +353,26 @@ class Store:
     # -- writing -----------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One write transaction, serialised against other writers (also across processes)."""
-        with self.engine.connect() as conn, conn.execution_options(wuxing_write=True).begin():
-            if self.dialect == "postgresql":
-                # One writer at a time: two uploads touching the same cells must not interleave.
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(580051)"))
-            yield conn
+    def transaction(self, *, key_checks: bool = True) -> Iterator[Connection]:
+        """One write transaction, serialised against other writers (also across processes).
+
+        `key_checks=False` skips SQLite's per-row foreign-key lookups, for a writer whose every
+        reference is to a row it inserted itself in this same transaction.
+        """
+        with self.engine.connect() as conn:
+            unchecked = not key_checks and self.dialect == "sqlite"
+            if unchecked:
+                _foreign_keys(conn, on=False)  # before BEGIN: inside a transaction it is a no-op
+            try:
+                with conn.execution_options(wuxing_write=True).begin():
+                    if self.dialect == "postgresql":
+                        # One writer at a time: two uploads touching the same cells must not
+                        # interleave.
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(580051)"))
+                    yield conn
+            finally:
+                if unchecked:
+                    _foreign_keys(conn, on=True)
 
     def commit(
         self,
@@ -379,7 +392,11 @@ class Store:
         """
         self._authorise("editor", user)
         digest = sha256_of(content)
-        with self.transaction() as conn:
+        # Without SQLite's foreign-key lookups: every row written here refers to the revision row
+        # this transaction inserts first (its id written into the statements), so no row can be
+        # an orphan; looking the revision up again for each of a province's 1.3 M values cost
+        # a sixth to a third of the insert (46,000 villages: 0.3-0.8 s).
+        with self.transaction(key_checks=False) as conn:
             twin = conn.execute(
                 sa.select(revisions.c.id).where(
                     revisions.c.sha256 == digest, revisions.c.status == "live"
@@ -719,6 +736,17 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def _foreign_keys(conn: Connection, *, on: bool) -> None:
+    """Turn SQLite's foreign-key enforcement on or off for this connection (outside a transaction)."""
+    # On the driver connection: SQLAlchemy would begin a transaction first, where the pragma is
+    # ignored. A connection that cannot be switched back is dropped, never pooled unchecked.
+    try:
+        conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    except Exception:
+        conn.invalidate()
+        raise
 
 
 def open_store(url: str) -> Store:
