@@ -130,8 +130,7 @@ else:
                       f"{info.name}各项指标", key="trends_xlsx")  # fmt: skip
 
 st.subheader("数据上传记录")
-revisions, touched = ui.upload_touches()
-uploads = profile.uploads_touching(revisions, touched, code)
+uploads = ui.village_uploads(code)
 if uploads.empty:
     ui.empty_state(f"还没有涉及{info.name}的上传记录。")
 else:

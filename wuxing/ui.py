@@ -107,7 +107,9 @@ def load_dataset() -> Dataset:
     return _load(store.url, store.data_version())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# A resource: only read, and copying a province's counts (millions of rows) back on every
+# village looked up would cost more than the lookup.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _upload_touches(url: str, version: int) -> tuple[list, pd.DataFrame]:
     store = _store_for(url)
     revisions = store.history()
@@ -116,10 +118,16 @@ def _upload_touches(url: str, version: int) -> tuple[list, pd.DataFrame]:
     return revisions, store.touches()
 
 
-def upload_touches() -> tuple[list[profile_metrics.Revision], pd.DataFrame]:
-    """Every revision, and per revision the villages and kinds of rows it set (cached)."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _village_uploads(url: str, version: int, code: str) -> pd.DataFrame:
+    return profile_metrics.uploads_touching(*_upload_touches(url, version), code)
+
+
+def village_uploads(code: str) -> pd.DataFrame:
+    """The uploads that set rows of one village, newest first (`profile.uploads_touching`),
+    cached per store version."""
     store = get_store()
-    return _upload_touches(store.url, store.data_version())
+    return _village_uploads(store.url, store.data_version(), code)
 
 
 @st.cache_data(show_spinner="正在检查文件…", max_entries=8)
@@ -137,6 +145,7 @@ def refresh_after_write() -> None:
     """Forget cached data after this session wrote (other servers see the new store version)."""
     _load.clear()
     _upload_touches.clear()
+    _village_uploads.clear()
     _parse_upload.clear()
 
 
