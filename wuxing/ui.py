@@ -118,7 +118,7 @@ def _upload_touches(url: str, version: int) -> tuple[list, pd.DataFrame]:
     return revisions, store.touches()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _village_uploads(url: str, version: int, code: str) -> pd.DataFrame:
     return profile_metrics.uploads_touching(*_upload_touches(url, version), code)
 
@@ -127,7 +127,8 @@ def village_uploads(code: str) -> pd.DataFrame:
     """The uploads that set rows of one village, newest first (`profile.uploads_touching`),
     cached per store version."""
     store = get_store()
-    return _village_uploads(store.url, store.data_version(), code)
+    # A copy-on-write copy (pandas 3): cheaper than cache_data's pickled one, just as safe.
+    return _village_uploads(store.url, store.data_version(), code).copy(deep=False)
 
 
 @st.cache_data(show_spinner="正在检查文件…", max_entries=8)
