@@ -5,6 +5,10 @@ a function of a dataset and a few plain arguments (an area, a quarter, a pass ma
 answer on the dataset itself. The memory goes when the dataset goes: a new upload, rollback or
 restore gives a new dataset with nothing remembered, and clearing Streamlit's caches clears this
 too. At a province's 11 M values this is what turns a rerun from seconds into milliseconds.
+
+The display tables pages make from those answers are functions of frames, not of a dataset: they
+are remembered by the content of their arguments (`remembered_by_content`, `fingerprint`), in one
+bounded memory for the process, since the same numbers make the same table for every session.
 """
 
 from __future__ import annotations
