@@ -197,3 +197,17 @@ def test_fingerprints_tell_frames_apart_by_values_labels_and_lists_in_cells():
     others = [base.assign(stars=[["industry", "ecology"]]), base.rename(columns={"village": "村"}),
               base.set_axis([5]), base.assign(village="乙村")]  # fmt: skip
     assert len({memo.fingerprint(f) for f in [base, *others]}) == 5
+
+
+def test_forgetting_by_content_makes_tables_anew():
+    made = []
+
+    @memo.remembered_by_content
+    def table(frame: pd.DataFrame) -> pd.DataFrame:
+        made.append(1)
+        return frame
+
+    table(pd.DataFrame({"x": [1]}))
+    memo.forget_by_content()
+    table(pd.DataFrame({"x": [1]}))
+    assert len(made) == 2

@@ -137,6 +137,11 @@ def remembered_by_content(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def forget_by_content() -> None:
+    """Drop every answer remembered by content (benches measuring a first view, tests)."""
+    _by_content.clear()
+
+
 def fingerprint(value: object) -> Hashable:
     """A hashable stand-in for an argument: frames and series by their content (TypeError for
     what has neither a fingerprint nor a hash)."""
