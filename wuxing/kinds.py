@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import numpy as np
@@ -11,8 +10,8 @@ import pandas as pd
 from wuxing import catalog, periods
 from wuxing.cells import cell_at, quarter_of_cell, yes_no
 from wuxing.dataset import generated_code
-from wuxing.headers import STAR_BY_HEADER
-from wuxing.names import clean_text, compact, is_missing, split_header
+from wuxing.headers import STAR_BY_HEADER, Column
+from wuxing.names import clean_all, clean_text, compact, compact_all, is_missing, split_header
 from wuxing.scope import VillageScope, village_code
 from wuxing.sheets import SheetReader, read_values, read_values_long
 
@@ -216,17 +215,21 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
                 values[pos] = np.nan
             numbers[role] = values
     # Column by column (one transposition) rather than cell by cell.
-    table = list(itertools.zip_longest(*(reader.sheet.rows[r] for r in data), fillvalue=""))
+    table = reader.columns_of(data)
     texts = {
-        role: [clean_text(v) for v in table[c.index]]
-        if c and c.index < len(table)
-        else [""] * len(data)
+        role: clean_all(table[c.index]) if c and c.index < len(table) else [""] * len(data)
         for role, c in cols.items()
     }
     if cols["code"] and cols["code"].index < len(table):
-        texts["code"] = [village_code(v) for v in table[cols["code"].index]]
-    texts["name"] = [compact(v) for v in texts["name"]]
+        raw = table[cols["code"].index]
+        # Codes typed as text: compact, as `village_code` makes them (numbers lose their `.0`).
+        texts["code"] = (
+            compact_all(raw) if set(map(type, raw)) <= {str} else list(map(village_code, raw))
+        )
+    texts["name"] = compact_all(texts["name"])
     names, codes, towns = texts["name"], texts["code"], texts["town"]
+    if all(names) and all(codes):  # every row named and coded (checked in C): nothing to fill in
+        return _village_frame(texts, numbers, data, cols["name"])
     kept = []
     for pos, r in enumerate(data):
         if not names[pos]:
@@ -248,14 +251,26 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
         kept.append(pos)
     if not kept:
         return pd.DataFrame()
+    return _village_frame(
+        {role: [values[p] for p in kept] for role, values in texts.items()},
+        {role: values[kept] for role, values in numbers.items()},
+        [data[p] for p in kept],
+        cols["name"],
+    )
+
+
+def _village_frame(
+    texts: dict[str, list[str]],
+    numbers: dict[str, np.ndarray],
+    rows: list[int],
+    name_col: Column | None,
+) -> pd.DataFrame:
     # Built column by column: a dict per row costs a quarter of a second at a province's size.
     # In the canonical dtypes (arrow strings, nullable floats), so conforming has nothing to redo.
-    columns: dict[str, object] = {
-        role: pd.array([values[p] for p in kept], dtype="str") for role, values in texts.items()
-    }
-    columns |= {role: pd.array(values[kept], dtype="Float64") for role, values in numbers.items()}
-    columns["_row"] = [data[p] for p in kept]
-    columns["_col"] = cols["name"].index if cols["name"] else 0
+    columns: dict[str, object] = {role: pd.array(v, dtype="str") for role, v in texts.items()}
+    columns |= {role: pd.array(v, dtype="Float64") for role, v in numbers.items()}
+    columns["_row"] = rows
+    columns["_col"] = name_col.index if name_col else 0
     return pd.DataFrame(columns)
 
 

@@ -6,6 +6,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 #: Cell texts that mean "not reported": read as missing, never as zero.
@@ -61,6 +62,34 @@ def compact(value: object) -> str:
     """`clean_text` with every inner space removed too (how names and headers are compared)."""
     text = clean_text(value)
     return "".join(text.split()) if _WHITESPACE.search(text) else text
+
+
+def already_compact(texts: Iterable[str]) -> bool:
+    """True when `compact` returns each of these texts unchanged (normalised, no whitespace).
+
+    One check of the texts joined, in C: NUL is no whitespace and composes with nothing, so the
+    joined text is normalised exactly when every part is.
+    """
+    joined = "\0".join(texts)
+    return unicodedata.is_normalized("NFKC", joined) and not _WHITESPACE.search(joined)
+
+
+def compact_all(values: Sequence[object]) -> list[str]:
+    """`compact` of each cell of a column; a column of compact text passes in one check."""
+    if _only_text(values) and already_compact(values):  # type: ignore[arg-type]
+        return list(values)  # type: ignore[arg-type]
+    return [compact(v) for v in values]
+
+
+def clean_all(values: Sequence[object]) -> list[str]:
+    """`clean_text` of each cell of a column; a column of compact text passes in one check."""
+    if _only_text(values) and already_compact(values):  # type: ignore[arg-type]
+        return list(values)  # type: ignore[arg-type]
+    return [clean_text(v) for v in values]
+
+
+def _only_text(values: Sequence[object]) -> bool:
+    return set(map(type, values)) <= {str}
 
 
 def is_missing(value: object) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wuxing.names import clean_text, compact, town_key, village_key
+from wuxing.names import clean_text, compact, compact_all, town_key, village_key
 
 # Suggestions scan every name in scope; past this many unknown names a file is plainly from
 # elsewhere and more suggestions would only cost time.
@@ -111,6 +111,40 @@ class VillageScope:
         if key not in self._cache:
             self._cache[key] = self._resolve(*key)
         return self._cache[key]
+
+    def resolve_all(
+        self,
+        names: list[object],
+        towns: list[object] | None = None,
+        codes: list[object] | None = None,
+        hint_town: str = "",
+    ) -> list[str | Unresolved]:
+        """`resolve` of each row of these columns (None: the sheet has no such column).
+
+        A row naming a known code, or exactly one village by (town, name) or by its name, is
+        looked up directly: the same answer as `resolve`, without its per-row key building
+        (a province's 46,000 rows: ~0.3 s). Anything else goes through `resolve`.
+        """
+        names = compact_all(names)
+        towns = compact_all(towns) if towns is not None else [""] * len(names)
+        codes = [village_code(c) for c in codes] if codes is not None else [""] * len(names)
+        out: list[str | Unresolved] = []
+        for name, town, code in zip(names, towns, codes, strict=True):
+            if code:
+                found = [code] if code in self.codes else None
+            elif not name:
+                found = None
+            elif town:
+                key = town_key(town)
+                known = key in self.towns  # the indexes are built on first use, as in `resolve`
+                found = self.by_town_name.get((key, village_key(name))) if known else None
+            else:
+                found = self.by_name.get(village_key(name))
+            if found is not None and len(found) == 1:
+                out.append(found[0])
+            else:
+                out.append(self.resolve(name, town, code, hint_town))
+        return out
 
     def _resolve(self, code: str, name: str, town: str, hint_town: str) -> str | Unresolved:
         if code:

@@ -6,7 +6,6 @@ the value in the sheet) so later checks (duplicates, jumps) can name the cell.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,9 +15,11 @@ from wuxing import catalog, periods
 from wuxing.cells import (
     cell_at,
     cell_ref,
+    plain_data,
     quarter_of_cell,
     read_numbers,
     row_kind,
+    transposed,
     year_of_cell,
 )
 from wuxing.errors import Problem
@@ -33,6 +34,8 @@ MAX_LISTED = 200
 # Money may legitimately be negative (a loss); counts, areas and rates may not.
 _SIGNED_UNITS = frozenset({"万元"})
 _KEY_ROLES = ("name", "town", "code", "period", "year", "serial")
+# Cells numpy reads as they are (bool is not one: a 是/否 cell in a number column is reported).
+_PLAIN_NUMBERS = frozenset({float, int})
 
 
 @dataclass
@@ -46,6 +49,7 @@ class SheetReader:
     _listed: dict[str, int] = field(default_factory=dict)
     _found: dict[str, Column | None] = field(default_factory=dict)
     _hint: str | None = None
+    _body: list[list[object]] | None = None
 
     # -- problems ----------------------------------------------------------------------------
 
@@ -87,8 +91,11 @@ class SheetReader:
         """(row index, kind) of the rows under the header that are data, totals or subtotals."""
         skip = {c.index for c in self.layout.all("serial")}
         header_cells = {compact(c.header) for c in self.layout.columns}
+        start = self.layout.header_row + 1
+        if plain_data(self.body(), skip, header_cells):
+            return [(r, "data") for r in range(start, len(self.sheet.rows))]
         out = []
-        for r in range(self.layout.header_row + 1, len(self.sheet.rows)):
+        for r in range(start, len(self.sheet.rows)):
             row = self.sheet.rows[r]
             kind = row_kind(row, skip)
             if kind in ("blank", "note"):
@@ -97,6 +104,19 @@ class SheetReader:
                 continue  # the header repeated (tables pasted one under another)
             out.append((r, kind))
         return out
+
+    def body(self) -> list[list[object]]:
+        """The columns of the rows under the header (transposed once per sheet)."""
+        if self._body is None:
+            self._body = transposed(self.sheet.rows[self.layout.header_row + 1 :])
+        return self._body
+
+    def columns_of(self, rows: list[int]) -> list[list[object]]:
+        """The columns of these rows (ascending, as `data_rows` gives them)."""
+        start, end = self.layout.header_row + 1, len(self.sheet.rows) - 1
+        if len(rows) == end + 1 - start and (not rows or (rows[0], rows[-1]) == (start, end)):
+            return self.body()  # every row under the header
+        return transposed([self.sheet.rows[r] for r in rows])
 
     def sheet_period(self) -> str | None:
         """The quarter named by the sheet name or the title rows, if any (None if neither)."""
@@ -152,6 +172,32 @@ class SheetReader:
             return None
         return found
 
+    def villages(self, rows: list[int]) -> list[str | None]:
+        """`village` of each row (problems reported in row order), the columns read at once."""
+        assert self.scope is not None
+        name_col, town_col, code_col = self.column("name"), self.column("town"), self.column("code")
+        hint = self.title_town() if not town_col else ""
+        found = self.scope.resolve_all(
+            self.cells(rows, name_col) if name_col else [""] * len(rows),
+            self.cells(rows, town_col) if town_col else None,
+            self.cells(rows, code_col) if code_col else None,
+            hint,
+        )
+        if set(map(type, found)) <= {str}:
+            return found  # type: ignore[return-value]
+        out: list[str | None] = []
+        for r, result in zip(rows, found, strict=True):
+            if isinstance(result, Unresolved):
+                out.append(self.village(r))  # reports it, exactly as one row at a time does
+            else:
+                out.append(result)
+        return out
+
+    def cells(self, rows: list[int], column: Column) -> list[object]:
+        """The cells of one column over `rows` ('' past a short row's end)."""
+        at, sheet = column.index, self.sheet.rows
+        return [row[at] if at < len(row) else "" for row in map(sheet.__getitem__, rows)]
+
     def periods(self, rows: list[int], fallback: str | None) -> list[str | None]:
         """The quarter of each row; a 季度 column usually repeats a handful of spellings."""
         col = self.column("period")
@@ -159,18 +205,18 @@ class SheetReader:
             return (
                 [self.period(r, fallback) for r in rows] if not fallback else [fallback] * len(rows)
             )
-        seen: dict[object, str | None] = {}
-        out = []
-        for r in rows:
-            cell = cell_at(self.sheet.rows[r], col.index)
-            key = (type(cell), cell) if isinstance(cell, str | int | float) else None
-            if key is not None and key in seen and seen[key] is not None:
-                out.append(seen[key])
-                continue
-            found = self.period(r, fallback)
-            if key is not None:
-                seen[key] = found
-            out.append(found)
+        # Each distinct cell read once; a row whose cell gives no quarter is read again by
+        # `period`, row by row in order, which reports it.
+        cells = self.cells(rows, col)
+        keys = list(zip(map(type, cells), cells, strict=True))
+        try:
+            seen = {key: _quarter_or_none(key[1], fallback) for key in dict.fromkeys(keys)}
+        except TypeError:  # an unhashable cell: row by row
+            return [self.period(r, fallback) for r in rows]
+        out = [seen[key] for key in keys]
+        if None in seen.values():
+            pairs = zip(out, rows, strict=True)
+            out = [q if q is not None else self.period(r, fallback) for q, r in pairs]
         return out
 
     def period(self, r: int, fallback: str | None) -> str | None:
@@ -237,9 +283,11 @@ class SheetReader:
     ) -> np.ndarray:
         """A column of numbers over `rows`; cells that are not numbers are reported and NaN."""
         if raw is None:
-            raw = [cell_at(self.sheet.rows[r], col) for r in rows]
+            raw = [
+                row[col] if col < len(row) else "" for row in map(self.sheet.rows.__getitem__, rows)
+            ]
         # The common case, a column of plain numbers, needs no parsing at all.
-        if all(type(cell) is float or type(cell) is int for cell in raw):
+        if set(map(type, raw)) <= _PLAIN_NUMBERS:
             values = np.array(raw, dtype=np.float64)
             if np.isfinite(values).all():
                 return values
@@ -266,6 +314,17 @@ class SheetReader:
         self.report("unit_unknown", f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
                     f"请只填数字，单位按表头（{ind.unit}）。", r, col)  # fmt: skip
         return np.nan
+
+
+def _quarter_or_none(cell: object, fallback: str | None) -> str | None:
+    """What `SheetReader.period` gives for a cell, or None wherever it would report a problem."""
+    try:
+        found = quarter_of_cell(cell)
+    except periods.PeriodError:
+        return None
+    if found:
+        return found
+    return (fallback or None) if is_missing(cell) else None
 
 
 def _repeats_header(row: list[object], header_cells: set[str]) -> bool:
@@ -341,19 +400,19 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
             indicator_cols.append((column, factor))
     _report_unknown_headers(reader, [r for r, k in rows_kinds if k == "data"])
     data = [r for r, k in rows_kinds if k == "data"]
-    codes = [reader.village(r) for r in data]
+    codes = reader.villages(data)
     quarters = reader.periods(data, fallback)
     valid = np.array(
         [c is not None and q is not None for c, q in zip(codes, quarters, strict=True)], dtype=bool
     )
-    # One transposition in C instead of a Python lookup per cell.
-    table = list(itertools.zip_longest(*(reader.sheet.rows[r] for r in data), fillvalue=""))
+    # One transposition instead of a Python lookup per cell.
+    table = reader.columns_of(data)
     blocks, oks = [], []
     # No total row is the common case: decided once, not once per indicator column.
     has_totals = any(kind != "data" for _, kind in rows_kinds)
     for column, factor in indicator_cols:
         ind = catalog.INDICATOR_BY_ID[column.target]
-        raw = list(table[column.index]) if column.index < len(table) else [""] * len(data)
+        raw = table[column.index] if column.index < len(table) else [""] * len(data)
         values = reader.numbers(column.index, data, ind.label, raw) * factor
         oks.append(_validate(reader, ind, values, data, column.index) & valid)
         blocks.append(values)
@@ -363,9 +422,8 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
         return pd.DataFrame()
     # Row-major in key order: villages (then quarters) ascending, indicators by id, keeping only
     # the filled cells. Rows in key order let the importer skip its duplicate search and sort.
-    order = np.array(
-        sorted(range(len(data)), key=lambda i: (codes[i] or "", quarters[i] or "")), dtype=np.int64
-    )
+    keys = list(zip([c or "" for c in codes], [q or "" for q in quarters], strict=True))
+    order = np.array(sorted(range(len(data)), key=keys.__getitem__), dtype=np.int64)
     by_id = np.array(
         sorted(range(len(indicator_cols)), key=lambda j: indicator_cols[j][0].target),
         dtype=np.int64,
