@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -158,7 +159,7 @@ def advance(
     conn: Connection,
     previous: int,
     version: int,
-    change: Callable[[str, pd.DataFrame], pd.DataFrame],
+    change: Callable[[str, pd.DataFrame], pd.DataFrame] | Overlay,
     touched: Iterable[str],
 ) -> None:
     """Snapshot of `version` = the one of `previous` with `change` applied to the `touched` kinds.
@@ -170,9 +171,7 @@ def advance(
     if not is_complete(conn, previous):
         return
     touched = [kind for kind in KINDS if kind in set(touched)]
-    frames = read(conn, previous, touched)
-    assert frames is not None  # complete, checked above, in this same transaction
-    kept = [kind for kind in KINDS if kind not in frames]
+    kept = [kind for kind in KINDS if kind not in touched]
     if previous == 0:
         empty = [{"version": version, "kind": kind, "data": _empty_parquet(kind)} for kind in kept]
         if empty:
@@ -182,25 +181,184 @@ def advance(
             snapshots.c.version == previous, snapshots.c.kind.in_(kept)
         )
         conn.execute(snapshots.insert().from_select(["version", "kind", "data"], copied))
-    for kind, frame in frames.items():
-        new = change(kind, frame)
-        conn.execute(
-            snapshots.insert().values(version=version, kind=kind, data=_bytes_of(kind, new))
-        )
+    for kind in touched:
+        if isinstance(change, Overlay):
+            data = change.encoded(kind, None if previous == 0 else stored(conn, previous, kind))
+        else:
+            frames = read(conn, previous, [kind])
+            assert frames is not None  # complete, checked above, in this same transaction
+            data = _bytes_of(kind, change(kind, frames[kind]))
+        conn.execute(snapshots.insert().values(version=version, kind=kind, data=data))
     conn.execute(snapshots.delete().where(snapshots.c.version != version))
 
 
-def overlay_commit(data: Dataset, revision_id: int) -> Callable[[str, pd.DataFrame], pd.DataFrame]:
-    """The change a commit makes to each kind: its rows replace those of the same key."""
+def stored(conn: Connection, version: int, kind: str) -> bytes | bytearray:
+    """The stored bytes of one kind of the snapshot of `version` (which must exist)."""
+    if conn.dialect.name != "postgresql":  # read whole (see `_bytes`): no need for the size
+        where = (snapshots.c.version == version, snapshots.c.kind == kind)
+        return conn.execute(sa.select(snapshots.c.data).where(*where)).scalar_one()
+    size = conn.execute(
+        sa.select(sa.func.length(snapshots.c.data)).where(
+            snapshots.c.version == version, snapshots.c.kind == kind
+        )
+    ).scalar_one()
+    return _bytes(conn, version, kind, size)
 
-    def change(kind: str, snap: pd.DataFrame) -> pd.DataFrame:
-        rows = data.frame(kind)
+
+class Overlay:
+    """The change a commit makes to each kind: its rows replace those of the same key.
+
+    Done on Arrow tables: the stored rows are filtered and the new ones appended without either
+    becoming pandas (decoding, categorising and encoding again cost a county's next quarter
+    ~25 ms). A snapshot in an older layout goes the pandas way, which converts it.
+    """
+
+    def __init__(self, data: Dataset, revision_id: int) -> None:
+        self.data = data
+        self.revision_id = revision_id
+
+    def __call__(self, kind: str, snap: pd.DataFrame) -> pd.DataFrame:
+        """The new snapshot frame of `kind`, from the previous one as a frame."""
+        rows = self.data.frame(kind)
         if rows.empty:
             return snap
-        rows = _categorised(kind, rows.assign(revision_id=revision_id))
+        rows = _categorised(kind, rows.assign(revision_id=self.revision_id))
         return _overlay(kind, snap, rows)
 
-    return change
+    def encoded(self, kind: str, previous: bytes | bytearray | None) -> bytes:
+        """The new snapshot bytes of `kind`, from the previous bytes (None: no rows before)."""
+        rows = self.data.frame(kind)
+        if rows.empty:
+            return bytes(previous) if previous is not None else _empty_parquet(kind)
+        new = _arrow_rows(kind, rows, self.revision_id)
+        if previous is None:
+            return _encoded(kind, [new])
+        old = pq.read_table(pa.py_buffer(previous))
+        if not _in_layout(kind, old.schema):
+            return _bytes_of(kind, self(kind, decode(kind, previous)))
+        keep = _kept(kind, old, rows)
+        return _encoded(kind, [old if keep is None else old.filter(keep), new])
+
+
+def overlay_commit(data: Dataset, revision_id: int) -> Overlay:
+    """The change a commit makes to each kind: its rows replace those of the same key."""
+    return Overlay(data, revision_id)
+
+
+@functools.cache
+def _layout(kind: str) -> pa.Schema:
+    """The Arrow schema of a kind's snapshot (categorical columns: dictionaries of text), with
+    the pandas metadata `decode` turns back into today's dtypes."""
+    schema = pa.Schema.from_pandas(empty(kind), preserve_index=False)
+    for column in CATEGORICAL.get(kind, ()):
+        at = schema.get_field_index(column)
+        schema = schema.set(at, pa.field(column, pa.dictionary(pa.int32(), pa.string())))
+    return schema
+
+
+def _in_layout(kind: str, schema: pa.Schema) -> bool:
+    """True when a stored snapshot's columns are today's (dictionary index widths aside)."""
+    today = _layout(kind)
+    if schema.names != today.names:
+        return False
+    for field, expected in zip(schema, today, strict=True):
+        if pa.types.is_dictionary(expected.type):
+            if not (pa.types.is_dictionary(field.type) and field.type.value_type == pa.string()):
+                return False
+        elif field.type != expected.type:
+            return False
+    return True
+
+
+def _arrow_rows(kind: str, rows: pd.DataFrame, revision_id: int) -> pa.Table:
+    """A commit's canonical rows (plus revision_id) as Arrow columns of the snapshot's types;
+    categorical columns stay text until `_encoded` makes the dictionaries."""
+    columns = {}
+    for field in _layout(kind):
+        if field.name == "revision_id":
+            columns["revision_id"] = pa.array(np.full(len(rows), revision_id, dtype=np.int64))
+            continue
+        values = pa.array(rows[field.name])  # arrow-backed text: no copy
+        wanted = pa.string() if pa.types.is_dictionary(field.type) else field.type
+        columns[field.name] = values if values.type == wanted else values.cast(wanted)
+    return pa.table(columns)
+
+
+def _kept(kind: str, old: pa.Table, rows: pd.DataFrame) -> np.ndarray | None:
+    """Which stored rows no new row replaces (None: all of them)."""
+    key = list(SCHEMAS[kind].key)
+    # Narrow column by column (on distinct values only), as `_overlay` does, the column with the
+    # fewest distinct new values first: a new quarter shares no quarter with the stored rows,
+    # so its one quarter settles it.
+    distinct = {column: pc.unique(pa.array(rows[column])) for column in key}
+    near = np.ones(old.num_rows, dtype=bool)
+    for column in sorted(key, key=lambda c: len(distinct[c])):
+        near &= _isin(old[column], distinct[column])
+        if not near.any():
+            return None
+    candidates = old.filter(pa.array(near)).select(key).to_pandas()
+    references = [_distinct(rows[column]) for column in key]
+    if math.prod(len(r) for r in references) < 2**62:
+        numbers = keys.key_numbers(candidates, key, references)
+        mine = keys.key_numbers(rows, key, references)
+        replaced = (numbers >= 0) & pd.Series(numbers).isin(mine).to_numpy()
+    else:  # too many distinct keys to number in 64 bits: compare tuples
+        replaced = _key_index(candidates, key).isin(_key_index(rows, key))
+    if not replaced.any():
+        return None
+    keep = np.ones(old.num_rows, dtype=bool)
+    keep[np.flatnonzero(near)[replaced]] = False
+    return keep
+
+
+def _isin(column: pa.ChunkedArray, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which cells of a stored column hold one of `values` (a dictionary's words looked up once)."""
+    plain = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    wanted = values.cast(plain)
+    parts = [np.zeros(0, dtype=bool)]
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            hit = pc.is_in(chunk.dictionary, value_set=wanted).to_numpy(zero_copy_only=False)
+            parts.append(hit[chunk.indices.to_numpy(zero_copy_only=False)])
+        else:
+            parts.append(pc.is_in(chunk, value_set=wanted).to_numpy(zero_copy_only=False))
+    return np.concatenate(parts)
+
+
+def _encoded(kind: str, parts: list[pa.Table]) -> bytes:
+    """Parquet bytes of these tables one after the other, categorical columns as one sorted
+    dictionary (what pandas' categoricals with sorted categories write)."""
+    layout = _layout(kind)
+    columns, fields = [], []
+    for field in layout:
+        chunks = [chunk for part in parts for chunk in part[field.name].chunks]
+        if pa.types.is_dictionary(field.type):
+            column = _sorted_dictionary(chunks)
+        else:
+            column = pa.chunked_array(chunks, field.type)
+        columns.append(column)
+        fields.append(pa.field(field.name, column.type))
+    table = pa.Table.from_arrays(columns, schema=pa.schema(fields, metadata=layout.metadata))
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue().to_pybytes()
+
+
+def _sorted_dictionary(chunks: list[pa.Array]) -> pa.ChunkedArray:
+    """Text or dictionary chunks as dictionary chunks sharing one sorted dictionary, the index
+    as narrow as pandas makes a categorical's codes."""
+    encoded = [c if pa.types.is_dictionary(c.type) else pc.dictionary_encode(c) for c in chunks]
+    words = [e.dictionary.cast(pa.string()) for e in encoded]
+    union = pc.unique(pa.concat_arrays(words)) if words else pa.array([], pa.string())
+    union = union.take(pc.array_sort_indices(union))  # by code point, as Python sorts text
+    width = pa.int8() if len(union) < 127 else pa.int16() if len(union) < 32767 else pa.int32()
+    out = []
+    for part, dictionary in zip(encoded, words, strict=True):
+        position = pc.index_in(dictionary, value_set=union)
+        out.append(
+            pa.DictionaryArray.from_arrays(pc.take(position, part.indices).cast(width), union)
+        )
+    return pa.chunked_array(out, pa.dictionary(width, pa.string()))
 
 
 def kinds_of(conn: Connection, revision_id: int) -> list[str]:
