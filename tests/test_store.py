@@ -189,3 +189,21 @@ def test_a_commit_leaves_its_connection_enforcing_foreign_keys(store, monkeypatc
 
 def _crash(conn, table, frame, revision_id):
     raise RuntimeError("进程被中止")
+
+
+def test_touch_counts_written_by_arrow_read_as_the_pandas_ones():
+    import io
+
+    data = Dataset.of(
+        villages=pd.DataFrame([{"code": "A", "name": "甲村"}, {"code": "B", "name": "乙村"}]),
+        values=pd.DataFrame([("A", "2023Q1", "volunteers", 1.0), ("A", "2023Q2", "volunteers", 2.0)],
+                            columns=["code", "period", "indicator", "value"]),
+        pairs=pd.DataFrame([("A", "B"), ("B", "A")], columns=["mentor", "mentee"]),
+    )  # fmt: skip
+    by_arrow = pd.read_parquet(io.BytesIO(store_module._touch_parquet(data.frames())))
+    by_pandas = store_module._touch_counts(data.frames())
+    key = ["kind", "code"]
+    pd.testing.assert_frame_equal(
+        by_arrow.sort_values(key).reset_index(drop=True),
+        by_pandas.sort_values(key).reset_index(drop=True),
+    )

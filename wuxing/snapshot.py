@@ -233,7 +233,7 @@ class Overlay:
         new = _arrow_rows(kind, rows, self.revision_id)
         if previous is None:
             return _encoded(kind, [new])
-        old = pq.read_table(pa.py_buffer(previous))
+        old = pq.ParquetFile(pa.py_buffer(previous)).read()  # read_table's dataset layer: 2x slower
         if not _in_layout(kind, old.schema):
             return _bytes_of(kind, self(kind, decode(kind, previous)))
         keep = _kept(kind, old, rows)
