@@ -8,10 +8,11 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset, plain_strings
+from wuxing.keys import positions
 from wuxing.memo import remembered, remembered_by_content
 from wuxing.metrics.stars import id_lists
 from wuxing.metrics.targets import target_status
-from wuxing.metrics.villages import ordered_codes, with_names
+from wuxing.metrics.villages import code_index, names, with_names
 
 ALL_STARS = "all"
 GAIN, LOSS, KEPT, NONE = "获评", "摘星", "保持", "未获"
@@ -90,31 +91,34 @@ def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     """
     columns = ["code", "village", "year", "level", "held", "gained", "lost"]
     wanted = stars_of(star)
-    awards = ds.awards[ds.awards["star"].isin(wanted)]
-    if awards.empty:
+    awards = ds.awards
+    index = code_index(ds)  # villages in pinyin order of their names: the rows' order
+    village = positions(awards["code"], index)
+    column = positions(awards["star"], pd.Index(wanted))
+    years = np.unique(awards["year"].to_numpy(dtype=np.int64))
+    when = np.searchsorted(years, awards["year"].to_numpy(dtype=np.int64))
+    known = (village >= 0) & (column >= 0)
+    if not known.any():
         return pd.DataFrame(columns=columns)
-    grid = awards.pivot_table(
-        index=["code", "year"], columns="star", values="awarded", aggfunc="last"
-    )
-    grid = grid.reindex(columns=wanted).eq(True)  # missing = not held
-    # Whole arrays at once (a loop over villages took minutes for a province's 46,000).
-    order = {code: i for i, code in enumerate(ordered_codes(ds))}
-    grid = grid.reset_index()
-    grid = grid.assign(_o=grid["code"].astype(str).map(order)).dropna(subset=["_o"])
-    grid = grid.sort_values(["_o", "year"], kind="stable")
-    held = grid[wanted].to_numpy(dtype=bool)
-    codes = grid["code"].astype(str).to_numpy()
+    # Each award placed straight into its village × year × star cell (a pivot table of a
+    # province's 460,000 awards, then a sort, took most of a second); missing = not held.
+    cell = village[known] * len(years) + when[known]
+    held_cells = np.zeros((len(index) * len(years), len(wanted)), dtype=bool)
+    held_cells[cell, column[known]] = awards["awarded"].to_numpy(dtype=bool, na_value=False)[known]
+    rows = np.flatnonzero(np.bincount(cell, minlength=len(held_cells)))  # (village, year) order
+    held = held_cells[rows]
+    codes = index.to_numpy()[rows // len(years)]
     same = np.concatenate([[False], codes[1:] == codes[:-1]])
     before = np.vstack([np.zeros((1, len(wanted)), dtype=bool), held[:-1]]) & same[:, None]
-    rows = pd.DataFrame({
+    return pd.DataFrame({
         "code": codes,
-        "year": grid["year"].astype(int).to_numpy(),
+        "village": names(ds).reindex(codes).to_numpy(),
+        "year": years[rows % len(years)],
         "level": held.sum(axis=1),
         "held": id_lists(held, wanted),
         "gained": id_lists(held & ~before & same[:, None], wanted),
         "lost": id_lists(before & ~held, wanted),
-    })  # fmt: skip
-    return with_names(rows, ds)[columns].reset_index(drop=True)
+    })[columns]  # fmt: skip
 
 
 @remembered_by_content
