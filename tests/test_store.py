@@ -207,3 +207,13 @@ def test_touch_counts_written_by_arrow_read_as_the_pandas_ones():
         by_arrow.sort_values(key).reset_index(drop=True),
         by_pandas.sort_values(key).reset_index(drop=True),
     )
+
+
+def test_text_columns_reach_the_database_as_the_same_strings_at_any_size():
+    """Below 100k rows arrow converts a column; above, each distinct word is made once."""
+    small = pd.Series(["410102", "2023Q1", "", "赵家村"], dtype="str")
+    big = pd.Series(["410102", "2023Q1", "", "赵家村"] * 25_001, dtype="str")
+    assert bulk_insert._db_values(small) == ["410102", "2023Q1", "", "赵家村"]
+    assert bulk_insert._db_values(big) == ["410102", "2023Q1", "", "赵家村"] * 25_001
+    with_gap = pd.Series(["a", None] * 50_001, dtype="str")
+    assert bulk_insert._db_values(with_gap) == ["a", None] * 50_001
