@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from wuxing import catalog, formatting, periods
@@ -10,10 +11,12 @@ from wuxing.dataset import Dataset
 from wuxing.memo import remembered, remembered_by_content
 from wuxing.metrics import aggregation, indicators, targets
 from wuxing.metrics.progress import award_changes, stars_of
+from wuxing.metrics.stars import score_cells
 from wuxing.metrics.villages import (
     AREA_LEVEL_LABELS,
     AREA_LEVELS,
     area_parts,
+    code_index,
     in_area,
     pinyin_key,
 )
@@ -228,20 +231,36 @@ def score_history(ds: Dataset, area: str, star: str, last: str) -> pd.DataFrame:
     are scored (as `progress.score_history`). Columns: area, label, period, score, scored (villages
     counted); sub-areas in pinyin order, quarters ascending.
     """
-    owner = sub_area_of(ds, area)
-    wanted = stars_of(star)
-    scores = ds.scores[ds.scores["star"].isin(wanted) & (ds.scores["period"] <= last)]
-    scores = scores.dropna(subset=["score"])
     columns = ["area", "label", "period", "score", "scored"]
-    if scores.empty:
+    scores = ds.scores
+    quarter, quarters = pd.factorize(scores["period"], sort=True)
+    wanted_quarters = np.asarray(quarters, dtype=object) <= last
+    village, star_column = score_cells(ds)
+    value = scores["score"].to_numpy(dtype=float, na_value=np.nan)
+    kept = (village >= 0) & (star_column >= 0) & (quarter >= 0) & ~np.isnan(value)
+    kept &= wanted_quarters[np.maximum(quarter, 0)]
+    if not kept.any():
         return pd.DataFrame(columns=columns)
-    per_village = scores.groupby(["code", "period"], observed=True)["score"]
-    village = per_village.mean().where(per_village.count() == len(wanted)).dropna()
-    village = village.reset_index()
-    village["area"] = owner.reindex(village["code"].astype(str)).to_numpy()
-    village = village.dropna(subset=["area"])
-    means = village.groupby(["area", "period"])["score"].agg(score="mean", scored="count")
-    return _labelled(ds, area, means.reset_index(), "period")[columns]
+    # Each score into its quarter × village × star cell, then whole arrays: grouping a province's
+    # 1.8 M scores by village and quarter took most of a second.
+    cube = np.full((len(quarters), len(code_index(ds)), len(catalog.STAR_IDS)), np.nan)
+    cube[quarter[kept], village[kept], star_column[kept]] = value[kept]
+    wanted = [catalog.STAR_IDS.index(s) for s in stars_of(star)]
+    per_village = cube[:, :, wanted].mean(axis=2)  # NaN unless every star asked for is scored
+    owner = sub_area_of(ds, area).reindex(code_index(ds)).to_numpy()
+    area_number, paths = pd.factorize(owner)  # -1: a village outside `area`
+    parts = []
+    for q in np.flatnonzero(wanted_quarters):
+        scored = ~np.isnan(per_village[q]) & (area_number >= 0)
+        counts = np.bincount(area_number[scored], minlength=len(paths))
+        sums = np.bincount(area_number[scored], per_village[q][scored], minlength=len(paths))
+        some = np.flatnonzero(counts)
+        parts.append(pd.DataFrame({"area": paths[some], "period": quarters[q],
+                                   "score": sums[some] / counts[some], "scored": counts[some]}))  # fmt: skip
+    means = pd.concat(parts, ignore_index=True)
+    if means.empty:
+        return pd.DataFrame(columns=columns)
+    return _labelled(ds, area, means, "period")[columns]
 
 
 @remembered

@@ -87,7 +87,7 @@ def score_grid(ds: Dataset, period: str) -> pd.DataFrame:
     # Each score put straight into its cell (a pivot took a third of a second per quarter for a
     # province); a quarter holds one score per village and star, and one not in the roster or
     # catalogue has no cell.
-    rows, columns = _score_cells(ds)
+    rows, columns = score_cells(ds)
     rows, columns = rows[chosen], columns[chosen]
     kept = (rows >= 0) & (columns >= 0)
     codes, stars = code_index(ds), pd.Index(catalog.STAR_IDS, name="star")
@@ -97,7 +97,7 @@ def score_grid(ds: Dataset, period: str) -> pd.DataFrame:
 
 
 @remembered
-def _score_cells(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+def score_cells(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Per score row, its village's row and its star's column in `score_grid` (-1 if none)."""
     scores = ds.scores
     return (positions(scores["code"], code_index(ds)),
