@@ -8,9 +8,8 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset, plain_strings
-from wuxing.keys import positions
 from wuxing.memo import remembered, remembered_by_content
-from wuxing.metrics.stars import id_lists
+from wuxing.metrics.stars import award_cells, id_lists
 from wuxing.metrics.targets import target_status
 from wuxing.metrics.villages import code_index, names, with_names
 
@@ -93,8 +92,10 @@ def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     wanted = stars_of(star)
     awards = ds.awards
     index = code_index(ds)  # villages in pinyin order of their names: the rows' order
-    village = positions(awards["code"], index)
-    column = positions(awards["star"], pd.Index(wanted))
+    village, star_column = award_cells(ds)
+    column_of_star = np.full(len(catalog.STAR_IDS), -1)
+    column_of_star[[catalog.STAR_IDS.index(s) for s in wanted]] = np.arange(len(wanted))
+    column = np.where(star_column >= 0, column_of_star[star_column], -1)
     years = np.unique(awards["year"].to_numpy(dtype=np.int64))
     when = np.searchsorted(years, awards["year"].to_numpy(dtype=np.int64))
     known = (village >= 0) & (column >= 0)
