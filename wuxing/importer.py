@@ -127,6 +127,16 @@ def parse_files(
     `earlier`, when given, supplies the stored values the jump and fall checks compare with
     (instead of `known.values`, which may then be left empty).
     """
+    with collector_paused():  # the upload page's preview parses without importing
+        return _parse_files(files, known, settings, earlier)
+
+
+def _parse_files(
+    files: list[tuple[str, bytes]],
+    known: Dataset,
+    settings: Settings,
+    earlier: EarlierValues | None,
+) -> ImportResult:
     parsed = _Parsed()
     names = [name for name, _ in files]
     recognised: list[tuple[RawSheet, object]] = []
