@@ -192,7 +192,8 @@ def advance(
             assert frames is not None  # complete, checked above, in this same transaction
             data = _bytes_of(kind, change(kind, frames[kind]))
         conn.execute(snapshots.insert().values(version=version, kind=kind, data=data))
-    conn.execute(snapshots.delete().where(snapshots.c.version != version))
+    if previous:  # without a data change before there is no older snapshot to drop
+        conn.execute(snapshots.delete().where(snapshots.c.version != version))
 
 
 def stored(conn: Connection, version: int, kind: str) -> bytes | bytearray:

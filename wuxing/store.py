@@ -401,9 +401,10 @@ class Store:
             ).scalar()
             if twin is not None:
                 return int(twin)
-            if base_version is not None:
-                _refuse_conflicts(conn, data, base_version)
             previous = _data_version(conn)
+            # No data change since the preview (the usual case): nothing can conflict.
+            if base_version is not None and previous > base_version:
+                _refuse_conflicts(conn, data, base_version)
             counts = data.counts()
             revision_id = conn.execute(
                 revisions.insert().values(
