@@ -298,6 +298,8 @@ def _kept(kind: str, old: pa.Table, rows: pd.DataFrame) -> np.ndarray | None:
         near &= _isin(old[column], pc.unique(pa.array(rows[column])))
         if not near.any():
             return None
+    if len(key) == 1:
+        return ~near  # one key column: a stored row near a new one has its key
     candidates = old.filter(pa.array(near)).select(key).to_pandas()
     references = [_distinct(rows[column]) for column in key]
     if math.prod(len(r) for r in references) < 2**62:
