@@ -49,8 +49,9 @@ def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: f
     high = max(100.0, float(scores.max()) + 3) if not scores.empty else 100.0
     fig.update_layout(
         # The radial unit is in the title: a radial axis title would sit on the outline.
-        polar={"radialaxis": {"range": [low, high], "tickfont": {"size": 12}, "angle": 90,
-                              "tickangle": 90},
+        # The scale between two spokes (as in 结对比较), where no point's value label sits.
+        polar={"radialaxis": {"range": [low, high], "tickfont": {"size": 12}, "angle": 54,
+                              "tickangle": 54, "dtick": 10},
                "angularaxis": {"tickfont": {"size": 17}, "rotation": 90, "direction": "clockwise"},
                "domain": {"x": [0.16, 0.84]}},
         height=500, legend={"orientation": "h", "y": -0.1},
