@@ -118,8 +118,7 @@ def is_complete(conn: Connection, version: int) -> bool:
     """True when `version` has a snapshot of every kind (version 0, no data, always has)."""
     if version == 0:
         return True
-    query = sa.select(snapshots.c.kind).where(snapshots.c.version == version)
-    return set(conn.execute(query).scalars()) == set(KINDS)
+    return set(conn.execute(_KINDS_OF, {"version": version}).scalars()) == set(KINDS)
 
 
 @functools.cache
@@ -178,12 +177,9 @@ def advance(
     if previous == 0:
         empty = [{"version": version, "kind": kind, "data": _empty_parquet(kind)} for kind in kept]
         if empty:
-            conn.execute(snapshots.insert(), empty)
+            conn.execute(_INSERT, empty)
     elif kept:
-        copied = sa.select(sa.literal(version), snapshots.c.kind, snapshots.c.data).where(
-            snapshots.c.version == previous, snapshots.c.kind.in_(kept)
-        )
-        conn.execute(snapshots.insert().from_select(["version", "kind", "data"], copied))
+        conn.execute(_COPY, {"version": version, "previous": previous, "kinds": kept})
     for kind in touched:
         if isinstance(change, Overlay):
             data = change.encoded(kind, None if previous == 0 else stored(conn, previous, kind))
@@ -191,16 +187,31 @@ def advance(
             frames = read(conn, previous, [kind])
             assert frames is not None  # complete, checked above, in this same transaction
             data = _bytes_of(kind, change(kind, frames[kind]))
-        conn.execute(snapshots.insert().values(version=version, kind=kind, data=data))
+        conn.execute(_INSERT, {"version": version, "kind": kind, "data": data})
     if previous:  # without a data change before there is no older snapshot to drop
-        conn.execute(snapshots.delete().where(snapshots.c.version != version))
+        conn.execute(_DROP_OTHERS, {"version": version})
+
+
+# What every commit runs, as plain SQL (the same on SQLite and PostgreSQL): compiling the Core
+# forms cost ~0.5 ms each per new engine, which a command-line import pays every time.
+_KINDS_OF = sa.text("SELECT kind FROM snapshots WHERE version = :version")
+_DATA = sa.text("SELECT data FROM snapshots WHERE version = :version AND kind = :kind").columns(
+    data=sa.LargeBinary
+)
+_INSERT = sa.text(
+    "INSERT INTO snapshots (version, kind, data) VALUES (:version, :kind, :data)"
+).bindparams(sa.bindparam("data", type_=sa.LargeBinary))
+_COPY = sa.text(
+    "INSERT INTO snapshots (version, kind, data) SELECT :version, kind, data FROM snapshots"
+    " WHERE version = :previous AND kind IN :kinds"
+).bindparams(sa.bindparam("kinds", expanding=True), sa.bindparam("version", type_=sa.Integer))
+_DROP_OTHERS = sa.text("DELETE FROM snapshots WHERE version != :version")
 
 
 def stored(conn: Connection, version: int, kind: str) -> bytes | bytearray:
     """The stored bytes of one kind of the snapshot of `version` (which must exist)."""
     if conn.dialect.name != "postgresql":  # read whole (see `_bytes`): no need for the size
-        where = (snapshots.c.version == version, snapshots.c.kind == kind)
-        return conn.execute(sa.select(snapshots.c.data).where(*where)).scalar_one()
+        return conn.execute(_DATA, {"version": version, "kind": kind}).scalar_one()
     size = conn.execute(
         sa.select(sa.func.length(snapshots.c.data)).where(
             snapshots.c.version == version, snapshots.c.kind == kind
