@@ -27,8 +27,10 @@ def _rank_bars(ranked: pd.DataFrame, labels: pd.Series, unit: str, star: str | N
     fig = go.Figure(
         go.Bar(
             x=ranked["value"].tolist(), y=labels.tolist(), orientation="h", marker_color=color,
-            text=text, textposition="outside", cliponaxis=False, customdata=customdata,
-            hovertemplate=hover,
+            # Inside the bar where it fits, at its end: outside, a label of "第12名 · 413.2 分"
+            # ran past a phone's narrow plot and was cut.
+            text=text, textposition="auto", insidetextanchor="end", cliponaxis=False,
+            customdata=customdata, hovertemplate=hover,
         )
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed", type="category")
