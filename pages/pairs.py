@@ -57,7 +57,7 @@ standing = pairs.standing_table(ds, m, period)
 st.dataframe(standing, hide_index=True, width="stretch")
 ui.excel_download(standing, f"{m.first_name}与{m.second_name}星级概况", key="pair_standing_xlsx")
 comparison = pairs.star_comparison(ds, m, period, pass_mark)
-if comparison[["first", "second"]].isna().all().all():
+if not pairs.any_scored(comparison):
     ui.empty_state(f"{periods.label(period)}两村都还没有星级评分。")
 else:
     table = pairs.star_table(comparison, m, pass_mark)

@@ -303,3 +303,9 @@ def test_star_comparison_and_standing():
     table = pairs.standing_table(ds, m, "2023Q1")
     assert list(table["已获评"]) == ["2022年度 一星：支部过硬", "2022年度 一星：产业兴旺"]
     assert list(table["创星目标"]) == ["未填创星目标", "2023年 目标二星：支部过硬、产业兴旺"]
+
+
+def test_a_comparison_without_any_score_says_so():
+    comparison = pd.DataFrame({"first": [float("nan")] * 5, "second": [float("nan")] * 5})
+    assert not pairs.any_scored(comparison)
+    assert pairs.any_scored(comparison.assign(second=[float("nan")] * 4 + [81.0]))

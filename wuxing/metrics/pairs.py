@@ -200,6 +200,11 @@ def _held(ds: Dataset, code: str, period: str) -> tuple[int | None, list[str]]:
     return year, [s for s in catalog.STAR_IDS if s in set(rows["star"])]
 
 
+def any_scored(comparison: pd.DataFrame) -> bool:
+    """Whether either village of a `star_comparison` has a score for any star."""
+    return bool(comparison["first"].notna().any() or comparison["second"].notna().any())
+
+
 @remembered
 def star_comparison(ds: Dataset, m: Matchup, period: str, pass_mark: float) -> pd.DataFrame:
     """Per star (fixed order): both scores in `period`, the gap, who leads, whether each passes,
