@@ -60,7 +60,7 @@ with accounts_tab:
     accounts = store.accounts()  # again: the list shows the change just made
     st.subheader(f"已有账号（{len(accounts)} 个）")
     account_table = audit.account_table(accounts)
-    st.dataframe(account_table, hide_index=True, width="stretch")
+    ui.show_table(account_table)
     ui.excel_download(account_table, "账号列表", key="accounts_xlsx")
 
 with log_tab:
@@ -76,5 +76,5 @@ with log_tab:
     shown = audit.event_table(audit.filter_events(events, users=users, actions=actions,
                                                   since=since, until=until or since, text=text))  # fmt: skip
     st.caption(f"共 {len(shown)} 条（最近 5,000 条内）")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.show_table(shown)
     ui.excel_download(shown, "审计日志", key="audit_xlsx")

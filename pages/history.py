@@ -17,7 +17,7 @@ if not revisions:
     st.stop()
 
 table = uploads.history_table(revisions)
-st.dataframe(table, hide_index=True, width="stretch")
+ui.show_table(table)
 ui.excel_download(table, "版本记录", key="history_xlsx")
 
 by_id = {r.id: r for r in revisions}

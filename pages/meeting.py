@@ -60,7 +60,7 @@ else:
             column.caption(ui.plain(figure.note))
     if slide.table is not None:
         with st.expander("数据"):
-            st.dataframe(slide.table, hide_index=True, width="stretch")
+            ui.show_table(slide.table)
             ui.excel_download(slide.table, slide.title, key=f"slide_{slide.key}_xlsx")
 if slide.note:
     st.subheader(ui.plain(slide.note), anchor=False)

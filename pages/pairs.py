@@ -54,7 +54,7 @@ st.caption(ui.plain(f"{m.first_label} → {m.second_label}{since} · {periods.la
 
 st.subheader("五星对比")
 standing = pairs.standing_table(ds, m, period)
-st.dataframe(standing, hide_index=True, width="stretch")
+ui.show_table(standing)
 ui.excel_download(standing, f"{m.first_name}与{m.second_name}星级概况", key="pair_standing_xlsx")
 comparison = pairs.star_comparison(ds, m, period, pass_mark)
 if not pairs.any_scored(comparison):
@@ -63,7 +63,7 @@ else:
     table = pairs.star_table(comparison, m, pass_mark)
     ui.chart(charts.star_radar(comparison, m, periods.label(period), pass_mark), table,
              key="pair_radar", name=f"{m.first_name}与{m.second_name}五星得分对比")  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.show_table(table)
 
 star_text = catalog.STAR_BY_ID[star].label if star else "全部五星"
 st.subheader(f"指标对比（{star_text}）")
@@ -74,7 +74,7 @@ else:
     st.caption(ui.plain(f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
                f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。"))  # fmt: skip
     indicator_table = pairs.indicator_table(gaps, m)
-    st.dataframe(indicator_table, hide_index=True, width="stretch")
+    ui.show_table(indicator_table)
     ui.excel_download(indicator_table, f"{m.first_name}与{m.second_name}指标对比", key="pair_ind")
 
 st.subheader("走势：差距在缩小还是扩大")
@@ -92,7 +92,7 @@ else:
 st.subheader(ui.plain(f"{m.second_name}预计何时达标"))
 st.caption(pairs.PROJECTION_RULE)
 projection = pairs.projection_table(pairs.projections(ds, m.second, period, pass_mark))
-st.dataframe(projection, hide_index=True, width="stretch")
+ui.show_table(projection)
 ui.excel_download(projection, f"{m.second_name}预计达标", key="pair_projection_xlsx")
 
 st.subheader(ui.plain(f"{villages.area_label(filters.area)}各结对一览"))
@@ -116,4 +116,4 @@ else:
     ui.chart(charts.pairs_at_a_glance(overview, periods.label(period)),
              functools.partial(pairs.overview_table, overview), key="pair_glance",
              name=f"{periods.label(period)}各结对平均差距")  # fmt: skip
-    st.dataframe(pairs.overview_table(overview), hide_index=True, width="stretch")
+    ui.show_table(pairs.overview_table(overview))

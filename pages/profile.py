@@ -124,8 +124,8 @@ if trends.empty:
 else:
     st.caption(f"{periods.label(period)}的数值，与上一季度比（年内累计数在第一季度与上年同期比）；"
                "趋势线为各季度数值，缺报的季度留空。")  # fmt: skip
-    st.dataframe(profile.trend_table(trends), hide_index=True, width="stretch",
-                 column_config={"趋势": st.column_config.LineChartColumn("趋势（各季度）")})  # fmt: skip
+    ui.show_table(profile.trend_table(trends),
+                  column_config={"趋势": st.column_config.LineChartColumn("趋势（各季度）")})  # fmt: skip
     ui.excel_download(functools.partial(profile.trend_table, trends, with_trend=False),
                       f"{info.name}各项指标", key="trends_xlsx")  # fmt: skip
 
@@ -135,5 +135,5 @@ if uploads.empty:
     ui.empty_state(f"还没有涉及{info.name}的上传记录。")
 else:
     upload_table = profile.uploads_table(uploads)
-    st.dataframe(upload_table, hide_index=True, width="stretch")
+    ui.show_table(upload_table)
     ui.excel_download(upload_table, f"{info.name}上传记录", key="uploads_xlsx")

@@ -41,24 +41,24 @@ result = ui.parse_upload(payload)
 problems = uploads.problem_table(result)
 if not result.ok:
     st.error(uploads.upload_verdict(result), icon=":material/error:")
-    st.dataframe(problems, hide_index=True, width="stretch")
+    ui.show_table(problems)
     ui.excel_download(problems, "上传问题清单", key="problems_xlsx")
     st.stop()
 
 (st.warning if result.warnings else st.success)(uploads.upload_verdict(result))
 if result.warnings:
-    st.dataframe(problems, hide_index=True, width="stretch")
+    ui.show_table(problems)
     ui.excel_download(problems, "上传提醒清单", key="warnings_xlsx")
 
 summary = changes.preview(ds, result.data)
 st.subheader("将要发生的变化")
 counts = uploads.change_counts(summary)
-st.dataframe(counts, hide_index=True, width="stretch")
+ui.show_table(counts)
 ui.excel_download(counts, "将要发生的变化", key="change_counts_xlsx")
 if summary.changed:
     cells = uploads.changed_cells(summary)
     st.caption(f"以下 {len(cells)} 个数值将被修改（原值 → 新值）：")
-    st.dataframe(cells, hide_index=True, width="stretch")
+    ui.show_table(cells)
     ui.excel_download(cells, "将修改的数值", key="cells_xlsx")
 if summary.is_noop:
     st.info("上传的数据与当前数据完全相同，无需保存。", icon=":material/check:")
