@@ -602,19 +602,22 @@ def _touch_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _touch_parquet(frames: dict[str, pd.DataFrame]) -> bytes:
-    """`_touch_counts` as the Parquet bytes `touches` reads, counted and written in Arrow (the
-    pandas way, frames and all, cost a county's upload ~5 ms)."""
+    """`_touch_counts` as the Parquet bytes `touches` reads: counted by pandas, written by Arrow
+    (pandas' Parquet writer cost a county's upload ~5 ms; Arrow's value_counts took 2 s of a
+    province's 1.3 M values, pandas' 0.06 s)."""
     parts = []
     for kind, frame in frames.items():
         if frame.empty:
             continue
-        columns = ["mentor", "mentee"] if kind == "pairs" else ["code"]
-        codes = pa.chunked_array([pa.array(frame[c]).cast(pa.large_string()) for c in columns])
-        counts = pc.value_counts(codes)
+        if kind == "pairs":
+            codes = pd.concat([frame["mentor"], frame["mentee"]], ignore_index=True)
+        else:
+            codes = frame["code"]
+        counts = codes.astype(str).value_counts()
         parts.append(pa.table({
-            "code": counts.field("values"),
+            "code": pa.array(counts.index.to_numpy(dtype=object), pa.large_string()),
             "kind": pa.array([kind] * len(counts), pa.large_string()),
-            "rows": counts.field("counts").cast(pa.int64()),
+            "rows": pa.array(counts.to_numpy(dtype="int64")),
         }))  # fmt: skip
     if not parts:
         return snapshot.parquet(_touch_counts(frames))
