@@ -398,7 +398,8 @@ def _arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
 
 # Converting a frame to Arrow is about half of what showing a small table costs: a page with
 # five tables spent 5 ms a rerun on it. Keyed by content; the frame itself is not hashed again.
-@st.cache_resource(show_spinner=False, max_entries=256)
+# Bounded in number and age: an upload's problem report can be a large table seen once.
+@st.cache_resource(show_spinner=False, max_entries=128, ttl="1h")
 def _arrow_table(key: object, _frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
     try:
         return pa.Table.from_pandas(_frame, preserve_index=False)
