@@ -582,9 +582,8 @@ def _log(conn: Connection, user: str, action: str, revision_id: int | None, deta
 # -- snapshots -------------------------------------------------------------------------------------
 
 
-def _touch_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rows per village and kind of one revision (pairs count for both villages)."""
-    parts = []
+def _counts_by_kind(frames: dict[str, pd.DataFrame]) -> Iterator[tuple[str, pd.Series]]:
+    """Per data kind with rows, its rows per village code (pairs count for both villages)."""
     for kind, frame in frames.items():
         if frame.empty:
             continue
@@ -592,9 +591,14 @@ def _touch_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             codes = pd.concat([frame["mentor"], frame["mentee"]], ignore_index=True)
         else:
             codes = frame["code"]
-        counts = codes.astype(str).value_counts()
-        parts.append(pd.DataFrame({"code": counts.index.astype(str), "kind": kind,
-                                   "rows": counts.to_numpy(dtype="int64")}))  # fmt: skip
+        yield kind, codes.astype(str).value_counts()
+
+
+def _touch_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows per village and kind of one revision (pairs count for both villages)."""
+    parts = [pd.DataFrame({"code": counts.index.astype(str), "kind": kind,
+                           "rows": counts.to_numpy(dtype="int64")})
+             for kind, counts in _counts_by_kind(frames)]  # fmt: skip
     if not parts:
         return pd.DataFrame({"code": pd.Series(dtype=str), "kind": pd.Series(dtype=str),
                              "rows": pd.Series(dtype="int64")})  # fmt: skip
@@ -605,20 +609,10 @@ def _touch_parquet(frames: dict[str, pd.DataFrame]) -> bytes:
     """`_touch_counts` as the Parquet bytes `touches` reads: counted by pandas, written by Arrow
     (pandas' Parquet writer cost a county's upload ~5 ms; Arrow's value_counts took 2 s of a
     province's 1.3 M values, pandas' 0.06 s)."""
-    parts = []
-    for kind, frame in frames.items():
-        if frame.empty:
-            continue
-        if kind == "pairs":
-            codes = pd.concat([frame["mentor"], frame["mentee"]], ignore_index=True)
-        else:
-            codes = frame["code"]
-        counts = codes.astype(str).value_counts()
-        parts.append(pa.table({
-            "code": pa.array(counts.index.to_numpy(dtype=object), pa.large_string()),
-            "kind": pa.array([kind] * len(counts), pa.large_string()),
-            "rows": pa.array(counts.to_numpy(dtype="int64")),
-        }))  # fmt: skip
+    parts = [pa.table({"code": pa.array(counts.index.to_numpy(dtype=object), pa.large_string()),
+                       "kind": pa.array([kind] * len(counts), pa.large_string()),
+                       "rows": pa.array(counts.to_numpy(dtype="int64"))})
+             for kind, counts in _counts_by_kind(frames)]  # fmt: skip
     if not parts:
         return snapshot.parquet(_touch_counts(frames))
     buffer = pa.BufferOutputStream()
