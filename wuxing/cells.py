@@ -93,7 +93,8 @@ def row_kind(row: list[object], skip: set[int]) -> str:
     return "data"
 
 
-# `row_kind` reads no further than a row's sixth cell once the row has data by its fifth.
+# `row_kind` reads no further than a row's sixth cell once the row has data by its fifth, if
+# that sixth cell holds a value (past a blank or missing one it reads on to the next value).
 _HEAD = 6
 _NUMBER_TYPES = frozenset({int, float, bool})
 
@@ -110,6 +111,8 @@ def plain_data(columns: list[list[object]], skip: set[int], header_cells: set[st
     """True when `row_kind` calls every row data and none repeats the header (`header_cells`,
     compact), given the rows' columns: decided column by column over the first cells, with set
     and join work done in C, instead of row by row (a province's two sheets: ~0.5 s)."""
+    if len(columns) > _HEAD and not _all_values(columns[_HEAD - 1]):
+        return False  # some row may be read past its sixth cell: row by row
     columns = columns[:_HEAD]
     if not columns or not columns[0]:
         return True
