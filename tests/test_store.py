@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from wuxing import bulk_insert, tables
+from wuxing import bulk_insert, snapshot, tables
 from wuxing import store as store_module
 from wuxing.dataset import Dataset
 from wuxing.errors import StoreError
@@ -94,6 +94,35 @@ def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
         store.commit(_values(("A", "2023Q1", "volunteers", 99.0), ("B", "2023Q2", "volunteers", 3.0)),
                      content=b"after", filename="y", user="u")  # fmt: skip
     assert len(calls) == 2
+    pd.testing.assert_frame_equal(store.load().values, before[0])
+    assert (store.version(), len(store.history())) == before[1:]
+
+
+def test_a_failure_encoding_the_snapshot_beside_the_insert_leaves_the_store_as_it_was(
+    store, monkeypatch
+):
+    """The new snapshot is encoded on another thread while the rows are inserted: its failure
+    must still undo the rows already written."""
+    store.commit(
+        _values(("A", "2023Q1", "volunteers", 1.0)), content=b"before", filename="x", user="u"
+    )
+    before = (store.load().values.copy(), store.version(), len(store.history()))
+    inserted = []
+    real_insert = bulk_insert.insert_rows
+
+    def counted_insert(conn, table, frame, revision_id):
+        real_insert(conn, table, frame, revision_id)
+        inserted.append(len(frame))
+
+    def broken_encoding(self, previous):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(bulk_insert, "insert_rows", counted_insert)
+    monkeypatch.setattr(snapshot.Overlay, "encoded_all", broken_encoding)
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        store.commit(_values(("A", "2023Q1", "volunteers", 99.0)), content=b"after", filename="y",
+                     user="u")  # fmt: skip
+    assert inserted  # rows were written, then undone
     pd.testing.assert_frame_equal(store.load().values, before[0])
     assert (store.version(), len(store.history())) == before[1:]
 

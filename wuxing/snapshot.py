@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -161,10 +161,13 @@ def advance(
     conn: Connection,
     previous: int,
     version: int,
-    change: Callable[[str, pd.DataFrame], pd.DataFrame] | Overlay,
+    change: Callable[[str, pd.DataFrame], pd.DataFrame] | Mapping[str, bytes],
     touched: Iterable[str],
 ) -> None:
     """Snapshot of `version` = the one of `previous` with `change` applied to the `touched` kinds.
+
+    `change` is either a function from a kind's previous frame to its new one, or the new bytes
+    of each touched kind already encoded (a commit's, see `previous_of` and `Overlay`).
 
     The other kinds keep the previous snapshot's bytes, copied inside the database: a quarter's
     values need not decode and re-encode a province's villages, scores and awards. Without a
@@ -181,8 +184,8 @@ def advance(
     elif kept:
         conn.execute(_COPY, {"version": version, "previous": previous, "kinds": kept})
     for kind in touched:
-        if isinstance(change, Overlay):
-            data = change.encoded(kind, None if previous == 0 else stored(conn, previous, kind))
+        if isinstance(change, Mapping):
+            data = change[kind]
         else:
             frames = read(conn, previous, [kind])
             assert frames is not None  # complete, checked above, in this same transaction
@@ -206,6 +209,17 @@ _COPY = sa.text(
     " WHERE version = :previous AND kind IN :kinds"
 ).bindparams(sa.bindparam("kinds", expanding=True), sa.bindparam("version", type_=sa.Integer))
 _DROP_OTHERS = sa.text("DELETE FROM snapshots WHERE version != :version")
+
+
+def previous_of(
+    conn: Connection, previous: int, touched: Iterable[str]
+) -> dict[str, bytes | bytearray | None] | None:
+    """What a commit's new snapshot builds on: the previous snapshot's bytes of each touched kind
+    (None for each when there was no data change before), or None when there is no complete
+    previous snapshot to build on (`advance` then writes nothing and the next load rebuilds)."""
+    if not is_complete(conn, previous):
+        return None
+    return {kind: None if previous == 0 else stored(conn, previous, kind) for kind in touched}
 
 
 def stored(conn: Connection, version: int, kind: str) -> bytes | bytearray:
@@ -253,6 +267,13 @@ class Overlay:
             return _bytes_of(kind, self(kind, decode(kind, previous)))
         keep = _kept(kind, old, rows)
         return _encoded(kind, [old if keep is None else old.filter(keep), new])
+
+    def encoded_all(self, previous: Mapping[str, bytes | bytearray | None]) -> dict[str, bytes]:
+        """The new snapshot bytes of each kind in `previous` (what `previous_of` read).
+
+        Reads no database: a commit runs it on another thread while its rows are inserted.
+        """
+        return {kind: self.encoded(kind, before) for kind, before in previous.items()}
 
 
 def overlay_commit(data: Dataset, revision_id: int) -> Overlay:

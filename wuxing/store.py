@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -410,19 +411,23 @@ class Store:
                     content=content,
                 )
             ).inserted_primary_key[0]
-            for kind, frame in data.frames().items():
-                if not frame.empty:
-                    bulk_insert.insert_rows(conn, DATA_TABLES[kind], frame, revision_id)
-            conn.execute(
-                revision_touches.insert().values(
-                    revision_id=revision_id, data=_touch_parquet(data.frames())
-                )
-            )
+            frames = data.frames()
+            touched = [kind for kind, frame in frames.items() if not frame.empty]
+            before = snapshot.previous_of(conn, previous, touched)
+            overlay = snapshot.overlay_commit(data, revision_id)
+            # The touch counts and the new snapshot are encoded on the other core while this one
+            # inserts the rows: SQLite and Arrow both let go of Python's lock for their own work.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wuxing-encode") as encoder:
+                counted = encoder.submit(_touch_parquet, frames)
+                encoded = None if before is None else encoder.submit(overlay.encoded_all, before)
+                for kind in touched:
+                    bulk_insert.insert_rows(conn, DATA_TABLES[kind], frames[kind], revision_id)
+                touches = counted.result()
+                snapshot_bytes = None if encoded is None else encoded.result()
+            conn.execute(revision_touches.insert().values(revision_id=revision_id, data=touches))
             event = _log(conn, user, "upload", revision_id, f"{filename}（{_count_text(counts)}）")
-            touched = [kind for kind, frame in data.frames().items() if not frame.empty]
-            snapshot.advance(
-                conn, previous, event, snapshot.overlay_commit(data, revision_id), touched
-            )
+            if snapshot_bytes is not None:  # else no complete snapshot to build on
+                snapshot.advance(conn, previous, event, snapshot_bytes, touched)
         return int(revision_id)
 
     def rollback(self, revision_id: int, user: str) -> None:
