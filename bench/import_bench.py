@@ -1,27 +1,35 @@
 """Import benchmark: our full import (read, validate, store) vs a bare pandas read of the same file.
 
 For 13, 500 and 46,000 villages × 1 quarter × every catalog indicator (29 columns, plus 村名,
-乡镇, 季度), the workbook also carrying a 村庄 sheet so the villages are in scope. Each measurement
-runs in its own process so its peak RSS is its own. Prints medians, the ratio, and peak memory.
+乡镇, 季度), the workbook also carrying a 村庄 sheet so the villages are in scope.
 
 Two imports of ours are timed, both end to end (`import_files`: read, check, store, one revision):
 - `fresh`: into a new, empty SQLite store (the issue's target);
 - `next`: into a store that already holds the previous quarter (2022Q4) of the same villages, the
   real quarterly case: the jump/fall checks then compare with it, and the snapshot grows.
-The second table splits each median into phases (load = the store's current data the checks
-read: villages, awards and the previous quarter's values; parse = read and check the file; insert = the rows into the revision tables; snapshot
-= the new current-data snapshot; rest = the remainder of the commit: revision row, counts,
-conflict check, SQLite commit). `load after` is the first `Store.load()` after the import, outside
-the timed region, shown so that nothing is hidden in it (the snapshot is written by the import).
 
-    .venv/bin/python bench/import_bench.py [--sizes 13,500,46000] [--runs 5]
+Times: the three (fresh, pandas, next) are measured in turn, round after round, in one process
+(after one warm-up round on the 13-village file, so loading modules counts against neither), and
+each ratio is of the medians. This machine's speed drifts by half within a minute; measured in
+turn, both sides of a ratio see the same drift, where separate processes at separate moments gave
+ratios from 1.9 to 5.3 for the same code. Peak memory (the largest resident set) is measured in
+a fresh process per method, one import or read each, so each peak is its own.
+
+The second table splits each median into phases (load = the store's current data the checks
+read: villages, awards and the previous quarter's values; parse = read and check the file;
+insert = the rows into the revision tables; snapshot = the new current-data snapshot, of which
+only what is not hidden behind the insert shows (it is encoded on a second thread meanwhile);
+rest = the remainder of the commit: revision row, counts, conflict check, SQLite commit).
+`load after` is the first `Store.load()` after the import, outside the timed region, shown so
+that nothing is hidden in it (the snapshot is written by the import).
+
+    .venv/bin/python bench/import_bench.py [--sizes 13,500,46000] [--runs 7]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import resource
 import shutil
@@ -115,47 +123,86 @@ def _timed_phases(phases: dict[str, float]) -> Callable[[], None]:
     return undo
 
 
-def run_one(path: Path, method: str, runs: int, seed: Path | None = None) -> dict[str, object]:
-    """Time `runs` runs of one method in this process; report times, phases and peak RSS."""
-    import pandas as pd
-
+def _import_once(store_url: str, path: Path, content: bytes) -> dict[str, float]:
+    """One full import of ours into the store at `store_url`; returns its time and phases."""
     from wuxing.config import Settings
     from wuxing.importer import import_files
     from wuxing.store import open_store
 
-    content = path.read_bytes()
     settings = Settings(max_upload_mb=200, max_uncompressed_mb=2000)
-    times, phases_per_run, load_after = [], [], []
+    store = open_store(store_url)
+    phases: dict[str, float] = {}
+    undo = _timed_phases(phases)
+    started = time.perf_counter()
+    try:
+        outcome = import_files(store, [(path.name, content)], user="bench", settings=settings)
+        phases["total"] = time.perf_counter() - started
+    finally:
+        undo()
+    assert outcome.stored, outcome.result.errors[:3]
+    earlier = phases.pop("earlier", 0.0)
+    phases["load"] = phases.get("load", 0.0) + earlier
+    phases["parse"] -= earlier
+    phases["rest"] = phases.pop("commit") - phases["insert"] - phases.get("snapshot", 0.0)
+    started = time.perf_counter()
+    store.load()
+    phases["load after"] = time.perf_counter() - started
+    store.dispose()
+    return phases
+
+
+def _ours(path: Path, content: bytes, seed: Path | None) -> dict[str, float]:
+    """Our import into a new store, or into a copy of `seed` (copied outside the timing)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite"
+        if seed is not None:
+            shutil.copyfile(seed, db)
+        return _import_once(f"sqlite:///{db}", path, content)
+
+
+def _bare(content: bytes) -> float:
+    """A bare pandas read of every sheet with the calamine engine."""
+    import pandas as pd
+
+    started = time.perf_counter()
+    pd.read_excel(io.BytesIO(content), sheet_name=None, engine="calamine")
+    return time.perf_counter() - started
+
+
+def measure_in_turn(
+    path: Path, seed: Path, runs: int
+) -> tuple[list[float], list[float], list[dict[str, float]], list[dict[str, float]]]:
+    """`runs` rounds of (our fresh import, the pandas read, our next-quarter import)."""
+    content = path.read_bytes()
+    bare, fresh, then = [], [], []
     for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "bench.sqlite"
-            if seed is not None:
-                shutil.copyfile(seed, db)  # the store holding the previous quarter (untimed)
-            store = open_store(f"sqlite:///{db}") if method == "ours" else None
-            phases: dict[str, float] = {}
-            undo = _timed_phases(phases) if store is not None else (lambda: None)
-            started = time.perf_counter()
-            if method == "ours":
-                outcome = import_files(
-                    store, [(path.name, content)], user="bench", settings=settings
-                )
-                assert outcome.stored, outcome.result.errors[:3]
-            else:
-                pd.read_excel(io.BytesIO(content), sheet_name=None, engine="calamine")
-            times.append(time.perf_counter() - started)
-            undo()
-            if store is not None:
-                earlier = phases.pop("earlier", 0.0)
-                phases["load"] = phases.get("load", 0.0) + earlier
-                phases["parse"] -= earlier
-                phases["rest"] = phases.pop("commit") - phases["insert"] - phases["snapshot"]
-                phases_per_run.append(phases)
-                started = time.perf_counter()
-                store.load()
-                load_after.append(time.perf_counter() - started)
-                store.dispose()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"times": times, "phases": phases_per_run, "load_after": load_after, "peak_mb": peak_mb}
+        fresh.append(_ours(path, content, None))
+        bare.append(_bare(content))
+        then.append(_ours(path, content, seed))
+    return [r["total"] for r in fresh], bare, fresh, then
+
+
+def peak_one(path: Path, method: str, seed: Path | None) -> float:
+    """Run one import (`ours`) or read (`pandas`) in this process; its peak resident MB."""
+    content = path.read_bytes()
+    if method == "ours":
+        _ours(path, content, seed)
+    else:
+        _bare(content)
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child started by
+    # this (by then large) benchmark would report the parent's peak as its own.
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak(path: Path, method: str) -> float:
+    command = [sys.executable, __file__, "--peak", str(path), method]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def seed_store(villages: int, folder: Path) -> Path:
@@ -175,27 +222,15 @@ def seed_store(villages: int, folder: Path) -> Path:
     return db
 
 
-def _measure(path: Path, method: str, runs: int, seed: Path | None = None) -> dict[str, object]:
-    command = [sys.executable, __file__, "--one", str(path), method, str(runs)]
-    if seed is not None:
-        command += ["--seed", str(seed)]
-    out = subprocess.run(command, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    """Build the workbooks, measure each in a fresh process, print the tables."""
+    """Build the workbooks, time them in turn, measure peaks in fresh processes, print the tables."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="13,500,46000")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--one", nargs=3, metavar=("PATH", "METHOD", "RUNS"), help=argparse.SUPPRESS
-    )
-    parser.add_argument("--seed", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--peak", nargs=2, metavar=("PATH", "METHOD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one:
-        seed = Path(args.seed) if args.seed else None
-        print(json.dumps(run_one(Path(args.one[0]), args.one[1], int(args.one[2]), seed)))
+    if args.peak:
+        print(peak_one(Path(args.peak[0]), args.peak[1], None))
         return
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
@@ -204,25 +239,29 @@ def main() -> None:
     )
     breakdown = []
     with tempfile.TemporaryDirectory() as tmp:
+        warm = Path(tmp) / "warm"
+        warm.mkdir()
+        build_workbook(13, warm / "warm.xlsx")
+        # Modules loaded and caches filled before anything is timed.
+        measure_in_turn(warm / "warm.xlsx", seed_store(13, warm), 1)
         for size in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"bench_{size}.xlsx"
             build_workbook(size, path)
             seed = seed_store(size, Path(tmp))
             runs = args.runs if size < 10_000 else max(3, args.runs // 2)
-            fresh = _measure(path, "ours", runs)
-            bare = _measure(path, "pandas", runs)
-            then = _measure(path, "ours", runs, seed)
-            fresh_s, bare_s = statistics.median(fresh["times"]), statistics.median(bare["times"])
-            next_s = statistics.median(then["times"])
+            fresh_times, bare_times, fresh, then = measure_in_turn(path, seed, runs)
+            fresh_s, bare_s = statistics.median(fresh_times), statistics.median(bare_times)
+            next_s = statistics.median(r["total"] for r in then)
             print(
                 f"{size:>9} {path.stat().st_size / 1e6:>8.2f} {fresh_s:>8.3f} {bare_s:>9.3f}"
                 f" {fresh_s / bare_s:>6.2f} {next_s:>8.3f} {next_s / bare_s:>6.2f}"
-                f" {fresh['peak_mb']:>9.0f} {bare['peak_mb']:>9.0f}",
+                f" {_peak(path, 'ours'):>9.0f} {_peak(path, 'pandas'):>9.0f}",
                 flush=True,
             )
             for case, result in (("fresh", fresh), ("next", then)):
-                medians = [statistics.median(p[k] for p in result["phases"]) for k in PHASES]
-                breakdown.append((size, case, medians, statistics.median(result["load_after"])))
+                medians = [statistics.median(p.get(k, 0.0) for p in result) for k in PHASES]
+                after = statistics.median(p["load after"] for p in result)
+                breakdown.append((size, case, medians, after))
     print()
     print(
         f"{'villages':>9} {'case':>6} "
