@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from itertools import repeat
 
@@ -48,6 +49,14 @@ def _insert_sqlite(
     cursor: sqlite3.Cursor, head: str, values: list[list[object]], revision_id: int
 ) -> None:
     """Insert the rows given column by column, many rows per statement."""
+    # Written into the statement instead of bound on every row: the revision id (an int from the
+    # database, never user text) and a column holding one plain word throughout (a quarterly
+    # upload's quarter), which nothing can quote its way out of. Each bound value costs SQLite's
+    # driver about as much as the row's insert into the key's B-tree (a county: 14,500 fewer).
+    slots = [_constant(column) or "?" for column in values]
+    if "?" not in slots:  # one row (or one key repeated): nothing to gain, bind as usual
+        slots = ["?"] * len(values)
+    values = [column for column, slot in zip(values, slots, strict=True) if slot == "?"]
     width, count = len(values), len(values[0])
     limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per_statement = max(1, min(_ROWS_PER_INSERT, limit // width))
@@ -55,9 +64,7 @@ def _insert_sqlite(
     flat: list[object] = [None] * (count * width)
     for position, column in enumerate(values):
         flat[position::width] = column
-    # The revision id is written into the statement (an int from the database, never user
-    # text): one parameter less to bind per row.
-    group = "(" + ", ".join([str(int(revision_id)), *(["?"] * width)]) + ")"
+    group = "(" + ", ".join([str(int(revision_id)), *slots]) + ")"
     full = count // per_statement * per_statement
     step = per_statement * width
     if full:
@@ -65,6 +72,18 @@ def _insert_sqlite(
         cursor.executemany(sql, (flat[i : i + step] for i in range(0, full * width, step)))
     if full < count:
         cursor.execute(head + ", ".join([group] * (count - full)), flat[full * width :])
+
+
+# Text written into a statement as it is: letters, digits and a few marks, no quote or space.
+_PLAIN_WORD = re.compile(r"[0-9A-Za-z_.\-]{1,64}")
+
+
+def _constant(column: list[object]) -> str | None:
+    """The SQL literal of a column whose every row holds the same plain word, else None."""
+    first = column[0] if column else None
+    if type(first) is not str or not _PLAIN_WORD.fullmatch(first):
+        return None
+    return f"'{first}'" if column.count(first) == len(column) else None
 
 
 def in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:

@@ -1,0 +1,64 @@
+"""The revision rows a commit writes: exactly the rows given, however they are sent to the database."""
+
+import pandas as pd
+import sqlalchemy as sa
+
+from wuxing import tables
+from wuxing.dataset import Dataset
+
+
+def _stored(store, kind: str) -> pd.DataFrame:
+    table = tables.DATA_TABLES[kind]
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+    return pd.DataFrame(rows, columns=[c.name for c in table.columns]).drop(columns="revision_id")
+
+
+def _commit(store, **frames: pd.DataFrame) -> Dataset:
+    data = Dataset.of(**frames)
+    store.commit(data, content=repr(frames).encode(), filename="x.xlsx", user="u")
+    return data
+
+
+def test_a_quarter_of_values_is_stored_row_for_row(store):
+    """One quarter throughout (the usual upload), over more rows than one statement takes."""
+    rows = [(f"41{v:04d}", "2023Q1", ind, v + i / 10)
+            for v in range(40) for i, ind in enumerate(["volunteers", "toilets", "income"])]  # fmt: skip
+    data = _commit(
+        store, values=pd.DataFrame(rows, columns=["code", "period", "indicator", "value"])
+    )
+    stored = _stored(store, "values")
+    assert len(stored) == 120
+    assert set(stored["period"]) == {"2023Q1"}
+    expected = data.values.sort_values(["code", "period", "indicator"], ignore_index=True)
+    assert stored["value"].tolist() == expected["value"].tolist()
+    assert stored["code"].tolist() == expected["code"].tolist()
+
+
+def test_text_the_same_on_every_row_is_stored_as_written(store):
+    """Quotes, spaces and Chinese repeated on every row come back exactly (never cut or run)."""
+    villages = pd.DataFrame({
+        "code": ["A", "B", "C"], "name": ["甲村", "乙村", "丙村"],
+        "town": ["马庄桥镇"] * 3, "county": ["O'Brien'); DROP TABLE revisions; --"] * 3,
+        "city": ["新乡 市"] * 3,
+    })  # fmt: skip
+    _commit(store, villages=villages)
+    stored = _stored(store, "villages")
+    assert stored["county"].tolist() == ["O'Brien'); DROP TABLE revisions; --"] * 3
+    assert stored["town"].tolist() == ["马庄桥镇"] * 3
+    assert stored["city"].tolist() == ["新乡 市"] * 3
+    assert len(store.history()) == 1
+
+
+def test_a_single_row_and_several_quarters_are_stored(store):
+    _commit(store, values=pd.DataFrame([("A", "2023Q1", "volunteers", 1.0)],
+                                       columns=["code", "period", "indicator", "value"]))  # fmt: skip
+    _commit(store, values=pd.DataFrame([("A", "2023Q2", "volunteers", 2.0),
+                                        ("A", "2023Q3", "volunteers", 3.0)],
+                                       columns=["code", "period", "indicator", "value"]))  # fmt: skip
+    stored = _stored(store, "values")
+    assert list(zip(stored["period"], stored["value"], strict=True)) == [
+        ("2023Q1", 1.0),
+        ("2023Q2", 2.0),
+        ("2023Q3", 3.0),
+    ]
