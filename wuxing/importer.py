@@ -430,39 +430,44 @@ def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Pro
     if current.empty and not set(uploaded) & set(wanted):
         return []  # nothing to compare with (the first upload of a store, or of a village)
     # Keys as integers (village, quarter, indicator positions) and plain arrays: pandas' merge on
-    # three string columns cost more than the rest of the check.
-    watched = incoming[positions(incoming["indicator"], _WATCHED) >= 0]
-    villages = pd.Index(pd.unique(np.asarray(watched["code"], dtype=object)))
+    # three string columns cost more than the rest of the check. Each of the upload's text
+    # columns is numbered once (the positions are reused below).
+    indicator_at = positions(incoming["indicator"], _WATCHED)
+    chosen = indicator_at >= 0
+    watched, indicator_at = incoming[chosen], indicator_at[chosen]
+    village_at, distinct = pd.factorize(watched["code"])
+    villages = pd.Index(np.asarray(distinct, dtype=object))
     quarters = pd.Index(sorted(set(uploaded) | set(wanted)))
-
-    def keys(frame: pd.DataFrame) -> np.ndarray:
-        """One integer per row for (village, quarter, indicator); -1 when any is not looked at."""
-        return key_numbers(frame, ["code", "period", "indicator"], [villages, quarters, _WATCHED])
+    quarter_at = positions(watched["period"], quarters)
+    step = len(_WATCHED)
 
     # The reference: the stored values, then the upload's own (an upload of two quarters compares
     # its second with its first; the upload wins where both hold a cell).
-    mine = keys(watched)
+    mine = (village_at * len(quarters) + quarter_at) * step + indicator_at
+    mine[(village_at < 0) | (quarter_at < 0)] = -1
     value = watched["value"].to_numpy(dtype=float)
-    reference = np.concatenate([keys(current), mine]) if not current.empty else mine
-    held = (
-        np.concatenate([current["value"].to_numpy(dtype=float), value])
-        if not current.empty
-        else value
-    )
+    reference, held = mine, value
+    if not current.empty:
+        stored = key_numbers(
+            current, ["code", "period", "indicator"], [villages, quarters, _WATCHED]
+        )
+        reference = np.concatenate([stored, mine])
+        held = np.concatenate([current["value"].to_numpy(dtype=float), value])
     last = len(reference) - 1 - np.unique(reference[::-1], return_index=True)[1]
     last = last[reference[last] >= 0]
     known, known_value = reference[last], held[last]  # ascending (np.unique sorts)
     # The key of each watched row's previous quarter: same village and indicator, one quarter back.
-    step = len(_WATCHED)
     back = np.array([quarters.get_loc(previous[p]) - quarters.get_loc(p) for p in uploaded])
-    quarter_of = positions(watched["period"], pd.Index(uploaded))
+    uploaded_at = np.full(len(quarters), -1)
+    uploaded_at[quarters.get_indexer(uploaded)] = np.arange(len(uploaded))
+    quarter_of = uploaded_at[quarter_at]
     wanted_key = mine + back[quarter_of] * step
     if not len(known):
         return []
     at = np.minimum(np.searchsorted(known, wanted_key), len(known) - 1)
     found = known[at] == wanted_key
     prev = np.where(found, known_value[at], np.nan)
-    ids = _WATCHED.to_numpy()[positions(watched["indicator"], _WATCHED)]
+    ids = _WATCHED.to_numpy()[indicator_at]
     money = np.isin(ids, list(_MONEY))
     jumps = found & money & (prev > 0) & (value > JUMP_FACTOR * prev)
     same_year = np.array([p[:4] == previous[p][:4] for p in uploaded])[quarter_of]

@@ -61,7 +61,7 @@ def read(
     when there is none."""
     kinds = list(kinds)
     if version == 0:
-        return {kind: _without_revision(empty(kind), revision).copy() for kind in kinds}
+        return {kind: _empty_of(kind, revision).copy() for kind in kinds}
     sizes = dict(
         conn.execute(
             sa.select(snapshots.c.kind, sa.func.length(snapshots.c.data)).where(
@@ -103,7 +103,7 @@ def _bytes(conn: Connection, version: int, kind: str, size: int) -> bytes | byte
 def decode(kind: str, data: bytes | bytearray, revision: bool = True) -> pd.DataFrame:
     """One kind's snapshot bytes as a frame in today's dtypes (revision_id only if `revision`)."""
     if data == _empty_parquet(kind):  # a kind without rows (most stores have no awards yet…)
-        return _without_revision(empty(kind), revision).copy()
+        return _empty_of(kind, revision).copy()
     columns = None if revision else list(SCHEMAS[kind].columns)
     # ParquetFile, not read_table: its dataset layer doubled the time of a county's read.
     table = pq.ParquetFile(pa.py_buffer(data)).read(columns=columns)
@@ -121,11 +121,15 @@ def is_complete(conn: Connection, version: int) -> bool:
     return set(conn.execute(_KINDS_OF, {"version": version}).scalars()) == set(KINDS)
 
 
-@functools.cache
 def empty(kind: str) -> pd.DataFrame:
     """The snapshot frame of a kind with no rows (shared: do not modify it)."""
-    # Built once: an empty store is loaded before every first import.
-    return _categorised(kind, _with_revision(empty_frame(kind)))
+    return _empty_of(kind, revision=True)
+
+
+@functools.cache
+def _empty_of(kind: str, revision: bool) -> pd.DataFrame:
+    # Built once: every import's read of the store meets empty kinds (most stores have no awards).
+    return _without_revision(_categorised(kind, _with_revision(empty_frame(kind))), revision)
 
 
 @functools.cache
