@@ -332,11 +332,7 @@ class Store:
     def find_live_upload(self, sha256: str) -> int | None:
         """Id of a live revision that stored a file with these bytes, if any."""
         with self.engine.connect() as conn:
-            return conn.execute(
-                sa.select(revisions.c.id).where(
-                    revisions.c.sha256 == sha256, revisions.c.status == "live"
-                )
-            ).scalar()
+            return conn.execute(_LIVE_TWIN, {"sha256": sha256}).scalar()
 
     def events(self, limit: int = 1000) -> pd.DataFrame:
         """The audit trail, newest first."""
@@ -400,17 +396,17 @@ class Store:
                 _refuse_conflicts(conn, data, base_version)
             counts = data.counts()
             revision_id = conn.execute(
-                revisions.insert().values(
-                    created_at=_now(),
-                    user=user,
-                    filename=filename,
-                    sha256=digest,
-                    size=len(content),
-                    summary=json.dumps(summary or {"counts": counts}, ensure_ascii=False),
-                    status="live",
-                    content=content,
-                )
-            ).inserted_primary_key[0]
+                _NEW_REVISION,
+                {
+                    "created_at": _now(),
+                    "user": user,
+                    "filename": filename,
+                    "sha256": digest,
+                    "size": len(content),
+                    "summary": json.dumps(summary or {"counts": counts}, ensure_ascii=False),
+                    "content": content,
+                },
+            ).scalar_one()
             frames = data.frames()
             touched = [kind for kind, frame in frames.items() if not frame.empty]
             before = snapshot.previous_of(conn, previous, touched)
@@ -424,7 +420,7 @@ class Store:
                     bulk_insert.insert_rows(conn, DATA_TABLES[kind], frames[kind], revision_id)
                 touches = counted.result()
                 snapshot_bytes = None if encoded is None else encoded.result()
-            conn.execute(revision_touches.insert().values(revision_id=revision_id, data=touches))
+            conn.execute(_NEW_TOUCHES, {"revision_id": revision_id, "data": touches})
             event = _log(conn, user, "upload", revision_id, f"{filename}（{_count_text(counts)}）")
             if snapshot_bytes is not None:  # else no complete snapshot to build on
                 snapshot.advance(conn, previous, event, snapshot_bytes, touched)
@@ -578,10 +574,15 @@ def _count_text(counts: dict[str, int]) -> str:
 
 def _log(conn: Connection, user: str, action: str, revision_id: int | None, detail: str) -> int:
     return conn.execute(
-        events.insert().values(
-            at=_now(), user=user, action=action, revision_id=revision_id, detail=detail
-        )
-    ).inserted_primary_key[0]
+        _NEW_EVENT,
+        {
+            "at": _now(),
+            "user": user,
+            "action": action,
+            "revision_id": revision_id,
+            "detail": detail,
+        },
+    ).scalar_one()
 
 
 # -- snapshots -------------------------------------------------------------------------------------
@@ -634,6 +635,21 @@ _LATEST_DATA_CHANGE = sa.text(
         ", ".join(f"'{action}'" for action in DATA_ACTIONS)
     )
 )
+_NEW_REVISION = sa.text(
+    'INSERT INTO revisions (created_at, "user", filename, sha256, size, summary, status, content)'
+    " VALUES (:created_at, :user, :filename, :sha256, :size, :summary, 'live', :content)"
+    " RETURNING id"
+).bindparams(
+    sa.bindparam("created_at", type_=revisions.c.created_at.type),
+    sa.bindparam("content", type_=revisions.c.content.type),
+)
+_NEW_EVENT = sa.text(
+    'INSERT INTO events (at, "user", action, revision_id, detail)'
+    " VALUES (:at, :user, :action, :revision_id, :detail) RETURNING id"
+).bindparams(sa.bindparam("at", type_=events.c.at.type))
+_NEW_TOUCHES = sa.text(
+    "INSERT INTO revision_touches (revision_id, data) VALUES (:revision_id, :data)"
+).bindparams(sa.bindparam("data", type_=revision_touches.c.data.type))
 _LIVE_TWIN = sa.text("SELECT id FROM revisions WHERE sha256 = :sha256 AND status = 'live'")
 _LIVE_SAMPLE = sa.text("SELECT id FROM revisions WHERE \"user\" = :user AND status = 'live'")
 
