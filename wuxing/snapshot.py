@@ -62,13 +62,7 @@ def read(
     kinds = list(kinds)
     if version == 0:
         return {kind: _empty_of(kind, revision).copy() for kind in kinds}
-    sizes = dict(
-        conn.execute(
-            sa.select(snapshots.c.kind, sa.func.length(snapshots.c.data)).where(
-                snapshots.c.version == version, snapshots.c.kind.in_(kinds)
-            )
-        ).all()
-    )
+    sizes = dict(conn.execute(_SIZES, {"version": version, "kinds": kinds}).all())
     if set(sizes) != set(kinds):
         return None
     # Kind by kind: one kind's bytes and arrow table are gone before the next is read.
@@ -87,9 +81,9 @@ PIECE = 4 * 2**20
 
 def _bytes(conn: Connection, version: int, kind: str, size: int) -> bytes | bytearray:
     """The stored bytes of one kind of a snapshot."""
-    where = (snapshots.c.version == version, snapshots.c.kind == kind)
     if conn.dialect.name != "postgresql" or size <= PIECE:
-        return conn.execute(sa.select(snapshots.c.data).where(*where)).scalar_one()
+        return conn.execute(_DATA, {"version": version, "kind": kind}).scalar_one()
+    where = (snapshots.c.version == version, snapshots.c.kind == kind)
     # In pieces: libpq keeps a connection's receive buffer as large as the largest row it ever
     # got, for the connection's life: a province's values blob (60 MB as text) held again by
     # every pooled connection that once loaded the data.
@@ -213,6 +207,9 @@ _COPY = sa.text(
     " WHERE version = :previous AND kind IN :kinds"
 ).bindparams(sa.bindparam("kinds", expanding=True), sa.bindparam("version", type_=sa.Integer))
 _DROP_OTHERS = sa.text("DELETE FROM snapshots WHERE version != :version")
+_SIZES = sa.text(
+    "SELECT kind, length(data) FROM snapshots WHERE version = :version AND kind IN :kinds"
+).bindparams(sa.bindparam("kinds", expanding=True))
 
 
 def previous_of(
@@ -224,6 +221,11 @@ def previous_of(
     if not is_complete(conn, previous):
         return None
     return {kind: None if previous == 0 else stored(conn, previous, kind) for kind in touched}
+
+
+def stored_or_none(conn: Connection, version: int, kind: str) -> bytes | bytearray | None:
+    """The stored bytes of one kind of the snapshot of `version`, or None when it has none."""
+    return conn.execute(_DATA, {"version": version, "kind": kind}).scalar()
 
 
 def stored(conn: Connection, version: int, kind: str) -> bytes | bytearray:

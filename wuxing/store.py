@@ -43,7 +43,6 @@ from wuxing.tables import (
     metadata,
     revision_touches,
     revisions,
-    snapshots,
     users,
 )
 
@@ -208,11 +207,7 @@ class Store:
         periods, indicators = sorted(set(periods)), sorted(set(indicators))
         with self._reading() as conn:
             data_version = _data_version(conn)
-            data = conn.execute(
-                sa.select(snapshots.c.data).where(
-                    snapshots.c.version == data_version, snapshots.c.kind == "values"
-                )
-            ).scalar()
+            data = snapshot.stored_or_none(conn, data_version, "values")
         if data_version == 0 or not periods or not indicators:
             return snapshot.empty("values").drop(columns="revision_id")
         if data is not None:
