@@ -120,26 +120,29 @@ def _revision(rid, status="live"):
     return Revision(rid, datetime(2024, 1, rid, tzinfo=UTC), "王", f"{rid}.xlsx", "", 1, {}, status)
 
 
+# What `Store.touches` reads back for three uploads: scores of Z and a value of J; a pair J→Z
+# (rolled back later); J's village row and another value of J.
+TOUCHED = pd.DataFrame(
+    [(1, "Z", "scores", 5), (1, "J", "values", 1), (2, "J", "pairs", 1), (2, "Z", "pairs", 1),
+     (3, "J", "villages", 1), (3, "J", "values", 1)],
+    columns=["revision", "code", "kind", "rows"],
+)  # fmt: skip
+
+
 def test_uploads_touching_a_village_newest_first_with_what_they_set():
-    none = VILLAGES.iloc[0:0]  # an upload of values only carries no village rows
-    first = _ds(none, scores=[("Z", "2023Q1", s, 90) for s in catalog.STAR_IDS],
-                values=[("J", "2023Q1", "volunteers", 3.0)])  # fmt: skip
-    second = _ds(none, pairs=[("J", "Z", "2023Q1")])
-    third = _ds(VILLAGES.iloc[1:], values=[("J", "2023Q2", "volunteers", 4.0)])
     revisions = [_revision(1), _revision(2, "rolled_back"), _revision(3)]
-    touched = profile.touches(list(zip(revisions, [first, second, third], strict=True)))
-    uploads = profile.uploads_touching(revisions, touched, "Z")
+    uploads = profile.uploads_touching(revisions, TOUCHED, "Z")
     assert uploads["revision"].tolist() == [2, 1]
     assert uploads["what"].tolist() == ["结对帮带 1 行", "星级评分 5 行"]
     assert uploads["status"].tolist() == ["已撤销", "有效"]
-    mine = profile.uploads_touching(revisions, touched, "J")
+    mine = profile.uploads_touching(revisions, TOUCHED, "J")
     assert mine["revision"].tolist() == [3, 2, 1] and mine["what"].iloc[0] == "村庄 1 行；指标 1 行"
     assert profile.uploads_table(uploads).loc[0, "时间"] == "2024-01-02 00:00"
 
 
 def test_no_revisions_touch_nothing():
-    touched = profile.touches([])
-    assert touched.empty and profile.uploads_touching([], touched, "Z").empty
+    touched = TOUCHED.iloc[0:0]
+    assert profile.uploads_touching([], touched, "Z").empty
 
 
 @pytest.mark.parametrize(
@@ -160,6 +163,6 @@ def test_works_on_what_the_store_returns(sample_store):
     assert profile.peer_ranks(ds, code, "2023Q4")["of"].tolist() == [13] * 6
     assert profile.score_history(ds, code, "2023Q4")["period"].nunique() == 8
     revisions = sample_store.history()
-    touched = profile.touches([(r, sample_store.rows_of(r.id)) for r in revisions])
+    touched = sample_store.touches()
     assert (touched["rows"] > 0).all()
     assert len(profile.uploads_touching(revisions, touched, code)) == 1

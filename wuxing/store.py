@@ -259,16 +259,6 @@ class Store:
                 ).scalar_one()
             )
 
-    def rows_of(self, revision_id: int) -> Dataset:
-        """The rows one revision set (whether or not they are still current)."""
-        with self.engine.connect() as conn:
-            frames = {}
-            for kind, table in DATA_TABLES.items():
-                result = conn.execute(sa.select(table).where(table.c.revision_id == revision_id))
-                frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-                frames[kind] = frame.drop(columns="revision_id")
-        return Dataset.of(revision=revision_id, **frames)
-
     def touches(self) -> pd.DataFrame:
         """Per revision, village and kind, how many rows the revision set (rolled back or not).
 

@@ -251,27 +251,6 @@ def pairs(ds: Dataset, code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role", "partner", "partner_name", "since", "until", "note"])
 
 
-def touches(revisions: Sequence[tuple[Revision, Dataset]]) -> pd.DataFrame:
-    """Per revision, village and data kind: how many rows the upload set (its own rows, whether
-    still current or not). Pairs count for both villages. Columns: revision, code, kind, rows."""
-    parts = []
-    for revision, rows in revisions:
-        for kind, frame in rows.frames().items():
-            frame = plain_strings(frame)
-            if frame.empty:
-                continue
-            if kind == "pairs":
-                codes = pd.concat([frame["mentor"], frame["mentee"]], ignore_index=True)
-            else:
-                codes = frame["code"]
-            counts = codes.value_counts()
-            parts.append(pd.DataFrame({"revision": revision.id, "code": counts.index,
-                                       "kind": kind, "rows": counts.to_numpy()}))  # fmt: skip
-    if not parts:
-        return pd.DataFrame(columns=["revision", "code", "kind", "rows"])
-    return pd.concat(parts, ignore_index=True)
-
-
 def uploads_touching(
     revisions: Sequence[Revision], touched: pd.DataFrame, code: str
 ) -> pd.DataFrame:
