@@ -65,9 +65,12 @@ if summary.is_noop:
     st.stop()
 
 if st.button("确认保存", type="primary", icon=":material/save:", key="confirm_upload"):
-    try:  # against the data the preview above was checked with: a newer upload is not overwritten
-        outcome = importer.import_files(ui.get_store(), payload, user=account.name,
-                                        settings=ui.settings(), base_version=shown_base)  # fmt: skip
+    # What the preview above showed is stored as it was checked (the files are not read again),
+    # against the data shown then: a newer upload of the same cells is not overwritten.
+    base = shown_base if shown_base is not None else ds.revision
+    try:
+        outcome = importer.store_checked(ui.get_store(), payload, result, user=account.name,
+                                         base_version=base)  # fmt: skip
     except ConflictError as conflict:
         ui.refresh_after_write()
         st.error(str(conflict), icon=":material/sync_problem:")

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from tests import builders as b
-from wuxing import bulk_insert, problems, sample, template
+from wuxing import bulk_insert, importer, problems, sample, template
 from wuxing.config import Settings
 from wuxing.dataset import SCHEMAS, Dataset
+from wuxing.errors import ConflictError
 from wuxing.importer import import_files, parse_files
 from wuxing.store import Store, open_store
 
@@ -332,6 +333,41 @@ def test_one_bad_file_blocks_the_others(base_store: Store) -> None:
     outcome = import_files(base_store, files, user="t", settings=SETTINGS)
     assert not outcome.ok
     assert_unchanged(base_store, before)
+
+
+def test_a_confirmed_preview_is_stored_without_reading_the_files_again(
+    any_base_store: Store, monkeypatch
+) -> None:
+    files = [("a.xlsx", sheet([[NYG, "", Q, 15, 110, 90]]))]
+    known = any_base_store.load_for_import()
+    checked = parse_files(files, known, SETTINGS, earlier=any_base_store.values_in)
+    monkeypatch.setattr(importer, "read_workbook", _read_again)
+    outcome = importer.store_checked(any_base_store, files, checked, user="t",
+                                     base_version=known.revision)  # fmt: skip
+    assert outcome.stored and any_base_store.history()[0].filename == "a.xlsx"
+    values = any_base_store.load().values.set_index(["code", "period", "indicator"])["value"]
+    assert values[(b.CODE[NYG], Q, "collective_income")] == 15
+
+
+def test_a_confirmed_preview_does_not_overwrite_a_newer_upload_of_the_same_cells(
+    any_base_store: Store,
+) -> None:
+    known = any_base_store.load_for_import()
+    files = [("mine.xlsx", sheet([[NYG, "", Q, 15, 110, 90]]))]
+    checked = parse_files(files, known, SETTINGS, earlier=any_base_store.values_in)
+    # Meanwhile someone else stores other figures for the same cells.
+    newer = import_files(any_base_store, [("theirs.xlsx", sheet([[NYG, "", Q, 16, 111, 91]]))],
+                         user="other", settings=SETTINGS)  # fmt: skip
+    before = snapshot(any_base_store)
+    with pytest.raises(ConflictError, match="theirs.xlsx"):
+        importer.store_checked(any_base_store, files, checked, user="t",
+                               base_version=known.revision)  # fmt: skip
+    assert_unchanged(any_base_store, before)
+    assert any_base_store.history()[0].id == newer.revision
+
+
+def _read_again(*_args, **_kwargs):
+    raise AssertionError("the files were read again")
 
 
 def test_rollback_and_restore_of_an_import(any_base_store: Store) -> None:

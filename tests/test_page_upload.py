@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
-from wuxing import auth, sample, template
+from wuxing import auth, importer, sample, template
 from wuxing.dataset import Dataset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +37,7 @@ def _upload_page(name="小王"):
     return at
 
 
-def test_good_file_previews_then_stores_and_the_overview_shows_it(township):
+def test_good_file_previews_then_stores_and_the_overview_shows_it(township, monkeypatch):
     at = _upload_page()
     content = _new_quarter_file(township.load())
     at.file_uploader(key="upload_files").set_value(("2024一季度台账.xlsx", content, XLSX))
@@ -48,6 +48,8 @@ def test_good_file_previews_then_stores_and_the_overview_shows_it(township):
     assert counts.loc[0, "数据类别"] == "村庄" or "指标" in set(counts["数据类别"])
     assert counts.set_index("数据类别").loc["指标", "新增（行）"] == 2
     assert len(township.history()) == 1  # nothing stored before confirming
+    # Confirming stores what the preview checked: the file is not read again.
+    monkeypatch.setattr(importer, "read_workbook", _read_again)
     next(b for b in at.button if b.label == "确认保存").click().run()
     assert not at.exception
     assert any("已保存为第 2 版" in s.value for s in at.success)
@@ -57,6 +59,10 @@ def test_good_file_previews_then_stores_and_the_overview_shows_it(township):
     overview.selectbox(key="period").select("2024Q1").run()
     metrics = {m.label: m.value for m in overview.metric}
     assert metrics["卫生厕所改造（户）"] == "1,000 户"
+
+
+def _read_again(*_args, **_kwargs):
+    raise AssertionError("the file was read again")
 
 
 def test_bad_file_gets_a_report_and_changes_nothing(township):

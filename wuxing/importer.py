@@ -214,6 +214,23 @@ def import_files(
         return _import_files(store, files, user, settings, dry_run, base_version)
 
 
+def store_checked(
+    store: Store,
+    files: list[tuple[str, bytes]],
+    result: ImportResult,
+    *,
+    user: str,
+    base_version: int,
+) -> ImportOutcome:
+    """Store files that `parse_files` already checked (the preview a user confirmed) as one
+    revision, without reading them again; `base_version` is the store version they were
+    checked against (a data change since then that set the same cells: ConflictError)."""
+    if not result.ok or not files:
+        return ImportOutcome(result)
+    with collector_paused():
+        return _stored(store, files, result, user, base_version)
+
+
 def _import_files(
     store: Store,
     files: list[tuple[str, bytes]],
@@ -229,6 +246,18 @@ def _import_files(
     result = parse_files(files, known, settings, earlier=earlier)
     if not result.ok or dry_run or not files:
         return ImportOutcome(result, dry_run=dry_run)
+    return _stored(
+        store, files, result, user, known.revision if base_version is None else base_version
+    )
+
+
+def _stored(
+    store: Store,
+    files: list[tuple[str, bytes]],
+    result: ImportResult,
+    user: str,
+    base_version: int,
+) -> ImportOutcome:
     content, filename = bundle(files)
     twin = store.find_live_upload(sha256_of(content))
     if twin is not None:
@@ -238,15 +267,15 @@ def _import_files(
         "files": result.files,
         "warnings": len(result.warnings),
     }
-    # Checked against `known`: if another upload set the same cells meanwhile, the store refuses
-    # (ConflictError) rather than silently overwriting what this preview never showed.
+    # Checked against `base_version`: if another upload set the same cells meanwhile, the store
+    # refuses (ConflictError) rather than silently overwriting what this preview never showed.
     revision = store.commit(
         result.data,
         content=content,
         filename=filename,
         user=user,
         summary=summary,
-        base_version=known.revision if base_version is None else base_version,
+        base_version=base_version,
     )
     return ImportOutcome(result, revision=revision, stored=True)
 
