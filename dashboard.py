@@ -3,6 +3,7 @@
 import streamlit as st
 
 from wuxing import navigation, ui
+from wuxing.charts import style
 
 st.set_page_config(page_title="五星支部创建数据看板", page_icon=":material/star:", layout="wide")
 
@@ -18,6 +19,7 @@ for spec in specs:
 current = st.navigation(groups)
 
 st.sidebar.markdown("### “五星”支部创建数据看板")
+st.sidebar.html(style.PHONE_CSS)  # a fixed style string, never user text
 if role is not None:  # before login (and without public view) not even the area names show
     ui.remember_filters(ui.sidebar_filters(ui.load_dataset()))
 ui.account_sidebar(account)

@@ -88,3 +88,40 @@ def test_picking_a_table_row_opens_that_village(app_url, page):
     assert "star=safety" in page.url
     screenshot(page, "overview_table_to_profile")
     _no_errors(page, errors)
+
+
+PHONE_PAGES = [("", 4), ("progress", 4), ("indicators", 3), ("ranking", 3), ("profile", 2), ("pairs", 4)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "charts"), PHONE_PAGES, ids=[p[0] or "overview" for p in PHONE_PAGES]
+)
+def test_on_a_phone_every_chart_title_fits_its_chart(app_url, page, path, charts):
+    """At 390 px the charts' type shrinks (style.PHONE_CSS): no title runs off the chart's edge."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    wait_for_charts(page, charts)
+    overflow = []
+    for chart in page.locator('[data-testid="stPlotlyChart"]').all():
+        chart.scroll_into_view_if_needed()
+        box, title = chart.bounding_box(), chart.locator(".gtitle")
+        if title.count() == 0:
+            continue
+        right = title.bounding_box()["x"] + title.bounding_box()["width"]
+        if right > box["x"] + box["width"] + 1:
+            overflow.append((title.text_content(), round(right - box["x"] - box["width"])))
+    assert not overflow, overflow
+    size = page.locator('[data-testid="stPlotlyChart"] .gtitle').first.evaluate(
+        "t => getComputedStyle(t).fontSize"
+    )
+    assert size == "15px"
+    screenshot(page, f"phone_{path or 'overview'}")
+
+
+def test_on_a_desk_chart_titles_keep_their_size(app_url, page):
+    page.goto(app_url, wait_until="domcontentloaded")
+    wait_for_charts(page, 4)
+    size = page.locator('[data-testid="stPlotlyChart"] .gtitle').first.evaluate(
+        "t => getComputedStyle(t).fontSize"
+    )
+    assert size == "22px"

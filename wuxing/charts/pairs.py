@@ -137,8 +137,8 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
                                  hoverinfo="skip"))  # fmt: skip
     fig.add_hline(y=0, line={"color": style.NEUTRAL_COLOR, "width": 1})
     fig.update_layout(height=440)
-    title = f"各星差距走势（{m.first_name} − {m.second_name}，正数表示{m.second_name}落后）"
-    return style.apply(fig, title, "季度", "差距（分）")
+    title = f"各星差距走势（{m.first_name} − {m.second_name}）"
+    return style.apply(fig, title, "季度", "差距（分）", subtitle=f"正数表示{m.second_name}落后")
 
 
 @drawn_once
@@ -156,8 +156,8 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
         hovertemplate="%{y}：平均差距 %{x:.1f} 分<extra></extra>",
     ))  # fmt: skip
     fig.update_layout(height=max(300, 48 * len(frame) + 150))
-    title = f"{period_label}各结对平均差距（红色：较上季度扩大）"
-    return style.apply(fig, title, "五星平均差距（分）", "结对")
+    title = f"{period_label}各结对平均差距"
+    return style.apply(fig, title, "五星平均差距（分）", "结对", subtitle="红色：较上季度扩大")
 
 
 @drawn_once

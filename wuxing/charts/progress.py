@@ -143,5 +143,5 @@ def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
     fig.update_xaxes(range=[0, max(10.0, float(totals.max()) * 1.45)])
     fig.update_layout(barmode="stack", height=max(360, 34 * len(order) + 160),
                       legend={"orientation": "h", "y": -0.15})  # fmt: skip
-    title = f"{year}年创星目标：目标星距达标线（{pass_mark:g} 分）尚差分数"
+    title = f"{year}年创星目标：目标星尚差分数（达标线 {pass_mark:g} 分）"
     return style.apply(fig, title, "尚差分数（分）", "村")

@@ -19,7 +19,28 @@ NEUTRAL_COLOR = "#5D6D7E"
 MISSING_COLOR = "#D5D8DC"
 SEQUENCE = ["#2E86C1", "#E67E22", "#27AE60", "#8E44AD", "#C0392B", "#16A085", "#7F8C8D"]
 
-__all__ = ["STAR_COLORS", "apply", "png_config"]
+__all__ = ["PHONE_CSS", "STAR_COLORS", "apply", "png_config"]
+
+#: Fixed CSS (no user text ever goes in here): on a phone-width screen the charts' type shrinks,
+#: so long titles, cell numbers and tick labels fit instead of running off the edge or into
+#: each other. The sizes above are for a projector and a desk; a figure's own sizes stay there
+#: (plotly measures the text as shown, so it lays the chart out with these smaller sizes).
+PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  [data-testid="stPlotlyChart"] .gtitle { font-size: 15px !important; }
+  [data-testid="stPlotlyChart"] .gtitle-subtitle,
+  [data-testid="stPlotlyChart"] .infolayer [class^="g-x"] text,
+  [data-testid="stPlotlyChart"] .infolayer [class^="g-y"] text { font-size: 12px !important; }
+  [data-testid="stPlotlyChart"] [class$="tick"] text,
+  [data-testid="stPlotlyChart"] .legendtext, [data-testid="stPlotlyChart"] .bartext,
+  [data-testid="stPlotlyChart"] .textpoint text, [data-testid="stPlotlyChart"] .annotation-text,
+  [data-testid="stPlotlyChart"] .colorbar text {
+    font-size: 11px !important; }
+  [data-testid="stPlotlyChart"] .heatmap-label text { font-size: 9px !important; }
+}
+</style>
+"""
 
 
 #: What we take from plotly_white: white ground, light grid and axes, its colours and fonts.
@@ -46,9 +67,21 @@ def _template() -> go.layout.Template:
     return go.layout.Template(layout=layout)
 
 
-def apply(fig: go.Figure, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
-    """Give `fig` the house style, its Chinese title and axis titles (with units)."""
+def apply(
+    fig: go.Figure, title: str, x_title: str = "", y_title: str = "", subtitle: str = ""
+) -> go.Figure:
+    """Give `fig` the house style, its Chinese title and axis titles (with units), and a line
+    under the title that explains how to read it (`subtitle`, smaller: a title short enough
+    for a phone)."""
     fig.update_layout(template=_template(), title_text=title)
+    if subtitle:
+        fig.update_layout(
+            title_subtitle={
+                "text": subtitle,
+                "font": {"size": FONT_SIZE - 2, "color": NEUTRAL_COLOR},
+            },
+            margin_t=95,
+        )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return fig
