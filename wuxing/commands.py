@@ -15,6 +15,7 @@ from pathlib import Path
 from wuxing.config import Settings
 from wuxing.errors import Problem
 from wuxing.importer import import_files
+from wuxing.metrics import uploads
 from wuxing.store import Store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -100,12 +101,9 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     if not revisions:
         print("还没有任何版本。")
     for r in revisions:
-        when = r.created_at.strftime("%Y-%m-%d %H:%M")
-        counts = r.summary.get("counts", {}) if isinstance(r.summary, dict) else {}
-        total = sum(int(v) for v in counts.values()) if isinstance(counts, dict) else 0
-        print(
-            f"{r.id}\t{when}\t{r.user}\t{_STATUS.get(r.status, r.status)}\t{r.filename}\t{total} 行"
-        )
+        # The same words as the 版本记录 page (a revision without counts, the sample, shows its note).
+        when, what = uploads.local_time(r.created_at), uploads.summary_text(r)
+        print(f"{r.id}\t{when}\t{r.user}\t{_STATUS.get(r.status, r.status)}\t{r.filename}\t{what}")
     return EXIT_OK
 
 
