@@ -228,7 +228,24 @@ def store_checked(
     if not result.ok or not files:
         return ImportOutcome(result)
     with collector_paused():
-        return _stored(store, files, result, user, base_version)
+        content, filename = bundle(files)
+        twin = store.find_live_upload(sha256_of(content))
+        if twin is not None:
+            return ImportOutcome(result, revision=twin, duplicate=True)
+        summary = {
+            "counts": result.data.counts(),
+            "files": result.files,
+            "warnings": len(result.warnings),
+        }
+        revision = store.commit(
+            result.data,
+            content=content,
+            filename=filename,
+            user=user,
+            summary=summary,
+            base_version=base_version,
+        )
+    return ImportOutcome(result, revision=revision, stored=True)
 
 
 def _import_files(
@@ -244,40 +261,12 @@ def _import_files(
     # A store without a single event holds no values to compare with: no need to ask.
     earlier = store.values_in if known.revision else None
     result = parse_files(files, known, settings, earlier=earlier)
-    if not result.ok or dry_run or not files:
-        return ImportOutcome(result, dry_run=dry_run)
-    return _stored(
-        store, files, result, user, known.revision if base_version is None else base_version
-    )
-
-
-def _stored(
-    store: Store,
-    files: list[tuple[str, bytes]],
-    result: ImportResult,
-    user: str,
-    base_version: int,
-) -> ImportOutcome:
-    content, filename = bundle(files)
-    twin = store.find_live_upload(sha256_of(content))
-    if twin is not None:
-        return ImportOutcome(result, revision=twin, duplicate=True)
-    summary = {
-        "counts": result.data.counts(),
-        "files": result.files,
-        "warnings": len(result.warnings),
-    }
-    # Checked against `base_version`: if another upload set the same cells meanwhile, the store
-    # refuses (ConflictError) rather than silently overwriting what this preview never showed.
-    revision = store.commit(
-        result.data,
-        content=content,
-        filename=filename,
-        user=user,
-        summary=summary,
-        base_version=base_version,
-    )
-    return ImportOutcome(result, revision=revision, stored=True)
+    if dry_run:
+        return ImportOutcome(result, dry_run=True)
+    # Checked against the data read here unless told otherwise: if another upload set the same
+    # cells meanwhile, the store refuses (ConflictError) rather than silently overwriting.
+    base = known.revision if base_version is None else base_version
+    return store_checked(store, files, result, user=user, base_version=base)
 
 
 _paused = 0  # imports running with the collector paused (see `collector_paused`)
