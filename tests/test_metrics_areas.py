@@ -189,3 +189,14 @@ def test_target_counts_per_sub_area():
         ["乙县", 0, 1],
     ]
     assert areas.target_counts(ds, CITY, "2022Q4", 75.0).empty
+
+
+def test_a_slash_in_a_town_name_stays_one_sub_area_with_its_villages():
+    ds = _dataset()
+    villages = ds.villages.assign(town=ds.villages["town"].replace("东镇", "东/北镇"))
+    ds = Dataset.of(villages=villages, values=ds.values, scores=ds.scores)
+    counts = areas.village_counts(ds, f"{CITY}/甲县")
+    assert dict(zip(counts["label"], counts["villages"], strict=True)) == {"东/北镇": 2, "西镇": 1}
+    town = counts.loc[counts["label"] == "东/北镇", "area"].iloc[0]
+    assert areas.next_level(town) == "village"
+    assert areas.area_labels([town]) == ["东/北镇"]

@@ -166,3 +166,13 @@ def test_works_on_what_the_store_returns(sample_store):
     touched = sample_store.touches()
     assert (touched["rows"] > 0).all()
     assert len(profile.uploads_touching(revisions, touched, code)) == 1
+
+
+def test_a_town_with_a_slash_in_its_name_is_one_town_with_its_villages():
+    villages = pd.DataFrame({"code": ["1", "2"], "name": ["甲村", "乙村"], "town": "东/西镇",
+                             "county": "清丰县", "city": "濮阳市"})  # fmt: skip
+    ds = Dataset.of(villages=villages)
+    [town] = profile.towns(ds)
+    assert profile.town_label(town) == "濮阳市 › 清丰县 › 东/西镇"
+    assert profile.town_of(ds, "1") == town
+    assert sorted(profile.codes_in_town(ds, town)) == ["1", "2"]

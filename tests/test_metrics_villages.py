@@ -39,3 +39,27 @@ def test_shared_names_get_their_town():
         and names["3"] == "赵家村（高堡乡）"
         and names["2"] == "安乐村"
     )
+
+
+def _slashed():
+    # "/" in a name: the area path must not split it into two levels.
+    return Dataset.of(villages=pd.DataFrame({
+        "code": ["1", "2", "3"], "name": ["甲村", "乙村", "丙村"],
+        "town": ["东/西镇", "东/西镇", "南100%乡"], "county": "清丰县", "city": "濮阳市"}))  # fmt: skip
+
+
+def test_a_slash_in_a_name_keeps_its_area_whole():
+    ds = _slashed()
+    town = next(a for a in villages.area_options(ds.villages) if "西" in a)
+    assert villages.area_parts(town) == ["濮阳市", "清丰县", "东/西镇"]
+    assert villages.area_label(town) == "东/西镇"
+    assert set(villages.scope(ds, town).villages["code"]) == {"1", "2"}
+    percent = next(a for a in villages.area_options(ds.villages) if "南" in a)
+    assert set(villages.scope(ds, percent).villages["code"]) == {"3"}
+    one_town = Dataset.of(villages=ds.villages[ds.villages["code"] != "3"])
+    assert villages.area_parts(villages.default_area(one_town.villages))[-1] == "东/西镇"
+
+
+def test_area_paths_without_slashes_read_as_before():
+    assert villages.join_area(["濮阳市", "清丰县", "马庄桥镇"]) == "濮阳市/清丰县/马庄桥镇"
+    assert villages.area_parts(villages.join_area(["a/b", "50%", "c"])) == ["a/b", "50%", "c"]

@@ -15,8 +15,10 @@ from wuxing.metrics.stars import score_cells
 from wuxing.metrics.villages import (
     AREA_LEVEL_LABELS,
     AREA_LEVELS,
+    AREA_SEPARATOR,
     area_parts,
     code_index,
+    escape_parts,
     in_area,
     pinyin_key,
 )
@@ -52,9 +54,9 @@ def sub_area_of(ds: Dataset, area: str) -> pd.Series:
         return pd.Series(villages["code"].to_numpy(), index=villages["code"].to_numpy())
     depth = AREA_LEVELS.index(level) + 1
     parts = villages[list(AREA_LEVELS[:depth])].replace("", "未填写")
-    path = parts.iloc[:, 0]
+    path = escape_parts(parts.iloc[:, 0])
     for column in parts.columns[1:]:
-        path = path + "/" + parts[column]
+        path = path + AREA_SEPARATOR + escape_parts(parts[column])
     return pd.Series(path.to_numpy(), index=villages["code"].to_numpy(), name="area")
 
 

@@ -14,7 +14,7 @@ from wuxing.dataset import Dataset, plain_strings
 from wuxing.memo import remembered, remembered_by_content
 from wuxing.metrics import ranking
 from wuxing.metrics.aggregation import comparison_period
-from wuxing.metrics.villages import names, pinyin_key
+from wuxing.metrics.villages import AREA_SEPARATOR, area_parts, escape_parts, names, pinyin_key
 
 if TYPE_CHECKING:
     from wuxing.store import Revision
@@ -56,7 +56,8 @@ def labels(ds: Dataset) -> dict[str, str]:
 
 
 def _town_paths(villages: pd.DataFrame) -> pd.Series:
-    return villages["city"] + "/" + villages["county"] + "/" + villages["town"]
+    city, county, town = (escape_parts(villages[level]) for level in ("city", "county", "town"))
+    return city + AREA_SEPARATOR + county + AREA_SEPARATOR + town
 
 
 @remembered
@@ -68,7 +69,7 @@ def towns(ds: Dataset) -> list[str]:
 
 def town_label(path: str) -> str:
     """`平新市/南和县/西高镇` → `平新市 › 南和县 › 西高镇` (parts left blank are skipped)."""
-    return " › ".join(part for part in path.split("/") if part) or "未填写乡镇"
+    return " › ".join(area_parts(path)) or "未填写乡镇"
 
 
 @remembered
