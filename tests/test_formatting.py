@@ -19,3 +19,15 @@ def test_changes_are_signed():
     assert formatting.change(-0.54, "万元") == "-0.5 万元"
     assert formatting.percent_change(3.21) == "+3.2%"
     assert formatting.change(None, "户") == "—"
+
+
+@pytest.mark.parametrize(
+    "moment, expected",
+    [("2024-03-01T20:30:00+00:00", "2024-03-02 04:30"), ("2024-03-01 20:30", "2024-03-02 04:30"),
+     ("2024-12-31T16:00:59Z", "2025-01-01 00:00")],
+)  # fmt: skip
+def test_stored_utc_times_read_in_beijing_time(moment, expected):
+    from datetime import datetime
+
+    assert formatting.local_time(moment) == expected
+    assert formatting.local_time(datetime.fromisoformat(moment)) == expected

@@ -230,3 +230,23 @@ def test_a_commit_overlaid_on_arrow_tables_decodes_as_the_pandas_overlay_did():
             for column in snapshot.CATEGORICAL.get(kind, ()):
                 assert list(got[column].cat.categories) == sorted(got[column].cat.categories)
                 assert got[column].cat.codes.dtype == expected[column].cat.codes.dtype
+
+
+def test_a_conflict_names_the_other_upload_in_beijing_time_like_history(store, monkeypatch):
+    from datetime import UTC, datetime
+
+    from wuxing import store as store_module
+    from wuxing.metrics import uploads
+
+    store.commit(_data(values=[("A", "2023Q1", "volunteers", 1.0)]), content=b"0", filename="0",
+                 user="u")  # fmt: skip
+    preview = store.load().revision
+    # 20:30 UTC on 1 March is 04:30 on 2 March in Beijing.
+    monkeypatch.setattr(store_module, "_now", lambda: datetime(2024, 3, 1, 20, 30, tzinfo=UTC))
+    store.commit(_data(values=[("A", "2023Q1", "volunteers", 5.0)], villages=False),
+                 content=b"x", filename="张三.xlsx", user="张三")  # fmt: skip
+    with pytest.raises(ConflictError) as conflict:
+        store.commit(_data(values=[("A", "2023Q1", "volunteers", 7.0)], villages=False),
+                     content=b"y", filename="李四.xlsx", user="李四", base_version=preview)  # fmt: skip
+    assert uploads.local_time(store.history()[0].created_at) == "2024-03-02 04:30"
+    assert "于 2024-03-02 04:30 导入" in str(conflict.value)

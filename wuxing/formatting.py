@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+from zoneinfo import ZoneInfo
 
+import pandas as pd
+
+#: Township staff read times in Beijing time, whatever the server's clock says.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 MISSING = "—"
 # Money keeps one decimal (10.5 万元); rates one decimal; everything counted is an integer.
 _DECIMALS = {"万元": 1, "%": 1, "分": 1, "吨": 0, "亩": 1, "平方米": 0, "立方米": 0}
@@ -52,3 +57,11 @@ def percent_change(value: float | None) -> str:
     if is_missing(value):
         return MISSING
     return f"{float(value):+.1f}%"  # type: ignore[arg-type]
+
+
+def local_time(moment: object) -> str:
+    """A stored time (UTC, or naive meaning UTC) as Beijing time to the minute: `2024-03-02 04:30`."""
+    stamp = pd.Timestamp(moment)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")

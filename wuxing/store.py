@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from wuxing import bulk_insert, snapshot
+from wuxing import bulk_insert, formatting, snapshot
 from wuxing.auth import require
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform
 from wuxing.errors import ConflictError, PermissionDenied, StoreError
@@ -694,7 +694,7 @@ def _refuse_conflicts(conn: Connection, data: Dataset, base_version: int) -> Non
                 first = both[differs].iloc[0]
                 example = " ".join(str(first[k]) for k in key)
                 raise ConflictError(
-                    f"未导入：在您预览之后，{change.user} 于 {_aware(change.at):%Y-%m-%d %H:%M} "
+                    f"未导入：在您预览之后，{change.user} 于 {formatting.local_time(change.at)} "
                     f"导入（或撤销、恢复）的“{change.filename}”改动了相同的 {int(differs.sum())} 项"
                     f"{SCHEMAS[kind].label}数据（如 {example}），且与本文件的值不同。为避免覆盖对方的"
                     "修改，请重新上传本文件，核对新的变更预览后再导入。"

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wuxing import formatting
 from wuxing.changes import ChangeSummary
 from wuxing.importer import ImportResult
 from wuxing.store import Revision
 
-# Township staff read times in Beijing time, whatever the server's clock says.
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 _STATUS = {"live": "生效中", "rolled_back": "已撤销"}
 
@@ -68,12 +66,8 @@ def changed_cells(summary: ChangeSummary) -> pd.DataFrame:
     )
 
 
-def local_time(moment: object) -> str:
-    """A stored UTC time as Beijing time, to the minute."""
-    stamp = pd.Timestamp(moment)
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize("UTC")
-    return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+# One way of writing times for people (history, conflicts, the CLI): see wuxing/formatting.py.
+local_time = formatting.local_time
 
 
 def summary_text(revision: Revision) -> str:
