@@ -22,8 +22,18 @@ class Settings:
     max_upload_mb: float = 20.0
     #: Refuse zip containers that would inflate beyond this (zip-bomb guard).
     max_uncompressed_mb: float = 400.0
+    #: Cells (rows × columns of each sheet's grid, all sheets and files of one upload) one upload
+    #: may hold: a province's quarter is ~3 million; a million-row CSV would take minutes and GBs.
+    max_cells: int = 5_000_000
+    #: Address space of the child process that parses a workbook (see wuxing/isolated_reader.py).
+    reader_memory_mb: float = 1024.0
+    #: A workbook the child has not read after this long is refused.
+    read_timeout_s: float = 120.0
     #: Anyone may browse without logging in (writes still need an account).
     public_view: bool = False
+    #: Password checks (argon2id: 64 MiB and a core each) one app process runs at once; more
+    #: logins wait their turn.
+    login_hash_slots: int = 2
     #: Collective-income band edges in 万元, as local reports talk (<5, 5–10, 10–20, ≥20).
     income_bands: tuple[float, ...] = (5.0, 10.0, 20.0)
 
@@ -39,7 +49,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read WUXING_HOME, WUXING_DB, WUXING_PASS_MARK, WUXING_MAX_UPLOAD_MB, WUXING_PUBLIC_VIEW."""
+        """Read WUXING_HOME, _DB, _PASS_MARK, _MAX_UPLOAD_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS, _PUBLIC_VIEW."""
         env = os.environ if environ is None else environ
         default = cls()
         return cls(
@@ -50,5 +60,9 @@ class Settings:
             max_uncompressed_mb=float(
                 env.get("WUXING_MAX_UNCOMPRESSED_MB", default.max_uncompressed_mb)
             ),
+            max_cells=int(env.get("WUXING_MAX_CELLS", default.max_cells)),
             public_view=env.get("WUXING_PUBLIC_VIEW", "0").strip().lower() in {"1", "true", "yes"},
+            login_hash_slots=max(
+                1, int(env.get("WUXING_LOGIN_HASH_SLOTS", default.login_hash_slots))
+            ),
         )

@@ -32,7 +32,7 @@ from wuxing.problems import problem
 from wuxing.scope import VillageScope
 from wuxing.sheets import SheetReader
 from wuxing.store import Store, sha256_of
-from wuxing.workbook import RawSheet, read_workbook
+from wuxing.workbook import RawSheet, cell_count, cells_over_message, read_workbook
 
 # Sheets that hold instructions or dropdown lists, never data.
 _SKIPPED_SHEETS = ("说明", "选项", "填写说明", "填表说明", "指标说明")
@@ -140,12 +140,18 @@ def _parse_files(
     parsed = _Parsed()
     names = [name for name, _ in files]
     recognised: list[tuple[RawSheet, object]] = []
+    cells = 0
     for name, content in files:
         try:
             sheets = read_workbook(content, name, settings)
         except ImportRejected as rejected:
             parsed.problems.extend(rejected.problems)
             continue
+        cells += cell_count(sheets)
+        if cells > settings.max_cells:  # each file fits, together they are too much work
+            message = cells_over_message(cells, settings)
+            parsed.problems.append(problem("file_too_many_cells", message, file=name))
+            break
         recognised.extend(_layouts(sheets, parsed.problems))
     # Villages first: the upload's own 村庄 sheet widens the scope the other sheets resolve in.
     store_scope = VillageScope(known.villages)

@@ -13,6 +13,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "file_corrupt": ("error", "文件损坏或不完整"),
     "file_encrypted": ("error", "文件设有打开密码"),
     "file_zip_bomb": ("error", "文件解压后过大（疑似压缩炸弹）"),
+    "file_too_many_cells": ("error", "表格的行数×列数超过上限（常因远处有误输入的单元格）"),
+    "file_too_complex": ("error", "文件读取超时，疑似异常文件"),
+    "file_web_page": ("error", "网页文件被存成了表格扩展名"),
     "no_data": ("error", "文件中没有可识别的数据表"),
     # sheets and headers
     "sheet_unrecognised": ("warning", "工作表无法识别，已跳过"),

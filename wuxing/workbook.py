@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import re
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.etree import ElementTree
 
-import python_calamine as calamine
-
+from wuxing.cells import cell_ref
 from wuxing.config import Settings
 from wuxing.errors import ImportRejected
 from wuxing.problems import problem
@@ -25,6 +28,13 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted xlsx is an OLE container holding these streams (MS-OFFCRYPTO).
 _ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _MB = 1024 * 1024
+_ISOLATED_READER = str(Path(__file__).with_name("isolated_reader.py"))
+# Excel's "Unicode text" and WPS's "Unicode 文本" are UTF-16 with a byte-order mark.
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# What Excel and WPS write when a web page or an XML table is saved under an .xls name.
+_WEB_PAGE = re.compile(
+    rb"^\s*(?:<!doctype\s+html|<html|<table|<\?xml[^>]*>\s*(?:<\?mso|<workbook))", re.I
+)
 # A cell that has a formula but no cached value: `<c r="B2"><f>…</f></c>` (no `<v>`).
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+\d+)"')
@@ -62,13 +72,17 @@ def read_workbook(content: bytes, filename: str, settings: Settings) -> list[Raw
         if any(stream in content for stream in _ENCRYPTED_STREAMS):
             _reject(filename, "file_encrypted",
                     "文件设置了打开密码，系统无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再上传。")  # fmt: skip
-        return _read_calamine(content, filename)
+        return _read_calamine(content, filename, settings)
+    if _WEB_PAGE.match(content.removeprefix(b"\xef\xbb\xbf")[:4096]):
+        _reject(filename, "file_web_page",
+                "这是网页（HTML/XML）文件，只是扩展名像表格，系统无法当作工作簿读取。"
+                "请用 Excel 或 WPS 打开它，再“另存为”Excel 工作簿（.xlsx）后上传。")  # fmt: skip
     text = _decode_text(content)
     if text is None:
         _reject(filename, "file_not_spreadsheet",
                 "这不是电子表格文件（内容既不是 Excel/WPS 表格，也不是 CSV 文本）。"
                 "请上传 .xlsx、.xls、.ods 或 .csv 文件。")  # fmt: skip
-    return _read_csv(text, filename)
+    return _read_csv(text, filename, settings)
 
 
 def _reject(filename: str, code: str, message: str) -> None:
@@ -89,8 +103,12 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
                 f"文件解压后约 {inflated / _MB:,.0f} MB，超过上限 {settings.max_uncompressed_mb:g} MB，"
                 "疑似异常文件，已拒收。请确认文件来源，或删去无关内容后重新保存。")  # fmt: skip
     names = {info.filename for info in infos}
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        sheets = _read_calamine(content, filename)
+    if "xl/workbook.bin" in names:
+        _reject(filename, "file_not_spreadsheet",
+                "这是 Excel 二进制工作簿（.xlsb），系统不读取这种格式。"
+                "请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再上传。")  # fmt: skip
+    if "xl/workbook.xml" in names:
+        sheets = _read_calamine(content, filename, settings)
         try:
             formulas = _uncached_formulas(archive, names)
         except Exception:  # noqa: BLE001 — calamine coped, but a damaged member is still damage
@@ -100,30 +118,115 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
     if "content.xml" in names:
         mimetype = archive.read("mimetype") if "mimetype" in names else b""
         if b"spreadsheet" in mimetype or not mimetype:
-            return _read_calamine(content, filename)
+            return _read_calamine(content, filename, settings)
     _reject(filename, "file_not_spreadsheet",
             "这是一个压缩包或 Word/PPT 文档，不是电子表格。请上传 .xlsx、.xls、.ods 或 .csv 文件。")  # fmt: skip
     return []  # unreachable: _reject raises
 
 
-def _read_calamine(content: bytes, filename: str) -> list[RawSheet]:
+def _read_calamine(content: bytes, filename: str, settings: Settings) -> list[RawSheet]:
     try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = []
-        for meta in book.sheets_metadata:
-            if str(meta.typ) != str(calamine.SheetTypeEnum.WorkSheet):
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            sheets.append(RawSheet(filename, meta.name, sheet.to_python(skip_empty_area=False)))
-    except calamine.PasswordError:
+        answer = _read_isolated(content, settings)
+    except subprocess.TimeoutExpired:
+        _reject(filename, "file_too_complex",
+                f"文件在 {settings.read_timeout_s:g} 秒内没有读完，疑似异常文件，已拒收。"
+                "请用 Excel 打开确认后另存为 .xlsx 再上传。")  # fmt: skip
+    if answer is None:  # the child ran out of memory: a grid far too large
+        _reject(filename, "file_too_many_cells", _far_cells_message(content, settings))
+    if answer[0] == "encrypted":
         _reject(filename, "file_encrypted",
                 "文件设置了打开密码，系统无法读取。请取消密码后另存再上传。")  # fmt: skip
-    except Exception:  # noqa: BLE001 — any parser failure on foreign bytes means the same thing
+    if answer[0] == "corrupt":
         _reject(filename, "file_corrupt",
                 "文件已损坏或不完整，无法读取。请用 Excel 打开确认后重新保存再上传。")  # fmt: skip
+    if answer[0] == "too_many_cells":
+        _, sheet, height, width, last = answer
+        _reject(filename, "file_too_many_cells",
+                _too_many_cells_message(sheet, height, width, last, settings, content))  # fmt: skip
+    sheets = [RawSheet(filename, name, rows) for name, rows in answer[1]]
     if not sheets or all(_is_blank(s.rows) for s in sheets):
         _reject(filename, "file_empty", "文件里没有任何数据（所有工作表都是空的）。")
+    cells = cell_count(sheets)
+    if cells > settings.max_cells:
+        _reject(filename, "file_too_many_cells", cells_over_message(cells, settings))
     return sheets
+
+
+def cell_count(sheets: list[RawSheet]) -> int:
+    """Cells of the sheets' grids (rows × widest row): the work an upload asks for."""
+    return sum(len(s.rows) * max((len(r) for r in s.rows), default=0) for s in sheets)
+
+
+def _read_isolated(content: bytes, settings: Settings) -> tuple | None:
+    """The child reader's answer (see isolated_reader), or None when it died of its memory cap."""
+    child = subprocess.run(
+        [sys.executable, "-I", _ISOLATED_READER, str(settings.max_cells),
+         str(int(settings.reader_memory_mb))],
+        input=content, capture_output=True, timeout=settings.read_timeout_s, check=False,
+    )  # fmt: skip
+    if child.returncode != 0:
+        return None
+    return pickle.loads(child.stdout)
+
+
+def cells_over_message(cells: int, settings: Settings) -> str:
+    """Why an upload of `cells` cells is refused, and what to do."""
+    return (f"文件约有 {cells:,} 个单元格（行数×列数），超过一次上传的上限 {settings.max_cells:,} 个。"
+            "请删去无关的行、列或工作表，或按乡镇拆成几个文件后再上传。")  # fmt: skip
+
+
+def _too_many_cells_message(
+    sheet: str, height: int, width: int, last: tuple[int, int] | None, settings: Settings,
+    content: bytes,
+) -> str:  # fmt: skip
+    if not sheet or last is None:
+        return _far_cells_message(content, settings)
+    return (f"工作表“{sheet}”的数据区从 A1 延伸到 {cell_ref(*last)}（{height:,} 行 × {width:,} 列），"
+            f"超过上限 {settings.max_cells:,} 个单元格，疑似远处有误输入的内容。"
+            f"请在 Excel 中删除 {cell_ref(*last)} 附近多余的行和列后重新保存再上传。")  # fmt: skip
+
+
+def _far_cells_message(content: bytes, settings: Settings) -> str:
+    """Names the outermost cells holding a value (xlsx), which stretch the sheet's grid."""
+    far = _outermost_cells(content)
+    where = "、".join(f"工作表“{sheet}”的 {ref}" for sheet, ref in far)
+    found = f"最远的内容在{where}，" if far else ""
+    return (f"文件的数据区过大（超过 {settings.max_cells:,} 个单元格），系统拒收以免服务器内存耗尽。"
+            f"{found}多半是远处误输入的内容：请删除这些单元格所在的行和列后重新保存再上传。")  # fmt: skip
+
+
+def _outermost_cells(content: bytes) -> list[tuple[str, str]]:
+    """(sheet, ref) of the value cells furthest down and furthest right, per xlsx sheet."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = set(archive.namelist())
+        paths = _sheet_paths(archive, names)
+    except Exception:  # noqa: BLE001 — only a better message is at stake
+        return []
+    found: list[tuple[str, str]] = []
+    for sheet, path in paths.items():
+        if path not in names:
+            continue
+        cells = [
+            _ref_position(ref.group(1))
+            for match in _CELL.finditer(archive.read(path))
+            if match.group(2) and (ref := _REF.search(match.group(1)))
+        ]
+        if not cells:
+            continue
+        lowest = max(cells)
+        rightmost = max(cells, key=lambda rc: (rc[1], rc[0]))
+        for row, column in dict.fromkeys([lowest, rightmost]):
+            found.append((sheet, cell_ref(row, column)))
+    return found
+
+
+def _ref_position(ref: bytes) -> tuple[int, int]:
+    letters = ref.rstrip(b"0123456789")
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + letter - 64
+    return int(ref[len(letters) :]) - 1, column - 1
 
 
 def _is_blank(rows: list[list[object]]) -> bool:
@@ -170,7 +273,12 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
 
 
 def _decode_text(content: bytes) -> str | None:
-    """The text of a CSV file in UTF-8 (BOM or not) or GBK/GB18030; None if it is not text."""
+    """The text of a CSV file in UTF-8 (BOM or not), UTF-16 (with BOM) or GBK/GB18030; else None."""
+    if content.startswith(_UTF16_BOMS):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
     head = content[:4096]
     if b"\x00" in head:
         return None
@@ -187,16 +295,23 @@ def _decode_text(content: bytes) -> str | None:
     return None
 
 
-def _read_csv(text: str, filename: str) -> list[RawSheet]:
+def _read_csv(text: str, filename: str, settings: Settings) -> list[RawSheet]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    rows: list[list[object]] = []
+    cells = 0
     try:
-        rows: list[list[object]] = [
-            list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            cells += max(len(row), 1)
+            if cells > settings.max_cells:  # stop before a huge file fills memory
+                _reject(filename, "file_too_many_cells",
+                        f"CSV 文件超过一次上传的上限 {settings.max_cells:,} 个单元格"
+                        f"（读到第 {len(rows) + 1:,} 行时）。请删去无关的行和列，"
+                        "或按乡镇拆成几个文件后再上传。")  # fmt: skip
+            rows.append(list(row))
     except csv.Error:
         _reject(
             filename,
