@@ -7,20 +7,22 @@ from wuxing.charts import style
 
 st.set_page_config(page_title="五星支部创建数据看板", page_icon=":material/star:", layout="wide")
 
-# Pages a role may not use are never registered, so their URLs show nothing of them.
-account = ui.current_account()
-role = account.role if account else ("viewer" if ui.settings().public_view else None)
-specs = navigation.pages_for(role, signed_in=account is not None)
-groups: dict[str, list] = {}
-for spec in specs:
-    page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.default)  # fmt: skip
-    groups.setdefault(spec.group, []).append(page)
-current = st.navigation(groups)
+# A database that cannot be used (down, wrong password …) is explained, not a traceback.
+with ui.database_problems_explained():
+    # Pages a role may not use are never registered, so their URLs show nothing of them.
+    account = ui.current_account()
+    role = account.role if account else ("viewer" if ui.settings().public_view else None)
+    specs = navigation.pages_for(role, signed_in=account is not None)
+    groups: dict[str, list] = {}
+    for spec in specs:
+        page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                       default=spec.default)  # fmt: skip
+        groups.setdefault(spec.group, []).append(page)
+    current = st.navigation(groups)
 
-st.sidebar.markdown("### “五星”支部创建数据看板")
-st.sidebar.html(style.PHONE_CSS)  # a fixed style string, never user text
-if role is not None:  # before login (and without public view) not even the area names show
-    ui.remember_filters(ui.sidebar_filters(ui.load_dataset()))
-ui.account_sidebar(account)
-current.run()
+    st.sidebar.markdown("### “五星”支部创建数据看板")
+    st.sidebar.html(style.PHONE_CSS)  # a fixed style string, never user text
+    if role is not None:  # before login (and without public view) not even the area names show
+        ui.remember_filters(ui.sidebar_filters(ui.load_dataset()))
+    ui.account_sidebar(account)
+    current.run()

@@ -68,3 +68,8 @@ class PermissionDenied(WuxingError):
 
 class AuthError(WuxingError):
     """Login failed or is temporarily locked."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be used (server down, unknown host, wrong password …); see
+    `wuxing.connection`."""

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from wuxing import bulk_insert, formatting, snapshot
+from wuxing import bulk_insert, connection, formatting, snapshot
 from wuxing.auth import require
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform
 from wuxing.errors import ConflictError, PermissionDenied, StoreError
@@ -778,5 +778,9 @@ def _foreign_keys(conn: Connection, *, on: bool) -> None:
 def open_store(url: str) -> Store:
     """Connect to the store at `url` and create its tables if missing."""
     store = Store(url)
-    store.create()
+    try:
+        store.create()
+    except connection.CONNECTION_ERRORS as exc:
+        store.dispose()
+        raise connection.unavailable(url, exc) from None
     return store

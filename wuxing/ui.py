@@ -6,7 +6,8 @@ import dataclasses
 import gc
 import re
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,10 +15,11 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from wuxing import auth, catalog, excel, navigation, periods, sample
+from wuxing import auth, catalog, connection, excel, navigation, periods, sample
 from wuxing.charts import style
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
+from wuxing.errors import StoreUnavailable
 from wuxing.importer import ImportResult, parse_files
 from wuxing.memo import Memory, fingerprint
 from wuxing.metrics import areas as area_metrics
@@ -36,6 +38,23 @@ _USER_KEY, _ACCOUNT_KEY = "_user", "_account"
 def settings() -> Settings:
     """The settings of this process (read from WUXING_* variables)."""
     return Settings.from_env()
+
+
+@contextmanager
+def database_problems_explained() -> Iterator[None]:
+    """Run the page; a database that cannot be used (down, wrong password …) shows what to check
+    instead of a traceback, and the next rerun tries again."""
+    try:
+        yield
+    except StoreUnavailable as exc:
+        _unavailable(exc)
+    except connection.CONNECTION_ERRORS as exc:  # the server went away after the store opened
+        _unavailable(connection.unavailable(settings().store_url, exc))
+
+
+def _unavailable(exc: StoreUnavailable) -> None:
+    st.error(str(exc), icon=":material/database:")
+    st.stop()
 
 
 @st.cache_resource(show_spinner=False)
