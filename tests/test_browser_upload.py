@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from tests import hostile
 from tests.accounts import PASSWORD, add_accounts
 from tests.conftest import screenshot, serve
 from wuxing import sample, template
@@ -28,6 +29,7 @@ def township_url(tmp_path_factory):
     )  # fmt: skip
     (tmp / "2024一季度台账.xlsx").write_bytes(template.write_workbook(ledger))
     (tmp / "坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated zip")
+    (tmp / "远角单元格.xlsx").write_bytes(hostile.far_corner())
     env = {"WUXING_DB": url, "WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "0"}
     with serve(env, tmp) as base:
         yield base, tmp, url
@@ -71,3 +73,36 @@ def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page)
         assert stored.loc[stored["period"] == "2024Q1", "value"].tolist() == [321.0]
     finally:
         store.dispose()
+
+
+def sign_in_and_open_upload(page, base: str) -> None:
+    page.goto(base + "/", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="登录").wait_for(timeout=60_000)
+    page.get_by_label("用户名").fill("小王")
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="数据上传").click()
+    page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)
+
+
+def test_a_far_out_cell_is_refused_while_another_session_keeps_working(township_url, page, browser):
+    base, files, _ = township_url
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    other.set_default_timeout(60_000)
+    colleague = other.new_page()
+    sign_in_and_open_upload(colleague, base)
+    sign_in_and_open_upload(page, base)
+
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(files / "远角单元格.xlsx")
+    )
+    page.get_by_text("文件未导入", exact=False).wait_for(timeout=60_000)
+    # The problem table names the far cell (its cells are in the grid's accessible copy).
+    page.locator('[role="gridcell"]', has_text="XFD1048576").first.wait_for(state="attached")
+    assert page.get_by_role("button", name="确认保存").count() == 0
+
+    # The colleague's session on the same server is still alive: it reruns and draws a chart.
+    colleague.locator('[data-testid="stSidebarNavLink"]', has_text="总览").click()
+    colleague.locator('[data-testid="stPlotlyChart"] .gtitle').first.wait_for(timeout=60_000)
+    other.close()
