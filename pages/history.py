@@ -11,7 +11,7 @@ st.title("版本记录")
 store = ui.get_store()
 revisions = store.history()
 if flash := st.session_state.pop("_history_flash", None):
-    st.success(flash)
+    st.success(ui.plain(flash))
 if not revisions:
     ui.empty_state("还没有任何上传记录。")
     st.stop()
@@ -41,7 +41,7 @@ with right:
         try:
             (store.rollback if revision.is_live else store.restore)(revision.id, user=account.name)
         except WuxingError as exc:
-            st.error(str(exc))
+            st.error(ui.plain(str(exc)))
         else:
             ui.refresh_after_write()
             st.session_state["_history_flash"] = (

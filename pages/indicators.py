@@ -39,21 +39,21 @@ axis = "季度" if grain == indicators.QUARTER else "年度"
 kind_note = {"flow": "按季发生量，年度为各季之和", "ytd": "年内累计数，年度取最后一季",
              "stock": "季末存量，年度取最后一季"}[meta.kind]  # fmt: skip
 st.caption(
-    f"{area} · {periods.label(period)} · {meta.display}：{kind_note} · 未填报显示为“缺报”，不按 0 计"
+    f"{ui.plain(area)} · {periods.label(period)} · {meta.display}：{kind_note} · 未填报显示为“缺报”，不按 0 计"
 )
 
 change = indicators.total_change(view, indicator, period, grain, basis_id)
 first, second = st.columns(2)
 first.metric(
-    f"{area}{change.label}{word}（{unit}）",
+    ui.plain(f"{area}{change.label}{word}（{unit}）"),
     formatting.quantity(change.value, unit),
-    delta=None if change.change is None else (
+    delta=None if change.change is None else ui.plain(
         f"{formatting.change(change.change, unit)}（对比{change.previous_label}"
         + (f"，{formatting.percent_change(change.change_pct)}）" if change.change_pct is not None else "）")),
     delta_color="inverse" if meta.direction == "down" else "normal",
     border=True,
 )  # fmt: skip
-second.metric("已填报村数（个）", f"{change.reporting} / {change.villages}", border=True)
+second.metric("已填报村数（个）", f"{change.reporting:,} / {change.villages:,}", border=True)
 
 level = areas.level_label(filters.area)
 grouped = areas.grouped(view, filters.area)
@@ -63,13 +63,13 @@ if grouped:  # above the township: one bar per county or township, not hundreds 
     event = ui.chart(area_charts.indicator_bars(frame, indicator, title, unit, level),
                      functools.partial(areas.indicator_table, frame, level, name, unit), key="by_area", name=title,
                      on_select="rerun")  # fmt: skip
-    st.caption(f"点击柱子进入该{level}。")
+    st.caption(ui.plain(f"点击柱子进入该{level}。"))
     if picked := areas.picked_area(view, filters.area, ui.selected_points(event)):
         ui.drill_into(picked)
 else:
     frame = indicators.by_village(view, indicator, period, grain, basis_id)
     if frame["value"].isna().all():
-        ui.empty_state(f"{change.label}还没有村填报“{meta.label}”。请换一个季度或指标。")
+        ui.empty_state(ui.plain(f"{change.label}还没有村填报“{meta.label}”。请换一个季度或指标。"))
     else:
         title = f"{change.label}各村{name}（{unit}）"
         bands = indicators.band_labels(indicator) if basis_id == indicators.TOTAL else []
@@ -82,7 +82,7 @@ else:
                 ui.open_profile(str(code))
         st.caption(
             "点击柱子打开该村档案。"
-            + ("颜色按分档：" + "、".join(bands) + f" {unit}。" if bands else "")
+            + (ui.plain("颜色按分档：" + "、".join(bands) + f" {unit}。") if bands else "")
         )
 
 totals = indicators.totals(view, indicator, period, grain, basis_id)

@@ -38,7 +38,7 @@ ui.sync_url(slide=str(index))
 back, number, forward, auto_box, pace_box = st.columns([2, 1, 2, 2, 2], vertical_alignment="center")
 back.button("上一页", key="prev", on_click=go, args=(-1, count), shortcut="left",
             icon=":material/arrow_back:", disabled=index == 1, width="stretch")  # fmt: skip
-number.markdown(f"### {index} / {count}")
+number.markdown(f"### {index:d} / {count:d}")
 forward.button("下一页", key="next", on_click=go, args=(1, count), shortcut="right",
                icon=":material/arrow_forward:", disabled=index == count, width="stretch")  # fmt: skip
 auto = auto_box.toggle("自动翻页", key="auto")
@@ -54,7 +54,8 @@ if slide.figure is not None:
     ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title)
 else:
     for column, figure in zip(st.columns(min(4, len(slide.figures))), slide.figures, strict=False):
-        column.metric(figure.label, figure.value, delta=figure.change or None, border=True,
+        column.metric(ui.plain(figure.label), ui.plain(figure.value),
+                      delta=ui.plain(figure.change) if figure.change else None, border=True,
                       height="stretch")  # fmt: skip
         if figure.note:
             column.caption(ui.plain(figure.note))

@@ -12,17 +12,17 @@ ds, view, filters, pass_mark = page.dataset, page.view, page.filters, page.pass_
 
 period = filters.period
 st.caption(
-    f"{villages.area_label(filters.area)} · {periods.label(period)} · 共 {len(view.villages)} 个村"
+    f"{ui.plain(villages.area_label(filters.area))} · {periods.label(period)} · 共 {len(view.villages)} 个村"
 )
 
 columns = st.columns(4)
 for column, figure in zip(columns, headline.headlines(view, period), strict=True):
     delta = formatting.change(figure.change, figure.unit)
     column.metric(
-        f"{figure.label}（{figure.unit}）",
+        ui.plain(f"{figure.label}（{figure.unit}）"),
         formatting.quantity(figure.value, figure.unit),
-        delta=None if figure.change is None else f"{delta}（{figure.comparison}）",
-        help=f"{figure.reporting}/{figure.villages} 个村已报；对比 {periods.label(figure.previous_period)}",
+        delta=None if figure.change is None else ui.plain(f"{delta}（{figure.comparison}）"),
+        help=f"{figure.reporting:,}/{figure.villages:,} 个村已报；对比 {periods.label(figure.previous_period)}",
         border=True,
     )
 
@@ -50,7 +50,7 @@ if areas.grouped(view, filters.area):
     event = ui.chart(area_charts.score_heatmap(matrix, periods.label(period), pass_mark, level),
                      table, key="area_heatmap", name=f"{periods.label(period)}各{level}星级平均分",
                      on_select="rerun", select_rows=True)  # fmt: skip
-    st.caption(f"每格为该{level}各村平均分。点击一行进入该{level}。")
+    st.caption(ui.plain(f"每格为该{level}各村平均分。点击一行进入该{level}。"))
     if picked := areas.picked_area(view, filters.area, ui.selected_points(event),
                                    ui.selected_rows("area_heatmap"), table):  # fmt: skip
         ui.drill_into(picked)
@@ -83,8 +83,8 @@ if status.empty:
     ui.empty_state(f"{periods.year_of(period)}年还没有创星目标。")
 else:
     counts = targets.on_track_counts(status)
-    st.subheader(f"{periods.year_of(period)}年创星目标：{counts[targets.STATUS_ON_TRACK]} 个村按目标推进，"
-                 f"{counts[targets.STATUS_OFF_TRACK]} 个村未达目标进度")  # fmt: skip
+    st.subheader(f"{periods.year_of(period)}年创星目标：{counts[targets.STATUS_ON_TRACK]:,} 个村按目标推进，"
+                 f"{counts[targets.STATUS_OFF_TRACK]:,} 个村未达目标进度")  # fmt: skip
     table = targets.target_table(status)
     event = ui.chart(charts.target_progress(status, periods.year_of(period)), table,
                      key="targets", name=f"{periods.year_of(period)}年创星目标进度",

@@ -89,20 +89,22 @@ else:
     ui.chart(charts.gap_lines(gap_history, m), functools.partial(pairs.gap_table, gap_history, m),
              key="pair_gaps", name=f"{m.first_name}与{m.second_name}各星差距走势")  # fmt: skip
 
-st.subheader(ui.plain(f"{m.second_name}预计何时达标"))
+st.subheader(ui.plain(f"{m.second_name}预计何时达标"), anchor=False)  # no #link from a name
 st.caption(pairs.PROJECTION_RULE)
 projection = pairs.projection_table(pairs.projections(ds, m.second, period, pass_mark))
 ui.show_table(projection)
 ui.excel_download(projection, f"{m.second_name}预计达标", key="pair_projection_xlsx")
 
-st.subheader(ui.plain(f"{villages.area_label(filters.area)}各结对一览"))
+st.subheader(ui.plain(f"{villages.area_label(filters.area)}各结对一览"), anchor=False)
 if options.empty:
     ui.empty_state("当前地区还没有结对帮带记录。")
 elif areas.grouped(view, filters.area):  # above the township: one bar per county or township
     level = areas.level_label(filters.area)
     by_area = pairs.pairs_by_area(ds, filters.area, period)
     st.caption(
-        f"按帮带村所在{level}统计；平均差距 = 各结对五星差距的平均值。点击一行进入该{level}。"
+        ui.plain(
+            f"按帮带村所在{level}统计；平均差距 = 各结对五星差距的平均值。点击一行进入该{level}。"
+        )
     )
     event = ui.chart(charts.pairs_by_area(by_area, periods.label(period), level),
                      functools.partial(pairs.by_area_table, by_area, level), key="pair_areas", on_select="rerun",

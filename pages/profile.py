@@ -51,10 +51,11 @@ code = st.selectbox(
 ui.sync_url(village=code)
 info = profile.facts(view, code)
 area = " › ".join(p for p in (info.county, info.town) if p)
-st.subheader(ui.plain(info.name) + (f"（{ui.plain(area)}）" if area else ""))
+# No anchor: it would be a #link made from the name.
+st.subheader(ui.plain(info.name) + (f"（{ui.plain(area)}）" if area else ""), anchor=False)
 
 if filters.period is None:
-    ui.empty_state(f"{info.name}还没有季度数据。请在“数据上传”页上传季度台账。")
+    ui.empty_state(f"{ui.plain(info.name)}还没有季度数据。请在“数据上传”页上传季度台账。")
     st.stop()
 
 period = filters.period
@@ -75,8 +76,8 @@ cols[3].metric(f"{year}年创星目标", catalog.LEVEL_LABELS[target] if target 
                border=True)  # fmt: skip
 total = ranks.iloc[0]
 # 并列 goes into the help: the tile is a fifth of the width, and a province's rank is 5 digits.
-cols[4].metric(f"五星总分排名（共{total['of']:,}村）", profile.rank_text(total["rank"], False),
-               help=f"在{villages.area_label(filters.area)}各村中，按本季度五星总分"
+cols[4].metric(f"五星总分排名（共{total['of']:,}村）", ui.plain(profile.rank_text(total["rank"], False)),
+               help=f"在{ui.plain(villages.area_label(filters.area))}各村中，按本季度五星总分"
                + ("（与他村并列）" if total["tied"] else ""), border=True)  # fmt: skip
 if info.cluster:
     st.caption(f"所属片区：{ui.plain(info.cluster)}")
@@ -87,7 +88,7 @@ if pairs.empty:
 for pair in pairs.itertuples(index=False):
     partner_role = profile.MENTEE if pair.role == profile.MENTOR else profile.MENTOR
     since = f"，{periods.label(pair.since)}起" if periods.is_quarter(pair.since) else ""
-    st.info(f"导师帮带：本村是{pair.role}，{partner_role}为 **{ui.plain(pair.partner_name)}**{since}。"
+    st.info(f"导师帮带：本村是{ui.plain(pair.role)}，{ui.plain(partner_role)}为 **{ui.plain(pair.partner_name)}**{since}。"
             "可在“结对比较”页并排比较两村。", icon=":material/handshake:")  # fmt: skip
 
 left, right = st.columns(2)
@@ -97,30 +98,30 @@ with left:
         ui.chart(charts.star_radar(card, info.name, periods.short_label(period), pass_mark),
                  functools.partial(profile.star_table, card, period, pass_mark), key="radar", name=title)  # fmt: skip
     else:
-        ui.empty_state(f"{periods.label(period)}还没有{info.name}的星级评分。")
+        ui.empty_state(f"{periods.label(period)}还没有{ui.plain(info.name)}的星级评分。")
 with right:
     history = profile.score_history(view, code, period)
     if history.empty:
-        ui.empty_state(f"{info.name}还没有星级评分记录。")
+        ui.empty_state(f"{ui.plain(info.name)}还没有星级评分记录。")
     else:
         ui.chart(charts.score_history(history, info.name, pass_mark),
                  functools.partial(profile.score_history_table, history), key="history",
                  name=f"{info.name}各星得分变化")  # fmt: skip
 
 st.markdown(
-    f"**在{villages.area_label(filters.area)}的名次**（按本季度得分，并列者名次相同；悬停看分数）"
+    f"**在{ui.plain(villages.area_label(filters.area))}的名次**（按本季度得分，并列者名次相同；悬停看分数）"
 )
 # Three to a row: a province's ranks (并列第12,345名) do not fit six across.
 for start in range(0, len(ranks), 3):
     part = ranks.iloc[start : start + 3]
     for column, row in zip(st.columns(3), part.itertuples(index=False), strict=False):
-        column.metric(row.label, profile.rank_text(row.rank, row.tied),
+        column.metric(ui.plain(row.label), ui.plain(profile.rank_text(row.rank, row.tied)),
                       help=f"本季度 {formatting.quantity(row.value, '分')}，共 {row.of:,} 个村参与排名")  # fmt: skip
 
 st.subheader("各项指标")
 trends = profile.indicator_trends(view, code, period)
 if trends.empty:
-    ui.empty_state(f"截至{periods.label(period)}，{info.name}还没有填报指标。")
+    ui.empty_state(f"截至{periods.label(period)}，{ui.plain(info.name)}还没有填报指标。")
 else:
     st.caption(f"{periods.label(period)}的数值，与上一季度比（年内累计数在第一季度与上年同期比）；"
                "趋势线为各季度数值，缺报的季度留空。")  # fmt: skip
@@ -132,7 +133,7 @@ else:
 st.subheader("数据上传记录")
 uploads = ui.village_uploads(code)
 if uploads.empty:
-    ui.empty_state(f"还没有涉及{info.name}的上传记录。")
+    ui.empty_state(f"还没有涉及{ui.plain(info.name)}的上传记录。")
 else:
     upload_table = profile.uploads_table(uploads)
     ui.show_table(upload_table)

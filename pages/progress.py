@@ -15,7 +15,7 @@ ds, view, filters, pass_mark = page.dataset, page.view, page.filters, page.pass_
 period = filters.period
 star_name = "五星平均" if filters.star == ui.ALL_STARS else catalog.STAR_BY_ID[filters.star].label
 st.caption(
-    f"{villages.area_label(filters.area)} · 截至{periods.label(period)} · {star_name} · "
+    f"{ui.plain(villages.area_label(filters.area))} · 截至{periods.label(period)} · {star_name} · "
     f"共 {len(view.villages)} 个村 · 在侧栏“星”中可只看一颗星"
 )
 # Above the township: one line or bar per county or township, and a click narrows the area to it.
@@ -23,7 +23,7 @@ grouped = areas.grouped(view, filters.area)
 level = areas.level_label(filters.area)
 
 
-st.subheader(f"各{level}季度平均得分" if grouped else "各村季度得分")
+st.subheader(ui.plain(f"各{level}季度平均得分") if grouped else "各村季度得分")
 if grouped:
     history = areas.score_history(view, filters.area, filters.star, period)
 else:
@@ -99,4 +99,4 @@ else:
 
 latest = stars.latest_award_year(view, period)
 if latest is not None:
-    st.caption(f"最近一次年度评定：{latest}年。")
+    st.caption(f"最近一次年度评定：{latest:d}年。")

@@ -28,16 +28,18 @@ before, word = ranking.comparison(by, period)
 grouped = areas.grouped(view, filters.area)
 level = areas.level_label(filters.area)
 st.caption(
-    f"{villages.area_label(filters.area)} · {periods.label(period)} · 共 {len(view.villages):,} 个村 · "
+    f"{ui.plain(villages.area_label(filters.area))} · {periods.label(period)} · 共 {len(view.villages):,} 个村 · "
     + ("数值越小名次越前" if ranking.lower_is_better(by) else "数值越大名次越前")
     + " · 并列者名次相同 · "
-    + (f"各{level}的数值为{ranking.area_word(by)}，点击柱子进入该{level}" if grouped
+    + (ui.plain(f"各{level}的数值为{ranking.area_word(by)}，点击柱子进入该{level}") if grouped
        else "点击柱子打开村庄档案")
 )  # fmt: skip
 
 ranked = ranking.village_ranks(view, by, period) if grouped else ranking.ranking(view, by, period)
 if ranked["rank"].isna().all():
-    ui.empty_state(f"{periods.label(period)}还没有{what}数据，无法排名。请换一个季度或排名依据。")
+    ui.empty_state(
+        f"{periods.label(period)}还没有{ui.plain(what)}数据，无法排名。请换一个季度或排名依据。"
+    )
     st.stop()
 
 if grouped:
@@ -62,7 +64,7 @@ else:
         if code:
             ui.open_profile(str(code))
 
-st.subheader(f"进退最大的村（{word}：对比{periods.label(before)}）")
+st.subheader(f"进退最大的村（{ui.plain(word)}：对比{periods.label(before)}）")
 moved = ranking.movers_together(ranked, by, n=5)
 if moved.empty:
     ui.empty_state(f"{periods.label(before)}没有可比的数据（或各村都没有变化）。")

@@ -40,12 +40,12 @@ st.session_state["_upload_base"] = ui.load_dataset().revision  # what parse_uplo
 result = ui.parse_upload(payload)
 problems = uploads.problem_table(result)
 if not result.ok:
-    st.error(uploads.upload_verdict(result), icon=":material/error:")
+    st.error(ui.plain(uploads.upload_verdict(result)), icon=":material/error:")
     ui.show_table(problems)
     ui.excel_download(problems, "上传问题清单", key="problems_xlsx")
     st.stop()
 
-(st.warning if result.warnings else st.success)(uploads.upload_verdict(result))
+(st.warning if result.warnings else st.success)(ui.plain(uploads.upload_verdict(result)))
 if result.warnings:
     ui.show_table(problems)
     ui.excel_download(problems, "上传提醒清单", key="warnings_xlsx")
@@ -73,12 +73,13 @@ if st.button("确认保存", type="primary", icon=":material/save:", key="confir
                                          base_version=base)  # fmt: skip
     except ConflictError as conflict:
         ui.refresh_after_write()
-        st.error(str(conflict), icon=":material/sync_problem:")
+        # The conflict names another upload's file and user: their names, shown literally.
+        st.error(ui.plain(str(conflict)), icon=":material/sync_problem:")
         st.stop()
     ui.refresh_after_write()
     if outcome.duplicate:
-        st.info(f"同一文件此前已保存为第 {outcome.revision} 版，本次未重复保存。")
+        st.info(f"同一文件此前已保存为第 {outcome.revision:d} 版，本次未重复保存。")
     else:
         st.success(
-            f"已保存为第 {outcome.revision} 版。各页面已显示新数据；如有误，可在“版本记录”中撤销。"
+            f"已保存为第 {outcome.revision:d} 版。各页面已显示新数据；如有误，可在“版本记录”中撤销。"
         )

@@ -130,3 +130,141 @@ def test_display_tables_of_frames_are_remembered_by_content(path):
 
     forgotten = _undecorated(path, "remembered_by_content", tabulates_a_frame)
     assert not forgotten, f"{path.name}: add @remembered_by_content to {forgotten}"
+
+
+# -- user-supplied text on screen ----------------------------------------------------------------
+#
+# Streamlit renders the text of these calls as Markdown: an uploaded village, town, file or user
+# name holding `**x**`, `:red[x]`, `[a](http://…)` or `www.…` would turn bold, coloured or into a
+# link. So every text a page (or wuxing/ui) shows through them is either fixed or goes through
+# `ui.plain`. The rule, checked on each shown argument (positional, label, value, delta, help):
+#   - a literal, or `plain(…)` / `ui.plain(…)` of anything;
+#   - an f-string whose every `{…}` is itself allowed here, or carries a format spec (`{x:g}`,
+#     `{n:,}`: a number, never a name);
+#   - `+` of allowed parts, `a if c else b` of allowed parts, `CONSTANT.format(allowed…)`;
+#   - a module-level CONSTANT (fixed text, e.g. `pairs.TREND_RULE`, `ui.NO_DATA`), a count
+#     (`len(…)`, `int(…)`), or a variable every assignment of which is allowed here;
+#   - anything read from `periods`, `formatting`, `catalog` or `auth`: our own words (quarter
+#     labels, formatted numbers, catalog labels, role names), never uploaded text;
+#   - in wuxing/ui, a parameter of a display helper (`empty_state(message)`): its callers are
+#     checked instead.
+# Anything else (a variable, a metrics function's sentence, `str(exc)`) is wrapped in plain().
+
+SHOWN_AS_MARKDOWN = {"markdown", "caption", "info", "warning", "error", "success", "toast",
+                     "write", "metric", "title", "header", "subheader", "empty_state",
+                     "open_page"}  # fmt: skip
+SHOWN_KEYWORDS = {"body", "label", "value", "delta", "help"}
+OUR_WORDS = {"periods", "formatting", "catalog", "auth"}
+# wuxing/ui functions that show their parameter as given (their callers are checked)
+DISPLAY_HELPERS = {"empty_state", "open_page"}
+
+
+def _root(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node
+
+
+def _name(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def _shown_literally(node: ast.expr, params: set[str]) -> bool:
+    ok = lambda n: _shown_literally(n, params)  # noqa: E731
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(
+            isinstance(v, ast.Constant) or v.format_spec is not None or ok(v.value)
+            for v in node.values
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return ok(node.left) and ok(node.right)
+    if isinstance(node, ast.IfExp):
+        return ok(node.body) and ok(node.orelse)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Dict):  # {…: "…"}[key]
+        return all(map(ok, node.value.values))
+    if isinstance(node, ast.Call) and _name(node.func) == "plain":
+        return True
+    if isinstance(node, ast.Call) and _name(node.func) == "format":
+        constant = node.func.value if isinstance(node.func, ast.Attribute) else None
+        return constant is not None and _name(constant).isupper() and all(map(ok, node.args))
+    if isinstance(node, ast.Name | ast.Attribute) and _name(node).isupper():
+        return True
+    if isinstance(node, ast.Name) and node.id in params:
+        return True
+    if isinstance(node, ast.Call) and _name(node.func) in {"len", "int"}:
+        return True
+    root = _root(node)  # periods.label(…), catalog.STAR_BY_ID[s].label, meta.unit (meta: allowed)
+    return isinstance(root, ast.Name) and (root.id in OUR_WORDS or root.id in params)
+
+
+def _allowed_variables(tree: ast.AST) -> set[str]:
+    """Names whose every assignment (`x = …`) in the file is allowed text."""
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                assigned.setdefault(target.id, []).append(node.value)
+            else:  # a, b = …: not followed
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        assigned.setdefault(name.id, []).append(ast.Name("?"))
+        if isinstance(node, ast.For | ast.NamedExpr | ast.comprehension | ast.With):
+            for name in ast.walk(getattr(node, "target", node)):
+                if isinstance(name, ast.Name):
+                    assigned.setdefault(name.id, []).append(ast.Name("?"))
+    allowed: set[str] = set()
+    while True:
+        more = {n for n, values in assigned.items() if n not in allowed
+                and all(_shown_literally(v, allowed) for v in values)}  # fmt: skip
+        if not more:
+            return allowed
+        allowed |= more
+
+
+def _unescaped_text(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    variables = _allowed_variables(tree)
+    found = []
+
+    def visit(node: ast.AST, params: set[str]) -> None:
+        if isinstance(node, ast.FunctionDef) and node.name in DISPLAY_HELPERS:
+            params = params | {a.arg for a in node.args.args}
+        if isinstance(node, ast.Call) and _name(node.func) in SHOWN_AS_MARKDOWN:
+            shown = list(node.args) + [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+            found.extend(
+                f"{path.name}:{arg.lineno}: {ast.unparse(arg)}"
+                for arg in shown
+                if not _shown_literally(arg, params)
+            )
+        for child in ast.iter_child_nodes(node):
+            visit(child, params)
+
+    visit(tree, variables)
+    return found
+
+
+@pytest.mark.parametrize("path", [*PAGES, ROOT / "wuxing" / "ui.py"], ids=lambda p: p.name)
+def test_shown_text_goes_through_plain(path):
+    unescaped = _unescaped_text(path)
+    assert not unescaped, "shown as Markdown without ui.plain:\n" + "\n".join(unescaped)
+
+
+def test_the_plain_rule_catches_names_and_lets_numbers_through(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text(
+        "st.caption(f'{ui.plain(name)} · {n:,} 个村 · {periods.label(p)}')\n"
+        "st.info(pairs.TREND_RULE)\n"
+        "st.error(str(exc))\n"
+        "left.metric(f'{area}合计', formatting.quantity(v, unit), help=f'{name}')\n"
+        "st.toast(NOTICE.format(ui.plain(what)))\n"
+        "word = '合计' if total else catalog.LABEL\n"
+        "for village in names:\n"
+        "    st.caption(f'{word}：{village}')\n",
+        encoding="utf-8",
+    )
+    assert [line.split(": ", 1)[1] for line in _unescaped_text(page)] == [
+        "str(exc)", "f'{area}合计'", "f'{name}'", "f'{word}：{village}'"
+    ]  # fmt: skip

@@ -53,7 +53,7 @@ def database_problems_explained() -> Iterator[None]:
 
 
 def _unavailable(exc: StoreUnavailable) -> None:
-    st.error(str(exc), icon=":material/database:")
+    st.error(plain(str(exc)), icon=":material/database:")  # names the host and user from the URL
     st.stop()
 
 
@@ -186,15 +186,18 @@ def _star_label(star: str) -> str:
     return "全部五星" if star == ALL_STARS else catalog.STAR_BY_ID[star].label
 
 
+#: What a link with an invalid value is told. The value is not echoed: a crafted link's value
+#: would be the attacker's text (a picture, a link to a look-alike login) in the app's own words.
+INVALID_LINK = "链接中的{}无效，已改为默认值。"
+
+
 def _adopt_url(key: str, options: Sequence[str], default: str, what: str) -> None:
     """On a session's first run, take a filter from the URL if valid, else default and say so."""
     if key in st.session_state and st.session_state[key] in options:
         return
     wanted = st.query_params.get(key)
     if wanted is not None and wanted not in options:
-        st.session_state.setdefault("_url_notices", []).append(
-            f"链接中的{what}“{wanted}”无效，已改为默认值。"
-        )
+        st.session_state.setdefault("_url_notices", []).append(what)
         wanted = None
     st.session_state[key] = wanted if wanted is not None else default
 
@@ -218,9 +221,9 @@ def sidebar_filters(ds: Dataset) -> Filters:
         else:
             st.caption("尚无季度数据")
         st.selectbox("星", stars, key="star", format_func=_star_label)
-    for notice in st.session_state.pop("_url_notices", []):
-        st.toast(notice)
-        st.sidebar.warning(notice)
+    for what in st.session_state.pop("_url_notices", []):
+        st.toast(INVALID_LINK.format(plain(what)))
+        st.sidebar.warning(INVALID_LINK.format(plain(what)))
     filters = Filters(
         area=st.session_state["area"],
         period=st.session_state.get("period") if quarters else None,
@@ -276,8 +279,8 @@ def url_choice(key: str, options: Sequence[str], default: str | None, what: str)
     if not options:
         return None
     _adopt_url(key, options, default if default in options else options[0], what)
-    for notice in st.session_state.pop("_url_notices", []):
-        st.warning(notice)
+    for what in st.session_state.pop("_url_notices", []):
+        st.warning(INVALID_LINK.format(plain(what)))
     return st.session_state[key]
 
 
@@ -443,11 +446,15 @@ def excel_download(
 
 
 def selected_points(event: object) -> list[dict[str, object]]:
-    """The points a user clicked in a chart drawn with `on_select`."""
+    """The points a user clicked in a chart drawn with `on_select`, their labels as the data
+    has them (a chart shows names escaped, `style.label`, and a click gives that back)."""
     try:
-        return list(event.selection.points)  # type: ignore[attr-defined]
+        points = list(event.selection.points)  # type: ignore[attr-defined]
     except AttributeError:
         return []
+    return [
+        {k: style.unlabel(v) if isinstance(v, str) else v for k, v in p.items()} for p in points
+    ]
 
 
 # -- the signed-in account ---------------------------------------------------------------------
@@ -507,8 +514,24 @@ def account_sidebar(account: Account | None) -> None:
         st.button("退出登录", key="_logout", on_click=sign_out, icon=":material/logout:")
 
 
-def plain(text: str) -> str:
-    """`text` escaped for st.markdown/caption/error, so user-typed names never become markup."""
+_WORD_JOINER = "\u2060"
+_LINK_STARTS = re.compile(r"(?i)(:|@|www(?=\.))")
+# ASCII punctuation but the comma (no meaning in Markdown: numbers keep 1,430 as written).
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-+\-./:-@\[-`{-~])")
+_NEGATIVE = re.compile(r"^\\-(?=\d)")
+
+
+def plain(text: object) -> str:
+    """`text` shown literally by st.markdown/caption/info/error/toast/metric: user-typed names
+    never become bold, colour, pictures or links. Every page puts uploaded text on screen
+    through this (tests/test_architecture.py checks the pages)."""
+    # A word joiner (invisible) after every ':' and '@' and between 'www' and '.': GFM turns
+    # http://…, www.… and a@b.c into links even when their punctuation is backslash-escaped
+    # (it links the text after parsing), so the escapes below alone do not stop it.
+    text = _LINK_STARTS.sub(lambda m: m.group(1) + _WORD_JOINER, str(text))
     # CommonMark lets a backslash escape any ASCII punctuation; that also covers streamlit's
     # :colour[…] and :material/…: directives and $…$ maths.
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    # Except the minus of a leading negative number (no markup: a list needs a space after the
+    # dash): st.metric reads a delta's direction from its first character.
+    return _NEGATIVE.sub("-", text)

@@ -36,7 +36,7 @@ def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=counts[column].tolist(),
-                y=counts["label"],
+                y=[style.label(v) for v in counts["label"]],
                 name=name,
                 orientation="h",
                 marker_color=color,
@@ -62,7 +62,7 @@ def indicator_bars(
     reported = frame[frame["value"].notna()]
     fig = go.Figure(
         go.Bar(
-            x=reported["label"],
+            x=[style.label(v) for v in reported["label"]],
             y=reported["value"].tolist(),
             marker_color=catalog.STAR_COLORS[meta.star],
             text=[formatting.number(v, unit) for v in reported["value"]],
@@ -72,18 +72,19 @@ def indicator_bars(
                 f"%{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}"
                 "<br>%{customdata[0]:,}/%{customdata[1]:,} 个村已报<br>点击进入该地区<extra></extra>"
             ),
-            name=title,
+            name=style.label(title),
         )
     )
     missing = frame[frame["value"].isna()]
     if not missing.empty:
         fig.add_trace(
-            go.Scatter(x=missing["label"], y=[0] * len(missing), mode="markers+text",
+            go.Scatter(x=[style.label(v) for v in missing["label"]], y=[0] * len(missing), mode="markers+text",
                        text=["缺报"] * len(missing), textposition="top center",
                        marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
                        name="缺报（无村填报）", hovertemplate="%{x}：无村填报<extra></extra>")
         )  # fmt: skip
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(frame["label"]))
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=[style.label(v) for v in frame["label"]])  # fmt: skip
     top = float(reported["value"].max()) if not reported.empty else 1.0
     bottom = min(0.0, float(reported["value"].min())) if not reported.empty else 0.0
     fig.update_yaxes(range=[bottom, max(top, 1e-9) * 1.18])
@@ -97,7 +98,7 @@ def score_trend(history: pd.DataFrame, title: str, pass_mark: float, level: str)
     click a line to drill into that sub-area."""
     lines = history.rename(columns={"label": "village", "area": "code"})
     fig = progress.score_trend(lines, title, pass_mark)
-    for trace in fig.data:
+    for trace in fig.data:  # trace.name: a name already made a label by progress.score_trend
         trace.hovertemplate = (
             f"{trace.name} · %{{x}}：各村平均 %{{y:.1f}} 分<br>点击进入该{level}<extra></extra>"
         )
@@ -114,7 +115,7 @@ def award_levels(frame: pd.DataFrame, title: str, level: str) -> go.Figure:
         rows = frame[frame["year"] == year]
         fig.add_trace(
             go.Bar(
-                x=rows["label"],
+                x=[style.label(v) for v in rows["label"]],
                 y=rows["mean_level"].tolist(),
                 name=f"{year}年",
                 marker_color=progress.LEVEL_COLORS[min(5, 2 + i)],
@@ -129,6 +130,6 @@ def award_levels(frame: pd.DataFrame, title: str, level: str) -> go.Figure:
             )
         )
     fig.update_xaxes(type="category", categoryorder="array",
-                     categoryarray=list(dict.fromkeys(frame["label"])))  # fmt: skip
+                     categoryarray=[style.label(v) for v in dict.fromkeys(frame["label"])])  # fmt: skip
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     return style.apply(fig, title, level, "平均星级（颗）")

@@ -41,13 +41,14 @@ def by_village(
     if not missing.empty:
         fig.add_trace(
             go.Scatter(
-                x=missing["village"], y=[0] * len(missing), mode="markers+text", text=["缺报"] * len(missing),
+                x=[style.label(v) for v in missing["village"]], y=[0] * len(missing), mode="markers+text", text=["缺报"] * len(missing),
                 textposition="top center", marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
                 name="缺报（未填报）", customdata=missing[["code"]].to_numpy(),
                 hovertemplate="%{x}：未填报<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(frame["village"]))
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=[style.label(v) for v in frame["village"]])  # fmt: skip
     top = float(reported["value"].max()) if not reported.empty else 1.0
     fig.update_yaxes(range=[min(0.0, float(reported["value"].min()) if not reported.empty else 0.0),
                             max(top, 1e-9) * 1.18])  # fmt: skip
@@ -59,9 +60,9 @@ def by_village(
 
 def _bars(rows: pd.DataFrame, name: str, color: str, unit: str, show_empty: bool = False) -> go.Bar:
     return go.Bar(
-        x=rows["village"],
+        x=[style.label(v) for v in rows["village"]],
         y=rows["value"].tolist(),
-        name=name,
+        name=style.label(name),
         marker_color=color,
         text=_texts(rows["value"], unit),
         textposition="outside",
@@ -78,12 +79,13 @@ def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figur
     labels = list(dict.fromkeys(frame.sort_values("key")["label"]))
     for i, (village, rows) in enumerate(frame.groupby("village", sort=False)):
         series = rows.set_index("label")["value"].reindex(labels)
+        shown = style.label(village)
         fig.add_trace(
             go.Scatter(
-                x=labels, y=series.to_numpy(), name=village, mode="lines+markers",
+                x=labels, y=series.to_numpy(), name=shown, mode="lines+markers",
                 line={"color": VILLAGE_COLORS[i % len(VILLAGE_COLORS)], "width": 2},
                 connectgaps=False,
-                hovertemplate=f"{village} · %{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}<extra></extra>",
+                hovertemplate=f"{shown} · %{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}<extra></extra>",
             )
         )  # fmt: skip
     fig.update_xaxes(type="category")

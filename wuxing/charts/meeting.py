@@ -35,7 +35,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 def projector(fig: go.Figure, title: str | None = None) -> go.Figure:
     """A copy of `fig` with projector-sized type and height (and `title` when given)."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
-    text = title if title is not None else out.layout.title.text
+    text = style.label(title) if title is not None else out.layout.title.text  # already a label
     out.update_layout(
         title={"text": text, "font": {"size": TITLE_SIZE}},
         font={"family": style.FONT_FAMILY, "size": FONT_SIZE},

@@ -60,7 +60,7 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
         go.Heatmap(
             z=z,
             x=[catalog.STAR_BY_ID[s].short for s in matrix.columns],
-            y=list(matrix.index),
+            y=[style.label(v) for v in matrix.index],
             zmin=lo,
             zmax=hi,
             colorscale=scale,
@@ -80,7 +80,7 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
     fig.add_trace(
         go.Scatter(
             x=[x for _ in matrix.index for x in stars_x],
-            y=[v for v in matrix.index for _ in stars_x],
+            y=[style.label(v) for v in matrix.index for _ in stars_x],
             mode="markers", marker={"size": 28, "opacity": 0, "symbol": "square"},
             text=text.ravel().tolist(), showlegend=False,
             hovertemplate="%{y} · %{x}：%{text} 分<br>点击打开村庄档案<extra></extra>",
@@ -100,7 +100,7 @@ def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=frame["points_short"],
-            y=frame["village"],
+            y=[style.label(v) for v in frame["village"]],
             orientation="h",
             marker_color=colors,
             text=[s for s in frame["status"]],

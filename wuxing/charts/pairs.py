@@ -49,12 +49,13 @@ def star_radar(
     ))  # fmt: skip
     for column, label, color in (("first", m.first_label, FIRST_COLOR),
                                  ("second", m.second_label, SECOND_COLOR)):  # fmt: skip
+        shown = style.label(label)
         r = _values(comparison[column])
         fig.add_trace(go.Scatterpolar(
-            r=[*r, r[0]], theta=closed, name=label, mode="lines+markers",
+            r=[*r, r[0]], theta=closed, name=shown, mode="lines+markers",
             line={"color": color, "width": 3}, marker={"size": 9},
             fill="toself", fillcolor=_translucent(color),
-            hovertemplate=f"{label} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
+            hovertemplate=f"{shown} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
         ))  # fmt: skip
     scores = pd.concat([comparison["first"], comparison["second"]]).dropna()
     low = min(60.0, float(scores.min()) - 5) if not scores.empty else 60.0
@@ -86,13 +87,14 @@ def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figur
         for code, label, color, dash in ((m.first, m.first_label, FIRST_COLOR, "solid"),
                                          (m.second, m.second_label, SECOND_COLOR, "dot")):  # fmt: skip
             rows = history[(history["star"] == star) & (history["code"] == code)]
+            shown = style.label(label)
             series = rows.set_index("period")["score"].reindex(quarters)
             traces.append(go.Scatter(
-                x=[periods.quarter_index(q) for q in quarters], y=_values(series), name=label,
-                legendgroup=label, showlegend=col == 1, mode="lines+markers",
+                x=[periods.quarter_index(q) for q in quarters], y=_values(series), name=shown,
+                legendgroup=shown, showlegend=col == 1, mode="lines+markers",
                 line={"color": color, "width": 3, "dash": dash}, marker={"size": 7},
                 customdata=[periods.label(q) for q in quarters],
-                hovertemplate=f"{label} · %{{customdata}}：%{{y:.1f}} 分<extra></extra>",
+                hovertemplate=f"{shown} · %{{customdata}}：%{{y:.1f}} 分<extra></extra>",
             ))  # fmt: skip
             cols.append(col)
         axis = "" if col == 1 else str(col)
@@ -146,7 +148,10 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
     """Horizontal bars: each pair's average star gap now; pairs whose gap widened in red
     (`pairs.pairs_overview`)."""
     frame = overview.sort_values("gap", na_position="first")
-    labels = [f"{a} → {b}" for a, b in zip(frame["mentor_name"], frame["mentee_name"], strict=True)]
+    labels = [
+        style.label(f"{a} → {b}")
+        for a, b in zip(frame["mentor_name"], frame["mentee_name"], strict=True)
+    ]
     colors = [style.FAIL_COLOR if w else style.NEUTRAL_COLOR for w in frame["widening"]]
     fig = go.Figure(go.Bar(
         x=_values(frame["gap"]), y=labels, orientation="h", marker_color=colors,
@@ -172,7 +177,7 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
         ("unknown", "暂无比较", style.MISSING_COLOR),
     ):
         fig.add_trace(go.Bar(
-            x=frame[column].tolist(), y=frame["label"], name=name, orientation="h",
+            x=frame[column].tolist(), y=[style.label(v) for v in frame["label"]], name=name, orientation="h",
             marker_color=color, customdata=frame[["area", "gap"]].to_numpy(),
             hovertemplate=(f"%{{y}}：{name} %{{x:,}} 对<br>平均差距 %{{customdata[1]:.1f}} 分"
                            f"<br>点击进入该{level}<extra></extra>"),

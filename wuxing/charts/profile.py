@@ -21,6 +21,7 @@ def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: f
         out = [None if pd.isna(v) else float(v) for v in values]
         return [*out, out[0]]
 
+    shown = style.label(village)
     fig = go.Figure()
     fig.add_trace(go.Scatterpolar(r=[pass_mark] * len(closed), theta=closed, mode="lines",
                                   name=f"达标线 {pass_mark:g} 分",
@@ -35,13 +36,13 @@ def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: f
     colors = [catalog.STAR_COLORS[s] for s in card["star"]]
     fig.add_trace(
         go.Scatterpolar(
-            r=loop(card["score"]), theta=closed, mode="lines+markers+text", name=village,
+            r=loop(card["score"]), theta=closed, mode="lines+markers+text", name=shown,
             fill="toself", fillcolor="rgba(46,134,193,0.15)", connectgaps=False,
             line={"color": "#2E86C1", "width": 3},
             marker={"size": 14, "color": [*colors, colors[0]]},
             text=[("" if v is None else f"{v:.1f}") for v in loop(card["score"])],
             textposition="top center",
-            hovertemplate=f"{village} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
+            hovertemplate=f"{shown} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
         )
     )  # fmt: skip
     scores = pd.concat([card["score"], card["area_mean"]]).dropna()

@@ -24,15 +24,16 @@ def score_trend(history: pd.DataFrame, title: str, pass_mark: float) -> go.Figur
     """Lines: each village's quarterly score (`progress.score_history`), dashed pass mark."""
     fig = go.Figure()
     for i, (village, rows) in enumerate(history.groupby("village", sort=False)):
+        shown = style.label(village)
         fig.add_trace(
             go.Scatter(
                 x=[periods.short_label(p) for p in rows["period"]],
                 y=rows["score"],
-                name=village,
+                name=shown,
                 mode="lines+markers",
                 line={"color": VILLAGE_COLORS[i % len(VILLAGE_COLORS)], "width": 2},
                 customdata=rows[["code"]].to_numpy(),
-                hovertemplate=f"{village} · %{{x}}：%{{y:.1f}} 分<extra></extra>",
+                hovertemplate=f"{shown} · %{{x}}：%{{y:.1f}} 分<extra></extra>",
             )
         )
     fig.add_hline(
@@ -94,7 +95,7 @@ def award_grid(changes: pd.DataFrame, title: str, most: int) -> go.Figure:
         scale += [[i / len(steps), color], [(i + 1) / len(steps), color]]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=[f"{y}年" for y in years], y=villages, zmin=-0.5, zmax=top + 0.5,
+            z=z, x=[f"{y}年" for y in years], y=[style.label(v) for v in villages], zmin=-0.5, zmax=top + 0.5,
             colorscale=scale, text=text, texttemplate="%{text}", textfont={"size": 14},
             xgap=2, ygap=2, showscale=False,
             hovertemplate="%{y} · %{x}：%{text}<extra></extra>",
@@ -124,7 +125,7 @@ def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
             continue
         fig.add_trace(
             go.Bar(
-                x=rows["gap"], y=rows["village"], orientation="h",
+                x=rows["gap"], y=[style.label(v) for v in rows["village"]], orientation="h",
                 name=catalog.STAR_BY_ID[star].label, marker_color=catalog.STAR_COLORS[star],
                 customdata=rows[["score"]].to_numpy(),
                 hovertemplate="%{y} · " + catalog.STAR_BY_ID[star].short
@@ -135,11 +136,11 @@ def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
     labels = ["已达目标" if done[v] == 0 else f"还需 {int(done[v])} 颗星达标" for v in order]
     fig.add_trace(
         go.Scatter(
-            x=[totals[v] for v in order], y=order, mode="text", text=labels,
+            x=[totals[v] for v in order], y=[style.label(v) for v in order], mode="text", text=labels,
             textposition="middle right", showlegend=False, hoverinfo="skip",
         )
     )  # fmt: skip
-    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_yaxes(categoryorder="array", categoryarray=[style.label(v) for v in order])
     fig.update_xaxes(range=[0, max(10.0, float(totals.max()) * 1.45)])
     fig.update_layout(barmode="stack", height=max(360, 34 * len(order) + 160),
                       legend={"orientation": "h", "y": -0.15})  # fmt: skip

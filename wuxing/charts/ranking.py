@@ -26,7 +26,7 @@ def _rank_bars(ranked: pd.DataFrame, labels: pd.Series, unit: str, star: str | N
             for lab, v in zip(ranks, values, strict=True)]  # fmt: skip
     fig = go.Figure(
         go.Bar(
-            x=ranked["value"].tolist(), y=labels.tolist(), orientation="h", marker_color=color,
+            x=ranked["value"].tolist(), y=[style.label(v) for v in labels], orientation="h", marker_color=color,
             # Inside the bar where it fits, at its end: outside, a label of "第12名 · 413.2 分"
             # ran past a phone's narrow plot and was cut.
             text=text, textposition="auto", insidetextanchor="end", cliponaxis=False,
@@ -77,7 +77,7 @@ def changes(frame: pd.DataFrame, title: str, change_title: str, unit: str) -> go
     text = [formatting.change(v, unit) for v in frame["change"]]
     fig = go.Figure(
         go.Bar(
-            x=frame["change"], y=frame["village"], orientation="h", marker_color=colors,
+            x=frame["change"], y=[style.label(v) for v in frame["village"]], orientation="h", marker_color=colors,
             text=text, textposition="outside", cliponaxis=False,
             customdata=frame[["code"]].to_numpy(),
             hovertemplate="%{y}：%{text}<extra></extra>",

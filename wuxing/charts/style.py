@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import cache
 
 import plotly.graph_objects as go
@@ -19,7 +20,7 @@ NEUTRAL_COLOR = "#5D6D7E"
 MISSING_COLOR = "#D5D8DC"
 SEQUENCE = ["#2E86C1", "#E67E22", "#27AE60", "#8E44AD", "#C0392B", "#16A085", "#7F8C8D"]
 
-__all__ = ["PHONE_CSS", "STAR_COLORS", "apply", "png_config"]
+__all__ = ["PHONE_CSS", "STAR_COLORS", "apply", "label", "png_config", "unlabel"]
 
 #: Fixed CSS (no user text ever goes in here): on a phone-width screen the charts' type shrinks,
 #: so long titles, cell numbers and tick labels fit instead of running off the edge or into
@@ -67,23 +68,39 @@ def _template() -> go.layout.Template:
     return go.layout.Template(layout=layout)
 
 
+def label(text: object) -> str:
+    """`text` (a village or area name, or a title, legend entry or hover line holding one) as
+    plotly shows it literally: every figure puts data text through this.
+
+    Plotly reads its text as pseudo-HTML: `<a href>` becomes a link, `<b>`, `<i>`, `<br>` and
+    `<span style>` take effect, `&lt;` is a `<`; and `%{…}` in a hover template is filled in.
+    Escaped, a name like `<a href=…>` or `%{x}` shows as typed.
+    """
+    return html.escape(str(text), quote=False).replace("%", "&#37;")
+
+
+def unlabel(text: str) -> str:
+    """The data text behind a `label` (a clicked point's category comes back escaped)."""
+    return html.unescape(text)
+
+
 def apply(
     fig: go.Figure, title: str, x_title: str = "", y_title: str = "", subtitle: str = ""
 ) -> go.Figure:
     """Give `fig` the house style, its Chinese title and axis titles (with units), and a line
     under the title that explains how to read it (`subtitle`, smaller: a title short enough
-    for a phone)."""
-    fig.update_layout(template=_template(), title_text=title)
+    for a phone). The texts may hold names: they are shown literally (`label`)."""
+    fig.update_layout(template=_template(), title_text=label(title))
     if subtitle:
         fig.update_layout(
             title_subtitle={
-                "text": subtitle,
+                "text": label(subtitle),
                 "font": {"size": FONT_SIZE - 2, "color": NEUTRAL_COLOR},
             },
             margin_t=95,
         )
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(title_text=label(x_title))
+    fig.update_yaxes(title_text=label(y_title))
     return fig
 
 
