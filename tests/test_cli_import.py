@@ -3,10 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests import builders as b
 from wuxing import cli, sample, template
+from wuxing.store import open_store
 
 
 @pytest.fixture
@@ -132,3 +134,40 @@ def test_history_says_what_each_version_set_as_the_page_does(
     assert newest.startswith("2\t") and newest.endswith("\t指标 3 行")
     assert sample_line.startswith("1\t") and sample_line.endswith("\t马庄桥镇示例数据（模拟数值）")
     assert "0 行" not in out
+
+
+EVIL = '=HYPERLINK("http://evil","点我")'
+
+
+def test_csv_export_guards_formula_text_and_reads_back_the_same(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = (f"sqlite:///{tmp_path / n}.sqlite" for n in ("first", "second"))
+    names = [EVIL, "+甲村", "-乙村", "@丙村"]
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(b.xlsx({
+        "村庄": [["村代码", "村名", "乡镇", "片区"],
+                 *[[f"41092210400{i}", n, "马庄桥镇", "=SUM(A1)"] for i, n in enumerate(names)]],
+        "指标": b.values_sheet([[EVIL, "马庄桥镇", "2023Q1", -3.5, 100, 90],
+                                ["-乙村", "马庄桥镇", "2023Q1", 12, 7, None]]),
+    }))  # fmt: skip
+    assert run(capsys, "import", str(ledger), "--db", first)[0] == 0
+    exported = {}
+    for what in ("villages", "values"):
+        exported[what] = tmp_path / f"{what}.csv"
+        assert (
+            run(capsys, "export", "--db", first, "--what", what, "-o", str(exported[what]))[0] == 0
+        )
+    villages = pd.read_csv(exported["villages"], dtype=str, encoding="utf-8-sig")
+    assert sorted(villages["village"]) == sorted(f"'{n}" for n in names)
+    assert set(villages["cluster"]) == {"'=SUM(A1)"}
+    values = pd.read_csv(exported["values"], dtype=str, encoding="utf-8-sig")
+    income = values[values["indicator"] == "collective_income"].set_index("village")["value"]
+    assert income.to_dict() == {f"'{EVIL}": "-3.5", "'-乙村": "12"}  # numbers stay unguarded
+
+    code, out, _ = run(capsys, "import", *map(str, exported.values()), "--db", second, "--json")
+    assert code == 0 and json.loads(out)["counts"]["villages"] == 4
+    for what, path in exported.items():
+        _, again, _ = run(capsys, "export", "--db", second, "--what", what)
+        assert again == path.read_text(encoding="utf-8-sig")
+    assert sorted(open_store(second).load().villages["name"]) == sorted(names)

@@ -2,7 +2,9 @@
 Asian typeface on every run."""
 
 import io
+import zipfile
 
+import openpyxl
 import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -109,3 +111,17 @@ def test_cli_refuses_unknown_quarter_or_area(default_home, tmp_path, capsys):
     assert "没有季度“2031Q1”" in capsys.readouterr().err
     assert cli.main(["deck", "--period", "2023Q1", "--area", "无此镇", "-o", str(out)]) == 2
     assert not out.exists()
+
+
+def test_embedded_chart_workbooks_hold_village_names_as_text(sample_dataset):
+    evil = '=HYPERLINK("http://evil","点我")'
+    ds = sample_dataset
+    renamed = ds.villages.assign(name=ds.villages["name"].replace({"赵家村": evil}))
+    pptx = deck.build(ds.with_frames(villages=renamed), AREA, "2023Q1", 85)
+    with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
+        embedded = [n for n in archive.namelist() if n.startswith("ppt/embeddings/")]
+        sheets = [openpyxl.load_workbook(io.BytesIO(archive.read(n))).active for n in embedded]
+    named = [c for s in sheets for row in s.iter_rows() for c in row if c.value == evil]
+    assert named  # the ranking charts list every village
+    assert all(c.data_type == "s" for c in named)
+    assert not [c for s in sheets for row in s.iter_rows() for c in row if c.data_type == "f"]

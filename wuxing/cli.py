@@ -26,6 +26,7 @@ from wuxing import (
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import WuxingError
+from wuxing.formulas import guarded_table
 from wuxing.store import Store, open_store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -73,7 +74,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             print("导出 xlsx 需要用 -o 指定文件名", file=sys.stderr)
             return EXIT_USAGE
         Path(args.output).write_bytes(excel.to_xlsx(frame, sheet=args.what))
-    elif args.output:
+        return EXIT_OK
+    # A CSV opened in Excel or WPS would run a village named "=HYPERLINK(…)": text goes guarded.
+    frame = guarded_table(frame)
+    if args.output:
         frame.to_csv(args.output, index=False, encoding="utf-8-sig", float_format="%.10g")
     else:
         frame.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")

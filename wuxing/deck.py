@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
+import xlsxwriter
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
@@ -23,6 +27,7 @@ from pptx.util import Emu, Inches, Pt
 from wuxing import briefing, formatting, periods, slides
 from wuxing.charts import style
 from wuxing.dataset import Dataset
+from wuxing.formulas import TEXT_ONLY_XLSX
 from wuxing.metrics import meeting, villages
 
 FONT = "Microsoft YaHei"
@@ -189,8 +194,28 @@ def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#").upper())
 
 
+class _TextWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's writer of a chart's embedded workbook, opened with text kept as text: it
+    writes categories (village names) with `write`, which by default makes "=…" a formula."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[object, object]]:
+        workbook = xlsxwriter.Workbook(xlsx_file, {"in_memory": True, **TEXT_ONLY_XLSX})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class _TextChartData(CategoryChartData):
+    """Category chart data whose embedded workbook holds user text as text."""
+
+    @property
+    def _workbook_writer(self) -> CategoryWorkbookWriter:
+        return _TextWorkbookWriter(self)
+
+
 def _chart(slide, data: slides.ChartData) -> None:
-    chart_data = CategoryChartData(number_format=data.number_format)
+    chart_data = _TextChartData(number_format=data.number_format)
     chart_data.categories = list(data.categories)
     for series in data.series:
         chart_data.add_series(series.name, list(series.values))

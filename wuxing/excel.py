@@ -7,15 +7,15 @@ import io
 import pandas as pd
 import xlsxwriter
 
-# A cell starting with one of these would be run as a formula by Excel or WPS.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from wuxing.formulas import TEXT_ONLY_XLSX
 
 
 def to_xlsx(table: pd.DataFrame, sheet: str = "数据") -> bytes:
     """The table as .xlsx bytes; text is always written as text, never as a formula."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "nan_inf_to_errors": True})  # fmt: skip
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "nan_inf_to_errors": True, **TEXT_ONLY_XLSX}
+    )
     sheet_name = "".join(c for c in sheet if c not in "[]:*?/\\")[:31] or "数据"
     ws = book.add_worksheet(sheet_name)
     head = book.add_format({"bold": True, "bg_color": "#F2F3F4", "border": 1})

@@ -47,6 +47,12 @@ _ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "until": ("结束时间", "截止时间", "终止时间"),
     "note": ("备注", "说明", "填报人", "联系电话", "联系人"),
 }  # fmt: skip
+# The column names of `python -m wuxing export` (villages and values), so that what the app
+# hands out reads back in.
+_EXPORT_HEADERS = {"village": "name", "town": "town", "code": "code", "county": "county",
+                   "city": "city", "period": "period", "households": "households",
+                   "population": "population", "cluster": "cluster", "indicator": "long_indicator",
+                   "value": "long_value", "unit": "long_unit"}  # fmt: skip
 # Village metadata columns that a values sheet may carry and that are then simply ignored.
 _VILLAGE_FIELDS = ("code", "households", "population", "county", "city", "cluster")
 # Units that may trail a header without brackets: 村集体经济收入万元.
@@ -63,10 +69,11 @@ def _key(text: str) -> str:
 
 ROLE_BY_HEADER: dict[str, str] = {
     _key(alias): role for role, aliases in _ROLE_ALIASES.items() for alias in aliases
-}
+} | _EXPORT_HEADERS
 INDICATOR_BY_HEADER: dict[str, str] = {}
 for _ind in catalog.INDICATORS:
-    for _alias in (_ind.label, *_ind.aliases):
+    # The id too: the export names indicators by id.
+    for _alias in (_ind.label, *_ind.aliases, _ind.id):
         INDICATOR_BY_HEADER.setdefault(_key(_alias), _ind.id)
 STAR_BY_HEADER: dict[str, str] = {}
 for _star in catalog.STARS:

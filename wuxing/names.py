@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from wuxing.formulas import unguarded
+
 #: Cell texts that mean "not reported": read as missing, never as zero.
 MISSING_MARKERS: frozenset[str] = frozenset(
     {
@@ -42,12 +44,15 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 
 
 def clean_text(value: object) -> str:
-    """A cell as text: NFKC (full-width → half-width), outer spaces trimmed; '' for empty cells."""
+    """A cell as text: NFKC (full-width → half-width), outer spaces trimmed, the ' that guards a
+    formula-like CSV field (`formulas.guarded`) removed; '' for empty cells."""
     if type(value) is str:
         # Most cells are already normal: checking is much cheaper than normalising.
         if not unicodedata.is_normalized("NFKC", value):
             value = unicodedata.normalize("NFKC", value)
-        return value.strip()
+        value = value.strip()
+        # Our own CSV export wrote "'=…" for "=…"; read back, it is the text it was.
+        return unguarded(value).strip() if value[:1] == "'" else value
     if value is None:
         return ""
     if isinstance(value, float):
@@ -71,6 +76,8 @@ def already_compact(texts: Iterable[str]) -> bool:
     joined text is normalised exactly when every part is.
     """
     joined = "\0".join(texts)
+    if joined[:1] == "'" or "\0'" in joined:
+        return False  # perhaps a guarded CSV field, which `compact` unguards
     return unicodedata.is_normalized("NFKC", joined) and not _WHITESPACE.search(joined)
 
 

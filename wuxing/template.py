@@ -12,6 +12,7 @@ import xlsxwriter
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
+from wuxing.formulas import TEXT_ONLY_XLSX
 
 # Sheet names, in the order they are written; the importer also recognises them by headers.
 SHEET_VILLAGES = "村庄"
@@ -69,7 +70,8 @@ def score_header(star: catalog.Star) -> str:
 def write_workbook(dataset: Dataset, target: str | Path | io.BytesIO | None = None) -> bytes:
     """Write `dataset` in the template format; with an empty dataset this is the blank template."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Village names reach the hidden 选项 sheet through write_column: they must stay text.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **TEXT_ONLY_XLSX})
     book.set_properties({"title": "五星支部创建台账", "created": _FIXED_TIME})
     head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True})
     names = _names_by_code(dataset)
