@@ -126,6 +126,16 @@ def xlsb() -> bytes:
     return b.zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"})
 
 
+def zip_from_the_future() -> bytes:
+    """A workbook whose zip directory asks for a newer zip version (6.4) than Python reads."""
+    content = bytearray(xlsx_with_cells({"A1": "村名"}))
+    at = content.find(b"PK\x01\x02")
+    while at != -1:  # "version needed to extract" of every central directory entry
+        content[at + 6 : at + 8] = (64).to_bytes(2, "little")
+        at = content.find(b"PK\x01\x02", at + 4)
+    return bytes(content)
+
+
 #: Every generated case: file name → bytes.
 CORPUS = {
     "远角单元格.xlsx": far_corner,
@@ -135,6 +145,7 @@ CORPUS = {
     "一百万行.csv": million_rows_csv,
     "网页另存.xls": web_page_as_xls,
     "二进制工作簿.xlsb": xlsb,
+    "新版压缩.xlsx": zip_from_the_future,
 }
 
 

@@ -82,6 +82,21 @@ def test_an_xlsb_workbook_is_refused_with_how_to_save_it() -> None:
     assert ".xlsb" in message and "另存为" in message
 
 
+def test_a_zip_of_a_newer_version_is_called_damaged_not_a_crash() -> None:
+    code, message = refusal(hostile.zip_from_the_future(), "台账.xlsx")
+    assert code == "file_corrupt" and "重新保存" in message
+
+
+def test_a_villages_sheet_with_a_repeated_name_column_is_checked_not_a_crash() -> None:
+    from tests import builders as b
+    from wuxing.importer import parse_files
+
+    content = b.xlsx({"村庄": [["乡镇", "村名", "村名"], ["马庄桥镇", "新村", "新村"]] * 2})
+    result = parse_files([("村庄.xlsx", content)], b.known_dataset(), Settings())
+
+    assert result.problems is not None  # reached the end: problems listed, no KeyError
+
+
 def test_excels_unicode_text_is_read_exactly() -> None:
     grid = [["村代码", "村名", "数值"], ["010922104005", "金魏旧寨村", "12.5"]]
     (sheet,) = read_workbook(hostile.unicode_text(grid), "台账.txt", Settings())

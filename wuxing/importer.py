@@ -372,7 +372,8 @@ def _combine(
         return frame, True
     repeated = frame.duplicated(key, keep=False)
     if repeated.any():
-        fields = [c for c in SCHEMAS[kind].columns if c not in key]
+        # Optional columns (a 村庄 sheet without 户数) are absent, not conflicting.
+        fields = [c for c in SCHEMAS[kind].columns if c not in key and c in frame.columns]
         for _, group in frame[repeated].groupby(key, sort=False):
             first = group.iloc[0]
             for _, other in group.iloc[1:].iterrows():

@@ -93,7 +93,7 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         _reject(filename, "file_corrupt",
                 "文件已损坏或不完整（可能下载或拷贝中断）。请用 Excel 打开确认后重新保存再上传。")  # fmt: skip
     # The central directory states every member's inflated size: checked before inflating.
