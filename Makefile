@@ -19,7 +19,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 run: export WUXING_PUBLIC_VIEW ?= 1
 run: $(BIN)/.installed
 	$(BIN)/python -m wuxing setup
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(BIN)/.installed lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from wuxing import changes, importer, template, ui
+from wuxing import changes, importer, template, ui, web
 from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
 from wuxing.metrics import uploads
@@ -10,11 +10,11 @@ from wuxing.metrics import uploads
 account = ui.require_page_role("editor")
 st.title("数据上传")
 ds = ui.load_dataset()
-limit = ui.settings().max_upload_mb
+limit = web.upload_limit_mb(ui.settings())  # the browser's check and the server's (wuxing/web.py)
 
 st.markdown(
     "上传各村季度台账（.xlsx、.xlsm、.xls、.ods、.csv，可一次多个文件）。系统先检查、再列出将要改动的数据，"
-    f"确认后才保存；每次保存都是一个版本，可在“版本记录”中撤销。单个文件不超过 {limit:g} MB。"
+    f"确认后才保存；每次保存都是一个版本，可在“版本记录”中撤销。单个文件不超过 {limit:d} MB。"
 )
 st.download_button(
     "下载空白模板",
@@ -24,9 +24,12 @@ st.download_button(
     on_click="ignore",
     icon=":material/download:",
 )
+# The browser refuses a larger file in English ("File must be … MB or smaller", not ours to
+# translate), so the limit is written in Chinese right on the uploader.
 files = st.file_uploader(
-    "选择台账文件", type=["xlsx", "xlsm", "xls", "ods", "csv"], accept_multiple_files=True,
-    key="upload_files",
+    f"选择台账文件（单个不超过 {limit:d} MB）", type=["xlsx", "xlsm", "xls", "ods", "csv"],
+    accept_multiple_files=True, key="upload_files", max_upload_size=limit,
+    help=f"超过 {limit:d} MB 的文件会被浏览器直接拒绝（提示为英文 File must be {limit:d}.0MB or smaller）。",
 )  # fmt: skip
 if not files:
     ui.empty_state("请选择要上传的台账文件。不清楚格式时，先下载空白模板照着填写。")

@@ -228,12 +228,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 @contextmanager
 def serve(env: dict[str, str], tmp: Path):
-    """`streamlit run dashboard.py` with extra environment; yields its base URL."""
+    """`streamlit run app.py` (dashboard.py as served) with extra environment; yields its URL."""
     port = _free_port()
     log = tmp / f"streamlit-{port}.log"
     log_file = log.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port),
          "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
          "--server.fileWatcherType", "none"],

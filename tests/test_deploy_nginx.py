@@ -87,6 +87,16 @@ def test_the_websocket_upgrade_passes_through_the_proxy(proxied):
     assert "upgrade: websocket" in head.lower()
 
 
+@pytest.mark.parametrize("path", ["/", "/_stcore/health"])
+def test_the_proxy_sends_each_security_header_once(proxied, path):
+    with urllib.request.urlopen(proxied + path, timeout=10) as reply:
+        headers = reply.headers
+    assert headers.get_all("X-Frame-Options") == ["DENY"]
+    assert headers.get_all("Content-Security-Policy") == ["frame-ancestors 'none'"]
+    assert headers.get_all("X-Content-Type-Options") == ["nosniff"]
+    assert headers.get_all("Referrer-Policy") == ["same-origin"]
+
+
 def test_the_dashboard_draws_through_the_proxy(proxied, page):
     page.goto(proxied)
     wait_for_charts(page, 2)

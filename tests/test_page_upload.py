@@ -112,3 +112,12 @@ def test_a_viewer_gets_no_upload_or_history_page():
     assert "pages/upload.py" not in viewer_paths and "pages/history.py" not in viewer_paths
     editor_paths = {p.path for p in navigation.pages_for("editor")}
     assert {"pages/upload.py", "pages/history.py"} <= editor_paths
+
+
+def test_one_setting_sets_the_limit_the_page_states_and_the_uploader_checks(township, monkeypatch):
+    monkeypatch.setenv("WUXING_MAX_UPLOAD_MB", "50")
+    at = _upload_page()
+    [uploader] = at.get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 50  # config.toml's 20 would refuse 21–50 MB
+    assert "单个不超过 50 MB" in uploader.proto.label  # next to the uploader, in Chinese
+    assert any("单个文件不超过 50 MB" in m.value for m in at.markdown)
