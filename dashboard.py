@@ -1,11 +1,16 @@
 """Entry point: page config, the page registry for this session, and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from wuxing import navigation, ui
 from wuxing.charts import style
 
-st.set_page_config(page_title="五星支部创建数据看板", page_icon=":material/star:", layout="wide")
+# The tab icon is a file of ours: a :material/…: page icon is fetched from fonts.gstatic.com, and
+# the intranet has no internet (the sidebar's :material/…: icons come from the bundled font).
+ICON = Path(__file__).resolve().parent / "assets" / "star.png"
+st.set_page_config(page_title="五星支部创建数据看板", page_icon=str(ICON), layout="wide")
 
 # A database that cannot be used (down, wrong password …) is explained, not a traceback.
 with ui.database_problems_explained():
