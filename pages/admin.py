@@ -29,7 +29,7 @@ with accounts_tab:
         name = left.text_input("用户名", max_chars=50)
         role = middle.selectbox("角色", navigation.ROLES, format_func=auth.role_label)
         password = right.text_input("初始密码", type="password",
-                                    help=f"至少 {auth.MIN_PASSWORD_LENGTH} 个字符")  # fmt: skip
+                                    help=auth.PASSWORD_RULE)  # fmt: skip
         if st.form_submit_button("新建账号", type="primary", icon=":material/person_add:"):
             attempt(lambda: auth.create_account(store, name, password, role, by=me.name),
                     f"已新建账号“{name.strip()}”（{auth.role_label(role)}）")  # fmt: skip
@@ -41,7 +41,8 @@ with accounts_tab:
         target = left.selectbox("账号", [a.name for a in accounts], key="target")
         change = right.radio("操作", ["重置密码", "修改角色", "停用", "启用"], horizontal=True)
         if change == "重置密码":
-            new_password = st.text_input("新密码", type="password", key="new_password")
+            new_password = st.text_input("新密码", type="password", key="new_password",
+                                         help=auth.PASSWORD_RULE)  # fmt: skip
             if st.button("重置密码", icon=":material/key:"):
                 attempt(lambda: auth.reset_password(store, target, new_password, by=me.name),
                         f"已重置“{target}”的密码")  # fmt: skip

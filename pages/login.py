@@ -1,4 +1,4 @@
-"""登录: name and password; repeated failures pause logins for that name (see wuxing.auth)."""
+"""登录: name and password; repeated failures pause this client's logins (see wuxing.throttle)."""
 
 import streamlit as st
 
@@ -21,7 +21,7 @@ with st.form("login", enter_to_submit=True):
 
 if submitted:
     try:
-        account = auth.login(ui.get_store(), name, password)
+        account = auth.login(ui.get_store(), name, password, client=ui.client_address())
     except AuthError as exc:
         st.error(ui.plain(str(exc)), icon=":material/error:")
     else:

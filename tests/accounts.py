@@ -23,11 +23,19 @@ def add_accounts(store: Store, **roles: str) -> None:
         store.add_account(name, CHEAP_HASHER.hash(PASSWORD), role, by="测试")
 
 
+def signed_in(at: AppTest, name: str, credential_version: int = 0) -> AppTest:
+    """Put `name` into the session as `ui.sign_in` does (an account whose password never changed
+    has credential version 0)."""
+    at.session_state["_user"] = name
+    at.session_state["_credential"] = credential_version
+    return at
+
+
 def run_as(name: str | None, page: str | None = None) -> AppTest:
     """Run the dashboard signed in as `name` (None: anonymous), optionally switching to `page`."""
     at = AppTest.from_file(APP, default_timeout=60)
     if name is not None:
-        at.session_state["_user"] = name
+        signed_in(at, name)
     at.run()
     if page:
         at.switch_page(page).run()

@@ -1,10 +1,13 @@
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from tests.accounts import CHEAP_HASHER, PASSWORD, add_accounts
-from wuxing import account_commands, audit, auth, cli
+from wuxing import account_commands, audit, auth, cli, tables, throttle
+from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import AuthError, PermissionDenied, StoreError
 
@@ -60,8 +63,11 @@ def test_failures_back_off_exponentially_with_a_chinese_wait(store, name):
     later = start + timedelta(seconds=31)
     with pytest.raises(AuthError, match="请 1 分钟后再试"):
         auth.login(store, name, "wrong", now=later)
+    # Checked failures on a real account are in the audit log; tries refused during a pause,
+    # and failures on a name that does not exist, are only counted.
     actions = list(store.events()["action"])
-    assert actions.count("login_failed") == 4 and "login_refused" in actions
+    assert actions.count("login_failed") == (4 if name == "张三" else 0)
+    assert "login_refused" not in actions
 
 
 def test_backoff_doubles_and_is_capped():
@@ -98,7 +104,7 @@ def test_disabled_accounts_cannot_log_in_and_reset_lifts_a_pause(store):
 
 def test_account_rules(store):
     add_accounts(store, 管理员="admin")
-    with pytest.raises(AuthError, match="至少需要 8 个字符"):
+    with pytest.raises(AuthError, match="至少需要 10 个字符"):
         auth.create_account(store, "李四", "short", "viewer", by="管理员")
     with pytest.raises(AuthError, match="未知角色"):
         auth.create_account(store, "李四", "long enough", "root", by="管理员")
@@ -218,3 +224,184 @@ def test_setup_says_how_to_create_an_admin(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert cli.main(["setup", "--db", db]) == 0
     assert "users add" not in capsys.readouterr().out
+
+
+# -- issue 15 §4: login abuse and account hygiene ----------------------------------------------
+
+OWNER, ATTACKER = "198.51.100.7", "203.0.113.9"
+
+
+def _fail(store, name, password="wrong guess", *, client=ATTACKER, now=None):
+    with pytest.raises(AuthError) as caught:
+        auth.login(store, name, password, client=client, now=now)
+    return str(caught.value)
+
+
+def test_another_clients_failures_never_lock_the_owner_out(store):
+    add_accounts(store, 管理员="admin")
+    start = datetime.now(UTC)
+    # One wrong try every 15 minutes used to keep the name locked for everyone.
+    for step in range(6):
+        at = start + step * timedelta(minutes=15)
+        _fail(store, "管理员", now=at)
+        assert auth.login(store, "管理员", PASSWORD, client=OWNER, now=at).name == "管理员"
+    # A burst: the attacker is paused, even with the right password; the owner is not.
+    for _ in range(20):
+        _fail(store, "管理员", now=start)
+    assert "已暂停登录" in _fail(store, "管理员", PASSWORD, now=start)
+    assert auth.login(store, "管理员", PASSWORD, client=OWNER, now=start).name == "管理员"
+
+
+def test_parallel_wrong_passwords_from_one_client_are_checked_only_as_often_as_allowed(
+    store, monkeypatch
+):
+    add_accounts(store, 张三="viewer")
+    tries = 16
+    state = {"checked": 0, "refused": 0, "released": False}
+    changed = threading.Condition()
+
+    def held_check(password_hash, password):
+        # Every check waits until each try has been checked or refused: the old check-then-count
+        # let all of them through before the first failure was counted.
+        with changed:
+            state["checked"] += 1
+            changed.notify_all()
+            changed.wait_for(
+                lambda: state["released"] or state["checked"] + state["refused"] == tries,
+                timeout=60,
+            )
+            state["released"] = True
+            changed.notify_all()
+        return False
+
+    monkeypatch.setattr(auth, "verify_password", held_check)
+    monkeypatch.setattr(auth, "_hash_slots", lambda: threading.BoundedSemaphore(tries))
+    start = threading.Barrier(tries)
+
+    def attempt():
+        start.wait()
+        try:
+            auth.login(store, "张三", "wrong guess", client=ATTACKER)
+        except AuthError as exc:
+            if "已暂停登录" in str(exc):
+                with changed:
+                    state["refused"] += 1
+                    changed.notify_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert state["checked"] == throttle.FREE_PER_NAME
+    assert state["refused"] == tries - throttle.FREE_PER_NAME
+
+
+def test_password_checks_run_in_a_bounded_number_of_slots(store, monkeypatch):
+    add_accounts(store, 张三="viewer")
+    assert Settings.from_env({}).login_hash_slots == 2
+    assert Settings.from_env({"WUXING_LOGIN_HASH_SLOTS": "3"}).login_hash_slots == 3
+    tries, slots = 6, 2
+    state = {"waiting": 0, "active": 0, "most": 0}
+    changed = threading.Condition()
+
+    class WatchedSlots(threading.BoundedSemaphore):
+        def __enter__(self):
+            with changed:
+                state["waiting"] += 1
+                changed.notify_all()
+            super().__enter__()
+            with changed:
+                state["waiting"] -= 1
+                state["active"] += 1
+                state["most"] = max(state["most"], state["active"])
+                changed.notify_all()
+
+        def __exit__(self, *exc):
+            with changed:
+                state["active"] -= 1
+                changed.notify_all()
+            return super().__exit__(*exc)
+
+    def held_check(password_hash, password):
+        with changed:  # every try is hashing or queued before any hash finishes
+            changed.wait_for(lambda: state["waiting"] + state["active"] == tries, timeout=60)
+        return False
+
+    shared = WatchedSlots(slots)
+    monkeypatch.setattr(auth, "_hash_slots", lambda: shared)
+    monkeypatch.setattr(auth, "verify_password", held_check)
+    threads = [
+        threading.Thread(target=_fail, args=(store, "张三"), kwargs={"client": f"10.0.0.{n}"})
+        for n in range(tries)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert state["most"] == slots
+
+
+def test_unknown_names_are_counted_per_client_without_the_typed_text(store):
+    add_accounts(store, 张三="viewer")
+    now = datetime.now(UTC)
+    for n in range(40):  # a password typed into the name field, and a name spray
+        _fail(store, f"my-secret-pw-{n}", now=now)
+    events = store.events()
+    assert list(events["action"]) == ["login_paused", "user_add"]  # one event, not 40
+    assert ATTACKER in events["detail"].iloc[0]
+    with store.engine.connect() as conn:
+        stored = [conn.execute(sa.select(t)).all() for t in tables.metadata.sorted_tables]
+        count = conn.execute(
+            sa.select(tables.login_throttle).where(
+                tables.login_throttle.c.name == throttle.ANY_NAME
+            )
+        ).one()
+    assert "my-secret-pw" not in repr(stored)
+    assert (count.client, count.failures, count.refused) == (
+        ATTACKER,
+        throttle.FREE_PER_CLIENT,
+        40 - throttle.FREE_PER_CLIENT,
+    )
+    # The paused client is paused on real names too; another client is not.
+    assert "已暂停登录" in _fail(store, "张三", PASSWORD, now=now)
+    assert auth.login(store, "张三", PASSWORD, client=OWNER, now=now).name == "张三"
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [("张三", "12345678", "至少需要 10 个字符"), ("张三", " " * 8, "至少需要 10 个字符"),
+     ("张三", " " * 12, "不能全是空格"), ("zhangsan01", "ZhangSan01", "不能与用户名相同"),
+     ("zhangsan01", "ＺＨＡＮＧＳＡＮ０１", "不能与用户名相同")],
+)  # fmt: skip
+def test_weak_passwords_are_refused_in_chinese(store, name, password, message):
+    add_accounts(store, 管理员="admin", **{name: "viewer"})
+    with pytest.raises(AuthError, match=message):
+        auth.create_account(store, name, password, "viewer", by="管理员")
+    with pytest.raises(AuthError, match=message):
+        auth.reset_password(store, name, password, by="管理员")
+    assert auth.verify_password(store.account(name).password_hash, PASSWORD)
+
+
+def test_cli_refuses_a_weak_password(tmp_path, monkeypatch, capsys):
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv(account_commands.PASSWORD_VARIABLE, "12345678")
+    assert cli.main(["users", "add", "管理员", "--role", "admin", "--db", db]) == 1
+    assert "密码至少需要 10 个字符" in capsys.readouterr().err
+    monkeypatch.setenv(account_commands.PASSWORD_VARIABLE, "long enough pw")
+    assert cli.main(["users", "add", "管理员", "--role", "admin", "--db", db]) == 0
+    monkeypatch.setenv(account_commands.PASSWORD_VARIABLE, " " * 10)
+    assert cli.main(["users", "passwd", "管理员", "--db", db]) == 1
+    assert "不能全是空格" in capsys.readouterr().err
+
+
+def test_look_alike_names_are_refused_and_logins_compare_names_loosely(store):
+    auth.create_account(store, "admin", "long enough pw", "admin", by="运维")
+    for look_alike in ["Admin", "ａｄｍｉｎ", " ADMIN "]:
+        with pytest.raises(StoreError, match="已存在|只差大小写或全角半角"):
+            auth.create_account(store, look_alike, "long enough pw", "viewer", by="运维")
+    with pytest.raises(StoreError, match="与已有账号“admin”只差大小写或全角半角"):
+        auth.create_account(store, "Admin", "long enough pw", "viewer", by="运维")
+    assert [a.name for a in store.accounts()] == ["admin"]
+    for typed in ["ADMIN", "ａｄｍｉｎ", "Admin"]:
+        assert auth.login(store, typed, "long enough pw").name == "admin"

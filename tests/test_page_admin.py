@@ -51,7 +51,7 @@ def test_a_weak_password_is_refused_in_chinese_and_nothing_is_added(accounts):
     at.text_input[0].input("新同事")
     next(t for t in at.text_input if t.label == "初始密码").input("short")
     next(b for b in at.button if b.label == "新建账号").click().run()
-    assert "至少需要 8 个字符" in at.error[0].value
+    assert "至少需要 10 个字符" in at.error[0].value
     assert accounts.account("新同事") is None
 
 

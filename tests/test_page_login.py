@@ -1,11 +1,20 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.accounts import CHEAP_HASHER, PASSWORD, XSS, add_accounts, navigation_as_served, run_as
+from tests.accounts import (
+    CHEAP_HASHER,
+    PASSWORD,
+    XSS,
+    add_accounts,
+    navigation_as_served,
+    run_as,
+    signed_in,
+)
 from tests.conftest import ROOT
 from wuxing import auth, navigation
+from wuxing.errors import AuthError
 
 
 @pytest.fixture(autouse=True)
@@ -73,12 +82,16 @@ def test_a_wrong_password_is_refused_in_chinese(private):
 
 
 def test_a_typed_name_is_shown_as_text_not_markup(private):
-    private.login_failed("[点我](http://example.com)", lambda failures: timedelta(minutes=5))
+    typed = "[点我](http://example.com)"
+    later = datetime.now(UTC) + timedelta(minutes=10)  # a pause that outlasts the test
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(AuthError):
+            auth.login(private, typed, "wrong password", now=later)
     at = run_as(None)
-    at.text_input[0].input("[点我](http://example.com)")
+    at.text_input[0].input(typed)
     at.text_input[1].input("wrong password")
     at.button[0].click().run()
-    assert r"\[点我\]\(http\:" in at.error[0].value and "5 分钟后再试" in at.error[0].value
+    assert r"\[点我\]\(http\:" in at.error[0].value and "分钟后再试" in at.error[0].value
 
 
 def test_public_view_offers_the_charts_and_the_login(named_store, monkeypatch):
@@ -98,6 +111,20 @@ def test_a_disabled_account_is_signed_out_on_the_next_run(private):
     assert "_user" not in at.session_state and not at.sidebar.selectbox
 
 
+def test_a_password_reset_signs_the_open_session_out(private):
+    at = run_as(None)
+    at.text_input[0].input("李四")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert at.title[0].value == "总览" and at.session_state["_user"] == "李四"
+    at.run()  # still signed in on the next run
+    assert at.session_state["_user"] == "李四"
+    auth.reset_password(private, "李四", "a new password", by="管理员")
+    at.run()
+    assert "_user" not in at.session_state and not at.sidebar.selectbox
+    assert private.account("李四").credential_version == 1
+
+
 def test_a_viewer_switching_to_the_admin_page_by_path_gets_nothing_of_it(private):
     at = run_as("张三")
     for _ in range(2):  # also after a rerun (the AppTest `pages/` quirk is patched away here)
@@ -107,7 +134,7 @@ def test_a_viewer_switching_to_the_admin_page_by_path_gets_nothing_of_it(private
     assert at.title[0].value == "总览"
     # Were it ever run without being registered, the page's own guard shows nothing of it.
     page = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60)
-    page.session_state["_user"] = "张三"
+    signed_in(page, "张三")
     page.session_state["_account"] = None  # as if dashboard.py had run (else it reroutes there)
     page.run()
     assert not page.exception and not page.dataframe and not page.text_input
@@ -138,7 +165,7 @@ def _write_through_the_session_store():
 def test_the_session_store_writes_only_for_an_editor(private, name, written):
     at = AppTest.from_function(_write_through_the_session_store, default_timeout=60)
     if name:
-        at.session_state["_user"] = name
+        signed_in(at, name)
     at.run()
     assert not at.exception
     assert bool(at.success) == written and len(private.history()) == int(written)

@@ -246,3 +246,44 @@ def test_text_columns_reach_the_database_as_the_same_strings_at_any_size():
     assert bulk_insert._db_values(big) == ["410102", "2023Q1", "", "赵家村"] * 25_001
     with_gap = pd.Series(["a", None] * 50_001, dtype="str")
     assert bulk_insert._db_values(with_gap) == ["a", None] * 50_001
+
+
+# -- accounts: an older store upgrades in place; a password change raises the credential version
+
+
+def test_a_store_from_before_name_keys_upgrades_and_keeps_its_accounts(store_url):
+    import sqlalchemy as sa
+
+    # The users and login_failures tables as earlier versions made them, with one account.
+    older = [
+        "CREATE TABLE users (name VARCHAR(100) PRIMARY KEY, password_hash VARCHAR(300) NOT NULL,"
+        " role VARCHAR(20) NOT NULL, disabled BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL)",
+        "CREATE TABLE login_failures (name VARCHAR(100) PRIMARY KEY, failures INTEGER NOT NULL,"
+        " locked_until TIMESTAMP)",
+        "INSERT INTO users VALUES ('Admin', '$argon2id$old', 'admin', false, '2024-01-02 03:04')",
+        "INSERT INTO login_failures VALUES ('my password', 2, NULL)",
+    ]
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:
+        for statement in older:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+    upgraded = store_module.open_store(store_url)
+    try:
+        account = upgraded.account("ADMIN")
+        assert (account.name, account.role, account.key) == ("Admin", "admin", "admin")
+        assert account.password_hash == "$argon2id$old" and account.credential_version == 0
+        assert "login_failures" not in sa.inspect(upgraded.engine).get_table_names()
+        with pytest.raises(StoreError, match="只差大小写"):
+            upgraded.add_account("admin", "$argon2id$new", "viewer", by="测试")
+        store_module.open_store(store_url).dispose()  # a second start finds nothing to upgrade
+    finally:
+        upgraded.dispose()
+
+
+def test_a_password_change_raises_the_credential_version(store):
+    store.add_account("张三", "$argon2id$one", "viewer", by="测试")
+    assert store.account("张三").credential_version == 0
+    store.set_password("张三", "$argon2id$two", by="测试")
+    store.set_role("张三", "editor", by="测试")  # other changes keep it
+    assert store.account("张三").credential_version == 1

@@ -94,10 +94,11 @@ def _list(store: Store, args: argparse.Namespace) -> int:
 
 
 def _passwd(store: Store, args: argparse.Namespace) -> int:
-    if store.account(args.name) is None:
+    account = store.account(args.name)  # compared as logins compare: `ADMIN` finds `admin`
+    if account is None:
         raise AuthError(f"账号“{args.name}”不存在，请用 `python -m wuxing users list` 查看")
-    auth.reset_password(store, args.name, read_password("新密码"), by=operator())
-    print(f"已重置“{args.name}”的密码。")
+    auth.reset_password(store, account.name, read_password("新密码"), by=operator())
+    print(f"已重置“{account.name}”的密码（其已登录的会话随之退出）。")
     return EXIT_OK
 
 

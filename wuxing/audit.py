@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "login": "登录",
     "login_failed": "登录失败",
     "login_refused": "登录被暂停",
+    "login_paused": "暂停登录",
     "logout": "退出登录",
     "user_add": "新建账号",
     "user_passwd": "重置密码",

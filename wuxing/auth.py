@@ -7,15 +7,17 @@ viewer < editor < admin (see `wuxing.navigation.ROLES`).
 
 from __future__ import annotations
 
-import math
+import threading
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from wuxing import throttle
+from wuxing.config import Settings
 from wuxing.errors import AuthError, PermissionDenied
 from wuxing.navigation import ROLES, role_allows
 
@@ -23,11 +25,13 @@ if TYPE_CHECKING:  # the store imports `require` from here: no runtime import ba
     from wuxing.store import Account, Store
 
 ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理员"}
-MIN_PASSWORD_LENGTH = 8
-#: Failed logins in a row that cost nothing (typos); from then on each one doubles the wait.
-FREE_FAILURES = 3
-FIRST_LOCK = timedelta(seconds=30)
-LONGEST_LOCK = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+PASSWORD_RULE = f"至少 {MIN_PASSWORD_LENGTH} 个字符，不能全是空格，也不能与用户名相同"
+# Kept for callers of the old names; the policy itself is wuxing.throttle.
+FREE_FAILURES = throttle.FREE_PER_NAME
+LONGEST_LOCK = throttle.LONGEST_PAUSE
+backoff = throttle.name_pause
+wait_text = throttle.wait_text
 
 # argon2-cffi's defaults (argon2id, 64 MiB, t=3) follow RFC 9106's low-memory profile; tests swap
 # in a cheaper hasher. Verification reads the parameters from the hash itself.
@@ -69,24 +73,22 @@ def _dummy_hash() -> str:
     return _hasher.hash("not-a-password")
 
 
-def backoff(failures: int) -> timedelta:
-    """How long logins for a name pause after `failures` failures in a row (exponential, capped)."""
-    if failures < FREE_FAILURES:
-        return timedelta(0)
-    return min(FIRST_LOCK * 2 ** (failures - FREE_FAILURES), LONGEST_LOCK)
+@cache
+def _hash_slots() -> threading.BoundedSemaphore:
+    # argon2 takes 64 MiB and a core per check: 32 parallel failed logins took the process to
+    # 1.7 GB. Checks beyond the slots wait their turn (a delay, not a refusal).
+    return threading.BoundedSemaphore(Settings.from_env().login_hash_slots)
 
 
-def wait_text(delta: timedelta) -> str:
-    """A wait in Chinese, rounded up: `30 秒`, `2 分钟`."""
-    seconds = max(1, math.ceil(delta.total_seconds()))
-    if seconds < 60:
-        return f"{seconds} 秒"
-    return f"{math.ceil(seconds / 60)} 分钟"
+def account_key(name: str) -> str:
+    """`name` as account names compare: NFKC and case-folded (`ＡＤＭＩＮ`, `Admin`: `admin`)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
 
 
 def check_name(name: str) -> str:
-    """The account name, trimmed; AuthError if empty, too long or with control characters."""
-    name = name.strip()
+    """The account name, NFKC-normalised and trimmed; AuthError if empty, too long or with control
+    characters."""
+    name = unicodedata.normalize("NFKC", name).strip()
     if not name:
         raise AuthError("请输入用户名")
     if len(name) > 50 or any(unicodedata.category(ch).startswith("C") for ch in name):
@@ -94,10 +96,14 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_password(password: str) -> None:
-    """AuthError unless `password` is long enough."""
+def check_password(password: str, name: str) -> None:
+    """AuthError (in Chinese) unless `password` keeps the rule for the account `name`."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+        raise AuthError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符（{PASSWORD_RULE}）")
+    if not password.strip():
+        raise AuthError(f"密码不能全是空格（{PASSWORD_RULE}）")
+    if account_key(password.strip()) == account_key(name.strip()):
+        raise AuthError(f"密码不能与用户名相同，大小写不同也不行（{PASSWORD_RULE}）")
 
 
 def check_role(role: str) -> None:
@@ -106,30 +112,36 @@ def check_role(role: str) -> None:
         raise AuthError(f"未知角色“{role}”，可选：{'、'.join(ROLES)}")
 
 
-def login(store: Store, name: str, password: str, *, now: datetime | None = None) -> Account:
-    """The account if `password` is right; else AuthError in Chinese, counted for back-off."""
+def login(
+    store: Store, name: str, password: str, *, client: str = "", now: datetime | None = None
+) -> Account:
+    """The account if `password` is right; else AuthError in Chinese. `client` is the address the
+    try comes from: failures pause that client (on this name, or on every name after many), never
+    the name for everyone, so nobody can keep the owner out by failing on purpose."""
     name = check_name(name)
     now = now or datetime.now(UTC)
-    until = store.locked_until(name)
-    if until is not None and until > now:
-        store.log(name, "login_refused", f"暂停登录中，剩余 {wait_text(until - now)}")
+    attempt = store.begin_login(name, client[:64], at=now)
+    if attempt.refused_until is not None:
         raise AuthError(
-            f"“{name}”登录失败次数过多，已暂停登录，请 {wait_text(until - now)}后再试。"
+            f"从本机登录“{name}”失败次数过多，已暂停登录，请 "
+            f"{wait_text(attempt.refused_until - now)}后再试。"
         )
-    account = store.account(name)
-    matches = verify_password(account.password_hash if account else _dummy_hash(), password)
+    account = attempt.account
+    with _hash_slots():
+        matches = verify_password(account.password_hash if account else _dummy_hash(), password)
     if account is not None and matches and not account.disabled:
-        store.login_succeeded(name)
+        store.login_succeeded(attempt)
         return account
     disabled = account is not None and matches and account.disabled
-    failures, until = store.login_failed(name, backoff, "账号已停用" if disabled else "", at=now)
+    store.login_failed(attempt, "账号已停用" if disabled else "")
     if disabled:
         raise AuthError("该账号已停用，请联系管理员。")
     message = "用户名或密码错误。"
-    if until is not None:
-        message += f"已连续失败 {failures} 次，请 {wait_text(until - now)}后再试。"
-    elif failures > 1:
-        message += f"再失败 {FREE_FAILURES - failures} 次将暂停登录一段时间。"
+    pauses = [p for p in (attempt.paused_until, attempt.client_paused_until) if p is not None]
+    if pauses:
+        message += f"已连续失败 {attempt.failures} 次，请 {wait_text(max(pauses) - now)}后再试。"
+    elif attempt.failures > 1:
+        message += f"再失败 {FREE_FAILURES - attempt.failures} 次将暂停登录一段时间。"
     raise AuthError(message)
 
 
@@ -142,14 +154,14 @@ def create_account(store: Store, name: str, password: str, role: str, *, by: str
     """Add an account with a hashed password; returns the trimmed name."""
     name = check_name(name)
     check_role(role)
-    check_password(password)
+    check_password(password, name)
     store.add_account(name, hash_password(password), role, by=by)
     return name
 
 
 def reset_password(store: Store, name: str, password: str, *, by: str) -> None:
-    """Give an account a new password (and lift any login pause)."""
-    check_password(password)
+    """Give an account a new password: its open sessions end and any login pause lifts."""
+    check_password(password, name)
     store.set_password(name, hash_password(password), by=by)
 
 

@@ -16,7 +16,7 @@ import copy
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,15 +31,16 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from wuxing import bulk_insert, connection, formatting, snapshot
-from wuxing.auth import require
+from wuxing import bulk_insert, connection, formatting, snapshot, throttle
+from wuxing.auth import account_key, require
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform
 from wuxing.errors import ConflictError, PermissionDenied, StoreError
 from wuxing.tables import (
     DATA_TABLES,
+    RETIRED_TABLES,
     events,
     frame_of,
-    login_failures,
+    login_throttle,
     metadata,
     revision_touches,
     revisions,
@@ -47,6 +48,8 @@ from wuxing.tables import (
 )
 
 SAMPLE_USER = "示例数据"
+#: Who the audit log names for a client paused on every name (the tries had no account).
+PAUSE_USER = "（登录限制）"
 
 # The kinds `load_for_import` reads: what resolving village names and the award check need.
 _FOR_IMPORT = ("villages", "awards")
@@ -83,6 +86,10 @@ class Account:
     disabled: bool
     created_at: datetime
     password_hash: str = dataclass_field(default="", repr=False)
+    #: The name as logins compare it (`auth.account_key`).
+    key: str = ""
+    #: Raised by every password change; a session remembers the one it signed in under.
+    credential_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,8 +142,14 @@ class Store:
         return self.engine.dialect.name
 
     def create(self) -> None:
-        """Create missing tables (idempotent)."""
+        """Create missing tables and add what older stores lack (idempotent, keeps the data)."""
         metadata.create_all(self.engine)
+        with self.engine.connect() as conn:
+            if not _needs_upgrade(conn):
+                return
+        with self.transaction() as conn:  # again inside: another process may have upgraded
+            if _needs_upgrade(conn):
+                _upgrade(conn)
 
     def dispose(self) -> None:
         """Close pooled connections."""
@@ -454,10 +467,9 @@ class Store:
     # -- accounts (hashing and policy live in wuxing.auth; this only stores) -------------------
 
     def account(self, name: str) -> Account | None:
-        """The account called `name`, if any."""
+        """The account `name` stands for, compared as `auth.account_key` does (`ADMIN`: `admin`)."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(users).where(users.c.name == name)).first()
-        return None if row is None else _account(row)
+            return _account_named(conn, name)
 
     def accounts(self) -> list[Account]:
         """Every account, by name."""
@@ -472,25 +484,40 @@ class Store:
             return conn.execute(query.limit(1)).first() is not None
 
     def add_account(self, name: str, password_hash: str, role: str, *, by: str) -> None:
-        """Create an account (StoreError if the name is taken)."""
+        """Create an account (StoreError if the name, or one differing only in case or width, is
+        taken)."""
         self._authorise("admin", by)
+        key = account_key(name)
         with self.transaction() as conn:
-            if conn.execute(sa.select(users.c.name).where(users.c.name == name)).first():
+            taken = conn.execute(
+                sa.select(users.c.name).where(sa.or_(users.c.name == name, users.c.name_key == key))
+            ).scalar()
+            if taken == name:
                 raise StoreError(f"账号“{name}”已存在，请换一个名字，或重置它的密码")
+            if taken is not None:
+                raise StoreError(
+                    f"账号“{name}”与已有账号“{taken}”只差大小写或全角半角，容易混淆，请换一个名字"
+                )
             conn.execute(
                 users.insert().values(
                     name=name, password_hash=password_hash, role=role, disabled=False,
-                    created_at=_now(),
+                    created_at=_now(), name_key=key, credential_version=0,
                 )
             )  # fmt: skip
             _log(conn, by, "user_add", None, f"{name}（{role}）")
 
     def set_password(self, name: str, password_hash: str, *, by: str) -> None:
-        """Replace an account's password hash (also clears its failed logins)."""
+        """Replace an account's password hash: its sessions end and its login pauses lift."""
         self._authorise("admin", by)
         with self.transaction() as conn:
-            self._update_account(conn, name, password_hash=password_hash)
-            conn.execute(login_failures.delete().where(login_failures.c.name == name))
+            self._update_account(
+                conn,
+                name,
+                password_hash=password_hash,
+                credential_version=users.c.credential_version + 1,
+            )
+            key = conn.execute(sa.select(users.c.name_key).where(users.c.name == name)).scalar()
+            conn.execute(login_throttle.delete().where(login_throttle.c.name == key))
             _log(conn, by, "user_passwd", None, name)
 
     def set_disabled(self, name: str, disabled: bool, *, by: str) -> None:
@@ -513,44 +540,137 @@ class Store:
         if done.rowcount == 0:
             raise StoreError(f"账号“{name}”不存在，请用 `python -m wuxing users list` 查看已有账号")
 
-    def locked_until(self, name: str) -> datetime | None:
-        """Until when logins for `name` are refused after failures (None: not locked)."""
-        with self.engine.connect() as conn:
-            value = conn.execute(
-                sa.select(login_failures.c.locked_until).where(login_failures.c.name == name)
-            ).scalar()
-        return _aware(value)
+    # -- login throttling (the policy is wuxing.throttle; this counts) --------------------------
 
-    def login_failed(
-        self,
-        name: str,
-        lock_for: Callable[[int], timedelta],
-        detail: str = "",
-        *,
-        at: datetime | None = None,
-    ) -> tuple[int, datetime | None]:
-        """Count a failed login for `name`; lock it for `lock_for(failures)` from `at` (now)."""
+    def begin_login(self, name: str, client: str, *, at: datetime) -> LoginTry:
+        """Count a login try of `client` for `name` before its password is checked.
+
+        In one transaction: refused (and only counted) while a pause of this client on this name,
+        or of this client on every name, runs; otherwise counted as a failure in advance, so
+        parallel tries see each other and no more are checked than the pauses allow. A try whose
+        password proves right is taken back by `login_succeeded`.
+        """
         with self.transaction() as conn:
-            failures = 1 + int(
-                conn.execute(
-                    sa.select(login_failures.c.failures).where(login_failures.c.name == name)
-                ).scalar()
-                or 0
-            )
-            wait = lock_for(failures)
-            until = (at or _now()) + wait if wait > timedelta(0) else None
-            conn.execute(login_failures.delete().where(login_failures.c.name == name))
+            account = _account_named(conn, name)
+            # The typed text of an unknown name is not kept: 16 bits of its digest still pause a
+            # client that repeats it (as for a real name, so pauses do not tell which exist), yet
+            # name no typed password.
+            key = account.key if account else "?" + sha256_of(account_key(name).encode())[:4]
             conn.execute(
-                login_failures.insert().values(name=name, failures=failures, locked_until=until)
+                login_throttle.delete().where(
+                    login_throttle.c.last_at < at - throttle.FORGET_AFTER,
+                    sa.or_(
+                        login_throttle.c.paused_until.is_(None),
+                        login_throttle.c.paused_until < at,
+                    ),
+                )
             )
-            _log(conn, name, "login_failed", None, detail or f"第 {failures} 次失败")
-        return failures, until
+            rows = {row.name: row for row in conn.execute(
+                sa.select(login_throttle)
+                .where(login_throttle.c.client == client)
+                .where(login_throttle.c.name.in_([key, throttle.ANY_NAME]))
+                .with_for_update()
+            )}  # fmt: skip
+            paused = {n: p for n, row in rows.items() if (p := _aware(row.paused_until)) and p > at}
+            if paused:
+                conn.execute(
+                    login_throttle.update()
+                    .where(login_throttle.c.client == client)
+                    .where(login_throttle.c.name.in_(list(paused)))
+                    .values(refused=login_throttle.c.refused + 1)
+                )
+                return LoginTry(account, key, client, at, refused_until=max(paused.values()))
+            counts = {}
+            for row_key, pause_for in ((key, throttle.name_pause),
+                                       (throttle.ANY_NAME, throttle.client_pause)):  # fmt: skip
+                row = rows.get(row_key)
+                failures = 1 + (row.failures if row else 0)
+                wait = pause_for(failures)
+                until = at + wait if wait > timedelta(0) else None
+                values = {"failures": failures, "last_at": at, "paused_until": until}
+                if row is None:
+                    conn.execute(
+                        login_throttle.insert().values(
+                            name=row_key, client=client, refused=0, **values
+                        )
+                    )
+                else:
+                    conn.execute(
+                        login_throttle.update()
+                        .where(login_throttle.c.name == row_key, login_throttle.c.client == client)
+                        .values(**values)
+                    )
+                counts[row_key] = (failures, until)
+        (failures, until), (client_failures, client_until) = counts[key], counts[throttle.ANY_NAME]
+        return LoginTry(account, key, client, at, failures=failures, paused_until=until,
+                        client_failures=client_failures, client_paused_until=client_until)  # fmt: skip
 
-    def login_succeeded(self, name: str) -> None:
-        """Forget failed logins for `name` and record the login."""
+    def login_failed(self, attempt: LoginTry, detail: str = "") -> None:
+        """Record a checked try that failed: an event for a real account, and one when a pause of
+        the client on every name begins; a failure on an unknown name stays only a count."""
+        events_to_log = []
+        if attempt.account is not None:
+            where = f"（来自 {attempt.client}）" if attempt.client else ""
+            events_to_log.append(
+                (attempt.account.name, detail or f"第 {attempt.failures} 次失败{where}")
+            )
+        if attempt.client_paused_until is not None:
+            wait = throttle.wait_text(attempt.client_paused_until - attempt.at)
+            events_to_log.append(
+                (PAUSE_USER, f"来自 {attempt.client or '未知地址'} 的登录已连续失败 "
+                     f"{attempt.client_failures} 次，暂停 {wait}")
+            )  # fmt: skip
+        if not events_to_log:
+            return
         with self.transaction() as conn:
-            conn.execute(login_failures.delete().where(login_failures.c.name == name))
-            _log(conn, name, "login", None, "")
+            for user, text in events_to_log:
+                action = "login_paused" if user == PAUSE_USER else "login_failed"
+                _log(conn, user, action, None, text)
+
+    def login_succeeded(self, attempt: LoginTry) -> None:
+        """Take back the failure `begin_login` counted in advance, forget this client's failures
+        on this account and record the login."""
+        assert attempt.account is not None  # only a known account's password can prove right
+        with self.transaction() as conn:
+            conn.execute(
+                login_throttle.delete().where(
+                    login_throttle.c.name == attempt.key, login_throttle.c.client == attempt.client
+                )
+            )
+            row = conn.execute(
+                sa.select(login_throttle.c.failures)
+                .where(login_throttle.c.name == throttle.ANY_NAME)
+                .where(login_throttle.c.client == attempt.client)
+                .with_for_update()
+            ).first()
+            if row is not None:
+                failures = max(0, row.failures - 1)
+                wait = throttle.client_pause(failures)
+                conn.execute(
+                    login_throttle.update()
+                    .where(login_throttle.c.name == throttle.ANY_NAME)
+                    .where(login_throttle.c.client == attempt.client)
+                    .values(
+                        failures=failures,
+                        paused_until=attempt.at + wait if wait > timedelta(0) else None,
+                    )
+                )
+            _log(conn, attempt.account.name, "login", None, "")
+
+
+@dataclass(frozen=True)
+class LoginTry:
+    """One login try as `Store.begin_login` counted it (the password not yet checked)."""
+
+    account: Account | None  # None: no such account
+    key: str  # the throttle row of this name (`Account.key`, or a digest of an unknown name)
+    client: str
+    at: datetime
+    failures: int = 0  # this client's failures on this name, this try included
+    client_failures: int = 0  # this client's failures on every name, this try included
+    refused_until: datetime | None = None  # set: a pause runs, the password was not checked
+    paused_until: datetime | None = None  # the pause on this name that starts if this try fails
+    client_paused_until: datetime | None = None  # the pause on every name that starts if it fails
 
 
 def _count_text(counts: dict[str, int]) -> str:
@@ -708,7 +828,45 @@ def _account(row: sa.Row) -> Account:
         disabled=bool(row.disabled),
         created_at=_aware(row.created_at),
         password_hash=row.password_hash,
+        key=row.name_key or account_key(row.name),
+        credential_version=int(row.credential_version or 0),
     )
+
+
+def _account_named(conn: Connection, name: str) -> Account | None:
+    """The account `name` stands for: its own, else the one whose key is `name`'s key (a store
+    from before the key rule may hold two such; then only the exact name finds one)."""
+    rows = conn.execute(
+        sa.select(users).where(sa.or_(users.c.name == name, users.c.name_key == account_key(name)))
+    ).all()
+    exact = [row for row in rows if row.name == name]
+    if exact or len(rows) == 1:
+        return _account((exact or rows)[0])
+    return None
+
+
+def _upgrade(conn: Connection) -> None:
+    """Bring a store made by an older version up to these tables, keeping its accounts."""
+    columns = {column["name"] for column in sa.inspect(conn).get_columns("users")}
+    if "credential_version" not in columns:
+        conn.execute(
+            sa.text("ALTER TABLE users ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 0")
+        )
+    if "name_key" not in columns:
+        conn.execute(sa.text("ALTER TABLE users ADD COLUMN name_key VARCHAR(100)"))
+        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_users_name_key ON users (name_key)"))
+    unkeyed = sa.select(users.c.name).where(users.c.name_key.is_(None))
+    for name in conn.execute(unkeyed).scalars().all():
+        conn.execute(users.update().where(users.c.name == name).values(name_key=account_key(name)))
+    for table in RETIRED_TABLES:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+
+
+def _needs_upgrade(conn: Connection) -> bool:
+    inspector = sa.inspect(conn)
+    columns = {column["name"] for column in inspector.get_columns("users")}
+    retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
+    return bool(retired) or not {"credential_version", "name_key"} <= columns
 
 
 def _aware(value: datetime | None) -> datetime | None:

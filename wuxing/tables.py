@@ -45,16 +45,32 @@ users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The name as logins compare it (NFKC, case-folded: `auth.account_key`), so `ADMIN` finds
+    # `admin` and `ａｄｍｉｎ` cannot be created beside it. Not unique: a store from before the
+    # rule may hold two such names, and upgrading it must not fail.
+    sa.Column("name_key", sa.String(100), nullable=True, index=True),
+    # Raised by every password change: a session signed in under an older one is signed out.
+    sa.Column("credential_version", sa.Integer, nullable=False, default=0, server_default="0"),
 )
 
-# Per login name, known or not: throttling only real accounts would tell an attacker which exist.
-login_failures = sa.Table(
-    "login_failures",
+# Failed logins per (account key, client address), and per client address over all names
+# (name = ""). An unknown name is kept as a short digest (`auth`), never as the typed text,
+# which is sometimes a password typed into the wrong field. `refused` counts tries turned
+# away during a pause: one number per row instead of one audit event per try.
+login_throttle = sa.Table(
+    "login_throttle",
     metadata,
     sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("client", sa.String(64), primary_key=True),
     sa.Column("failures", sa.Integer, nullable=False),
-    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("refused", sa.Integer, nullable=False, default=0),
+    sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("paused_until", sa.DateTime(timezone=True), nullable=True),
 )
+
+#: Tables of older stores that `Store.create` drops: `login_failures` counted per name alone
+#: and kept unknown names as typed (passwords typed into the name field among them).
+RETIRED_TABLES = ("login_failures",)
 
 # The current data of one data version, one Parquet file per kind (with each row's revision_id, so a
 # rollback or restore can patch the snapshot instead of rebuilding it).

@@ -30,6 +30,8 @@ from wuxing.store import Account, Store, open_store
 ALL_STARS = "all"
 _FILTER_KEYS = ("area", "period", "star")
 _USER_KEY, _ACCOUNT_KEY = "_user", "_account"
+#: The account's credential version at sign-in: a password change signs the session out.
+_CREDENTIAL_KEY = "_credential"
 
 
 # -- loading -------------------------------------------------------------------------------------
@@ -461,11 +463,19 @@ def selected_points(event: object) -> list[dict[str, object]]:
 
 
 def current_account() -> Account | None:
-    """This session's account, re-read every run: a disabled or deleted account is signed out."""
+    """This session's account, re-read every run: a disabled or deleted account, or one whose
+    password changed since this session signed in (on any app server: the version is in the
+    store), is signed out."""
     name = st.session_state.get(_USER_KEY)
     account = _shared_store().account(name) if name else None
-    if account is None or account.disabled:
+    if (
+        account is None
+        or account.disabled
+        or account.name != name
+        or account.credential_version != st.session_state.get(_CREDENTIAL_KEY)
+    ):
         st.session_state.pop(_USER_KEY, None)
+        st.session_state.pop(_CREDENTIAL_KEY, None)
         account = None
     else:
         account = dataclasses.replace(account, password_hash="")  # the hash stays in the store
@@ -491,6 +501,7 @@ def require_page_role(needed: str) -> Account:
 def sign_in(account: Account) -> None:
     """Remember `account` as this session's user (after `auth.login` accepted it)."""
     st.session_state[_USER_KEY] = account.name
+    st.session_state[_CREDENTIAL_KEY] = account.credential_version
     st.session_state[_ACCOUNT_KEY] = dataclasses.replace(account, password_hash="")
 
 
@@ -500,7 +511,14 @@ def sign_out() -> None:
     if account is not None:
         auth.logout(_shared_store(), account.name)
     st.session_state.pop(_USER_KEY, None)
+    st.session_state.pop(_CREDENTIAL_KEY, None)
     st.session_state[_ACCOUNT_KEY] = None
+
+
+def client_address() -> str:
+    """The address this session's browser connects from ("" when unknown), for login pauses."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # AppTest hands back a mock
 
 
 def account_sidebar(account: Account | None) -> None:
