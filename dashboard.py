@@ -4,8 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from wuxing import navigation, ui
+from wuxing import ui
 from wuxing.charts import style
+from wuxing.ui import navigation
 
 # The tab icon is a file of ours: a :material/…: page icon is fetched from fonts.gstatic.com, and
 # the intranet has no internet (the sidebar's :material/…: icons come from the bundled font).

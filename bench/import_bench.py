@@ -58,7 +58,7 @@ def build_workbook(villages: int, path: Path, quarter: str = QUARTER, scale: flo
     import xlsxwriter
 
     from wuxing import catalog
-    from wuxing.template import value_header
+    from wuxing.reading.template import value_header
 
     rng = np.random.default_rng(villages)
     per_town = 100
@@ -90,8 +90,9 @@ def build_workbook(villages: int, path: Path, quarter: str = QUARTER, scale: flo
 
 def _timed_phases(phases: dict[str, float]) -> Callable[[], None]:
     """Wrap the import's steps so each call adds its duration to `phases`; returns an undo."""
-    from wuxing import bulk_insert, importer, snapshot
-    from wuxing import store as store_module
+    from wuxing.reading import importer
+    from wuxing.storage import bulk_insert, snapshot
+    from wuxing.storage import store as store_module
 
     wrapped = [
         (store_module.Store, "load", "load"),
@@ -126,8 +127,8 @@ def _timed_phases(phases: dict[str, float]) -> Callable[[], None]:
 def _import_once(store_url: str, path: Path, content: bytes) -> dict[str, float]:
     """One full import of ours into the store at `store_url`; returns its time and phases."""
     from wuxing.config import Settings
-    from wuxing.importer import import_files
-    from wuxing.store import open_store
+    from wuxing.reading.importer import import_files
+    from wuxing.storage.store import open_store
 
     settings = Settings(max_upload_mb=200, max_uncompressed_mb=2000)
     store = open_store(store_url)
@@ -208,8 +209,8 @@ def _peak(path: Path, method: str) -> float:
 def seed_store(villages: int, folder: Path) -> Path:
     """A SQLite store holding the previous quarter of the benchmark's villages (a file to copy)."""
     from wuxing.config import Settings
-    from wuxing.importer import import_files
-    from wuxing.store import open_store
+    from wuxing.reading.importer import import_files
+    from wuxing.storage.store import open_store
 
     previous = folder / f"previous_{villages}.xlsx"
     build_workbook(villages, previous, quarter=PREVIOUS, scale=1 / GROWTH)

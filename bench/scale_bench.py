@@ -42,8 +42,8 @@ EMPTY_PAGE = "import streamlit as st\n\nst.title('空白页')\n"
 
 def build_store(url: str, villages: int) -> None:
     """Fill an empty store at `url` with the sample (13) or synthetic data of `villages`."""
-    from wuxing import sample, synthetic
-    from wuxing.store import open_store
+    from wuxing.samples import sample, synthetic
+    from wuxing.storage.store import open_store
 
     store = open_store(url)
     if not store.is_empty():
@@ -120,8 +120,9 @@ def measure(url: str, runs: int, home: Path) -> dict[str, object]:
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest, app_test
 
-    from wuxing import memo, navigation
+    from wuxing import memo
     from wuxing.charts import figure_cache
+    from wuxing.ui import navigation
 
     # AppTest compiles the scripts again on every run (a new ScriptCache each time), where a
     # server compiles each once (its Runtime's ScriptCache): share one, as the server does, so a

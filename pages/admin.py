@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from wuxing import audit, auth, navigation, ui
+from wuxing import ui
+from wuxing.access import audit, auth
 from wuxing.errors import WuxingError
+from wuxing.ui import navigation
 
 st.title("账号与审计")
 me = ui.require_page_role("admin")  # registered for admins only; this is the page's own check

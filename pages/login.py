@@ -1,8 +1,9 @@
-"""登录: name and password; repeated failures pause this client's logins (see wuxing.throttle)."""
+"""登录: name and password; repeated failures pause this client's logins (see wuxing.access.throttle)."""
 
 import streamlit as st
 
-from wuxing import auth, ui
+from wuxing import ui
+from wuxing.access import auth
 from wuxing.errors import AuthError
 
 if ui.current_account() is not None:  # just signed in (or an old bookmark): to the start page

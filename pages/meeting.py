@@ -4,8 +4,9 @@ import functools
 
 import streamlit as st
 
-from wuxing import briefing, deck, periods, slides, ui
+from wuxing import periods, ui
 from wuxing.charts import meeting as meeting_charts
+from wuxing.meeting import briefing, deck, slides
 from wuxing.metrics import villages
 
 ds = ui.load_dataset()

@@ -2,15 +2,19 @@
 
 import streamlit as st
 
-from wuxing import changes, importer, template, ui, web
+from wuxing import ui
 from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
 from wuxing.metrics import uploads
+from wuxing.reading import changes, importer, template
+from wuxing.ui import web
 
 account = ui.require_page_role("editor")
 st.title("数据上传")
 ds = ui.load_dataset()
-limit = web.upload_limit_mb(ui.settings())  # the browser's check and the server's (wuxing/web.py)
+limit = web.upload_limit_mb(
+    ui.settings()
+)  # the browser's check and the server's (wuxing/ui/web.py)
 
 st.markdown(
     "上传各村季度台账（.xlsx、.xlsm、.xls、.ods、.csv，可一次多个文件）。系统先检查、再列出将要改动的数据，"

@@ -8,7 +8,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from wuxing.store import Store
+from wuxing.storage.store import Store
 
 # The production parameters cost ~0.5 s a hash on this machine; verifying reads the parameters
 # from the hash, so accounts made with these log in the same way.

@@ -22,9 +22,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from wuxing import sample
 from wuxing.dataset import Dataset
-from wuxing.store import Store, open_store
+from wuxing.samples import sample
+from wuxing.storage.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")

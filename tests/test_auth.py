@@ -6,10 +6,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.accounts import CHEAP_HASHER, PASSWORD, add_accounts
-from wuxing import account_commands, audit, auth, cli, tables, throttle
+from wuxing.access import audit, auth, throttle
+from wuxing.cli import accounts as account_commands
+from wuxing.cli import main as cli
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import AuthError, PermissionDenied, StoreError
+from wuxing.storage import schema as tables
 
 
 @pytest.fixture(autouse=True)

@@ -2,10 +2,11 @@
 
 import pandas as pd
 
-from wuxing import briefing, catalog, formatting, periods
+from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
+from wuxing.meeting import briefing
 from wuxing.metrics import headline, meeting, pairs, ranking, stars, targets
-from wuxing.store import open_store
+from wuxing.storage.store import open_store
 
 AREA = "濮阳市/清丰县/马庄桥镇"
 

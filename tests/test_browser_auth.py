@@ -3,9 +3,9 @@ import pytest
 
 from tests.accounts import PASSWORD, XSS, add_accounts
 from tests.conftest import screenshot, serve, wait_for_charts
-from wuxing import navigation
 from wuxing.dataset import Dataset
-from wuxing.store import open_store
+from wuxing.storage.store import open_store
+from wuxing.ui import navigation
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

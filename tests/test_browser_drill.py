@@ -7,9 +7,9 @@ from urllib.parse import unquote
 import pytest
 
 from tests.conftest import screenshot, serve, wait_for_charts
-from wuxing import synthetic
 from wuxing.metrics import villages
-from wuxing.store import open_store
+from wuxing.samples import synthetic
+from wuxing.storage.store import open_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

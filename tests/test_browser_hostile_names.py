@@ -5,8 +5,8 @@ inside plotly's SVG (issue 15 §2). One server, the sample with most villages re
 import pytest
 
 from tests.conftest import screenshot, serve, wait_for_charts
-from wuxing import sample
-from wuxing.store import open_store
+from wuxing.samples import sample
+from wuxing.storage.store import open_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -7,8 +7,9 @@ import pytest
 
 from tests.accounts import PASSWORD, add_accounts
 from tests.conftest import serve
-from wuxing import navigation, sample
-from wuxing.store import open_store
+from wuxing.samples import sample
+from wuxing.storage.store import open_store
+from wuxing.ui import navigation
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -3,8 +3,8 @@ import re
 import pytest
 
 from tests.conftest import screenshot, wait_for_charts
-from wuxing import sample
 from wuxing.metrics import villages
+from wuxing.samples import sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

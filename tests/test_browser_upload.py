@@ -4,9 +4,10 @@ import pytest
 from tests import hostile
 from tests.accounts import PASSWORD, add_accounts
 from tests.conftest import screenshot, serve
-from wuxing import sample, template
 from wuxing.dataset import Dataset
-from wuxing.store import open_store
+from wuxing.reading import template
+from wuxing.samples import sample
+from wuxing.storage.store import open_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import sqlalchemy as sa
 
-from wuxing import tables
 from wuxing.dataset import Dataset
+from wuxing.storage import schema as tables
 
 
 def _stored(store, kind: str) -> pd.DataFrame:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wuxing.changes import CELL_COLUMNS, COUNT_COLUMNS, preview
 from wuxing.dataset import Dataset
+from wuxing.reading.changes import CELL_COLUMNS, COUNT_COLUMNS, preview
 
 VILLAGES = pd.DataFrame({"code": ["A", "B"], "name": ["甲村", "乙村"], "town": ["马庄桥镇"] * 2})
 

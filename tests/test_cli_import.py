@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from tests import builders as b
-from wuxing import cli, sample, template
-from wuxing.store import open_store
+from wuxing.cli import main as cli
+from wuxing.reading import template
+from wuxing.samples import sample
+from wuxing.storage.store import open_store
 
 
 @pytest.fixture

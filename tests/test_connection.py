@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import _free_port, run_app
-from wuxing import cli, connection
+from wuxing.cli import main as cli
 from wuxing.errors import StoreUnavailable
-from wuxing.store import open_store
+from wuxing.storage import connection
+from wuxing.storage.store import open_store
 
 PASSWORD = "S3cret-Pw_9"
 

@@ -10,7 +10,9 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
-from wuxing import catalog, cli, deck, slides
+from wuxing import catalog
+from wuxing.cli import main as cli
+from wuxing.meeting import deck, slides
 from wuxing.metrics import meeting, progress, ranking, stars
 
 AREA = "濮阳市/清丰县/马庄桥镇"

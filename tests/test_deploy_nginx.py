@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, _free_port, _wait_healthy, serve, wait_for_charts
-from wuxing import sample
-from wuxing.store import open_store
+from wuxing.samples import sample
+from wuxing.storage.store import open_store
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,7 +3,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from wuxing import excel
+from wuxing.meeting import excel
 
 
 def test_headers_units_and_values_survive():

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from wuxing.formulas import guarded, guarded_table, unguarded
-from wuxing.names import clean_text, compact_all
+from wuxing.reading.names import clean_text, compact_all
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests import hostile
-from wuxing import cli, sample
+from wuxing.cli import main as cli
 from wuxing.config import Settings
 from wuxing.errors import ImportRejected
-from wuxing.store import open_store
-from wuxing.workbook import read_workbook
+from wuxing.reading.workbook import read_workbook
+from wuxing.samples import sample
+from wuxing.storage.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 GIGABYTE = 1024 * 1024 * 1024
@@ -89,7 +90,7 @@ def test_a_zip_of_a_newer_version_is_called_damaged_not_a_crash() -> None:
 
 def test_a_villages_sheet_with_a_repeated_name_column_is_checked_not_a_crash() -> None:
     from tests import builders as b
-    from wuxing.importer import parse_files
+    from wuxing.reading.importer import parse_files
 
     content = b.xlsx({"村庄": [["乡镇", "村名", "村名"], ["马庄桥镇", "新村", "新村"]] * 2})
     result = parse_files([("村庄.xlsx", content)], b.known_dataset(), Settings())
@@ -152,7 +153,7 @@ def test_the_command_line_refuses_crash_files_within_a_gigabyte(tmp_path: Path, 
 
 def test_files_that_fit_one_by_one_are_refused_together_past_the_cell_limit() -> None:
     from tests import builders as b
-    from wuxing.importer import parse_files
+    from wuxing.reading.importer import parse_files
 
     files = [(f"{n}.csv", hostile.million_rows_csv(rows=15)) for n in ("甲", "乙")]
     result = parse_files(files, b.known_dataset(), Settings(max_cells=150))

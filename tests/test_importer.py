@@ -7,12 +7,14 @@ import pandas as pd
 import pytest
 
 from tests import builders as b
-from wuxing import bulk_insert, importer, problems, sample, template
 from wuxing.config import Settings
 from wuxing.dataset import SCHEMAS, Dataset
 from wuxing.errors import ConflictError
-from wuxing.importer import import_files, parse_files
-from wuxing.store import Store, open_store
+from wuxing.reading import importer, problems, template
+from wuxing.reading.importer import import_files, parse_files
+from wuxing.samples import sample
+from wuxing.storage import bulk_insert
+from wuxing.storage.store import Store, open_store
 
 SETTINGS = Settings()
 Q = "2023Q2"
@@ -461,7 +463,7 @@ def test_problems_frame_and_json_carry_every_place(base_store: Store) -> None:
 def test_the_collector_paused_for_an_import_runs_again_after_it(store):
     import gc
 
-    from wuxing import importer
+    from wuxing.reading import importer
 
     assert gc.isenabled()
     with importer.collector_paused():

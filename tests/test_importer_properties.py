@@ -10,9 +10,9 @@ from wuxing import catalog
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import WuxingError
-from wuxing.importer import import_files, parse_files
-from wuxing.problems import CODES
-from wuxing.store import Store, open_store
+from wuxing.reading.importer import import_files, parse_files
+from wuxing.reading.problems import CODES
+from wuxing.storage.store import Store, open_store
 
 SETTINGS = Settings()
 KNOWN = b.known_dataset()
@@ -196,8 +196,8 @@ _plain_cells = st.one_of(
 def test_rows_settled_column_by_column_are_what_row_by_row_calls_them(rows, skip) -> None:
     """`plain_data` (the column-wise fast path) never calls a sheet plain data unless reading it
     row by row finds only data rows that do not repeat the header."""
-    from wuxing.cells import plain_data, row_kind, transposed
-    from wuxing.sheets import _repeats_header
+    from wuxing.reading.cells import plain_data, row_kind, transposed
+    from wuxing.reading.sheets import _repeats_header
 
     for grid in (rows, [row + [""] * (8 - len(row)) for row in rows]):  # ragged, then even
         if plain_data(transposed(grid), skip, _HEADERS):

@@ -4,10 +4,11 @@ from dataclasses import replace
 
 import pandas as pd
 
-from wuxing import memo, ui
+from wuxing import memo
 from wuxing.dataset import Dataset
 from wuxing.memo import Memory, remembered
 from wuxing.metrics import stars, villages
+from wuxing.ui import loading
 
 calls: list[tuple] = []
 
@@ -135,30 +136,30 @@ def test_sizes_count_text_and_what_containers_hold():
 def test_a_new_data_version_frees_what_older_datasets_remembered(named_store):
     # Sessions that have not rerun yet may hold an older dataset (their last run's widget
     # callbacks keep the page's variables): its answers must not stay too.
-    ui._load.clear()
+    loading._load.clear()
     named_store.commit(_dataset(1.0), content=b"1", filename="1.xlsx", user="u")
-    old = ui._load(named_store.url, named_store.data_version())
+    old = loading._load(named_store.url, named_store.data_version())
     stars.latest_period(old)
     assert len(old.memory) > 0
     named_store.commit(_dataset(2.0), content=b"2", filename="2.xlsx", user="u")
-    new = ui._load(named_store.url, named_store.data_version())
+    new = loading._load(named_store.url, named_store.data_version())
     assert new is not old and len(old.memory) == 0
     assert new.values["value"].tolist() == [2.0]
-    assert ui._load(named_store.url, named_store.data_version()) is new
-    ui._load.clear()
+    assert loading._load(named_store.url, named_store.data_version()) is new
+    loading._load.clear()
 
 
 def test_older_datasets_only_garbage_cycles_hold_are_freed_before_a_load(named_store):
     # A closed session's state is such a cycle: freed at the next full collection only, which
     # at province scale let three datasets of ~400 MB pile up.
-    ui._load.clear()
+    loading._load.clear()
     gone = []
     gc.disable()
     try:
         for value in (1.0, 2.0, 3.0):
             named_store.commit(_dataset(value), content=str(value).encode(), filename="x.xlsx",
                                user="u")  # fmt: skip
-            ds = ui._load(named_store.url, named_store.data_version())
+            ds = loading._load(named_store.url, named_store.data_version())
             cycle = [ds]
             cycle.append(cycle)
             gone.append(weakref.ref(ds))
@@ -166,7 +167,7 @@ def test_older_datasets_only_garbage_cycles_hold_are_freed_before_a_load(named_s
         assert gone[0]() is None and gone[2]() is not None
     finally:
         gc.enable()
-        ui._load.clear()
+        loading._load.clear()
 
 
 def test_a_table_of_the_same_content_is_made_once_and_changes_stay_with_the_caller():

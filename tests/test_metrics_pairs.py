@@ -3,9 +3,9 @@ import math
 import pandas as pd
 import pytest
 
-from wuxing import sample
 from wuxing.dataset import Dataset
 from wuxing.metrics import pairs
+from wuxing.samples import sample
 
 PASS = 85.0
 

@@ -6,7 +6,7 @@ import pytest
 from wuxing import catalog
 from wuxing.dataset import Dataset
 from wuxing.metrics import profile, ranking
-from wuxing.store import Revision
+from wuxing.storage.store import Revision
 
 VILLAGES = pd.DataFrame({"code": ["Z", "J"], "name": ["赵家村", "甲村"], "town": "马庄桥镇",
                          "county": "清丰县", "households": [760.0, None]})  # fmt: skip

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wuxing.names import (
+from wuxing.reading.names import (
     NotANumberError,
     Number,
     clean_text,

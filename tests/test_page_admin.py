@@ -1,7 +1,7 @@
 import pytest
 
 from tests.accounts import CHEAP_HASHER, PASSWORD, add_accounts, navigation_as_served, run_as
-from wuxing import auth
+from wuxing.access import auth
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,9 @@ from tests.accounts import (
     signed_in,
 )
 from tests.conftest import ROOT
-from wuxing import auth, navigation
+from wuxing.access import auth
 from wuxing.errors import AuthError
+from wuxing.ui import navigation
 
 
 @pytest.fixture(autouse=True)

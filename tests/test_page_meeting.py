@@ -6,7 +6,7 @@ import io
 from pptx import Presentation
 
 from tests.conftest import figure_titled, run_app
-from wuxing import deck
+from wuxing.meeting import deck
 
 PAGE = "pages/meeting.py"
 

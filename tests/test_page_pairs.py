@@ -2,9 +2,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app, title_of
-from wuxing import sample, synthetic
 from wuxing.dataset import Dataset
 from wuxing.metrics import pairs
+from wuxing.samples import sample, synthetic
 
 PAGE = "pages/pairs.py"
 

@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app
-from wuxing import catalog, sample, synthetic
+from wuxing import catalog
 from wuxing.dataset import Dataset, generated_code
 from wuxing.metrics import profile
+from wuxing.samples import sample, synthetic
 
 PAGE = "pages/profile.py"
 ZHAO = generated_code(sample.CITY, sample.COUNTY, sample.TOWN, "赵家村")

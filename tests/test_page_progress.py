@@ -2,9 +2,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app
-from wuxing import synthetic
 from wuxing.dataset import Dataset
 from wuxing.metrics import villages
+from wuxing.samples import synthetic
 
 PAGE = "pages/progress.py"
 

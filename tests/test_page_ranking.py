@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app, title_of
-from wuxing import synthetic
 from wuxing.dataset import Dataset
+from wuxing.samples import synthetic
 
 PAGE = "pages/ranking.py"
 

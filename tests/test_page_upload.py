@@ -2,8 +2,10 @@ import pandas as pd
 import pytest
 
 from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
-from wuxing import auth, importer, sample, template
+from wuxing.access import auth
 from wuxing.dataset import Dataset
+from wuxing.reading import importer, template
+from wuxing.samples import sample
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -106,7 +108,7 @@ def test_history_rolls_back_after_confirmation(township):
 
 
 def test_a_viewer_gets_no_upload_or_history_page():
-    from wuxing import navigation
+    from wuxing.ui import navigation
 
     viewer_paths = {p.path for p in navigation.pages_for("viewer")}
     assert "pages/upload.py" not in viewer_paths and "pages/history.py" not in viewer_paths

@@ -4,15 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from wuxing import catalog, sample
+from wuxing import catalog
 from wuxing.metrics import aggregation, targets, villages
+from wuxing.samples import sample
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory):
-    from wuxing.store import open_store
+    from wuxing.storage.store import open_store
 
     s = open_store(f"sqlite:///{tmp_path_factory.mktemp('s') / 'x.sqlite'}")
     sample.seed(s)
@@ -69,7 +70,7 @@ def test_shipped_workbook_is_regenerated_byte_for_byte():
 
 
 def test_cli_regenerates_the_shipped_workbook(tmp_path):
-    from wuxing.cli import main
+    from wuxing.cli.main import main
 
     assert main(["sample", "-o", str(tmp_path / "s.xlsx")]) == 0
     assert (tmp_path / "s.xlsx").read_bytes() == (ROOT / "data" / sample.FILENAME).read_bytes()

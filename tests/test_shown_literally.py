@@ -13,7 +13,7 @@ from wuxing.charts import overview as overview_charts
 from wuxing.charts import progress as progress_charts
 from wuxing.charts import style
 from wuxing.dataset import Dataset
-from wuxing.ui import plain
+from wuxing.ui.text import plain
 
 HOSTILE = [
     "**x**",

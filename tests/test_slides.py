@@ -4,9 +4,11 @@ from dataclasses import replace
 
 import pandas as pd
 
-from wuxing import catalog, periods, slides, synthetic
+from wuxing import catalog, periods
 from wuxing.dataset import Dataset
+from wuxing.meeting import slides
 from wuxing.metrics import meeting, pairs, progress, ranking, stars, targets, villages
+from wuxing.samples import synthetic
 
 AREA = "濮阳市/清丰县/马庄桥镇"
 

@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from wuxing import snapshot, tables
 from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
+from wuxing.storage import schema as tables
+from wuxing.storage import snapshot
 
 VILLAGES = pd.DataFrame(
     [
@@ -235,8 +236,8 @@ def test_a_commit_overlaid_on_arrow_tables_decodes_as_the_pandas_overlay_did():
 def test_a_conflict_names_the_other_upload_in_beijing_time_like_history(store, monkeypatch):
     from datetime import UTC, datetime
 
-    from wuxing import store as store_module
     from wuxing.metrics import uploads
+    from wuxing.storage import store as store_module
 
     store.commit(_data(values=[("A", "2023Q1", "volunteers", 1.0)]), content=b"0", filename="0",
                  user="u")  # fmt: skip

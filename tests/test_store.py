@@ -1,10 +1,11 @@
 import pandas as pd
 import pytest
 
-from wuxing import bulk_insert, snapshot, tables
-from wuxing import store as store_module
 from wuxing.dataset import Dataset
 from wuxing.errors import StoreError
+from wuxing.storage import bulk_insert, snapshot
+from wuxing.storage import schema as tables
+from wuxing.storage import store as store_module
 
 
 def _values(*rows):

@@ -6,12 +6,12 @@ import multiprocessing
 import pandas as pd
 import pytest
 
-from wuxing import template
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
-from wuxing.importer import import_files
-from wuxing.store import open_store
+from wuxing.reading import template
+from wuxing.reading.importer import import_files
+from wuxing.storage.store import open_store
 
 VILLAGES = pd.DataFrame(
     [

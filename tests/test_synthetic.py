@@ -1,7 +1,8 @@
 import pandas as pd
 
-from wuxing import catalog, synthetic
-from wuxing.cli import main
+from wuxing import catalog
+from wuxing.cli.main import main
+from wuxing.samples import synthetic
 
 
 def test_hierarchy_repeated_names_and_every_kind():
@@ -28,7 +29,7 @@ def test_rates_stay_within_100_and_counts_are_not_negative():
 def test_synth_command_writes_a_workbook_the_importer_accepts(tmp_path):
     from wuxing.config import Settings
     from wuxing.dataset import Dataset
-    from wuxing.importer import parse_files
+    from wuxing.reading.importer import parse_files
 
     path = tmp_path / "synth.xlsx"
     assert main(["synth", "--villages", "60", "--quarters", "2", "-o", str(path)]) == 0

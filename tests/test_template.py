@@ -4,8 +4,8 @@ import openpyxl
 import pandas as pd
 
 from tests import builders as b
-from wuxing import template
 from wuxing.dataset import Dataset
+from wuxing.reading import template
 
 EVIL = '=HYPERLINK("http://evil","点我")'
 

@@ -1,4 +1,4 @@
-"""The served app (app.py: dashboard.py inside wuxing/web.py's parts): security headers on every
+"""The served app (app.py: dashboard.py inside wuxing/ui/web.py's parts): security headers on every
 answer, no framing by other sites, Secure cookies behind HTTPS, the upload limit from the settings."""
 
 import asyncio
@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from streamlit import config as streamlit_config
 
-from wuxing import web
+from wuxing.ui import web
 
 HEADERS = {
     "x-frame-options": "DENY",

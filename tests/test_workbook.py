@@ -12,7 +12,7 @@ import pytest
 from tests import builders as b
 from wuxing.config import Settings
 from wuxing.errors import ImportRejected
-from wuxing.workbook import read_workbook
+from wuxing.reading.workbook import read_workbook
 
 SETTINGS = Settings()
 GRID = [["村代码", "村名", "数值"], ["010922104005", "金魏旧寨村", 12.5]]

@@ -1,7 +1,7 @@
-"""`python -m wuxing …`: see `wuxing.cli`."""
+"""`python -m wuxing …`: see `wuxing.cli.main`."""
 
 import sys
 
-from wuxing.cli import main
+from wuxing.cli.main import main
 
 sys.exit(main())

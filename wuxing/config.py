@@ -25,7 +25,7 @@ class Settings:
     #: Cells (rows × columns of each sheet's grid, all sheets and files of one upload) one upload
     #: may hold: a province's quarter is ~3 million; a million-row CSV would take minutes and GBs.
     max_cells: int = 5_000_000
-    #: Address space of the child process that parses a workbook (see wuxing/isolated_reader.py).
+    #: Address space of the child process that parses a workbook (see wuxing/reading/isolated_reader.py).
     reader_memory_mb: float = 1024.0
     #: A workbook the child has not read after this long is refused.
     read_timeout_s: float = 120.0

@@ -72,4 +72,4 @@ class AuthError(WuxingError):
 
 class StoreUnavailable(StoreError):
     """The database cannot be used (server down, unknown host, wrong password …); see
-    `wuxing.connection`."""
+    `wuxing.storage.connection`."""

@@ -17,7 +17,7 @@ from wuxing.metrics.aggregation import comparison_period
 from wuxing.metrics.villages import AREA_SEPARATOR, area_parts, escape_parts, names, pinyin_key
 
 if TYPE_CHECKING:
-    from wuxing.store import Revision
+    from wuxing.storage.store import Revision
 
 MENTOR, MENTEE = "导师村", "帮带村"
 #: More villages in view than this: the picker asks for the township first. A browser takes

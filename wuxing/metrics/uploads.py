@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from wuxing import formatting
-from wuxing.changes import ChangeSummary
-from wuxing.importer import ImportResult
-from wuxing.store import Revision
+
+if TYPE_CHECKING:  # display tables of what reading and storage hand over: types only
+    from wuxing.reading.changes import ChangeSummary
+    from wuxing.reading.importer import ImportResult
+    from wuxing.storage.store import Revision
 
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 _STATUS = {"live": "生效中", "rolled_back": "已撤销"}

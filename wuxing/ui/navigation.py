@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
+from wuxing.access.roles import ROLES, role_allows  # noqa: F401 — pages ask navigation
+
 #: The `role` of pages only for sessions nobody has signed in to (the login page).
 GUEST = "guest"
 
@@ -38,13 +39,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/upload.py", "数据上传", ":material/upload_file:", "upload", "数据", "editor"),
     PageSpec("pages/history.py", "版本记录", ":material/history:", "history", "数据", "editor"),
 )
-
-
-def role_allows(role: str | None, needed: str) -> bool:
-    """True when `role` is at least `needed` (viewer < editor < admin)."""
-    if role not in ROLES:
-        return False
-    return ROLES.index(role) >= ROLES.index(needed)
 
 
 def pages_for(role: str | None, *, signed_in: bool = True) -> list[PageSpec]:

@@ -1,6 +1,6 @@
 """The data-changing subcommands of `python -m wuxing`: import, history, rollback, restore.
 
-`wuxing.cli` owns the parser and the shared options; `register` adds these commands to it.
+`wuxing.cli.main` owns the parser and the shared options; `register` adds these commands to it.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from wuxing.config import Settings
 from wuxing.errors import Problem
-from wuxing.importer import import_files
 from wuxing.metrics import uploads
-from wuxing.store import Store
+from wuxing.reading.importer import import_files
+from wuxing.storage.store import Store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 _STATUS = {"live": "生效", "rolled_back": "已撤销"}
@@ -45,7 +45,7 @@ def _default_user() -> str:
 
 
 def _store(args: argparse.Namespace, settings: Settings) -> Store:
-    from wuxing.cli import open_cli_store  # the cli imports this module: resolve at call time
+    from wuxing.cli.main import open_cli_store  # the cli imports this module: resolve at call time
 
     return open_cli_store(args, settings)
 

@@ -12,11 +12,11 @@ import os
 import sys
 from collections.abc import Callable
 
-from wuxing import auth
+from wuxing.access import auth
+from wuxing.access.roles import ROLES
 from wuxing.config import Settings
 from wuxing.errors import AuthError
-from wuxing.navigation import ROLES
-from wuxing.store import Store
+from wuxing.storage.store import Store
 
 EXIT_OK = 0
 PASSWORD_VARIABLE = "WUXING_ADMIN_PASSWORD"
@@ -69,7 +69,7 @@ def read_password(prompt: str = "密码") -> str:
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     """Run one `users` action."""
-    from wuxing.cli import open_cli_store  # the cli imports this module: resolve at call time
+    from wuxing.cli.main import open_cli_store  # the cli imports this module: resolve at call time
 
     store = open_cli_store(args, settings)
     return _ACTIONS[args.action](store, args)

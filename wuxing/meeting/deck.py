@@ -24,10 +24,11 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from wuxing import briefing, formatting, periods, slides
+from wuxing import formatting, periods
 from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.formulas import TEXT_ONLY_XLSX
+from wuxing.meeting import briefing, slides
 from wuxing.metrics import meeting, villages
 
 FONT = "Microsoft YaHei"

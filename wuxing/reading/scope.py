@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wuxing.names import clean_text, compact, compact_all, town_key, village_key
+from wuxing.reading.names import clean_text, compact, compact_all, town_key, village_key
 
 # Suggestions scan every name in scope; past this many unknown names a file is plainly from
 # elsewhere and more suggestions would only cost time.

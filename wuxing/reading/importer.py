@@ -2,7 +2,7 @@
 
 `parse_files` never writes and never raises for bad input: every finding is a `Problem`.
 `import_files` parses against the store's current data and commits only when there is no error.
-The problem codes are declared in `wuxing.problems.CODES`.
+The problem codes are declared in `wuxing.reading.problems.CODES`.
 """
 
 from __future__ import annotations
@@ -19,20 +19,20 @@ import numpy as np
 import pandas as pd
 
 from wuxing import catalog, periods
-from wuxing.bulk_insert import in_key_order
-from wuxing.cells import cell_ref
 from wuxing.config import Settings
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, empty_frame
 from wuxing.errors import ImportRejected, Problem
-from wuxing.headers import find_layout
 from wuxing.keys import key_numbers, positions
-from wuxing.kinds import KIND_OF, READERS, read_villages
-from wuxing.names import compact, town_key, village_key
-from wuxing.problems import problem
-from wuxing.scope import VillageScope
-from wuxing.sheets import SheetReader
-from wuxing.store import Store, sha256_of
-from wuxing.workbook import RawSheet, cell_count, cells_over_message, read_workbook
+from wuxing.reading.cells import cell_ref
+from wuxing.reading.headers import find_layout
+from wuxing.reading.kinds import KIND_OF, READERS, read_villages
+from wuxing.reading.names import compact, town_key, village_key
+from wuxing.reading.problems import problem
+from wuxing.reading.scope import VillageScope
+from wuxing.reading.sheets import SheetReader
+from wuxing.reading.workbook import RawSheet, cell_count, cells_over_message, read_workbook
+from wuxing.storage.bulk_insert import in_key_order
+from wuxing.storage.store import Store, sha256_of
 
 # Sheets that hold instructions or dropdown lists, never data.
 _SKIPPED_SHEETS = ("说明", "选项", "填写说明", "填表说明", "指标说明")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from wuxing import periods
-from wuxing.names import (
+from wuxing.reading.names import (
     MISSING_MARKERS,
     NotANumberError,
     Number,

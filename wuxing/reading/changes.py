@@ -9,7 +9,7 @@ import pandas as pd
 
 from wuxing import catalog
 from wuxing.dataset import KINDS, SCHEMAS, Dataset
-from wuxing.template import VILLAGE_HEADERS
+from wuxing.reading.template import VILLAGE_HEADERS
 
 CELL_COLUMNS = ["kind", "label", "code", "village", "period", "item", "old", "new"]
 COUNT_COLUMNS = ["kind", "label", "new", "changed", "unchanged"]

@@ -2,13 +2,12 @@
 
 Passwords exist only as argon2id hashes (argon2-cffi); they are never logged or shown. The store
 keeps the accounts and the failed-login counts; this module holds the policy. Roles are ordered
-viewer < editor < admin (see `wuxing.navigation.ROLES`).
+viewer < editor < admin (see `wuxing.access.roles`).
 """
 
 from __future__ import annotations
 
 import threading
-import unicodedata
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -16,18 +15,22 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from wuxing import throttle
+from wuxing.access import throttle
+from wuxing.access.credentials import (  # noqa: F401 — callers know them as auth.*
+    MIN_PASSWORD_LENGTH,
+    PASSWORD_RULE,
+    account_key,
+    check_name,
+    check_password,
+)
+from wuxing.access.roles import ROLE_LABELS, ROLES, require, role_allows, role_label  # noqa: F401
 from wuxing.config import Settings
-from wuxing.errors import AuthError, PermissionDenied
-from wuxing.navigation import ROLES, role_allows
+from wuxing.errors import AuthError
 
-if TYPE_CHECKING:  # the store imports `require` from here: no runtime import back
-    from wuxing.store import Account, Store
+if TYPE_CHECKING:
+    from wuxing.storage.store import Account, Store
 
-ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理员"}
-MIN_PASSWORD_LENGTH = 10
-PASSWORD_RULE = f"至少 {MIN_PASSWORD_LENGTH} 个字符，不能全是空格，也不能与用户名相同"
-# Kept for callers of the old names; the policy itself is wuxing.throttle.
+# Kept for callers of the old names; the policy itself is wuxing.access.throttle.
 FREE_FAILURES = throttle.FREE_PER_NAME
 LONGEST_LOCK = throttle.LONGEST_PAUSE
 backoff = throttle.name_pause
@@ -36,22 +39,6 @@ wait_text = throttle.wait_text
 # argon2-cffi's defaults (argon2id, 64 MiB, t=3) follow RFC 9106's low-memory profile; tests swap
 # in a cheaper hasher. Verification reads the parameters from the hash itself.
 _hasher = PasswordHasher()
-
-
-def role_label(role: str | None) -> str:
-    """The Chinese name of a role (未登录 for none)."""
-    return ROLE_LABELS.get(role or "", "未登录")
-
-
-def require(role: str | None, needed: str) -> None:
-    """Raise PermissionDenied unless `role` is at least `needed`."""
-    if role_allows(role, needed):
-        return
-    if role not in ROLES:
-        raise PermissionDenied(f"请先登录：此操作需要“{role_label(needed)}”及以上权限")
-    raise PermissionDenied(
-        f"权限不足：此操作需要“{role_label(needed)}”及以上权限，当前账号是“{role_label(role)}”"
-    )
 
 
 def hash_password(password: str) -> str:
@@ -78,32 +65,6 @@ def _hash_slots() -> threading.BoundedSemaphore:
     # argon2 takes 64 MiB and a core per check: 32 parallel failed logins took the process to
     # 1.7 GB. Checks beyond the slots wait their turn (a delay, not a refusal).
     return threading.BoundedSemaphore(Settings.from_env().login_hash_slots)
-
-
-def account_key(name: str) -> str:
-    """`name` as account names compare: NFKC and case-folded (`ＡＤＭＩＮ`, `Admin`: `admin`)."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-
-
-def check_name(name: str) -> str:
-    """The account name, NFKC-normalised and trimmed; AuthError if empty, too long or with control
-    characters."""
-    name = unicodedata.normalize("NFKC", name).strip()
-    if not name:
-        raise AuthError("请输入用户名")
-    if len(name) > 50 or any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise AuthError("用户名最多 50 个字符，且不能包含换行等控制字符")
-    return name
-
-
-def check_password(password: str, name: str) -> None:
-    """AuthError (in Chinese) unless `password` keeps the rule for the account `name`."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符（{PASSWORD_RULE}）")
-    if not password.strip():
-        raise AuthError(f"密码不能全是空格（{PASSWORD_RULE}）")
-    if account_key(password.strip()) == account_key(name.strip()):
-        raise AuthError(f"密码不能与用户名相同，大小写不同也不行（{PASSWORD_RULE}）")
 
 
 def check_role(role: str) -> None:

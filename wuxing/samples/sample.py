@@ -12,8 +12,8 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset, generated_code
-from wuxing.store import SAMPLE_USER, Store
-from wuxing.template import write_workbook
+from wuxing.reading.template import write_workbook
+from wuxing.storage.store import SAMPLE_USER, Store
 
 SEED = 20230515
 CITY, COUNTY, TOWN = "濮阳市", "清丰县", "马庄桥镇"

@@ -1,6 +1,6 @@
 """The database tables: revisions, the audit trail, accounts, snapshots and one table per data kind.
 
-Only `wuxing.store` writes to them, each write in one of its transactions.
+Only `wuxing.storage.store` writes to them, each write in one of its transactions.
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from wuxing.cells import cell_ref
 from wuxing.config import Settings
 from wuxing.errors import ImportRejected
-from wuxing.problems import problem
+from wuxing.reading.cells import cell_ref
+from wuxing.reading.problems import problem
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"

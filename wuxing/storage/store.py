@@ -5,9 +5,9 @@ user, time, summary) and the rows it set; the current value of a cell is the one
 revision that is not rolled back. Every write also appends an event (the audit trail); the newest
 event id is the store's `version`, which caches key on, so a rollback on another server is seen too.
 
-`load` reads the current data from the snapshot (`wuxing.snapshot`, about a second at 11 M values)
+`load` reads the current data from the snapshot (`wuxing.storage.snapshot`, about a second at 11 M values)
 and rebuilds it from the revisions when it is missing (a store written before snapshots existed).
-The tables are in `wuxing.tables`, the bulk insert in `wuxing.bulk_insert`.
+The tables are in `wuxing.storage.schema`, the bulk insert in `wuxing.storage.bulk_insert`.
 """
 
 from __future__ import annotations
@@ -31,11 +31,14 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from wuxing import bulk_insert, connection, formatting, snapshot, throttle
-from wuxing.auth import account_key, require
+from wuxing import formatting
+from wuxing.access import throttle
+from wuxing.access.credentials import account_key
+from wuxing.access.roles import require
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform
 from wuxing.errors import ConflictError, PermissionDenied, StoreError
-from wuxing.tables import (
+from wuxing.storage import bulk_insert, connection, snapshot
+from wuxing.storage.schema import (
     DATA_TABLES,
     RETIRED_TABLES,
     events,
@@ -79,7 +82,7 @@ class Revision:
 
 @dataclass(frozen=True)
 class Account:
-    """One login account as stored (the hash never leaves `wuxing.auth`)."""
+    """One login account as stored (the hash never leaves `wuxing.access.auth`)."""
 
     name: str
     role: str
@@ -464,7 +467,7 @@ class Store:
         with self.transaction() as conn:
             _log(conn, user, action, None, detail)
 
-    # -- accounts (hashing and policy live in wuxing.auth; this only stores) -------------------
+    # -- accounts (hashing and policy live in wuxing.access.auth; this only stores) -------------------
 
     def account(self, name: str) -> Account | None:
         """The account `name` stands for, compared as `auth.account_key` does (`ADMIN`: `admin`)."""
@@ -540,7 +543,7 @@ class Store:
         if done.rowcount == 0:
             raise StoreError(f"账号“{name}”不存在，请用 `python -m wuxing users list` 查看已有账号")
 
-    # -- login throttling (the policy is wuxing.throttle; this counts) --------------------------
+    # -- login throttling (the policy is wuxing.access.throttle; this counts) --------------------------
 
     def begin_login(self, name: str, client: str, *, at: datetime) -> LoginTry:
         """Count a login try of `client` for `name` before its password is checked.

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass, field
 
 from wuxing import catalog
-from wuxing.names import compact, split_header
+from wuxing.reading.names import compact, split_header
 
 # How far down a header may sit under title rows.
 _HEADER_SEARCH_ROWS = 25

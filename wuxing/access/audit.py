@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from wuxing.auth import role_label
-from wuxing.store import Account
+from wuxing.access.auth import role_label
+from wuxing.storage.store import Account
 
 ACTION_LABELS = {
     "upload": "上传数据",

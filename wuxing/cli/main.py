@@ -12,22 +12,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from wuxing import (
-    account_commands,
-    auth,
-    catalog,
-    commands,
-    deck_command,
-    excel,
-    sample,
-    synthetic,
-    template,
-)
+from wuxing import catalog
+from wuxing.access import auth
+from wuxing.cli import accounts as account_commands
+from wuxing.cli import data as commands
+from wuxing.cli import deck as deck_command
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import WuxingError
 from wuxing.formulas import guarded_table
-from wuxing.store import Store, open_store
+from wuxing.meeting import excel
+from wuxing.reading import template
+from wuxing.samples import sample, synthetic
+from wuxing.storage.store import Store, open_store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 EXPORT_KINDS = ("values", "scores", "awards", "targets", "pairs", "villages")

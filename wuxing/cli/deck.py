@@ -7,8 +7,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from wuxing import deck, periods
+from wuxing import periods
 from wuxing.config import Settings
+from wuxing.meeting import deck
 from wuxing.metrics import villages
 
 Register = Callable[..., argparse.ArgumentParser]
@@ -38,7 +39,7 @@ def resolve_area(villages_frame, wanted: str | None) -> str | None:
 
 def cmd_deck(args: argparse.Namespace, settings: Settings) -> int:
     """Build the deck from the store's current data and write it to -o."""
-    from wuxing.cli import EXIT_OK, EXIT_USAGE, open_cli_store  # the cli imports this module
+    from wuxing.cli.main import EXIT_OK, EXIT_USAGE, open_cli_store  # the cli imports this module
 
     ds = open_cli_store(args, settings).load()
     quarters = ds.periods()

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from wuxing import catalog, periods
-from wuxing.cells import (
+from wuxing.errors import Problem
+from wuxing.reading.cells import (
     cell_at,
     cell_ref,
     plain_data,
@@ -22,12 +23,11 @@ from wuxing.cells import (
     transposed,
     year_of_cell,
 )
-from wuxing.errors import Problem
-from wuxing.headers import INDICATOR_BY_HEADER, Column, Layout, suggest_header
-from wuxing.names import clean_text, compact, is_missing, split_header
-from wuxing.problems import problem
-from wuxing.scope import Unresolved, VillageScope
-from wuxing.workbook import RawSheet
+from wuxing.reading.headers import INDICATOR_BY_HEADER, Column, Layout, suggest_header
+from wuxing.reading.names import clean_text, compact, is_missing, split_header
+from wuxing.reading.problems import problem
+from wuxing.reading.scope import Unresolved, VillageScope
+from wuxing.reading.workbook import RawSheet
 
 # At most this many problems of one code are listed per sheet; the rest are counted.
 MAX_LISTED = 200

@@ -8,12 +8,19 @@ import numpy as np
 import pandas as pd
 
 from wuxing import catalog, periods
-from wuxing.cells import cell_at, quarter_of_cell, yes_no
 from wuxing.dataset import generated_code
-from wuxing.headers import STAR_BY_HEADER, Column
-from wuxing.names import clean_all, clean_text, compact, compact_all, is_missing, split_header
-from wuxing.scope import VillageScope, village_code
-from wuxing.sheets import SheetReader, read_values, read_values_long
+from wuxing.reading.cells import cell_at, quarter_of_cell, yes_no
+from wuxing.reading.headers import STAR_BY_HEADER, Column
+from wuxing.reading.names import (
+    clean_all,
+    clean_text,
+    compact,
+    compact_all,
+    is_missing,
+    split_header,
+)
+from wuxing.reading.scope import VillageScope, village_code
+from wuxing.reading.sheets import SheetReader, read_values, read_values_long
 
 _LEVELS = {"无星": 0, "一星": 1, "二星": 2, "两星": 2, "三星": 3, "四星": 4, "五星": 5}
 _STAR_SPLIT = re.compile(r"[、,，;；/\s]+")

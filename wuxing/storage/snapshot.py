@@ -4,7 +4,7 @@ At province scale (11 M values) deduplicating every live revision on each load i
 each data change also stores, in the same transaction, a Parquet snapshot of the current rows per
 kind (keyed by the data version: the id of the newest upload/rollback/restore event). A commit
 overlays the previous snapshot with the new rows; a rollback or restore patches only the keys its
-revision set. These functions run inside `wuxing.store`'s transactions; they never open their own.
+revision set. These functions run inside `wuxing.storage.store`'s transactions; they never open their own.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from wuxing import keys
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform, empty_frame
-from wuxing.tables import DATA_TABLES, frame_of, revisions, snapshots
+from wuxing.storage.schema import DATA_TABLES, frame_of, revisions, snapshots
 
 # Columns of the big kinds held as pandas categoricals: 11 M village codes and indicator ids take
 # 100 MB this way instead of 500 MB as strings. Quarters stay strings: pages compare them with

@@ -1,0 +1,1 @@
+"""Who may do what: accounts' login, throttling and the audit log."""

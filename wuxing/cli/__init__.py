@@ -1,0 +1,1 @@
+"""`python -m wuxing …`: one module per command group."""

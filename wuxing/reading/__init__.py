@@ -1,0 +1,1 @@
+"""Any spreadsheet → canonical tables and problems: reading, checking, templates."""

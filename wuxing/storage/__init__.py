@@ -1,0 +1,1 @@
+"""The database, the only writer: schema, store, snapshot, bulk insert, keys."""

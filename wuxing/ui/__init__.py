@@ -1,0 +1,64 @@
+"""The only streamlit importer: what pages use, gathered under `ui.` (`from wuxing import ui`).
+
+loading   the store and the dataset per data version (Streamlit's cache sits here only)
+filters   area, quarter and star in the sidebar and the URL; page choices; clicks
+session   the signed-in account
+widgets   the page frame, charts with their data, tables, downloads, empty states
+text      user-supplied text shown literally (`plain`)
+web       the server around dashboard.py (app.py): headers, upload limit, routes
+"""
+
+from wuxing.ui.filters import (
+    ALL_STARS,
+    INVALID_LINK,
+    Filters,
+    current_filters,
+    drill_into,
+    drill_on_click,
+    drop_stale_choice,
+    open_profile,
+    remember_filters,
+    selected_points,
+    selected_rows,
+    sidebar_filters,
+    sync_url,
+    url_choice,
+)
+from wuxing.ui.loading import (
+    database_problems_explained,
+    get_store,
+    load_dataset,
+    parse_upload,
+    refresh_after_write,
+    settings,
+    village_uploads,
+)
+from wuxing.ui.session import (
+    account_sidebar,
+    client_address,
+    current_account,
+    require_page_role,
+    sign_in,
+    sign_out,
+)
+from wuxing.ui.text import plain
+from wuxing.ui.widgets import (
+    NO_DATA,
+    PageView,
+    chart,
+    empty_state,
+    excel_download,
+    open_page,
+    sample_banner,
+    show_table,
+)
+
+__all__ = [
+    "ALL_STARS", "INVALID_LINK", "NO_DATA", "Filters", "PageView", "account_sidebar", "chart",
+    "client_address", "current_account", "current_filters", "database_problems_explained",
+    "drill_into", "drill_on_click", "drop_stale_choice", "empty_state", "excel_download",
+    "get_store", "load_dataset", "open_page", "open_profile", "parse_upload", "plain",
+    "refresh_after_write", "remember_filters", "require_page_role", "sample_banner",
+    "selected_points", "selected_rows", "settings", "show_table", "sidebar_filters", "sign_in",
+    "sign_out", "sync_url", "url_choice", "village_uploads",
+]  # fmt: skip

@@ -1,0 +1,165 @@
+"""The filters every page shares (area, quarter, star), kept in the URL, and page choices beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from wuxing import catalog, periods
+from wuxing.charts import style
+from wuxing.dataset import Dataset
+from wuxing.metrics import areas as area_metrics
+from wuxing.metrics import villages as village_metrics
+from wuxing.ui.loading import area_choices, get_store, through_entry_script
+from wuxing.ui.text import plain
+
+ALL_STARS = "all"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices: area path, quarter, star (or ALL_STARS)."""
+
+    area: str
+    period: str | None
+    star: str
+
+
+def _star_label(star: str) -> str:
+    return "全部五星" if star == ALL_STARS else catalog.STAR_BY_ID[star].label
+
+
+#: What a link with an invalid value is told. The value is not echoed: a crafted link's value
+#: would be the attacker's text (a picture, a link to a look-alike login) in the app's own words.
+INVALID_LINK = "链接中的{}无效，已改为默认值。"
+
+
+def _adopt_url(key: str, options: Sequence[str], default: str, what: str) -> None:
+    """On a session's first run, take a filter from the URL if valid, else default and say so."""
+    if key in st.session_state and st.session_state[key] in options:
+        return
+    wanted = st.query_params.get(key)
+    if wanted is not None and wanted not in options:
+        st.session_state.setdefault("_url_notices", []).append(what)
+        wanted = None
+    st.session_state[key] = wanted if wanted is not None else default
+
+
+def sidebar_filters(ds: Dataset) -> Filters:
+    """Area, quarter and star pickers in the sidebar; the URL carries them so links reopen views."""
+    store = get_store()
+    areas = area_choices(store.url, ds.revision, ds.villages)
+    quarters = list(reversed(ds.periods()))
+    stars = [ALL_STARS, *catalog.STAR_IDS]
+    if st.session_state.get("_drill_area") in areas:  # a click on a sub-area (see drill_into)
+        st.session_state["area"] = st.session_state.pop("_drill_area")
+    _adopt_url("area", areas, village_metrics.default_area(ds.villages), "地区")
+    _adopt_url("star", stars, ALL_STARS, "星")
+    if quarters:
+        _adopt_url("period", quarters, quarters[0], "季度")
+    with st.sidebar:
+        st.selectbox("地区", areas, key="area", format_func=_area_option_label)
+        if quarters:
+            st.selectbox("季度", quarters, key="period", format_func=periods.label)
+        else:
+            st.caption("尚无季度数据")
+        st.selectbox("星", stars, key="star", format_func=_star_label)
+    for what in st.session_state.pop("_url_notices", []):
+        st.toast(INVALID_LINK.format(plain(what)))
+        st.sidebar.warning(INVALID_LINK.format(plain(what)))
+    filters = Filters(
+        area=st.session_state["area"],
+        period=st.session_state.get("period") if quarters else None,
+        star=st.session_state["star"],
+    )
+    sync_url(area=filters.area, period=filters.period or "", star=filters.star)
+    return filters
+
+
+def _area_option_label(area: str) -> str:
+    return " › ".join(village_metrics.area_parts(area)) or "全部地区"
+
+
+def sync_url(**params: str) -> None:
+    """Write parameters into the URL (empty values removed), keeping the others."""
+    for key, value in params.items():
+        if value:
+            if st.query_params.get(key) != value:
+                st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def current_filters() -> Filters:
+    """The filters chosen in the sidebar this run (set by the entry script)."""
+    if "_filters" not in st.session_state:
+        through_entry_script()
+    return st.session_state["_filters"]
+
+
+def remember_filters(filters: Filters) -> None:
+    """Store this run's filters so pages can read them with `current_filters`."""
+    st.session_state["_filters"] = filters
+
+
+def url_choice(key: str, options: Sequence[str], default: str | None, what: str) -> str | None:
+    """A page-specific choice kept in the URL: the URL's value if valid, else `default` + notice."""
+    if not options:
+        return None
+    _adopt_url(key, options, default if default in options else options[0], what)
+    for what in st.session_state.pop("_url_notices", []):
+        st.warning(INVALID_LINK.format(plain(what)))
+    return st.session_state[key]
+
+
+def drop_stale_choice(key: str, options: Sequence[str]) -> None:
+    """Forget a page choice that another filter made invalid (e.g. the star changed), so the
+    page falls back to its default quietly instead of calling the link invalid."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def drill_into(area: str) -> None:
+    """Narrow the sidebar's area filter to `area` (a clicked county or township) and rerun."""
+    # The area picker already exists in this run, so its value can only change before the next.
+    st.session_state["_drill_area"] = area
+    st.rerun()
+
+
+def drill_on_click(view: Dataset, area: str, event: object) -> None:
+    """Drill into the sub-area a user clicked in a chart of sub-areas (drawn with `on_select`)."""
+    if picked := area_metrics.picked_area(view, area, selected_points(event)):
+        drill_into(picked)
+
+
+def open_profile(code: str) -> None:
+    """Open 村庄档案 for one village, keeping the sidebar filters in the link."""
+    st.session_state["village"] = code  # the profile's picker; the URL alone would not win
+    f = current_filters()
+    params = {"village": code, "area": f.area, "period": f.period or "", "star": f.star}
+    st.switch_page("pages/profile.py", query_params={k: v for k, v in params.items() if v})
+
+
+def selected_rows(key: str) -> list[int]:
+    """Row positions picked in the 数据 table of the chart drawn with `key` and `select_rows`."""
+    state = st.session_state.get(f"{key}_rows")
+    try:
+        return list(state["selection"]["rows"])  # type: ignore[index]
+    except (KeyError, TypeError):
+        return []
+
+
+def selected_points(event: object) -> list[dict[str, object]]:
+    """The points a user clicked in a chart drawn with `on_select`, their labels as the data
+    has them (a chart shows names escaped, `style.label`, and a click gives that back)."""
+    try:
+        points = list(event.selection.points)  # type: ignore[attr-defined]
+    except AttributeError:
+        return []
+    return [
+        {k: style.unlabel(v) if isinstance(v, str) else v for k, v in p.items()} for p in points
+    ]
