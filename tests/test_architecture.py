@@ -70,7 +70,7 @@ def test_every_registered_page_exists_and_every_page_is_registered():
     assert registered == on_disk
 
 
-METRICS = sorted((ROOT / "wuxing" / "metrics").glob("*.py"))
+METRICS = sorted((ROOT / "wuxing" / "metrics").rglob("*.py"))
 
 
 def _undecorated(path, decorator, is_candidate) -> list[str]:
