@@ -43,6 +43,7 @@ from wuxing.metrics.pairs.overview import (
     overview_table,
     pair_board,
     pairs_by_area,
+    picked_pair,
     pairs_overview,
 )
 from wuxing.metrics.pairs.projection import (
@@ -89,7 +90,7 @@ __all__ = [
     "WINDOW", "Matchup", "Outlook", "Projection", "Standing", "any_scored", "board_table",
     "by_area_table", "free_matchup", "gap_history", "gap_table", "held_stars", "indicator_gaps",
     "indicator_table", "leader", "outlook", "overview_table", "pair_board", "pair_key",
-    "pair_matchup", "pair_notes", "pair_options", "pairs_by_area", "pairs_overview", "project",
+    "pair_matchup", "pair_notes", "pair_options", "pairs_by_area", "pairs_overview", "picked_pair", "project",
     "projection_table", "projections", "score_at", "score_history", "shortfall", "standing",
     "standing_table", "star_comparison", "star_table", "target_of", "target_outlook",
     "trend_label", "village_scores", "village_options",

@@ -172,3 +172,18 @@ def board_table(frame: pd.DataFrame) -> pd.DataFrame:
         "结对以来": frame["trend_since"],
         "帮带村预计达标": frame["outlook"],
     })  # fmt: skip
+
+
+def picked_pair(board: pd.DataFrame, points: list[dict], rows: list[int] = ()) -> str | None:
+    """The key of the pair a user picked on the board: a clicked point's customdata (the pair
+    key), else a selected row of `board_table`; None when nothing names a pair."""
+    keys = list(board["key"])
+    for point in points:
+        custom = point.get("customdata")
+        key = custom[0] if isinstance(custom, list | tuple) and custom else custom
+        if isinstance(key, str) and key in keys:
+            return key
+    for row in rows:
+        if 0 <= row < len(keys):
+            return keys[row]
+    return None
