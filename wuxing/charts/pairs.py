@@ -264,7 +264,14 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
                                               board["change_quarter"], board["outlook"], strict=True):  # fmt: skip
         color = TREND_COLORS.get(trend, style.NEUTRAL_COLOR)
         word = f"差距{trend}" if trend in TREND_COLORS else "暂无比较"
-        parts = style.label(outlook).split("；")
+        # One line per star, and a trend's later quarter on a line of its own: the column is
+        # a third of a laptop screen wide.
+        text = (
+            style.label(outlook)
+            .replace("，按近期趋势", "；　按近期趋势")
+            .replace("（按近期趋势", "；　（按近期趋势")
+        )
+        parts = text.split("；")
         notes.append(f'<span style="color:{color}"><b>{word}</b></span>　较结对时 {_signed(since)}'
                      f"　较上季度 {_signed(quarter)}<br>" + "<br>".join(parts))  # fmt: skip
         lines = max(lines, 1 + len(parts))
@@ -276,7 +283,8 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
         # Legend-only entries that explain the colours.
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"结对以来差距{trend}",
                                  marker={"size": 13, "color": color}, hoverinfo="skip"))  # fmt: skip
-    fig.update_yaxes(type="category", autorange="reversed")
+    # First pair on top, with room above it for its gap's label.
+    fig.update_yaxes(type="category", range=[len(labels) - 0.5, -0.8])
     fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=2)
     row_height = _LINE_HEIGHT * lines + 16
     fig.update_layout(height=max(260, row_height * len(labels) + 150), margin={"t": 80, "b": 40},

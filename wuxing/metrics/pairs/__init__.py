@@ -43,8 +43,8 @@ from wuxing.metrics.pairs.overview import (
     overview_table,
     pair_board,
     pairs_by_area,
-    picked_pair,
     pairs_overview,
+    picked_pair,
 )
 from wuxing.metrics.pairs.projection import (
     HORIZON,
