@@ -1,4 +1,5 @@
-"""结对比较: a mentor pair (or any two villages) side by side, over time, and projected."""
+"""结对比较: all pairs of the area first (gap now and at pairing, closing or widening, when each
+mentee reaches its target); below, one pair (or any two villages) side by side, over time."""
 
 import functools
 
@@ -12,11 +13,51 @@ page = ui.open_page("结对比较")
 ds, view, filters, pass_mark = page.dataset, page.view, page.filters, page.pass_mark
 period = filters.period
 star = None if filters.star == ui.ALL_STARS else filters.star
+options = pairs.pair_options(view)
 
+
+def adopt_pick(source: str, picked: str | None) -> None:
+    """Open the pair picked on the board, once per pick: a selection stays until cleared, and
+    the picker below must stay free to choose another pair meanwhile."""
+    memory = f"_pair_picked_{source}"
+    if picked is None:
+        st.session_state.pop(memory, None)
+    elif st.session_state.get(memory) != picked:
+        st.session_state[memory] = picked
+        st.session_state["pair"], st.session_state["mode"] = picked, "pair"
+
+
+# -- every pair of the area: the answer the page opens on -----------------------------------------
+if options.empty:
+    pass  # said below, with what to do about it
+elif areas.grouped(view, filters.area):  # above the township: one bar per county or township
+    level = areas.level_label(filters.area)
+    by_area = pairs.pairs_by_area(ds, filters.area, period)
+    event = ui.chart(charts.pairs_by_area(by_area, periods.label(period), level),
+                     functools.partial(pairs.by_area_table, by_area, level), key="pair_areas", on_select="rerun",
+                     name=f"{periods.label(period)}各{level}结对差距变化")  # fmt: skip
+    st.caption(
+        ui.plain(
+            f"按帮带村所在{level}统计；平均差距 = 各结对五星差距的平均值。点击一行进入该{level}。"
+        )
+    )
+    ui.drill_on_click(view, filters.area, event)
+else:
+    board = pairs.pair_board(ds, filters.area, period, pass_mark)
+    board_table = pairs.board_table(board)
+    event = ui.chart(charts.pair_board(board, periods.label(period)), board_table, key="pair_board",
+                     on_select="rerun", name=f"{periods.label(period)}各结对差距与达标预计")  # fmt: skip
+    st.caption(pairs.TREND_COLOURS_RULE)
+    picked_row = ui.show_table(board_table, key="pair_board_rows", on_select="rerun",
+                               selection_mode="single-row")  # fmt: skip
+    adopt_pick("chart", pairs.picked_pair(board, ui.selected_points(event)))
+    adopt_pick("table", pairs.picked_pair(board, [], list(picked_row.selection.rows)))
+
+# -- one pair (or any two villages) in detail ----------------------------------------------------
+st.subheader("结对详情")
 modes = {"pair": "已结对的村", "any": "任选两个村"}
 mode = ui.url_choice("mode", list(modes), "pair", "比较方式")
 st.radio("比较方式", list(modes), key="mode", format_func=modes.get, horizontal=True)
-options = pairs.pair_options(view)
 label = villages.names(ds)
 matchup = None
 if mode == "pair":
@@ -90,32 +131,8 @@ else:
              key="pair_gaps", name=f"{m.first_name}与{m.second_name}各星差距走势")  # fmt: skip
 
 st.subheader(ui.plain(f"{m.second_name}预计何时达标"), anchor=False)  # no #link from a name
+st.markdown(ui.plain(pairs.target_outlook(ds, m.second, period, pass_mark)))
 st.caption(pairs.PROJECTION_RULE)
 projection = pairs.projection_table(pairs.projections(ds, m.second, period, pass_mark))
 ui.show_table(projection)
 ui.excel_download(projection, f"{m.second_name}预计达标", key="pair_projection_xlsx")
-
-st.subheader(ui.plain(f"{villages.area_label(filters.area)}各结对一览"), anchor=False)
-if options.empty:
-    ui.empty_state("当前地区还没有结对帮带记录。")
-elif areas.grouped(view, filters.area):  # above the township: one bar per county or township
-    level = areas.level_label(filters.area)
-    by_area = pairs.pairs_by_area(ds, filters.area, period)
-    st.caption(
-        ui.plain(
-            f"按帮带村所在{level}统计；平均差距 = 各结对五星差距的平均值。点击一行进入该{level}。"
-        )
-    )
-    event = ui.chart(charts.pairs_by_area(by_area, periods.label(period), level),
-                     functools.partial(pairs.by_area_table, by_area, level), key="pair_areas", on_select="rerun",
-                     name=f"{periods.label(period)}各{level}结对差距变化")  # fmt: skip
-    ui.drill_on_click(view, filters.area, event)
-else:
-    overview = pairs.pairs_overview(ds, filters.area, period)
-    widening = int(overview["widening"].sum())
-    st.caption(f"平均差距 = 五星差距的平均值；“较结对时”与结对当季（或其后首个有评分的季度）相比。"
-               f"本季度差距扩大的结对：{widening} 对。")  # fmt: skip
-    ui.chart(charts.pairs_at_a_glance(overview, periods.label(period)),
-             functools.partial(pairs.overview_table, overview), key="pair_glance",
-             name=f"{periods.label(period)}各结对平均差距")  # fmt: skip
-    ui.show_table(pairs.overview_table(overview))

@@ -86,7 +86,7 @@ MAY_IMPORT = {
     "cli": {"access", "reading", "storage", "metrics", "charts", "meeting", "samples"},
     "ui": {"access", "reading", "storage", "metrics", "charts", "meeting", "samples"},
 }
-PACKAGED = [p for p in MODULES if p.parent != ROOT / "wuxing" and p.parent.name in MAY_IMPORT]
+PACKAGED = [p for p in MODULES if p.relative_to(ROOT / "wuxing").parts[0] in MAY_IMPORT]
 
 
 def _runtime_wuxing_imports(path: Path) -> set[str]:
@@ -110,7 +110,7 @@ def _runtime_wuxing_imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", PACKAGED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_each_package_imports_only_what_is_upstream_of_it(path):
-    package = path.parent.name
+    package = path.relative_to(ROOT / "wuxing").parts[0]
     allowed = MAY_IMPORT[package]
     leaves = {p.stem for p in (ROOT / "wuxing").glob("*.py")}
     for module in _runtime_wuxing_imports(path):
@@ -131,7 +131,7 @@ def test_the_leaves_import_only_leaves():
 
 
 # Still too long, to be split along their sections (issue 19); the list may only shrink.
-TOO_LONG_TODAY = {"metrics/pairs.py", "reading/importer.py", "reading/sheets.py",
+TOO_LONG_TODAY = {"reading/importer.py", "reading/sheets.py",
                   "storage/snapshot.py", "storage/store.py"}  # fmt: skip
 
 

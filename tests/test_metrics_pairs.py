@@ -3,6 +3,7 @@ import math
 import pandas as pd
 import pytest
 
+from wuxing import periods
 from wuxing.dataset import Dataset
 from wuxing.metrics import pairs
 from wuxing.samples import sample
@@ -23,7 +24,7 @@ def scores_frame(
         for star, values in by_star.items():
             for k, v in enumerate(values):
                 if v is not None:
-                    q = f"{2023 + (k + int(first[5]) - 1) // 4}Q{(k + int(first[5]) - 1) % 4 + 1}"
+                    q = periods.shift(first, k)
                     rows.append({"code": code, "period": q, "star": star, "score": v})
     return pd.DataFrame(rows)
 
@@ -247,13 +248,18 @@ def test_projections_put_target_stars_first():
         {"code": ["B"], "year": [2023], "level": [2], "stars": ["ecology,branch"]}
     )
     ds = Dataset.of(villages=village_frame("B"), scores=scores, targets=targets)
-    frame = pairs.projections(ds, "B", "2023Q4", PASS)
+    frame = pairs.projections(ds, "B", "2023Q3", PASS)
     assert list(frame["star"])[:2] == ["branch", "ecology"]
     by_star = frame.set_index("star")
     assert by_star.loc["branch", "text"] == "已达标"
-    assert by_star.loc["ecology", "text"] == "预计2024年第二季度达标"
-    assert by_star.loc["safety", "text"] == pairs.TOO_FEW  # never scored
-    assert list(pairs.projection_table(frame).columns)[-1] == "预计达标"
+    # 76, 78, 80 (Q1–Q3): +2 a quarter reaches 85 in 2024Q2, after 2023: one quarter left.
+    assert (
+        by_star.loc["ecology", "text"]
+        == "需每季度提高 5.0 分才能2023年内达标（按近期趋势2024年第二季度达标）"
+    )
+    assert by_star.loc["safety", "text"] == pairs.NO_SCORE  # never scored
+    table = pairs.projection_table(frame)
+    assert list(table.columns)[-1] == "预计达标" and "2023年目标星" in table
 
 
 # -- pairs, matchups and standings ------------------------------------------------------------
@@ -302,10 +308,114 @@ def test_star_comparison_and_standing():
     assert math.isnan(comparison.loc["safety", "gap"]) and comparison.loc["safety", "leader"] == "—"
     table = pairs.standing_table(ds, m, "2023Q1")
     assert list(table["已获评"]) == ["2022年度 一星：支部过硬", "2022年度 一星：产业兴旺"]
-    assert list(table["创星目标"]) == ["未填创星目标", "2023年 目标二星：支部过硬、产业兴旺"]
+    assert list(table["创星目标"]) == [
+        "尚未报送2023年创星目标",
+        "2023年 目标二星：支部过硬、产业兴旺",
+    ]
 
 
 def test_a_comparison_without_any_score_says_so():
     comparison = pd.DataFrame({"first": [float("nan")] * 5, "second": [float("nan")] * 5})
     assert not pairs.any_scored(comparison)
     assert pairs.any_scored(comparison.assign(second=[float("nan")] * 4 + [81.0]))
+
+
+# -- outlook against the year's target -------------------------------------------------------
+
+
+def test_a_mentee_gaining_two_points_a_quarter_is_projected_to_a_quarter():
+    # 76, 78, 80 (2023Q3–2024Q1): 82 in Q2, 84 in Q3, 86 in Q4 → within 2024.
+    o = pairs.outlook(series([76, 78, 80], first="2023Q3"), "2024Q1", PASS, 2024)
+    assert (o.status, o.quarter, o.slope) == ("on_track", "2024Q4", pytest.approx(2.0))
+    assert o.text == "预计2024年第四季度达标"
+
+
+def test_a_flat_mentee_is_told_the_gain_needed_within_the_target_year():
+    # Flat at 80 in 2024Q1: 5 points in the three quarters left of 2024.
+    o = pairs.outlook(series([80, 80, 80], first="2023Q3"), "2024Q1", PASS, 2024)
+    assert o.status == "needs_gain" and o.quarter is None
+    assert o.needed == pytest.approx(5 / 3)
+    assert o.text == "需每季度提高 1.7 分才能2024年内达标"
+
+
+@pytest.mark.parametrize(
+    ("values", "period", "status", "text"),
+    [
+        # Rising too slowly for 2024: the gain still needed, and when the trend gets there.
+        ([78, 79, 80], "2024Q1", "needs_gain", "需每季度提高 1.7 分才能2024年内达标（按近期趋势2025年第二季度达标）"),
+        # +0.5 a quarter: ten quarters away, past the two-year horizon: no quarter named.
+        ([79, 79.5, 80], "2024Q1", "needs_gain", "需每季度提高 1.7 分才能2024年内达标"),
+        # One quarter: no trend, but the gain needed is still known.
+        ([80], "2024Q1", "needs_gain", "需每季度提高 1.7 分才能2024年内达标"),
+        # The fourth quarter of the target year: nothing left but to say how far short it fell.
+        ([80, 80, 80], "2024Q4", "missed", "2024年内未达标（差 5.0 分）"),
+        ([80, 81, 82], "2024Q4", "missed", "2024年内未达标（差 3.0 分），按近期趋势预计2025年第三季度达标"),
+        ([80, 86], "2024Q2", "reached", "已达标"),
+        ([80, None], "2024Q2", "no_score", "本季度无评分"),
+    ],
+)  # fmt: skip
+def test_outlook_cases(values, period, status, text):
+    first = periods.shift(period, -(len(values) - 1))
+    o = pairs.outlook(series(values, first=first), period, PASS, 2024)
+    assert (o.status, o.text) == (status, text)
+
+
+def mentee_dataset(targets: pd.DataFrame, last: str = "2024Q1") -> Dataset:
+    scores = scores_frame({
+        "M": {"industry": [90, 90, 90, 90], "ecology": [90, 90, 90, 90]},
+        "E": {"industry": [74, 76, 78, 80], "ecology": [80, 80, 80, 80]},
+    }, first=periods.shift(last, -3))  # fmt: skip
+    pair_rows = pd.DataFrame({"mentor": ["M"], "mentee": ["E"], "since": ["2023Q2"]})
+    return Dataset.of(villages=village_frame("M", "E"), scores=scores, targets=targets,
+                      pairs=pair_rows)  # fmt: skip
+
+
+def test_target_outlook_names_each_missing_target_star_and_the_target_year():
+    targets = pd.DataFrame({"code": ["E"], "year": [2024], "level": [2],
+                            "stars": ["industry,ecology"]})  # fmt: skip
+    text = pairs.target_outlook(mentee_dataset(targets), "E", "2024Q1", PASS)
+    assert text == ("2024年目标二星 · 产业兴旺：预计2024年第四季度达标；"
+                    "生态宜居：需每季度提高 1.7 分才能2024年内达标")  # fmt: skip
+
+
+def test_last_years_target_is_never_used_for_this_year():
+    targets = pd.DataFrame({"code": ["E"], "year": [2023], "level": [2],
+                            "stars": ["industry,ecology"]})  # fmt: skip
+    ds = mentee_dataset(targets)
+    assert pairs.target_of(ds, "E", "2024Q1") == (None, None, [])
+    assert pairs.target_of(ds, "E", "2023Q4")[0] == 2023
+    assert pairs.target_outlook(ds, "E", "2024Q1", PASS) == "尚未报送2024年创星目标"
+    assert pairs.standing(ds, "E", "2024Q1").target_text == "尚未报送2024年创星目标"
+    frame = pairs.projections(ds, "E", "2024Q1", PASS)
+    assert not frame["is_target"].any() and set(frame["year"]) == {2024}
+
+
+def test_gap_at_pairing_and_now():
+    # Paired in 2023Q2: the gap then (mean of both stars) was (16 + 10) / 2 = 13; now (10 + 10) / 2.
+    targets = pd.DataFrame({"code": ["E"], "year": [2024], "level": [1], "stars": ["industry"]})
+    ds = mentee_dataset(targets)
+    row = pairs.pairs_overview(ds, "", "2024Q1").iloc[0]
+    assert row["baseline"] == "2023Q2"
+    assert row["gap_at_pairing"] == pytest.approx(13.0)
+    assert row["gap"] == pytest.approx(10.0)
+    assert row["change_since"] == pytest.approx(-3.0)
+    assert row["change_quarter"] == pytest.approx(-1.0)
+    assert (row["trend_since"], row["trend"]) == (pairs.CLOSING, pairs.CLOSING)
+    board = pairs.pair_board(ds, "", "2024Q1", PASS)
+    assert board.loc[0, "outlook"] == "2024年目标一星 · 产业兴旺：预计2024年第四季度达标"
+    table = pairs.board_table(board)
+    assert table.iloc[0].tolist() == ["M村 → E村", "2023年第二季度", "13.0", "10.0", "-3.0 分",
+                                      "-1.0 分", "缩小", board.loc[0, "outlook"]]  # fmt: skip
+
+
+def test_the_board_puts_pairs_widening_since_pairing_first():
+    scores = scores_frame({
+        "M": {"branch": [90, 90]}, "E": {"branch": [88, 80]},  # widening: 2 → 10
+        "N": {"branch": [90, 90]}, "F": {"branch": [70, 75]},  # closing: 20 → 15
+    })  # fmt: skip
+    pair_rows = pd.DataFrame({"mentor": ["N", "M"], "mentee": ["F", "E"], "since": ["2023Q1"] * 2})
+    ds = Dataset.of(villages=village_frame("M", "E", "N", "F"), scores=scores, pairs=pair_rows)
+    board = pairs.pair_board(ds, "", "2023Q2", PASS)
+    assert list(board["mentee"]) == ["E", "F"]
+    assert list(board["trend_since"]) == [pairs.WIDENING, pairs.CLOSING]
+    assert list(board["outlook"]) == ["尚未报送2023年创星目标"] * 2

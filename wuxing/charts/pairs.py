@@ -118,29 +118,54 @@ def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figur
 
 @drawn_once
 def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
-    """Gap (first − second) per star over the quarters in the star colours; the marker shape
-    says whether the gap closed (▼), widened (▲) or held (●) on the quarter before."""
-    fig = go.Figure()
-    for star in [s for s in catalog.STAR_IDS if s in set(history["star"])]:
-        rows = history[history["star"] == star]
-        fig.add_trace(go.Scatter(
-            x=[periods.short_label(q) for q in rows["period"]], y=_values(rows["gap"]),
-            name=catalog.STAR_BY_ID[star].short, mode="lines+markers",
-            line={"color": catalog.STAR_COLORS[star], "width": 3},
-            marker={"size": 12, "symbol": [_TREND_SYMBOL.get(t, "circle-open") for t in rows["trend"]]},
-            customdata=list(rows["trend"]),
-            hovertemplate="%{x} · " + catalog.STAR_BY_ID[star].short
-            + "：差距 %{y:.1f} 分（%{customdata}）<extra></extra>",
+    """One panel per star (small multiples, shared scale): the gap (first − second) over the
+    quarters in the star's colour, zero marked; the marker shape says whether the gap closed
+    (▼), widened (▲) or held (●) on the quarter before (`pairs.gap_history`)."""
+    stars = [s for s in catalog.STAR_IDS if s in set(history["star"])]
+    fig = make_subplots(rows=1, cols=max(1, len(stars)), shared_yaxes=True,
+                        subplot_titles=[catalog.STAR_BY_ID[s].short for s in stars])  # fmt: skip
+    quarters = sorted(set(history["period"]))
+    traces, cols, zeros = [], [], []
+    for col, star in enumerate(stars, start=1):
+        rows = history[history["star"] == star].set_index("period").reindex(quarters)
+        short = catalog.STAR_BY_ID[star].short
+        traces.append(go.Scatter(
+            x=[periods.quarter_index(q) for q in quarters], y=_values(rows["gap"]), name=short,
+            mode="lines+markers", line={"color": catalog.STAR_COLORS[star], "width": 3},
+            marker={"size": 11, "symbol": [_TREND_SYMBOL.get(t, "circle-open") for t in rows["trend"]]},
+            customdata=[[periods.label(q), t if isinstance(t, str) else "—"]
+                        for q, t in zip(quarters, rows["trend"], strict=True)],
+            hovertemplate=f"%{{customdata[0]}} · {short}：差距 %{{y:.1f}} 分（%{{customdata[1]}}）<extra></extra>",
         ))  # fmt: skip
+        cols.append(col)
+        axis = "" if col == 1 else str(col)
+        zeros.append({"type": "line", "xref": f"x{axis} domain", "x0": 0, "x1": 1,
+                      "yref": f"y{axis}", "y0": 0, "y1": 0,
+                      "line": {"color": style.NEUTRAL_COLOR, "width": 1}})  # fmt: skip
+    fig.add_traces(traces, rows=[1] * len(traces), cols=cols)
     for trend, symbol in _TREND_SYMBOL.items():
         # Legend-only entries that explain the marker shapes.
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"差距{trend}",
-                                 marker={"symbol": symbol, "size": 12, "color": style.NEUTRAL_COLOR},
+                                 marker={"symbol": symbol, "size": 11, "color": style.NEUTRAL_COLOR},
                                  hoverinfo="skip"))  # fmt: skip
-    fig.add_hline(y=0, line={"color": style.NEUTRAL_COLOR, "width": 1})
-    fig.update_layout(height=440)
+    fig.update_layout(shapes=zeros, height=420, legend={"orientation": "h", "y": -0.25},
+                      margin={"b": 110})  # fmt: skip
+    fig.update_xaxes(tickvals=[periods.quarter_index(q) for q in quarters],
+                     ticktext=[_year_tick(q) for q in quarters], tickangle=0,
+                     tickfont={"size": 12})  # fmt: skip
     title = f"各星差距走势（{m.first_name} − {m.second_name}）"
-    return style.apply(fig, title, "季度", "差距（分）", subtitle=f"正数表示{m.second_name}落后")
+    style.apply(
+        fig,
+        title,
+        "",
+        "差距（分）",
+        subtitle=f"每颗星一格；正数表示{m.second_name}落后，越接近 0 越好",
+    )
+    fig.update_xaxes(title_text="")
+    fig.update_xaxes(title_text="季度", col=(len(stars) + 1) // 2)
+    fig.update_yaxes(title_text="")
+    fig.update_yaxes(title_text="差距（分）", col=1)
+    return fig
 
 
 @drawn_once
@@ -187,3 +212,84 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
                       legend={"orientation": "h", "y": -0.15})  # fmt: skip
     title = f"{period_label}各{level}结对差距变化（较上季度）"
     return style.apply(fig, title, "结对数（对）", level)
+
+
+#: The board's colours: the trend of a pair's gap since pairing.
+TREND_COLORS = {CLOSING: style.PASS_COLOR, WIDENING: style.FAIL_COLOR, STABLE: style.NEUTRAL_COLOR}
+_LINE_HEIGHT = 19  # px per text line of the board's right-hand column
+
+
+def _signed(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:+.1f} 分"
+
+
+@drawn_once
+def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
+    """Every pair of an area on one screen (`pairs.pair_board`): left, its average star gap at
+    pairing (hollow) and now (filled: green closing, red widening, grey stable since pairing);
+    right, the trend in words with the change since pairing and on last quarter, and the
+    mentee's outlook per missing target star. A click on a pair's point picks it (customdata:
+    the pair key)."""
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.36, 0.64],
+                        horizontal_spacing=0.02)  # fmt: skip
+    labels = [style.label(f"{a} → {b}")
+              for a, b in zip(board["mentor_name"], board["mentee_name"], strict=True)]  # fmt: skip
+    colors = [TREND_COLORS.get(t, style.MISSING_COLOR) for t in board["trend_since"]]
+    segments_x, segments_y = [], []
+    for label, before, now in zip(labels, board["gap_at_pairing"], board["gap"], strict=True):
+        segments_x += [
+            None if pd.isna(before) else float(before),
+            None if pd.isna(now) else float(now),
+            None,
+        ]
+        segments_y += [label, label, None]
+    fig.add_trace(go.Scatter(x=segments_x, y=segments_y, mode="lines", showlegend=False,
+                             line={"color": style.MISSING_COLOR, "width": 4}, hoverinfo="skip"),
+                  row=1, col=1)  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=_values(board["gap_at_pairing"]), y=labels, mode="markers", name="结对时差距",
+        marker={"size": 13, "symbol": "circle-open", "color": style.NEUTRAL_COLOR, "line": {"width": 2}},
+        customdata=list(board["key"]),
+        hovertemplate="%{y}：结对时差距 %{x:.1f} 分<extra></extra>",
+    ), row=1, col=1)  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=_values(board["gap"]), y=labels, mode="markers+text", name="当前差距",
+        marker={"size": 17, "color": colors, "line": {"width": 0}},
+        text=["" if pd.isna(g) else f"{g:.1f}" for g in board["gap"]], textposition="top center",
+        customdata=list(board["key"]),
+        hovertemplate="%{y}：当前差距 %{x:.1f} 分（点击查看详情）<extra></extra>",
+    ), row=1, col=1)  # fmt: skip
+    notes, lines = [], 1
+    for trend, since, quarter, outlook in zip(board["trend_since"], board["change_since"],
+                                              board["change_quarter"], board["outlook"], strict=True):  # fmt: skip
+        color = TREND_COLORS.get(trend, style.NEUTRAL_COLOR)
+        word = f"差距{trend}" if trend in TREND_COLORS else "暂无比较"
+        # One line per star, and a trend's later quarter on a line of its own: the column is
+        # a third of a laptop screen wide.
+        text = (
+            style.label(outlook)
+            .replace("，按近期趋势", "；　按近期趋势")
+            .replace("（按近期趋势", "；　（按近期趋势")
+        )
+        parts = text.split("；")
+        notes.append(f'<span style="color:{color}"><b>{word}</b></span>　较结对时 {_signed(since)}'
+                     f"　较上季度 {_signed(quarter)}<br>" + "<br>".join(parts))  # fmt: skip
+        lines = max(lines, 1 + len(parts))
+    fig.add_trace(go.Scatter(x=[0] * len(labels), y=labels, mode="text", text=notes,
+                             textposition="middle right", showlegend=False, hoverinfo="skip",
+                             textfont={"size": 14, "color": "#2C3E50"}),
+                  row=1, col=2)  # fmt: skip
+    for trend, color in TREND_COLORS.items():
+        # Legend-only entries that explain the colours.
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"结对以来差距{trend}",
+                                 marker={"size": 13, "color": color}, hoverinfo="skip"))  # fmt: skip
+    # First pair on top, with room above it for its gap's label.
+    fig.update_yaxes(type="category", range=[len(labels) - 0.5, -0.8])
+    fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=2)
+    row_height = _LINE_HEIGHT * lines + 16
+    fig.update_layout(height=max(260, row_height * len(labels) + 150), margin={"t": 80, "b": 40},
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+                      clickmode="event+select", dragmode=False)  # fmt: skip
+    style.apply(fig, f"{period_label}各结对差距与帮带村达标预计", "五星平均差距（分）")
+    fig.update_layout(title={"y": 0.98, "yanchor": "top"})
+    return fig
