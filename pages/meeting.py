@@ -57,8 +57,9 @@ else:
         column.metric(ui.plain(figure.label), ui.plain(figure.value),
                       delta=ui.plain(figure.change) if figure.change else None, border=True,
                       height="stretch")  # fmt: skip
-        if figure.note:
-            column.caption(ui.plain(figure.note))
+        for line in (figure.note, *figure.details):
+            if line:
+                column.caption(ui.plain(line))
     if slide.table is not None:
         with st.expander("数据"):
             ui.show_table(slide.table)

@@ -70,7 +70,8 @@ def off_track(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline_table(figures: list[headline.Headline]) -> pd.DataFrame:
-    """The headline figures as a Chinese table: value, comparison quarter, change with units."""
+    """The headline figures as a Chinese table: value, comparison quarter, the change over the
+    villages that reported both quarters, and how many villages that is."""
     return pd.DataFrame(
         {
             "指标": [f.label for f in figures],
@@ -79,11 +80,13 @@ def headline_table(figures: list[headline.Headline]) -> pd.DataFrame:
             "对比季度": [periods.label(f.previous_period) for f in figures],
             "对比": [f.comparison for f in figures],
             "上期": [f.previous for f in figures],
-            "变化": [f.change for f in figures],
+            "变化（两季度都填报的村）": [f.change for f in figures],
             "变化（%）": [
-                None if f.change_pct is None else round(f.change_pct, 1) for f in figures
+                None if f.change_pct is None else round(f.change_pct, 1) + 0.0 for f in figures
             ],
+            "本季度新增": [f.added for f in figures],
             "已报村数（个）": [f.reporting for f in figures],
+            "两季度都填报村数（个）": [f.matched for f in figures],
         }
     )
 
