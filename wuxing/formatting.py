@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -90,3 +91,13 @@ def local_time(moment: object) -> str:
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
     return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def chinese_date(day: date) -> str:
+    """`date(2024, 1, 5)` → `2024年1月5日`, as a notice is dated."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def today() -> date:
+    """Today in Beijing time (a notice written at 01:00 Beijing is dated that day, not UTC's)."""
+    return datetime.now(LOCAL_TIME).date()
