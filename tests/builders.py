@@ -173,3 +173,13 @@ def with_blank_toilets(ds: Dataset, period: str = "2024Q1", added: float = 5.0) 
     reported = last[~last["code"].map(names).isin(BLANK_TOILETS)]
     new = reported.assign(period=period, value=reported["value"] + added)
     return ds.with_frames(values=pd.concat([ds.values, new], ignore_index=True))
+
+
+def with_a_still_village(ds: Dataset, village: str = "南永固村") -> Dataset:
+    """`ds` (the sample) where `village` scores in 2023Q4 what it scored in 2023Q3, less 0.04 on
+    支部过硬星: a change that rounds to -0.0 分, to show it is written as no change."""
+    code = ds.villages.loc[ds.villages["name"] == village, "code"].iloc[0]
+    scores = ds.scores[~((ds.scores["code"] == code) & (ds.scores["period"] == "2023Q4"))]
+    still = ds.scores[(ds.scores["code"] == code) & (ds.scores["period"] == "2023Q3")]
+    still = still.assign(period="2023Q4", score=still["score"] - 0.04 * (still["star"] == "branch"))
+    return ds.with_frames(scores=pd.concat([scores, still], ignore_index=True))

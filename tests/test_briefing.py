@@ -108,7 +108,9 @@ def test_briefing_is_signed_at_the_foot(sample_dataset):
 
 def test_docx_holds_the_same_words(sample_dataset):
     head = briefing.letterhead(AREA, "2023Q4", Settings.from_env({}), date(2024, 1, 5))
-    document = docx.Document(io.BytesIO(briefing.document(sample_dataset, AREA, "2023Q4", 85, head)))
+    document = docx.Document(
+        io.BytesIO(briefing.document(sample_dataset, AREA, "2023Q4", 85, head))
+    )
     paragraphs = [p.text for p in document.paragraphs]
     expected = [line for line in briefing.text(sample_dataset, AREA, "2023Q4", 85, head).splitlines()
                 if line]  # fmt: skip
@@ -119,7 +121,7 @@ def test_docx_holds_the_same_words(sample_dataset):
 
 
 def test_docx_writes_user_text_as_plain_runs():
-    names = ["=HYPERLINK(\"http://x\")", "<b>甲村</b>", "[a](http://evil)", "乙\x07村", "{ PAGE }"]
+    names = ['=HYPERLINK("http://x")', "<b>甲村</b>", "[a](http://evil)", "乙\x07村", "{ PAGE }"]
     made = docx.Document(io.BytesIO(excel.to_docx("标题", [("一、总体情况", names)], ("单位",))))
     assert [p.text for p in made.paragraphs] == ["标题", "一、总体情况", *names[:3], "乙村",
                                                   "{ PAGE }", "单位"]  # fmt: skip

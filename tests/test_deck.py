@@ -8,6 +8,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
+from tests.builders import with_blank_toilets
 from wuxing import catalog, cli, deck, slides
 from wuxing.metrics import meeting, progress, ranking, stars
 
@@ -110,3 +111,21 @@ def test_cli_refuses_unknown_quarter_or_area(default_home, tmp_path, capsys):
     assert "没有季度“2031Q1”" in capsys.readouterr().err
     assert cli.main(["deck", "--period", "2023Q1", "--area", "无此镇", "-o", str(out)]) == 2
     assert not out.exists()
+
+
+def test_the_headline_slide_compares_a_running_total_with_last_year(sample_dataset):
+    prs = Presentation(io.BytesIO(deck.build(sample_dataset, AREA, "2023Q4", 85)))
+    slide = next(s for s in prs.slides if _title(s) == "马庄桥镇2023年第四季度主要指标")
+    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "306.7 万元" in text
+    assert "同比（对比2022年第四季度） +30.1 万元（+10.9%）" in text
+    assert "本季度新增 85.8 万元" in text and "+85.8" not in text
+
+
+def test_the_headline_slide_says_who_reported(sample_dataset):
+    ds = with_blank_toilets(sample_dataset)
+    prs = Presentation(io.BytesIO(deck.build(ds, AREA, "2024Q1", 85)))
+    slide = next(s for s in prs.slides if _title(s) == "马庄桥镇2024年第一季度主要指标")
+    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "环比（对比2023年第四季度） +50 户" in text
+    assert "10/13 个村已报，按两季度都填报的 10 个村比较" in text

@@ -103,7 +103,9 @@ def _overall(view: Dataset, place: str, period: str, pass_mark: float) -> tuple[
     if not status.empty:
         counts = targets.on_track_counts(status)
         on, off = counts[targets.STATUS_ON_TRACK], counts[targets.STATUS_OFF_TRACK]
-        sentence = f"{periods.year_of(period)}年共{len(status)}个村定有创星目标，其中{on}个村按目标推进"
+        sentence = (
+            f"{periods.year_of(period)}年共{len(status)}个村定有创星目标，其中{on}个村按目标推进"
+        )
         said.append(sentence + (f"，{off}个村未达目标进度。" if off else "。"))
     figures = [_figure(f) for f in headline.headlines(view, period)]
     if figures:
@@ -155,8 +157,11 @@ def _figure(f: headline.Headline) -> str:
     text = f"{f.label}{running}{formatting.prose(f.value, f.unit)}"
     if f.reporting < f.villages:
         text += f"（{f.villages}个村中{f.reporting}个村已报）"
-    return text + _comparison(f, f.comparison, periods.label(f.previous_period), f.unit) + (
-        f"，其中本季度新增{formatting.prose(f.added, f.unit)}" if f.added is not None else "")
+    return (
+        text
+        + _comparison(f, f.comparison, periods.label(f.previous_period), f.unit)
+        + (f"，其中本季度新增{formatting.prose(f.added, f.unit)}" if f.added is not None else "")
+    )
 
 
 def _comparison(f: Compared, word: str, before: str, unit: str) -> str:
@@ -253,7 +258,9 @@ def _pairs(view: Dataset, period: str) -> tuple[str, ...]:
     return tuple(said)
 
 
-def _problems(view: Dataset, period: str, pass_mark: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _problems(
+    view: Dataset, period: str, pass_mark: float
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """存在问题 and the 下一步工作 that answers each of them."""
     problems: list[str] = []
     steps: list[str] = []
@@ -294,7 +301,9 @@ def _problems(view: Dataset, period: str, pass_mark: float) -> tuple[tuple[str, 
     if not targets.has_targets(view, period):
         steps.append(f"尽快组织各村报送{year}年创星目标。")
     if not problems:
-        problems.append("本季度未发现跌破达标线、未达目标进度或结对差距扩大的情况，各项数据已报齐。")
+        problems.append(
+            "本季度未发现跌破达标线、未达目标进度或结对差距扩大的情况，各项数据已报齐。"
+        )
     steps.append("各村对照“五星”创建标准查漏补缺，巩固已达标的星，力争年底评星定级完成目标。")
     return tuple(problems), tuple(steps)
 

@@ -77,7 +77,9 @@ def signed(value: float | None, unit: str, suffix: str = "") -> str:
     if is_missing(value):
         return MISSING
     shown = rounded(value, unit)  # type: ignore[arg-type]
-    return f"{shown:+.{decimals(unit)}f}{suffix}" if shown else f"{shown:.{decimals(unit)}f}{suffix}"
+    return (
+        f"{shown:+.{decimals(unit)}f}{suffix}" if shown else f"{shown:.{decimals(unit)}f}{suffix}"
+    )
 
 
 def percent_change(value: float | None) -> str:

@@ -129,17 +129,18 @@ def quarter_values(ds: Dataset, indicator: str, period: str) -> pd.Series:
     return rows[rows["period"] == period].set_index("code")["value"]
 
 
-def area_combine(ds: Dataset, indicator: str) -> Callable[[pd.Series], float | None]:
-    """`combine` for `indicator` with the dataset's household counts as weights."""
-    weights = ds.villages.set_index("code")["households"].astype(float)
-    return lambda values: combine(values, weights, indicator)
+@remembered
+def household_weights(ds: Dataset) -> pd.Series:
+    """Households by village code: the weights of a rate's area figure."""
+    return ds.villages.set_index("code")["households"].astype(float)
 
 
 @remembered
 def area_total(ds: Dataset, indicator: str, period: str) -> Total:
     """The area total of `indicator` in quarter `period` over the dataset's villages."""
     rows = quarter_values(ds, indicator, period)
-    return Total(indicator, period, area_combine(ds, indicator)(rows), len(rows), len(ds.villages))
+    total = combine(rows, household_weights(ds), indicator)
+    return Total(indicator, period, total, len(rows), len(ds.villages))
 
 
 @remembered

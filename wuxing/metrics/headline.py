@@ -10,9 +10,10 @@ from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics.aggregation import (
     Compared,
-    area_combine,
+    combine,
     compare,
     comparison_period,
+    household_weights,
     quarter_added,
     quarter_values,
 )
@@ -49,8 +50,9 @@ def headline(ds: Dataset, indicator: str, period: str) -> Headline:
     over the villages that reported both; see `aggregation.compare`)."""
     meta = catalog.indicator(indicator)
     other, word = comparison_period(indicator, period)
+    weights = household_weights(ds)
     compared = compare(quarter_values(ds, indicator, period), quarter_values(ds, indicator, other),
-                       area_combine(ds, indicator), len(ds.villages))  # fmt: skip
+                       lambda values: combine(values, weights, indicator), len(ds.villages))  # fmt: skip
     added, added_villages = quarter_added(ds, indicator, period)
     return Headline(
         **dataclasses.asdict(compared),
