@@ -54,6 +54,8 @@ first.metric(
     border=True,
 )  # fmt: skip
 second.metric("已填报村数（个）", f"{change.reporting:,} / {change.villages:,}", border=True)
+if coverage := change.coverage("两季度" if grain == indicators.QUARTER else "两年"):
+    first.caption(ui.plain(coverage))
 
 level = areas.level_label(filters.area)
 grouped = areas.grouped(view, filters.area)

@@ -58,8 +58,9 @@ else:
         column.metric(ui.plain(figure.label), ui.plain(figure.value),
                       delta=ui.plain(figure.change) if figure.change else None, border=True,
                       height="stretch")  # fmt: skip
-        if figure.note:
-            column.caption(ui.plain(figure.note))
+        for line in (figure.note, *figure.details):
+            if line:
+                column.caption(ui.plain(line))
     if slide.table is not None:
         with st.expander("数据"):
             ui.show_table(slide.table)
@@ -83,9 +84,21 @@ if auto:
 st.divider()
 left, right = st.columns([3, 1])
 # Written when opened: for a province the text reads every slide's numbers and more.
+head = briefing.letterhead(filters.area, period, ui.settings())
 with left.expander("季度通报（右上角按钮可复制全文）", key="briefing", on_change="rerun") as box:
     if box.open:
-        st.code(briefing.text(ds, filters.area, period, pass_mark), language=None, wrap_lines=True)
+        st.code(briefing.text(ds, filters.area, period, pass_mark, head), language=None,
+                wrap_lines=True)  # fmt: skip
+right.download_button(
+    "下载季度通报（Word）",
+    data=functools.partial(briefing.document, ds, filters.area, period, pass_mark, head),
+    file_name=f"{head.title}.docx",
+    mime=briefing.DOCX_MIME,
+    key="briefing_docx",
+    on_click="ignore",
+    icon=":material/description:",
+    width="stretch",
+)
 right.download_button(
     "下载会议材料（PPT）",
     # Built only on click; a partial keeps just these arguments, where a lambda would keep all

@@ -18,13 +18,17 @@ st.caption(
 columns = st.columns(4)
 for column, figure in zip(columns, headline.headlines(view, period), strict=True):
     delta = formatting.change(figure.change, figure.unit)
-    column.metric(
+    card = column.container(border=True, height="stretch")
+    card.metric(
         ui.plain(f"{figure.label}（{figure.unit}）"),
         formatting.quantity(figure.value, figure.unit),
         delta=None if figure.change is None else ui.plain(f"{delta}（{figure.comparison}）"),
-        help=f"{figure.reporting:,}/{figure.villages:,} 个村已报；对比 {periods.label(figure.previous_period)}",
-        border=True,
+        help=f"对比 {periods.label(figure.previous_period)}",
     )
+    # Below the number, on the card: the quarter's own amount of a running total, and who reported.
+    for line in (figure.added_note(), figure.coverage()):
+        if line:
+            card.caption(ui.plain(line))
 
 year = stars.latest_award_year(view, period)
 left, right = st.columns(2)

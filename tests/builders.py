@@ -157,3 +157,29 @@ def values_sheet(rows: Grid, header: list[object] | None = None) -> Grid:
         "群众满意度（%）",
     ]
     return [head, *rows]
+
+
+#: The villages that leave 卫生厕所改造 blank in `with_blank_toilets` (pinyin order: 丙 甲 乙).
+BLANK_TOILETS = ("丙村", "甲村", "乙村")
+
+
+def with_blank_toilets(ds: Dataset, period: str = "2024Q1", added: float = 5.0) -> Dataset:
+    """`ds` (the sample) with a new quarter where every village but BLANK_TOILETS reports
+    卫生厕所改造 as its 2023Q4 figure + `added`: over the villages that reported both quarters the
+    township gained 10 × `added`, while the plain totals fall by the three blanks."""
+    names = ds.villages.set_index("code")["name"]
+    last = ds.values[(ds.values["period"] == "2023Q4")
+                     & (ds.values["indicator"] == "toilet_upgrades")]  # fmt: skip
+    reported = last[~last["code"].map(names).isin(BLANK_TOILETS)]
+    new = reported.assign(period=period, value=reported["value"] + added)
+    return ds.with_frames(values=pd.concat([ds.values, new], ignore_index=True))
+
+
+def with_a_still_village(ds: Dataset, village: str = "南永固村") -> Dataset:
+    """`ds` (the sample) where `village` scores in 2023Q4 what it scored in 2023Q3, less 0.04 on
+    支部过硬星: a change that rounds to -0.0 分, to show it is written as no change."""
+    code = ds.villages.loc[ds.villages["name"] == village, "code"].iloc[0]
+    scores = ds.scores[~((ds.scores["code"] == code) & (ds.scores["period"] == "2023Q4"))]
+    still = ds.scores[(ds.scores["code"] == code) & (ds.scores["period"] == "2023Q3")]
+    still = still.assign(period="2023Q4", score=still["score"] - 0.04 * (still["star"] == "branch"))
+    return ds.with_frames(scores=pd.concat([scores, still], ignore_index=True))

@@ -10,6 +10,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
+from tests.builders import with_blank_toilets
 from wuxing import catalog
 from wuxing.cli import main as cli
 from wuxing.meeting import deck, slides
@@ -48,12 +49,13 @@ def test_charts_are_native_and_hold_the_metrics(built, sample_dataset):
     ds, period = sample_dataset, "2023Q1"
     charts = _charts(built)
     assert not [sh for s in built.slides for sh in s.shapes if sh.shape_type == 13]  # no pictures
-    dist = stars.level_distribution(ds, 2023)
-    levels = charts["2023年度星级分布"]
+    # In 2023Q1 the stars held are 2022's: 2023's are decided at the end of 2023.
+    dist = stars.level_distribution(ds, 2022)
+    levels = charts["2022年度星级分布"]
     assert list(levels.plots[0].categories) == list(catalog.LEVEL_LABELS)
     assert list(levels.plots[0].series[0].values) == [float(v) for v in dist["villages"]]
-    held = stars.stars_held_count(ds, 2023)
-    assert list(charts["2023年度各星获评村数"].series[0].values) == list(
+    held = stars.stars_held_count(ds, 2022)
+    assert list(charts["2022年度各星获评村数"].series[0].values) == list(
         map(float, held["villages"])
     )
     for star in catalog.STARS:
@@ -127,3 +129,21 @@ def test_embedded_chart_workbooks_hold_village_names_as_text(sample_dataset):
     assert named  # the ranking charts list every village
     assert all(c.data_type == "s" for c in named)
     assert not [c for s in sheets for row in s.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_the_headline_slide_compares_a_running_total_with_last_year(sample_dataset):
+    prs = Presentation(io.BytesIO(deck.build(sample_dataset, AREA, "2023Q4", 85)))
+    slide = next(s for s in prs.slides if _title(s) == "马庄桥镇2023年第四季度主要指标")
+    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "306.7 万元" in text
+    assert "同比（对比2022年第四季度） +30.1 万元（+10.9%）" in text
+    assert "本季度新增 85.8 万元" in text and "+85.8" not in text
+
+
+def test_the_headline_slide_says_who_reported(sample_dataset):
+    ds = with_blank_toilets(sample_dataset)
+    prs = Presentation(io.BytesIO(deck.build(ds, AREA, "2024Q1", 85)))
+    slide = next(s for s in prs.slides if _title(s) == "马庄桥镇2024年第一季度主要指标")
+    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "环比（对比2023年第四季度） +50 户" in text
+    assert "10/13 个村已报，按两季度都填报的 10 个村比较" in text

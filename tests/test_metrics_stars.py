@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 
 from wuxing.dataset import Dataset
 from wuxing.metrics import stars
@@ -42,6 +43,28 @@ def test_latest_award_year_respects_the_chosen_quarter():
     assert stars.latest_award_year(ds) == 2023
     assert stars.latest_award_year(ds, "2022Q4") == 2022
     assert stars.latest_award_year(_ds()) is None
+
+
+def _years(*years: int) -> Dataset:
+    return _ds([("Z", y, "industry", True) for y in years])
+
+
+@pytest.mark.parametrize(
+    "stored, period, expected",
+    [
+        ((2022, 2023), "2023Q1", 2022),  # 2023's awards stored early: not decided until year end
+        ((2022, 2023), "2023Q3", 2022),
+        ((2022, 2023), "2023Q4", 2023),  # Q4: the year's own awards, once stored
+        ((2022,), "2023Q4", 2022),  # Q4 before the year's awards are in
+        ((2022, 2023), "2024Q1", 2023),
+        ((2021, 2023), "2023Q2", 2021),  # the newest stored year before, not simply Y-1
+        ((2023,), "2023Q2", None),  # nothing decided before 2023
+        ((2023,), "2022Q4", None),
+        ((2022, 2024), "2025Q1", 2024),
+    ],
+)  # fmt: skip
+def test_latest_awarded_year_is_decided_at_year_end(stored, period, expected):
+    assert stars.latest_award_year(_years(*stored), period) == expected
 
 
 def test_score_matrix_keeps_missing_scores_missing():

@@ -3,6 +3,7 @@ is there to copy and the deck button yields a real .pptx."""
 
 import io
 
+import docx
 from pptx import Presentation
 
 from tests.conftest import figure_titled, run_app
@@ -24,12 +25,12 @@ def test_meeting_mode_advances_and_goes_back(default_home):
     assert at.button(key="prev").disabled
     at.button(key="next").click().run()
     assert not at.exception
-    assert _header(at) == "2023年度星级分布"
+    assert _header(at) == "2022年度星级分布"  # 2023Q1: 2023's awards are decided at year end
     assert any(m.value == "### 2 / 12" for m in at.markdown)
     assert sum(figure_titled(at, "年度星级分布")["data"][0]["y"]) == 13
     assert at.query_params["slide"] == "2"
     at.button(key="next").click().run()
-    assert _header(at) == "2023年度各星获评村数"
+    assert _header(at) == "2022年度各星获评村数"
     at.button(key="prev").click().run()
     at.button(key="prev").click().run()
     assert _header(at) == "马庄桥镇2023年第一季度主要指标"
@@ -58,6 +59,14 @@ def test_briefing_and_deck_download(default_home, deferred):
     prs = Presentation(io.BytesIO(data))
     assert len(prs.slides) > 12
     assert deck.MIME.endswith("presentation")
+    word = next(b for b in at.get("download_button") if b.proto.label == "下载季度通报（Word）")
+    paragraphs = [
+        p.text
+        for p in docx.Document(io.BytesIO(deferred[word.proto.deferred_file_id]())).paragraphs
+    ]
+    assert paragraphs[0] == "马庄桥镇2023年第一季度“五星”支部创建工作通报"
+    assert paragraphs[-2] == "马庄桥镇党委" and paragraphs[-1].endswith("日")
+    assert at.code[0].value.rstrip().endswith(paragraphs[-1])  # the text is signed the same way
 
 
 def test_presentation_toggle_and_empty_store(named_store):

@@ -1,7 +1,9 @@
 import pandas as pd
 
+from tests.builders import with_blank_toilets
 from tests.conftest import figure_titled, run_app
 from wuxing.dataset import Dataset
+from wuxing.samples import sample
 
 
 def test_overview_draws_the_sample_with_the_right_numbers(default_home):
@@ -73,3 +75,39 @@ def test_a_chart_table_is_built_only_while_its_box_is_open(default_home):
     table = at.dataframe[0].value
     assert list(table.columns) == ["星级", "村数（个）"] and table["村数（个）"].sum() == 13
     assert at.get("download_button")[0].proto.label == "下载 Excel"
+
+
+def _unescaped(text: str) -> str:
+    return text.replace("\\", "")  # ui.plain escapes markdown; the screen shows the plain text
+
+
+def _card(at, label: str):
+    """The headline card (a column of the first row) whose metric has `label`."""
+    return next(c for c in at.columns if c.metric and c.metric[0].label == label)
+
+
+def test_a_running_total_is_compared_with_the_same_quarter_last_year(default_home):
+    at = run_app(query={"period": "2023Q4"})
+    assert not at.exception
+    card = _card(at, "村集体经济收入（万元）")
+    income = card.metric[0]
+    assert income.value == "306.7 万元"
+    # Against 2022Q4's 276.6, not against 2023Q3's running total (+85.8 万元 环比).
+    assert _unescaped(income.delta) == "+30.1 万元（同比）"
+    assert "2022年第四季度" in income.proto.help
+    assert [_unescaped(c.value) for c in card.caption] == ["本季度新增 85.8 万元"]
+    toilets = _card(at, "卫生厕所改造（户）")
+    assert _unescaped(toilets.metric[0].delta) == "+94 户（环比）"
+    assert not toilets.caption  # every village reported both quarters: nothing to say
+
+
+def test_a_gap_is_compared_over_villages_that_reported_both_and_shown_on_the_card(named_store):
+    named_store.commit(with_blank_toilets(sample.build()), content=b"gaps", filename="g.xlsx",
+                       user="测试")  # fmt: skip
+    at = run_app(query={"period": "2024Q1"})
+    assert not at.exception
+    card = _card(at, "卫生厕所改造（户）")
+    assert _unescaped(card.metric[0].delta) == "+50 户（环比）"  # not the plain totals' fall
+    assert [_unescaped(c.value) for c in card.caption] == [
+        "10/13 个村已报，按两季度都填报的 10 个村比较"
+    ]

@@ -36,6 +36,14 @@ class Settings:
     login_hash_slots: int = 2
     #: Collective-income band edges in 万元, as local reports talk (<5, 5–10, 10–20, ≥20).
     income_bands: tuple[float, ...] = (5.0, 10.0, 20.0)
+    #: Title of the 季度通报; `{地区}` and `{季度}` are filled in. Empty: the usual
+    #: `{地区}{季度}“五星”支部创建工作通报` (马庄桥镇2023年第四季度“五星”支部创建工作通报).
+    briefing_title: str = ""
+    #: 发文单位 at the foot of the 通报. Empty: the area's name + 党委 (马庄桥镇党委).
+    briefing_issuer: str = ""
+    #: 日期 at the foot of the 通报, as written there (2024年1月15日). Empty: the day it is written,
+    #: Beijing time.
+    briefing_date: str = ""
 
     @property
     def is_default_store(self) -> bool:
@@ -49,7 +57,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read WUXING_HOME, _DB, _PASS_MARK, _MAX_UPLOAD_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS, _PUBLIC_VIEW."""
+        """Read WUXING_HOME, _DB, _PASS_MARK, _MAX_UPLOAD_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS,
+        _PUBLIC_VIEW, _LOGIN_HASH_SLOTS, _BRIEFING_TITLE, _BRIEFING_ISSUER, _BRIEFING_DATE."""
         env = os.environ if environ is None else environ
         default = cls()
         return cls(
@@ -65,4 +74,7 @@ class Settings:
             login_hash_slots=max(
                 1, int(env.get("WUXING_LOGIN_HASH_SLOTS", default.login_hash_slots))
             ),
+            briefing_title=env.get("WUXING_BRIEFING_TITLE", default.briefing_title).strip(),
+            briefing_issuer=env.get("WUXING_BRIEFING_ISSUER", default.briefing_issuer).strip(),
+            briefing_date=env.get("WUXING_BRIEFING_DATE", default.briefing_date).strip(),
         )

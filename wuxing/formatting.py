@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -29,11 +30,18 @@ def is_missing(value: object) -> bool:
         return True
 
 
-def number(value: float | None, unit: str = "") -> str:
-    """`1430.0, 户` → `1,430`; missing → `—`."""
+def rounded(value: float, unit: str = "") -> float:
+    """`value` rounded as it is shown in `unit`, never a negative zero (-0.04 分 → 0.0)."""
+    # Adding 0.0 turns -0.0 into 0.0, so nothing rounded to zero is ever written "-0.0".
+    return round(float(value), decimals(unit)) + 0.0
+
+
+def number(value: float | None, unit: str = "", separators: bool = True) -> str:
+    """`1430.0, 户` → `1,430` (`1430` without separators, as a written notice has it); missing → `—`."""
     if is_missing(value):
         return MISSING
-    return f"{float(value):,.{decimals(unit)}f}"  # type: ignore[arg-type]
+    comma = "," if separators else ""
+    return f"{rounded(value, unit):{comma}.{decimals(unit)}f}"  # type: ignore[arg-type]
 
 
 def quantity(value: float | None, unit: str) -> str:
@@ -44,19 +52,39 @@ def quantity(value: float | None, unit: str) -> str:
     return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
+def prose(value: float | None, unit: str) -> str:
+    """A quantity as a written notice puts it: `1712户`, `306.7万元`, `10.9%` (no separators, no
+    space)."""
+    text = number(value, unit, separators=False)
+    return text if text == MISSING else f"{text}{unit}"
+
+
+def is_zero(value: float | None, unit: str = "") -> bool:
+    """A change that reads as zero once rounded for `unit` (-0.04 分 is no change)."""
+    return not is_missing(value) and rounded(value, unit) == 0  # type: ignore[arg-type]
+
+
 def change(value: float | None, unit: str) -> str:
-    """Signed change with unit: `+12 户`, `-0.5 万元`."""
+    """Signed change with unit: `+12 户`, `-0.5 万元`; one that rounds to zero is `0 户`, unsigned."""
     if is_missing(value):
         return MISSING
-    sign = "+" if float(value) > 0 else ""  # type: ignore[arg-type]
+    sign = "+" if rounded(value, unit) > 0 else ""  # type: ignore[arg-type]
     return sign + quantity(value, unit)
 
 
-def percent_change(value: float | None) -> str:
-    """Signed percentage: `+3.2%`."""
+def signed(value: float | None, unit: str, suffix: str = "") -> str:
+    """A signed number with `suffix` after it (`+1.5 个百分点`), rounded for `unit`; zero unsigned."""
     if is_missing(value):
         return MISSING
-    return f"{float(value):+.1f}%"  # type: ignore[arg-type]
+    shown = rounded(value, unit)  # type: ignore[arg-type]
+    return (
+        f"{shown:+.{decimals(unit)}f}{suffix}" if shown else f"{shown:.{decimals(unit)}f}{suffix}"
+    )
+
+
+def percent_change(value: float | None) -> str:
+    """Signed percentage: `+3.2%`; one that rounds to zero is `0.0%`, unsigned."""
+    return signed(value, "%", "%")
 
 
 def local_time(moment: object) -> str:
@@ -65,3 +93,13 @@ def local_time(moment: object) -> str:
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
     return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def chinese_date(day: date) -> str:
+    """`date(2024, 1, 5)` → `2024年1月5日`, as a notice is dated."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def today() -> date:
+    """Today in Beijing time (a notice written at 01:00 Beijing is dated that day, not UTC's)."""
+    return datetime.now(LOCAL_TIME).date()

@@ -187,6 +187,7 @@ def _key_figures(slide, figures: tuple[slides.KeyFigure, ...]) -> None:
         lines = [(figure.label, 18, False), (figure.value, 40, True)]
         if figure.caption:
             lines.append((figure.caption, 16, False))
+        lines += [(detail, 14, False) for detail in figure.details]
         _text(slide, (0.6 + col * width, 2.0 + row * 2.4, width - 0.2, 2.2), lines,
               align=PP_ALIGN.CENTER)  # fmt: skip
 

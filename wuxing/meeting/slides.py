@@ -48,6 +48,9 @@ class KeyFigure:
     value: str
     change: str = ""
     note: str = ""
+    #: Further lines under the caption: 本季度新增, and how many villages reported (on the card
+    #: itself, never only in a tooltip).
+    details: tuple[str, ...] = ()
 
     @property
     def caption(self) -> str:
@@ -171,8 +174,10 @@ def _headline_slide(view: Dataset, area: str, period: str) -> Slide:
         change = formatting.change(f.change, f.unit)
         if f.change_pct is not None:
             change += f"（{formatting.percent_change(f.change_pct)}）"
+        details = tuple(d for d in (f.added_note(), f.coverage()) if d)
         keys.append(KeyFigure(f"{f.label}（{f.unit}）", formatting.quantity(f.value, f.unit),
-                              change, f"{f.comparison}（对比{periods.label(f.previous_period)}）"))  # fmt: skip
+                              change, f"{f.comparison}（对比{periods.label(f.previous_period)}）",
+                              details))  # fmt: skip
     return Slide("headline", f"{_place(area, period)}主要指标", figures=tuple(keys),
                  table=meeting.headline_table(figures),
                  note=f"共 {len(view.villages)} 个村")  # fmt: skip

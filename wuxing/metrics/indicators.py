@@ -3,6 +3,7 @@ kind), per household or per person, in its bands, and the area total with its ch
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,13 @@ import pandas as pd
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset, plain_strings
 from wuxing.memo import remembered, remembered_by_content
-from wuxing.metrics.aggregation import Compared, combine, indicator_values
+from wuxing.metrics.aggregation import (
+    Compared,
+    combine,
+    compare,
+    comparison_period,
+    indicator_values,
+)
 from wuxing.metrics.villages import with_names
 
 ALL_STARS = "all"
@@ -46,8 +53,6 @@ class Change(Compared):
     label: str
     previous_key: str
     previous_label: str
-    reporting: int
-    villages: int
 
 
 def options(star: str = ALL_STARS) -> list[str]:
@@ -180,9 +185,8 @@ def over_time(
     return frame[["code", "village", "key", "label", "value"]].reset_index(drop=True)
 
 
-def _total(ds: Dataset, indicator: str, values: pd.DataFrame, b: Basis) -> float | None:
+def _total(ds: Dataset, indicator: str, values: pd.Series, b: Basis) -> float | None:
     villages = ds.villages.set_index("code")
-    values = values.set_index("code")["value"]
     if b.divisor is None:
         return combine(values, villages["households"].astype(float), indicator)
     # Per household for the area: the sum over the villages that reported, over their
@@ -204,7 +208,8 @@ def totals(
     rows = []
     for key, values in series.groupby("key", sort=True):
         rows.append({"key": key, "label": period_label(key, grain, last),
-                     "value": _total(ds, indicator, values, b), "reporting": len(values),
+                     "value": _total(ds, indicator, values.set_index("code")["value"], b),
+                     "reporting": len(values),
                      "villages": len(ds.villages)})  # fmt: skip
     return pd.DataFrame(rows, columns=["key", "label", "value", "reporting", "villages"])
 
@@ -213,35 +218,30 @@ def totals(
 def total_change(
     ds: Dataset, indicator: str, period: str, grain: str = QUARTER, basis_id: str = TOTAL
 ) -> Change:
-    """The area total in `period` (or its year through `period`) against the period before: the
-    quarter before (the same quarter a year back for a ytd figure in Q1, which restarts every
-    January), or the year before through the same quarter."""
+    """The area total in `period` (or its year through `period`) against the period it is
+    compared with: the quarter by `aggregation.comparison_period` (the same quarter a year back
+    for a ytd figure, else the quarter before), or the year before through the same quarter. The
+    change is over the villages that reported both (`aggregation.compare`)."""
     b = basis(indicator, basis_id)
     if grain == QUARTER:
-        kind = catalog.indicator(indicator).kind
-        before = (periods.shift(period, -4) if kind == "ytd" and periods.quarter_of(period) == 1
-                  else periods.previous(period))  # fmt: skip
+        before, _ = comparison_period(indicator, period)
         key, before_key, before_last = period, before, before
     else:
         key, before_key = period[:4], str(periods.year_of(period) - 1)
         before_last = periods.shift(period, -4)
 
-    def at(k: str, last: str) -> tuple[float | None, int]:
+    def at(k: str, last: str) -> pd.Series:
         series = village_series(ds, indicator, grain, last)
-        values = series[series["key"] == k]
-        return (_total(ds, indicator, values, b) if len(values) else None), len(values)
+        return series[series["key"] == k].set_index("code")["value"]
 
-    value, reporting = at(key, period)
-    previous, _ = at(before_key, before_last)
+    compared = compare(at(key, period), at(before_key, before_last),
+                       lambda values: _total(ds, indicator, values, b), len(ds.villages))  # fmt: skip
     return Change(
+        **dataclasses.asdict(compared),
         key=key,
         label=period_label(key, grain, period),
-        value=value,
         previous_key=before_key,
         previous_label=period_label(before_key, grain, before_last),
-        previous=previous,
-        reporting=reporting,
-        villages=len(ds.villages),
     )
 
 

@@ -11,7 +11,7 @@ from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import headline, stars
 from wuxing.metrics.progress import ALL_STARS, award_changes
-from wuxing.metrics.villages import with_names
+from wuxing.metrics.villages import code_index, names, with_names
 
 NEWLY_PASSING, FELL_BELOW = "新达标", "跌破达标线"
 
@@ -70,7 +70,8 @@ def off_track(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline_table(figures: list[headline.Headline]) -> pd.DataFrame:
-    """The headline figures as a Chinese table: value, comparison quarter, change with units."""
+    """The headline figures as a Chinese table: value, comparison quarter, the change over the
+    villages that reported both quarters, and how many villages that is."""
     return pd.DataFrame(
         {
             "指标": [f.label for f in figures],
@@ -79,11 +80,13 @@ def headline_table(figures: list[headline.Headline]) -> pd.DataFrame:
             "对比季度": [periods.label(f.previous_period) for f in figures],
             "对比": [f.comparison for f in figures],
             "上期": [f.previous for f in figures],
-            "变化": [f.change for f in figures],
+            "变化（两季度都填报的村）": [f.change for f in figures],
             "变化（%）": [
-                None if f.change_pct is None else round(f.change_pct, 1) for f in figures
+                None if f.change_pct is None else round(f.change_pct, 1) + 0.0 for f in figures
             ],
+            "本季度新增": [f.added for f in figures],
             "已报村数（个）": [f.reporting for f in figures],
+            "两季度都填报村数（个）": [f.matched for f in figures],
         }
     )
 
@@ -110,3 +113,44 @@ def village_table(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     meta = catalog.indicator(catalog.COLLECTIVE_INCOME)
     table[meta.display] = [income.get(c) for c in grid.index]
     return table
+
+
+@remembered
+def missing_reports(ds: Dataset, period: str) -> pd.DataFrame:
+    """Per catalog indicator some village reported in `period`, the villages that left it blank
+    (names in pinyin order), so the 通报 can name them instead of reading a gap as a fall.
+
+    Rows: indicator, label, villages (list of names); catalogue order, only indicators with gaps.
+    """
+    reported = ds.values[(ds.values["period"] == period) & ds.values["value"].notna()]
+    codes = code_index(ds)
+    label = names(ds).reindex(codes)
+    rows = []
+    for meta in catalog.INDICATORS:
+        done = reported.loc[reported["indicator"] == meta.id, "code"]
+        if done.empty:
+            continue
+        missing = ~codes.isin(done.astype(str))
+        if missing.any():
+            rows.append({"indicator": meta.id, "label": meta.label,
+                         "villages": list(label[missing])})  # fmt: skip
+    return pd.DataFrame(rows, columns=["indicator", "label", "villages"])
+
+
+@remembered
+def unscored(ds: Dataset, period: str) -> list[str]:
+    """Villages (pinyin order) missing a star score in `period` while other villages have scores;
+    empty when no village was scored (then the whole quarter is missing, said elsewhere)."""
+    grid = stars.score_grid(ds, period)
+    if grid.isna().all().all():
+        return []
+    lacking = grid.isna().any(axis=1)
+    return list(names(ds).reindex(grid.index[lacking.to_numpy()]))
+
+
+@remembered
+def without_targets(ds: Dataset, year: int) -> list[str]:
+    """Villages (pinyin order) with no 创星目标 for `year`."""
+    have = set(ds.targets.loc[ds.targets["year"] == year, "code"].astype(str))
+    codes = code_index(ds)
+    return [n for c, n in zip(codes, names(ds).reindex(codes), strict=True) if str(c) not in have]

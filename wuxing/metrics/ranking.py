@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wuxing import catalog, periods
+from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered, remembered_by_content
 from wuxing.metrics import areas, indicators
@@ -255,14 +255,17 @@ def _moving(ranked: pd.DataFrame, by: str, n: int) -> tuple[pd.DataFrame, list[i
     """`ranked` with its improvement, and the positions of the risers and of the fallers."""
     better = improvement(ranked, by).to_numpy(dtype=float, na_value=np.nan)
     village = ranked["village"]
-    up = _top_with_ties(better, np.flatnonzero(better > 0), village, n)
-    down = _top_with_ties(-better, np.flatnonzero(better < 0), village, n)
+    # A change that rounds to zero as shown (-0.04 分 reads "0.0 分") moved neither way.
+    shown = np.round(better, formatting.decimals(unit(by)))
+    up = _top_with_ties(better, np.flatnonzero(shown > 0), village, n)
+    down = _top_with_ties(-better, np.flatnonzero(shown < 0), village, n)
     return ranked.assign(improvement=better), up, down
 
 
 def movers(ranked: pd.DataFrame, by: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `n` villages that improved most and the `n` that fell most since the comparison
-    quarter (more when tied at the cut); only villages with both values, none that stood still."""
+    quarter (more when tied at the cut); only villages with both values, none that stood still
+    (a change that rounds to zero in the unit shown, such as -0.04 分, is no move)."""
     frame, up, down = _moving(ranked, by, n)
     return frame.iloc[up].reset_index(drop=True), frame.iloc[down].reset_index(drop=True)
 
@@ -302,7 +305,7 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
                           "value": now.reindex(both).to_numpy()})  # fmt: skip
     frame["change"] = frame["value"] - frame["start"]
     frame["improvement"] = improvement(frame, by)
-    frame = frame[frame["improvement"] > 0]
+    frame = frame[frame["improvement"].round(formatting.decimals(unit(by))) > 0]  # no 0.0 gains
     # Names and ranks only for the villages that make the list, not for every village.
     frame = frame.loc[frame["improvement"].nlargest(n, keep="all").index]
     frame["village"] = frame["code"].map(names(ds))

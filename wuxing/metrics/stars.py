@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wuxing import catalog
+from wuxing import catalog, periods
 from wuxing.dataset import Dataset
 from wuxing.keys import positions
 from wuxing.memo import remembered, remembered_by_content
@@ -27,10 +27,18 @@ def award_years(ds: Dataset) -> list[int]:
 
 @remembered
 def latest_award_year(ds: Dataset, period: str | None = None) -> int | None:
-    """The newest awarded year, not after the year of `period` when one is given."""
+    """The newest year whose awards stand in quarter `period` (any stored year without one).
+
+    Awards for year Y are decided at its end (评星定级), so in Q1–Q3 of Y the stars villages hold
+    are those of the newest stored year before Y, even when Y's awards are already stored
+    (entered early, or the data was loaded later); from Q4 of Y on, Y's own awards count once
+    stored. None when no earlier year has awards.
+    """
     years = award_years(ds)
     if period is not None:
-        years = [y for y in years if y <= int(period[:4])]
+        year = periods.year_of(period)
+        last = year if periods.quarter_of(period) == 4 else year - 1
+        years = [y for y in years if y <= last]
     return years[-1] if years else None
 
 

@@ -184,5 +184,5 @@ def indicator_table(gaps: pd.DataFrame, m: Matchup) -> pd.DataFrame:
 def _gap_text(value: float, unit: str) -> str:
     # The difference of two rates is in percentage points, not a percent change.
     if unit == "%" and not formatting.is_missing(value):
-        return f"{value:+.1f} 个百分点"
+        return formatting.signed(value, unit, " 个百分点")
     return formatting.change(value, unit)
