@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -173,3 +175,30 @@ def test_csv_export_guards_formula_text_and_reads_back_the_same(
         _, again, _ = run(capsys, "export", "--db", second, "--what", what)
         assert again == path.read_text(encoding="utf-8-sig")
     assert sorted(open_store(second).load().villages["name"]) == sorted(names)
+
+
+def test_help_starts_without_loading_the_data_stack() -> None:
+    # Subcommands import pandas, SQLAlchemy and the readers when they run, not for --help.
+    probe = (
+        "import sys, contextlib, io\n"
+        "from wuxing.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['--help'])\n"
+        "print(sorted(m for m in ('pandas', 'sqlalchemy', 'plotly', 'python_calamine') "
+        "if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], check=True)  # fmt: skip
+    assert done.stdout.strip() == "[]"
+
+
+def test_max_mb_lets_an_operator_import_a_file_over_the_upload_limit(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    db: str,
+    sample_file: Path,
+) -> None:
+    monkeypatch.setenv("WUXING_MAX_UPLOAD_MB", "0.01")  # the sample workbook is ~40 KB
+    code, _, err = run(capsys, "import", str(sample_file), "--db", db)
+    assert code == 1 and "file_too_large" in err
+    code, out, _ = run(capsys, "import", str(sample_file), "--db", db, "--max-mb", "5")
+    assert code == 0 and "已导入：版本 1" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,19 @@ class Settings:
     #: 日期 at the foot of the 通报, as written there (2024年1月15日). Empty: the day it is written,
     #: Beijing time.
     briefing_date: str = ""
+
+    def for_large_file(self, max_mb: float) -> Settings:
+        """These settings with the upload limits raised for a file of up to `max_mb` MB, for an
+        operator importing a county's or province's workbook from the command line: the inflated
+        size, cell count and parser memory grow in proportion; never below the defaults."""
+        factor = max(1.0, max_mb / self.max_upload_mb)
+        return dataclasses.replace(
+            self,
+            max_upload_mb=max(max_mb, self.max_upload_mb),
+            max_uncompressed_mb=self.max_uncompressed_mb * factor,
+            max_cells=int(self.max_cells * factor),
+            reader_memory_mb=self.reader_memory_mb * factor,
+        )
 
     @property
     def is_default_store(self) -> bool:

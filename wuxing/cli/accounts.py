@@ -10,18 +10,19 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from wuxing.access import auth
 from wuxing.access.roles import ROLES
+from wuxing.cli.outcome import Register, open_cli_store
 from wuxing.config import Settings
 from wuxing.errors import AuthError
-from wuxing.storage.store import Store
+
+if TYPE_CHECKING:
+    from wuxing.storage.store import Store
 
 EXIT_OK = 0
 PASSWORD_VARIABLE = "WUXING_ADMIN_PASSWORD"
-
-Register = Callable[[str, Callable[..., int], str], argparse.ArgumentParser]
 
 
 def register(command: Register) -> None:
@@ -69,8 +70,6 @@ def read_password(prompt: str = "密码") -> str:
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     """Run one `users` action."""
-    from wuxing.cli.main import open_cli_store  # the cli imports this module: resolve at call time
-
     store = open_cli_store(args, settings)
     return _ACTIONS[args.action](store, args)
 

@@ -9,19 +9,17 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from wuxing.cli.outcome import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, Register, open_cli_store
 from wuxing.config import Settings
-from wuxing.errors import Problem
-from wuxing.metrics import uploads
-from wuxing.reading.importer import import_files
-from wuxing.storage.store import Store
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from wuxing.errors import Problem
+    from wuxing.storage.store import Store
+
 _STATUS = {"live": "生效", "rolled_back": "已撤销"}
-
-Register = Callable[[str, Callable[..., int], str], argparse.ArgumentParser]
 
 
 def register(command: Register) -> None:
@@ -31,6 +29,9 @@ def register(command: Register) -> None:
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--user", default=_default_user(), help="记录在版本中的上传人")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    p.add_argument("--max-mb", type=float, metavar="MB",
+                   help="放宽大小上限（默认同网页上传，WUXING_MAX_UPLOAD_MB）：导入全县、全省的大文件时用，"
+                        "解压后大小、单元格数和读取内存上限按比例放宽")  # fmt: skip
     p = command("history", cmd_history, "列出所有版本")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     for name, handler, text in (("rollback", cmd_rollback, "撤销一个版本"),
@@ -45,13 +46,15 @@ def _default_user() -> str:
 
 
 def _store(args: argparse.Namespace, settings: Settings) -> Store:
-    from wuxing.cli.main import open_cli_store  # the cli imports this module: resolve at call time
-
     return open_cli_store(args, settings)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     """Check files and (unless --dry-run) store them as one revision."""
+    from wuxing.reading.importer import import_files
+
+    if args.max_mb:
+        settings = settings.for_large_file(args.max_mb)
     files = []
     for name in args.files:
         path = Path(name)
@@ -91,6 +94,8 @@ def _line(p: Problem) -> str:
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     """List the revisions, newest first."""
+    from wuxing.metrics import uploads
+
     revisions = _store(args, settings).history()
     if args.json:
         rows = [{"id": r.id, "created_at": r.created_at.isoformat(), "user": r.user, "filename": r.filename,

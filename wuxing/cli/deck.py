@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from wuxing import periods
+from wuxing.cli.outcome import EXIT_OK, EXIT_USAGE, Register, open_cli_store
 from wuxing.config import Settings
-from wuxing.meeting import deck
-from wuxing.metrics import villages
-
-Register = Callable[..., argparse.ArgumentParser]
 
 
 def register(command: Register) -> None:
@@ -28,6 +24,8 @@ def register(command: Register) -> None:
 def resolve_area(villages_frame, wanted: str | None) -> str | None:
     """The area path `wanted` names: a full path, or the last part (a town or county name) when
     it names exactly one area; the default area when not given; None when unknown or ambiguous."""
+    from wuxing.metrics import villages
+
     if wanted is None:
         return villages.default_area(villages_frame)
     options = villages.area_options(villages_frame)
@@ -39,7 +37,8 @@ def resolve_area(villages_frame, wanted: str | None) -> str | None:
 
 def cmd_deck(args: argparse.Namespace, settings: Settings) -> int:
     """Build the deck from the store's current data and write it to -o."""
-    from wuxing.cli.main import EXIT_OK, EXIT_USAGE, open_cli_store  # the cli imports this module
+    from wuxing.meeting import deck
+    from wuxing.metrics import villages
 
     ds = open_cli_store(args, settings).load()
     quarters = ds.periods()
