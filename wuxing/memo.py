@@ -6,17 +6,15 @@ answer on the dataset itself. The memory goes when the dataset goes: a new uploa
 restore gives a new dataset with nothing remembered, and clearing Streamlit's caches clears this
 too. At a province's 11 M values this is what turns a rerun from seconds into milliseconds.
 
-The display tables pages make from those answers are functions of frames, not of a dataset: they
-are remembered by the content of their arguments (`remembered_by_content`, `fingerprint`), in one
-bounded memory for the process, since the same numbers make the same table for every session.
+This is the one cache besides Streamlit's (which loads each data version once, wuxing/ui/loading.py).
+Nothing else is cached: display tables and figures are made again on every rerun, which costs a
+township page a few tens of milliseconds against a 150 ms target (bench/scale_bench.py).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
-import pickle
 import sys
 import threading
 from collections import OrderedDict
@@ -34,9 +32,6 @@ R = TypeVar("R")
 
 #: Answers kept per dataset, least recently used dropped first.
 MAX_ENTRIES = 512
-#: Answers of pure functions of frames (display tables), kept process-wide by content.
-MAX_CONTENT_ENTRIES = 256
-MAX_CONTENT_BYTES = 64 * 2**20
 #: And at most about this many bytes: a province's village-sized answers are megabytes each and
 #: an area's scoped dataset tens of them, so browsing many areas must not grow without end. Every
 #: page once at province scale remembers ~240 MB; the data itself is ~350 MB.
@@ -88,9 +83,6 @@ class Memory:
                 self._bytes -= self._entries.popitem(last=False)[1][1]
 
 
-_by_content = Memory(MAX_CONTENT_ENTRIES, MAX_CONTENT_BYTES)
-
-
 def remembered(function: Callable[P, R]) -> Callable[P, R]:
     """Decorate a function whose first argument is a Dataset so each dataset answers once per
     combination of the other (hashable) arguments; frames come back as copies, so a caller that
@@ -102,8 +94,9 @@ def remembered(function: Callable[P, R]) -> Callable[P, R]:
         key = (name, args, tuple(sorted(kwargs.items())))
         try:
             found, answer = ds.memory.get(key)
-        except TypeError:  # an unhashable argument (a frame): nothing to remember it by
-            return function(ds, *args, **kwargs)
+        except TypeError as unhashable:  # a frame or list: a caller's mistake, not a cache miss
+            raise TypeError(f"{name} is remembered per dataset: its arguments must be hashable "
+                            f"(got {args!r}, {kwargs!r})") from unhashable  # fmt: skip
         if not found:
             answer = function(ds, *args, **kwargs)
             # Never the dataset itself (`scope` of everything): a dataset remembering itself is
@@ -114,56 +107,6 @@ def remembered(function: Callable[P, R]) -> Callable[P, R]:
         return _copied(answer)
 
     return wrapper
-
-
-def remembered_by_content(function: Callable[P, R]) -> Callable[P, R]:
-    """Decorate a pure function of frames and plain values (a display table made from remembered
-    answers) so each distinct content answers once, kept for every session; frames come back as
-    copies. An argument without a `fingerprint` means computing it every time."""
-    name = f"{function.__module__}.{function.__qualname__}"
-
-    @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            key = (name, fingerprint(args), fingerprint(tuple(sorted(kwargs.items()))))
-        except TypeError:
-            return function(*args, **kwargs)
-        found, answer = _by_content.get(key)
-        if not found:
-            answer = function(*args, **kwargs)
-            _by_content.put(key, answer)
-        return _copied(answer)
-
-    return wrapper
-
-
-def forget_by_content() -> None:
-    """Drop every answer remembered by content (benches measuring a first view, tests)."""
-    _by_content.clear()
-
-
-def fingerprint(value: object) -> Hashable:
-    """A hashable stand-in for an argument: frames and series by their content (TypeError for
-    what has neither a fingerprint nor a hash)."""
-    if isinstance(value, pd.DataFrame | pd.Series):
-        return _frame_fingerprint(value)
-    if isinstance(value, tuple | list):
-        return (type(value).__name__, *(fingerprint(v) for v in value))
-    if isinstance(value, dict):
-        return ("dict", *((k, fingerprint(v)) for k, v in sorted(value.items())))
-    hash(value)
-    return value
-
-
-def _frame_fingerprint(frame: pd.DataFrame | pd.Series) -> Hashable:
-    # Pickled, a frame is its values, dtypes, index and labels, lists in cells included, in one C
-    # pass: a tenth of what hashing it column by column costs. Equal frames laid out differently
-    # in memory may pickle differently: that only computes one answer twice.
-    try:
-        content = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, AttributeError) as unpicklable:
-        raise TypeError("no fingerprint") from unpicklable
-    return (type(frame).__name__, hashlib.blake2b(content, digest_size=16).digest())
 
 
 def _size(answer: object, depth: int = 0) -> int:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics import aggregation, indicators, targets
 from wuxing.metrics.progress import award_changes, stars_of
 from wuxing.metrics.stars import score_cells
@@ -123,7 +123,6 @@ def indicator_by_area(
     })  # fmt: skip
 
 
-@remembered_by_content
 def indicator_table(frame: pd.DataFrame, level: str, name: str, unit: str) -> pd.DataFrame:
     """`indicator_by_area` as a Chinese table (missing values stay empty, not zero)."""
     return pd.DataFrame({
@@ -162,7 +161,6 @@ def area_labels(paths: pd.Series | list[str]) -> list[str]:
     ]
 
 
-@remembered_by_content
 def score_table(matrix: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     """`score_matrix` as a Chinese table: sub-area, villages, then mean score per star (分)."""
     table = matrix.rename(columns={s.id: f"{s.label}平均分（分）" for s in catalog.STARS})
@@ -194,7 +192,6 @@ def target_counts(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.D
     })  # fmt: skip
 
 
-@remembered
 def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = (),
                 table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
     """The sub-area path a user clicked: a chart point's path (customdata) or label (y, else
@@ -215,7 +212,6 @@ def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = ()
     return None
 
 
-@remembered_by_content
 def target_table(counts: pd.DataFrame, level: str) -> pd.DataFrame:
     """`target_counts` as a Chinese table."""
     return pd.DataFrame({
@@ -298,7 +294,6 @@ def _labelled(ds: Dataset, area: str, frame: pd.DataFrame, then: str) -> pd.Data
     return frame.drop(columns="_rank").reset_index(drop=True)
 
 
-@remembered_by_content
 def award_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     """`award_levels` as a Chinese table."""
     return pd.DataFrame({
@@ -311,7 +306,6 @@ def award_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     })  # fmt: skip
 
 
-@remembered_by_content
 def score_history_table(history: pd.DataFrame, level: str) -> pd.DataFrame:
     """`score_history` as a Chinese wide table: one row per sub-area, one column per quarter."""
     wide = history.pivot_table(index="label", columns="period", values="score", sort=False)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset, plain_strings
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics.aggregation import (
     Compared,
     combine,
@@ -245,7 +245,6 @@ def total_change(
     )
 
 
-@remembered_by_content
 def village_table(frame: pd.DataFrame, name: str, unit: str) -> pd.DataFrame:
     """`by_village` as a Chinese table (missing values stay empty, not zero)."""
     table = pd.DataFrame({"村名": frame["village"], f"{name}（{unit}）":
@@ -255,7 +254,6 @@ def village_table(frame: pd.DataFrame, name: str, unit: str) -> pd.DataFrame:
     return table
 
 
-@remembered_by_content
 def time_table(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     """`over_time` as a Chinese wide table: one row per village, one column per period."""
     if frame.empty:
@@ -276,7 +274,6 @@ def total_word(indicator: str, basis_id: str = TOTAL) -> str:
     return "合计" if basis_id == TOTAL else ""
 
 
-@remembered_by_content
 def totals_table(frame: pd.DataFrame, unit: str, word: str = "合计") -> pd.DataFrame:
     """`totals` as a Chinese table."""
     return pd.DataFrame(

@@ -11,7 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset, plain_strings
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics import ranking
 from wuxing.metrics.aggregation import comparison_period
 from wuxing.metrics.villages import AREA_SEPARATOR, area_parts, escape_parts, names, pinyin_key
@@ -143,7 +143,6 @@ def target(ds: Dataset, code: str, year: int) -> int | None:
     return int(rows["level"].iloc[0]) if not rows.empty else None
 
 
-@remembered_by_content
 def star_table(card: pd.DataFrame, period: str, pass_mark: float) -> pd.DataFrame:
     """`stars` as a Chinese table."""
     year = card["award_year"].dropna()
@@ -190,7 +189,6 @@ def indicator_trends(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-@remembered_by_content
 def trend_table(trends: pd.DataFrame, with_trend: bool = True) -> pd.DataFrame:
     """`indicator_trends` as a Chinese table with units in the cells (rows mix units);
     `with_trend=False` leaves out the sparkline column (for Excel)."""
@@ -281,7 +279,6 @@ def uploads_touching(
     )  # fmt: skip
 
 
-@remembered_by_content
 def uploads_table(uploads: pd.DataFrame) -> pd.DataFrame:
     """`uploads_touching` as a Chinese table."""
     return pd.DataFrame(
@@ -305,7 +302,6 @@ def score_history(ds: Dataset, code: str, last: str) -> pd.DataFrame:
     return scores[["period", "star", "score"]].reset_index(drop=True)
 
 
-@remembered_by_content
 def score_history_table(history: pd.DataFrame) -> pd.DataFrame:
     """`score_history` as a Chinese wide table: one row per quarter, one column per star."""
     if history.empty:
@@ -325,7 +321,6 @@ def code_of(ds: Dataset, name: str) -> str | None:
     return str(found[0]) if len(found) else None
 
 
-@remembered
 def picked_village(ds: Dataset, points: Sequence[dict], rows: Sequence[int] = (),
                    table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
     """The village a user clicked: a chart point (its code in customdata, or its name on the

@@ -8,7 +8,7 @@ import pandas as pd
 
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset, plain_strings
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics.stars import award_cells, id_lists
 from wuxing.metrics.targets import target_status
 from wuxing.metrics.villages import code_index, names, with_names
@@ -122,7 +122,6 @@ def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     })[columns]  # fmt: skip
 
 
-@remembered_by_content
 def award_grid_table(changes: pd.DataFrame) -> pd.DataFrame:
     """`award_changes` as a Chinese table: one row per village and year."""
 
@@ -178,7 +177,6 @@ def target_gaps(ds: Dataset, period: str, pass_mark: float, star: str) -> pd.Dat
     return pd.DataFrame(rows, columns=columns)
 
 
-@remembered_by_content
 def target_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
     """`target_gaps` as a Chinese table."""
     return pd.DataFrame(
@@ -192,7 +190,6 @@ def target_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@remembered_by_content
 def score_table(history: pd.DataFrame) -> pd.DataFrame:
     """`score_history` as a Chinese wide table: one row per village, one column per quarter."""
     if history.empty:

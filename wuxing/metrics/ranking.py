@@ -11,7 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics import areas, indicators
 from wuxing.metrics.aggregation import comparison_period, indicator_values
 from wuxing.metrics.villages import names, pinyin_key
@@ -317,7 +317,6 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
     return top[columns].reset_index(drop=True)
 
 
-@remembered_by_content
 def ranking_table(ranked: pd.DataFrame, by: str, word: str) -> pd.DataFrame:
     """`ranking` as a Chinese table: 名次 (并列 marked), 村名, value, comparison and places moved."""
     u = unit(by)
@@ -335,7 +334,6 @@ def ranking_table(ranked: pd.DataFrame, by: str, word: str) -> pd.DataFrame:
     )
 
 
-@remembered_by_content
 def area_ranking_table(ranked: pd.DataFrame, by: str, word: str, level: str) -> pd.DataFrame:
     """`area_ranking` as a Chinese table: 名次, the sub-area, its figure, the comparison, places
     moved and how many villages the figure covers."""
@@ -354,7 +352,6 @@ def area_ranking_table(ranked: pd.DataFrame, by: str, word: str, level: str) -> 
     })  # fmt: skip
 
 
-@remembered_by_content
 def improved_table(frame: pd.DataFrame, by: str, since: str, period: str) -> pd.DataFrame:
     """`most_improved` as a Chinese table."""
     u = unit(by)

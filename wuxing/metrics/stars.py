@@ -8,7 +8,7 @@ import pandas as pd
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
 from wuxing.keys import positions
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics.villages import code_index, names
 
 
@@ -155,7 +155,6 @@ def passing(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     return score_grid(ds, period).ge(pass_mark)
 
 
-@remembered_by_content
 def score_table(matrix: pd.DataFrame) -> pd.DataFrame:
     """`score_matrix` as a Chinese table: 村名 then one column per star (分)."""
     table = matrix.rename(columns={s.id: f"{s.label}（分）" for s in catalog.STARS})

@@ -7,7 +7,7 @@ import pandas as pd
 
 from wuxing import catalog
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics.stars import id_lists, score_grid
 from wuxing.metrics.villages import with_names
 
@@ -63,7 +63,6 @@ def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     return frame[_COLUMNS].reset_index(drop=True)
 
 
-@remembered_by_content
 def target_table(status: pd.DataFrame) -> pd.DataFrame:
     """The status as a Chinese table: star ids become labels, lists become 、-joined text."""
 

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-import pyarrow as pa
 import streamlit as st
 
 from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.meeting import excel
-from wuxing.memo import fingerprint
 from wuxing.metrics import villages as village_metrics
 from wuxing.ui.filters import Filters, current_filters
 from wuxing.ui.loading import load_dataset, settings
@@ -97,28 +95,8 @@ def chart(
 
 
 def show_table(frame: pd.DataFrame, **options: object) -> object:
-    """A table as every page shows it (no index, full width); the same content is converted for
-    the browser once, not on every rerun (`options` go to `st.dataframe`)."""
-    return st.dataframe(_arrow(frame), hide_index=True, width="stretch", **options)
-
-
-def _arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
-    try:
-        key = fingerprint(frame)
-    except TypeError:
-        return frame
-    return _arrow_table(key, frame)
-
-
-# Converting a frame to Arrow is about half of what showing a small table costs: a page with
-# five tables spent 5 ms a rerun on it. Keyed by content; the frame itself is not hashed again.
-# Bounded in number and age: an upload's problem report can be a large table seen once.
-@st.cache_resource(show_spinner=False, max_entries=128, ttl="1h")
-def _arrow_table(key: object, _frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
-    try:
-        return pa.Table.from_pandas(_frame, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError):  # mixed types: Streamlit's own conversion
-        return _frame
+    """A table as every page shows it: no index, full width (`options` go to `st.dataframe`)."""
+    return st.dataframe(frame, hide_index=True, width="stretch", **options)
 
 
 def excel_download(

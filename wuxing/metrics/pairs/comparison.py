@@ -11,7 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics.pairs.matchup import Matchup
 from wuxing.metrics.pairs.scores import MISSING_TARGET, held_stars, score_at, target_of
 from wuxing.metrics.villages import names
@@ -44,7 +44,6 @@ def star_comparison(ds: Dataset, m: Matchup, period: str, pass_mark: float) -> p
     return pd.DataFrame(rows)
 
 
-@remembered_by_content
 def star_table(comparison: pd.DataFrame, m: Matchup, pass_mark: float) -> pd.DataFrame:
     """`star_comparison` as a Chinese table with units."""
 
@@ -165,7 +164,6 @@ def indicator_gaps(ds: Dataset, m: Matchup, period: str, star: str | None = None
                              kind="stable").reset_index(drop=True)  # fmt: skip
 
 
-@remembered_by_content
 def indicator_table(gaps: pd.DataFrame, m: Matchup) -> pd.DataFrame:
     """`indicator_gaps` as a Chinese table: values and gaps written with their units."""
     units = gaps["unit"]

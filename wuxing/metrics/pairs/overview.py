@@ -8,7 +8,7 @@ import pandas as pd
 
 from wuxing import formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics import areas
 from wuxing.metrics.pairs.matchup import pair_options
 from wuxing.metrics.pairs.projection import target_outlook
@@ -86,7 +86,6 @@ def pairs_overview(ds: Dataset, area: str, period: str) -> pd.DataFrame:
                              kind="stable")[columns].reset_index(drop=True)  # fmt: skip
 
 
-@remembered_by_content
 def overview_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`pairs_overview` as a Chinese table."""
     return pd.DataFrame({
@@ -128,7 +127,6 @@ def pairs_by_area(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     return out[columns]
 
 
-@remembered_by_content
 def by_area_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     """`pairs_by_area` as a Chinese table."""
     return pd.DataFrame({
@@ -158,7 +156,6 @@ def pair_board(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.Data
     )
 
 
-@remembered_by_content
 def board_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`pair_board` as a Chinese table, one row per pair in the board's order."""
     return pd.DataFrame({

@@ -11,7 +11,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics.pairs.scores import MISSING_TARGET, target_of, village_scores
 
 #: Projection: a least-squares line over the last WINDOW quarters, never from fewer than MIN_POINTS.
@@ -158,7 +158,6 @@ def projections(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.Dat
     return frame.sort_values("is_target", ascending=False, kind="stable").reset_index(drop=True)
 
 
-@remembered_by_content
 def projection_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`projections` as a Chinese table."""
     year = int(frame["year"].iloc[0]) if len(frame) else ""

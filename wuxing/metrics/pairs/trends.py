@@ -6,7 +6,7 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.memo import remembered, remembered_by_content
+from wuxing.memo import remembered
 from wuxing.metrics.pairs.matchup import Matchup
 from wuxing.metrics.pairs.scores import village_scores
 
@@ -71,7 +71,6 @@ def gap_history(ds: Dataset, m: Matchup, last: str, star: str | None = None) -> 
     return pd.DataFrame(out)
 
 
-@remembered_by_content
 def gap_table(history: pd.DataFrame, m: Matchup) -> pd.DataFrame:
     """`gap_history` as a Chinese table."""
     return pd.DataFrame({
