@@ -173,3 +173,39 @@ def test_csv_export_guards_formula_text_and_reads_back_the_same(
         _, again, _ = run(capsys, "export", "--db", second, "--what", what)
         assert again == path.read_text(encoding="utf-8-sig")
     assert sorted(open_store(second).load().villages["name"]) == sorted(names)
+
+
+def test_the_template_for_the_coming_quarter_imports_once_filled(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    """Issue 16 §1: `template --period 2024Q1` gives the 13 villages' rows, ready to fill."""
+    import openpyxl
+
+    from wuxing import catalog
+    from wuxing.collation import pinyin_key
+
+    store = open_store(db)
+    sample.seed(store)
+    path = tmp_path / "模板.xlsx"
+    code, out, _ = run(capsys, "template", "--period", "2024Q1", "-o", str(path), "--db", db)
+    assert code == 0 and "13 个村" in out
+    book = openpyxl.load_workbook(path)
+    sheet = book["指标"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    names = sorted(sample.VILLAGES, key=pinyin_key)
+    assert [r[:3] for r in rows] == [(n, "马庄桥镇", "2024Q1") for n in names]
+    headers = [c.value for c in sheet[1]]
+    income = headers.index(template.value_header(catalog.INDICATOR_BY_ID["collective_income"]))
+    for number, row in enumerate(sheet.iter_rows(min_row=2), start=1):
+        row[income].value = 10 + number  # the clerk fills in one indicator
+    book.save(path)
+
+    code, out, err = run(capsys, "import", str(path), "--db", db, "--json")
+    assert code == 0, err
+    assert json.loads(out)["stored"] is True
+    values = store.load().values
+    stored = values[(values["period"] == "2024Q1") & (values["indicator"] == "collective_income")]
+    by_name = dict(zip(store.load().villages["code"], store.load().villages["name"], strict=True))
+    got = dict(zip(stored["code"].map(by_name), stored["value"], strict=True))
+    assert got == {n: 10.0 + i for i, n in enumerate(names, start=1)}
+    store.dispose()

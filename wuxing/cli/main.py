@@ -82,10 +82,26 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the blank template, with the villages of the store in its dropdowns."""
+    """Write the template for a quarter: one row per village of the store (or of --area), in
+    pinyin order, the quarter filled in (default: the one after the newest stored)."""
+    from wuxing import periods
+    from wuxing.metrics import villages
+
     known = open_cli_store(args, settings).load()
-    template.write_workbook(Dataset.of(villages=known.villages), args.output)
-    print(f"已生成模板：{args.output}")
+    period = periods.parse_quarter(args.period) if args.period else template.next_period(known)
+    if not period:
+        print(f"看不懂的季度：{args.period}（请写作 2024Q1）", file=sys.stderr)
+        return EXIT_USAGE
+    area = villages.scope(known, args.area).villages if args.area else None
+    if area is not None and area.empty:
+        print(
+            f"没有找到地区：{args.area}（写作 市/县/乡镇，如 濮阳市/清丰县/马庄桥镇）",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    Path(args.output).write_bytes(template.for_period(known, period, area))
+    count = len(known.villages if area is None else area)
+    print(f"已生成 {periods.label(period)} 模板：{args.output}（{count} 个村）")
     return EXIT_OK
 
 
@@ -134,8 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--what", choices=EXPORT_KINDS, default="values")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("-o", "--output")
-    p = command("template", cmd_template, "生成空白上传模板")
+    p = command("template", cmd_template, "生成某季度的上传模板（每村一行，已填季度）")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--period", help="季度，如 2024Q1（默认：已有数据最新季度的下一季度）")
+    p.add_argument("--area", help="只含这个地区的村，如 濮阳市/清丰县/马庄桥镇（默认：全部）")
     command("setup", cmd_setup, "创建数据库（内置库首次运行时写入示例数据）")
     p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿")
     p.add_argument("-o", "--output", required=True)

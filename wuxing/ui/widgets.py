@@ -10,11 +10,13 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
+from wuxing import periods
 from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.meeting import excel
 from wuxing.memo import fingerprint
 from wuxing.metrics import villages as village_metrics
+from wuxing.reading import template
 from wuxing.ui.filters import Filters, current_filters
 from wuxing.ui.loading import load_dataset, settings
 
@@ -53,6 +55,27 @@ def sample_banner(ds: Dataset) -> None:
             "仅供演示。上传本镇台账后即显示真实数据。",
             icon=":material/info:",
         )
+
+
+def template_download(ds: Dataset) -> None:
+    """A quarter picker and the template for it: one row per village of the sidebar's area, in
+    pinyin order, the quarter filled in (default: the one after the newest stored)."""
+    coming = template.next_period(ds)
+    choices = list(reversed(template.quarter_choices(ds.periods(), coming)))
+    area = current_filters().area
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    period = left.selectbox("模板季度", choices, index=choices.index(coming), key="template_period",
+                            format_func=periods.label)  # fmt: skip
+    villages = village_metrics.scope(ds, area).villages
+    right.download_button(
+        f"下载{periods.label(period)}模板（{village_metrics.area_label(area)}，{len(villages)} 个村）",
+        data=lambda: template.for_period(ds, period, villages),
+        file_name=f"五星支部创建台账模板_{period}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="template_xlsx",
+    )
 
 
 def empty_state(message: str) -> None:
