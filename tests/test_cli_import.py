@@ -122,7 +122,7 @@ def test_history_says_what_each_version_set_as_the_page_does(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The built-in store starts with the sample (its note shown, not "0 行"); an upload lists
-    its rows per kind; times are Beijing time, as on 版本记录."""
+    what it changed (new / changed / unchanged); times are Beijing time, as on 版本记录."""
     monkeypatch.setenv("WUXING_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("WUXING_DB", raising=False)
     ledger = tmp_path / "台账.xlsx"
@@ -133,7 +133,7 @@ def test_history_says_what_each_version_set_as_the_page_does(
     code, out, _ = run(capsys, "history")
     newest, sample_line = out.strip().splitlines()
     assert code == 0
-    assert newest.startswith("2\t") and newest.endswith("\t指标 3 行")
+    assert newest.startswith("2\t") and newest.endswith("\t新增 3 项")
     assert sample_line.startswith("1\t") and sample_line.endswith("\t马庄桥镇示例数据（模拟数值）")
     assert "0 行" not in out
 
