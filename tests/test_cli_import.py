@@ -209,3 +209,23 @@ def test_the_template_for_the_coming_quarter_imports_once_filled(
     got = dict(zip(stored["code"].map(by_name), stored["value"], strict=True))
     assert got == {n: 10.0 + i for i, n in enumerate(names, start=1)}
     store.dispose()
+
+
+def test_sample_remove_takes_the_sample_out_and_keeps_the_villages_real_data_names(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    store = open_store(db)
+    sample.seed(store)
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(
+        b.xlsx({"指标": b.values_sheet([["南永固村", "马庄桥镇", "2024Q1", 15, 110, 90]])})
+    )
+    assert run(capsys, "import", str(ledger), "--db", db)[0] == 0
+    code, out, _ = run(capsys, "sample", "--remove", "--db", db, "--user", "张三")
+    assert code == 0 and "撤销了第 1 版" in out and "1 个村已另存为第 3 版" in out
+    data = store.load()
+    assert not data.is_sample and list(data.villages["name"]) == ["南永固村"]
+    assert len(data.values) == 3
+    assert "没有生效的示例数据" in run(capsys, "sample", "--remove", "--db", db)[1]
+    assert run(capsys, "sample", "--db", db)[0] == 2  # neither -o nor --remove
+    store.dispose()

@@ -106,7 +106,23 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the sample workbook (the same bytes as data/ ships)."""
+    """Write the sample workbook (the same bytes as data/ ships), or take the sample out of the
+    store (--remove: a rollback of its version, undoable with `restore`)."""
+    if args.remove:
+        store = open_cli_store(args, settings)
+        removal = sample.remove(store, args.user)
+        if not removal.rolled_back:
+            print("数据库中没有生效的示例数据，无需去掉。")
+            return EXIT_OK
+        ids = "、".join(f"第 {i} 版" for i in removal.rolled_back)
+        print(f"已去掉示例数据：撤销了{ids}（可用 restore 恢复）。")
+        if removal.kept_revision is not None:
+            print(f"真实数据用到的 {removal.kept_villages} 个村已另存为第 {removal.kept_revision} 版"
+                  "（户数、人口待上传“村庄”表补上）。")  # fmt: skip
+        return EXIT_OK
+    if not args.output:
+        print("请用 -o 指定要生成的文件，或用 --remove 去掉数据库中的示例数据", file=sys.stderr)
+        return EXIT_USAGE
     Path(args.output).write_bytes(sample.workbook_bytes())
     print(f"已生成示例数据：{args.output}")
     return EXIT_OK
@@ -155,8 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help="季度，如 2024Q1（默认：已有数据最新季度的下一季度）")
     p.add_argument("--area", help="只含这个地区的村，如 濮阳市/清丰县/马庄桥镇（默认：全部）")
     command("setup", cmd_setup, "创建数据库（内置库首次运行时写入示例数据）")
-    p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿")
-    p.add_argument("-o", "--output", required=True)
+    p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿；--remove 去掉库中的示例数据")
+    p.add_argument("-o", "--output")
+    p.add_argument(
+        "--remove", action="store_true", help="撤销示例数据的版本（保留真实数据用到的村）"
+    )
+    p.add_argument("--user", default=commands.default_user(), help="记录在版本中的操作人")
     p = command("synth", cmd_synth, "生成大规模合成数据工作簿（地名均标“合成”）")
     p.add_argument("--villages", type=int, required=True)
     p.add_argument("--quarters", type=int, default=8)

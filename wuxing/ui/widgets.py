@@ -11,14 +11,23 @@ import pyarrow as pa
 import streamlit as st
 
 from wuxing import periods
+from wuxing.access.roles import role_allows
 from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.meeting import excel
 from wuxing.memo import fingerprint
 from wuxing.metrics import villages as village_metrics
 from wuxing.reading import template
+from wuxing.samples import sample
 from wuxing.ui.filters import Filters, current_filters
-from wuxing.ui.loading import load_dataset, settings
+from wuxing.ui.loading import (
+    get_store,
+    load_dataset,
+    refresh_after_write,
+    sample_versions,
+    settings,
+)
+from wuxing.ui.session import current_account
 
 NO_DATA = "当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。"
 
@@ -48,13 +57,39 @@ def open_page(title: str) -> PageView:
 
 
 def sample_banner(ds: Dataset) -> None:
-    """Say so whenever the shipped sample data is on screen."""
-    if ds.is_sample:
+    """Say so whenever the shipped sample data is on screen; once real data is stored next to
+    it, say the sample is mixed in, and let an editor take it out."""
+    if flash := st.session_state.pop("_sample_removed", None):
+        st.success(flash, icon=":material/check:")
+    if not ds.is_sample:
+        return
+    ids, mixed = sample_versions(ds)
+    if not mixed:
         st.info(
             "示例数据：当前显示的是马庄桥镇示例数据（4 个村名取自公开报道，其余为占位村名，数值为模拟），"
             "仅供演示。上传本镇台账后即显示真实数据。",
             icon=":material/info:",
         )
+        return
+    versions = "、".join(f"第 {i} 版" for i in ids)
+    st.warning(
+        f"示例数据仍混在当前数据中：{versions}是马庄桥镇示例数据（占位村名、模拟数值），与已上传的真实数据"
+        "一起计入各页的汇总和排名。编辑人员可去掉示例数据（撤销该版本，可在“版本记录”中恢复）。",
+        icon=":material/warning:",
+    )
+    account = current_account()
+    if account is None or not role_allows(account.role, "editor"):
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    sure = left.checkbox(f"我确认要去掉示例数据（撤销{versions}；真实数据用到的村名会保留）",
+                         key="sample_remove_sure")  # fmt: skip
+    if right.button("去掉示例数据", disabled=not sure, key="sample_remove", type="primary"):
+        sample.remove(get_store(), account.name)
+        refresh_after_write()
+        st.session_state["_sample_removed"] = (
+            f"已去掉示例数据（撤销{versions}，可在“版本记录”中恢复）。"
+        )
+        st.rerun()
 
 
 def template_download(ds: Dataset) -> None:
