@@ -41,6 +41,7 @@ def register(command: Register) -> None:
 
 
 def default_user() -> str:
+    """Who a command acts as: WUXING_USER, else the login name, else 命令行."""
     return os.environ.get("WUXING_USER") or os.environ.get("USER") or "命令行"
 
 

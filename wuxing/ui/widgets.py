@@ -28,6 +28,7 @@ from wuxing.ui.loading import (
     settings,
 )
 from wuxing.ui.session import current_account
+from wuxing.ui.text import plain
 
 NO_DATA = "当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。"
 
@@ -60,7 +61,7 @@ def sample_banner(ds: Dataset) -> None:
     """Say so whenever the shipped sample data is on screen; once real data is stored next to
     it, say the sample is mixed in, and let an editor take it out."""
     if flash := st.session_state.pop("_sample_removed", None):
-        st.success(flash, icon=":material/check:")
+        st.success(plain(flash), icon=":material/check:")
     if not ds.is_sample:
         return
     ids, mixed = sample_versions(ds)
@@ -73,8 +74,10 @@ def sample_banner(ds: Dataset) -> None:
         return
     versions = "、".join(f"第 {i} 版" for i in ids)
     st.warning(
-        f"示例数据仍混在当前数据中：{versions}是马庄桥镇示例数据（占位村名、模拟数值），与已上传的真实数据"
-        "一起计入各页的汇总和排名。编辑人员可去掉示例数据（撤销该版本，可在“版本记录”中恢复）。",
+        plain(
+            f"示例数据仍混在当前数据中：{versions}是马庄桥镇示例数据（占位村名、模拟数值），与已上传的真实数据"
+            "一起计入各页的汇总和排名。编辑人员可去掉示例数据（撤销该版本，可在“版本记录”中恢复）。"
+        ),
         icon=":material/warning:",
     )
     account = current_account()
