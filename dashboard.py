@@ -27,7 +27,7 @@ with ui.database_problems_explained():
     current = st.navigation(groups)
 
     st.sidebar.markdown("### “五星”支部创建数据看板")
-    st.sidebar.html(style.PHONE_CSS)  # a fixed style string, never user text
+    st.sidebar.html(style.PHONE_CSS + style.PRINT_CSS)  # fixed style strings, never user text
     if role is not None:  # before login (and without public view) not even the area names show
         ui.remember_filters(ui.sidebar_filters(ui.load_dataset()))
     ui.account_sidebar(account)

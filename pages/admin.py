@@ -60,6 +60,8 @@ with accounts_tab:
         elif st.button("启用账号", icon=":material/check:"):
             attempt(lambda: auth.enable_account(store, target, by=me.name), f"已启用“{target}”")
 
+    st.caption("账号也可在服务器上用命令行管理（例如服务器迁移后重建管理员）："
+               "`python -m wuxing users add 名字 --role admin`，以及 `users list / passwd / disable / enable`。")  # fmt: skip
     accounts = store.accounts()  # again: the list shows the change just made
     st.subheader(f"已有账号（{len(accounts)} 个）")
     account_table = audit.account_table(accounts)

@@ -32,18 +32,24 @@ left.download_button(
 )  # fmt: skip
 
 action = "撤销" if revision.is_live else "恢复"
+# Each action starts a new round of keys: the box ticked for "撤销" must not stand ticked under
+# "恢复" right after, one click away from undoing what was just done.
+done = st.session_state.get("_history_actions", 0)
 with right:
     sure = st.checkbox(
         f"我确认要{action}第 {revision.id} 版（{'其数据将不再计入' if revision.is_live else '其数据将重新计入'}）",
-        key=f"sure_{revision.id}",
+        key=f"sure_{revision.id}_{done}",
     )
-    if st.button(f"{action}此版本", disabled=not sure, type="primary", key=f"act_{revision.id}"):
+    if st.button(
+        f"{action}此版本", disabled=not sure, type="primary", key=f"act_{revision.id}_{done}"
+    ):
         try:
             (store.rollback if revision.is_live else store.restore)(revision.id, user=account.name)
         except WuxingError as exc:
             st.error(ui.plain(str(exc)))
         else:
             ui.refresh_after_write()
+            st.session_state["_history_actions"] = done + 1
             st.session_state["_history_flash"] = (
                 f"已{action}第 {revision.id} 版，各页面已按新状态显示。"
             )

@@ -29,6 +29,5 @@ if submitted:
         ui.sign_in(account)
         st.rerun()
 
-st.caption(
-    "忘记密码请联系管理员重置。首次使用时，管理员账号用命令创建：`python -m wuxing users add 名字 --role admin`"
-)
+# No command lines here: every visitor sees this page; making the first admin is in README.
+st.caption("忘记密码或没有账号，请联系管理员。")

@@ -95,8 +95,9 @@ left, right = st.columns(2)
 with left:
     if card["score"].notna().any():
         title = f"{info.name}{periods.short_label(period)}五星得分"
-        ui.chart(charts.star_radar(card, info.name, periods.short_label(period), pass_mark),
-                 functools.partial(profile.star_table, card, period, pass_mark), key="radar", name=title)  # fmt: skip
+        mean = profile.mean_name(view, filters.area)  # 马庄桥镇平均, not 全区平均 for a township
+        ui.chart(charts.star_radar(card, info.name, periods.short_label(period), pass_mark, mean),
+                 functools.partial(profile.star_table, card, period, pass_mark, mean), key="radar", name=title)  # fmt: skip
     else:
         ui.empty_state(f"{periods.label(period)}还没有{ui.plain(info.name)}的星级评分。")
 with right:

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from wuxing import ui
-from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
 from wuxing.metrics import uploads
-from wuxing.reading import changes, importer, template
+from wuxing.reading import changes, importer
 from wuxing.ui import web
 
 account = ui.require_page_role("editor")
@@ -20,14 +19,7 @@ st.markdown(
     "上传各村季度台账（.xlsx、.xlsm、.xls、.ods、.csv，可一次多个文件）。系统先检查、再列出将要改动的数据，"
     f"确认后才保存；每次保存都是一个版本，可在“版本记录”中撤销。单个文件不超过 {limit:d} MB。"
 )
-st.download_button(
-    "下载空白模板",
-    data=lambda: template.write_workbook(Dataset.of(villages=ds.villages)),
-    file_name="五星支部创建台账模板.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    icon=":material/download:",
-)
+ui.template_download(ds)  # the template for a quarter, the sidebar area's villages
 # The browser refuses a larger file in English ("File must be … MB or smaller", not ours to
 # translate), so the limit is written in Chinese right on the uploader.
 files = st.file_uploader(
@@ -36,7 +28,7 @@ files = st.file_uploader(
     help=f"超过 {limit:d} MB 的文件会被浏览器直接拒绝（提示为英文 File must be {limit:d}.0MB or smaller）。",
 )  # fmt: skip
 if not files:
-    ui.empty_state("请选择要上传的台账文件。不清楚格式时，先下载空白模板照着填写。")
+    ui.empty_state("请选择要上传的台账文件。不清楚格式时，先下载本季度模板照着填写。")
     st.stop()
 
 payload = [(f.name, f.getvalue()) for f in files]

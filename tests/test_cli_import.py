@@ -124,7 +124,7 @@ def test_history_says_what_each_version_set_as_the_page_does(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The built-in store starts with the sample (its note shown, not "0 行"); an upload lists
-    its rows per kind; times are Beijing time, as on 版本记录."""
+    what it changed (new / changed / unchanged); times are Beijing time, as on 版本记录."""
     monkeypatch.setenv("WUXING_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("WUXING_DB", raising=False)
     ledger = tmp_path / "台账.xlsx"
@@ -135,7 +135,7 @@ def test_history_says_what_each_version_set_as_the_page_does(
     code, out, _ = run(capsys, "history")
     newest, sample_line = out.strip().splitlines()
     assert code == 0
-    assert newest.startswith("2\t") and newest.endswith("\t指标 3 行")
+    assert newest.startswith("2\t") and newest.endswith("\t新增 3 项")
     assert sample_line.startswith("1\t") and sample_line.endswith("\t马庄桥镇示例数据（模拟数值）")
     assert "0 行" not in out
 
@@ -202,3 +202,59 @@ def test_max_mb_lets_an_operator_import_a_file_over_the_upload_limit(
     assert code == 1 and "file_too_large" in err
     code, out, _ = run(capsys, "import", str(sample_file), "--db", db, "--max-mb", "5")
     assert code == 0 and "已导入：版本 1" in out
+
+
+def test_the_template_for_the_coming_quarter_imports_once_filled(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    """Issue 16 §1: `template --period 2024Q1` gives the 13 villages' rows, ready to fill."""
+    import openpyxl
+
+    from wuxing import catalog
+    from wuxing.collation import pinyin_key
+
+    store = open_store(db)
+    sample.seed(store)
+    path = tmp_path / "模板.xlsx"
+    code, out, _ = run(capsys, "template", "--period", "2024Q1", "-o", str(path), "--db", db)
+    assert code == 0 and "13 个村" in out
+    book = openpyxl.load_workbook(path)
+    sheet = book["指标"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    names = sorted(sample.VILLAGES, key=pinyin_key)
+    assert [r[:3] for r in rows] == [(n, "马庄桥镇", "2024Q1") for n in names]
+    headers = [c.value for c in sheet[1]]
+    income = headers.index(template.value_header(catalog.INDICATOR_BY_ID["collective_income"]))
+    for number, row in enumerate(sheet.iter_rows(min_row=2), start=1):
+        row[income].value = 10 + number  # the clerk fills in one indicator
+    book.save(path)
+
+    code, out, err = run(capsys, "import", str(path), "--db", db, "--json")
+    assert code == 0, err
+    assert json.loads(out)["stored"] is True
+    values = store.load().values
+    stored = values[(values["period"] == "2024Q1") & (values["indicator"] == "collective_income")]
+    by_name = dict(zip(store.load().villages["code"], store.load().villages["name"], strict=True))
+    got = dict(zip(stored["code"].map(by_name), stored["value"], strict=True))
+    assert got == {n: 10.0 + i for i, n in enumerate(names, start=1)}
+    store.dispose()
+
+
+def test_sample_remove_takes_the_sample_out_and_keeps_the_villages_real_data_names(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    store = open_store(db)
+    sample.seed(store)
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(
+        b.xlsx({"指标": b.values_sheet([["南永固村", "马庄桥镇", "2024Q1", 15, 110, 90]])})
+    )
+    assert run(capsys, "import", str(ledger), "--db", db)[0] == 0
+    code, out, _ = run(capsys, "sample", "--remove", "--db", db, "--user", "张三")
+    assert code == 0 and "撤销了第 1 版" in out and "1 个村已另存为第 3 版" in out
+    data = store.load()
+    assert not data.is_sample and list(data.villages["name"]) == ["南永固村"]
+    assert len(data.values) == 3
+    assert "没有生效的示例数据" in run(capsys, "sample", "--remove", "--db", db)[1]
+    assert run(capsys, "sample", "--db", db)[0] == 2  # neither -o nor --remove
+    store.dispose()

@@ -79,3 +79,9 @@ def test_the_audit_log_shows_and_filters(accounts):
     log = at.dataframe[1].value
     assert set(log["操作"]) == {"登录"} and set(log["用户"]) == {"张三"}
     assert any("共 1 条" in c.value for c in at.caption)
+
+
+def test_the_admin_page_says_how_accounts_are_managed_from_the_command_line(accounts):
+    """The command the login page no longer shows every visitor (issue 16 §7) lives here."""
+    at = _admin_page()
+    assert any("python -m wuxing users add 名字 --role admin" in c.value for c in at.caption)

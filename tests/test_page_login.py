@@ -57,6 +57,13 @@ def test_without_public_view_only_the_login_shows(private):
     assert not at.get("plotly_chart") and not at.sidebar.selectbox  # no filters, no area names
 
 
+def test_the_login_page_shows_no_command_line(private):
+    """Issue 16 §7: every visitor sees this page; how the first admin is made is for README."""
+    at = run_as(None)
+    shown = [e.value for kind in ("caption", "markdown", "info", "text") for e in at.get(kind)]
+    assert shown and not any("python -m" in t or "users add" in t or "`" in t for t in shown)
+
+
 def test_login_then_logout(private):
     at = run_as(None)
     at.text_input[0].input("李四")

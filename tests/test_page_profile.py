@@ -107,3 +107,20 @@ def test_the_indicator_excel_leaves_out_the_sparklines(default_home, deferred):
     workbooks = [pd.read_excel(io.BytesIO(make()), engine="calamine") for make in deferred.values()]
     sheet = next(w for w in workbooks if {"指标", "本期"} <= set(w.columns))
     assert "趋势" not in sheet.columns and len(sheet) > 10
+
+
+def test_the_area_average_is_named_after_the_area(default_home):
+    """Issue 16 §7: a township's profile compares with 马庄桥镇平均, not a 全区平均."""
+    at = run_app(PAGE, query={"village": ZHAO, "period": "2023Q4"})
+    radar = figure_titled(at, "赵家村2023年Q4五星得分")
+    names = [trace.get("name") for trace in radar["data"]]
+    assert "马庄桥镇平均" in names and "全区平均" not in names
+    assert "全区平均" not in str(radar)
+
+
+def test_mean_name_follows_the_chosen_area_else_the_shared_place(sample_dataset):
+    assert profile.mean_name(sample_dataset, "") == "马庄桥镇平均"
+    assert profile.mean_name(sample_dataset, "濮阳市/清丰县") == "清丰县平均"
+    county = synthetic.build(60, 2)
+    assert profile.mean_name(county, "") in {"全部地区平均", f"{county.villages['county'].iloc[0]}平均",
+                                             f"{county.villages['city'].iloc[0]}平均"}  # fmt: skip

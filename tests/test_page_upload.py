@@ -123,3 +123,25 @@ def test_one_setting_sets_the_limit_the_page_states_and_the_uploader_checks(town
     assert uploader.proto.max_upload_size_mb == 50  # config.toml's 20 would refuse 21–50 MB
     assert "单个不超过 50 MB" in uploader.proto.label  # next to the uploader, in Chinese
     assert any("单个文件不超过 50 MB" in m.value for m in at.markdown)
+
+
+def test_the_template_is_for_the_coming_quarter_and_can_be_for_another(township, deferred):
+    """Issue 16 §1: the download is the coming quarter's template, one row per village."""
+    import io
+
+    import openpyxl
+
+    at = _upload_page()
+    picker = at.selectbox(key="template_period")
+    assert picker.value == "2024Q1"
+    assert "2024Q4" in picker.options or "2024年第四季度" in picker.options
+    picker.select("2024Q2").run()
+    assert not at.exception
+    button = at.get("download_button")
+    (label,) = [b.proto.label for b in button if "模板" in b.proto.label]
+    assert "2024年第二季度" in label and "13 个村" in label
+    # The last template made (the first run made 2024Q1's): its rows carry the chosen quarter.
+    made = list(deferred.values())[-1]
+    book = openpyxl.load_workbook(io.BytesIO(made()))
+    rows = list(book["指标"].iter_rows(min_row=2, max_col=3, values_only=True))
+    assert len(rows) == 13 and {r[2] for r in rows} == {"2024Q2"}

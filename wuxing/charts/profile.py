@@ -11,9 +11,16 @@ from wuxing.charts.figure_cache import drawn_once
 
 
 @drawn_once
-def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: float) -> go.Figure:
-    """Radar of the five star scores (`profile.stars`) against the area mean and the pass mark;
-    a star without a score is left out of the village's outline, not drawn at zero."""
+def star_radar(
+    card: pd.DataFrame,
+    village: str,
+    period_label: str,
+    pass_mark: float,
+    mean: str = "全部地区平均",
+) -> go.Figure:
+    """Radar of the five star scores (`profile.stars`) against the area mean (called `mean`,
+    e.g. 马庄桥镇平均) and the pass mark; a star without a score is left out of the village's
+    outline, not drawn at zero."""
     labels = [catalog.STAR_BY_ID[s].short for s in card["star"]]
     closed = [*labels, labels[0]]
 
@@ -28,9 +35,9 @@ def star_radar(card: pd.DataFrame, village: str, period_label: str, pass_mark: f
                                   line={"dash": "dash", "color": style.FAIL_COLOR}))  # fmt: skip
     fig.add_trace(
         go.Scatterpolar(
-            r=loop(card["area_mean"]), theta=closed, mode="lines", name="全区平均",
+            r=loop(card["area_mean"]), theta=closed, mode="lines", name=style.label(mean),
             line={"color": style.NEUTRAL_COLOR, "width": 2, "dash": "dot"},
-            hovertemplate="全区平均 · %{theta}：%{r:.1f} 分<extra></extra>",
+            hovertemplate=f"{style.label(mean)} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
         )
     )  # fmt: skip
     colors = [catalog.STAR_COLORS[s] for s in card["star"]]

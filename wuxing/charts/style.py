@@ -20,7 +20,7 @@ NEUTRAL_COLOR = "#5D6D7E"
 MISSING_COLOR = "#D5D8DC"
 SEQUENCE = ["#2E86C1", "#E67E22", "#27AE60", "#8E44AD", "#C0392B", "#16A085", "#7F8C8D"]
 
-__all__ = ["PHONE_CSS", "STAR_COLORS", "apply", "label", "png_config", "unlabel"]
+__all__ = ["PHONE_CSS", "PRINT_CSS", "STAR_COLORS", "apply", "label", "png_config", "unlabel"]
 
 #: Fixed CSS (no user text ever goes in here): on a phone-width screen the charts' type shrinks,
 #: so long titles, cell numbers and tick labels fit instead of running off the edge or into
@@ -39,6 +39,32 @@ PHONE_CSS = """
   [data-testid="stPlotlyChart"] .colorbar text {
     font-size: 11px !important; }
   [data-testid="stPlotlyChart"] .heatmap-label text { font-size: 9px !important; }
+}
+</style>
+"""
+
+#: Fixed CSS for printing a page (Ctrl+P): no sidebar, header, toolbar or controls (pickers,
+#: buttons, downloads, the 数据 boxes), the content across the whole sheet, and A4 landscape, so
+#: charts laid out for a screen fit the page width instead of being cut off at its edge. Plotly
+#: draws at a fixed pixel width, so the page is made wide enough rather than the charts squeezed.
+PRINT_CSS = """
+<style>
+@media print {
+  @page { size: A4 landscape; margin: 8mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stExpandSidebarButton"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stElementToolbar"],
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stRadio"],
+  [data-testid="stCheckbox"], [data-testid="stButton"], [data-testid="stDownloadButton"],
+  [data-testid="stBaseButton-secondary"], [data-testid="stButtonGroup"],
+  [data-testid="stSegmentedControl"], [data-testid="stSlider"], [data-testid="stTextInput"],
+  [data-testid="stDateInput"], [data-testid="stExpander"], [data-testid="stPageLink"],
+  [data-testid="stPlotlyChart"] .modebar-container { display: none !important; }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"] { margin: 0 !important; }
+  [data-testid="stMainBlockContainer"] {
+    max-width: 100% !important; width: 100% !important; padding: 0 !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"] { break-inside: avoid; }
+  [data-testid="stPlotlyChart"] { max-width: 100% !important; overflow: hidden; }
 }
 </style>
 """

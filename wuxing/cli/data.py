@@ -27,7 +27,7 @@ def register(command: Register) -> None:
     p = command("import", cmd_import, "检查并导入台账文件（一个或多个）")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    p.add_argument("--user", default=_default_user(), help="记录在版本中的上传人")
+    p.add_argument("--user", default=default_user(), help="记录在版本中的上传人")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     p.add_argument("--max-mb", type=float, metavar="MB",
                    help="放宽大小上限（默认同网页上传，WUXING_MAX_UPLOAD_MB）：导入全县、全省的大文件时用，"
@@ -38,10 +38,11 @@ def register(command: Register) -> None:
                                 ("restore", cmd_restore, "恢复一个已撤销的版本")):  # fmt: skip
         p = command(name, handler, text)
         p.add_argument("revision", type=int, metavar="REV")
-        p.add_argument("--user", default=_default_user())
+        p.add_argument("--user", default=default_user())
 
 
-def _default_user() -> str:
+def default_user() -> str:
+    """Who a command acts as: WUXING_USER, else the login name, else 命令行."""
     return os.environ.get("WUXING_USER") or os.environ.get("USER") or "命令行"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wuxing import catalog
+from wuxing.cli.data import default_user
 from wuxing.cli.outcome import EXIT_OK, EXIT_USAGE, Register, open_cli_store
 from wuxing.config import Settings
 
@@ -26,11 +27,17 @@ def register(command: Register) -> None:
     p.add_argument("--what", choices=EXPORT_KINDS, default="values")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("-o", "--output")
-    p = command("template", cmd_template, "生成空白上传模板")
+    p = command("template", cmd_template, "生成某季度的上传模板（每村一行，已填季度）")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--period", help="季度，如 2024Q1（默认：已有数据最新季度的下一季度）")
+    p.add_argument("--area", help="只含这个地区的村，如 濮阳市/清丰县/马庄桥镇（默认：全部）")
     command("setup", cmd_setup, "创建数据库（内置库首次运行时写入示例数据）")
-    p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿")
-    p.add_argument("-o", "--output", required=True)
+    p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿；--remove 去掉库中的示例数据")
+    p.add_argument("-o", "--output")
+    p.add_argument(
+        "--remove", action="store_true", help="撤销示例数据的版本（保留真实数据用到的村）"
+    )
+    p.add_argument("--user", default=default_user(), help="记录在版本中的操作人")
     p = command("synth", cmd_synth, "生成大规模合成数据工作簿（地名均标“合成”）")
     p.add_argument("--villages", type=int, required=True)
     p.add_argument("--quarters", type=int, default=8)
@@ -82,20 +89,50 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the blank template, with the villages of the store in its dropdowns."""
-    from wuxing.dataset import Dataset
+    """Write the template for a quarter: one row per village of the store (or of --area), in
+    pinyin order, the quarter filled in (default: the one after the newest stored)."""
+    from wuxing import periods
+    from wuxing.metrics import villages
     from wuxing.reading import template
 
     known = open_cli_store(args, settings).load()
-    template.write_workbook(Dataset.of(villages=known.villages), args.output)
-    print(f"已生成模板：{args.output}")
+    period = periods.parse_quarter(args.period) if args.period else template.next_period(known)
+    if not period:
+        print(f"看不懂的季度：{args.period}（请写作 2024Q1）", file=sys.stderr)
+        return EXIT_USAGE
+    area = villages.scope(known, args.area).villages if args.area else None
+    if area is not None and area.empty:
+        print(
+            f"没有找到地区：{args.area}（写作 市/县/乡镇，如 濮阳市/清丰县/马庄桥镇）",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    Path(args.output).write_bytes(template.for_period(known, period, area))
+    count = len(known.villages if area is None else area)
+    print(f"已生成 {periods.label(period)} 模板：{args.output}（{count} 个村）")
     return EXIT_OK
 
 
 def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the sample workbook (the same bytes as data/ ships)."""
+    """Write the sample workbook (the same bytes as data/ ships), or take the sample out of the
+    store (--remove: a rollback of its version, undoable with `restore`)."""
     from wuxing.samples import sample
 
+    if args.remove:
+        store = open_cli_store(args, settings)
+        removal = sample.remove(store, args.user)
+        if not removal.rolled_back:
+            print("数据库中没有生效的示例数据，无需去掉。")
+            return EXIT_OK
+        ids = "、".join(f"第 {i} 版" for i in removal.rolled_back)
+        print(f"已去掉示例数据：撤销了{ids}（可用 restore 恢复）。")
+        if removal.kept_revision is not None:
+            print(f"真实数据用到的 {removal.kept_villages} 个村已另存为第 {removal.kept_revision} 版"
+                  "（户数、人口待上传“村庄”表补上）。")  # fmt: skip
+        return EXIT_OK
+    if not args.output:
+        print("请用 -o 指定要生成的文件，或用 --remove 去掉数据库中的示例数据", file=sys.stderr)
+        return EXIT_USAGE
     Path(args.output).write_bytes(sample.workbook_bytes())
     print(f"已生成示例数据：{args.output}")
     return EXIT_OK

@@ -136,6 +136,19 @@ def star_means(ds: Dataset, period: str) -> pd.Series:
     return scores.groupby("star")["score"].mean()
 
 
+def mean_name(ds: Dataset, area: str) -> str:
+    """What the area whose mean a village is compared with is called (`马庄桥镇平均`): the
+    chosen area, else the one place all villages in view share (a township's store: the town)."""
+    parts = area_parts(area)
+    if parts:
+        return f"{parts[-1]}平均"
+    for level in ("town", "county", "city"):
+        places = ds.villages[level].dropna().unique()
+        if len(places) == 1 and places[0]:
+            return f"{places[0]}平均"
+    return "全部地区平均"
+
+
 @remembered
 def target(ds: Dataset, code: str, year: int) -> int | None:
     """The village's target level for `year`, None if it has none."""
@@ -143,8 +156,10 @@ def target(ds: Dataset, code: str, year: int) -> int | None:
     return int(rows["level"].iloc[0]) if not rows.empty else None
 
 
-def star_table(card: pd.DataFrame, period: str, pass_mark: float) -> pd.DataFrame:
-    """`stars` as a Chinese table."""
+def star_table(
+    card: pd.DataFrame, period: str, pass_mark: float, mean: str = "全部地区平均"
+) -> pd.DataFrame:
+    """`stars` as a Chinese table (`mean`: what the area mean is called, see `mean_name`)."""
     year = card["award_year"].dropna()
     held = f"{int(year.iloc[0])}年度获评" if not year.empty else "年度获评"
     return pd.DataFrame(
@@ -152,7 +167,7 @@ def star_table(card: pd.DataFrame, period: str, pass_mark: float) -> pd.DataFram
             "星": card["label"],
             f"{periods.short_label(period)}得分（分）": card["score"].round(1),
             "上季得分（分）": card["previous"].round(1),
-            "全区平均（分）": card["area_mean"].round(1),
+            f"{mean}（分）": card["area_mean"].round(1),
             f"达标（≥{pass_mark:g}）": card["passing"].map({True: "达标", False: "未达标"}),
             held: card["held"].map({True: "★ 已获评", False: "—"}),
             "今年目标": card["targeted"].map({True: "目标星", False: "—"}),

@@ -74,13 +74,29 @@ local_time = formatting.local_time
 
 
 def summary_text(revision: Revision) -> str:
-    """What a revision set, in words (`指标 152 行，评分 65 行`), else its note."""
+    """What a revision changed (`修改 1 项，不变 376 项：甲村 2023Q4 …`); for a revision stored
+    before changes were recorded, what it set (`指标 152 行，评分 65 行`); else its note."""
+    if "changes" in revision.summary:
+        return _changes_text(revision.summary)
     counts = revision.summary.get("counts", {})
     labels = {"villages": "村庄", "values": "指标", "scores": "评分", "awards": "评定",
               "targets": "目标", "pairs": "结对"}  # fmt: skip
     parts = [f"{labels.get(k, k)} {n} 行" for k, n in counts.items() if n]
     note = revision.summary.get("note")
     return "，".join(parts) or str(note or "—")
+
+
+def _changes_text(summary: dict) -> str:
+    per_kind = summary["changes"].values()
+    totals = {what: sum(int(k[what]) for k in per_kind) for what in ("new", "changed", "unchanged")}
+    words = {"changed": "修改", "new": "新增", "unchanged": "不变"}
+    text = "，".join(f"{words[w]} {totals[w]} 项" for w in words if totals[w]) or "没有改动"
+    cells = summary.get("changed_cells") or []
+    shown = "；".join(
+        f"{c['village']} {c['period']} {c['item']}：{c['old'] or '空'} → {c['new'] or '空'}"
+        for c in cells
+    )
+    return f"{text}（{shown}）" if shown else text
 
 
 def history_table(revisions: Sequence[Revision]) -> pd.DataFrame:

@@ -4,37 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from pypinyin import Style, lazy_pinyin
 
+from wuxing.collation import pinyin_key, sort_by_pinyin  # noqa: F401  (re-exported)
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 
 AREA_LEVELS: tuple[str, ...] = ("city", "county", "town")
 AREA_LEVEL_LABELS = {"city": "市", "county": "县（区）", "town": "乡镇", "village": "村"}
 ALL_AREAS = ""
-
-
-@lru_cache(maxsize=200_000)
-def pinyin_key(name: str) -> str:
-    """Sort key that orders Chinese names by pinyin (赵 after 甲), not by code point."""
-    # Character by character (a few thousand distinct characters, each converted once): pypinyin
-    # on whole names took 40 s for a province's 46,000 villages; phrase-aware readings of
-    # polyphones hardly matter for ordering place names.
-    return " ".join(_char_pinyin(c) for c in name) + "\0" + name
-
-
-@lru_cache(maxsize=20_000)
-def _char_pinyin(char: str) -> str:
-    return "".join(lazy_pinyin(char, style=Style.TONE3, errors="default"))
-
-
-def sort_by_pinyin(names: Iterable[str]) -> list[str]:
-    """Names in pinyin order."""
-    return sorted(names, key=pinyin_key)
 
 
 # An area path is its names joined by "/". A name may hold a "/" itself (东/西镇): inside a part

@@ -71,6 +71,26 @@ def preview(current: Dataset, incoming: Dataset) -> ChangeSummary:
     return ChangeSummary(pd.DataFrame(counts, columns=COUNT_COLUMNS), cell_frame[CELL_COLUMNS])
 
 
+# A version's record lists the cells it changed when there are at most this many (else counts).
+CELLS_RECORDED = 10
+
+
+def change_record(summary: ChangeSummary) -> dict[str, object]:
+    """What a revision changes, as kept in its summary: per kind new / changed / unchanged rows,
+    and the changed cells themselves when there are few (a correction, not a quarter's upload)."""
+    per_kind = {
+        str(row.kind): {"new": int(row.new), "changed": int(row.changed),
+                        "unchanged": int(row.unchanged)}
+        for row in summary.counts.itertuples(index=False)
+    }  # fmt: skip
+    cells = summary.cells
+    kept = [] if len(cells) > CELLS_RECORDED else [
+        {k: str(v) for k, v in cell.items()}
+        for cell in cells[["label", "village", "period", "item", "old", "new"]].to_dict("records")
+    ]  # fmt: skip
+    return {"changes": per_kind, "changed_cells": kept}
+
+
 def _names(*datasets: Dataset) -> dict[str, str]:
     out: dict[str, str] = {}
     for ds in datasets:

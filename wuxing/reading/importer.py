@@ -13,7 +13,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from wuxing.config import Settings
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, empty_frame
 from wuxing.errors import ImportRejected, Problem
 from wuxing.keys import key_numbers, positions
+from wuxing.reading import changes
 from wuxing.reading.cells import cell_ref
 from wuxing.reading.headers import find_layout
 from wuxing.reading.kinds import KIND_OF, READERS, read_villages
@@ -227,10 +228,12 @@ def store_checked(
     *,
     user: str,
     base_version: int,
+    change_summary: changes.ChangeSummary | None = None,
 ) -> ImportOutcome:
     """Store files that `parse_files` already checked (the preview a user confirmed) as one
     revision, without reading them again; `base_version` is the store version they were
-    checked against (a data change since then that set the same cells: ConflictError)."""
+    checked against (a data change since then that set the same cells: ConflictError);
+    what it changes (`change_summary`, else compared here) is recorded with the revision."""
     if not result.ok or not files:
         return ImportOutcome(result)
     with collector_paused():
@@ -238,10 +241,16 @@ def store_checked(
         twin = store.find_live_upload(sha256_of(content))
         if twin is not None:
             return ImportOutcome(result, revision=twin, duplicate=True)
+        if change_summary is None:
+            change_summary = changes.preview(
+                _current_for(store, store.load_for_import(), result.data), result.data
+            )
         summary = {
             "counts": result.data.counts(),
             "files": result.files,
             "warnings": len(result.warnings),
+            # What the version changes (a one-value correction reads as one, not as 232 rows).
+            **changes.change_record(change_summary),
         }
         revision = store.commit(
             result.data,
@@ -272,7 +281,19 @@ def _import_files(
     # Checked against the data read here unless told otherwise: if another upload set the same
     # cells meanwhile, the store refuses (ConflictError) rather than silently overwriting.
     base = known.revision if base_version is None else base_version
-    return store_checked(store, files, result, user=user, base_version=base)
+    preview = (
+        changes.preview(_current_for(store, known, result.data), result.data) if result.ok else None
+    )
+    return store_checked(store, files, result, user=user, base_version=base, change_summary=preview)
+
+
+def _current_for(store: Store, known: Dataset, data: Dataset) -> Dataset:
+    """The stored rows an upload is compared with: its quarters' values, and the other kinds it
+    carries (a quarter's upload does not decode a province's every value)."""
+    values = store.values_in(data.values["period"].unique(), data.values["indicator"].unique())
+    others = [k for k in ("scores", "targets", "pairs") if not data.frame(k).empty]
+    full = store.load() if others else None
+    return replace(known, values=values, **{k: full.frame(k) for k in others if full is not None})
 
 
 _paused = 0  # imports running with the collector paused (see `collector_paused`)

@@ -11,6 +11,7 @@ import pandas as pd
 import xlsxwriter
 
 from wuxing import catalog, periods
+from wuxing.collation import pinyin_key
 from wuxing.dataset import Dataset
 from wuxing.formulas import TEXT_ONLY_XLSX
 
@@ -69,6 +70,58 @@ def score_header(star: catalog.Star) -> str:
 
 def write_workbook(dataset: Dataset, target: str | Path | io.BytesIO | None = None) -> bytes:
     """Write `dataset` in the template format; with an empty dataset this is the blank template."""
+    quarters = dataset.periods() or periods.quarter_range("2023Q1", "2023Q4")
+    return _write(dataset, target, quarters=quarters, blank_rows={})
+
+
+def next_period(known: Dataset) -> str:
+    """The quarter a template is made for by default: the one after the newest stored."""
+    stored = known.periods()
+    if stored:
+        return periods.shift(stored[-1], 1)
+    today = datetime.now()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+def quarter_choices(stored: list[str], period: str) -> list[str]:
+    """The 季度 drop-down: the stored quarters, the four after the newest of them, and `period`."""
+    newest = max(stored) if stored else period
+    coming = [periods.shift(newest, n) for n in range(1, 5)]
+    return periods.sorted_quarters([*stored, *coming, period])
+
+
+def for_period(known: Dataset, period: str, villages: pd.DataFrame | None = None) -> bytes:
+    """The template to fill for quarter `period`: one row per village (of `villages`, default
+    every known one) in pinyin order, with the quarter (and its year) already filled in.
+
+    Args:
+        known: the stored data (its quarters make the drop-down; its villages the default).
+        period: a quarter id such as `2024Q1`.
+        villages: the villages of the area the template is for (an account's, a town's …).
+    """
+    chosen = known.villages if villages is None else villages
+    chosen = chosen.iloc[
+        sorted(range(len(chosen)), key=lambda i: pinyin_key(str(chosen["name"].iloc[i])))
+    ]
+    year = periods.year_of(period)
+    places = list(zip(chosen["name"], chosen["town"], strict=True))
+    blank_rows = {
+        SHEET_VALUES: [[name, town, period] for name, town in places],
+        SHEET_SCORES: [[name, town, period] for name, town in places],
+        SHEET_AWARDS: [[name, town, year] for name, town in places],
+        SHEET_TARGETS: [[name, town, year] for name, town in places],
+    }
+    return _write(Dataset.of(villages=chosen), None,
+                  quarters=quarter_choices(known.periods(), period), blank_rows=blank_rows)  # fmt: skip
+
+
+def _write(
+    dataset: Dataset,
+    target: str | Path | io.BytesIO | None,
+    *,
+    quarters: list[str],
+    blank_rows: dict[str, list[list[object]]],
+) -> bytes:
     buffer = io.BytesIO()
     # Village names reach the hidden 选项 sheet through write_column: they must stay text.
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, **TEXT_ONLY_XLSX})
@@ -76,8 +129,8 @@ def write_workbook(dataset: Dataset, target: str | Path | io.BytesIO | None = No
     head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True})
     names = _names_by_code(dataset)
     town_of = dataset.villages.set_index("code")["town"].to_dict()
-    village_names = sorted(set(names.values()))
-    quarters = dataset.periods() or periods.quarter_range("2023Q1", "2023Q4")
+    # In pinyin order, as every list of villages (丁村、丙村、乙村 by code point helps nobody).
+    village_names = sorted(set(names.values()), key=pinyin_key)
 
     lists = book.add_worksheet("选项")
     lists.hide()
@@ -91,15 +144,21 @@ def write_workbook(dataset: Dataset, target: str | Path | io.BytesIO | None = No
     _write_targets(book, head, dataset, names, town_of)
     _write_pairs(book, head, dataset, names, town_of)
     _write_readme(book)
+    for sheet_name, rows in blank_rows.items():
+        _write_rows(book.get_worksheet_by_name(sheet_name), rows)
 
     village_ref = f"=选项!$A$1:$A${max(1, len(village_names))}"
     quarter_ref = f"=选项!$B$1:$B${len(quarters)}"
+    # Drop-downs that help without refusing: a village spelled otherwise, or a quarter not yet
+    # in the list, gets a warning the clerk may accept (the importer judges what it means).
     for sheet_name, quarter_col in ((SHEET_VALUES, 2), (SHEET_SCORES, 2)):
         sheet = book.get_worksheet_by_name(sheet_name)
-        sheet.data_validation(1, 0, 5000, 0, {"validate": "list", "source": village_ref})
-        sheet.data_validation(
-            1, quarter_col, 5000, quarter_col, {"validate": "list", "source": quarter_ref}
-        )
+        for col, ref, what in ((0, village_ref, "村名"), (quarter_col, quarter_ref, "季度")):
+            sheet.data_validation(1, col, 5000, col, {
+                "validate": "list", "source": ref, "error_type": "warning",
+                "error_title": f"{what}不在下拉列表中",
+                "error_message": f"这个{what}不在下拉列表中。确认无误可点“是”继续填写，上传时系统会再检查。",
+            })  # fmt: skip
     book.close()
     content = buffer.getvalue()
     if isinstance(target, io.BytesIO):

@@ -7,6 +7,8 @@ figure the article publishes (see `ARTICLE_FIGURES`); a test checks them through
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -230,3 +232,49 @@ def seed(store: Store) -> int:
         build(), content=workbook_bytes(), filename=FILENAME, user=SAMPLE_USER,
         summary={"note": "马庄桥镇示例数据（模拟数值）"},
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What removing the sample did: the sample revisions rolled back, and the revision that
+    keeps the villages real data refers to (None when no real data needed any)."""
+
+    rolled_back: list[int]
+    kept_revision: int | None
+    kept_villages: int
+
+
+def live_revisions(store: Store) -> list[int]:
+    """The ids of the sample's revisions that still count."""
+    return [r.id for r in store.history() if r.user == SAMPLE_USER and r.is_live]
+
+
+def remove(store: Store, user: str) -> Removal:
+    """Take the sample out of the store (a rollback of its revisions, undoable from 版本记录).
+
+    Villages the sample defined but real uploads refer to (a 指标 sheet naming 南永固村 without
+    a 村庄 sheet) would be left without a name: they are stored again first, by `user`, without
+    the sample's simulated households, population and cluster.
+    """
+    ids = live_revisions(store)
+    if not ids:
+        return Removal([], None, 0)
+    live_real = {r.id for r in store.history() if r.user != SAMPLE_USER and r.is_live}
+    touches = store.touches()
+    real = touches[touches["revision"].isin(live_real)]
+    named = set(real.loc[real["kind"] == "villages", "code"])
+    needed = set(real.loc[real["kind"] != "villages", "code"]) - named
+    villages = store.load().villages
+    keep = villages[villages["code"].isin(needed)].assign(
+        households=np.nan, population=np.nan, cluster=None
+    )
+    kept = None
+    if not keep.empty:
+        kept = store.commit(
+            Dataset.of(villages=keep), content=write_workbook(Dataset.of(villages=keep)),
+            filename="去掉示例数据时保留的村庄.xlsx", user=user,
+            summary={"note": f"去掉示例数据时保留真实数据用到的 {len(keep)} 个村（不含模拟的户数、人口）"},
+        )  # fmt: skip
+    for revision_id in ids:
+        store.rollback(revision_id, user)
+    return Removal(ids, kept, len(keep))

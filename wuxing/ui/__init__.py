@@ -51,6 +51,7 @@ from wuxing.ui.widgets import (
     open_page,
     sample_banner,
     show_table,
+    template_download,
 )
 
 __all__ = [
@@ -60,5 +61,5 @@ __all__ = [
     "get_store", "load_dataset", "open_page", "open_profile", "parse_upload", "plain",
     "refresh_after_write", "remember_filters", "require_page_role", "sample_banner",
     "selected_points", "selected_rows", "settings", "show_table", "sidebar_filters", "sign_in",
-    "sign_out", "sync_url", "url_choice", "village_uploads",
+    "sign_out", "sync_url", "template_download", "url_choice", "village_uploads",
 ]  # fmt: skip

@@ -24,7 +24,7 @@ from wuxing.metrics import villages as village_metrics
 from wuxing.reading.importer import ImportResult, parse_files
 from wuxing.samples import sample
 from wuxing.storage import connection
-from wuxing.storage.store import Store, open_store
+from wuxing.storage.store import SAMPLE_USER, Store, open_store
 from wuxing.ui import navigation
 from wuxing.ui.text import plain
 
@@ -159,6 +159,18 @@ def parse_upload(files: Sequence[tuple[str, bytes]]) -> ImportResult:
     """Check uploaded files against the current data (cached per file bytes and store version)."""
     store = get_store()
     return _parse_upload(tuple(files), store.url, store.data_version())
+
+
+def sample_versions(ds: Dataset) -> tuple[list[int], bool]:
+    """The sample's live revision ids, and whether real uploads count next to it (per version)."""
+    return _sample_versions(settings().store_url, ds.revision)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sample_versions(url: str, version: int) -> tuple[list[int], bool]:
+    live = [r for r in shared_store().history() if r.is_live]
+    ours = [r.id for r in live if r.user == SAMPLE_USER]
+    return ours, len(ours) < len(live)
 
 
 def refresh_after_write() -> None:

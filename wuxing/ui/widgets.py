@@ -9,12 +9,24 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from wuxing import periods
+from wuxing.access.roles import role_allows
 from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.meeting import excel
 from wuxing.metrics import villages as village_metrics
+from wuxing.reading import template
+from wuxing.samples import sample
 from wuxing.ui.filters import Filters, current_filters
-from wuxing.ui.loading import load_dataset, settings
+from wuxing.ui.loading import (
+    get_store,
+    load_dataset,
+    refresh_after_write,
+    sample_versions,
+    settings,
+)
+from wuxing.ui.session import current_account
+from wuxing.ui.text import plain
 
 NO_DATA = "当前地区还没有数据。请在“数据上传”页上传季度台账，或换一个地区。"
 
@@ -44,13 +56,62 @@ def open_page(title: str) -> PageView:
 
 
 def sample_banner(ds: Dataset) -> None:
-    """Say so whenever the shipped sample data is on screen."""
-    if ds.is_sample:
+    """Say so whenever the shipped sample data is on screen; once real data is stored next to
+    it, say the sample is mixed in, and let an editor take it out."""
+    if flash := st.session_state.pop("_sample_removed", None):
+        st.success(plain(flash), icon=":material/check:")
+    if not ds.is_sample:
+        return
+    ids, mixed = sample_versions(ds)
+    if not mixed:
         st.info(
             "示例数据：当前显示的是马庄桥镇示例数据（4 个村名取自公开报道，其余为占位村名，数值为模拟），"
             "仅供演示。上传本镇台账后即显示真实数据。",
             icon=":material/info:",
         )
+        return
+    versions = "、".join(f"第 {i} 版" for i in ids)
+    st.warning(
+        plain(
+            f"示例数据仍混在当前数据中：{versions}是马庄桥镇示例数据（占位村名、模拟数值），与已上传的真实数据"
+            "一起计入各页的汇总和排名。编辑人员可去掉示例数据（撤销该版本，可在“版本记录”中恢复）。"
+        ),
+        icon=":material/warning:",
+    )
+    account = current_account()
+    if account is None or not role_allows(account.role, "editor"):
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    sure = left.checkbox(f"我确认要去掉示例数据（撤销{versions}；真实数据用到的村名会保留）",
+                         key="sample_remove_sure")  # fmt: skip
+    if right.button("去掉示例数据", disabled=not sure, key="sample_remove", type="primary"):
+        sample.remove(get_store(), account.name)
+        refresh_after_write()
+        st.session_state["_sample_removed"] = (
+            f"已去掉示例数据（撤销{versions}，可在“版本记录”中恢复）。"
+        )
+        st.rerun()
+
+
+def template_download(ds: Dataset) -> None:
+    """A quarter picker and the template for it: one row per village of the sidebar's area, in
+    pinyin order, the quarter filled in (default: the one after the newest stored)."""
+    coming = template.next_period(ds)
+    choices = list(reversed(template.quarter_choices(ds.periods(), coming)))
+    area = current_filters().area
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    period = left.selectbox("模板季度", choices, index=choices.index(coming), key="template_period",
+                            format_func=periods.label)  # fmt: skip
+    villages = village_metrics.scope(ds, area).villages
+    right.download_button(
+        f"下载{periods.label(period)}模板（{village_metrics.area_label(area)}，{len(villages)} 个村）",
+        data=lambda: template.for_period(ds, period, villages),
+        file_name=f"五星支部创建台账模板_{period}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="template_xlsx",
+    )
 
 
 def empty_state(message: str) -> None:
