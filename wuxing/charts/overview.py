@@ -91,12 +91,14 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
         )
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed")
-    # The stars over the grid, every one of them named (plotly skipped some on a phone).
-    fig.update_xaxes(side="top", dtick=1, tickangle=0, automargin=True)
-    fig.update_layout(height=max(400, 34 * len(matrix) + 200), margin={"b": 90})
+    # The stars over the grid, every one named, on two lines (支部 / 过硬): on a phone a column
+    # is narrower than four characters, and plotly dropped or overlapped the names.
+    fig.update_xaxes(side="top", tickmode="array", tickvals=stars_x, tickangle=0, automargin=True,
+                     ticktext=[f"{s[:2]}<br>{s[2:]}" if len(s) > 3 else s for s in stars_x])  # fmt: skip
+    fig.update_layout(height=max(400, 34 * len(matrix) + 200), margin={"b": 90, "r": 16})
     title = f"{period_label}各村星级评分（达标线 {pass_mark:g} 分）"
-    fig = style.apply(fig, title, "", "村")
-    fig.update_layout(margin_t=110)
+    fig = style.apply(fig, title)  # the stars and villages name themselves: no axis titles
+    fig.update_layout(margin_t=120)
     return fig
 
 
