@@ -73,14 +73,16 @@ def test_no_chart_toolbar_covers_a_title_on_a_phone(app_url, phone, path, charts
     assert not covered, covered
 
 
-def test_the_radar_keeps_its_star_names_inside_on_a_phone(app_url, phone):
-    phone.goto(app_url + "/pairs", wait_until="domcontentloaded")
-    wait_for_charts(phone, 3)
-    radar = _chart_titled(phone, "五星得分对比")
+@pytest.mark.parametrize(("path", "charts", "title"),
+                         [("pairs", 3, "五星得分对比"), ("profile", 2, "五星得分")])  # fmt: skip
+def test_the_radar_keeps_its_star_names_inside_on_a_phone(app_url, phone, path, charts, title):
+    phone.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    wait_for_charts(phone, charts)
+    radar = _chart_titled(phone, title)
     radar.first.scroll_into_view_if_needed()
     box = radar.first.bounding_box()
     names = radar.first.evaluate(_BOXES, ".angularaxistick text")
     assert len(names) == 5
     for x, _, w, _, text in names:
         assert box["x"] <= x and x + w <= box["x"] + box["width"], text
-    screenshot(phone, "phone_radar")
+    screenshot(phone, f"phone_radar_{path}")
