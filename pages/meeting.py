@@ -13,7 +13,14 @@ ds = ui.load_dataset()
 filters = ui.current_filters()
 pass_mark = ui.settings().pass_mark
 
-if st.toggle("放映模式（隐藏侧栏、大字号；关闭后可在侧栏换地区和季度）", value=True, key="present"):
+# The controls in one bar: a row above the slide, or, while presenting, a small translucent bar
+# in the corner of the projected screen (the arrow keys turn the slides either way).
+bar = st.container(horizontal=True, key="meeting_bar", vertical_alignment="center")
+presenting = bar.toggle(
+    "放映模式", value=True, key="present",
+    help="放映：隐藏侧栏和下载，大字号，每页一屏。关闭后可在侧栏换地区和季度，并下载通报和会议材料。",
+)  # fmt: skip
+if presenting:
     st.html(meeting_charts.PRESENTATION_CSS)  # a fixed style string, never user text
 
 keys = slides.outline(ds, filters.area, filters.period, pass_mark) if filters.period else []
@@ -36,32 +43,34 @@ def go(step: int, total: int, wrap: bool = False) -> None:
 
 index = int(st.session_state["slide"])
 ui.sync_url(slide=str(index))
-back, number, forward, auto_box, pace_box = st.columns([2, 1, 2, 2, 2], vertical_alignment="center")
-back.button("上一页", key="prev", on_click=go, args=(-1, count), shortcut="left",
-            icon=":material/arrow_back:", disabled=index == 1, width="stretch")  # fmt: skip
-number.markdown(f"### {index:d} / {count:d}")
-forward.button("下一页", key="next", on_click=go, args=(1, count), shortcut="right",
-               icon=":material/arrow_forward:", disabled=index == count, width="stretch")  # fmt: skip
-auto = auto_box.toggle("自动翻页", key="auto")
-pace = pace_box.selectbox("每页停留", [10, 20, 30, 60], index=1, key="pace",
-                          format_func="{} 秒".format, label_visibility="collapsed")  # fmt: skip
+bar.button("上一页", key="prev", on_click=go, args=(-1, count), shortcut="left",
+           icon=":material/arrow_back:", disabled=index == 1)  # fmt: skip
+bar.markdown(f"**{index:d} / {count:d}**")
+bar.button("下一页", key="next", on_click=go, args=(1, count), shortcut="right",
+           icon=":material/arrow_forward:", disabled=index == count)  # fmt: skip
+auto = bar.toggle("自动翻页", key="auto")
+pace = 20
+if auto:
+    pace = bar.selectbox("每页停留", [10, 20, 30, 60], index=1, key="pace", width=110,
+                         format_func="{} 秒".format, label_visibility="collapsed")  # fmt: skip
 sample = "示例数据 · " if ds.is_sample else ""
 st.caption(ui.plain(f"{sample}{villages.area_label(filters.area)} · {periods.label(period)}"
                     f" · 达标线 {pass_mark:g} 分"))  # fmt: skip
 
 slide = slides.slide(ds, filters.area, period, pass_mark, keys[index - 1])  # only this one is made
-st.header(ui.plain(slide.title), anchor=False)
+st.header(ui.plain(slide.title), anchor=False)  # the slide's one title: its figure has none
 if slide.figure is not None:
-    ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title)
+    ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title,
+             data_box=not presenting)  # fmt: skip
 else:
     for column, figure in zip(st.columns(min(4, len(slide.figures))), slide.figures, strict=False):
-        column.metric(ui.plain(figure.label), ui.plain(figure.value),
-                      delta=ui.plain(figure.change) if figure.change else None, border=True,
-                      height="stretch")  # fmt: skip
+        card = column.container(border=True, height="stretch")  # the notes on the card itself
+        card.metric(ui.plain(figure.label), ui.plain(figure.value),
+                    delta=ui.plain(figure.change) if figure.change else None)  # fmt: skip
         for line in (figure.note, *figure.details):
             if line:
-                column.caption(ui.plain(line))
-    if slide.table is not None:
+                card.caption(ui.plain(line))
+    if slide.table is not None and not presenting:
         with st.expander("数据"):
             ui.show_table(slide.table)
             ui.excel_download(slide.table, slide.title, key=f"slide_{slide.key}_xlsx")
@@ -81,6 +90,8 @@ if auto:
     st.session_state["_meeting_drawn"] = True
     advance()
 
+if presenting:  # the projected screen shows the slide only; the rest is a click away
+    st.stop()
 st.divider()
 left, right = st.columns([3, 1])
 # Written when opened: for a province the text reads every slide's numbers and more.

@@ -3,6 +3,9 @@
 import pytest
 
 from tests.conftest import screenshot
+from wuxing.meeting import slides
+
+AREA = "濮阳市/清丰县/马庄桥镇"
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -17,7 +20,7 @@ def test_arrow_keys_turn_the_slides(app_url, page):
     page.goto(app_url + "/meeting?period=2023Q1", wait_until="domcontentloaded")
     _heading(page, "马庄桥镇2023年第一季度主要指标")
     page.locator('[data-testid="stMetric"]').nth(3).wait_for(timeout=60_000)
-    assert page.get_by_text("1 / 12", exact=True).is_visible()
+    assert page.get_by_text("1 / 9", exact=True).is_visible()
     assert not page.locator('[data-testid="stSidebar"]').is_visible()  # presenting: no sidebar
     assert page.locator('[data-testid="stMetric"]').count() == 4
     screenshot(page, "meeting_slide1")
@@ -25,14 +28,91 @@ def test_arrow_keys_turn_the_slides(app_url, page):
     page.mouse.click(700, 5)  # focus the page itself (a shortcut never fires inside a widget)
     page.keyboard.press("ArrowRight")
     _heading(page, "2022年度星级分布")
-    page.locator('[data-testid="stPlotlyChart"] .gtitle').first.wait_for(timeout=60_000)
-    assert page.get_by_text("2 / 12", exact=True).is_visible()
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=60_000)
+    assert page.get_by_text("2 / 9", exact=True).is_visible()
     page.keyboard.press("ArrowRight")
     _heading(page, "2022年度各星获评村数")
     page.keyboard.press("ArrowLeft")
     _heading(page, "2022年度星级分布")
-    page.locator('[data-testid="stPlotlyChart"] .gtitle').first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=60_000)
     page.wait_for_function("() => document.location.search.includes('slide=2')", timeout=30_000)
     screenshot(page, "meeting_slide2")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert not errors
+
+
+# Every visible text node's font size (HTML and the plotly SVG alike), and how tall the page and
+# its scrolling main area are. Text hidden by a 1-px clip (the skip link) is not visible text.
+_MEASURE = """() => {
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || !el) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;
+    if (box.bottom <= 0 || box.right <= 0 || box.top >= innerHeight || box.left >= innerWidth)
+      continue;
+    const css = getComputedStyle(el);
+    if (css.visibility === "hidden" || css.display === "none" || css.opacity === "0") continue;
+    const size = parseFloat(css.fontSize);
+    if (size < 20) small.push(`${text.slice(0, 30)} (${size}px)`);
+  }
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {height: Math.max(document.documentElement.scrollHeight, document.body.scrollHeight,
+                           main ? main.scrollHeight : 0),
+          small};
+}"""
+
+
+def _settled(page) -> None:
+    """The rerun is over (no stale elements left), the presenting style is in and any chart
+    has drawn."""
+    page.locator('[data-testid="stSidebar"]').wait_for(state="hidden")
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(c => c.querySelector('.main-svg .cartesianlayer, .main-svg .heatmaplayer'))"""
+    )
+
+
+def test_presenting_every_slide_fits_a_1080p_screen_in_big_type(app_url, browser, sample_dataset):
+    shown = slides.build(sample_dataset, AREA, "2023Q4", 85)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(app_url + "/meeting?period=2023Q4", wait_until="domcontentloaded")
+        problems = []
+        for n, slide in enumerate(shown, start=1):
+            _heading(page, slide.title)
+            charts = page.locator('[data-testid="stPlotlyChart"]')
+            if slide.figure is not None:
+                charts.locator(".main-svg").first.wait_for()
+            _settled(page)
+            assert page.get_by_text(f"{n} / {len(shown)}", exact=True).is_visible()
+            if slide.figure is not None:
+                assert charts.count() == 1
+                assert charts.locator(".gtitle").count() == 0  # one title: the heading
+            assert page.locator('[data-testid="stExpander"]').count() == 0  # no 数据 boxes
+            measured = page.evaluate(_MEASURE)
+            if measured["height"] > 1080 or measured["small"]:
+                problems.append((slide.title, measured["height"], measured["small"][:5]))
+            screenshot(page, f"present_{n}_{slide.key}")
+            if n == len(shown):
+                break
+            if n % 2:  # the arrow key, on the page itself (never inside a widget)
+                page.mouse.click(400, 1000)
+                page.keyboard.press("ArrowRight")
+            else:
+                page.locator(".st-key-meeting_bar").get_by_role("button", name="下一页").click()
+        assert not problems, problems
+        bar = page.locator(".st-key-meeting_bar").bounding_box()
+        assert bar["height"] <= 60 and bar["width"] <= 1920 / 2  # a small bar in the corner
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert not errors
+    finally:
+        context.close()

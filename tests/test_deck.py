@@ -25,7 +25,8 @@ def built(sample_dataset):
 
 
 def _title(slide) -> str:
-    return next(s.text_frame.text for s in slide.shapes if s.has_text_frame).split("\n")[0]
+    # From the title placeholder: what PowerPoint's and WPS's outline and navigator list.
+    return slide.shapes.title.text_frame.text
 
 
 def _charts(prs) -> dict[str, object]:
@@ -58,10 +59,12 @@ def test_charts_are_native_and_hold_the_metrics(built, sample_dataset):
     assert list(charts["2022年度各星获评村数"].series[0].values) == list(
         map(float, held["villages"])
     )
-    for star in catalog.STARS:
+    passing = charts["五星各季度达标村数（达标线 85 分）"]  # one slide, not five
+    assert [s.name for s in passing.plots[0].series] == [s.label for s in catalog.STARS]
+    for star, series in zip(catalog.STARS, passing.plots[0].series, strict=True):
         counts = progress.passing_counts(ds, star.id, 85, last=period)
-        chart = charts[f"{star.label}：各季度达标村数（达标线 85 分）"]
-        assert list(chart.series[0].values) == [float(v) for v in counts["passing"]]
+        assert list(series.values) == [float(v) for v in counts["passing"]]
+    assert not [t for t in charts if "：各季度达标村数" in t]
     ranked = ranking.ranking(ds, ranking.TOTAL, period)
     chart = charts["2023年第一季度五星总分排名"]
     assert list(chart.plots[0].categories) == list(ranked["village"])
@@ -71,6 +74,60 @@ def test_charts_are_native_and_hold_the_metrics(built, sample_dataset):
     chart = next(c for t, c in charts.items() if t.startswith("五星总分进退最大的村"))
     assert list(chart.series[0].values) == pytest.approx(list(moved["change"]))
     assert len(charts) == len([s for s in slides.build(ds, AREA, period, 85) if s.chart])
+
+
+def test_every_slide_is_titled_in_its_placeholder(built, sample_dataset):
+    for slide in built.slides:
+        assert slide.shapes.title is not None, slide.slide_layout.name
+        assert slide.shapes.title.is_placeholder
+    assert built.slides[0].slide_layout.name == "Title Slide"
+    assert {s.slide_layout.name for s in list(built.slides)[1:]} == {"Title Only"}
+    title = built.slides[5].shapes.title
+    assert title.left + title.width <= built.slide_width  # placed for 16:9, not the 4:3 layout
+
+
+def test_chart_text_is_at_least_16_pt(built):
+    charts = [sh.chart for s in built.slides for sh in s.shapes if sh.has_chart]
+    assert charts
+    for chart in charts:
+        assert chart.font.size.pt >= 16
+        sizes = [int(e.get("sz")) for e in chart._chartSpace.iter(qn("a:defRPr"), qn("a:rPr"))
+                 if e.get("sz")]  # fmt: skip
+        assert sizes and min(sizes) >= 1600, min(sizes)
+
+
+def test_the_village_star_slide_names_scores_and_pass_mark(built, sample_dataset):
+    slide = next(s for s in built.slides if "哪颗星未达标" in _title(s))
+    grid = next(sh for sh in slide.shapes if sh.has_table).table
+    matrix = stars.score_matrix(sample_dataset, "2023Q1")
+    assert [c.text for c in grid.rows[0].cells] == ["村", *(s.label for s in catalog.STARS)]
+    assert [grid.cell(r, 0).text for r in range(1, len(grid.rows))] == list(matrix.index)
+    row = list(matrix.index).index("赵家村") + 1
+    for c, star in enumerate(catalog.STAR_IDS, start=1):
+        score = matrix.loc["赵家村", star]
+        assert grid.cell(row, c).text == f"{score:.1f}"
+        fill = grid.cell(row, c).fill.fore_color.rgb
+        assert fill == (deck.PASS_FILL if score >= 85 else deck.FAIL_FILL)
+    notes = [
+        sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and not sh.is_placeholder
+    ]
+    assert any("达标线 85 分" in n for n in notes)
+
+
+def _point_labels(chart) -> list[str]:
+    return [p.data_label.text_frame.text for p in chart.plots[0].series[0].points]
+
+
+def test_target_and_pair_bars_say_it_in_words(sample_dataset):
+    prs = Presentation(io.BytesIO(deck.build(sample_dataset, AREA, "2023Q4", 85)))
+    charts = _charts(prs)
+    targets = _point_labels(charts["2023年创星目标：未达目标进度的村"])
+    assert targets[0] == "缺生态宜居星，差 9.0 分" and "未达目标进度" not in targets
+    pairs = _point_labels(charts["2023年第四季度结对帮带：各结对平均差距"])
+    assert "5.7 分（缩小）" in pairs
+    series = charts["2023年第四季度结对帮带：各结对平均差距"].plots[0].series[0]
+    green = series.points[pairs.index("5.7 分（缩小）")].format.fill.fore_color.rgb
+    assert str(green) == "1E8449"
 
 
 def test_village_table_slide(built, sample_dataset):

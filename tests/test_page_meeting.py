@@ -6,7 +6,7 @@ import io
 import docx
 from pptx import Presentation
 
-from tests.conftest import figure_titled, run_app
+from tests.conftest import figures, run_app, title_of
 from wuxing.meeting import deck
 
 PAGE = "pages/meeting.py"
@@ -20,14 +20,14 @@ def test_meeting_mode_advances_and_goes_back(default_home):
     at = run_app(PAGE, query={"period": "2023Q1"})
     assert not at.exception
     assert _header(at) == "马庄桥镇2023年第一季度主要指标"
-    assert any(m.value == "### 1 / 12" for m in at.markdown)
+    assert any(m.value == "**1 / 9**" for m in at.markdown)
     assert [m.value for m in at.metric][1] == "1,430 户"
     assert at.button(key="prev").disabled
     at.button(key="next").click().run()
     assert not at.exception
     assert _header(at) == "2022年度星级分布"  # 2023Q1: 2023's awards are decided at year end
-    assert any(m.value == "### 2 / 12" for m in at.markdown)
-    assert sum(figure_titled(at, "年度星级分布")["data"][0]["y"]) == 13
+    assert any(m.value == "**2 / 9**" for m in at.markdown)
+    assert sum(figures(at)[0]["data"][0]["y"]) == 13
     assert at.query_params["slide"] == "2"
     at.button(key="next").click().run()
     assert _header(at) == "2022年度各星获评村数"
@@ -37,7 +37,7 @@ def test_meeting_mode_advances_and_goes_back(default_home):
 
 
 def test_a_link_opens_its_slide_and_the_last_stops(default_home):
-    at = run_app(PAGE, query={"period": "2023Q1", "slide": "12"})
+    at = run_app(PAGE, query={"period": "2023Q1", "slide": "9"})
     assert not at.exception
     assert _header(at) == "2023年创星目标：未达目标进度的村"
     assert at.button(key="next").disabled
@@ -46,8 +46,24 @@ def test_a_link_opens_its_slide_and_the_last_stops(default_home):
     assert any("无效" in w.value for w in bad.warning)
 
 
+def test_presenting_shows_the_slide_alone(default_home):
+    at = run_app(PAGE, query={"period": "2023Q1", "slide": "4"})
+    assert not at.exception
+    assert at.toggle(key="present").value
+    assert not at.expander  # no 数据 box, no 通报 on the projected screen
+    assert not at.get("download_button")
+    heading = _header(at)
+    assert "哪颗星未达标" in heading
+    (fig,) = figures(at)
+    assert not title_of(fig)  # one title per slide: the heading
+    at.toggle(key="present").set_value(False).run()
+    assert _header(at) == heading
+    assert at.expander and at.get("download_button")
+
+
 def test_briefing_and_deck_download(default_home, deferred):
     at = run_app(PAGE, query={"period": "2023Q1"})
+    at.toggle(key="present").set_value(False).run()  # downloads sit below, when not presenting
     assert not at.exception
     assert not at.code  # written only when its box is opened
     at.session_state["briefing"] = True

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 
 from wuxing import catalog, periods
+from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.meeting import slides
 from wuxing.metrics import meeting, pairs, progress, ranking, stars, targets, villages
@@ -16,14 +17,66 @@ AREA = "濮阳市/清丰县/马庄桥镇"
 def test_sample_slides_in_order(sample_dataset):
     shown = slides.build(sample_dataset, AREA, "2023Q1", 85)
     assert [s.key for s in shown] == [
-        "headline", "levels", "held", *(f"star_{s}" for s in catalog.STAR_IDS), "ranking",
-        "movers", "pairs", "targets",
+        "headline", "levels", "held", "scores", "passing", "ranking", "movers", "pairs", "targets",
     ]  # fmt: skip
     assert shown[0].title == "马庄桥镇2023年第一季度主要指标"
     assert len(shown[0].figures) == 4 and shown[0].figures[0].value.endswith("万元")
     for s in shown[1:]:
-        assert s.figure is not None and s.chart is not None and s.table is not None
-        assert s.figure.layout.title.font.size >= 30  # projector-sized
+        assert s.figure is not None and s.table is not None
+        assert (s.chart is None) != (s.grid is None)  # a native chart or a coloured table
+        layout = s.figure.layout
+        assert not layout.title.text  # the slide's heading is its one title
+        assert layout.font.size >= 20 and layout.height <= 800  # projector-sized, fits 1080 px
+        for axis in (layout.xaxis, layout.yaxis):
+            assert axis.tickfont.size >= 20
+        for trace in s.figure.data:
+            if getattr(trace, "textfont", None) is not None and trace.textfont.size is not None:
+                assert trace.textfont.size >= 20
+
+
+def test_one_slide_answers_which_village_misses_which_star(sample_dataset):
+    period = "2023Q4"
+    scores = slides.slide(sample_dataset, AREA, period, 85, "scores")
+    matrix = stars.score_matrix(sample_dataset, period)
+    grid = scores.grid
+    assert grid.villages == tuple(matrix.index) and len(grid.villages) == 13
+    assert grid.stars == tuple(s.label for s in catalog.STARS)
+    assert grid.pass_mark == 85
+    row = grid.villages.index("戊村")
+    assert grid.scores[row] == tuple(float(v) for v in matrix.loc["戊村"])
+    assert "哪颗星未达标" in scores.title and "达标线 85 分" in scores.note
+    heat = scores.figure.data[0]
+    assert heat.type == "heatmap" and "戊村" in heat.y and "76.0" in heat.text[row]
+    assert list(heat.colorbar.ticktext)[1] == "达标线 85"
+
+
+def test_one_slide_counts_the_five_stars_passing(sample_dataset):
+    shown = slides.build(sample_dataset, AREA, "2023Q4", 85)
+    assert not [s for s in shown if s.key.startswith("star_")]
+    passing = next(s for s in shown if s.key == "passing")
+    assert [s.name for s in passing.chart.series] == [s.label for s in catalog.STARS]
+    assert [s.color for s in passing.chart.series] == [s.color for s in catalog.STARS]
+    counts = progress.passing_counts(sample_dataset, "ecology", 85, last="2023Q4")
+    ecology = passing.chart.series[catalog.STAR_IDS.index("ecology")]
+    assert ecology.values == tuple(float(v) for v in counts["passing"])
+    assert passing.chart.categories[-1] == periods.short_label("2023Q4")
+    assert "生态宜居 7" in passing.note
+
+
+def test_target_bars_say_what_is_missing(sample_dataset):
+    target = slides.slide(sample_dataset, AREA, "2023Q4", 85, "targets")
+    labels = target.chart.series[0].labels
+    assert labels[0] == "缺生态宜居星，差 9.0 分"  # 戊村, furthest behind
+    assert all(label.startswith("缺") for label in labels)
+    assert sorted(target.figure.data[0].text) == sorted(labels)  # the figure sorts its bars
+
+
+def test_pair_bars_colour_closing_green_and_say_it(sample_dataset):
+    shown = slides.slide(sample_dataset, AREA, "2023Q4", 85, "pairs")
+    series = shown.chart.series[0]
+    closing = [i for i, label in enumerate(series.labels) if label.endswith("（缩小）")]
+    assert closing and all(series.point_colors[i] == style.PASS_COLOR for i in closing)
+    assert "差距缩小 1 对（绿色）" in shown.note and "0 对" not in shown.note
 
 
 def test_chart_numbers_are_the_metrics(sample_dataset):
@@ -33,8 +86,8 @@ def test_chart_numbers_are_the_metrics(sample_dataset):
     assert shown["levels"].chart.series[0].values == tuple(float(v) for v in dist["villages"])
     assert shown["levels"].chart.categories == catalog.LEVEL_LABELS
     counts = progress.passing_counts(ds, "industry", 85, last=period)
-    chart = shown["star_industry"].chart
-    assert chart.series[0].values == tuple(float(v) for v in counts["passing"])
+    chart = shown["passing"].chart
+    assert chart.series[1].values == tuple(float(v) for v in counts["passing"])
     assert chart.categories[-1] == periods.short_label(period)
     ranked = ranking.ranking(ds, ranking.TOTAL, period)
     assert shown["ranking"].chart.categories == tuple(ranked["village"])
@@ -62,8 +115,9 @@ def test_missing_kinds_leave_their_slides_out():
                              "score": [90.0, 80.0]}),
     )  # fmt: skip
     shown = slides.build(ds, "", "2024Q2", 85)
-    assert [s.key for s in shown] == ["headline", "star_safety"]
-    assert shown[1].chart.series[0].values == (1.0,)
+    assert [s.key for s in shown] == ["headline", "scores", "passing"]
+    assert shown[2].chart.series[0].values == (1.0,)
+    assert shown[1].grid.scores == ((None, None, None, 90.0, None), (None, None, None, 80.0, None))
 
 
 def test_no_villages_no_slides(sample_dataset):

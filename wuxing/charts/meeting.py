@@ -1,4 +1,5 @@
-"""会议模式: figures and page look for a projector (bigger type, taller charts, no sidebar)."""
+"""会议模式: figures and page look for a projector (bigger type, charts that fit the screen, no
+sidebar, the controls in a small bar)."""
 
 from __future__ import annotations
 
@@ -8,42 +9,63 @@ import plotly.graph_objects as go
 
 from wuxing.charts import style
 
-# Read from the back of a meeting room: roughly 1.4× the dashboard's sizes.
+# Read from the back of a meeting room: roughly 1.4× the dashboard's sizes, and nothing under
+# 20 px on a 1920×1080 projector.
 FONT_SIZE = 22
-TITLE_SIZE = 32
-HEIGHT = 640
+SMALLEST = 20
+#: A chart's height on a slide: a 1080 px screen less the slide's heading, the line above it
+#: and its note (the slide's title is the page heading, so the figure has none of its own).
+HEIGHT = 760
 
-#: Fixed CSS for presenting (no user text ever goes in here): the sidebar and the app header
-#: hidden, the page full width, and headings and key figures large.
+#: Fixed CSS for presenting (no user text ever goes in here): the sidebar, the app header and the
+#: chart toolbars hidden, the page full width, type large, and the slide controls in a small
+#: translucent bar in the bottom right corner (opaque under the mouse; the arrow keys work too).
 PRESENTATION_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="collapsedControl"], header[data-testid="stHeader"] { display: none !important; }
+[data-testid="collapsedControl"], header[data-testid="stHeader"],
+[data-testid="stPlotlyChart"] .modebar-container { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container {
-  padding-top: 1rem !important; max-width: 100% !important; }
+  padding: 0.75rem 3rem 0.5rem !important; max-width: 100% !important; }
 [data-testid="stMain"] h1 { font-size: 3rem !important; }
-[data-testid="stMain"] h2 { font-size: 2.4rem !important; }
+[data-testid="stMain"] h2 { font-size: 2.4rem !important; padding: 0.25rem 0 !important; }
+[data-testid="stMain"] h3 { font-size: 1.9rem !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] * { font-size: 1.4rem !important; }
 [data-testid="stMetricValue"] { font-size: 3.6rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stMetricDelta"] { font-size: 1.5rem !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.5rem !important; }
+.st-key-meeting_bar {
+  position: fixed !important; right: 12px; bottom: 10px; z-index: 999990; width: auto !important;
+  background: rgba(255, 255, 255, 0.92); border: 1px solid #D5D8DC; border-radius: 10px;
+  padding: 2px 10px !important; gap: 0.5rem !important; opacity: 0.35; transition: opacity 0.2s; }
+.st-key-meeting_bar:hover, .st-key-meeting_bar:focus-within { opacity: 1; }
+.st-key-meeting_bar, .st-key-meeting_bar * { font-size: 20px !important; }
+.st-key-meeting_bar button { min-height: 0 !important; padding: 0 0.5rem !important; }
+.st-key-meeting_bar [data-testid="stElementContainer"] { width: auto !important; }
+.st-key-meeting_bar [data-testid="stMarkdownContainer"] p { margin: 0 !important; }
 </style>
 """
 
 
-def projector(fig: go.Figure, title: str | None = None) -> go.Figure:
-    """A copy of `fig` with projector-sized type and height (and `title` when given)."""
+def projector(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` for a slide: projector-sized type (none under SMALLEST px), HEIGHT tall,
+    and no title of its own (the slide's heading is its one title)."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
-    text = style.label(title) if title is not None else out.layout.title.text  # already a label
     out.update_layout(
-        title={"text": text, "font": {"size": TITLE_SIZE}},
+        title={"text": ""},
+        title_subtitle={"text": ""},
         font={"family": style.FONT_FAMILY, "size": FONT_SIZE},
-        legend={"font": {"size": FONT_SIZE - 2}},
-        height=max(HEIGHT, int(out.layout.height or 0)),
-        margin={"t": 90},
+        legend={"font": {"size": SMALLEST}},
+        height=HEIGHT,
+        margin={"t": 30},
     )
-    out.update_xaxes(title_font={"size": FONT_SIZE}, tickfont={"size": FONT_SIZE - 2})
-    out.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": FONT_SIZE - 2})
-    out.update_traces(textfont={"size": FONT_SIZE - 2}, selector={"type": "bar"})
+    out.update_xaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
+    out.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
+    out.update_traces(textfont={"size": SMALLEST}, selector={"type": "bar"})
+    out.update_traces(textfont={"size": FONT_SIZE}, selector={"type": "heatmap"})
+    out.update_traces(colorbar={"tickfont": {"size": SMALLEST}, "title_font": {"size": SMALLEST}},
+                      selector={"type": "heatmap"})  # fmt: skip
     return out

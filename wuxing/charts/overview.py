@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from wuxing import catalog
 from wuxing.charts import style
 from wuxing.charts.figure_cache import drawn_once
+from wuxing.metrics.targets import shortfall
 
 
 @drawn_once
@@ -69,8 +70,11 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
             textfont={"size": 14},
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "得分"}, "tickvals": [60, pass_mark, 100],
-                      "ticktext": ["60", f"达标线 {pass_mark:g}", "100"]},
+            # Lying under the grid, not beside it: standing, it took 40 % of a phone's width.
+            colorbar={"title": {"text": "得分", "side": "top"}, "tickvals": [60, pass_mark, 100],
+                      "ticktext": ["60", f"达标线 {pass_mark:g}", "100"], "orientation": "h",
+                      "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
+                      "len": 1.0, "thickness": 14},
             hoverinfo="skip",
         )
     )  # fmt: skip
@@ -87,9 +91,15 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
         )
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=max(360, 34 * len(matrix) + 140))
+    # The stars over the grid, every one named, on two lines (支部 / 过硬): on a phone a column
+    # is narrower than four characters, and plotly dropped or overlapped the names.
+    fig.update_xaxes(side="top", tickmode="array", tickvals=stars_x, tickangle=0, automargin=True,
+                     ticktext=[f"{s[:2]}<br>{s[2:]}" if len(s) > 3 else s for s in stars_x])  # fmt: skip
+    fig.update_layout(height=max(400, 34 * len(matrix) + 200), margin={"b": 90, "r": 16})
     title = f"{period_label}各村星级评分（达标线 {pass_mark:g} 分）"
-    return style.apply(fig, title, "星", "村")
+    fig = style.apply(fig, title)  # the stars and villages name themselves: no axis titles
+    fig.update_layout(margin_t=120)
+    return fig
 
 
 @drawn_once
@@ -103,7 +113,8 @@ def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
             y=[style.label(v) for v in frame["village"]],
             orientation="h",
             marker_color=colors,
-            text=[s for s in frame["status"]],
+            # What is missing, not just that something is: 缺生态宜居星，差 9.0 分.
+            text=shortfall(frame),
             textposition="auto",
             customdata=frame[["target_level"]].to_numpy(),
             hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",

@@ -68,6 +68,8 @@ def star_radar(
                "angularaxis": {"tickfont": {"size": 18}, "rotation": 90, "direction": "clockwise"}},
         legend={"orientation": "h", "y": -0.12},
         height=520,
+        # Room beside the circle for the star names: on a phone 产业兴旺 ran off the edge.
+        margin={"l": 80, "r": 80},
     )  # fmt: skip
     return style.apply(fig, f"{period_label}五星得分对比：{m.first_name} 与 {m.second_name}")
 
@@ -177,7 +179,7 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
         style.label(f"{a} → {b}")
         for a, b in zip(frame["mentor_name"], frame["mentee_name"], strict=True)
     ]
-    colors = [style.FAIL_COLOR if w else style.NEUTRAL_COLOR for w in frame["widening"]]
+    colors = [TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in frame["trend"]]
     fig = go.Figure(go.Bar(
         x=_values(frame["gap"]), y=labels, orientation="h", marker_color=colors,
         text=[f"{g:.1f} 分（{t}）" if not pd.isna(g) else "缺分" for g, t in
@@ -187,7 +189,8 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
     ))  # fmt: skip
     fig.update_layout(height=max(300, 48 * len(frame) + 150))
     title = f"{period_label}各结对平均差距"
-    return style.apply(fig, title, "五星平均差距（分）", "结对", subtitle="红色：较上季度扩大")
+    return style.apply(fig, title, "五星平均差距（分）", "结对",
+                       subtitle=f"较上季度：绿色差距{CLOSING}，红色差距{WIDENING}")  # fmt: skip
 
 
 @drawn_once

@@ -24,7 +24,7 @@ __all__ = ["PHONE_CSS", "PRINT_CSS", "STAR_COLORS", "apply", "label", "png_confi
 
 #: Fixed CSS (no user text ever goes in here): on a phone-width screen the charts' type shrinks,
 #: so long titles, cell numbers and tick labels fit instead of running off the edge or into
-#: each other. The sizes above are for a projector and a desk; a figure's own sizes stay there
+#: each other, and the chart toolbar is hidden (it sat on the titles). The sizes above are for a projector and a desk; a figure's own sizes stay there
 #: (plotly measures the text as shown, so it lays the chart out with these smaller sizes).
 PHONE_CSS = """
 <style>
@@ -39,6 +39,8 @@ PHONE_CSS = """
   [data-testid="stPlotlyChart"] .colorbar text {
     font-size: 11px !important; }
   [data-testid="stPlotlyChart"] .heatmap-label text { font-size: 9px !important; }
+  /* The chart toolbar covered the titles on a phone: the PNG stays a desk feature. */
+  [data-testid="stPlotlyChart"] .modebar-container { display: none !important; }
 }
 </style>
 """

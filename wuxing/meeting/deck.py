@@ -1,6 +1,9 @@
 """The meeting deck: a 16:9 PowerPoint with native, editable charts (not pictures), so the
 office can restyle them: a title slide, the 季度通报, the 会议模式 slides and every village.
 
+Every slide's title sits in its layout's title placeholder ("Title Slide", "Title Only"), so
+PowerPoint's and WPS's outline and navigator list the slides by name.
+
 Chinese must render in PowerPoint and in WPS, which pick the East Asian font from `a:ea`:
 every run and every default run style of the file gets one (see `_typefaces`).
 """
@@ -39,6 +42,13 @@ TABLE_ROWS = 14
 BRIEFING_CHARS = 520
 TITLE_COLOR = RGBColor(0xA9, 0x32, 0x26)  # the red of a Party notice heading
 TEXT_COLOR = RGBColor(0x1C, 0x28, 0x33)
+#: Chart text (axes, labels, legend) and notes: read from the back of a meeting room.
+CHART_PT = 16
+#: The default template's layouts: a title slide, and a title with nothing else.
+TITLE_SLIDE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
+PASS_FILL = RGBColor(0xAB, 0xEB, 0xC6)
+FAIL_FILL = RGBColor(0xF5, 0xB7, 0xB1)
+MISSING_FILL = RGBColor(0xEA, 0xEC, 0xEE)
 _CHART_TYPES = {
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -123,15 +133,20 @@ def titles(ds: Dataset, area: str, period: str, pass_mark: float) -> list[str]:
 # -- slides --------------------------------------------------------------------------------------
 
 
-def _blank(prs: Presentation):
-    return prs.slides.add_slide(prs.slide_layouts[6])
+def _titled(prs: Presentation, title: str):
+    """A "Title Only" slide with `title` in its title placeholder, placed and styled for 16:9
+    (the default template's layouts are laid out for 4:3)."""
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+    _fill(slide.shapes.title, (0.5, 0.25, 12.3, 0.9), [(title, 28, True)], color=TITLE_COLOR)
+    return slide
 
 
-def _text(slide, box: tuple[float, float, float, float], lines: list[tuple[str, int, bool]],
-          *, color: RGBColor = TEXT_COLOR, align=PP_ALIGN.LEFT):  # fmt: skip
-    """A text box (inches) with one paragraph per (text, size in pt, bold) line."""
-    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
+def _fill(shape, box: tuple[float, float, float, float], lines: list[tuple[str, int, bool]],
+          *, color: RGBColor = TEXT_COLOR, align=PP_ALIGN.LEFT) -> None:  # fmt: skip
+    """Place `shape` at `box` (inches) and write one paragraph per (text, size in pt, bold)."""
+    shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in box)
     frame = shape.text_frame
+    frame.clear()
     frame.word_wrap = True
     for i, (text, size, bold) in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
@@ -140,27 +155,31 @@ def _text(slide, box: tuple[float, float, float, float], lines: list[tuple[str, 
         run.text = text
         run.font.size, run.font.bold = Pt(size), bold
         run.font.color.rgb = color
+
+
+def _text(slide, box: tuple[float, float, float, float], lines: list[tuple[str, int, bool]],
+          *, color: RGBColor = TEXT_COLOR, align=PP_ALIGN.LEFT):  # fmt: skip
+    """A text box (inches) with one paragraph per (text, size in pt, bold) line."""
+    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
+    _fill(shape, box, lines, color=color, align=align)
     return shape
 
 
-def _heading(slide, title: str) -> None:
-    _text(slide, (0.5, 0.25, 12.3, 0.9), [(title, 28, True)], color=TITLE_COLOR)
-
-
 def _title_slide(prs: Presentation, ds: Dataset, area: str, period: str) -> None:
-    slide = _blank(prs)
-    lines = [(briefing.title(area, period), 36, True), ("", 12, False),
-             (f"{villages.area_label(area)} · {periods.label(period)} · 会议材料", 22, False)]  # fmt: skip
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_SLIDE_LAYOUT])
+    _fill(slide.shapes.title, (0.8, 2.0, 11.7, 1.4), [(briefing.title(area, period), 36, True)],
+          color=TITLE_COLOR, align=PP_ALIGN.CENTER)  # fmt: skip
+    lines = [(f"{villages.area_label(area)} · {periods.label(period)} · 会议材料", 22, False)]
     if ds.is_sample:
         lines.append(
             ("示例数据：4 个村名取自公开报道，其余为占位村名，数值为模拟，仅供演示。", 16, False)
         )
-    _text(slide, (0.8, 2.4, 11.7, 3.0), lines, color=TITLE_COLOR, align=PP_ALIGN.CENTER)
+    subtitle = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
+    _fill(subtitle, (0.8, 3.6, 11.7, 2.0), lines, color=TITLE_COLOR, align=PP_ALIGN.CENTER)
 
 
 def _briefing_slide(prs: Presentation, title: str, parts: list[briefing.Section]) -> None:
-    slide = _blank(prs)
-    _heading(slide, title)
+    slide = _titled(prs, title)
     lines: list[tuple[str, int, bool]] = []
     for part in parts:
         lines.append((part.heading, 20, True))
@@ -169,14 +188,15 @@ def _briefing_slide(prs: Presentation, title: str, parts: list[briefing.Section]
 
 
 def _content_slide(prs: Presentation, shown: slides.Slide) -> None:
-    slide = _blank(prs)
-    _heading(slide, shown.title)
+    slide = _titled(prs, shown.title)
     if shown.chart is not None:
         _chart(slide, shown.chart)
+    elif shown.grid is not None:
+        _score_grid(slide, shown.grid)
     elif shown.figures:
         _key_figures(slide, shown.figures)
     if shown.note:
-        _text(slide, (0.6, 6.85, 12.1, 0.5), [(shown.note, 14, False)])
+        _text(slide, (0.6, 6.85, 12.1, 0.5), [(shown.note, CHART_PT, False)])
 
 
 def _key_figures(slide, figures: tuple[slides.KeyFigure, ...]) -> None:
@@ -187,7 +207,7 @@ def _key_figures(slide, figures: tuple[slides.KeyFigure, ...]) -> None:
         lines = [(figure.label, 18, False), (figure.value, 40, True)]
         if figure.caption:
             lines.append((figure.caption, 16, False))
-        lines += [(detail, 14, False) for detail in figure.details]
+        lines += [(detail, CHART_PT, False) for detail in figure.details]
         _text(slide, (0.6 + col * width, 2.0 + row * 2.4, width - 0.2, 2.2), lines,
               align=PP_ALIGN.CENTER)  # fmt: skip
 
@@ -224,7 +244,7 @@ def _chart(slide, data: slides.ChartData) -> None:
     frame = slide.shapes.add_chart(_CHART_TYPES[data.kind], Inches(0.6), Inches(1.2),
                                    Inches(12.1), Inches(5.6), chart_data)  # fmt: skip
     chart = frame.chart
-    chart.font.size = Pt(14)
+    chart.font.size = Pt(CHART_PT)
     chart.font.name = FONT
     chart.has_title = False  # the slide's heading is the title
     chart.has_legend = len(data.series) > 1
@@ -235,7 +255,7 @@ def _chart(slide, data: slides.ChartData) -> None:
                        (chart.value_axis, data.value_title)):  # fmt: skip
         axis.has_title = True
         axis.axis_title.text_frame.text = text
-        axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+        axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(CHART_PT)
     chart.value_axis.has_major_gridlines = True
     if data.kind == "bar":
         # PowerPoint draws the first category at the bottom; ranked lists read top down.
@@ -244,11 +264,45 @@ def _chart(slide, data: slides.ChartData) -> None:
     plot.has_data_labels = True
     plot.data_labels.number_format = data.number_format
     plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(14)
+    plot.data_labels.font.size = Pt(CHART_PT)
     if data.kind != "line":
         plot.gap_width = 60
     for series, spec in zip(plot.series, data.series, strict=True):
         _colour(series, spec, data.kind)
+        _label(series, spec)
+
+
+def _label(series, spec: slides.Series) -> None:
+    """Data labels in words where the slide has them (`缺生态宜居星，差 9.0 分`)."""
+    for i, text in enumerate(spec.labels):
+        frame = series.points[i].data_label.text_frame
+        frame.text = text
+        frame.paragraphs[0].runs[0].font.size = Pt(CHART_PT)
+
+
+def _score_grid(slide, grid: slides.ScoreGrid) -> None:
+    """Village × star scores as a table, each cell green (达标), red (not) or grey (缺报)."""
+    rows, cols = len(grid.villages) + 1, len(grid.stars) + 1
+    height = min(0.4, 5.6 / rows)
+    shape = slide.shapes.add_table(rows, cols, Inches(0.6), Inches(1.2), Inches(12.1),
+                                   Emu(int(Inches(height)) * rows))  # fmt: skip
+    table = shape.table
+    table.columns[0].width = Inches(2.1)
+    for c in range(1, cols):
+        table.columns[c].width = Emu((Inches(12.1) - Inches(2.1)) // (cols - 1))
+    size = CHART_PT if rows <= 16 else 12
+    _cell(table.cell(0, 0), "村", bold=True, size=size)
+    for c, star in enumerate(grid.stars, start=1):
+        _cell(table.cell(0, c), star, bold=True, size=size, align=PP_ALIGN.CENTER)
+    for r, (village, scores) in enumerate(zip(grid.villages, grid.scores, strict=True), start=1):
+        _cell(table.cell(r, 0), village, size=size)
+        for c, score in enumerate(scores, start=1):
+            cell = table.cell(r, c)
+            _cell(cell, "缺报" if score is None else f"{score:.1f}", size=size,
+                  align=PP_ALIGN.CENTER)  # fmt: skip
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = (MISSING_FILL if score is None else
+                                        PASS_FILL if score >= grid.pass_mark else FAIL_FILL)  # fmt: skip
 
 
 def _colour(series, spec: slides.Series, kind: str) -> None:
@@ -272,8 +326,7 @@ def _cell_text(value: object, column: str) -> str:
 
 
 def _table_slide(prs: Presentation, title: str, table: pd.DataFrame) -> None:
-    slide = _blank(prs)
-    _heading(slide, title)
+    slide = _titled(prs, title)
     rows, cols = len(table) + 1, len(table.columns)
     shape = slide.shapes.add_table(rows, cols, Inches(0.4), Inches(1.2), Inches(12.5),
                                    Emu(int(Inches(0.4)) * rows))  # fmt: skip
@@ -289,12 +342,15 @@ def _table_slide(prs: Presentation, title: str, table: pd.DataFrame) -> None:
             _cell(grid.cell(r, c), _cell_text(value, str(name)), numeric=c > 0)
 
 
-def _cell(cell, text: str, *, bold: bool = False, numeric: bool = False) -> None:
+def _cell(cell, text: str, *, bold: bool = False, numeric: bool = False, size: int = 13,
+          align=None) -> None:  # fmt: skip
     paragraph = cell.text_frame.paragraphs[0]
     run = paragraph.add_run()
     run.text = text
-    run.font.size, run.font.bold = Pt(13), bold
-    paragraph.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
+    run.font.size, run.font.bold = Pt(size), bold
+    if align is None:
+        align = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
+    paragraph.alignment = align
 
 
 # -- fonts ---------------------------------------------------------------------------------------

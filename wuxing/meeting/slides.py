@@ -67,6 +67,8 @@ class Series:
     color: str | None = None
     #: One colour per category (bars coloured by level, star or better/worse).
     point_colors: tuple[str, ...] = ()
+    #: One data label per category, in words (`缺生态宜居星，差 9.0 分`), instead of the number.
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,18 @@ class ChartData:
 
 
 @dataclass(frozen=True)
+class ScoreGrid:
+    """Village × star scores against the pass mark, for a table whose cells are coloured by
+    达标 (the deck's form of the heat map: PowerPoint has no native heat map)."""
+
+    villages: tuple[str, ...]
+    stars: tuple[str, ...]
+    #: One row per village, one score per star (None = not reported).
+    scores: tuple[tuple[float | None, ...], ...]
+    pass_mark: float
+
+
+@dataclass(frozen=True)
 class Slide:
     """One slide: a stable key, a title, and a figure with its chart data or key figures."""
 
@@ -92,6 +106,7 @@ class Slide:
     #: slides at projector size was most of the meeting page's first view.
     draw: Callable[[], go.Figure] | None = field(default=None, repr=False, compare=False)
     chart: ChartData | None = None
+    grid: ScoreGrid | None = None
     figures: tuple[KeyFigure, ...] = ()
     table: pd.DataFrame | None = None
     note: str = ""
@@ -120,8 +135,10 @@ def outline(ds: Dataset, area: str, period: str, pass_mark: float) -> list[str]:
     keys = ["headline"]
     if stars.latest_award_year(view, period) is not None:
         keys += ["levels", "held"]
-    scored = progress.scored_stars(view, period)
-    keys += [f"star_{star.id}" for star in catalog.STARS if star.id in scored]
+    if stars.score_grid(view, period).notna().to_numpy().any():
+        keys.append("scores")
+    if progress.scored_stars(view, period):
+        keys.append("passing")
     ranked = ranking.ranking(view, ranking.TOTAL, period)
     if ranked["rank"].notna().any():
         keys.append("ranking")
@@ -145,8 +162,10 @@ def slide(ds: Dataset, area: str, period: str, pass_mark: float, key: str) -> Sl
         return _level_slide(view, year)
     if key == "held":
         return _held_slide(view, year)
-    if key.startswith("star_"):
-        return _star_slide(view, catalog.STAR_BY_ID[key.removeprefix("star_")], period, pass_mark)
+    if key == "scores":
+        return _scores_slide(view, period, pass_mark)
+    if key == "passing":
+        return _passing_slide(view, period, pass_mark)
     if key in ("ranking", "movers"):
         ranked = ranking.ranking(view, ranking.TOTAL, period)
         if key == "ranking":
@@ -211,11 +230,44 @@ def _held_slide(view: Dataset, year: int) -> Slide:
     return Slide("held", f"{year}年度各星获评村数", draw, chart, table=table)
 
 
-def _star_slide(view: Dataset, star: catalog.Star, period: str, pass_mark: float) -> Slide:
-    counts = progress.passing_counts(view, star.id, pass_mark, last=period)
-    title = f"{star.label}：各季度达标村数（达标线 {pass_mark:g} 分）"
-    chart = ChartData("column", tuple(periods.short_label(p) for p in counts["period"]),
-                      (Series("达标村数（个）", _values(counts["passing"]), star.color),),
+def _scores_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
+    matrix = meeting.unmet_matrix(view, period, pass_mark, RANK_TOP)
+    scored = int(stars.score_grid(view, period).notna().any(axis=1).sum())
+    title = f"{periods.label(period)}各村各星得分：哪些村哪颗星未达标"
+    if scored > len(matrix):  # a county's 500 rows are unreadable: those furthest from passing
+        title = f"{periods.label(period)}未达标星最多的 {len(matrix)} 个村"
+    grid = ScoreGrid(tuple(str(v) for v in matrix.index),
+                     tuple(catalog.STAR_BY_ID[s].label for s in matrix.columns),
+                     tuple(_values(row) for _, row in matrix.iterrows()), pass_mark)  # fmt: skip
+    below = int(matrix.lt(pass_mark).to_numpy().sum())
+    missing = int(matrix.isna().to_numpy().sum())
+    note = f"达标线 {pass_mark:g} 分：绿色达标，红色未达标，共 {below} 颗星未达标" + (
+        f"，{missing} 颗缺报" if missing else ""
+    )
+
+    def draw() -> go.Figure:
+        return meeting_charts.projector(
+            overview_charts.score_heatmap(matrix, periods.label(period), pass_mark)
+        )
+
+    return Slide("scores", title, draw, grid=grid, table=stars.score_table(matrix), note=note)
+
+
+#: The pass-count slide shows at most this many quarters (grouped by five stars each).
+PASSING_QUARTERS = 8
+
+
+def _passing_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
+    counts = progress.passing_counts(view, progress.ALL_STARS, pass_mark, last=period)
+    quarters = sorted(set(counts["period"]))[-PASSING_QUARTERS:]
+    counts = counts[counts["period"].isin(quarters)].reset_index(drop=True)
+    title = f"五星各季度达标村数（达标线 {pass_mark:g} 分）"
+    series = []
+    for star in catalog.STARS:
+        rows = counts[counts["star"] == star.id].set_index("period")["passing"]
+        if not rows.empty:
+            series.append(Series(star.label, _values(rows.reindex(quarters)), star.color))
+    chart = ChartData("column", tuple(periods.short_label(p) for p in quarters), tuple(series),
                       "季度", "达标村数（个）")  # fmt: skip
     table = counts.rename(columns={"period": "季度", "label": "星", "passing": "达标村数（个）",
                                    "scored": "有评分村数（个）"}).drop(columns="star")  # fmt: skip
@@ -223,13 +275,14 @@ def _star_slide(view: Dataset, star: catalog.Star, period: str, pass_mark: float
 
     def draw() -> go.Figure:
         fig = progress_charts.passing_counts(counts, villages_in_view, pass_mark)
-        return meeting_charts.projector(fig, title)
+        return meeting_charts.projector(fig)
 
     now = counts[counts["period"] == period]
-    note = (f"{periods.label(period)}：{int(now['passing'].iloc[0])} 个村达标，"
-            f"{int(now['scored'].iloc[0])} 个村有评分") if not now.empty else ""  # fmt: skip
-    return Slide(f"star_{star.id}", title, draw, chart,
-                 table=table, note=note)  # fmt: skip
+    note = "；".join(f"{catalog.STAR_BY_ID[s].short} {int(n)}" for s, n in
+                    zip(now["star"], now["passing"], strict=True))  # fmt: skip
+    if note:
+        note = f"{periods.label(period)}达标村数：{note}（共 {villages_in_view} 个村）"
+    return Slide("passing", title, draw, chart, table=table, note=note)
 
 
 def _ranking_slide(ranked: pd.DataFrame, period: str) -> Slide:
@@ -288,9 +341,13 @@ def _pairs_slide(view: Dataset, period: str) -> Slide:
     overview = pairs.pairs_overview(view, villages.ALL_AREAS, period)
     names = tuple(f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"],
                                                   strict=True))  # fmt: skip
-    colors = tuple(style.FAIL_COLOR if w else style.NEUTRAL_COLOR for w in overview["widening"])
+    # Closing green, widening red, and the word on the bar too (a printout may be grey).
+    colors = tuple(pair_charts.TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in overview["trend"])
+    labels = tuple("缺分" if pd.isna(g) else f"{g:.1f} 分（{t}）"
+                   for g, t in zip(overview["gap"], overview["trend"], strict=True))  # fmt: skip
     chart = ChartData("bar", names,
-                      (Series("五星平均差距（分）", _values(overview["gap"]), point_colors=colors),),
+                      (Series("五星平均差距（分）", _values(overview["gap"]), point_colors=colors,
+                              labels=labels),),
                       "结对", "五星平均差距（分）", "0.0")  # fmt: skip
 
     def draw() -> go.Figure:
@@ -298,10 +355,23 @@ def _pairs_slide(view: Dataset, period: str) -> Slide:
             pair_charts.pairs_at_a_glance(overview, periods.label(period))
         )
 
+    closing = int((overview["trend"] == pairs.CLOSING).sum())
     widening = int(overview["widening"].sum())
-    return Slide("pairs", f"{periods.label(period)}结对帮带：各结对平均差距",
-                 draw, chart, table=pairs.overview_table(overview),
-                 note=f"共 {len(overview)} 对结对，本季度差距扩大 {widening} 对（红色）")  # fmt: skip
+    return Slide(
+        "pairs",
+        f"{periods.label(period)}结对帮带：各结对平均差距",
+        draw,
+        chart,
+        table=pairs.overview_table(overview),
+        note=_pair_note(len(overview), closing, widening),
+    )
+
+
+def _pair_note(count: int, closing: int, widening: int) -> str:
+    """`共 4 对结对，较上季度差距缩小 1 对（绿色）`: a zero count is left unsaid."""
+    parts = [f"差距{word} {n} 对（{colour}）" for word, n, colour in
+             ((pairs.CLOSING, closing, "绿色"), (pairs.WIDENING, widening, "红色")) if n]  # fmt: skip
+    return f"共 {count} 对结对" + (f"，较上季度{'，'.join(parts)}" if parts else "")
 
 
 def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
@@ -320,11 +390,12 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
         title = f"{year}年创星目标：差距最大的 {RANK_TOP} 个村"
     top = off.head(RANK_TOP)
     chart = ChartData("bar", tuple(top["village"]),
-                      (Series("目标星尚差（分）", _values(top["points_short"]), style.FAIL_COLOR),),
+                      (Series("目标星尚差（分）", _values(top["points_short"]), style.FAIL_COLOR,
+                              labels=tuple(targets.shortfall(top))),),
                       "村", "目标星尚差分数（分）", "0.0")  # fmt: skip
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(overview_charts.target_progress(top, year), title)
+        return meeting_charts.projector(overview_charts.target_progress(top, year))
 
     return Slide("targets", title, draw, chart,
                  table=targets.target_table(off), note=note)  # fmt: skip

@@ -63,6 +63,22 @@ def award_year_changes(ds: Dataset, year: int) -> pd.DataFrame:
     return rows[moved].reset_index(drop=True)
 
 
+@remembered
+def unmet_matrix(ds: Dataset, period: str, pass_mark: float, top: int) -> pd.DataFrame:
+    """Village × star scores in `period` (`stars.score_matrix`) for the meeting's 哪些村哪颗星没达标
+    slide: every village in pinyin order when there are at most `top`, else the `top` villages
+    with the most stars below the pass mark (a missing score counts as not 达标; ties: lowest
+    total first). Villages without any score are left out."""
+    matrix = stars.score_matrix(ds, period)
+    matrix = matrix[matrix.notna().any(axis=1)]
+    if len(matrix) <= top:
+        return matrix
+    unmet = (~matrix.ge(pass_mark)).sum(axis=1).to_numpy()
+    total = matrix.fillna(0).sum(axis=1).to_numpy()
+    order = np.lexsort((total, -unmet))[:top]  # the last key sorts first
+    return matrix.iloc[order]
+
+
 def off_track(status: pd.DataFrame) -> pd.DataFrame:
     """The rows of `targets.target_status` that are not on track, most points short first."""
     rows = status[~status["on_track"].astype(bool)]

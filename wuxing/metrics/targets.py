@@ -81,6 +81,26 @@ def target_table(status: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def shortfall(status: pd.DataFrame) -> list[str]:
+    """Per row of `target_status`, what the village still lacks, in words: `缺生态宜居星，差 9.0 分`,
+    `缺产业兴旺星、生态宜居星，共差 12.3 分`, `还需 1 颗星达标` (a level-only target), or the
+    status when on track."""
+    out = []
+    for missing, short, level, passing, ok, status_text in zip(
+        status["missing"], status["points_short"], status["target_level"], status["passing"],
+        status["on_track"], status["status"], strict=True,
+    ):  # fmt: skip
+        if ok:
+            out.append(status_text)
+        elif missing:
+            names = "、".join(catalog.STAR_BY_ID[s].label for s in missing)
+            total = "共差" if len(missing) > 1 else "差"
+            out.append(f"缺{names}，{total} {float(short):.1f} 分")
+        else:
+            out.append(f"还需 {int(level) - len(passing)} 颗星达标")
+    return out
+
+
 def on_track_counts(status: pd.DataFrame) -> dict[str, int]:
     """How many villages are on and off track."""
     on = int(status["on_track"].sum()) if not status.empty else 0

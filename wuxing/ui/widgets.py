@@ -127,10 +127,12 @@ def chart(
     name: str,
     on_select: Callable[[], None] | str = "ignore",
     select_rows: bool = False,
+    data_box: bool = True,
 ) -> object:
     """A figure with its PNG button named after it, and the table behind it one click away
     (with `select_rows`, a row can be picked: read it with `selected_rows(key)`). `table` may
-    be a function making it, called only when the box is open."""
+    be a function making it, called only when the box is open. Without `data_box` (a projected
+    slide) the chart stands alone."""
     event = st.plotly_chart(
         fig,
         key=key,
@@ -140,6 +142,8 @@ def chart(
         on_select=on_select,
         selection_mode="points",
     )
+    if not data_box:
+        return event
     # Lazy: the table (and its Excel) is built and sent only while the box is open, so a rerun
     # of a page with many charts does not ship every table behind them to the browser.
     with st.expander("数据", key=f"{key}_data", on_change="rerun") as box:
