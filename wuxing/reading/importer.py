@@ -380,16 +380,19 @@ def _combine(
                 if _same(first, other, fields):
                     continue
                 where = f"{first['_sheet']}!{cell_ref(int(first['_row']), int(first['_col']))}"
-                if first["_file"] != other["_file"]:
-                    where = f"{first['_file']} 的 {where}"
                 shown = "、".join(
                     f"{_show(first[f])} 与 {_show(other[f])}"
                     for f in fields
                     if not _equal(first[f], other[f])
                 )
-                problems.append(problem("duplicate_conflict",
-                                        f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。"
-                                        "请删除重复行或改正其中一个。", file=other["_file"], sheet=other["_sheet"],
+                if first["_file"] != other["_file"]:
+                    # Most often a corrected file chosen next to the one it corrects.
+                    fix = (f"两个文件“{first['_file']}”和“{other['_file']}”含有同一项数据但数值不同"
+                           f"（{first['_file']} 的 {where} 与这里分别为 {shown}）。如果其中一个是改正后的文件，"
+                           f"请在上传框中移除另一个（多半是先选的“{first['_file']}”，点文件名右侧的 ×），再重新检查。")  # fmt: skip
+                else:
+                    fix = f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。请删除重复行或改正其中一个。"
+                problems.append(problem("duplicate_conflict", fix, file=other["_file"], sheet=other["_sheet"],
                                         row=int(other["_row"]) + 1, cell=cell_ref(int(other["_row"]), int(other["_col"]))))  # fmt: skip
         frame = frame.drop_duplicates(key, keep="first")
     return frame, False
