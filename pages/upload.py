@@ -7,11 +7,16 @@ from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
 from wuxing.metrics import uploads
 from wuxing.reading import changes, importer, template
-from wuxing.ui import reports, web
+from wuxing.ui import corrections, reports, web
 
 account = ui.require_page_role("editor")
 st.title("数据上传")
 ds = ui.load_dataset()
+mode = st.segmented_control("方式", ["上传台账文件", "在线改正数值"], default="上传台账文件",
+                            key="upload_mode", label_visibility="collapsed")  # fmt: skip
+if mode == "在线改正数值":  # one village's quarter, typed in, checked and stored like an upload
+    corrections.correct_values(ds, account.name)
+    st.stop()
 limit = web.upload_limit_mb(
     ui.settings()
 )  # the browser's check and the server's (wuxing/ui/web.py)

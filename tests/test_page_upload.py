@@ -1,9 +1,14 @@
+import io
+
+import openpyxl
 import pandas as pd
 import pytest
 
 from tests import cycle
 from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
+from wuxing import catalog
 from wuxing.access import auth
+from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.reading import importer, template
 from wuxing.samples import sample
@@ -191,10 +196,6 @@ def test_a_corrected_file_beside_the_old_one_says_which_to_remove(township):
     old = cycle.ledger(ds)
     rows = cycle.ledger_rows(ds)
     rows[2][2] = 99.0  # 南永固村's income, corrected
-    import io
-
-    import openpyxl
-
     book = openpyxl.Workbook()
     book.active.title = "指标"
     for row in rows:
@@ -210,3 +211,39 @@ def test_a_corrected_file_beside_the_old_one_says_which_to_remove(township):
     report = at.dataframe[0].value
     message = report.loc[report["问题"] == "同一项数据重复出现且数值不一致", "说明"].iloc[0]
     assert "“台账.xlsx”和“台账（改）.xlsx”" in message and "请在上传框中移除另一个" in message
+
+
+def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(township):
+    ds = township.load()
+    importer.import_files(township, [("台账.xlsx", cycle.ledger(ds))], user="小王",
+                         settings=Settings.from_env())  # fmt: skip
+    at = _upload_page()
+    at.session_state["upload_mode"] = "在线改正数值"
+    at.run()
+    codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
+    at.selectbox(key="correction_village").select(codes["甲村"]).run()
+    at.selectbox(key="correction_period").select(cycle.QUARTER).run()
+    assert not at.exception and not [b for b in at.button if b.label == "保存改正"]
+    row = [i.id for i in catalog.INDICATORS].index(catalog.TOILET_UPGRADES)
+    at.session_state["correction_0"] = {
+        "edited_rows": {row: {"新值": 610.0}}, "added_rows": [], "deleted_rows": []
+    }  # fmt: skip
+    at.run()
+    assert not at.exception
+    assert "将要改正的数值" in [h.value for h in at.subheader]
+    next(b for b in at.button if b.label == "保存改正").click().run()
+    assert not at.exception
+    [latest, *_] = township.history()
+    assert latest.id == 3 and latest.user == "小王" and latest.filename.startswith("在线改正-甲村")
+    assert latest.summary["correction"] == "在线改正 甲村 2024年第一季度：卫生厕所改造 空 → 610 户"
+    assert "已保存为第 3 版" in at.success[0].value
+    values = township.load().values
+    mine = values[(values["code"] == codes["甲村"]) & (values["period"] == cycle.QUARTER)]
+    assert mine.set_index("indicator").loc[catalog.TOILET_UPGRADES, "value"] == 610.0
+
+    # A negative count is refused like in a file, and nothing is stored.
+    at.session_state["correction_1"] = {
+        "edited_rows": {row: {"新值": -3.0}}, "added_rows": [], "deleted_rows": []
+    }  # fmt: skip
+    at.run()
+    assert "文件未导入" in at.error[0].value and len(township.history()) == 3

@@ -174,6 +174,8 @@ local_time = formatting.local_time
 
 def summary_text(revision: Revision) -> str:
     """What a revision set, in words (`指标 152 行，评分 65 行`), else its note."""
+    if correction := revision.summary.get("correction"):  # a correction typed in the browser
+        return str(correction)
     counts = revision.summary.get("counts", {})
     labels = {"villages": "村庄", "values": "指标", "scores": "评分", "awards": "评定",
               "targets": "目标", "pairs": "结对"}  # fmt: skip

@@ -227,10 +227,12 @@ def store_checked(
     *,
     user: str,
     base_version: int,
+    correction: str | None = None,
 ) -> ImportOutcome:
     """Store files that `parse_files` already checked (the preview a user confirmed) as one
     revision, without reading them again; `base_version` is the store version they were
-    checked against (a data change since then that set the same cells: ConflictError)."""
+    checked against (a data change since then that set the same cells: ConflictError).
+    `correction`: what a correction typed in the browser changed, kept in the summary."""
     if not result.ok or not files:
         return ImportOutcome(result)
     with collector_paused():
@@ -243,6 +245,8 @@ def store_checked(
             "files": result.files,
             "warnings": len(result.warnings),
         }
+        if correction:
+            summary["correction"] = correction
         revision = store.commit(
             result.data,
             content=content,
