@@ -225,7 +225,7 @@ def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(tow
     at.selectbox(key="correction_period").select(cycle.QUARTER).run()
     assert not at.exception and not [b for b in at.button if b.label == "保存改正"]
     row = [i.id for i in catalog.INDICATORS].index(catalog.TOILET_UPGRADES)
-    at.session_state["correction_0"] = {
+    at.session_state[f"correction_0_{codes['甲村']}_{cycle.QUARTER}"] = {
         "edited_rows": {row: {"新值": 610.0}}, "added_rows": [], "deleted_rows": []
     }  # fmt: skip
     at.run()
@@ -242,7 +242,7 @@ def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(tow
     assert mine.set_index("indicator").loc[catalog.TOILET_UPGRADES, "value"] == 610.0
 
     # A negative count is refused like in a file, and nothing is stored.
-    at.session_state["correction_1"] = {
+    at.session_state[f"correction_1_{codes['甲村']}_{cycle.QUARTER}"] = {
         "edited_rows": {row: {"新值": -3.0}}, "added_rows": [], "deleted_rows": []
     }  # fmt: skip
     at.run()

@@ -27,9 +27,10 @@ _ROUND = "_correction_round"
 _SAVED = "_correction_saved"
 
 
-def editor_key() -> str:
-    """The table's key this round: a new one after each save empties it."""
-    return f"correction_{st.session_state.get(_ROUND, 0)}"
+def editor_key(code: str, period: str) -> str:
+    """The table's key: one per village and quarter (edits never carry over to another village),
+    and a new one after each save empties it."""
+    return f"correction_{st.session_state.get(_ROUND, 0)}_{code}_{period}"
 
 
 def correct_values(ds: Dataset, user: str) -> None:
@@ -45,16 +46,19 @@ def correct_values(ds: Dataset, user: str) -> None:
         return
     label = village_metrics.names(view)
     left, right = st.columns(2)
-    code = left.selectbox("村", codes, key="correction_village", format_func=label.get)
+    code = left.selectbox("要改正的村", codes, key="correction_village", format_func=label.get)
     start = quarters.index(filters.period) if filters.period in quarters else 0
     period = right.selectbox("季度", quarters, index=start, key="correction_period",
                              format_func=periods.label)  # fmt: skip
     table = corrections.editable_values(ds, code, period)
     st.caption(
-        "在“新值”一列填写要改正的数值（单位见“单位”列），留空表示不改。填好后下方会列出原值 → 新值，确认后保存为一个新版本。"
+        plain(f"{label[code]} · {periods.label(period)}：")
+        + "在“新值”一列填写要改正的数值（单位见“单位”列），留空表示不改。填好后下方会列出原值 → 新值，确认后保存为一个新版本。"
     )
     edited = st.data_editor(
-        table, key=editor_key(), hide_index=True, width="stretch",
+        # Every indicator in view at once (rows of 35 px): nothing to scroll past inside the table.
+        table, key=editor_key(code, period), hide_index=True, width="stretch",
+        height=35 * (len(table) + 1) + 3,
         disabled=["星", "指标", "单位", corrections.CURRENT],
         column_config={corrections.NEW: st.column_config.NumberColumn(corrections.NEW, format="%g")},
     )  # fmt: skip
