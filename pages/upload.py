@@ -6,11 +6,16 @@ from wuxing import ui
 from wuxing.errors import ConflictError
 from wuxing.metrics import uploads
 from wuxing.reading import changes, importer
-from wuxing.ui import web
+from wuxing.ui import corrections, reports, web
 
 account = ui.require_page_role("editor")
 st.title("数据上传")
 ds = ui.load_dataset()
+mode = st.segmented_control("方式", ["上传台账文件", "在线改正数值"], default="上传台账文件",
+                            key="upload_mode", label_visibility="collapsed")  # fmt: skip
+if mode == "在线改正数值":  # one village's quarter, typed in, checked and stored like an upload
+    corrections.correct_values(ds, account.name)
+    st.stop()
 limit = web.upload_limit_mb(
     ui.settings()
 )  # the browser's check and the server's (wuxing/ui/web.py)
@@ -24,12 +29,14 @@ ui.template_download(ds)  # the template for a quarter, the sidebar area's villa
 # translate), so the limit is written in Chinese right on the uploader.
 files = st.file_uploader(
     f"选择台账文件（单个不超过 {limit:d} MB）", type=["xlsx", "xlsm", "xls", "ods", "csv"],
-    accept_multiple_files=True, key="upload_files", max_upload_size=limit,
+    accept_multiple_files=True, key=reports.uploader_key(), max_upload_size=limit,
     help=f"超过 {limit:d} MB 的文件会被浏览器直接拒绝（提示为英文 File must be {limit:d}.0MB or smaller）。",
 )  # fmt: skip
 if not files:
+    reports.saved_notice()  # after a save the uploader is empty again (a new key)
     ui.empty_state("请选择要上传的台账文件。不清楚格式时，先下载本季度模板照着填写。")
     st.stop()
+reports.forget_saved()
 
 payload = [(f.name, f.getvalue()) for f in files]
 # The version of the data the preview on screen was checked against: the one of the last run
@@ -37,17 +44,15 @@ payload = [(f.name, f.getvalue()) for f in files]
 shown_base = st.session_state.get("_upload_base")
 st.session_state["_upload_base"] = ui.load_dataset().revision  # what parse_upload reads (cached)
 result = ui.parse_upload(payload)
-problems = uploads.problem_table(result)
 if not result.ok:
     st.error(ui.plain(uploads.upload_verdict(result)), icon=":material/error:")
-    ui.show_table(problems)
-    ui.excel_download(problems, "上传问题清单", key="problems_xlsx")
+    reports.problem_table(result)
     st.stop()
 
 (st.warning if result.warnings else st.success)(ui.plain(uploads.upload_verdict(result)))
+reports.blank_headlines(result.data, ds)
 if result.warnings:
-    ui.show_table(problems)
-    ui.excel_download(problems, "上传提醒清单", key="warnings_xlsx")
+    reports.reminders(result)
 
 summary = changes.preview(ds, result.data)
 st.subheader("将要发生的变化")
@@ -79,6 +84,8 @@ if st.button("确认保存", type="primary", icon=":material/save:", key="confir
     if outcome.duplicate:
         st.info(f"同一文件此前已保存为第 {outcome.revision:d} 版，本次未重复保存。")
     else:
-        st.success(
-            f"已保存为第 {outcome.revision:d} 版。各页面已显示新数据；如有误，可在“版本记录”中撤销。"
-        )
+        quarter = uploads.newest_quarter(result.data)
+        newest = ds.periods()[-1] if ds.periods() else ""
+        reports.remember_saved(outcome.revision, uploads.change_sentence(summary), quarter,
+                               added=bool(quarter) and quarter > newest)  # fmt: skip
+        st.rerun()  # an empty uploader, no preview: the notice says what was saved

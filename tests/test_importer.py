@@ -485,3 +485,57 @@ def test_the_collector_paused_for_an_import_runs_again_after_it(store):
         store, [("x.csv", "村名,季度\n".encode())], user="u", settings=Settings()
     )
     assert not outcome.stored and gc.isenabled()
+
+
+# -- cells read as something else: reminders with the text as written and what is stored --------
+
+
+@pytest.mark.parametrize(
+    ("name", "quarter", "income", "code", "original", "stored"),
+    [
+        ("南永固", Q, 12.0, "read_as_name", "南永固", NYG),
+        (" 南 永固村", Q, 12.0, "read_as_name", " 南 永固村", NYG),
+        (NYG, Q, "12万元", "read_as_unit", "12万元", "12 万元"),
+        (NYG, Q, "42000元", "read_as_unit", "42000元", "4.2 万元"),
+        (NYG, "2023年第二季度", 12.0, "read_as_quarter", "2023年第二季度", Q),
+    ],
+)
+def test_a_reinterpreted_cell_is_a_reminder_naming_what_was_read(
+    name, quarter, income, code, original, stored
+):
+    grid = [["村名", "季度", "村集体经济收入（万元）"], [name, quarter, income]]
+    result = parse_files([("台账.xlsx", b.xlsx({"指标": grid}))], b.known_dataset(), SETTINGS)
+    assert result.ok
+    found = [p for p in result.warnings if p.code == code]
+    assert [(p.original, p.stored, p.severity) for p in found] == [(original, stored, "warning")]
+    assert code in problems.READ_AS and problems.CODES[code][1]  # a Chinese description
+
+
+def test_a_header_in_yuan_is_one_reminder_for_the_column():
+    grid = [["村名", "季度", "村集体经济收入（元）"], [NYG, Q, 120000], [YGJ, Q, 300000]]
+    result = parse_files([("台账.xlsx", b.xlsx({"指标": grid}))], b.known_dataset(), SETTINGS)
+    assert [p.code for p in result.warnings] == ["read_as_header_unit"]
+
+
+def test_one_reminder_per_quarter_spelling_not_per_row():
+    grid = [["村名", "季度", "村集体经济收入（万元）"]] + [
+        [n, "2023年第二季度", 40.0] for n in (NYG, YGJ, JIA)
+    ]
+    result = parse_files([("台账.xlsx", b.xlsx({"指标": grid}))], b.known_dataset(), SETTINGS)
+    [reminder] = result.warnings
+    assert reminder.code == "read_as_quarter" and "共 3 行" in reminder.message
+
+
+def test_a_file_written_as_stored_carries_no_reminder():
+    result = parse_files([("示例.xlsx", sample.workbook_bytes())], Dataset.of(), SETTINGS)
+    assert result.ok and not [p for p in result.problems if p.code in problems.READ_AS]
+
+
+def test_two_files_that_disagree_name_both_and_which_to_remove():
+    first = b.xlsx({"指标": [["村名", "季度", "村集体经济收入（万元）"], [NYG, Q, 10.0]]})
+    second = b.xlsx({"指标": [["村名", "季度", "村集体经济收入（万元）"], [NYG, Q, 11.0]]})
+    result = parse_files([("旧.xlsx", first), ("新.xlsx", second)], b.known_dataset(), SETTINGS)
+    [conflict] = result.errors
+    assert conflict.code == "duplicate_conflict"
+    assert "“旧.xlsx”和“新.xlsx”" in conflict.message and "移除另一个" in conflict.message
+    assert "“旧.xlsx”" in conflict.message.split("多半是先选的")[1]

@@ -1,8 +1,14 @@
+import io
+
+import openpyxl
 import pandas as pd
 import pytest
 
+from tests import cycle
 from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
+from wuxing import catalog
 from wuxing.access import auth
+from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.reading import importer, template
 from wuxing.samples import sample
@@ -46,7 +52,7 @@ def test_good_file_previews_then_stores_and_the_overview_shows_it(township, monk
     at.run()
     assert not at.exception
     assert "检查通过" in at.success[0].value
-    counts = at.dataframe[0].value
+    counts = next(d.value for d in at.dataframe if "数据类别" in d.value.columns)
     assert counts.loc[0, "数据类别"] == "村庄" or "指标" in set(counts["数据类别"])
     assert counts.set_index("数据类别").loc["指标", "新增（行）"] == 2
     assert len(township.history()) == 1  # nothing stored before confirming
@@ -77,7 +83,8 @@ def test_bad_file_gets_a_report_and_changes_nothing(township):
     assert not at.exception
     assert "文件未导入" in at.error[0].value and "数据库没有任何改动" in at.error[0].value
     report = at.dataframe[0].value
-    assert list(report.columns) == ["类型", "文件", "位置", "问题代码", "说明"]
+    assert list(report.columns) == ["类型", "文件", "位置", "问题", "原文", "读取为", "说明"]
+    assert report.loc[0, "问题"] == "文件中没有可识别的数据表"  # what the code means, not no_data
     assert report.loc[0, "类型"] == "错误" and report.loc[0, "文件"] == "台账.xlsx"
     assert not [b for b in at.button if b.label == "确认保存"]
     assert len(township.history()) == 1
@@ -145,3 +152,120 @@ def test_the_template_is_for_the_coming_quarter_and_can_be_for_another(township,
     book = openpyxl.load_workbook(io.BytesIO(made()))
     rows = list(book["指标"].iter_rows(min_row=2, max_col=3, values_only=True))
     assert len(rows) == 13 and {r[2] for r in rows} == {"2024Q2"}
+
+
+def _markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_a_clerks_ledger_previews_what_to_check_then_a_save_clears_the_page(township):
+    at = _upload_page()
+    content = cycle.ledger(township.load())
+    at.file_uploader(key="upload_files").set_value(("2024一季度台账.xlsx", content, XLSX))
+    at.run()
+    assert not at.exception
+    assert "检查通过" in at.warning[0].value and "2 处提醒" in at.warning[0].value
+    # The blank headline indicator, per village.
+    assert "未填写的主要指标" in [h.value for h in at.subheader]
+    blanks = at.dataframe[0].value
+    assert blanks.to_dict("records") == [
+        {"村名": "甲村", "季度": "2024Q1", "未填指标": "卫生厕所改造"}
+    ]
+    # Every reinterpreted cell, with what was written and what is stored, grouped by kind.
+    shown = _markdown(at)
+    assert "村名“赵家”已对应到“赵家村”" in shown
+    assert "“12万元”，按 12 万元 保存" in shown
+    kinds = [e.label for e in at.expander]
+    assert "村名写法不同，已对应到系统中的村（1 处）" in kinds
+    assert "单元格带单位，已换算（1 处）" in kinds
+    assert "将要发生的变化" in [h.value for h in at.subheader]
+
+    next(b for b in at.button if b.label == "确认保存").click().run()
+    assert not at.exception
+    # Saved: the uploader is empty (a new one), no preview, no 确认保存; the notice names the
+    # version and what it changed, and the sidebar has moved to the new quarter.
+    assert len(township.history()) == 2
+    assert not at.file_uploader[0].value
+    assert "将要发生的变化" not in [h.value for h in at.subheader]
+    assert not [b for b in at.button if b.label == "确认保存"]
+    notice = at.success[0].value
+    assert "已保存为第 2 版" in notice and "指标 新增 51 行" in notice
+    assert at.selectbox(key="period").value == "2024Q1"
+    opened = next(b for b in at.button if b.label == "在总览中查看2024年第一季度")
+    opened.click().run()
+    assert not at.exception
+    assert at.title[0].value == "总览"
+    assert at.selectbox(key="period").value == "2024Q1"
+
+
+def test_the_sidebar_stays_on_its_quarter_when_a_save_adds_none(township):
+    at = _upload_page()
+    at.selectbox(key="period").select("2023Q2").run()
+    ds = township.load()
+    codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
+    values = pd.DataFrame({"code": [codes["赵家村"]], "period": "2023Q3",
+                           "indicator": "volunteers", "value": [999.0]})  # fmt: skip
+    content = template.write_workbook(Dataset.of(villages=ds.villages, values=values))
+    at.file_uploader(key="upload_files").set_value(("改正.xlsx", content, XLSX))
+    at.run()
+    next(b for b in at.button if b.label == "确认保存").click().run()
+    assert not at.exception and "已保存为第 2 版" in at.success[0].value
+    assert at.selectbox(key="period").value == "2023Q2"
+
+
+def test_a_corrected_file_beside_the_old_one_says_which_to_remove(township):
+    ds = township.load()
+    old = cycle.ledger(ds)
+    rows = cycle.ledger_rows(ds)
+    rows[2][2] = 99.0  # 南永固村's income, corrected
+    book = openpyxl.Workbook()
+    book.active.title = "指标"
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = _upload_page()
+    at.file_uploader(key="upload_files").set_value(
+        [("台账.xlsx", old, XLSX), ("台账（改）.xlsx", buffer.getvalue(), XLSX)]
+    )
+    at.run()
+    assert not at.exception
+    report = at.dataframe[0].value
+    message = report.loc[report["问题"] == "同一项数据重复出现且数值不一致", "说明"].iloc[0]
+    assert "“台账.xlsx”和“台账（改）.xlsx”" in message and "请在上传框中移除另一个" in message
+
+
+def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(township):
+    ds = township.load()
+    importer.import_files(township, [("台账.xlsx", cycle.ledger(ds))], user="小王",
+                         settings=Settings.from_env())  # fmt: skip
+    at = _upload_page()
+    at.session_state["upload_mode"] = "在线改正数值"
+    at.run()
+    codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
+    at.selectbox(key="correction_village").select(codes["甲村"]).run()
+    at.selectbox(key="correction_period").select(cycle.QUARTER).run()
+    assert not at.exception and not [b for b in at.button if b.label == "保存改正"]
+    row = [i.id for i in catalog.INDICATORS].index(catalog.TOILET_UPGRADES)
+    at.session_state[f"correction_0_{codes['甲村']}_{cycle.QUARTER}"] = {
+        "edited_rows": {row: {"新值": 610.0}}, "added_rows": [], "deleted_rows": []
+    }  # fmt: skip
+    at.run()
+    assert not at.exception
+    assert "将要改正的数值" in [h.value for h in at.subheader]
+    next(b for b in at.button if b.label == "保存改正").click().run()
+    assert not at.exception
+    [latest, *_] = township.history()
+    assert latest.id == 3 and latest.user == "小王" and latest.filename.startswith("在线改正-甲村")
+    assert latest.summary["correction"] == "在线改正 甲村 2024年第一季度：卫生厕所改造 空 → 610 户"
+    assert "已保存为第 3 版" in at.success[0].value
+    values = township.load().values
+    mine = values[(values["code"] == codes["甲村"]) & (values["period"] == cycle.QUARTER)]
+    assert mine.set_index("indicator").loc[catalog.TOILET_UPGRADES, "value"] == 610.0
+
+    # A negative count is refused like in a file, and nothing is stored.
+    at.session_state[f"correction_1_{codes['甲村']}_{cycle.QUARTER}"] = {
+        "edited_rows": {row: {"新值": -3.0}}, "added_rows": [], "deleted_rows": []
+    }  # fmt: skip
+    at.run()
+    assert "文件未导入" in at.error[0].value and len(township.history()) == 3

@@ -20,6 +20,9 @@ class Problem:
     row: int | None = None
     column: str = ""
     cell: str = ""
+    #: For a cell read as something else: the text as written and what was stored.
+    original: str = ""
+    stored: str = ""
 
     @property
     def is_error(self) -> bool:

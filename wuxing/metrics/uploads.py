@@ -2,34 +2,115 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wuxing import formatting
+from wuxing import catalog, formatting
+from wuxing.dataset import Dataset
+from wuxing.metrics.villages import sort_by_pinyin
 
 if TYPE_CHECKING:  # display tables of what reading and storage hand over: types only
     from wuxing.reading.changes import ChangeSummary
     from wuxing.reading.importer import ImportResult
     from wuxing.storage.store import Revision
 
+HEADLINE = list(catalog.HEADLINE_INDICATORS)
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 _STATUS = {"live": "生效中", "rolled_back": "已撤销"}
 
 
-def problem_table(result: ImportResult) -> pd.DataFrame:
-    """Every problem of an upload, errors first, with Chinese headers and the cell to fix."""
+def problem_table(result: ImportResult, describe: Mapping[str, str]) -> pd.DataFrame:
+    """Every problem of an upload, errors first, with Chinese headers and the cell to fix.
+
+    `describe`: what each problem code means in Chinese (`reading.problems.description`'s table).
+    """
     rows = sorted(result.problems, key=lambda p: (not p.is_error,))
     return pd.DataFrame(
         {
             "类型": [_SEVERITY[p.severity] for p in rows],
             "文件": [p.file for p in rows],
             "位置": [p.place for p in rows],
-            "问题代码": [p.code for p in rows],
+            "问题": [describe.get(p.code, p.code) for p in rows],
+            "原文": [p.original for p in rows],
+            "读取为": [p.stored for p in rows],
             "说明": [p.message for p in rows],
         }
     )
+
+
+# A sheet lists at most a few hundred problems of one kind and counts the rest in one line.
+_MORE = re.compile(r"^另有 (\d+) 处同类问题")
+
+
+def reminder_kinds(result: ImportResult, describe: Mapping[str, str]) -> pd.DataFrame:
+    """The reminders (warnings) grouped by kind, most frequent first: 问题, 处数."""
+    counts: Counter[str] = Counter()
+    for p in result.warnings:
+        more = _MORE.match(p.message)
+        counts[p.code] += int(more.group(1)) if more else 1
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame(
+        {"问题": [describe.get(c, c) for c, _ in ordered], "处数": [n for _, n in ordered]}
+    )
+
+
+def reminders_by_kind(
+    result: ImportResult, describe: Mapping[str, str], limit: int = 50
+) -> list[tuple[str, int, list[str]]]:
+    """Per kind of reminder: its description, how many, and up to `limit` lines `位置：说明`."""
+    kinds = reminder_kinds(result, describe)
+    lines: dict[str, list[str]] = {}
+    for p in result.warnings:
+        listed = lines.setdefault(describe.get(p.code, p.code), [])
+        if len(listed) < limit:
+            where = (
+                f"{p.file} {p.place}" if len(result.files) > 1 and p.place != p.file else p.place
+            )
+            listed.append(f"{where}：{p.message}")
+    return [
+        (k, int(n), lines.get(k, [])) for k, n in zip(kinds["问题"], kinds["处数"], strict=True)
+    ]
+
+
+def blank_headlines(upload: Dataset, current: Dataset) -> pd.DataFrame:
+    """Per village and quarter the upload reports, the headline indicators left blank (neither
+    in the upload nor stored before): 村名, 季度, 未填指标. Empty when all are filled."""
+    columns = ["村名", "季度", "未填指标"]
+    values = upload.values
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    reported = values[["code", "period"]].drop_duplicates()
+    quarters = set(reported["period"].tolist())
+    stored = current.values
+    stored = stored[stored["period"].isin(quarters) & stored["indicator"].isin(HEADLINE)]
+    mine = values[values["indicator"].isin(HEADLINE)]
+    have = {
+        (c, q, i)
+        for frame in (stored, mine)
+        for c, q, i in zip(
+            frame["code"].tolist(),
+            frame["period"].tolist(),
+            frame["indicator"].tolist(),
+            strict=True,
+        )  # fmt: skip
+    }
+    names = dict(zip(current.villages["code"].tolist(), current.villages["name"].tolist(),
+                     strict=True))  # fmt: skip
+    names.update(zip(upload.villages["code"].tolist(), upload.villages["name"].tolist(),
+                     strict=True))  # fmt: skip
+    rows = []
+    for code, quarter in zip(reported["code"].tolist(), reported["period"].tolist(), strict=True):
+        missing = [i for i in HEADLINE if (code, quarter, i) not in have]
+        if missing:
+            labels = "、".join(catalog.INDICATOR_BY_ID[i].label for i in missing)
+            rows.append((names.get(code, code), quarter, labels))
+    order = {n: k for k, n in enumerate(sort_by_pinyin({r[0] for r in rows}))}
+    rows.sort(key=lambda r: (r[1], order[r[0]]))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def upload_verdict(result: ImportResult) -> str:
@@ -54,6 +135,24 @@ def change_counts(summary: ChangeSummary) -> pd.DataFrame:
     )
 
 
+def change_sentence(summary: ChangeSummary) -> str:
+    """What a stored upload changed, in words: `指标 新增 52 行、修改 1 行；评分 新增 65 行`."""
+    parts = []
+    for label, new, changed in zip(summary.counts["label"].tolist(),
+                                   summary.counts["new"].tolist(),
+                                   summary.counts["changed"].tolist(), strict=True):  # fmt: skip
+        done = [f"{what} {int(n):,} 行" for what, n in (("新增", new), ("修改", changed)) if n]
+        if done:
+            parts.append(f"{label} {'、'.join(done)}")
+    return "；".join(parts) or "没有改动"
+
+
+def newest_quarter(data: Dataset) -> str | None:
+    """The latest quarter an upload holds values or scores for (None: it holds no quarter)."""
+    found = [q for f in (data.values, data.scores) if not f.empty for q in f["period"].unique()]
+    return max(found) if found else None
+
+
 def changed_cells(summary: ChangeSummary) -> pd.DataFrame:
     """Every changed cell: old → new."""
     cells = summary.cells
@@ -74,8 +173,11 @@ local_time = formatting.local_time
 
 
 def summary_text(revision: Revision) -> str:
-    """What a revision changed (`修改 1 项，不变 376 项：甲村 2023Q4 …`); for a revision stored
-    before changes were recorded, what it set (`指标 152 行，评分 65 行`); else its note."""
+    """What a revision changed: a correction typed in the browser in its words; else what it
+    changed (`修改 1 项，不变 376 项：甲村 2023Q4 …`); for a revision stored before changes were
+    recorded, what it set (`指标 152 行，评分 65 行`); else its note."""
+    if correction := revision.summary.get("correction"):
+        return str(correction)
     if "changes" in revision.summary:
         return _changes_text(revision.summary)
     counts = revision.summary.get("counts", {})

@@ -229,11 +229,13 @@ def store_checked(
     user: str,
     base_version: int,
     change_summary: changes.ChangeSummary | None = None,
+    correction: str | None = None,
 ) -> ImportOutcome:
     """Store files that `parse_files` already checked (the preview a user confirmed) as one
     revision, without reading them again; `base_version` is the store version they were
     checked against (a data change since then that set the same cells: ConflictError);
-    what it changes (`change_summary`, else compared here) is recorded with the revision."""
+    what it changes (`change_summary`, else compared here) is recorded with the revision.
+    `correction`: what a correction typed in the browser changed, kept in the summary."""
     if not result.ok or not files:
         return ImportOutcome(result)
     with collector_paused():
@@ -252,6 +254,8 @@ def store_checked(
             # What the version changes (a one-value correction reads as one, not as 232 rows).
             **changes.change_record(change_summary),
         }
+        if correction:
+            summary["correction"] = correction
         revision = store.commit(
             result.data,
             content=content,
@@ -401,16 +405,19 @@ def _combine(
                 if _same(first, other, fields):
                     continue
                 where = f"{first['_sheet']}!{cell_ref(int(first['_row']), int(first['_col']))}"
-                if first["_file"] != other["_file"]:
-                    where = f"{first['_file']} 的 {where}"
                 shown = "、".join(
                     f"{_show(first[f])} 与 {_show(other[f])}"
                     for f in fields
                     if not _equal(first[f], other[f])
                 )
-                problems.append(problem("duplicate_conflict",
-                                        f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。"
-                                        "请删除重复行或改正其中一个。", file=other["_file"], sheet=other["_sheet"],
+                if first["_file"] != other["_file"]:
+                    # Most often a corrected file chosen next to the one it corrects.
+                    fix = (f"两个文件“{first['_file']}”和“{other['_file']}”含有同一项数据但数值不同"
+                           f"（{first['_file']} 的 {where} 与这里分别为 {shown}）。如果其中一个是改正后的文件，"
+                           f"请在上传框中移除另一个（多半是先选的“{first['_file']}”，点文件名右侧的 ×），再重新检查。")  # fmt: skip
+                else:
+                    fix = f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。请删除重复行或改正其中一个。"
+                problems.append(problem("duplicate_conflict", fix, file=other["_file"], sheet=other["_sheet"],
                                         row=int(other["_row"]) + 1, cell=cell_ref(int(other["_row"]), int(other["_col"]))))  # fmt: skip
         frame = frame.drop_duplicates(key, keep="first")
     return frame, False

@@ -44,7 +44,21 @@ CODES: dict[str, tuple[Severity, str]] = {
     "jump_suspect": ("warning", "与上季度相比跳变超过 5 倍，疑似元/万元混用"),
     "cumulative_fall": ("warning", "累计数比上季度减少"),
     "branch_without_others": ("warning", "评定了支部过硬星，但其他四星未全部评定"),
+    # cells read as something other than what they say literally: shown so a clerk can check
+    # (recorded only where the text differs from the form stored, so clean files carry none)
+    "read_as_unit": ("warning", "单元格带单位，已换算"),
+    "read_as_header_unit": ("warning", "表头单位与标准单位不同，整列已换算"),
+    "read_as_name": ("warning", "村名写法不同，已对应到系统中的村"),
+    "read_as_quarter": ("warning", "季度写法不同，已按标准季度读取"),
 }
+
+#: The codes of cells the importer reinterpreted (reminders to check, never errors).
+READ_AS: frozenset[str] = frozenset(c for c in CODES if c.startswith("read_as_"))
+
+
+def description(code: str) -> str:
+    """What a problem code means, in Chinese (the code itself if undeclared)."""
+    return CODES[code][1] if code in CODES else code
 
 
 def problem(code: str, message: str, **where: object) -> Problem:

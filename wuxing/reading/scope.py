@@ -47,6 +47,13 @@ class VillageScope:
         return self._source.drop_duplicates("code", keep="last")
 
     @functools.cached_property
+    def name_of(self) -> dict[str, str]:
+        """Each known village's name as stored, by code."""
+        return dict(
+            zip(self.villages["code"].tolist(), self.villages["name"].tolist(), strict=True)
+        )
+
+    @functools.cached_property
     def codes(self) -> set[str]:
         """Every known code."""
         return set(self.villages["code"].tolist())

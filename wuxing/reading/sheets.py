@@ -54,14 +54,20 @@ class SheetReader:
     # -- problems ----------------------------------------------------------------------------
 
     def report(
-        self, code: str, message: str, row: int | None = None, col: int | None = None
+        self,
+        code: str,
+        message: str,
+        row: int | None = None,
+        col: int | None = None,
+        **extra: str,
     ) -> None:
-        """Add a problem placed at a 0-based (row, col) of this sheet."""
+        """Add a problem placed at a 0-based (row, col) of this sheet (`extra`: the Problem's
+        `original` and `stored` for a cell read as something else)."""
         count = self._listed.get(code, 0)
         self._listed[code] = count + 1
         if count >= MAX_LISTED:
             return
-        where: dict[str, object] = {"file": self.sheet.file, "sheet": self.sheet.name}
+        where: dict[str, object] = {"file": self.sheet.file, "sheet": self.sheet.name, **extra}
         if row is not None:
             where["row"] = row + 1
         if col is not None:
@@ -170,7 +176,20 @@ class SheetReader:
                 where = town_col
             self.report(found.code, found.message, r, where.index if where else None)
             return None
+        if name_col is not None and (code_col is None or is_missing(code)):
+            self._note_name(r, name_col.index, name, found)
         return found
+
+    def _note_name(self, r: int, col: int, written: object, code: str) -> None:
+        """A reminder when a row names its village otherwise than the store (`赵家` → 赵家村)."""
+        assert self.scope is not None
+        known = self.scope.name_of.get(code)
+        if known is None or written == known:
+            return
+        shown = clean_text(written)
+        text = f"“{written}”" if shown == str(written) else f"“{written}”（含空格或特殊字符）"
+        self.report("read_as_name", f"村名{text}已对应到“{known}”（代码 {code}），请核对是否是这个村。",
+                    r, col, original=str(written), stored=str(known))  # fmt: skip
 
     def villages(self, rows: list[int]) -> list[str | None]:
         """`village` of each row (problems reported in row order), the columns read at once."""
@@ -183,6 +202,8 @@ class SheetReader:
             self.cells(rows, code_col) if code_col else None,
             hint,
         )
+        if name_col is not None:
+            self._note_names(rows, name_col, code_col, found)
         if set(map(type, found)) <= {str}:
             return found  # type: ignore[return-value]
         out: list[str | None] = []
@@ -192,6 +213,22 @@ class SheetReader:
             else:
                 out.append(result)
         return out
+
+    def _note_names(
+        self, rows: list[int], name_col: Column, code_col: Column | None, found: list[object]
+    ) -> None:
+        """`_note_name` for the rows resolved by name; one comparison per row, so a
+        province's 46,000 rows written as the store has them cost a few milliseconds."""
+        assert self.scope is not None
+        known = self.scope.name_of
+        written = self.cells(rows, name_col)
+        by_code = self.cells(rows, code_col) if code_col else None
+        for pos, (text, code) in enumerate(zip(written, found, strict=True)):
+            if type(code) is not str or known.get(code, text) == text:
+                continue
+            if by_code is not None and not is_missing(by_code[pos]):
+                continue  # the row was placed by its code; its name is only a label
+            self._note_name(rows[pos], name_col.index, text, code)
 
     def cells(self, rows: list[int], column: Column) -> list[object]:
         """The cells of one column over `rows` ('' past a short row's end)."""
@@ -214,10 +251,23 @@ class SheetReader:
         except TypeError:  # an unhashable cell: row by row
             return [self.period(r, fallback) for r in rows]
         out = [seen[key] for key in keys]
+        self._note_quarters(rows, col, keys, seen)
         if None in seen.values():
             pairs = zip(out, rows, strict=True)
             out = [q if q is not None else self.period(r, fallback) for q, r in pairs]
         return out
+
+    def _note_quarters(self, rows: list[int], col: Column, keys: list[tuple[type, object]],
+                       seen: dict[tuple[type, object], str | None]) -> None:  # fmt: skip
+        """One reminder per quarter spelling that is not the stored form (`2024年第一季度`)."""
+        odd = {k: q for k, q in seen.items() if q and k[0] is str and k[1] != q}
+        if not odd:
+            return
+        for key, quarter in odd.items():
+            at = [rows[i] for i, k in enumerate(keys) if k == key]
+            count = f"共 {len(at)} 行，" if len(at) > 1 else ""
+            self.report("read_as_quarter", f"季度“{key[1]}”按 {quarter} 读取（{count}首次见于第 {at[0] + 1} 行）。",
+                        at[0], col.index, original=str(key[1]), stored=quarter)  # fmt: skip
 
     def period(self, r: int, fallback: str | None) -> str | None:
         """The quarter of row `r` (its 季度 cell, else the sheet's), or None (reported)."""
@@ -297,23 +347,35 @@ class SheetReader:
                         "请只填数字（缺报请留空或填“—”）。", rows[pos], col)  # fmt: skip
         values = parsed.values
         for pos, unit in parsed.units.items():
-            values[pos] = self._in_cell_unit(values[pos], unit, col, rows[pos], what)
+            values[pos] = self._in_cell_unit(values[pos], unit, col, rows[pos], what, raw[pos])
         return values
 
-    def _in_cell_unit(self, value: float, unit: str, col: int, r: int, what: str) -> float:
+    def _in_cell_unit(
+        self, value: float, unit: str, col: int, r: int, what: str, cell: object = ""
+    ) -> float:
         column = next((c for c in self.layout.columns if c.index == col), None)
         if column is None or column.role != "indicator":
             return value
         ind = catalog.INDICATOR_BY_ID[column.target]
         header_unit = column.unit or ind.unit
         if unit in (ind.unit, header_unit) or (unit in ("%", "‰") and ind.unit == "%"):
-            return value * (0.1 if unit == "‰" else 1.0)
+            read = value * (0.1 if unit == "‰" else 1.0)
+            self._note_unit(cell, read * _factor(ind, header_unit), ind, r, col, what)
+            return read
         if unit in ind.unit_factors:
             # The cell's own unit wins over the header's; undo the header factor applied later.
+            self._note_unit(cell, value * ind.unit_factors[unit], ind, r, col, what)
             return value * ind.unit_factors[unit] / _factor(ind, header_unit)
         self.report("unit_unknown", f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
                     f"请只填数字，单位按表头（{ind.unit}）。", r, col)  # fmt: skip
         return np.nan
+
+    def _note_unit(
+        self, cell: object, stored: float, ind: catalog.Indicator, r: int, col: int, what: str
+    ) -> None:
+        written = clean_text(cell)
+        self.report("read_as_unit", f"“{what}”填的是“{written}”，按 {stored:g} {ind.unit} 保存。",
+                    r, col, original=written, stored=f"{stored:g} {ind.unit}")  # fmt: skip
 
 
 def _quarter_or_none(cell: object, fallback: str | None) -> str | None:
@@ -347,6 +409,9 @@ def unit_factor(reader: SheetReader, column: Column, r: int) -> float | None:
     if not unit or unit == ind.unit or (unit in ("%", "百分比") and ind.unit == "%"):
         return 1.0
     if unit in ind.unit_factors:
+        reader.report("read_as_header_unit", f"表头“{column.header}”的单位是{unit}，这一列已换算为"
+                      f"{ind.unit}保存（乘以 {ind.unit_factors[unit]:g}）。", r, column.index,
+                      original=unit, stored=ind.unit)  # fmt: skip
         return ind.unit_factors[unit]
     accepted = "、".join([ind.unit, *ind.unit_factors]) if ind.unit_factors else ind.unit
     reader.report("unit_unknown", f"表头“{column.header}”的单位“{unit}”无法换算为{ind.label}的单位"

@@ -31,6 +31,7 @@ from wuxing.ui.loading import (
     parse_upload,
     refresh_after_write,
     settings,
+    upload_touches,
     village_uploads,
 )
 from wuxing.ui.session import (
@@ -61,5 +62,6 @@ __all__ = [
     "get_store", "load_dataset", "open_page", "open_profile", "parse_upload", "plain",
     "refresh_after_write", "remember_filters", "require_page_role", "sample_banner",
     "selected_points", "selected_rows", "settings", "show_table", "sidebar_filters", "sign_in",
-    "sign_out", "sync_url", "template_download", "url_choice", "village_uploads",
+    "sign_out", "sync_url", "template_download", "upload_touches", "url_choice",
+    "village_uploads",
 ]  # fmt: skip

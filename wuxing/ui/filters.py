@@ -16,6 +16,8 @@ from wuxing.ui.loading import area_choices, get_store, through_entry_script
 from wuxing.ui.text import plain
 
 ALL_STARS = "all"
+#: The quarter the sidebar moves to on the next run (set by a save that stored a newer one).
+NEXT_PERIOD = "_next_period"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def sidebar_filters(ds: Dataset) -> Filters:
         st.session_state["area"] = st.session_state.pop("_drill_area")
     _adopt_url("area", areas, village_metrics.default_area(ds.villages), "地区")
     _adopt_url("star", stars, ALL_STARS, "星")
+    if st.session_state.get(NEXT_PERIOD) in quarters:  # a save added it (see ui/reports.py)
+        st.session_state["period"] = st.session_state.pop(NEXT_PERIOD)
     if quarters:
         _adopt_url("period", quarters, quarters[0], "季度")
     with st.sidebar:

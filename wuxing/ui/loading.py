@@ -150,6 +150,12 @@ def village_uploads(code: str) -> pd.DataFrame:
     return _village_uploads(store.url, store.data_version(), code).copy(deep=False)
 
 
+def upload_touches() -> tuple[list, pd.DataFrame]:
+    """The revisions and, per revision, village and kind, the rows each set (cached per version)."""
+    store = get_store()
+    return _upload_touches(store.url, store.data_version())
+
+
 @st.cache_data(show_spinner="正在检查文件…", max_entries=8)
 def _parse_upload(files: tuple[tuple[str, bytes], ...], url: str, version: int) -> ImportResult:
     return parse_files(list(files), _load(url, version), settings())

@@ -36,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/profile.py", "村庄档案", ":material/home_work:", "profile", "看板"),
     PageSpec("pages/pairs.py", "结对比较", ":material/compare_arrows:", "pairs", "看板"),
     PageSpec("pages/meeting.py", "会议模式", ":material/co_present:", "meeting", "会议"),
+    PageSpec("pages/reporting.py", "填报进度", ":material/fact_check:", "reporting", "数据"),
     PageSpec("pages/upload.py", "数据上传", ":material/upload_file:", "upload", "数据", "editor"),
     PageSpec("pages/history.py", "版本记录", ":material/history:", "history", "数据", "editor"),
 )

@@ -1,0 +1,54 @@
+"""填报进度: which villages have reported the chosen quarter, what they still miss, and a 催报 list."""
+
+import functools
+
+import streamlit as st
+
+from wuxing import periods, ui
+from wuxing.charts import reporting as charts
+from wuxing.metrics import areas, reporting, villages
+
+page = ui.open_page("填报进度")
+view, filters, period = page.view, page.filters, page.period
+area = villages.area_label(filters.area)
+quarter = periods.label(period)
+st.caption(
+    ui.plain(f"{area} · {quarter}")
+    + " · 某类数据只要有一个村报了，就要求每个村都报；“部分”表示只报了其中一些项。"
+)
+
+status = reporting.village_status(view, period)
+tally = reporting.tally(status)
+first, second, third = st.columns(3)
+first.metric("已报村数（个）", f"{tally.reported:,} / {tally.villages:,}", border=True)
+second.metric("未报村数（个）", f"{tally.missing:,}", border=True)
+third.metric("有缺项的村（个）", f"{tally.with_gaps:,}", border=True)
+(st.success if not tally.missing and not tally.with_gaps else st.warning)(
+    ui.plain(tally.sentence())
+)
+if nobody := reporting.unreported_kinds(view, period):
+    st.caption(ui.plain(f"{quarter}还没有任何村上报：{'、'.join(nobody)}（不计入上面的缺项）。"))
+
+if areas.grouped(view, filters.area):  # a county or province: one bar per township
+    level = areas.level_label(filters.area)
+    frame = reporting.by_area(view, filters.area, period)
+    event = ui.chart(
+        charts.by_area(frame, quarter, level),
+        functools.partial(reporting.area_table, frame, level),
+        key="reporting_by_area",
+        name=f"{quarter}各{level}填报进度",
+        on_select="rerun",
+    )
+    st.caption(ui.plain(f"点击柱子进入该{level}，查看各村的填报情况。"))
+    ui.drill_on_click(view, filters.area, event)
+
+revisions, touched = ui.upload_touches()
+uploads = reporting.latest_uploads(revisions, touched, status["code"].tolist())
+grid = reporting.grid_table(status, uploads)
+st.subheader("各村填报情况")
+ui.show_table(grid, column_config={"缺项": st.column_config.TextColumn(width="large")})
+ui.excel_download(grid, f"{quarter}填报进度", key="reporting_xlsx")
+
+st.subheader("催报名单")
+st.caption("右上角的按钮可一键复制，粘贴到工作群即可。")
+st.code(reporting.reminder_text(status, period, area), language=None, wrap_lines=True)

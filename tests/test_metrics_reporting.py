@@ -1,0 +1,95 @@
+import datetime as dt
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from wuxing.dataset import Dataset
+from wuxing.metrics import reporting
+
+CITY = "某市"
+Q = "2024Q1"
+
+
+def _dataset() -> Dataset:
+    villages = pd.DataFrame(
+        [
+            ("v1", "一村", "东镇", "甲县"),
+            ("v2", "二村", "东镇", "甲县"),
+            ("v3", "三村", "西镇", "甲县"),
+            ("v4", "四村", "西镇", "甲县"),
+        ],
+        columns=["code", "name", "town", "county"],
+    ).assign(city=CITY)
+    values = pd.DataFrame(
+        [
+            ("v1", Q, "collective_income", 10.0), ("v1", Q, "mushroom_output", 5.0),
+            ("v1", Q, "toilet_upgrades", 80.0),
+            ("v2", Q, "collective_income", 11.0),  # no mushrooms, no toilets
+            ("v3", "2023Q4", "collective_income", 9.0),  # an earlier quarter only
+        ],
+        columns=["code", "period", "indicator", "value"],
+    )  # fmt: skip
+    scores = pd.DataFrame(
+        [("v1", Q, star, 90.0) for star in ("branch", "industry", "ecology", "safety", "civility")]
+        + [("v4", Q, "industry", 88.0)],
+        columns=["code", "period", "star", "score"],
+    )
+    return Dataset.of(villages=villages, values=values, scores=scores)
+
+
+def test_each_village_and_kind_is_reported_partly_reported_or_missing():
+    status = reporting.village_status(_dataset(), Q).set_index("name")
+    assert list(status.columns[1:4]) == ["产业兴旺星指标", "生态宜居星指标", "星级评分"]
+    assert status.loc["一村", ["产业兴旺星指标", "生态宜居星指标", "星级评分"]].tolist() == [
+        "已报", "已报", "已报"
+    ]  # fmt: skip
+    assert status.loc["二村", ["产业兴旺星指标", "生态宜居星指标"]].tolist() == ["部分", "未报"]
+    assert status.loc["二村", "missing"] == "食用菌产量、卫生厕所改造、星级评分（全部）"
+    assert not status.loc["三村", "reported"] and status.loc["四村", "reported"]
+    assert status.loc["四村", "星级评分"] == "部分"
+
+
+def test_the_tally_and_the_reminder_list_name_who_is_missing_what():
+    status = reporting.village_status(_dataset(), Q)
+    tally = reporting.tally(status)
+    assert (tally.villages, tally.reported, tally.missing, tally.with_gaps) == (4, 3, 1, 2)
+    assert tally.sentence() == "已报 3/4 个村，缺 1 个村；已报的村中 2 个有缺项"
+    text = reporting.reminder_text(status, Q, "甲县")
+    assert text.splitlines()[0] == "甲县2024年第一季度数据报送提醒（共 3 个村）："
+    assert "三村：2024年第一季度数据尚未报送" in text
+    assert "二村：缺 食用菌产量、卫生厕所改造、星级评分（全部）" in text
+    assert "一村" not in text
+
+
+def test_kinds_nobody_reported_are_named_not_counted_as_gaps():
+    assert "支部过硬星指标" in reporting.unreported_kinds(_dataset(), Q)
+    assert reporting.unreported_kinds(_dataset(), Q)[-1] != "星级评分"
+
+
+def test_the_latest_live_upload_of_each_village():
+    day = dt.datetime(2024, 4, 2, 9, 0)
+    revisions = [
+        SimpleNamespace(id=1, created_at=day, is_live=True),
+        SimpleNamespace(id=2, created_at=day + dt.timedelta(days=1), is_live=True),
+        SimpleNamespace(id=3, created_at=day + dt.timedelta(days=2), is_live=False),
+    ]
+    touched = pd.DataFrame(
+        {"revision": [1, 2, 3, 1], "code": ["v1", "v1", "v2", "v2"], "kind": "values", "rows": 1}
+    )
+    found = reporting.latest_uploads(revisions, touched, ["v1", "v2", "v3"])
+    assert found == {"v1": "第 2 版 · 2024-04-03", "v2": "第 1 版 · 2024-04-02"}
+    grid = reporting.grid_table(reporting.village_status(_dataset(), Q), found)
+    assert grid.set_index("村名").loc["三村", ["缺项", "最近上传"]].tolist() == ["全部未报", "—"]
+
+
+@pytest.mark.parametrize(("area", "labels"), [(CITY, ["甲县"]), (f"{CITY}/甲县", ["东镇", "西镇"])])
+def test_above_the_township_it_rolls_up_by_sub_area(area, labels):
+    frame = reporting.by_area(_dataset(), area, Q)
+    assert frame["label"].tolist() == labels
+    if len(labels) == 2:
+        assert frame[["villages", "reported", "missing", "with_gaps"]].values.tolist() == [
+            [2, 2, 0, 1], [2, 1, 1, 1]
+        ]  # fmt: skip
+        table = reporting.area_table(frame, "乡镇")
+        assert table["报送率"].tolist() == ["100%", "50%"]

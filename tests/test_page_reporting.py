@@ -1,0 +1,62 @@
+import pytest
+
+from tests import cycle
+from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
+from wuxing.access import auth
+from wuxing.config import Settings
+from wuxing.reading import importer
+from wuxing.samples import sample
+from wuxing.ui import navigation
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
+    navigation_as_served(monkeypatch)
+
+
+@pytest.fixture
+def reported(named_store, monkeypatch):
+    """The sample, then the clerk's 2024Q1 ledger (甲村's 卫生厕所改造 blank) stored."""
+    monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
+    sample.seed(named_store)
+    add_accounts(named_store, 小王="editor", 老李="viewer")
+    content = cycle.ledger(named_store.load())
+    outcome = importer.import_files(named_store, [("2024一季度台账.xlsx", content)], user="小王",
+                                    settings=Settings.from_env())  # fmt: skip
+    assert outcome.stored
+    return named_store
+
+
+def test_viewers_and_editors_get_the_page():
+    for role in ("viewer", "editor"):
+        assert "pages/reporting.py" in {p.path for p in navigation.pages_for(role)}
+
+
+def test_the_quarter_shows_13_of_13_reported_with_the_blank_flagged(reported):
+    at = run_as("老李")
+    at.selectbox(key="period").select(cycle.QUARTER).run()
+    at.switch_page("pages/reporting.py").run()
+    assert not at.exception and at.title[0].value == "填报进度"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["已报村数（个）"] == "13 / 13" and metrics["有缺项的村（个）"] == "1"
+    # (the first warning may be the sample banner: the sample is still mixed in here)
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any("已报 13/13 个村，缺 0 个村；已报的村中 1 个有缺项" in w for w in warnings)
+    grid = at.dataframe[0].value.set_index("村名")
+    assert (
+        grid.loc["甲村", "生态宜居星指标"] == "未报" and grid.loc["甲村", "缺项"] == "卫生厕所改造"
+    )
+    assert grid.loc["赵家村", "生态宜居星指标"] == "已报"
+    assert grid.loc["甲村", "最近上传"].startswith("第 2 版 · ")
+    reminder = at.code[0].value
+    assert "甲村：缺 卫生厕所改造" in reminder and "赵家村" not in reminder
+    assert any("星级评分" in c.value for c in at.caption)  # nobody has reported scores yet
+
+
+def test_a_complete_quarter_says_so(reported):
+    at = run_as("小王")
+    at.selectbox(key="period").select("2023Q4").run()
+    at.switch_page("pages/reporting.py").run()
+    assert not at.exception
+    assert "全部报齐" in at.code[0].value
