@@ -85,7 +85,9 @@ def test_clicking_a_township_bar_on_the_progress_page_opens_that_township(county
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
     _town_shown(page, town)
-    _chart(page, "各村五星平均得分变化")
+    assert unquote(page.url).split("area=")[-1].split("&")[0].endswith(town)
+    villages = _chart(page, "各村五星平均得分变化")  # the township's own chart, village by village
+    assert villages.locator(".gtitle").text_content().startswith(town) or town in page.content()
     _no_errors(page, errors)
 
 

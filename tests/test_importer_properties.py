@@ -171,8 +171,9 @@ def test_a_rejected_import_never_writes(prop_store: Store, grid: b.Grid) -> None
             pd.testing.assert_frame_equal(frame, before[0][kind])
 
 
-def test_empty_call_is_not_ok() -> None:
-    assert parse_files([], Dataset(), SETTINGS).data.is_empty
+def test_an_empty_call_reads_nothing_and_reports_nothing() -> None:
+    result = parse_files([], Dataset(), SETTINGS)
+    assert result.data.is_empty and result.problems == []
 
 
 _HEADERS = {"村名", "乡镇", "季度", "序号"}

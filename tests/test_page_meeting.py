@@ -85,7 +85,8 @@ def test_briefing_and_deck_download(default_home, deferred):
     assert at.code[0].value.rstrip().endswith(paragraphs[-1])  # the text is signed the same way
 
 
-def test_presentation_toggle_and_empty_store(named_store):
+def test_an_empty_store_says_there_is_no_data_yet(named_store):
+    # (the 放映模式 toggle itself is exercised by the tests above)
     at = run_app(PAGE)
     assert not at.exception
     assert any("还没有数据" in i.value for i in at.info)

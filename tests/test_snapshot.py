@@ -6,8 +6,10 @@ import sqlalchemy as sa
 
 from wuxing.dataset import Dataset
 from wuxing.errors import ConflictError
+from wuxing.samples import sample
 from wuxing.storage import schema as tables
 from wuxing.storage import snapshot
+from wuxing.storage.store import open_store
 
 VILLAGES = pd.DataFrame(
     [
@@ -181,12 +183,19 @@ def test_a_load_has_exactly_the_canonical_columns_in_the_stored_dtypes(sample_st
         assert ds.villages["households"].dtype == "Float64"
 
 
-def test_a_snapshot_read_in_pieces_is_the_same(sample_store, monkeypatch):
+@pytest.mark.postgres
+def test_a_snapshot_read_in_pieces_is_the_same(pg_url, monkeypatch):
     # On PostgreSQL a snapshot larger than a piece is read in pieces (libpq would otherwise keep
-    # a buffer as large as the whole blob per pooled connection); SQLite reads it whole.
-    whole = sample_store.load()
-    monkeypatch.setattr(snapshot, "PIECE", 1000)
-    _assert_same(sample_store.load(), whole)
+    # a buffer as large as the whole blob per pooled connection); SQLite reads it whole, so only
+    # PostgreSQL can tell.
+    store = open_store(pg_url)
+    try:
+        sample.seed(store)
+        whole = store.load()
+        monkeypatch.setattr(snapshot, "PIECE", 1000)
+        _assert_same(store.load(), whole)
+    finally:
+        store.dispose()
 
 
 def _pandas_way(kind: str, previous: bytes | None, data: Dataset, revision_id: int) -> pd.DataFrame:
