@@ -123,3 +123,16 @@ def test_one_setting_sets_the_limit_the_page_states_and_the_uploader_checks(town
     assert uploader.proto.max_upload_size_mb == 50  # config.toml's 20 would refuse 21–50 MB
     assert "单个不超过 50 MB" in uploader.proto.label  # next to the uploader, in Chinese
     assert any("单个文件不超过 50 MB" in m.value for m in at.markdown)
+
+
+def test_a_village_account_is_refused_in_the_preview_for_another_village(township):
+    # 赵家村's secretary: the template's roster is fine, 甲村's values are not.
+    auth.change_scope(township, "小王", "马庄桥镇/赵家村", "马庄桥镇/赵家村", by="测试")
+    at = _upload_page()
+    content = _new_quarter_file(township.load())
+    at.file_uploader(key="upload_files").set_value(("台账.xlsx", content, XLSX))
+    at.run()
+    assert not at.exception
+    assert "甲村" in at.error[0].value and "赵家村" in at.error[0].value  # its scope, the other
+    assert not any(b.label == "确认保存" for b in at.button)
+    assert len(township.history()) == 1

@@ -127,10 +127,21 @@ def resolve(area: str, villages: pd.DataFrame) -> str:
     return found.pop()
 
 
-def codes_of(frames: Mapping[str, pd.DataFrame]) -> set[str]:
-    """Every village code that rows of these data kinds name (both villages of a pair)."""
+def codes_of(
+    frames: Mapping[str, pd.DataFrame], current_villages: pd.DataFrame | None = None
+) -> set[str]:
+    """Every village code that rows of these data kinds name (both villages of a pair). Roster
+    rows the same as in `current_villages` change nothing and are left out: a template carries
+    the whole roster, and a village's own ledger made from it is still only its own data."""
     codes: set[str] = set()
     for kind, frame in frames.items():
+        if kind == "villages" and current_villages is not None and not frame.empty:
+            common = [c for c in frame.columns if c in current_villages.columns]
+            same = frame[common].astype(object).merge(
+                current_villages[common].astype(object).drop_duplicates(), how="left",
+                indicator=True,
+            )["_merge"].eq("both").to_numpy()  # fmt: skip
+            frame = frame[~same]
         if frame.empty:
             continue
         columns = ("mentor", "mentee") if kind == "pairs" else ("code",)
@@ -138,3 +149,12 @@ def codes_of(frames: Mapping[str, pd.DataFrame]) -> set[str]:
             if column in frame:
                 codes |= set(frame[column].dropna().astype(str))
     return codes
+
+
+def refusal(area: str, outside: list[str]) -> str:
+    """Why a write touching villages outside `area` is refused, naming (up to 20 of) them."""
+    listed = "、".join(outside[:20]) + (f" 等 {len(outside)} 个村" if len(outside) > 20 else "")
+    return (
+        f"您的账号只能改动“{scope_label(area)}”范围内的数据，而这次操作涉及范围外的村："
+        f"{listed}。请只保留本范围的村，或请管理员操作。"
+    )

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wuxing import formatting
+from wuxing import formatting, scopes
+from wuxing.dataset import Dataset
 
 if TYPE_CHECKING:  # display tables of what reading and storage hand over: types only
     from wuxing.reading.changes import ChangeSummary
@@ -100,3 +101,12 @@ def history_table(revisions: Sequence[Revision]) -> pd.DataFrame:
 def revision_label(revision: Revision) -> str:
     """How a revision is named in a picker."""
     return f"第 {revision.id} 版 · {local_time(revision.created_at)} · {revision.user} · {revision.filename}（{_STATUS.get(revision.status, revision.status)}）"
+
+
+def villages_outside_scope(data: Dataset, current: Dataset, area: str) -> list[str]:
+    """The villages an upload's rows name that lie outside `area` (an editor's scope), as
+    `乡镇/村名`, its own village rows first telling where a village lies."""
+    villages = pd.concat([data.villages, current.villages], ignore_index=True)
+    return scopes.villages_outside(
+        area, scopes.codes_of(data.frames()), villages.drop_duplicates("code")
+    )

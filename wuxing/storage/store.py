@@ -114,17 +114,32 @@ class Store(AccountStore, SessionStore):
         bound.actor = Actor(name, role, area)
         return bound
 
-    def _authorise_villages(self, conn: Connection, codes: set[str], own: pd.DataFrame) -> None:
-        """PermissionDenied naming the villages among `codes` outside the actor's area (their
-        places from `own`, the rows written alongside, else from the current villages)."""
+    def _authorise_villages(
+        self, conn: Connection, frames: dict[str, pd.DataFrame], *, rollback: bool = False
+    ) -> None:
+        """PermissionDenied naming the villages whose rows `frames` set outside the actor's
+        area (their places from the roster rows among `frames`, else the current villages).
+        Roster rows equal to today's change nothing when stored (not so when rolled back)."""
         if self.actor is None or not scopes.area_parts(self.actor.area):
             return
         current = snapshot.read(conn, _data_version(conn), ("villages",), revision=False)
         known = current["villages"] if current is not None else self._current_villages(conn)
+        own = frames.get("villages", known.iloc[:0])
         villages = pd.concat([own, known], ignore_index=True).drop_duplicates("code")
+        codes = scopes.codes_of(frames, None if rollback else known)
         outside = scopes.villages_outside(self.actor.area, codes, villages)
         if outside:
-            raise PermissionDenied(scope_refusal(self.actor.area, outside))
+            raise PermissionDenied(scopes.refusal(self.actor.area, outside))
+
+    @staticmethod
+    def _rows_of(conn: Connection, revision_id: int) -> dict[str, pd.DataFrame]:
+        """The rows one revision set, per kind (without revision_id)."""
+        return {
+            kind: frame_of(
+                conn.execute(sa.select(table).where(table.c.revision_id == revision_id))
+            ).drop(columns="revision_id")
+            for kind, table in DATA_TABLES.items()
+        }
 
     @staticmethod
     def _current_villages(conn: Connection) -> pd.DataFrame:
@@ -391,7 +406,7 @@ class Store(AccountStore, SessionStore):
         # an orphan; looking the revision up again for each of a province's 1.3 M values cost
         # a sixth to a third of the insert (46,000 villages: 0.3-0.8 s).
         with self.transaction(key_checks=False) as conn:
-            self._authorise_villages(conn, scopes.codes_of(data.frames()), data.villages)
+            self._authorise_villages(conn, data.frames())
             twin = conn.execute(_LIVE_TWIN, {"sha256": digest}).scalar()
             if twin is not None:
                 return int(twin)
@@ -452,10 +467,8 @@ class Store(AccountStore, SessionStore):
             if row.status == status:
                 state = "已撤销" if status == "rolled_back" else "生效中"
                 raise StoreError(f"版本 {revision_id} 已经是“{state}”状态，无需重复操作")
-            own = self._counts_of(conn, revision_id)
-            own_villages = frame_of(conn.execute(sa.select(DATA_TABLES["villages"]).where(
-                DATA_TABLES["villages"].c.revision_id == revision_id)))  # fmt: skip
-            self._authorise_villages(conn, scopes.codes_of(own), own_villages)
+            # Every row of it counts: undoing a roster row the same as today's changes it.
+            self._authorise_villages(conn, self._rows_of(conn, revision_id), rollback=True)
             previous = _data_version(conn)
             conn.execute(
                 revisions.update().where(revisions.c.id == revision_id).values(status=status)
@@ -474,15 +487,6 @@ class Store(AccountStore, SessionStore):
         """Append an event that is not a data change (login, account change …)."""
         with self.transaction() as conn:
             _log(conn, user, action, None, detail)
-
-
-def scope_refusal(area: str, outside: list[str]) -> str:
-    """Why a write touching villages outside `area` is refused, naming (up to 20 of) them."""
-    listed = "、".join(outside[:20]) + (f" 等 {len(outside)} 个村" if len(outside) > 20 else "")
-    return (
-        f"您的账号只能改动“{scopes.scope_label(area)}”范围内的数据，而这次操作涉及范围外的村："
-        f"{listed}。请只保留本范围的村，或请管理员操作。"
-    )
 
 
 def _count_text(counts: dict[str, int]) -> str:
