@@ -48,12 +48,17 @@ def may_open(page: PageSpec, role: str | None, *, signed_in: bool = True) -> boo
     return role_allows(role, page.role)
 
 
+#: Streamlit's own name for the default page, which it serves at "/" only; its `url_path`
+#: (/overview) is registered apart, leading to "/", so that old links find it.
+START = "start"
+
+
 def page_at(url_path: str) -> PageSpec:
-    """The page at `url_path` ("" is the default page)."""
+    """The page at `url_path` (the default page for "" and `START`)."""
     for page in PAGES:
-        if page.url_path == url_path or (not url_path and page.default):
+        if page.url_path == url_path and url_path:
             return page
-    raise KeyError(url_path)
+    return next(page for page in PAGES if page.default)
 
 
 def pages_for(role: str | None, *, signed_in: bool = True) -> list[PageSpec]:
