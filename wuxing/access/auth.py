@@ -32,6 +32,8 @@ from wuxing.errors import AuthError
 from wuxing.storage.sessions import token_digest
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from wuxing.storage.store import Account, Store
 
 # Kept for callers of the old names; the policy itself is wuxing.access.throttle.
@@ -158,6 +160,50 @@ def create_account(
     store.add_account(name, hash_password(password), role, by=by, area=area, view_area=view,
                       must_change=one_time)  # fmt: skip
     return name
+
+
+#: The headers a bulk account table may use for each column.
+BULK_COLUMNS = {"name": ("用户名", "账号", "name"), "role": ("角色", "role"),
+                "area": ("地区", "范围", "可改动范围", "area")}  # fmt: skip
+_ROLE_NAMES = {**{r: r for r in ROLES}, **{label: r for r, label in ROLE_LABELS.items()}}
+
+
+def create_accounts(
+    store: Store, table: pd.DataFrame, *, by: str
+) -> list[tuple[str, str, str, str]]:
+    """Accounts from a table (用户名, 角色, 地区), each with a one-time password: every row is
+    checked first (AuthError naming the rows, nothing made), then made. Returns (name, role,
+    area, password) per account: the passwords are shown once and kept nowhere."""
+    columns = {key: next((c for c in table.columns if str(c).strip() in names), None)
+               for key, names in BULK_COLUMNS.items()}  # fmt: skip
+    if columns["name"] is None or columns["role"] is None:
+        raise AuthError("表格须有“用户名”和“角色”两列（可选“地区”列）")
+    rows, problems = [], []
+    for number, row in enumerate(table.to_dict("records"), start=2):
+        name = str(row[columns["name"]]).strip()
+        role = _ROLE_NAMES.get(str(row[columns["role"]]).strip())
+        area = str(row[columns["area"]]).strip() if columns["area"] else ""
+        if not name:
+            continue
+        try:
+            check_name(name)
+            if role is None:
+                raise AuthError(
+                    f"角色“{row[columns['role']]}”未知，可选：{'、'.join(ROLE_LABELS.values())}"
+                )
+            if store.account(name) is not None:
+                raise AuthError(f"账号“{name}”已存在")
+            rows.append((name, role, resolve_area(store, area)))
+        except AuthError as exc:
+            problems.append(f"第 {number} 行：{exc}")
+    if problems:
+        raise AuthError("未新建任何账号：" + "；".join(problems))
+    made = []
+    for name, role, area in rows:
+        password = one_time_password()
+        store.add_account(name, hash_password(password), role, by=by, area=area, must_change=True)
+        made.append((name, role, area, password))
+    return made
 
 
 def change_scope(store: Store, name: str, area: str, view_area: str, *, by: str) -> None:
