@@ -1,6 +1,7 @@
 """The login and logout routes (wuxing/ui/web.py), called as the ASGI app the server runs."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -50,7 +51,9 @@ def call(path, form=None, *, origin=f"http://{SITE}", cookie="", scheme="http", 
             answer["body"] = answer.get("body", b"") + message.get("body", b"")
 
     app = Starlette(routes=web.ROUTES, middleware=web.MIDDLEWARE)
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a browser test in the same worker may have left an event loop here.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     return answer["status"], answer["headers"], answer["body"].decode()
 
 

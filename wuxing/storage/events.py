@@ -34,10 +34,9 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def log_event(
-    conn: Connection, user: str, action: str, revision_id: int | None, detail: str
-) -> int:
-    """Append one event in the transaction of `conn`; returns its id."""
-    return conn.execute(
-        NEW_EVENT,
-        {"at": now(), "user": user, "action": action, "revision_id": revision_id, "detail": detail},
-    ).scalar_one()
+    conn: Connection, user: str, action: str, revision_id: int | None, detail: str,
+    at: datetime | None = None,
+) -> int:  # fmt: skip
+    """Append one event in the transaction of `conn` (at `at`, default now); returns its id."""
+    values = {"user": user, "action": action, "revision_id": revision_id, "detail": detail}
+    return conn.execute(NEW_EVENT, {"at": at or now(), **values}).scalar_one()

@@ -47,9 +47,8 @@ from wuxing.storage.accounts import (  # noqa: F401 — callers know them as sto
     needs_upgrade,
     upgrade,
 )
-from wuxing.storage.events import log_event as _log
+from wuxing.storage.events import log_event, sha256_of
 from wuxing.storage.events import now as _now
-from wuxing.storage.events import sha256_of
 from wuxing.storage.schema import (
     DATA_TABLES,
     events,
@@ -487,6 +486,10 @@ class Store(AccountStore, SessionStore):
         """Append an event that is not a data change (login, account change …)."""
         with self.transaction() as conn:
             _log(conn, user, action, None, detail)
+
+
+def _log(conn: Connection, user: str, action: str, revision_id: int | None, detail: str) -> int:
+    return log_event(conn, user, action, revision_id, detail, at=_now())
 
 
 def _count_text(counts: dict[str, int]) -> str:
