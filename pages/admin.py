@@ -1,4 +1,5 @@
-"""账号与审计 (admins): add, disable and reset accounts; read and filter the audit log."""
+"""账号与审计 (admins): add, disable and reset accounts, set their scopes, end sessions; read and
+filter the audit log."""
 
 import streamlit as st
 
@@ -22,7 +23,7 @@ def attempt(action, done: str) -> None:
         st.success(ui.plain(done), icon=":material/check_circle:")
 
 
-accounts_tab, log_tab = st.tabs(["账号", "审计日志"])
+accounts_tab, sessions_tab, log_tab = st.tabs(["账号", "在线会话", "审计日志"])
 
 with accounts_tab:
     with st.form("add_account", clear_on_submit=True):
@@ -41,7 +42,8 @@ with accounts_tab:
         st.subheader("管理账号")
         left, right = st.columns(2)
         target = left.selectbox("账号", [a.name for a in accounts], key="target")
-        change = right.radio("操作", ["重置密码", "修改角色", "停用", "启用"], horizontal=True)
+        change = right.radio("操作", ["重置密码", "修改角色", "设置范围", "停用", "启用"],
+                             horizontal=True)  # fmt: skip
         if change == "重置密码":
             new_password = st.text_input("新密码", type="password", key="new_password",
                                          help=auth.PASSWORD_RULE)  # fmt: skip
@@ -53,6 +55,16 @@ with accounts_tab:
             if st.button("修改角色", icon=":material/badge:"):
                 attempt(lambda: auth.change_role(store, target, new_role, by=me.name),
                         f"“{target}”的角色已改为{auth.role_label(new_role)}")  # fmt: skip
+        elif change == "设置范围":
+            now = store.account(target)
+            left, right = st.columns(2)
+            area = left.text_input("可改动范围", value=now.area if now else "",
+                                   placeholder="全部；或 清丰县/马庄桥镇、…/赵家村")  # fmt: skip
+            view = right.text_input("可查看范围", value=now.view_area if now else "",
+                                    placeholder="全部；须包含可改动范围")  # fmt: skip
+            if st.button("保存范围", icon=":material/map:"):
+                attempt(lambda: auth.change_scope(store, target, area, view, by=me.name),
+                        f"已设置“{target}”的范围")  # fmt: skip
         elif change == "停用":
             if st.button("停用账号", icon=":material/block:"):
                 attempt(lambda: auth.disable_account(store, target, by=me.name),
@@ -67,6 +79,20 @@ with accounts_tab:
     account_table = audit.account_table(accounts)
     ui.show_table(account_table)
     ui.excel_download(account_table, "账号列表", key="accounts_xlsx")
+
+with sessions_tab:
+    idle = ui.settings().session_idle
+    st.caption(
+        f"未退出、且 {ui.settings().session_idle_hours:g} 小时内用过的登录。结束后，对方下次操作即需重新登录。"
+    )
+    open_sessions = store.open_sessions(idle=idle)
+    ui.show_table(audit.session_table(open_sessions))
+    if not open_sessions.empty:
+        ids = open_sessions["id"].astype(int).tolist()
+        users_of = dict(zip(ids, open_sessions["user"], strict=True))
+        chosen = st.selectbox("会话", ids, format_func=lambda i: f"{i}（{users_of[i]}）")
+        if st.button("结束此会话", icon=":material/logout:"):
+            attempt(lambda: store.end_session_by_id(chosen, by=me.name), f"已结束会话 {chosen}")
 
 with log_tab:
     st.caption("每次上传、撤销、账号变动和登录都记录在此；日志只能追加，网页上不能修改或删除。")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from wuxing import ui
+from wuxing import scopes, ui
 from wuxing.errors import ConflictError
 from wuxing.metrics import uploads
 from wuxing.reading import changes, importer
@@ -53,6 +53,12 @@ if not result.ok:
 reports.blank_headlines(result.data, ds)
 if result.warnings:
     reports.reminders(result)
+
+# An editor with a scope stores only its own villages' data: refused here, naming the others
+# (the store refuses it too, whatever a page does).
+if outside := uploads.villages_outside_scope(result.data, ds, account.area):
+    st.error(ui.plain(scopes.refusal(account.area, outside)), icon=":material/block:")
+    st.stop()
 
 summary = changes.preview(ds, result.data)
 st.subheader("将要发生的变化")

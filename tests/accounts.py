@@ -8,7 +8,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from wuxing.storage.store import Store
+from wuxing.config import Settings
+from wuxing.storage.store import Store, open_store
 
 # The production parameters cost ~0.5 s a hash on this machine; verifying reads the parameters
 # from the hash, so accounts made with these log in the same way.
@@ -23,11 +24,19 @@ def add_accounts(store: Store, **roles: str) -> None:
         store.add_account(name, CHEAP_HASHER.hash(PASSWORD), role, by="测试")
 
 
-def signed_in(at: AppTest, name: str, credential_version: int = 0) -> AppTest:
-    """Put `name` into the session as `ui.sign_in` does (an account whose password never changed
-    has credential version 0)."""
-    at.session_state["_user"] = name
-    at.session_state["_credential"] = credential_version
+#: Where a test keeps the session token AppTest cannot send as a cookie (see conftest's
+#: `session_cookie_in_apptest`, which makes `ui.session.presented_token` read it).
+TOKEN_KEY = "_test_session_token"
+
+
+def signed_in(at: AppTest, name: str) -> AppTest:
+    """Open a session for `name` in the store the app uses (WUXING_DB / WUXING_HOME) and present
+    its token on every run of `at`, as the browser's cookie would."""
+    store = open_store(Settings.from_env().store_url)
+    try:
+        at.session_state[TOKEN_KEY] = store.open_session(name, client="apptest")
+    finally:
+        store.dispose()
     return at
 
 

@@ -30,6 +30,22 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
 
 
+@pytest.fixture(autouse=True)
+def session_cookie_in_apptest(monkeypatch):
+    """AppTest sends no cookies: the session token a test put in the session state
+    (`tests.accounts.signed_in`) stands in for the browser's cookie."""
+    import streamlit as st
+
+    from wuxing.ui import session
+
+    real = session.presented_token
+
+    def presented_token() -> str | None:
+        return st.session_state.get("_test_session_token") or real()
+
+    monkeypatch.setattr(session, "presented_token", presented_token)
+
+
 @pytest.fixture(scope="session")
 def sample_dataset() -> Dataset:
     return sample.build()

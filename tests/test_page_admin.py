@@ -72,11 +72,11 @@ def test_an_admin_disables_and_resets_an_account(accounts):
 def test_the_audit_log_shows_and_filters(accounts):
     auth.login(accounts, "张三", PASSWORD)
     at = _admin_page()
-    log = at.dataframe[1].value
+    log = at.dataframe[-1].value
     assert {"时间（UTC）", "用户", "操作", "详情"} <= set(log.columns)
     assert "登录" in set(log["操作"]) and "新建账号" in set(log["操作"])
     next(m for m in at.multiselect if m.label == "操作").select("login").run()
-    log = at.dataframe[1].value
+    log = at.dataframe[-1].value
     assert set(log["操作"]) == {"登录"} and set(log["用户"]) == {"张三"}
     assert any("共 1 条" in c.value for c in at.caption)
 
@@ -85,3 +85,22 @@ def test_the_admin_page_says_how_accounts_are_managed_from_the_command_line(acco
     """The command the login page no longer shows every visitor (issue 16 §7) lives here."""
     at = _admin_page()
     assert any("python -m wuxing users add 名字 --role admin" in c.value for c in at.caption)
+
+
+def test_an_admin_sets_a_scope_and_ends_a_session_on_the_page(accounts):
+    token = accounts.open_session("张三", client="10.0.0.9")
+    at = _admin_page()
+    next(r for r in at.radio if r.label == "操作").set_value("设置范围").run()
+    next(s for s in at.selectbox if s.label == "账号").set_value("张三").run()
+    next(t for t in at.text_input if t.label == "可改动范围").input("某镇")
+    next(t for t in at.text_input if t.label == "可查看范围").input("")
+    next(b for b in at.button if b.label == "保存范围").click().run()
+    assert not at.exception and not at.error
+    assert (accounts.account("张三").area, accounts.account("张三").view_area) == ("某镇", "")
+    assert accounts.events()["action"].iloc[0] == "user_scope"
+    # 在线会话 lists 张三's session (and the admin's own); ending it signs 张三 out.
+    sessions = accounts.open_sessions(idle=auth.Settings().session_idle)
+    mine = int(sessions.loc[sessions["user"] == "张三", "id"].iloc[0])
+    next(s for s in at.selectbox if s.label == "会话").set_value(mine).run()
+    next(b for b in at.button if b.label == "结束此会话").click().run()
+    assert accounts.session_account(token, idle=auth.Settings().session_idle) is None

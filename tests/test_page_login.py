@@ -1,11 +1,9 @@
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.accounts import (
     CHEAP_HASHER,
-    PASSWORD,
+    TOKEN_KEY,
     XSS,
     add_accounts,
     navigation_as_served,
@@ -13,6 +11,7 @@ from tests.accounts import (
     signed_in,
 )
 from tests.conftest import ROOT
+from wuxing import ui
 from wuxing.access import auth
 from wuxing.errors import AuthError
 from wuxing.ui import navigation
@@ -45,16 +44,28 @@ def test_each_role_gets_its_pages_and_no_more():
     assert {p.path for p in navigation.PAGES if p.role == "editor"} <= set(editor)
     assert "pages/admin.py" not in editor and "pages/admin.py" in _paths("admin")
     assert _paths(None, signed_in=False) == ["pages/login.py"]
+    # Every page is registered for every session; these decide which the menu lists and which
+    # answer with 请先登录 / 无权查看 instead of running.
+    upload = navigation.page_at("upload")
+    assert not navigation.may_open(upload, None, signed_in=False)
+    assert not navigation.may_open(upload, "viewer") and navigation.may_open(upload, "editor")
+    assert navigation.page_at("").path == "pages/overview.py"
     assert _paths("viewer", signed_in=False) == [*viewer, "pages/login.py"]
     # Every page needs a known role (or is the login), so none can slip past the check.
     assert {p.role for p in navigation.PAGES} <= {*navigation.ROLES, navigation.GUEST}
 
 
-def test_without_public_view_only_the_login_shows(private):
+def _html(at) -> str:
+    return " ".join(e.proto.body for e in at.get("html"))
+
+
+def test_without_public_view_the_start_page_asks_for_the_login_in_chinese(private):
     at = run_as(None)
     assert not at.exception
-    assert at.title[0].value == "登录"
+    assert at.title[0].value == ui.NOT_SIGNED_IN
     assert not at.get("plotly_chart") and not at.sidebar.selectbox  # no filters, no area names
+    # The login form posts to the login route, which leads back here afterwards.
+    assert 'action="/auth/login"' in _html(at) and 'name="next" value="/"' in _html(at)
 
 
 def test_the_login_page_shows_no_command_line(private):
@@ -64,42 +75,34 @@ def test_the_login_page_shows_no_command_line(private):
     assert shown and not any("python -m" in t or "users add" in t or "`" in t for t in shown)
 
 
-def test_login_then_logout(private):
+def test_a_page_the_visitor_may_not_open_answers_in_chinese_and_leads_back(private):
     at = run_as(None)
-    at.text_input[0].input("李四")
-    at.text_input[1].input(PASSWORD)
-    at.button[0].click().run()
-    assert not at.exception
+    at.query_params["area"] = "某镇"
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception and at.title[0].value == ui.NOT_SIGNED_IN
+    assert not at.get("file_uploader")
+    assert 'name="next" value="/upload?area=%E6%9F%90%E9%95%87"' in _html(at)
+    viewer = run_as("张三", "pages/upload.py")
+    assert not viewer.exception and viewer.title[0].value == ui.NOT_ALLOWED
+    assert not viewer.get("file_uploader") and 'action="/auth/login"' not in _html(viewer)
+
+
+def test_the_login_page_posts_to_the_route_and_the_signed_in_leave_it(private):
+    at = run_as(None, "pages/login.py")
+    assert at.title[0].value == "登录" and 'action="/auth/login"' in _html(at)
+    at = run_as("李四", "pages/login.py")
     assert at.title[0].value == "总览"
     assert any("李四（编辑）" in c.value for c in at.sidebar.caption)
-    at.sidebar.button(key="_logout").click().run()
-    # AppTest may keep running the now unregistered page (machine-notes); the session is what
-    # counts here, the browser test checks the page the server then shows.
-    assert "_user" not in at.session_state and not at.sidebar.selectbox
-    assert list(private.events()["action"][:2]) == ["logout", "login"]
+    assert 'action="/auth/logout"' in _html(at)  # the logout button is a form too
 
 
-def test_a_wrong_password_is_refused_in_chinese(private):
-    at = run_as(None)
-    at.text_input[0].input("张三")
-    at.text_input[1].input("wrong password")
-    at.button[0].click().run()
-    assert at.title[0].value == "登录"
-    assert "用户名或密码错误" in at.error[0].value
-    assert private.events()["action"].iloc[0] == "login_failed"
-
-
-def test_a_typed_name_is_shown_as_text_not_markup(private):
-    typed = "[点我](http://example.com)"
-    later = datetime.now(UTC) + timedelta(minutes=10)  # a pause that outlasts the test
-    for _ in range(auth.FREE_FAILURES):
-        with pytest.raises(AuthError):
-            auth.login(private, typed, "wrong password", now=later)
-    at = run_as(None)
-    at.text_input[0].input(typed)
-    at.text_input[1].input("wrong password")
-    at.button[0].click().run()
-    assert r"\[点我\]\(http\:" in at.error[0].value and "分钟后再试" in at.error[0].value
+def test_logout_elsewhere_signs_this_session_out_on_its_next_run(private):
+    at = run_as("李四")
+    assert at.title[0].value == "总览"
+    private.end_session(at.session_state[TOKEN_KEY])  # what POST /auth/logout does
+    at.run()
+    assert at.title[0].value == ui.NOT_SIGNED_IN and not at.sidebar.selectbox
+    assert private.events()["action"].iloc[0] == "logout"
 
 
 def test_public_view_offers_the_charts_and_the_login(named_store, monkeypatch):
@@ -116,31 +119,40 @@ def test_a_disabled_account_is_signed_out_on_the_next_run(private):
     assert at.title[0].value == "总览"
     private.set_disabled("张三", True, by="测试")
     at.run()
-    assert "_user" not in at.session_state and not at.sidebar.selectbox
+    assert at.title[0].value == ui.NOT_SIGNED_IN and not at.sidebar.selectbox
 
 
 def test_a_password_reset_signs_the_open_session_out(private):
-    at = run_as(None)
-    at.text_input[0].input("李四")
-    at.text_input[1].input(PASSWORD)
-    at.button[0].click().run()
-    assert at.title[0].value == "总览" and at.session_state["_user"] == "李四"
+    at = run_as("李四")
     at.run()  # still signed in on the next run
-    assert at.session_state["_user"] == "李四"
+    assert at.title[0].value == "总览"
     auth.reset_password(private, "李四", "a new password", by="管理员")
     at.run()
-    assert "_user" not in at.session_state and not at.sidebar.selectbox
+    assert at.title[0].value == ui.NOT_SIGNED_IN and not at.sidebar.selectbox
     assert private.account("李四").credential_version == 1
+
+
+def test_a_one_time_password_is_replaced_before_anything_else(private):
+    auth.reset_password(private, "李四", "one time pass", by="管理员", one_time=True)
+    at = run_as("李四")
+    assert at.title[0].value == "请设置新密码" and not at.get("plotly_chart")
+    at.text_input[0].input("one time pass")
+    at.text_input[1].input("my own password")
+    at.text_input[2].input("my own password")
+    at.button[0].click().run()
+    assert not at.exception and at.title[0].value == "总览"  # this session goes on
+    assert not private.account("李四").must_change
+    with pytest.raises(AuthError):
+        auth.login(private, "李四", "one time pass")
 
 
 def test_a_viewer_switching_to_the_admin_page_by_path_gets_nothing_of_it(private):
     at = run_as("张三")
     for _ in range(2):  # also after a rerun (the AppTest `pages/` quirk is patched away here)
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page("pages/admin.py")
-        at.run()
-    assert at.title[0].value == "总览"
-    # Were it ever run without being registered, the page's own guard shows nothing of it.
+        at.switch_page("pages/admin.py").run()
+        assert at.title[0].value == ui.NOT_ALLOWED
+        assert not at.dataframe and not at.text_input
+    # Were it ever run without dashboard.py's gate, the page's own guard shows nothing of it.
     page = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60)
     signed_in(page, "张三")
     page.session_state["_account"] = None  # as if dashboard.py had run (else it reroutes there)

@@ -269,3 +269,16 @@ def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(tow
     }  # fmt: skip
     at.run()
     assert "文件未导入" in at.error[0].value and len(township.history()) == 3
+
+
+def test_a_village_account_is_refused_in_the_preview_for_another_village(township):
+    # 赵家村's secretary: the template's roster is fine, 甲村's values are not.
+    auth.change_scope(township, "小王", "马庄桥镇/赵家村", "马庄桥镇/赵家村", by="测试")
+    at = _upload_page()
+    content = _new_quarter_file(township.load())
+    at.file_uploader(key="upload_files").set_value(("台账.xlsx", content, XLSX))
+    at.run()
+    assert not at.exception
+    assert "甲村" in at.error[0].value and "赵家村" in at.error[0].value  # its scope, the other
+    assert not any(b.label == "确认保存" for b in at.button)
+    assert len(township.history()) == 1

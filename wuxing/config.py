@@ -6,6 +6,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -35,6 +36,9 @@ class Settings:
     #: Password checks (argon2id: 64 MiB and a core each) one app process runs at once; more
     #: logins wait their turn.
     login_hash_slots: int = 2
+    #: A signed-in session that is not used for this long ends (its next page load asks for the
+    #: login again). Logout, a password change and disabling the account end it at once.
+    session_idle_hours: float = 8.0
     #: Collective-income band edges in 万元, as local reports talk (<5, 5–10, 10–20, ≥20).
     income_bands: tuple[float, ...] = (5.0, 10.0, 20.0)
     #: Title of the 季度通报; `{地区}` and `{季度}` are filled in. Empty: the usual
@@ -65,6 +69,11 @@ class Settings:
         return not self.db_url
 
     @property
+    def session_idle(self) -> timedelta:
+        """`session_idle_hours` as a duration."""
+        return timedelta(hours=self.session_idle_hours)
+
+    @property
     def store_url(self) -> str:
         """The SQLAlchemy URL the store connects to."""
         return self.db_url or f"sqlite:///{(self.home / 'wuxing.sqlite').resolve()}"
@@ -72,7 +81,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read WUXING_HOME, _DB, _PASS_MARK, _MAX_UPLOAD_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS,
-        _PUBLIC_VIEW, _LOGIN_HASH_SLOTS, _BRIEFING_TITLE, _BRIEFING_ISSUER, _BRIEFING_DATE."""
+        _PUBLIC_VIEW, _LOGIN_HASH_SLOTS, _SESSION_IDLE_HOURS, _BRIEFING_TITLE, _BRIEFING_ISSUER, _BRIEFING_DATE."""
         env = os.environ if environ is None else environ
         default = cls()
         return cls(
@@ -87,6 +96,9 @@ class Settings:
             public_view=env.get("WUXING_PUBLIC_VIEW", "0").strip().lower() in {"1", "true", "yes"},
             login_hash_slots=max(
                 1, int(env.get("WUXING_LOGIN_HASH_SLOTS", default.login_hash_slots))
+            ),
+            session_idle_hours=float(
+                env.get("WUXING_SESSION_IDLE_HOURS", default.session_idle_hours)
             ),
             briefing_title=env.get("WUXING_BRIEFING_TITLE", default.briefing_title).strip(),
             briefing_issuer=env.get("WUXING_BRIEFING_ISSUER", default.briefing_issuer).strip(),

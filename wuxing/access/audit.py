@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from wuxing.access.auth import role_label
+from wuxing.scopes import scope_label
 from wuxing.storage.store import Account
 
 ACTION_LABELS = {
@@ -23,6 +24,8 @@ ACTION_LABELS = {
     "user_disable": "停用账号",
     "user_enable": "启用账号",
     "user_role": "修改角色",
+    "user_scope": "修改范围",
+    "session_end": "结束会话",
 }
 
 
@@ -83,6 +86,24 @@ def account_table(accounts: list[Account]) -> pd.DataFrame:
             "用户名": [a.name for a in accounts],
             "角色": [role_label(a.role) for a in accounts],
             "状态": ["已停用" if a.disabled else "正常" for a in accounts],
+            "可改动范围": [scope_label(a.area) for a in accounts],
+            "可查看范围": [scope_label(a.view_area) for a in accounts],
+            "最近登录（UTC）": [
+                a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "从未登录"
+                for a in accounts
+            ],
             "创建时间（UTC）": [a.created_at.strftime("%Y-%m-%d %H:%M") for a in accounts],
         }
     )
+
+
+def session_table(sessions: pd.DataFrame) -> pd.DataFrame:
+    """Open sessions as the admin page lists them (no token: the store keeps none)."""
+
+    def when(column: str) -> pd.Series:
+        return pd.to_datetime(sessions[column], utc=True).dt.strftime("%Y-%m-%d %H:%M")
+
+    return pd.DataFrame({
+        "会话": sessions["id"].astype(int), "用户": sessions["user"], "来自": sessions["client"],
+        "登录时间（UTC）": when("created_at"), "最近使用（UTC）": when("last_seen"),
+    }).reset_index(drop=True)  # fmt: skip

@@ -7,7 +7,9 @@ viewer < editor < admin (see `wuxing.access.roles`).
 
 from __future__ import annotations
 
+import secrets
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from wuxing import scopes
 from wuxing.access import throttle
 from wuxing.access.credentials import (  # noqa: F401 — callers know them as auth.*
     MIN_PASSWORD_LENGTH,
@@ -26,8 +29,11 @@ from wuxing.access.credentials import (  # noqa: F401 — callers know them as a
 from wuxing.access.roles import ROLE_LABELS, ROLES, require, role_allows, role_label  # noqa: F401
 from wuxing.config import Settings
 from wuxing.errors import AuthError
+from wuxing.storage.sessions import token_digest
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from wuxing.storage.store import Account, Store
 
 # Kept for callers of the old names; the policy itself is wuxing.access.throttle.
@@ -111,19 +117,129 @@ def logout(store: Store, name: str) -> None:
     store.log(name, "logout")
 
 
-def create_account(store: Store, name: str, password: str, role: str, *, by: str) -> str:
-    """Add an account with a hashed password; returns the trimmed name."""
+def open_session(
+    store: Store, name: str, password: str, *, client: str = "", now: datetime | None = None
+) -> tuple[Account, str]:
+    """`login`, then a new session: the account and the token for the browser's cookie."""
+    account = login(store, name, password, client=client, now=now)
+    return account, store.open_session(account.name, client=client[:64], at=now)
+
+
+def session_account(store: Store, token: str | None, settings: Settings) -> Account | None:
+    """The account the session `token` signs in (None: none, ended, idle too long …), its
+    password hash left in the store."""
+    account = store.session_account(token or "", idle=settings.session_idle)
+    return None if account is None else replace(account, password_hash="")
+
+
+def resolve_area(store: Store, area: str) -> str:
+    """`area` as the full path of the one area it names in the stored villages (AuthError in
+    Chinese when it names none or several); "" or 全部 is everything."""
+    if area.strip() in {"", "全部", "全部地区"}:
+        return scopes.EVERYTHING
+    try:
+        return scopes.resolve(area.strip(), store.load_for_import().villages)
+    except ValueError as exc:
+        raise AuthError(str(exc)) from None
+
+
+def create_account(
+    store: Store, name: str, password: str, role: str, *, by: str, area: str = "",
+    view_area: str | None = None, one_time: bool = False,
+) -> str:  # fmt: skip
+    """Add an account with a hashed password and its scope (`area` resolved against the stored
+    villages; it may browse `view_area`, by default the same); returns the trimmed name.
+    `one_time`: the password is a one-time one, changed at the first login."""
     name = check_name(name)
     check_role(role)
     check_password(password, name)
-    store.add_account(name, hash_password(password), role, by=by)
+    area = resolve_area(store, area)
+    view = area if view_area is None else resolve_area(store, view_area)
+    if not scopes.within(area, view):
+        raise AuthError("可查看范围须包含可改动范围")
+    store.add_account(name, hash_password(password), role, by=by, area=area, view_area=view,
+                      must_change=one_time)  # fmt: skip
     return name
 
 
-def reset_password(store: Store, name: str, password: str, *, by: str) -> None:
-    """Give an account a new password: its open sessions end and any login pause lifts."""
+#: The headers a bulk account table may use for each column.
+BULK_COLUMNS = {"name": ("用户名", "账号", "name"), "role": ("角色", "role"),
+                "area": ("地区", "范围", "可改动范围", "area")}  # fmt: skip
+_ROLE_NAMES = {**{r: r for r in ROLES}, **{label: r for r, label in ROLE_LABELS.items()}}
+
+
+def create_accounts(
+    store: Store, table: pd.DataFrame, *, by: str
+) -> list[tuple[str, str, str, str]]:
+    """Accounts from a table (用户名, 角色, 地区), each with a one-time password: every row is
+    checked first (AuthError naming the rows, nothing made), then made. Returns (name, role,
+    area, password) per account: the passwords are shown once and kept nowhere."""
+    columns = {key: next((c for c in table.columns if str(c).strip() in names), None)
+               for key, names in BULK_COLUMNS.items()}  # fmt: skip
+    if columns["name"] is None or columns["role"] is None:
+        raise AuthError("表格须有“用户名”和“角色”两列（可选“地区”列）")
+    rows, problems = [], []
+    for number, row in enumerate(table.to_dict("records"), start=2):
+        name = str(row[columns["name"]]).strip()
+        role = _ROLE_NAMES.get(str(row[columns["role"]]).strip())
+        area = str(row[columns["area"]]).strip() if columns["area"] else ""
+        if not name:
+            continue
+        try:
+            check_name(name)
+            if role is None:
+                raise AuthError(
+                    f"角色“{row[columns['role']]}”未知，可选：{'、'.join(ROLE_LABELS.values())}"
+                )
+            if store.account(name) is not None:
+                raise AuthError(f"账号“{name}”已存在")
+            rows.append((name, role, resolve_area(store, area)))
+        except AuthError as exc:
+            problems.append(f"第 {number} 行：{exc}")
+    if problems:
+        raise AuthError("未新建任何账号：" + "；".join(problems))
+    made = []
+    for name, role, area in rows:
+        password = one_time_password()
+        store.add_account(name, hash_password(password), role, by=by, area=area, must_change=True)
+        made.append((name, role, area, password))
+    return made
+
+
+def change_scope(store: Store, name: str, area: str, view_area: str, *, by: str) -> None:
+    """Set what an account may write (`area`) and browse (`view_area`, which must hold `area`)."""
+    area, view = resolve_area(store, area), resolve_area(store, view_area)
+    if not scopes.within(area, view):
+        raise AuthError("可查看范围须包含可改动范围")
+    store.set_scope(name, area=area, view_area=view, by=by)
+
+
+def reset_password(
+    store: Store, name: str, password: str, *, by: str, one_time: bool = False
+) -> None:
+    """Give an account a new password: its open sessions end and any login pause lifts.
+    `one_time`: it must choose its own at its next login."""
     check_password(password, name)
-    store.set_password(name, hash_password(password), by=by)
+    store.set_password(name, hash_password(password), by=by, one_time=one_time)
+
+
+def change_own_password(store: Store, account: Account, old: str, new: str, *, token: str) -> None:
+    """The signed-in `account` replaces its password (the old one proves it is the owner); its
+    other sessions end, the one of `token` goes on."""
+    stored = store.account(account.name)
+    if stored is None or not verify_password(stored.password_hash, old):
+        raise AuthError("原密码不正确。")
+    if old == new:
+        raise AuthError("新密码不能与原密码相同。")
+    check_password(new, account.name)
+    store.change_own_password(account.name, hash_password(new), keep=token_digest(token))
+
+
+def one_time_password() -> str:
+    """A random password for an account made in bulk: 12 letters and digits easy to read aloud
+    (no 0/O, 1/l/I), changed at the first login."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
 def disable_account(store: Store, name: str, *, by: str) -> None:

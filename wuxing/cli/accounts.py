@@ -12,7 +12,6 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from wuxing.access import auth
 from wuxing.access.roles import ROLES
 from wuxing.cli.outcome import Register, open_cli_store
 from wuxing.config import Settings
@@ -39,6 +38,14 @@ def register(command: Register) -> None:
     p = action("add", f"新建账号（密码在终端输入，或取自 {PASSWORD_VARIABLE}）")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--role", choices=ROLES, default="viewer")
+    p.add_argument("--area", default="", help="可改动范围，如 清丰县/马庄桥镇（默认全部）")
+    p.add_argument("--view-area", default=None, help="可查看范围（默认同 --area）")
+    p = action("scope", "设置账号的可改动范围和可查看范围")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--area", default="", help="可改动范围（空为全部）")
+    p.add_argument("--view-area", default=None, help="可查看范围（默认同 --area）")
+    p = action("import", "按表格批量新建账号（列：用户名、角色、地区），打印一次性密码")
+    p.add_argument("file", metavar="FILE", help=".xlsx 或 .csv")
     action("list", "列出账号")
     p = action("passwd", f"重置密码（密码在终端输入，或取自 {PASSWORD_VARIABLE}）")
     p.add_argument("name", metavar="NAME")
@@ -75,12 +82,49 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _add(store: Store, args: argparse.Namespace) -> int:
-    name = auth.create_account(store, args.name, read_password(), args.role, by=operator())
-    print(f"已新建账号“{name}”，角色：{auth.role_label(args.role)}。")
+    from wuxing import scopes  # pandas: only when the command runs
+    from wuxing.access import auth  # the store and pandas: only when it runs
+
+    name = auth.create_account(store, args.name, read_password(), args.role, by=operator(),
+                               area=args.area, view_area=args.view_area)  # fmt: skip
+    account = store.account(name)
+    print(f"已新建账号“{name}”，角色：{auth.role_label(args.role)}，"
+          f"可改动范围：{scopes.scope_label(account.area)}。")  # fmt: skip
+    return EXIT_OK
+
+
+def _scope(store: Store, args: argparse.Namespace) -> int:
+    from wuxing import scopes  # pandas: only when the command runs
+    from wuxing.access import auth  # the store and pandas: only when it runs
+
+    view = args.area if args.view_area is None else args.view_area
+    auth.change_scope(store, args.name, args.area, view, by=operator())
+    account = store.account(args.name)
+    print(f"“{account.name}”可改动：{scopes.scope_label(account.area)}；"
+          f"可查看：{scopes.scope_label(account.view_area)}。")  # fmt: skip
+    return EXIT_OK
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    import pandas as pd  # only this action reads a spreadsheet
+
+    from wuxing import scopes  # pandas: only when the command runs
+    from wuxing.access import auth  # the store and pandas: only when it runs
+
+    path = str(args.file)
+    table = (
+        pd.read_csv(path, dtype=str) if path.endswith(".csv") else pd.read_excel(path, dtype=str)
+    )
+    made = auth.create_accounts(store, table.fillna(""), by=operator())
+    print("用户名\t角色\t可改动范围\t一次性密码（只显示这一次，首次登录须修改）")
+    for name, role, area, password in made:
+        print(f"{name}\t{auth.role_label(role)}\t{scopes.scope_label(area)}\t{password}")
     return EXIT_OK
 
 
 def _list(store: Store, args: argparse.Namespace) -> int:
+    from wuxing.access import auth  # the store and pandas: only when it runs
+
     accounts = store.accounts()
     if not accounts:
         print("还没有账号。新建管理员：python -m wuxing users add 名字 --role admin")
@@ -93,6 +137,8 @@ def _list(store: Store, args: argparse.Namespace) -> int:
 
 
 def _passwd(store: Store, args: argparse.Namespace) -> int:
+    from wuxing.access import auth  # the store and pandas: only when it runs
+
     account = store.account(args.name)  # compared as logins compare: `ADMIN` finds `admin`
     if account is None:
         raise AuthError(f"账号“{args.name}”不存在，请用 `python -m wuxing users list` 查看")
@@ -102,15 +148,27 @@ def _passwd(store: Store, args: argparse.Namespace) -> int:
 
 
 def _disable(store: Store, args: argparse.Namespace) -> int:
+    from wuxing.access import auth  # the store and pandas: only when it runs
+
     auth.disable_account(store, args.name, by=operator())
     print(f"已停用账号“{args.name}”。")
     return EXIT_OK
 
 
 def _enable(store: Store, args: argparse.Namespace) -> int:
+    from wuxing.access import auth  # the store and pandas: only when it runs
+
     auth.enable_account(store, args.name, by=operator())
     print(f"已启用账号“{args.name}”。")
     return EXIT_OK
 
 
-_ACTIONS = {"add": _add, "list": _list, "passwd": _passwd, "disable": _disable, "enable": _enable}
+_ACTIONS = {
+    "add": _add,
+    "scope": _scope,
+    "import": _import,
+    "list": _list,
+    "passwd": _passwd,
+    "disable": _disable,
+    "enable": _enable,
+}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wuxing import catalog, formatting
+from wuxing import catalog, formatting, scopes
 from wuxing.dataset import Dataset
 from wuxing.metrics.villages import sort_by_pinyin
 
@@ -218,3 +218,12 @@ def history_table(revisions: Sequence[Revision]) -> pd.DataFrame:
 def revision_label(revision: Revision) -> str:
     """How a revision is named in a picker."""
     return f"第 {revision.id} 版 · {local_time(revision.created_at)} · {revision.user} · {revision.filename}（{_STATUS.get(revision.status, revision.status)}）"
+
+
+def villages_outside_scope(data: Dataset, current: Dataset, area: str) -> list[str]:
+    """The villages an upload's rows name that lie outside `area` (an editor's scope), as
+    `乡镇/村名`, its own village rows first telling where a village lies."""
+    villages = pd.concat([data.villages, current.villages], ignore_index=True)
+    return scopes.villages_outside(
+        area, scopes.codes_of(data.frames()), villages.drop_duplicates("code")
+    )

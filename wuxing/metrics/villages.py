@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from wuxing import scopes
 from wuxing.collation import pinyin_key, sort_by_pinyin  # noqa: F401  (re-exported)
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
@@ -17,34 +17,16 @@ AREA_LEVEL_LABELS = {"city": "市", "county": "县（区）", "town": "乡镇", 
 ALL_AREAS = ""
 
 
-# An area path is its names joined by "/". A name may hold a "/" itself (东/西镇): inside a part
-# "%" and "/" are written %25 and %2F, so splitting on "/" gives the names back; a path without
-# either character reads exactly as before (bookmarked links keep working).
-AREA_SEPARATOR = "/"
-
-
-def escape_part(name: str) -> str:
-    """One name as it appears inside an area path (`东/西镇` → `东%2F西镇`)."""
-    return name.replace("%", "%25").replace("/", "%2F")
+# Area paths are `wuxing.scopes`' (the store checks scopes with them too); re-exported here.
+AREA_SEPARATOR = scopes.AREA_SEPARATOR
+escape_part = scopes.escape_part
+join_area = scopes.join_area
+area_parts = scopes.area_parts
 
 
 def escape_parts(names: pd.Series) -> pd.Series:
     """`escape_part` of a column of names."""
     return names.str.replace("%", "%25", regex=False).str.replace("/", "%2F", regex=False)
-
-
-def _unescape(part: str) -> str:
-    return part.replace("%2F", "/").replace("%25", "%") if "%" in part else part
-
-
-def join_area(names: Iterable[str]) -> str:
-    """The area path of names from the city down (`["濮阳市", "清丰县"]` → `濮阳市/清丰县`)."""
-    return AREA_SEPARATOR.join(escape_part(n) for n in names)
-
-
-def area_parts(area: str) -> list[str]:
-    """`濮阳市/清丰县/马庄桥镇` → its names; the empty area (everything) has none."""
-    return [_unescape(p) for p in area.split(AREA_SEPARATOR) if p] if area else []
 
 
 def area_label(area: str) -> str:

@@ -1,6 +1,6 @@
-"""The database tables: revisions, the audit trail, accounts, snapshots and one table per data kind.
+"""The database tables: revisions, the audit trail, accounts, sessions, snapshots and one table per data kind.
 
-Only `wuxing.storage.store` writes to them, each write in one of its transactions.
+Only `wuxing.storage.store` (with its parts `accounts` and `sessions`) writes to them, each write in one of its transactions.
 """
 
 from __future__ import annotations
@@ -51,6 +51,30 @@ users = sa.Table(
     sa.Column("name_key", sa.String(100), nullable=True, index=True),
     # Raised by every password change: a session signed in under an older one is signed out.
     sa.Column("credential_version", sa.Integer, nullable=False, default=0, server_default="0"),
+    # The area whose data the account may write (an area path, `wuxing.scopes`; "" everything)
+    # and the one it may browse (可查看范围: "" everything). Added by `Store.create` to older stores.
+    sa.Column("area", sa.String(300), nullable=False, default="", server_default=""),
+    sa.Column("view_area", sa.String(300), nullable=False, default="", server_default=""),
+    # Set for a one-time password (bulk creation, a reset): the next login must choose a new one.
+    sa.Column("must_change", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# Signed-in browsers. The cookie holds a random token; only its sha256 is stored, so a copy of
+# the database signs nobody in. A session ends on logout, after the idle time, and when the
+# account's password changes (its credential version moves on) or the account is disabled.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user", sa.String(100), nullable=False, index=True),
+    sa.Column("credential_version", sa.Integer, nullable=False),
+    sa.Column("client", sa.String(64), nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("ended_why", sa.String(40), nullable=False, default=""),
 )
 
 # Failed logins per (account key, client address), and per client address over all names

@@ -7,21 +7,24 @@ event id is the store's `version`, which caches key on, so a rollback on another
 
 `load` reads the current data from the snapshot (`wuxing.storage.snapshot`, about a second at 11 M values)
 and rebuilds it from the revisions when it is missing (a store written before snapshots existed).
-The tables are in `wuxing.storage.schema`, the bulk insert in `wuxing.storage.bulk_insert`.
+The tables are in `wuxing.storage.schema`, the bulk insert in `wuxing.storage.bulk_insert`;
+accounts and login throttling in `wuxing.storage.accounts`, signed-in sessions in
+`wuxing.storage.sessions` (both mixed into `Store`).
+
+A store bound to a signed-in account (`acting_as`) checks every write against its role and its
+scope (`wuxing.scopes`): an upload or a rollback touching a village outside is refused, naming it.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,28 +34,32 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from wuxing import formatting
-from wuxing.access import throttle
-from wuxing.access.credentials import account_key
+from wuxing import formatting, scopes
 from wuxing.access.roles import require
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, conform
 from wuxing.errors import ConflictError, PermissionDenied, StoreError
 from wuxing.storage import bulk_insert, connection, snapshot
+from wuxing.storage.accounts import (  # noqa: F401 — callers know them as store.*
+    PAUSE_USER,
+    Account,
+    AccountStore,
+    LoginTry,
+    needs_upgrade,
+    upgrade,
+)
+from wuxing.storage.events import log_event, sha256_of
+from wuxing.storage.events import now as _now
 from wuxing.storage.schema import (
     DATA_TABLES,
-    RETIRED_TABLES,
     events,
     frame_of,
-    login_throttle,
     metadata,
     revision_touches,
     revisions,
-    users,
 )
+from wuxing.storage.sessions import SessionStore
 
 SAMPLE_USER = "示例数据"
-#: Who the audit log names for a client paused on every name (the tries had no account).
-PAUSE_USER = "（登录限制）"
 
 # The kinds `load_for_import` reads: what resolving village names and the award check need.
 _FOR_IMPORT = ("villages", "awards")
@@ -81,38 +88,16 @@ class Revision:
 
 
 @dataclass(frozen=True)
-class Account:
-    """One login account as stored (the hash never leaves `wuxing.access.auth`)."""
-
-    name: str
-    role: str
-    disabled: bool
-    created_at: datetime
-    password_hash: str = dataclass_field(default="", repr=False)
-    #: The name as logins compare it (`auth.account_key`).
-    key: str = ""
-    #: Raised by every password change; a session remembers the one it signed in under.
-    credential_version: int = 0
-
-
-@dataclass(frozen=True)
 class Actor:
     """Who a bound store writes as: every write it makes is checked against this role."""
 
     name: str
     role: str | None
+    #: The area its writes must stay in ("" everything; see `wuxing.scopes`).
+    area: str = scopes.EVERYTHING
 
 
-def sha256_of(content: bytes) -> str:
-    """Hex sha256 of a file's bytes: how a repeated upload is recognised."""
-    return hashlib.sha256(content).hexdigest()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Store:
+class Store(AccountStore, SessionStore):
     """A connection to the database at `url` (any SQLAlchemy URL; SQLite by default)."""
 
     def __init__(self, url: str) -> None:
@@ -121,11 +106,43 @@ class Store:
         #: None for trusted callers (command line, seeding); set on a store bound by `acting_as`.
         self.actor: Actor | None = None
 
-    def acting_as(self, name: str, role: str | None) -> Store:
-        """This store (same engine) for one signed-in user: its writes need `role` and `name`."""
+    def acting_as(self, name: str, role: str | None, area: str = scopes.EVERYTHING) -> Store:
+        """This store (same engine) for one signed-in user: its writes need `role` and `name`,
+        and may touch only villages in `area`."""
         bound = copy.copy(self)
-        bound.actor = Actor(name, role)
+        bound.actor = Actor(name, role, area)
         return bound
+
+    def _authorise_villages(
+        self, conn: Connection, frames: dict[str, pd.DataFrame], *, rollback: bool = False
+    ) -> None:
+        """PermissionDenied naming the villages whose rows `frames` set outside the actor's
+        area (their places from the roster rows among `frames`, else the current villages).
+        Roster rows equal to today's change nothing when stored (not so when rolled back)."""
+        if self.actor is None or not scopes.area_parts(self.actor.area):
+            return
+        current = snapshot.read(conn, _data_version(conn), ("villages",), revision=False)
+        known = current["villages"] if current is not None else self._current_villages(conn)
+        own = frames.get("villages", known.iloc[:0])
+        villages = pd.concat([own, known], ignore_index=True).drop_duplicates("code")
+        codes = scopes.codes_of(frames, None if rollback else known)
+        outside = scopes.villages_outside(self.actor.area, codes, villages)
+        if outside:
+            raise PermissionDenied(scopes.refusal(self.actor.area, outside))
+
+    @staticmethod
+    def _rows_of(conn: Connection, revision_id: int) -> dict[str, pd.DataFrame]:
+        """The rows one revision set, per kind (without revision_id)."""
+        return {
+            kind: frame_of(
+                conn.execute(sa.select(table).where(table.c.revision_id == revision_id))
+            ).drop(columns="revision_id")
+            for kind, table in DATA_TABLES.items()
+        }
+
+    @staticmethod
+    def _current_villages(conn: Connection) -> pd.DataFrame:
+        return snapshot.rebuild(conn, "villages").drop(columns="revision_id")
 
     def _authorise(self, needed: str, user: str) -> None:
         # Defence in depth: the web app only ever holds bound stores, so a page bug that offers
@@ -148,11 +165,11 @@ class Store:
         """Create missing tables and add what older stores lack (idempotent, keeps the data)."""
         metadata.create_all(self.engine)
         with self.engine.connect() as conn:
-            if not _needs_upgrade(conn):
+            if not needs_upgrade(conn):
                 return
         with self.transaction() as conn:  # again inside: another process may have upgraded
-            if _needs_upgrade(conn):
-                _upgrade(conn)
+            if needs_upgrade(conn):
+                upgrade(conn)
 
     def dispose(self) -> None:
         """Close pooled connections."""
@@ -388,6 +405,7 @@ class Store:
         # an orphan; looking the revision up again for each of a province's 1.3 M values cost
         # a sixth to a third of the insert (46,000 villages: 0.3-0.8 s).
         with self.transaction(key_checks=False) as conn:
+            self._authorise_villages(conn, data.frames())
             twin = conn.execute(_LIVE_TWIN, {"sha256": digest}).scalar()
             if twin is not None:
                 return int(twin)
@@ -448,6 +466,8 @@ class Store:
             if row.status == status:
                 state = "已撤销" if status == "rolled_back" else "生效中"
                 raise StoreError(f"版本 {revision_id} 已经是“{state}”状态，无需重复操作")
+            # Every row of it counts: undoing a roster row the same as today's changes it.
+            self._authorise_villages(conn, self._rows_of(conn, revision_id), rollback=True)
             previous = _data_version(conn)
             conn.execute(
                 revisions.update().where(revisions.c.id == revision_id).values(status=status)
@@ -467,233 +487,13 @@ class Store:
         with self.transaction() as conn:
             _log(conn, user, action, None, detail)
 
-    # -- accounts (hashing and policy live in wuxing.access.auth; this only stores) -------------------
 
-    def account(self, name: str) -> Account | None:
-        """The account `name` stands for, compared as `auth.account_key` does (`ADMIN`: `admin`)."""
-        with self.engine.connect() as conn:
-            return _account_named(conn, name)
-
-    def accounts(self) -> list[Account]:
-        """Every account, by name."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(users).order_by(users.c.name)).all()
-        return [_account(row) for row in rows]
-
-    def has_admin(self) -> bool:
-        """True when an enabled admin account exists."""
-        with self.engine.connect() as conn:
-            query = sa.select(users.c.name).where(users.c.role == "admin", ~users.c.disabled)
-            return conn.execute(query.limit(1)).first() is not None
-
-    def add_account(self, name: str, password_hash: str, role: str, *, by: str) -> None:
-        """Create an account (StoreError if the name, or one differing only in case or width, is
-        taken)."""
-        self._authorise("admin", by)
-        key = account_key(name)
-        with self.transaction() as conn:
-            taken = conn.execute(
-                sa.select(users.c.name).where(sa.or_(users.c.name == name, users.c.name_key == key))
-            ).scalar()
-            if taken == name:
-                raise StoreError(f"账号“{name}”已存在，请换一个名字，或重置它的密码")
-            if taken is not None:
-                raise StoreError(
-                    f"账号“{name}”与已有账号“{taken}”只差大小写或全角半角，容易混淆，请换一个名字"
-                )
-            conn.execute(
-                users.insert().values(
-                    name=name, password_hash=password_hash, role=role, disabled=False,
-                    created_at=_now(), name_key=key, credential_version=0,
-                )
-            )  # fmt: skip
-            _log(conn, by, "user_add", None, f"{name}（{role}）")
-
-    def set_password(self, name: str, password_hash: str, *, by: str) -> None:
-        """Replace an account's password hash: its sessions end and its login pauses lift."""
-        self._authorise("admin", by)
-        with self.transaction() as conn:
-            self._update_account(
-                conn,
-                name,
-                password_hash=password_hash,
-                credential_version=users.c.credential_version + 1,
-            )
-            key = conn.execute(sa.select(users.c.name_key).where(users.c.name == name)).scalar()
-            conn.execute(login_throttle.delete().where(login_throttle.c.name == key))
-            _log(conn, by, "user_passwd", None, name)
-
-    def set_disabled(self, name: str, disabled: bool, *, by: str) -> None:
-        """Disable an account (it can no longer log in) or enable it again."""
-        self._authorise("admin", by)
-        with self.transaction() as conn:
-            self._update_account(conn, name, disabled=disabled)
-            _log(conn, by, "user_disable" if disabled else "user_enable", None, name)
-
-    def set_role(self, name: str, role: str, *, by: str) -> None:
-        """Change an account's role."""
-        self._authorise("admin", by)
-        with self.transaction() as conn:
-            self._update_account(conn, name, role=role)
-            _log(conn, by, "user_role", None, f"{name}（{role}）")
-
-    @staticmethod
-    def _update_account(conn: Connection, name: str, **values: object) -> None:
-        done = conn.execute(users.update().where(users.c.name == name).values(**values))
-        if done.rowcount == 0:
-            raise StoreError(f"账号“{name}”不存在，请用 `python -m wuxing users list` 查看已有账号")
-
-    # -- login throttling (the policy is wuxing.access.throttle; this counts) --------------------------
-
-    def begin_login(self, name: str, client: str, *, at: datetime) -> LoginTry:
-        """Count a login try of `client` for `name` before its password is checked.
-
-        In one transaction: refused (and only counted) while a pause of this client on this name,
-        or of this client on every name, runs; otherwise counted as a failure in advance, so
-        parallel tries see each other and no more are checked than the pauses allow. A try whose
-        password proves right is taken back by `login_succeeded`.
-        """
-        with self.transaction() as conn:
-            account = _account_named(conn, name)
-            # The typed text of an unknown name is not kept: 16 bits of its digest still pause a
-            # client that repeats it (as for a real name, so pauses do not tell which exist), yet
-            # name no typed password.
-            key = account.key if account else "?" + sha256_of(account_key(name).encode())[:4]
-            conn.execute(
-                login_throttle.delete().where(
-                    login_throttle.c.last_at < at - throttle.FORGET_AFTER,
-                    sa.or_(
-                        login_throttle.c.paused_until.is_(None),
-                        login_throttle.c.paused_until < at,
-                    ),
-                )
-            )
-            rows = {row.name: row for row in conn.execute(
-                sa.select(login_throttle)
-                .where(login_throttle.c.client == client)
-                .where(login_throttle.c.name.in_([key, throttle.ANY_NAME]))
-                .with_for_update()
-            )}  # fmt: skip
-            paused = {n: p for n, row in rows.items() if (p := _aware(row.paused_until)) and p > at}
-            if paused:
-                conn.execute(
-                    login_throttle.update()
-                    .where(login_throttle.c.client == client)
-                    .where(login_throttle.c.name.in_(list(paused)))
-                    .values(refused=login_throttle.c.refused + 1)
-                )
-                return LoginTry(account, key, client, at, refused_until=max(paused.values()))
-            counts = {}
-            for row_key, pause_for in ((key, throttle.name_pause),
-                                       (throttle.ANY_NAME, throttle.client_pause)):  # fmt: skip
-                row = rows.get(row_key)
-                failures = 1 + (row.failures if row else 0)
-                wait = pause_for(failures)
-                until = at + wait if wait > timedelta(0) else None
-                values = {"failures": failures, "last_at": at, "paused_until": until}
-                if row is None:
-                    conn.execute(
-                        login_throttle.insert().values(
-                            name=row_key, client=client, refused=0, **values
-                        )
-                    )
-                else:
-                    conn.execute(
-                        login_throttle.update()
-                        .where(login_throttle.c.name == row_key, login_throttle.c.client == client)
-                        .values(**values)
-                    )
-                counts[row_key] = (failures, until)
-        (failures, until), (client_failures, client_until) = counts[key], counts[throttle.ANY_NAME]
-        return LoginTry(account, key, client, at, failures=failures, paused_until=until,
-                        client_failures=client_failures, client_paused_until=client_until)  # fmt: skip
-
-    def login_failed(self, attempt: LoginTry, detail: str = "") -> None:
-        """Record a checked try that failed: an event for a real account, and one when a pause of
-        the client on every name begins; a failure on an unknown name stays only a count."""
-        events_to_log = []
-        if attempt.account is not None:
-            where = f"（来自 {attempt.client}）" if attempt.client else ""
-            events_to_log.append(
-                (attempt.account.name, detail or f"第 {attempt.failures} 次失败{where}")
-            )
-        if attempt.client_paused_until is not None:
-            wait = throttle.wait_text(attempt.client_paused_until - attempt.at)
-            events_to_log.append(
-                (PAUSE_USER, f"来自 {attempt.client or '未知地址'} 的登录已连续失败 "
-                     f"{attempt.client_failures} 次，暂停 {wait}")
-            )  # fmt: skip
-        if not events_to_log:
-            return
-        with self.transaction() as conn:
-            for user, text in events_to_log:
-                action = "login_paused" if user == PAUSE_USER else "login_failed"
-                _log(conn, user, action, None, text)
-
-    def login_succeeded(self, attempt: LoginTry) -> None:
-        """Take back the failure `begin_login` counted in advance, forget this client's failures
-        on this account and record the login."""
-        assert attempt.account is not None  # only a known account's password can prove right
-        with self.transaction() as conn:
-            conn.execute(
-                login_throttle.delete().where(
-                    login_throttle.c.name == attempt.key, login_throttle.c.client == attempt.client
-                )
-            )
-            row = conn.execute(
-                sa.select(login_throttle.c.failures)
-                .where(login_throttle.c.name == throttle.ANY_NAME)
-                .where(login_throttle.c.client == attempt.client)
-                .with_for_update()
-            ).first()
-            if row is not None:
-                failures = max(0, row.failures - 1)
-                wait = throttle.client_pause(failures)
-                conn.execute(
-                    login_throttle.update()
-                    .where(login_throttle.c.name == throttle.ANY_NAME)
-                    .where(login_throttle.c.client == attempt.client)
-                    .values(
-                        failures=failures,
-                        paused_until=attempt.at + wait if wait > timedelta(0) else None,
-                    )
-                )
-            _log(conn, attempt.account.name, "login", None, "")
-
-
-@dataclass(frozen=True)
-class LoginTry:
-    """One login try as `Store.begin_login` counted it (the password not yet checked)."""
-
-    account: Account | None  # None: no such account
-    key: str  # the throttle row of this name (`Account.key`, or a digest of an unknown name)
-    client: str
-    at: datetime
-    failures: int = 0  # this client's failures on this name, this try included
-    client_failures: int = 0  # this client's failures on every name, this try included
-    refused_until: datetime | None = None  # set: a pause runs, the password was not checked
-    paused_until: datetime | None = None  # the pause on this name that starts if this try fails
-    client_paused_until: datetime | None = None  # the pause on every name that starts if it fails
+def _log(conn: Connection, user: str, action: str, revision_id: int | None, detail: str) -> int:
+    return log_event(conn, user, action, revision_id, detail, at=_now())
 
 
 def _count_text(counts: dict[str, int]) -> str:
     return "，".join(f"{SCHEMAS[k].label} {n} 行" for k, n in counts.items() if n) or "无数据"
-
-
-def _log(conn: Connection, user: str, action: str, revision_id: int | None, detail: str) -> int:
-    return conn.execute(
-        _NEW_EVENT,
-        {
-            "at": _now(),
-            "user": user,
-            "action": action,
-            "revision_id": revision_id,
-            "detail": detail,
-        },
-    ).scalar_one()
-
-
-# -- snapshots -------------------------------------------------------------------------------------
 
 
 def _counts_by_kind(frames: dict[str, pd.DataFrame]) -> Iterator[tuple[str, pd.Series]]:
@@ -751,10 +551,6 @@ _NEW_REVISION = sa.text(
     sa.bindparam("created_at", type_=revisions.c.created_at.type),
     sa.bindparam("content", type_=revisions.c.content.type),
 )
-_NEW_EVENT = sa.text(
-    'INSERT INTO events (at, "user", action, revision_id, detail)'
-    " VALUES (:at, :user, :action, :revision_id, :detail) RETURNING id"
-).bindparams(sa.bindparam("at", type_=events.c.at.type))
 _NEW_TOUCHES = sa.text(
     "INSERT INTO revision_touches (revision_id, data) VALUES (:revision_id, :data)"
 ).bindparams(sa.bindparam("data", type_=revision_touches.c.data.type))
@@ -822,61 +618,6 @@ def _refuse_conflicts(conn: Connection, data: Dataset, base_version: int) -> Non
                     f"{SCHEMAS[kind].label}数据（如 {example}），且与本文件的值不同。为避免覆盖对方的"
                     "修改，请重新上传本文件，核对新的变更预览后再导入。"
                 )
-
-
-def _account(row: sa.Row) -> Account:
-    return Account(
-        name=row.name,
-        role=row.role,
-        disabled=bool(row.disabled),
-        created_at=_aware(row.created_at),
-        password_hash=row.password_hash,
-        key=row.name_key or account_key(row.name),
-        credential_version=int(row.credential_version or 0),
-    )
-
-
-def _account_named(conn: Connection, name: str) -> Account | None:
-    """The account `name` stands for: its own, else the one whose key is `name`'s key (a store
-    from before the key rule may hold two such; then only the exact name finds one)."""
-    rows = conn.execute(
-        sa.select(users).where(sa.or_(users.c.name == name, users.c.name_key == account_key(name)))
-    ).all()
-    exact = [row for row in rows if row.name == name]
-    if exact or len(rows) == 1:
-        return _account((exact or rows)[0])
-    return None
-
-
-def _upgrade(conn: Connection) -> None:
-    """Bring a store made by an older version up to these tables, keeping its accounts."""
-    columns = {column["name"] for column in sa.inspect(conn).get_columns("users")}
-    if "credential_version" not in columns:
-        conn.execute(
-            sa.text("ALTER TABLE users ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 0")
-        )
-    if "name_key" not in columns:
-        conn.execute(sa.text("ALTER TABLE users ADD COLUMN name_key VARCHAR(100)"))
-        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_users_name_key ON users (name_key)"))
-    unkeyed = sa.select(users.c.name).where(users.c.name_key.is_(None))
-    for name in conn.execute(unkeyed).scalars().all():
-        conn.execute(users.update().where(users.c.name == name).values(name_key=account_key(name)))
-    for table in RETIRED_TABLES:
-        conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
-
-
-def _needs_upgrade(conn: Connection) -> bool:
-    inspector = sa.inspect(conn)
-    columns = {column["name"] for column in inspector.get_columns("users")}
-    retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
-    return bool(retired) or not {"credential_version", "name_key"} <= columns
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every time we store is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def _revision(row: sa.Row) -> Revision:

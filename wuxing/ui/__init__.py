@@ -2,7 +2,7 @@
 
 loading   the store and the dataset per data version (Streamlit's cache sits here only)
 filters   area, quarter and star in the sidebar and the URL; page choices; clicks
-session   the signed-in account
+session   the signed-in account (from the session cookie), the answer for a page refused
 widgets   the page frame, charts with their data, tables, downloads, empty states
 text      user-supplied text shown literally (`plain`)
 web       the server around dashboard.py (app.py): headers, upload limit, routes
@@ -35,12 +35,14 @@ from wuxing.ui.loading import (
     village_uploads,
 )
 from wuxing.ui.session import (
+    NOT_ALLOWED,
+    NOT_SIGNED_IN,
     account_sidebar,
     client_address,
     current_account,
+    refuse_page,
+    require_new_password,
     require_page_role,
-    sign_in,
-    sign_out,
 )
 from wuxing.ui.text import plain
 from wuxing.ui.widgets import (
@@ -61,7 +63,7 @@ __all__ = [
     "drill_into", "drill_on_click", "drop_stale_choice", "empty_state", "excel_download",
     "get_store", "load_dataset", "open_page", "open_profile", "parse_upload", "plain",
     "refresh_after_write", "remember_filters", "require_page_role", "sample_banner",
-    "selected_points", "selected_rows", "settings", "show_table", "sidebar_filters", "sign_in",
-    "sign_out", "sync_url", "template_download", "upload_touches", "url_choice",
-    "village_uploads",
+    "selected_points", "selected_rows", "settings", "show_table", "sidebar_filters",
+    "sync_url", "template_download", "upload_touches", "url_choice", "village_uploads",
+    "NOT_ALLOWED", "NOT_SIGNED_IN", "refuse_page", "require_new_password",
 ]  # fmt: skip

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from wuxing import catalog, periods
+from wuxing import catalog, periods, scopes
 from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.metrics import areas as area_metrics
 from wuxing.metrics import villages as village_metrics
-from wuxing.ui.loading import area_choices, get_store, through_entry_script
+from wuxing.ui.loading import ACCOUNT_KEY, area_choices, get_store, through_entry_script
 from wuxing.ui.text import plain
 
 ALL_STARS = "all"
@@ -53,11 +53,20 @@ def sidebar_filters(ds: Dataset) -> Filters:
     """Area, quarter and star pickers in the sidebar; the URL carries them so links reopen views."""
     store = get_store()
     areas = area_choices(store.url, ds.revision, ds.villages)
+    # A signed-in account browses its 可查看范围 only, and starts at its own area.
+    account = st.session_state.get(ACCOUNT_KEY)
+    start = village_metrics.default_area(ds.villages)
+    if account is not None:
+        if view := scopes.view_scope_of(account):
+            areas = [a for a in areas if scopes.within(a, view)] or [view]
+            start = areas[0]
+        if (own := scopes.scope_of(account)) in areas and own:
+            start = own
     quarters = list(reversed(ds.periods()))
     stars = [ALL_STARS, *catalog.STAR_IDS]
     if st.session_state.get("_drill_area") in areas:  # a click on a sub-area (see drill_into)
         st.session_state["area"] = st.session_state.pop("_drill_area")
-    _adopt_url("area", areas, village_metrics.default_area(ds.villages), "地区")
+    _adopt_url("area", areas, start, "地区")
     _adopt_url("star", stars, ALL_STARS, "星")
     if st.session_state.get(NEXT_PERIOD) in quarters:  # a save added it (see ui/reports.py)
         st.session_state["period"] = st.session_state.pop(NEXT_PERIOD)

@@ -77,7 +77,7 @@ def get_store() -> Store:
     account = st.session_state.get(ACCOUNT_KEY)
     if account is None:
         return shared_store().acting_as("", None)
-    return shared_store().acting_as(account.name, account.role)
+    return shared_store().acting_as(account.name, account.role, account.area)
 
 
 # A resource, not data: cache_data would pickle the dataset back on every rerun (5 s for a

@@ -42,12 +42,30 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def may_open(page: PageSpec, role: str | None, *, signed_in: bool = True) -> bool:
+    """True when a session with `role` may open `page` (the login only before signing in)."""
+    if page.role == GUEST:
+        return not signed_in
+    return role_allows(role, page.role)
+
+
+#: Streamlit's own name for the default page, which it serves at "/" only; its `url_path`
+#: (/overview) is registered apart, leading to "/", so that old links find it.
+START = "start"
+
+
+def page_at(url_path: str) -> PageSpec:
+    """The page at `url_path` (the default page for "" and `START`)."""
+    for page in PAGES:
+        if page.url_path == url_path and url_path:
+            return page
+    return next(page for page in PAGES if page.default)
+
+
 def pages_for(role: str | None, *, signed_in: bool = True) -> list[PageSpec]:
     """The pages a session with `role` may open, in menu order (plus login when not signed in).
 
     `role` is None for an anonymous session when browsing is not public: it gets the login only.
     """
-    pages = [p for p in PAGES if p.role != GUEST and role_allows(role, p.role)]
-    if not signed_in:
-        pages += [p for p in PAGES if p.role == GUEST]
-    return pages
+    pages = [p for p in PAGES if p.role != GUEST and may_open(p, role)]
+    return pages + [p for p in PAGES if p.role == GUEST and may_open(p, role, signed_in=signed_in)]

@@ -1,22 +1,39 @@
 """The web server around dashboard.py (`app.py` builds the `st.App` from these parts): security
-headers on every HTTP answer, and the upload limit taken from the settings at start.
+headers on every HTTP answer, the upload limit taken from the settings at start, and login and
+logout as ordinary HTTP routes.
 
-HTTP routes of our own (login/logout) belong in `ROUTES`; each part is listed in `app.py`.
+Sessions: `POST /auth/login` checks the name and password (with the login pauses of
+`wuxing.access.throttle`), opens a session in the store and answers with a cookie holding its
+random token: HttpOnly (no page script can read it), SameSite=Strict (no other site's page sends
+it), Secure when the browser spoke HTTPS (directly or through nginx's X-Forwarded-Proto). Every
+page load's WebSocket carries the cookie, and the script reads it through `st.context.cookies`
+(wuxing/ui/session.py), so a reload, a new tab, another app server or a restarted one finds the
+same session. `POST /auth/logout` ends it in the store: every tab's next rerun finds it gone.
+Both POSTs are refused unless the Origin (or, without one, the Referer) is this very site.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from functools import cache
 from typing import Any
+from urllib.parse import quote, urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 from streamlit import config as streamlit_config
 
+from wuxing.access import auth
 from wuxing.config import Settings
+from wuxing.errors import AuthError
+from wuxing.storage.store import Store, open_store
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,8 +51,131 @@ SECURITY_HEADERS: dict[str, str] = {
     "Referrer-Policy": "same-origin",
 }
 
-#: Our own HTTP routes (none yet; login/logout will go here).
-ROUTES: list[BaseRoute] = []
+#: The cookie holding a session's token (only its sha256 is in the store).
+SESSION_COOKIE = "wuxing_session"
+LOGIN_PATH = "/auth/login"
+LOGOUT_PATH = "/auth/logout"
+
+
+@cache
+def _store(url: str) -> Store:
+    # The routes' own store object (one engine per process, like the pages' cached one).
+    return open_store(url)
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after login: a path of this site only (never `//other.site` or a URL)."""
+    target = (target or "").strip()
+    if (
+        not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or any(ord(c) < 32 for c in target)
+    ):
+        return "/"
+    return target if not target.startswith("/auth/") else "/"
+
+
+def same_origin(request: Request) -> bool:
+    """True when the request's Origin (else its Referer) names this site, as the browser saw it
+    (behind nginx: `proxy_set_header Host $http_host`, see deploy/nginx.conf)."""
+    host = request.headers.get("host", "")
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc == host
+    referer = request.headers.get("referer")
+    return bool(referer) and urlsplit(referer).netloc == host
+
+
+def login_form_html(next_path: str = "/", *, message: str = "") -> str:
+    """The login form (plain HTML: it posts to `LOGIN_PATH` itself), with `message` above it."""
+    note = f'<p role="alert" style="color:#b42318;margin:0 0 12px">{html.escape(message)}</p>'
+    field = ("display:block;width:100%;box-sizing:border-box;margin:4px 0 12px;padding:8px;"
+             "font-size:16px;border:1px solid #bbb;border-radius:6px")  # fmt: skip
+    return (
+        f'<form method="post" action="{LOGIN_PATH}" style="max-width:360px">'
+        f"{note if message else ''}"
+        f'<input type="hidden" name="next" value="{html.escape(safe_next(next_path))}">'
+        f'<label style="display:block">用户名<input name="username" autocomplete="username" '
+        f'maxlength="50" required style="{field}"></label>'
+        f'<label style="display:block">密码<input name="password" type="password" '
+        f'autocomplete="current-password" required style="{field}"></label>'
+        '<button type="submit" style="padding:8px 24px;font-size:16px;border:0;border-radius:6px;'
+        'background:#d62728;color:#fff;cursor:pointer">登录</button></form>'
+    )
+
+
+def logout_form_html() -> str:
+    """The logout button: a form posting to `LOGOUT_PATH` (it ends the session in every tab)."""
+    return (
+        f'<form method="post" action="{LOGOUT_PATH}"><button type="submit" '
+        'style="padding:4px 12px;border:1px solid #ccc;border-radius:6px;background:#fff;'
+        'cursor:pointer">退出登录</button></form>'
+    )
+
+
+def _page(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        "<title>登录 · 五星支部创建数据看板</title></head>"
+        '<body style="font-family:sans-serif;margin:40px auto;max-width:400px;padding:0 16px">'
+        f"<h1>登录</h1>{body}</body></html>",
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def login_page(request: Request) -> Response:
+    """GET: the login form on its own page. POST: check, open a session, set the cookie and go
+    to the page asked for (`next`); a refusal shows the form again with the reason."""
+    if request.method == "GET":
+        return _page(login_form_html(request.query_params.get("next", "/")))
+    form = await request.form()
+    target = safe_next(str(form.get("next", "/")))
+    if not same_origin(request):
+        return _page(
+            login_form_html(target, message="请求来源不符，请在本站的登录页重新登录。"), 403
+        )
+    settings = Settings.from_env()
+    client = request.client.host if request.client else ""
+    try:
+        _, token = await run_in_threadpool(
+            auth.open_session, _store(settings.store_url), str(form.get("username", "")),
+            str(form.get("password", "")), client=client,
+        )  # fmt: skip
+    except AuthError as exc:
+        return _page(login_form_html(target, message=str(exc)), 401)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="strict", path="/",
+        secure=request.url.scheme == "https",
+    )  # fmt: skip
+    return response
+
+
+async def logout(request: Request) -> Response:
+    """POST: end this browser's session in the store (every tab) and drop the cookie."""
+    if not same_origin(request):
+        return _page(login_form_html("/", message="请求来源不符，未退出。"), 403)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await run_in_threadpool(_store(Settings.from_env().store_url).end_session, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=request.url.scheme == "https")  # fmt: skip
+    return response
+
+
+def login_url(next_path: str) -> str:
+    """The login page's address that leads back to `next_path` afterwards."""
+    return f"{LOGIN_PATH}?next={quote(safe_next(next_path), safe='')}"
+
+
+#: Our own HTTP routes.
+ROUTES: list[BaseRoute] = [
+    Route(LOGIN_PATH, login_page, methods=["GET", "POST"]),
+    Route(LOGOUT_PATH, logout, methods=["POST"]),
+]
 
 
 class SecurityHeaders:

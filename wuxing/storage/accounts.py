@@ -1,0 +1,376 @@
+"""Accounts and login throttling as the store keeps them (hashing and policy: `wuxing.access`).
+
+`AccountStore` is a part of `wuxing.storage.store.Store`: its methods write through the store's
+transactions, each change with its audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from wuxing.access import throttle
+from wuxing.access.credentials import account_key
+from wuxing.errors import StoreError
+from wuxing.storage.events import aware as _aware
+from wuxing.storage.events import log_event as _log
+from wuxing.storage.events import now as _now
+from wuxing.storage.events import sha256_of
+from wuxing.storage.schema import RETIRED_TABLES, login_throttle, sessions, users
+
+#: Who the audit log names for a client paused on every name (the tries had no account).
+PAUSE_USER = "（登录限制）"
+
+
+@dataclass(frozen=True)
+class Account:
+    """One login account as stored (the hash never leaves `wuxing.access.auth`)."""
+
+    name: str
+    role: str
+    disabled: bool
+    created_at: datetime
+    password_hash: str = dataclass_field(default="", repr=False)
+    #: The name as logins compare it (`auth.account_key`).
+    key: str = ""
+    #: Raised by every password change; a session remembers the one it signed in under.
+    credential_version: int = 0
+    #: The area whose data it may write ("" everything) and the one it may browse (`wuxing.scopes`).
+    area: str = ""
+    view_area: str = ""
+    #: Its password was set for it (one-time): it must choose its own before using the app.
+    must_change: bool = False
+    last_login_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LoginTry:
+    """One login try as `Store.begin_login` counted it (the password not yet checked)."""
+
+    account: Account | None  # None: no such account
+    key: str  # the throttle row of this name (`Account.key`, or a digest of an unknown name)
+    client: str
+    at: datetime
+    failures: int = 0  # this client's failures on this name, this try included
+    client_failures: int = 0  # this client's failures on every name, this try included
+    refused_until: datetime | None = None  # set: a pause runs, the password was not checked
+    paused_until: datetime | None = None  # the pause on this name that starts if this try fails
+    client_paused_until: datetime | None = None  # the pause on every name that starts if it fails
+
+
+class AccountStore:
+    """The account and login-throttle part of `Store` (mixed in; uses its transactions)."""
+
+    # -- accounts (hashing and policy live in wuxing.access.auth; this only stores) -------------------
+
+    def account(self, name: str) -> Account | None:
+        """The account `name` stands for, compared as `auth.account_key` does (`ADMIN`: `admin`)."""
+        with self.engine.connect() as conn:
+            return account_named(conn, name)
+
+    def accounts(self) -> list[Account]:
+        """Every account, by name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(users).order_by(users.c.name)).all()
+        return [_account(row) for row in rows]
+
+    def has_admin(self) -> bool:
+        """True when an enabled admin account exists."""
+        with self.engine.connect() as conn:
+            query = sa.select(users.c.name).where(users.c.role == "admin", ~users.c.disabled)
+            return conn.execute(query.limit(1)).first() is not None
+
+    def add_account(
+        self, name: str, password_hash: str, role: str, *, by: str, area: str = "",
+        view_area: str | None = None, must_change: bool = False,
+    ) -> None:  # fmt: skip
+        """Create an account (StoreError if the name, or one differing only in case or width, is
+        taken). `area` is what it may write, `view_area` what it may browse (default: `area`);
+        `must_change`: a one-time password, to be replaced at the first login."""
+        self._authorise("admin", by)
+        key = account_key(name)
+        with self.transaction() as conn:
+            taken = conn.execute(
+                sa.select(users.c.name).where(sa.or_(users.c.name == name, users.c.name_key == key))
+            ).scalar()
+            if taken == name:
+                raise StoreError(f"账号“{name}”已存在，请换一个名字，或重置它的密码")
+            if taken is not None:
+                raise StoreError(
+                    f"账号“{name}”与已有账号“{taken}”只差大小写或全角半角，容易混淆，请换一个名字"
+                )
+            conn.execute(
+                users.insert().values(
+                    name=name, password_hash=password_hash, role=role, disabled=False,
+                    created_at=_now(), name_key=key, credential_version=0, area=area,
+                    view_area=area if view_area is None else view_area, must_change=must_change,
+                )
+            )  # fmt: skip
+            where = f"，范围：{area}" if area else ""
+            _log(conn, by, "user_add", None, f"{name}（{role}{where}）")
+
+    def set_password(
+        self, name: str, password_hash: str, *, by: str, one_time: bool = False
+    ) -> None:
+        """Replace an account's password hash: its sessions end and its login pauses lift.
+        `one_time`: the account must choose its own password at its next login."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            self._update_account(
+                conn,
+                name,
+                password_hash=password_hash,
+                credential_version=users.c.credential_version + 1,
+                must_change=one_time,
+            )
+            key = conn.execute(sa.select(users.c.name_key).where(users.c.name == name)).scalar()
+            conn.execute(login_throttle.delete().where(login_throttle.c.name == key))
+            _end_sessions(conn, name, "password")
+            _log(conn, by, "user_passwd", None, name)
+
+    def change_own_password(self, name: str, password_hash: str, *, keep: str) -> None:
+        """The account `name` chose a new password: its other sessions end; the session whose
+        token digest is `keep` (the one it changed it in) goes on under the new password."""
+        self._authorise("viewer", name)
+        with self.transaction() as conn:
+            self._update_account(
+                conn, name, password_hash=password_hash, must_change=False,
+                credential_version=users.c.credential_version + 1,
+            )  # fmt: skip
+            version = conn.execute(
+                sa.select(users.c.credential_version).where(users.c.name == name)
+            ).scalar_one()
+            kept = sessions.c.token_hash == keep
+            _end_sessions(conn, name, "password", ~kept)
+            conn.execute(sessions.update().where(kept).values(credential_version=version))
+            _log(conn, name, "user_passwd", None, f"{name}（本人修改）")
+
+    def set_disabled(self, name: str, disabled: bool, *, by: str) -> None:
+        """Disable an account (it can no longer log in, its sessions end) or enable it again."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            self._update_account(conn, name, disabled=disabled)
+            if disabled:
+                _end_sessions(conn, name, "disabled")
+            _log(conn, by, "user_disable" if disabled else "user_enable", None, name)
+
+    def set_scope(self, name: str, *, area: str, view_area: str, by: str) -> None:
+        """Set the area an account may write and the one it may browse (可查看范围)."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            before = conn.execute(
+                sa.select(users.c.area, users.c.view_area).where(users.c.name == name)
+            ).first()
+            self._update_account(conn, name, area=area, view_area=view_area)
+            old = f"{before.area or '全部'} / {before.view_area or '全部'}" if before else ""
+            _log(conn, by, "user_scope", None,
+                 f"{name}：可改动 {area or '全部'}，可查看 {view_area or '全部'}（原为 {old}）")  # fmt: skip
+
+    def set_role(self, name: str, role: str, *, by: str) -> None:
+        """Change an account's role."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            self._update_account(conn, name, role=role)
+            _log(conn, by, "user_role", None, f"{name}（{role}）")
+
+    @staticmethod
+    def _update_account(conn: Connection, name: str, **values: object) -> None:
+        done = conn.execute(users.update().where(users.c.name == name).values(**values))
+        if done.rowcount == 0:
+            raise StoreError(f"账号“{name}”不存在，请用 `python -m wuxing users list` 查看已有账号")
+
+    # -- login throttling (the policy is wuxing.access.throttle; this counts) --------------------------
+
+    def begin_login(self, name: str, client: str, *, at: datetime) -> LoginTry:
+        """Count a login try of `client` for `name` before its password is checked.
+
+        In one transaction: refused (and only counted) while a pause of this client on this name,
+        or of this client on every name, runs; otherwise counted as a failure in advance, so
+        parallel tries see each other and no more are checked than the pauses allow. A try whose
+        password proves right is taken back by `login_succeeded`.
+        """
+        with self.transaction() as conn:
+            account = account_named(conn, name)
+            # The typed text of an unknown name is not kept: 16 bits of its digest still pause a
+            # client that repeats it (as for a real name, so pauses do not tell which exist), yet
+            # name no typed password.
+            key = account.key if account else "?" + sha256_of(account_key(name).encode())[:4]
+            conn.execute(
+                login_throttle.delete().where(
+                    login_throttle.c.last_at < at - throttle.FORGET_AFTER,
+                    sa.or_(
+                        login_throttle.c.paused_until.is_(None),
+                        login_throttle.c.paused_until < at,
+                    ),
+                )
+            )
+            rows = {row.name: row for row in conn.execute(
+                sa.select(login_throttle)
+                .where(login_throttle.c.client == client)
+                .where(login_throttle.c.name.in_([key, throttle.ANY_NAME]))
+                .with_for_update()
+            )}  # fmt: skip
+            paused = {n: p for n, row in rows.items() if (p := _aware(row.paused_until)) and p > at}
+            if paused:
+                conn.execute(
+                    login_throttle.update()
+                    .where(login_throttle.c.client == client)
+                    .where(login_throttle.c.name.in_(list(paused)))
+                    .values(refused=login_throttle.c.refused + 1)
+                )
+                return LoginTry(account, key, client, at, refused_until=max(paused.values()))
+            counts = {}
+            for row_key, pause_for in ((key, throttle.name_pause),
+                                       (throttle.ANY_NAME, throttle.client_pause)):  # fmt: skip
+                row = rows.get(row_key)
+                failures = 1 + (row.failures if row else 0)
+                wait = pause_for(failures)
+                until = at + wait if wait > timedelta(0) else None
+                values = {"failures": failures, "last_at": at, "paused_until": until}
+                if row is None:
+                    conn.execute(
+                        login_throttle.insert().values(
+                            name=row_key, client=client, refused=0, **values
+                        )
+                    )
+                else:
+                    conn.execute(
+                        login_throttle.update()
+                        .where(login_throttle.c.name == row_key, login_throttle.c.client == client)
+                        .values(**values)
+                    )
+                counts[row_key] = (failures, until)
+        (failures, until), (client_failures, client_until) = counts[key], counts[throttle.ANY_NAME]
+        return LoginTry(account, key, client, at, failures=failures, paused_until=until,
+                        client_failures=client_failures, client_paused_until=client_until)  # fmt: skip
+
+    def login_failed(self, attempt: LoginTry, detail: str = "") -> None:
+        """Record a checked try that failed: an event for a real account, and one when a pause of
+        the client on every name begins; a failure on an unknown name stays only a count."""
+        events_to_log = []
+        if attempt.account is not None:
+            where = f"（来自 {attempt.client}）" if attempt.client else ""
+            events_to_log.append(
+                (attempt.account.name, detail or f"第 {attempt.failures} 次失败{where}")
+            )
+        if attempt.client_paused_until is not None:
+            wait = throttle.wait_text(attempt.client_paused_until - attempt.at)
+            events_to_log.append(
+                (PAUSE_USER, f"来自 {attempt.client or '未知地址'} 的登录已连续失败 "
+                     f"{attempt.client_failures} 次，暂停 {wait}")
+            )  # fmt: skip
+        if not events_to_log:
+            return
+        with self.transaction() as conn:
+            for user, text in events_to_log:
+                action = "login_paused" if user == PAUSE_USER else "login_failed"
+                _log(conn, user, action, None, text)
+
+    def login_succeeded(self, attempt: LoginTry) -> None:
+        """Take back the failure `begin_login` counted in advance, forget this client's failures
+        on this account and record the login."""
+        assert attempt.account is not None  # only a known account's password can prove right
+        with self.transaction() as conn:
+            conn.execute(
+                login_throttle.delete().where(
+                    login_throttle.c.name == attempt.key, login_throttle.c.client == attempt.client
+                )
+            )
+            row = conn.execute(
+                sa.select(login_throttle.c.failures)
+                .where(login_throttle.c.name == throttle.ANY_NAME)
+                .where(login_throttle.c.client == attempt.client)
+                .with_for_update()
+            ).first()
+            if row is not None:
+                failures = max(0, row.failures - 1)
+                wait = throttle.client_pause(failures)
+                conn.execute(
+                    login_throttle.update()
+                    .where(login_throttle.c.name == throttle.ANY_NAME)
+                    .where(login_throttle.c.client == attempt.client)
+                    .values(
+                        failures=failures,
+                        paused_until=attempt.at + wait if wait > timedelta(0) else None,
+                    )
+                )
+            _log(conn, attempt.account.name, "login", None, "")
+
+
+def _account(row: sa.Row) -> Account:
+    return Account(
+        name=row.name,
+        role=row.role,
+        disabled=bool(row.disabled),
+        created_at=_aware(row.created_at),
+        password_hash=row.password_hash,
+        key=row.name_key or account_key(row.name),
+        credential_version=int(row.credential_version or 0),
+        area=row.area or "",
+        view_area=row.view_area or "",
+        must_change=bool(row.must_change),
+        last_login_at=_aware(row.last_login_at),
+    )
+
+
+def _end_sessions(
+    conn: Connection, name: str, why: str, also: sa.ColumnElement[bool] | None = None
+) -> None:
+    """End the open sessions of `name` (those matching `also` too, when given)."""
+    where = [sessions.c.user == name, sessions.c.ended_at.is_(None)]
+    if also is not None:
+        where.append(also)
+    conn.execute(sessions.update().where(*where).values(ended_at=_now(), ended_why=why))
+
+
+def account_named(conn: Connection, name: str) -> Account | None:
+    """The account `name` stands for: its own, else the one whose key is `name`'s key (a store
+    from before the key rule may hold two such; then only the exact name finds one)."""
+    rows = conn.execute(
+        sa.select(users).where(sa.or_(users.c.name == name, users.c.name_key == account_key(name)))
+    ).all()
+    exact = [row for row in rows if row.name == name]
+    if exact or len(rows) == 1:
+        return _account((exact or rows)[0])
+    return None
+
+
+#: Columns added to `users` after stores existed, with how an older store gets them.
+_NEW_COLUMNS = {
+    "area": "VARCHAR(300) NOT NULL DEFAULT ''",
+    "view_area": "VARCHAR(300) NOT NULL DEFAULT ''",
+    "must_change": "BOOLEAN NOT NULL DEFAULT FALSE",
+    "last_login_at": "TIMESTAMP WITH TIME ZONE",
+}
+
+
+def upgrade(conn: Connection) -> None:
+    """Bring a store made by an older version up to these tables, keeping its accounts."""
+    columns = {column["name"] for column in sa.inspect(conn).get_columns("users")}
+    if "credential_version" not in columns:
+        conn.execute(
+            sa.text("ALTER TABLE users ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 0")
+        )
+    if "name_key" not in columns:
+        conn.execute(sa.text("ALTER TABLE users ADD COLUMN name_key VARCHAR(100)"))
+        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_users_name_key ON users (name_key)"))
+    for column, ddl in _NEW_COLUMNS.items():
+        if column not in columns:  # existing accounts keep everything in scope, as before
+            conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN {column} {ddl}"))
+    unkeyed = sa.select(users.c.name).where(users.c.name_key.is_(None))
+    for name in conn.execute(unkeyed).scalars().all():
+        conn.execute(users.update().where(users.c.name == name).values(name_key=account_key(name)))
+    for table in RETIRED_TABLES:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+
+
+def needs_upgrade(conn: Connection) -> bool:
+    """True when the store predates a column or still holds a retired table."""
+    inspector = sa.inspect(conn)
+    columns = {column["name"] for column in inspector.get_columns("users")}
+    retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
+    return bool(retired) or not {"credential_version", "name_key", *_NEW_COLUMNS} <= columns

@@ -1,0 +1,42 @@
+"""Appending to the audit trail, and the time and digest helpers every part of the store shares."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from wuxing.storage.schema import events
+
+NEW_EVENT = sa.text(
+    'INSERT INTO events (at, "user", action, revision_id, detail)'
+    " VALUES (:at, :user, :action, :revision_id, :detail) RETURNING id"
+).bindparams(sa.bindparam("at", type_=events.c.at.type))
+
+
+def sha256_of(content: bytes) -> str:
+    """Hex sha256 of some bytes: how a repeated upload, and a session's token, is recognised."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def now() -> datetime:
+    """The time now, in UTC (every time the store keeps is UTC)."""
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """`value` with its UTC zone (SQLite hands back naive datetimes; every time we store is UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def log_event(
+    conn: Connection, user: str, action: str, revision_id: int | None, detail: str,
+    at: datetime | None = None,
+) -> int:  # fmt: skip
+    """Append one event in the transaction of `conn` (at `at`, default now); returns its id."""
+    values = {"user": user, "action": action, "revision_id": revision_id, "detail": detail}
+    return conn.execute(NEW_EVENT, {"at": at or now(), **values}).scalar_one()
