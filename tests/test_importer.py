@@ -460,33 +460,6 @@ def test_problems_frame_and_json_carry_every_place(base_store: Store) -> None:
     }
 
 
-def test_the_collector_paused_for_an_import_runs_again_after_it(store):
-    import gc
-
-    from wuxing.reading import importer
-
-    assert gc.isenabled()
-    with importer.collector_paused():
-        with importer.collector_paused():  # overlapping imports: the last one out resumes it
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), importer.collector_paused():
-        raise RuntimeError("失败的导入")
-    assert gc.isenabled()
-    gc.disable()  # turned off by someone else: stays off
-    try:
-        with importer.collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    outcome = import_files(
-        store, [("x.csv", "村名,季度\n".encode())], user="u", settings=Settings()
-    )
-    assert not outcome.stored and gc.isenabled()
-
-
 # -- cells read as something else: reminders with the text as written and what is stored --------
 
 

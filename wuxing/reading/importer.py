@@ -7,12 +7,9 @@ The problem codes are declared in `wuxing.reading.problems.CODES`.
 
 from __future__ import annotations
 
-import gc
 import io
-import threading
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -128,8 +125,7 @@ def parse_files(
     `earlier`, when given, supplies the stored values the jump and fall checks compare with
     (instead of `known.values`, which may then be left empty).
     """
-    with collector_paused():  # the upload page's preview parses without importing
-        return _parse_files(files, known, settings, earlier)
+    return _parse_files(files, known, settings, earlier)
 
 
 def _parse_files(
@@ -217,8 +213,7 @@ def import_files(
 
     `base_version`: the store version a preview showed the user (default: the data read here).
     """
-    with collector_paused():
-        return _import_files(store, files, user, settings, dry_run, base_version)
+    return _import_files(store, files, user, settings, dry_run, base_version)
 
 
 def store_checked(
@@ -238,32 +233,31 @@ def store_checked(
     `correction`: what a correction typed in the browser changed, kept in the summary."""
     if not result.ok or not files:
         return ImportOutcome(result)
-    with collector_paused():
-        content, filename = bundle(files)
-        twin = store.find_live_upload(sha256_of(content))
-        if twin is not None:
-            return ImportOutcome(result, revision=twin, duplicate=True)
-        if change_summary is None:
-            change_summary = changes.preview(
-                _current_for(store, store.load_for_import(), result.data), result.data
-            )
-        summary = {
-            "counts": result.data.counts(),
-            "files": result.files,
-            "warnings": len(result.warnings),
-            # What the version changes (a one-value correction reads as one, not as 232 rows).
-            **changes.change_record(change_summary),
-        }
-        if correction:
-            summary["correction"] = correction
-        revision = store.commit(
-            result.data,
-            content=content,
-            filename=filename,
-            user=user,
-            summary=summary,
-            base_version=base_version,
+    content, filename = bundle(files)
+    twin = store.find_live_upload(sha256_of(content))
+    if twin is not None:
+        return ImportOutcome(result, revision=twin, duplicate=True)
+    if change_summary is None:
+        change_summary = changes.preview(
+            _current_for(store, store.load_for_import(), result.data), result.data
         )
+    summary = {
+        "counts": result.data.counts(),
+        "files": result.files,
+        "warnings": len(result.warnings),
+        # What the version changes (a one-value correction reads as one, not as 232 rows).
+        **changes.change_record(change_summary),
+    }
+    if correction:
+        summary["correction"] = correction
+    revision = store.commit(
+        result.data,
+        content=content,
+        filename=filename,
+        user=user,
+        summary=summary,
+        base_version=base_version,
+    )
     return ImportOutcome(result, revision=revision, stored=True)
 
 
@@ -298,37 +292,6 @@ def _current_for(store: Store, known: Dataset, data: Dataset) -> Dataset:
     others = [k for k in ("scores", "targets", "pairs") if not data.frame(k).empty]
     full = store.load() if others else None
     return replace(known, values=values, **{k: full.frame(k) for k in others if full is not None})
-
-
-_paused = 0  # imports running with the collector paused (see `collector_paused`)
-_resume = False  # whether the last of them turns it back on
-_pausing = threading.Lock()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while an import builds its many objects.
-
-    A province's sheet is 1.5 M cells in 46,000 row lists, and every full collection that
-    building the checks' frames and the insert's lists triggers walks all of them again: ~0.7 s
-    of CPU per 46,000-village import. What an import makes is freed by reference counting;
-    cycles made meanwhile (by any thread) are collected once the collector runs again.
-    Overlapping imports pause it once and the last one resumes it; one disabled by someone
-    else stays off.
-    """
-    global _paused, _resume
-    with _pausing:
-        if _paused == 0:
-            _resume = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _pausing:
-            _paused -= 1
-            if _paused == 0 and _resume:
-                gc.enable()
 
 
 def bundle(files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
