@@ -36,8 +36,7 @@ def township_url(tmp_path_factory):
         yield base, tmp, url
 
 
-def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page):
-    base, files, url = township_url
+def sign_in_and_open_upload(page, base: str) -> None:
     page.goto(base + "/", wait_until="domcontentloaded")
     page.get_by_role("heading", name="登录").wait_for(timeout=60_000)
     page.get_by_label("用户名").fill("小王")
@@ -46,6 +45,11 @@ def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page)
     page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
     page.locator('[data-testid="stSidebarNavLink"]', has_text="数据上传").click()
     page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)
+
+
+def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page):
+    base, files, url = township_url
+    sign_in_and_open_upload(page, base)
 
     chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     chooser.set_input_files(str(files / "坏文件.xlsx"))
@@ -74,17 +78,6 @@ def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page)
         assert stored.loc[stored["period"] == "2024Q1", "value"].tolist() == [321.0]
     finally:
         store.dispose()
-
-
-def sign_in_and_open_upload(page, base: str) -> None:
-    page.goto(base + "/", wait_until="domcontentloaded")
-    page.get_by_role("heading", name="登录").wait_for(timeout=60_000)
-    page.get_by_label("用户名").fill("小王")
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
-    page.locator('[data-testid="stSidebarNavLink"]', has_text="数据上传").click()
-    page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)
 
 
 def test_a_far_out_cell_is_refused_while_another_session_keeps_working(township_url, page, browser):
