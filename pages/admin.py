@@ -4,8 +4,9 @@ filter the audit log."""
 import streamlit as st
 
 from wuxing import ui
-from wuxing.access import audit, auth
+from wuxing.access import auth
 from wuxing.errors import WuxingError
+from wuxing.metrics import audit
 from wuxing.ui import navigation
 
 st.title("账号与审计")

@@ -79,7 +79,7 @@ MAY_IMPORT = {
     "access": {"storage"},  # auth signs in against the store
     "reading": {"storage"},  # the importer stores what it read (store_checked)
     "storage": {"access.roles", "access.credentials", "access.throttle"},  # policy leaves only
-    "metrics": set(),
+    "metrics": {"access.roles"},  # role names in the account table (a policy leaf)
     "charts": {"metrics"},  # a chart of a metric's result type (pairs.Matchup)
     "meeting": {"metrics", "charts"},
     "samples": {"reading", "storage"},

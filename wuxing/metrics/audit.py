@@ -1,14 +1,18 @@
-"""The audit log as the admin page reads it: Chinese action names, filtering, a display table."""
+"""账号与审计's tables: the audit log (Chinese action names, filtering), accounts and open sessions
+as the admin page lists them. Who may do what is `wuxing.access`; these only display."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wuxing.access.auth import role_label
+from wuxing.access.roles import role_label
 from wuxing.scopes import scope_label
-from wuxing.storage.store import Account
+
+if TYPE_CHECKING:  # the store's account records: types only
+    from wuxing.storage.accounts import Account
 
 ACTION_LABELS = {
     "upload": "上传数据",
