@@ -93,3 +93,17 @@ def test_above_the_township_it_rolls_up_by_sub_area(area, labels):
         ]  # fmt: skip
         table = reporting.area_table(frame, "乡镇")
         assert table["报送率"].tolist() == ["100%", "50%"]
+
+
+def test_one_village_is_held_to_what_its_township_reports():
+    from wuxing.metrics import villages
+
+    village = f"{CITY}/甲县/东镇/二村"
+    assert reporting.peer_area(village) == f"{CITY}/甲县/东镇"
+    assert reporting.peer_area(f"{CITY}/甲县") == f"{CITY}/甲县" and reporting.peer_area("") == ""
+    alone = villages.scope(_dataset(), village)
+    assert reporting.village_status(alone, Q)["missing"].tolist() == [""]  # held to itself only
+    peers = villages.scope(_dataset(), reporting.peer_area(village))
+    status = reporting.village_status(alone, Q, tuple(reporting.expected_kinds(peers, Q)))
+    assert status["name"].tolist() == ["二村"]
+    assert "食用菌产量" in status["missing"].iloc[0] and "卫生厕所改造" in status["missing"].iloc[0]

@@ -87,6 +87,13 @@ def within(inner: str, outer: str) -> bool:
     return contains(outer, area_parts(inner))
 
 
+def narrowed(area: str, scope: str) -> str:
+    """What a page about the villages an account answers for (its template, 填报进度) covers when
+    `area` is chosen: `area` when it lies in `scope`, else `scope` itself (a wider area, or
+    another one the account may only browse, was chosen)."""
+    return area if within(area, scope) else scope
+
+
 def villages_outside(area: str, codes: Iterable[str], villages: pd.DataFrame) -> list[str]:
     """The villages among `codes` that do not lie in `area`, as `乡镇/村名` labels (a code no
     village row names counts as outside: it cannot be shown to lie inside)."""

@@ -18,7 +18,7 @@ from wuxing import catalog, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import areas
-from wuxing.metrics.villages import names, ordered_codes
+from wuxing.metrics.villages import AREA_LEVELS, area_parts, join_area, names, ordered_codes
 
 if TYPE_CHECKING:  # the store's revision records: types only
     from wuxing.storage.store import Revision
@@ -66,11 +66,22 @@ def unreported_kinds(view: Dataset, period: str) -> list[str]:
     return missing + ([] if SCORES in found else ["星级评分"])
 
 
+def peer_area(area: str) -> str:
+    """The area whose villages set what a village of `area` is expected to report: `area`
+    itself, or for one village (a village account's) its township: alone, a village would be
+    held only to what it gave itself and never miss anything."""
+    parts = area_parts(area)
+    return join_area(parts[:-1]) if len(parts) > len(AREA_LEVELS) else area
+
+
 @remembered
-def village_status(view: Dataset, period: str) -> pd.DataFrame:
+def village_status(
+    view: Dataset, period: str, kinds: tuple[Kind, ...] | None = None
+) -> pd.DataFrame:
     """One row per village in pinyin order: code, name, one status column per kind (by label),
-    reported (gave anything), missing (what it lacks, in words)."""
-    kinds = expected_kinds(view, period)
+    reported (gave anything), missing (what it lacks, in words). `kinds`: what is expected
+    (default: what any village of `view` reported, `expected_kinds`)."""
+    kinds = expected_kinds(view, period) if kinds is None else list(kinds)
     codes = ordered_codes(view)
     label = names(view)
     given: dict[str, set[tuple[str, str]]] = {code: set() for code in codes}
@@ -175,7 +186,7 @@ def grid_table(status: pd.DataFrame, uploads: dict[str, str]) -> pd.DataFrame:
 @remembered
 def by_area(view: Dataset, area: str, period: str) -> pd.DataFrame:
     """Per sub-area (pinyin order): area path, label, villages, reported, missing, with_gaps."""
-    status = village_status(view, period)
+    status = village_status(view, period, tuple(expected_kinds(view, period)))  # the page's key
     sub = areas.sub_area_of(view, area)
     counts = areas.village_counts(view, area)
     frame = status.assign(

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from wuxing import periods
+from wuxing import periods, scopes
 from wuxing.access.roles import role_allows
 from wuxing.charts import style
 from wuxing.dataset import Dataset
@@ -93,18 +93,27 @@ def sample_banner(ds: Dataset) -> None:
         st.rerun()
 
 
+def own_area(area: str) -> str:
+    """`area` narrowed to the villages the signed-in account answers for (`scopes.scope_of`):
+    what its template and 填报进度 cover (a village account: its village)."""
+    return scopes.narrowed(area, scopes.scope_of(current_account()))
+
+
 def template_download(ds: Dataset) -> None:
-    """A quarter picker and the template for it: one row per village of the sidebar's area, in
-    pinyin order, the quarter filled in (default: the one after the newest stored)."""
+    """A quarter picker and the template for it: one row per village of the sidebar's area
+    that the account answers for, in pinyin order, the quarter filled in (default: the one
+    after the newest stored)."""
     coming = template.next_period(ds)
     choices = list(reversed(template.quarter_choices(ds.periods(), coming)))
-    area = current_filters().area
+    area = own_area(current_filters().area)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     period = left.selectbox("模板季度", choices, index=choices.index(coming), key="template_period",
                             format_func=periods.label)  # fmt: skip
     villages = village_metrics.scope(ds, area).villages
     right.download_button(
-        f"下载{periods.label(period)}模板（{village_metrics.area_label(area)}，{len(villages)} 个村）",
+        plain(
+            f"下载{periods.label(period)}模板（{village_metrics.area_label(area)}，{len(villages)} 个村）"
+        ),
         data=lambda: template.for_period(ds, period, villages),
         file_name=f"五星支部创建台账模板_{period}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
