@@ -7,7 +7,7 @@ from wuxing import ui
 from wuxing.access import auth
 from wuxing.errors import WuxingError
 from wuxing.metrics import audit
-from wuxing.ui import navigation
+from wuxing.ui import account_import, navigation
 
 st.title("账号与审计")
 me = ui.require_page_role("admin")  # registered for admins only; this is the page's own check
@@ -24,7 +24,9 @@ def attempt(action, done: str) -> None:
         st.success(ui.plain(done), icon=":material/check_circle:")
 
 
-accounts_tab, sessions_tab, log_tab = st.tabs(["账号", "在线会话", "审计日志"])
+accounts_tab, bulk_tab, sessions_tab, log_tab = st.tabs(
+    ["账号", "批量新建", "在线会话", "审计日志"]
+)
 
 with accounts_tab:
     with st.form("add_account", clear_on_submit=True):
@@ -80,6 +82,9 @@ with accounts_tab:
     account_table = audit.account_table(accounts)
     ui.show_table(account_table)
     ui.excel_download(account_table, "账号列表", key="accounts_xlsx")
+
+with bulk_tab:
+    account_import.bulk_accounts(store, me.name)
 
 with sessions_tab:
     idle = ui.settings().session_idle

@@ -106,16 +106,15 @@ def _scope(store: Store, args: argparse.Namespace) -> int:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    import pandas as pd  # only this action reads a spreadsheet
+    from pathlib import Path
 
     from wuxing import scopes  # pandas: only when the command runs
     from wuxing.access import auth  # the store and pandas: only when it runs
+    from wuxing.reading.accounts import read_account_table  # the page reads it the same way
 
-    path = str(args.file)
-    table = (
-        pd.read_csv(path, dtype=str) if path.endswith(".csv") else pd.read_excel(path, dtype=str)
-    )
-    made = auth.create_accounts(store, table.fillna(""), by=operator())
+    path = Path(args.file)
+    table = read_account_table(path.read_bytes(), path.name, Settings.from_env())
+    made = auth.create_accounts(store, table, by=operator())
     print("用户名\t角色\t可改动范围\t一次性密码（只显示这一次，首次登录须修改）")
     for name, role, area, password in made:
         print(f"{name}\t{auth.role_label(role)}\t{scopes.scope_label(area)}\t{password}")
