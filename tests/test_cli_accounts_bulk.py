@@ -96,10 +96,12 @@ def test_every_problem_names_its_row_and_the_fix_and_nothing_is_made(county):
         "角色": ["编辑", "查看", "组长", "查看", "查看", "", "查看"],
         "地区": ["", "", "", "", "", "", "南乐县"],
     })  # fmt: skip
+    table.loc[2, "地区"] = "南乐县"  # a row with two problems gets both
     plan = auth.check_accounts(store, table)
     assert plan.problems == (
         "第 3 行：账号“已有”已存在：请换一个名字，或删去这一行",
-        "第 4 行：角色“组长”未知：请改为查看、编辑、管理员之一",
+        "第 4 行：角色“组长”未知：请改为查看、编辑、管理员之一；"
+        "没有找到地区“南乐县”，请写出它的县、乡镇名（用 / 分隔）",
         "第 6 行：用户名“ab”与第 5 行重复：请删去其中一行，或换一个名字",
         "第 8 行：没有找到地区“南乐县”，请写出它的县、乡镇名（用 / 分隔）",
     )  # the blank row 7 is skipped

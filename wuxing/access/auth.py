@@ -132,13 +132,16 @@ def session_account(store: Store, token: str | None, settings: Settings) -> Acco
     return None if account is None else replace(account, password_hash="")
 
 
-def resolve_area(store: Store, area: str) -> str:
+def resolve_area(store: Store, area: str, villages: pd.DataFrame | None = None) -> str:
     """`area` as the full path of the one area it names in the stored villages (AuthError in
-    Chinese when it names none or several); "" or 全部 is everything."""
+    Chinese when it names none or several); "" or 全部 is everything. `villages`: the stored
+    ones, when the caller has read them already (a bulk table reads them once)."""
     if area.strip() in {"", "全部", "全部地区"}:
         return scopes.EVERYTHING
+    if villages is None:
+        villages = store.load_for_import().villages
     try:
-        return scopes.resolve(area.strip(), store.load_for_import().villages)
+        return scopes.resolve(area.strip(), villages)
     except ValueError as exc:
         raise AuthError(str(exc)) from None
 
@@ -202,24 +205,34 @@ def check_accounts(store: Store, table: pd.DataFrame) -> AccountPlan:
             (), ("表格须有“用户名”和“角色”两列（可选“地区”列）：请在第一行写上这些列名",)
         )
     first = int(table.attrs.get("first_row", 2))
+    villages = store.load_for_import().villages  # once, not per row (a province's 46,000)
     accounts, problems, seen = [], [], {}
     for number, row in enumerate(table.fillna("").to_dict("records"), start=first):
         name, role = str(row[columns["name"]]).strip(), str(row[columns["role"]]).strip()
         area = str(row[columns["area"]]).strip() if columns["area"] else ""
         if not (name or role or area):
             continue  # a blank row
+        wrong = []  # every problem of the row at once, not the first only
         try:
             name = check_name(name)
-            if role not in _ROLE_NAMES:
-                raise AuthError(f"角色“{role}”未知：请改为{'、'.join(ROLE_LABELS.values())}之一")
-            if (twin := seen.get(account_key(name))) is not None:
-                raise AuthError(f"用户名“{name}”与第 {twin} 行重复：请删去其中一行，或换一个名字")
-            seen[account_key(name)] = number
-            if (taken := store.account(name)) is not None:
-                raise AuthError(f"账号“{taken.name}”已存在：请换一个名字，或删去这一行")
-            accounts.append(NewAccount(number, name, _ROLE_NAMES[role], resolve_area(store, area)))
         except AuthError as exc:
-            problems.append(f"第 {number} 行：{exc}")
+            wrong.append(str(exc))
+        else:
+            if (twin := seen.get(account_key(name))) is not None:
+                wrong.append(f"用户名“{name}”与第 {twin} 行重复：请删去其中一行，或换一个名字")
+            elif (taken := store.account(name)) is not None:
+                wrong.append(f"账号“{taken.name}”已存在：请换一个名字，或删去这一行")
+            seen.setdefault(account_key(name), number)
+        if role not in _ROLE_NAMES:
+            wrong.append(f"角色“{role}”未知：请改为{'、'.join(ROLE_LABELS.values())}之一")
+        try:
+            area = resolve_area(store, area, villages)
+        except AuthError as exc:
+            wrong.append(str(exc))
+        if wrong:
+            problems.append(f"第 {number} 行：" + "；".join(wrong))
+        else:
+            accounts.append(NewAccount(number, name, _ROLE_NAMES[role], area))
     if not accounts and not problems:
         problems.append("表格里没有账号：请在列名下面每行写一个账号（用户名、角色、地区）")
     return AccountPlan(tuple(accounts), tuple(problems))
