@@ -91,6 +91,8 @@ with sessions_tab:
     st.caption(
         f"未退出、且 {ui.settings().session_idle_hours:g} 小时内用过的登录。结束后，对方下次操作即需重新登录。"
     )
+    if ended := st.session_state.pop("_session_ended", None):
+        st.success(ui.plain(ended), icon=":material/check_circle:")
     open_sessions = store.open_sessions(idle=idle)
     ui.show_table(audit.session_table(open_sessions))
     if not open_sessions.empty:
@@ -98,7 +100,13 @@ with sessions_tab:
         users_of = dict(zip(ids, open_sessions["user"], strict=True))
         chosen = st.selectbox("会话", ids, format_func=lambda i: f"{i}（{users_of[i]}）")
         if st.button("结束此会话", icon=":material/logout:"):
-            attempt(lambda: store.end_session_by_id(chosen, by=me.name), f"已结束会话 {chosen}")
+            try:
+                store.end_session_by_id(chosen, by=me.name)
+            except WuxingError as exc:
+                st.error(ui.plain(str(exc)), icon=":material/error:")
+            else:  # again from the top: the list above and the picker no longer hold it
+                st.session_state["_session_ended"] = f"已结束会话 {chosen}（{users_of[chosen]}）"
+                st.rerun()
 
 with log_tab:
     st.caption("每次上传、撤销、账号变动和登录都记录在此；日志只能追加，网页上不能修改或删除。")

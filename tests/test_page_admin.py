@@ -109,6 +109,10 @@ def test_an_admin_sets_a_scope_and_ends_a_session_on_the_page(accounts):
     next(s for s in at.selectbox if s.label == "会话").set_value(mine).run()
     next(b for b in at.button if b.label == "结束此会话").click().run()
     assert accounts.session_account(token, idle=auth.Settings().session_idle) is None
+    assert any(f"已结束会话 {mine}（张三）" in s.value for s in at.success)
+    listed = next(d.value for d in at.dataframe if "会话" in d.value.columns)
+    assert "张三" not in set(listed["用户"])  # the list shows it gone, not as it was
+    assert not any("张三" in o for o in next(s for s in at.selectbox if s.label == "会话").options)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
