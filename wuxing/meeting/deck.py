@@ -16,15 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pandas as pd
+import pptx
 import xlsxwriter
 from lxml import etree
-from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation
 from pptx.util import Emu, Inches, Pt
 
 from wuxing import formatting, periods
@@ -63,7 +64,7 @@ _RUN_STYLES = tuple(qn(t) for t in ("a:rPr", "a:defRPr", "a:endParaRPr"))
 
 def build(ds: Dataset, area: str, period: str, pass_mark: float) -> bytes:
     """The deck for `area` in `period` as .pptx bytes."""
-    prs = Presentation()
+    prs = pptx.Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     shown = slides.build(ds, area, period, pass_mark)
     _title_slide(prs, ds, area, period)
@@ -318,11 +319,11 @@ def _colour(series, spec: slides.Series, kind: str) -> None:
         point.format.fill.fore_color.rgb = _rgb(color)
 
 
-def _cell_text(value: object, column: str) -> str:
+def _cell_text(value: str | float | None, column: str) -> str:
     if isinstance(value, str):
         return value
     unit = "万元" if "万元" in column else ("分" if "（分）" in column else "")
-    return formatting.number(value, unit)  # type: ignore[arg-type]
+    return formatting.number(value, unit)
 
 
 def _table_slide(prs: Presentation, title: str, table: pd.DataFrame) -> None:
