@@ -259,11 +259,15 @@ def _chart(slide: Slide, data: slides.ChartData) -> None:
     # python-pptx annotates add_chart as taking ChartData (its deprecated alias of
     # CategoryChartData) and returning a Chart; it returns the GraphicFrame holding the chart,
     # as its own docstring says.
-    frame = cast(GraphicFrame, slide.shapes.add_chart(
-        _CHART_TYPES[data.kind], Inches(0.6), Inches(1.2), Inches(12.1), Inches(5.6),
+    shape = slide.shapes.add_chart(
+        _CHART_TYPES[data.kind],
+        Inches(0.6),
+        Inches(1.2),
+        Inches(12.1),
+        Inches(5.6),
         chart_data,  # type: ignore[arg-type]
-    ))  # fmt: skip
-    chart = frame.chart
+    )
+    chart = cast(GraphicFrame, shape).chart
     chart.font.size = Pt(CHART_PT)
     chart.font.name = FONT
     chart.has_title = False  # the slide's heading is the title
