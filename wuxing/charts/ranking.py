@@ -10,7 +10,7 @@ from wuxing.charts import style
 from wuxing.charts.figure_cache import drawn_once
 
 
-def _rank_text(rank: object, tied: bool) -> str:
+def _rank_text(rank: float, tied: bool) -> str:
     if pd.isna(rank):
         return "缺报"
     return f"并列第{int(rank)}名" if tied else f"第{int(rank)}名"

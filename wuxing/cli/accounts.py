@@ -88,6 +88,7 @@ def _add(store: Store, args: argparse.Namespace) -> int:
     name = auth.create_account(store, args.name, read_password(), args.role, by=operator(),
                                area=args.area, view_area=args.view_area)  # fmt: skip
     account = store.account(name)
+    assert account is not None  # created just now, by this command
     print(f"已新建账号“{name}”，角色：{auth.role_label(args.role)}，"
           f"可改动范围：{scopes.scope_label(account.area)}。")  # fmt: skip
     return EXIT_OK
@@ -100,6 +101,7 @@ def _scope(store: Store, args: argparse.Namespace) -> int:
     view = args.area if args.view_area is None else args.view_area
     auth.change_scope(store, args.name, args.area, view, by=operator())
     account = store.account(args.name)
+    assert account is not None  # changed just now: change_scope refuses an unknown name
     print(f"“{account.name}”可改动：{scopes.scope_label(account.area)}；"
           f"可查看：{scopes.scope_label(account.view_area)}。")  # fmt: skip
     return EXIT_OK

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wuxing import periods
 from wuxing.cli.outcome import EXIT_OK, EXIT_USAGE, Register, open_cli_store
 from wuxing.config import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported when the command runs: --help stays light
 
 
 def register(command: Register) -> None:
@@ -21,7 +25,7 @@ def register(command: Register) -> None:
     p.add_argument("-o", "--output", required=True)
 
 
-def resolve_area(villages_frame, wanted: str | None) -> str | None:
+def resolve_area(villages_frame: pd.DataFrame, wanted: str | None) -> str | None:
     """The area path `wanted` names: a full path, or the last part (a town or county name) when
     it names exactly one area; the default area when not given; None when unknown or ambiguous."""
     from wuxing.metrics import villages

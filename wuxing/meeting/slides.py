@@ -155,13 +155,13 @@ def outline(ds: Dataset, area: str, period: str, pass_mark: float) -> list[str]:
 def slide(ds: Dataset, area: str, period: str, pass_mark: float, key: str) -> Slide:
     """The slide `key` of `outline` (its numbers, table and a figure drawn on first use)."""
     view = villages.scope(ds, area)
-    year = stars.latest_award_year(view, period)
     if key == "headline":
         return _headline_slide(view, area, period)
-    if key == "levels":
-        return _level_slide(view, year)
-    if key == "held":
-        return _held_slide(view, year)
+    if key in ("levels", "held"):
+        year = stars.latest_award_year(view, period)
+        if year is None:  # not in `outline`: no awards stand in `period`
+            raise KeyError(key)
+        return _level_slide(view, year) if key == "levels" else _held_slide(view, year)
     if key == "scores":
         return _scores_slide(view, period, pass_mark)
     if key == "passing":

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -192,7 +194,7 @@ def target_counts(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.D
     })  # fmt: skip
 
 
-def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = (),
+def picked_area(ds: Dataset, area: str, points: list[dict], rows: Sequence[int] = (),
                 table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
     """The sub-area path a user clicked: a chart point's path (customdata) or label (y, else
     x), else a picked row of the chart's table (its first column); None if nothing names one."""

@@ -146,7 +146,7 @@ def band_of(indicator: str, value: float | None) -> str:
     labels = band_labels(indicator)
     if not labels:
         return ""
-    if formatting.is_missing(value):
+    if value is None or formatting.is_missing(value):
         return MISSING_BAND
     edges = catalog.indicator(indicator).bands
     return labels[int(np.searchsorted(edges, float(value), side="right"))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -176,15 +176,16 @@ def summary_text(revision: Revision) -> str:
     """What a revision changed: a correction typed in the browser in its words; else what it
     changed (`修改 1 项，不变 376 项：甲村 2023Q4 …`); for a revision stored before changes were
     recorded, what it set (`指标 152 行，评分 65 行`); else its note."""
-    if correction := revision.summary.get("correction"):
+    summary: dict[str, Any] = revision.summary  # parsed JSON: the shape the store wrote
+    if correction := summary.get("correction"):
         return str(correction)
-    if "changes" in revision.summary:
-        return _changes_text(revision.summary)
-    counts = revision.summary.get("counts", {})
+    if "changes" in summary:
+        return _changes_text(summary)
+    counts = summary.get("counts", {})
     labels = {"villages": "村庄", "values": "指标", "scores": "评分", "awards": "评定",
               "targets": "目标", "pairs": "结对"}  # fmt: skip
     parts = [f"{labels.get(k, k)} {n} 行" for k, n in counts.items() if n]
-    note = revision.summary.get("note")
+    note = summary.get("note")
     return "，".join(parts) or str(note or "—")
 
 

@@ -6,12 +6,14 @@ transactions, each change with its audit event in the same transaction.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from wuxing.access import throttle
 from wuxing.access.credentials import account_key
@@ -62,7 +64,21 @@ class LoginTry:
     client_paused_until: datetime | None = None  # the pause on every name that starts if it fails
 
 
-class AccountStore:
+class StorePart:
+    """What a part mixed into `Store` uses of it: declared here so each part type-checks alone."""
+
+    engine: Engine
+
+    if TYPE_CHECKING:  # declared only: `Store` defines them
+
+        def transaction(self, *, key_checks: bool = True) -> AbstractContextManager[Connection]:
+            """One write transaction (`Store.transaction`)."""
+            ...
+
+        def _authorise(self, needed: str, user: str) -> None: ...
+
+
+class AccountStore(StorePart):
     """The account and login-throttle part of `Store` (mixed in; uses its transactions)."""
 
     # -- accounts (hashing and policy live in wuxing.access.auth; this only stores) -------------------
@@ -299,7 +315,7 @@ def _account(row: sa.Row) -> Account:
         name=row.name,
         role=row.role,
         disabled=bool(row.disabled),
-        created_at=_aware(row.created_at),
+        created_at=cast(datetime, _aware(row.created_at)),  # NOT NULL: stays a datetime
         password_hash=row.password_hash,
         key=row.name_key or account_key(row.name),
         credential_version=int(row.credential_version or 0),

@@ -5,6 +5,8 @@ Only `wuxing.storage.store` (with its parts `accounts` and `sessions`) writes to
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import sqlalchemy as sa
 
@@ -116,7 +118,7 @@ revision_touches = sa.Table(
 )
 
 
-_SQL_TYPES = {
+_SQL_TYPES: dict[str, sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]] = {
     "str": sa.String(300),
     "Float64": sa.Float,
     "float64": sa.Float,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 
@@ -63,7 +64,16 @@ def pair_options(ds: Dataset) -> pd.DataFrame:
     return out.assign(_o=order).sort_values("_o", kind="stable")[columns].reset_index(drop=True)
 
 
-def _pair_label(row) -> str:
+class _PairRow(Protocol):
+    """A row of the pairs frame as `itertuples` gives it."""
+
+    mentor_name: str
+    mentee_name: str
+    since: str  # "" when not given
+    until: str
+
+
+def _pair_label(row: _PairRow) -> str:
     when = f"{periods.label(row.since)}起" if row.since else "起始时间未填"
     if row.until:
         when += f"，至{periods.label(row.until)}"

@@ -3,6 +3,8 @@ mentee's outlook on its target, and the pairs of a county or province counted pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -171,7 +173,7 @@ def board_table(frame: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def picked_pair(board: pd.DataFrame, points: list[dict], rows: list[int] = ()) -> str | None:
+def picked_pair(board: pd.DataFrame, points: list[dict], rows: Sequence[int] = ()) -> str | None:
     """The key of the pair a user picked on the board: a clicked point's customdata (the pair
     key), else a selected row of `board_table`; None when nothing names a pair."""
     keys = list(board["key"])
