@@ -206,7 +206,9 @@ def check_accounts(store: Store, table: pd.DataFrame) -> AccountPlan:
         )
     first = int(table.attrs.get("first_row", 2))
     villages = store.load_for_import().villages  # once, not per row (a province's 46,000)
-    accounts, problems, seen = [], [], {}
+    accounts: list[NewAccount] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
     for number, row in enumerate(table.fillna("").to_dict("records"), start=first):
         name, role = str(row[columns["name"]]).strip(), str(row[columns["role"]]).strip()
         area = str(row[columns["area"]]).strip() if columns["area"] else ""

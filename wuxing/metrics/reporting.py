@@ -81,7 +81,7 @@ def village_status(
     """One row per village in pinyin order: code, name, one status column per kind (by label),
     reported (gave anything), missing (what it lacks, in words). `kinds`: what is expected
     (default: what any village of `view` reported, `expected_kinds`)."""
-    kinds = expected_kinds(view, period) if kinds is None else list(kinds)
+    expected = expected_kinds(view, period) if kinds is None else list(kinds)
     codes = ordered_codes(view)
     label = names(view)
     given: dict[str, set[tuple[str, str]]] = {code: set() for code in codes}
@@ -96,7 +96,7 @@ def village_status(
         mine = given[code]
         row: dict[str, object] = {"code": code, "name": label[code], "reported": bool(mine)}
         lacking = []
-        for kind in kinds:
+        for kind in expected:
             source = SCORES if kind.id == SCORES else "values"
             missing = [i for i in kind.items if (source, i) not in mine]
             row[kind.label] = (
@@ -108,7 +108,7 @@ def village_status(
                 lacking.extend(kind.item_label(i) for i in missing)
         row["missing"] = "、".join(lacking)
         rows.append(row)
-    columns = ["code", "name", *[k.label for k in kinds], "reported", "missing"]
+    columns = ["code", "name", *[k.label for k in expected], "reported", "missing"]
     return pd.DataFrame(rows, columns=columns)
 
 
