@@ -62,6 +62,14 @@ def test_the_tally_and_the_reminder_list_name_who_is_missing_what():
     assert "一村" not in text
 
 
+def test_a_village_that_reported_everything_is_told_so_without_other_villages():
+    status = reporting.village_status(_dataset(), Q)
+    one = status[status["name"] == "一村"]
+    assert reporting.reminder_text(one, Q, "一村") == "一村2024年第一季度数据已全部报齐。"
+    done = status[status["missing"] == ""].iloc[0:0]
+    assert "各村" in reporting.reminder_text(done, Q, "甲县")
+
+
 def test_kinds_nobody_reported_are_named_not_counted_as_gaps():
     assert "支部过硬星指标" in reporting.unreported_kinds(_dataset(), Q)
     assert reporting.unreported_kinds(_dataset(), Q)[-1] != "星级评分"

@@ -51,6 +51,18 @@ def test_an_admin_adds_a_user_through_the_page(accounts):
     assert list(accounts_table["用户名"]) == sorted(["张三", "管理员", "新同事"])
 
 
+def test_an_admin_gives_a_new_account_its_area_in_the_same_form(accounts):
+    at = _admin_page()
+    at.text_input[0].input("镇编辑")
+    next(s for s in at.selectbox if s.label == "角色").select("editor")
+    next(t for t in at.text_input if t.label == "初始密码").input("long enough")
+    next(t for t in at.text_input if t.label.startswith("地区")).input("某镇")
+    next(b for b in at.button if b.label == "新建账号").click().run()
+    assert not at.exception and not at.error
+    made = accounts.account("镇编辑")
+    assert (made.role, made.area, made.view_area) == ("editor", "某镇", "某镇")
+
+
 def test_a_weak_password_is_refused_in_chinese_and_nothing_is_added(accounts):
     at = _admin_page()
     at.text_input[0].input("新同事")

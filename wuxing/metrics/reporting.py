@@ -151,7 +151,8 @@ def reminder_text(status: pd.DataFrame, period: str, area: str) -> str:
         elif missing:
             lines.append(f"{name}：缺 {missing}")
     if not lines:
-        return f"{area}{quarter}各村数据已全部报齐。"
+        who = "各村" if len(status) != 1 else ""  # one village's own page: 赵家村2024年…已全部报齐
+        return f"{area}{quarter}{who}数据已全部报齐。"
     head = f"{area}{quarter}数据报送提醒（共 {len(lines)} 个村）："
     return "\n".join([head, *lines, "请尽快补报，谢谢！"])
 
