@@ -16,7 +16,6 @@ from wuxing.errors import Problem
 from wuxing.reading.cells import (
     cell_at,
     cell_ref,
-    plain_data,
     quarter_of_cell,
     read_numbers,
     row_kind,
@@ -97,11 +96,8 @@ class SheetReader:
         """(row index, kind) of the rows under the header that are data, totals or subtotals."""
         skip = {c.index for c in self.layout.all("serial")}
         header_cells = {compact(c.header) for c in self.layout.columns}
-        start = self.layout.header_row + 1
-        if plain_data(self.body(), skip, header_cells):
-            return [(r, "data") for r in range(start, len(self.sheet.rows))]
         out = []
-        for r in range(start, len(self.sheet.rows)):
+        for r in range(self.layout.header_row + 1, len(self.sheet.rows)):
             row = self.sheet.rows[r]
             kind = row_kind(row, skip)
             if kind in ("blank", "note"):
@@ -440,10 +436,6 @@ def _validate(
                               rows[pos], col)  # fmt: skip
             ok[pos] = False
     return ok
-
-
-def _frame(columns: dict[str, object]) -> pd.DataFrame:
-    return pd.DataFrame(columns)
 
 
 def read_values(reader: SheetReader) -> pd.DataFrame:
