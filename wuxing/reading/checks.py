@@ -119,7 +119,8 @@ def jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Prob
     own = watched[watched["period"].isin(previous.values())]
     before = pd.concat([_keyed(stored), _keyed(own)]).drop_duplicates(_KEY, keep="last")
     before = before.rename(columns={"period": "previous", "value": "before"})
-    rows = watched.assign(previous=watched["period"].map(previous).astype(str))
+    rows = watched.astype(dict.fromkeys(_KEY, str))
+    rows["previous"] = rows["period"].map(previous).astype(str)
     pairs = rows.merge(before, on=["code", "previous", "indicator"])
     money = pairs["indicator"].isin(_MONEY)
     jumps = money & (pairs["before"] > 0) & (pairs["value"] > JUMP_FACTOR * pairs["before"])
