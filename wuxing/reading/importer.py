@@ -19,7 +19,7 @@ from wuxing.dataset import KINDS, SCHEMAS, Dataset, empty_frame
 from wuxing.errors import ImportRejected, Problem
 from wuxing.reading import changes, checks
 from wuxing.reading.checks import EarlierValues
-from wuxing.reading.headers import find_layout
+from wuxing.reading.headers import Layout, find_layout
 from wuxing.reading.kinds import KIND_OF, READERS, read_villages
 from wuxing.reading.names import compact, town_key, village_key
 from wuxing.reading.problems import problem
@@ -121,7 +121,7 @@ def _parse_files(
 ) -> ImportResult:
     parsed = _Parsed()
     names = [name for name, _ in files]
-    recognised: list[tuple[RawSheet, object]] = []
+    recognised: list[tuple[RawSheet, Layout]] = []
     cells = 0
     for name, content in files:
         try:
@@ -296,7 +296,7 @@ def bundle(files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
     return buffer.getvalue(), label
 
 
-def _layouts(sheets: list[RawSheet], problems: list[Problem]) -> list[tuple[RawSheet, object]]:
+def _layouts(sheets: list[RawSheet], problems: list[Problem]) -> list[tuple[RawSheet, Layout]]:
     out = []
     for sheet in sheets:
         if compact(sheet.name) in _SKIPPED_SHEETS:

@@ -6,6 +6,7 @@ of the value in the sheet) so later checks (duplicates, jumps) can name the cell
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -207,7 +208,7 @@ class SheetReader:
         return out
 
     def _note_names(
-        self, rows: list[int], name_col: Column, code_col: Column | None, found: list[object]
+        self, rows: list[int], name_col: Column, code_col: Column | None, found: Sequence[object]
     ) -> None:
         """`_note_name` for the rows resolved by name; one comparison per row, so a
         province's 46,000 rows written as the store has them cost a few milliseconds."""
@@ -288,9 +289,10 @@ class SheetReader:
                 return None
         if fallback:
             return fallback
+        name = self.column("name")
         self.report("period_missing", "找不到这一行的季度：表中没有“季度”列，表名和标题里也没有写季度。"
                     "请增加“季度”列（如 2023Q1），或在标题中写明“2023年第一季度”。", r,
-                    self.column("name").index if self.column("name") else None)  # fmt: skip
+                    name.index if name else None)  # fmt: skip
         return None
 
     def year(self, r: int, fallback: int | None) -> int | None:

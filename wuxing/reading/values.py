@@ -4,6 +4,8 @@ add up reported."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -48,7 +50,7 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
     has_totals = any(kind != "data" for _, kind in rows_kinds)
     for column, factor in indicator_cols:
         ind = catalog.INDICATOR_BY_ID[column.target]
-        raw = table[column.index] if column.index < len(table) else [""] * len(data)
+        raw: list[object] = table[column.index] if column.index < len(table) else [""] * len(data)
         values = reader.numbers(column.index, data, ind.label, raw) * factor
         oks.append(_validate(reader, ind, values, data, column.index) & valid)
         blocks.append(values)
@@ -158,7 +160,7 @@ def _validate(
     return ok
 
 
-def _take(items: list[object], positions: np.ndarray) -> pd.Series:
+def _take(items: Sequence[object], positions: np.ndarray) -> pd.Series:
     """Strings repeated by position, built as an arrow string column (the canonical dtype)."""
     if not len(positions):
         return pd.Series([], dtype="str")
