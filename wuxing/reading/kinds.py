@@ -20,7 +20,8 @@ from wuxing.reading.names import (
     split_header,
 )
 from wuxing.reading.scope import VillageScope, village_code
-from wuxing.reading.sheets import SheetReader, read_values, read_values_long
+from wuxing.reading.sheets import SheetReader
+from wuxing.reading.values import read_values, read_values_long
 
 _LEVELS = {"无星": 0, "一星": 1, "二星": 2, "两星": 2, "三星": 3, "四星": 4, "五星": 5}
 _STAR_SPLIT = re.compile(r"[、,，;；/\s]+")
