@@ -143,8 +143,10 @@ def read_targets(reader: SheetReader) -> pd.DataFrame:
             continue
         if code and year:
             ordered = ",".join(s for s in catalog.STAR_IDS if s in stars)
+            where = level_col or stars_col  # the level came from one of them
+            assert where is not None
             rows.append({"code": code, "year": year, "level": level, "stars": ordered,
-                         "_row": r, "_col": (level_col or stars_col).index})  # fmt: skip
+                         "_row": r, "_col": where.index})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -170,7 +172,7 @@ def read_pairs(reader: SheetReader) -> pd.DataFrame:
         row = reader.sheet.rows[r]
         mentor = reader.village(r, "mentor", "mentor_town")
         mentee = reader.village(r, "mentee", "mentee_town")
-        dates = {}
+        dates: dict[str, str | None] = {}
         for role in ("since", "until"):
             col = layout.first(role)
             cell = cell_at(row, col.index) if col else ""
@@ -195,9 +197,11 @@ def read_pairs(reader: SheetReader) -> pd.DataFrame:
                 dates[role] = None
         note_col = layout.first("note")
         note = clean_text(cell_at(row, note_col.index)) if note_col else ""
-        if mentor and mentee and None not in dates.values():
-            rows.append({"mentor": mentor, "mentee": mentee, "since": dates["since"], "until": dates["until"],
-                         "note": note, "_row": r, "_col": layout.first("mentee").index})  # fmt: skip
+        mentee_col = layout.first("mentee")
+        if mentor and mentee and mentee_col and None not in dates.values():
+            rows.append({"mentor": mentor, "mentee": mentee, "since": dates["since"],
+                         "until": dates["until"], "note": note, "_row": r,
+                         "_col": mentee_col.index})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -213,14 +217,14 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
         col = layout.first(role)
         if col is not None:
             values = reader.numbers(col.index, data, col.header)
-            for pos in np.flatnonzero(values < 0):
+            for negative in np.flatnonzero(values < 0):
                 reader.report(
                     "negative_value",
-                    f"“{col.header}”不能为负数，这里是 {values[pos]:g}。",
-                    data[pos],
+                    f"“{col.header}”不能为负数，这里是 {values[negative]:g}。",
+                    data[negative],
                     col.index,
                 )
-                values[pos] = np.nan
+                values[negative] = np.nan
             numbers[role] = values
     # Column by column (one transposition) rather than cell by cell.
     table = reader.columns_of(data)

@@ -132,11 +132,11 @@ class VillageScope:
         looked up directly: the same answer as `resolve`, without its per-row key building
         (a province's 46,000 rows: ~0.3 s). Anything else goes through `resolve`.
         """
-        names = compact_all(names)
-        towns = compact_all(towns) if towns is not None else [""] * len(names)
-        codes = [village_code(c) for c in codes] if codes is not None else [""] * len(names)
+        wanted = compact_all(names)
+        in_towns = compact_all(towns) if towns is not None else [""] * len(wanted)
+        in_codes = [village_code(c) for c in codes] if codes is not None else [""] * len(wanted)
         out: list[str | Unresolved] = []
-        for name, town, code in zip(names, towns, codes, strict=True):
+        for name, town, code in zip(wanted, in_towns, in_codes, strict=True):
             if code:
                 found = [code] if code in self.codes else None
             elif not name:

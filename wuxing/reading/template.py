@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from wuxing import catalog, periods
 from wuxing.collation import pinyin_key
@@ -186,7 +187,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _write_rows(sheet: object, rows: list[list[object]]) -> None:
+def _write_rows(sheet: Worksheet, rows: list[list[object]]) -> None:
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             value = _cell(value)
@@ -196,7 +197,7 @@ def _write_rows(sheet: object, rows: list[list[object]]) -> None:
                 # Codes like 410922104001 must stay text so their leading zeros survive.
                 sheet.write_string(r, c, value)
             else:
-                sheet.write_number(r, c, float(value))
+                sheet.write_number(r, c, float(value))  # type: ignore[arg-type]  # _cell let only numbers past
 
 
 def _write_villages(book: xlsxwriter.Workbook, head: object, ds: Dataset) -> None:

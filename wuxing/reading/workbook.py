@@ -16,6 +16,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn
 from xml.etree import ElementTree
 
 from wuxing.config import Settings
@@ -85,7 +86,7 @@ def read_workbook(content: bytes, filename: str, settings: Settings) -> list[Raw
     return _read_csv(text, filename, settings)
 
 
-def _reject(filename: str, code: str, message: str) -> None:
+def _reject(filename: str, code: str, message: str) -> NoReturn:
     raise ImportRejected([problem(code, message, file=filename)])
 
 
@@ -121,7 +122,6 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
             return _read_calamine(content, filename, settings)
     _reject(filename, "file_not_spreadsheet",
             "这是一个压缩包或 Word/PPT 文档，不是电子表格。请上传 .xlsx、.xls、.ods 或 .csv 文件。")  # fmt: skip
-    return []  # unreachable: _reject raises
 
 
 def _read_calamine(content: bytes, filename: str, settings: Settings) -> list[RawSheet]:
@@ -157,7 +157,7 @@ def cell_count(sheets: list[RawSheet]) -> int:
     return sum(len(s.rows) * max((len(r) for r in s.rows), default=0) for s in sheets)
 
 
-def _read_isolated(content: bytes, settings: Settings) -> tuple | None:
+def _read_isolated(content: bytes, settings: Settings) -> tuple[Any, ...] | None:
     """The child reader's answer (see isolated_reader), or None when it died of its memory cap."""
     child = subprocess.run(
         [sys.executable, "-I", _ISOLATED_READER, str(settings.max_cells),
