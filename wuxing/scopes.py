@@ -49,8 +49,13 @@ def scope_label(area: str) -> str:
 class Scoped(Protocol):
     """Anything with the two scopes of an account (`wuxing.storage.accounts.Account`)."""
 
-    area: str
-    view_area: str
+    @property
+    def area(self) -> str:
+        """What it may write ("" everything)."""
+
+    @property
+    def view_area(self) -> str:
+        """What it may browse ("" everything)."""
 
 
 def scope_of(account: Scoped | None) -> str:

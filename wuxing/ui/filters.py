@@ -123,7 +123,9 @@ def url_choice(key: str, options: Sequence[str], default: str | None, what: str)
     """A page-specific choice kept in the URL: the URL's value if valid, else `default` + notice."""
     if not options:
         return None
-    _adopt_url(key, options, default if default in options else options[0], what)
+    _adopt_url(
+        key, options, default if default is not None and default in options else options[0], what
+    )
     for what in st.session_state.pop("_url_notices", []):
         st.warning(INVALID_LINK.format(plain(what)))
     return st.session_state[key]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -148,7 +149,7 @@ def chart(
         width="stretch",
         theme=None,  # our own template, so what is exported looks like what is shown
         config=style.png_config(name),
-        on_select=on_select,
+        on_select=on_select,  # type: ignore[call-overload]  # streamlit overloads each kind apart
         selection_mode="points",
     )
     if not data_box:
@@ -168,7 +169,7 @@ def chart(
     return event
 
 
-def show_table(frame: pd.DataFrame, **options: object) -> object:
+def show_table(frame: pd.DataFrame, **options: Any) -> object:
     """A table as every page shows it: no index, full width (`options` go to `st.dataframe`)."""
     return st.dataframe(frame, hide_index=True, width="stretch", **options)
 
