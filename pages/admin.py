@@ -49,38 +49,55 @@ with accounts_tab:
         st.subheader("管理账号")
         left, right = st.columns(2)
         target = left.selectbox("账号", [a.name for a in accounts], key="target")
-        change = right.radio("操作", ["重置密码", "修改角色", "设置范围", "停用", "启用"],
-                             horizontal=True)  # fmt: skip
+        change = right.radio(
+            "操作", ["重置密码", "修改角色", "设置范围", "停用", "启用"], horizontal=True
+        )
         if change == "重置密码":
-            new_password = st.text_input("新密码", type="password", key="new_password",
-                                         help=auth.PASSWORD_RULE)  # fmt: skip
+            new_password = st.text_input(
+                "新密码", type="password", key="new_password", help=auth.PASSWORD_RULE
+            )
             if st.button("重置密码", icon=":material/key:"):
-                attempt(lambda: auth.reset_password(store, target, new_password, by=me.name),
-                        f"已重置“{target}”的密码")  # fmt: skip
+                attempt(
+                    lambda: auth.reset_password(store, target, new_password, by=me.name),
+                    f"已重置“{target}”的密码",
+                )
         elif change == "修改角色":
             new_role = st.selectbox("新角色", navigation.ROLES, format_func=auth.role_label)
             if st.button("修改角色", icon=":material/badge:"):
-                attempt(lambda: auth.change_role(store, target, new_role, by=me.name),
-                        f"“{target}”的角色已改为{auth.role_label(new_role)}")  # fmt: skip
+                attempt(
+                    lambda: auth.change_role(store, target, new_role, by=me.name),
+                    f"“{target}”的角色已改为{auth.role_label(new_role)}",
+                )
         elif change == "设置范围":
             now = store.account(target)
             left, right = st.columns(2)
-            area = left.text_input("可改动范围", value=now.area if now else "",
-                                   placeholder="全部；或 清丰县/马庄桥镇、…/赵家村")  # fmt: skip
-            view = right.text_input("可查看范围", value=now.view_area if now else "",
-                                    placeholder="全部；须包含可改动范围")  # fmt: skip
+            area = left.text_input(
+                "可改动范围",
+                value=now.area if now else "",
+                placeholder="全部；或 清丰县/马庄桥镇、…/赵家村",
+            )
+            view = right.text_input(
+                "可查看范围",
+                value=now.view_area if now else "",
+                placeholder="全部；须包含可改动范围",
+            )
             if st.button("保存范围", icon=":material/map:"):
-                attempt(lambda: auth.change_scope(store, target, area, view, by=me.name),
-                        f"已设置“{target}”的范围")  # fmt: skip
+                attempt(
+                    lambda: auth.change_scope(store, target, area, view, by=me.name),
+                    f"已设置“{target}”的范围",
+                )
         elif change == "停用":
             if st.button("停用账号", icon=":material/block:"):
-                attempt(lambda: auth.disable_account(store, target, by=me.name),
-                        f"已停用“{target}”")  # fmt: skip
+                attempt(
+                    lambda: auth.disable_account(store, target, by=me.name), f"已停用“{target}”"
+                )
         elif st.button("启用账号", icon=":material/check:"):
             attempt(lambda: auth.enable_account(store, target, by=me.name), f"已启用“{target}”")
 
-    st.caption("账号也可在服务器上用命令行管理（例如服务器迁移后重建管理员）："
-               "`python -m wuxing users add 名字 --role admin`，以及 `users list / passwd / disable / enable`。")  # fmt: skip
+    st.caption(
+        "账号也可在服务器上用命令行管理（例如服务器迁移后重建管理员）："
+        "`python -m wuxing users add 名字 --role admin`，以及 `users list / passwd / disable / enable`。"
+    )
     accounts = store.accounts()  # again: the list shows the change just made
     st.subheader(f"已有账号（{len(accounts)} 个）")
     account_table = audit.account_table(accounts)
@@ -117,13 +134,17 @@ with log_tab:
     events = store.events(limit=5000)
     left, middle, right = st.columns(3)
     users = left.multiselect("用户", audit.users_in(events), placeholder="全部用户")
-    actions = middle.multiselect("操作", list(audit.ACTION_LABELS), format_func=audit.action_label,
-                                 placeholder="全部操作")  # fmt: skip
+    actions = middle.multiselect(
+        "操作", list(audit.ACTION_LABELS), format_func=audit.action_label, placeholder="全部操作"
+    )
     days = right.date_input("日期范围", value=(), format="YYYY-MM-DD")
     text = st.text_input("详情包含", placeholder="文件名、账号名……")
     since, until = (tuple(days) + (None, None))[:2]
-    shown = audit.event_table(audit.filter_events(events, users=users, actions=actions,
-                                                  since=since, until=until or since, text=text))  # fmt: skip
+    shown = audit.event_table(
+        audit.filter_events(
+            events, users=users, actions=actions, since=since, until=until or since, text=text
+        )
+    )
     st.caption(f"共 {len(shown)} 条（最近 5,000 条内）")
     ui.show_table(shown)
     ui.excel_download(shown, "审计日志", key="audit_xlsx")

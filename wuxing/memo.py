@@ -97,8 +97,10 @@ def remembered(
         try:
             found, answer = ds.memory.get(key)
         except TypeError as unhashable:  # a frame or list: a caller's mistake, not a cache miss
-            raise TypeError(f"{name} is remembered per dataset: its arguments must be hashable "
-                            f"(got {args!r}, {kwargs!r})") from unhashable  # fmt: skip
+            raise TypeError(
+                f"{name} is remembered per dataset: its arguments must be hashable "
+                f"(got {args!r}, {kwargs!r})"
+            ) from unhashable
         if not found:
             answer = function(ds, *args, **kwargs)
             # Never the dataset itself (`scope` of everything): a dataset remembering itself is

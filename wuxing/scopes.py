@@ -149,10 +149,17 @@ def codes_of(
     for kind, frame in frames.items():
         if kind == "villages" and current_villages is not None and not frame.empty:
             common = [c for c in frame.columns if c in current_villages.columns]
-            same = frame[common].astype(object).merge(
-                current_villages[common].astype(object).drop_duplicates(), how="left",
-                indicator=True,
-            )["_merge"].eq("both").to_numpy()  # fmt: skip
+            same = (
+                frame[common]
+                .astype(object)
+                .merge(
+                    current_villages[common].astype(object).drop_duplicates(),
+                    how="left",
+                    indicator=True,
+                )["_merge"]
+                .eq("both")
+                .to_numpy()
+            )
             frame = frame[~same]
         if frame.empty:
             continue

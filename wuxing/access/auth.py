@@ -147,9 +147,16 @@ def resolve_area(store: Store, area: str, villages: pd.DataFrame | None = None) 
 
 
 def create_account(
-    store: Store, name: str, password: str, role: str, *, by: str, area: str = "",
-    view_area: str | None = None, one_time: bool = False,
-) -> str:  # fmt: skip
+    store: Store,
+    name: str,
+    password: str,
+    role: str,
+    *,
+    by: str,
+    area: str = "",
+    view_area: str | None = None,
+    one_time: bool = False,
+) -> str:
     """Add an account with a hashed password and its scope (`area` resolved against the stored
     villages; it may browse `view_area`, by default the same); returns the trimmed name.
     `one_time`: the password is a one-time one, changed at the first login."""
@@ -160,14 +167,18 @@ def create_account(
     view = area if view_area is None else resolve_area(store, view_area)
     if not scopes.within(area, view):
         raise AuthError("可查看范围须包含可改动范围")
-    store.add_account(name, hash_password(password), role, by=by, area=area, view_area=view,
-                      must_change=one_time)  # fmt: skip
+    store.add_account(
+        name, hash_password(password), role, by=by, area=area, view_area=view, must_change=one_time
+    )
     return name
 
 
 #: The headers a bulk account table may use for each column.
-BULK_COLUMNS = {"name": ("用户名", "账号", "name"), "role": ("角色", "role"),
-                "area": ("地区", "范围", "可改动范围", "area")}  # fmt: skip
+BULK_COLUMNS = {
+    "name": ("用户名", "账号", "name"),
+    "role": ("角色", "role"),
+    "area": ("地区", "范围", "可改动范围", "area"),
+}
 _ROLE_NAMES = {**{r: r for r in ROLES}, **{label: r for r, label in ROLE_LABELS.items()}}
 
 
@@ -198,8 +209,10 @@ class AccountPlan:
 def check_accounts(store: Store, table: pd.DataFrame) -> AccountPlan:
     """Check a bulk account table (用户名, 角色, 地区; rows numbered from `table.attrs["first_row"]`,
     default 2: a header in row 1) against the store, every row, without making anything."""
-    columns = {key: next((c for c in table.columns if str(c).strip() in names), None)
-               for key, names in BULK_COLUMNS.items()}  # fmt: skip
+    columns = {
+        key: next((c for c in table.columns if str(c).strip() in names), None)
+        for key, names in BULK_COLUMNS.items()
+    }
     if columns["name"] is None or columns["role"] is None:
         return AccountPlan(
             (), ("表格须有“用户名”和“角色”两列（可选“地区”列）：请在第一行写上这些列名",)

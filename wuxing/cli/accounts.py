@@ -85,12 +85,21 @@ def _add(store: Store, args: argparse.Namespace) -> int:
     from wuxing import scopes  # pandas: only when the command runs
     from wuxing.access import auth  # the store and pandas: only when it runs
 
-    name = auth.create_account(store, args.name, read_password(), args.role, by=operator(),
-                               area=args.area, view_area=args.view_area)  # fmt: skip
+    name = auth.create_account(
+        store,
+        args.name,
+        read_password(),
+        args.role,
+        by=operator(),
+        area=args.area,
+        view_area=args.view_area,
+    )
     account = store.account(name)
     assert account is not None  # created just now, by this command
-    print(f"已新建账号“{name}”，角色：{auth.role_label(args.role)}，"
-          f"可改动范围：{scopes.scope_label(account.area)}。")  # fmt: skip
+    print(
+        f"已新建账号“{name}”，角色：{auth.role_label(args.role)}，"
+        f"可改动范围：{scopes.scope_label(account.area)}。"
+    )
     return EXIT_OK
 
 
@@ -102,8 +111,10 @@ def _scope(store: Store, args: argparse.Namespace) -> int:
     auth.change_scope(store, args.name, args.area, view, by=operator())
     account = store.account(args.name)
     assert account is not None  # changed just now: change_scope refuses an unknown name
-    print(f"“{account.name}”可改动：{scopes.scope_label(account.area)}；"
-          f"可查看：{scopes.scope_label(account.view_area)}。")  # fmt: skip
+    print(
+        f"“{account.name}”可改动：{scopes.scope_label(account.area)}；"
+        f"可查看：{scopes.scope_label(account.view_area)}。"
+    )
     return EXIT_OK
 
 

@@ -20,8 +20,13 @@ def register(command: Register) -> None:
     p = command("deck", cmd_deck, "生成会议材料（PowerPoint，图表可编辑）")
     p.add_argument("--period", help="季度，如 2023Q1（默认最新季度）")
     # DESIGN names the option --town, the issue --area: both name the same area filter.
-    p.add_argument("--area", "--town", dest="area", default=None,
-                   help="地区：乡镇名或“市/县/乡镇”路径（默认包含全部村的最小地区）")  # fmt: skip
+    p.add_argument(
+        "--area",
+        "--town",
+        dest="area",
+        default=None,
+        help="地区：乡镇名或“市/县/乡镇”路径（默认包含全部村的最小地区）",
+    )
     p.add_argument("-o", "--output", required=True)
 
 
@@ -53,8 +58,10 @@ def cmd_deck(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     area = resolve_area(ds.villages, args.area)
     if area is None:
-        print(f"找不到地区“{args.area}”，或该名称对应多个地区；请写完整路径，如 濮阳市/清丰县/马庄桥镇",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"找不到地区“{args.area}”，或该名称对应多个地区；请写完整路径，如 濮阳市/清丰县/马庄桥镇",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     data = deck.build(ds, area, period, settings.pass_mark)
     Path(args.output).write_bytes(data)

@@ -133,8 +133,10 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
         ids = "、".join(f"第 {i} 版" for i in removal.rolled_back)
         print(f"已去掉示例数据：撤销了{ids}（可用 restore 恢复）。")
         if removal.kept_revision is not None:
-            print(f"真实数据用到的 {removal.kept_villages} 个村已另存为第 {removal.kept_revision} 版"
-                  "（户数、人口待上传“村庄”表补上）。")  # fmt: skip
+            print(
+                f"真实数据用到的 {removal.kept_villages} 个村已另存为第 {removal.kept_revision} 版"
+                "（户数、人口待上传“村庄”表补上）。"
+            )
         return EXIT_OK
     if not args.output:
         print("请用 -o 指定要生成的文件，或用 --remove 去掉数据库中的示例数据", file=sys.stderr)

@@ -325,8 +325,10 @@ def _score_grid(slide: Slide, grid: slides.ScoreGrid) -> None:
             _cell(cell, "缺报" if score is None else f"{score:.1f}", size=size,
                   align=PP_ALIGN.CENTER)  # fmt: skip
             cell.fill.solid()
-            cell.fill.fore_color.rgb = (MISSING_FILL if score is None else
-                                        PASS_FILL if score >= grid.pass_mark else FAIL_FILL)  # fmt: skip
+            passed = score is not None and score >= grid.pass_mark
+            cell.fill.fore_color.rgb = (
+                MISSING_FILL if score is None else PASS_FILL if passed else FAIL_FILL
+            )
 
 
 def _colour(series: BarSeries | LineSeries, spec: slides.Series, kind: str) -> None:

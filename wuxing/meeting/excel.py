@@ -68,8 +68,14 @@ def to_docx(
     normal.font.name, normal.font.size = _BODY_FONT, Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _BODY_FONT)
 
-    def paragraph(text: str, font: str, size: int, bold: bool = False,
-                  align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False) -> None:  # fmt: skip
+    def paragraph(
+        text: str,
+        font: str,
+        size: int,
+        bold: bool = False,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+        indent: bool = False,
+    ) -> None:
         par = document.add_paragraph()
         if align is not None:  # a new paragraph has none of its own: it follows its style
             par.alignment = align

@@ -332,9 +332,14 @@ def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
         for column, trace in zip(("closing", "stable", "widening", "unknown"), fig.data, strict=True)
     ), level, "结对数（对）")  # fmt: skip
     widening = int(frame["widening"].sum())
-    return Slide("pairs", f"{periods.label(period)}结对帮带：各{level}差距变化",
-                 lambda: meeting_charts.projector(fig), chart, table=pairs.by_area_table(frame, level),
-                 note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对")  # fmt: skip
+    return Slide(
+        "pairs",
+        f"{periods.label(period)}结对帮带：各{level}差距变化",
+        lambda: meeting_charts.projector(fig),
+        chart,
+        table=pairs.by_area_table(frame, level),
+        note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对",
+    )
 
 
 def _pairs_slide(view: Dataset, period: str) -> Slide:

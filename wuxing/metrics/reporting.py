@@ -144,8 +144,12 @@ def reminder_text(status: pd.DataFrame, period: str, area: str) -> str:
     """The 催报 list to paste into a chat: each village that has not reported, or has gaps."""
     quarter = periods.label(period)
     lines = []
-    for name, reported, missing in zip(status["name"].tolist(), status["reported"].tolist(),
-                                       status["missing"].tolist(), strict=True):  # fmt: skip
+    for name, reported, missing in zip(
+        status["name"].tolist(),
+        status["reported"].tolist(),
+        status["missing"].tolist(),
+        strict=True,
+    ):
         if not reported:
             lines.append(f"{name}：{quarter}数据尚未报送")
         elif missing:
@@ -179,7 +183,7 @@ def grid_table(status: pd.DataFrame, uploads: dict[str, str]) -> pd.DataFrame:
         缺项=[
             m if r else "全部未报"
             for r, m in zip(status["reported"], status["missing"], strict=True)
-        ],  # fmt: skip
+        ],
         最近上传=[uploads.get(c, "—") for c in status["code"]],
     )
 
@@ -214,6 +218,6 @@ def area_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
             "报送率": [
                 f"{r / v:.0%}" if v else "—"
                 for r, v in zip(frame["reported"], frame["villages"], strict=True)
-            ],  # fmt: skip
+            ],
         }
     )

@@ -36,5 +36,12 @@ def read_account_table(content: bytes, filename: str, settings: Settings) -> pd.
         )
         table.attrs[FIRST_ROW] = start + 2  # the sheet's rows count from 1, the header is one
         return table
-    raise ImportRejected([problem("file_empty", "表格是空的：请在第一行写上“用户名、角色、地区”，"
-                                  "下面每行一个账号。", file=filename)])  # fmt: skip
+    raise ImportRejected(
+        [
+            problem(
+                "file_empty",
+                "表格是空的：请在第一行写上“用户名、角色、地区”，下面每行一个账号。",
+                file=filename,
+            )
+        ]
+    )

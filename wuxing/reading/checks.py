@@ -60,13 +60,23 @@ def combine(
                 )
                 if first["_file"] != other["_file"]:
                     # Most often a corrected file chosen next to the one it corrects.
-                    fix = (f"两个文件“{first['_file']}”和“{other['_file']}”含有同一项数据但数值不同"
-                           f"（{first['_file']} 的 {where} 与这里分别为 {shown}）。如果其中一个是改正后的文件，"
-                           f"请在上传框中移除另一个（多半是先选的“{first['_file']}”，点文件名右侧的 ×），再重新检查。")  # fmt: skip
+                    fix = (
+                        f"两个文件“{first['_file']}”和“{other['_file']}”含有同一项数据但数值不同"
+                        f"（{first['_file']} 的 {where} 与这里分别为 {shown}）。如果其中一个是改正后的文件，"
+                        f"请在上传框中移除另一个（多半是先选的“{first['_file']}”，点文件名右侧的 ×），再重新检查。"
+                    )
                 else:
                     fix = f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。请删除重复行或改正其中一个。"
-                problems.append(problem("duplicate_conflict", fix, file=other["_file"], sheet=other["_sheet"],
-                                        row=int(other["_row"]) + 1, cell=cell_ref(int(other["_row"]), int(other["_col"]))))  # fmt: skip
+                problems.append(
+                    problem(
+                        "duplicate_conflict",
+                        fix,
+                        file=other["_file"],
+                        sheet=other["_sheet"],
+                        row=int(other["_row"]) + 1,
+                        cell=cell_ref(int(other["_row"]), int(other["_col"])),
+                    )
+                )
         frame = frame.drop_duplicates(key, keep="first")
     return frame, False
 
@@ -95,9 +105,14 @@ def no_data(
     blamed = {p.file for p in problems if p.is_error}
     for name, _ in files:
         if name not in found and name not in blamed:
-            problems.append(problem("no_data",
-                                    "文件中没有找到可导入的数据。应至少包含一张按模板填写的表"
-                                    "（村庄、指标、星级评分、星级评定、创星目标、结对帮带），且表头下有数据行。", file=name))  # fmt: skip
+            problems.append(
+                problem(
+                    "no_data",
+                    "文件中没有找到可导入的数据。应至少包含一张按模板填写的表"
+                    "（村庄、指标、星级评分、星级评定、创星目标、结对帮带），且表头下有数据行。",
+                    file=name,
+                )
+            )
 
 
 def jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Problem]:
@@ -132,19 +147,33 @@ def jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Prob
     out = []
     for row in flagged.rename(columns=lambda c: c.lstrip("_")).itertuples(index=False):
         ind = catalog.INDICATOR_BY_ID[row.indicator]
-        where = {"file": row.file, "sheet": row.sheet, "row": int(row.row) + 1,
-                 "cell": cell_ref(int(row.row), int(row.col))}  # fmt: skip
+        where = {
+            "file": row.file,
+            "sheet": row.sheet,
+            "row": int(row.row) + 1,
+            "cell": cell_ref(int(row.row), int(row.col)),
+        }
         now, before, unit = row.value, row.before, ind.unit
         if row.jump:
-            out.append(problem("jump_suspect",
-                               f"“{ind.label}”{row.period} 为 {now:g}{unit}，是上季度（{before:g}{unit}）的 "
-                               f"{now / before:.0f} 倍。是否把“元”当成了“{unit}”？若表头单位是元，请在表头写明（元），"
-                               "系统会自动换算；数值无误可忽略此提示。", **where))  # fmt: skip
+            out.append(
+                problem(
+                    "jump_suspect",
+                    f"“{ind.label}”{row.period} 为 {now:g}{unit}，是上季度（{before:g}{unit}）的 "
+                    f"{now / before:.0f} 倍。是否把“元”当成了“{unit}”？若表头单位是元，请在表头写明（元），"
+                    "系统会自动换算；数值无误可忽略此提示。",
+                    **where,
+                )
+            )
         else:
             kind = "年内累计数" if ind.kind == "ytd" else "累计数"
-            out.append(problem("cumulative_fall",
-                               f"“{ind.label}”是{kind}，{row.period} 为 {now:g}{unit}，比上季度（{before:g}{unit}）"
-                               "还少。累计数一般不会减少，请核对是否填成了当季数。", **where))  # fmt: skip
+            out.append(
+                problem(
+                    "cumulative_fall",
+                    f"“{ind.label}”是{kind}，{row.period} 为 {now:g}{unit}，比上季度（{before:g}{unit}）"
+                    "还少。累计数一般不会减少，请核对是否填成了当季数。",
+                    **where,
+                )
+            )
     return out
 
 
@@ -174,8 +203,14 @@ def branch_alone(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem]
         missing = others - held.get((row.code, int(row.year)), set())
         if missing:
             names = "、".join(catalog.STAR_BY_ID[s].label for s in catalog.STAR_IDS if s in missing)
-            out.append(problem("branch_without_others",
-                               f"{row.year} 年评定了支部过硬星，但未评定{names}。支部过硬星一般在其他四星都评定后才授予，请核对。",
-                               file=row.file, sheet=row.sheet, row=int(row.row) + 1,
-                               cell=cell_ref(int(row.row), int(row.col))))  # fmt: skip
+            out.append(
+                problem(
+                    "branch_without_others",
+                    f"{row.year} 年评定了支部过硬星，但未评定{names}。支部过硬星一般在其他四星都评定后才授予，请核对。",
+                    file=row.file,
+                    sheet=row.sheet,
+                    row=int(row.row) + 1,
+                    cell=cell_ref(int(row.row), int(row.col)),
+                )
+            )
     return out

@@ -304,16 +304,28 @@ def _layouts(sheets: list[RawSheet], problems: list[Problem]) -> list[tuple[RawS
         layout = find_layout(sheet.rows, sheet.name)
         if layout is None:
             if any(compact(c) for row in sheet.rows[:50] for c in row):
-                problems.append(problem("sheet_unrecognised",
-                                        f"工作表“{sheet.name}”中找不到可识别的表头（如 村名、季度、指标名称），已跳过。"
-                                        "如果这张表有数据，请按模板填写表头。", file=sheet.file, sheet=sheet.name))  # fmt: skip
+                problems.append(
+                    problem(
+                        "sheet_unrecognised",
+                        f"工作表“{sheet.name}”中找不到可识别的表头（如 村名、季度、指标名称），已跳过。"
+                        "如果这张表有数据，请按模板填写表头。",
+                        file=sheet.file,
+                        sheet=sheet.name,
+                    )
+                )
             continue
         for ref in sheet.uncached_formulas:
-            problems.append(problem("formula_no_value",
-                                    f"单元格 {ref} 是公式，但文件中没有保存计算结果，系统无法得知其数值。"
-                                    "请用 Excel 或 WPS 打开文件、保存一次后再上传（或把公式粘贴为数值）。",
-                                    file=sheet.file, sheet=sheet.name, cell=ref,
-                                    row=int("".join(ch for ch in ref if ch.isdigit()))))  # fmt: skip
+            problems.append(
+                problem(
+                    "formula_no_value",
+                    f"单元格 {ref} 是公式，但文件中没有保存计算结果，系统无法得知其数值。"
+                    "请用 Excel 或 WPS 打开文件、保存一次后再上传（或把公式粘贴为数值）。",
+                    file=sheet.file,
+                    sheet=sheet.name,
+                    cell=ref,
+                    row=int("".join(ch for ch in ref if ch.isdigit())),
+                )
+            )
         out.append((sheet, layout))
     return out
 

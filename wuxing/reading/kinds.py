@@ -62,8 +62,12 @@ def read_scores(reader: SheetReader) -> pd.DataFrame:
         if np.isnan(score):
             continue
         if score < 0 or score > 200:
-            reader.report("value_invalid" if score > 0 else "negative_value",
-                          f"星级评分应在 0–100 分之间（含加分可略超 100），这里是 {score:g}。请核对。", r, col)  # fmt: skip
+            reader.report(
+                "value_invalid" if score > 0 else "negative_value",
+                f"星级评分应在 0–100 分之间（含加分可略超 100），这里是 {score:g}。请核对。",
+                r,
+                col,
+            )
             continue
         if code and quarter:
             rows.append(
@@ -104,8 +108,16 @@ def read_awards(reader: SheetReader) -> pd.DataFrame:
                 )
                 continue
             if flag is not None and code and year:
-                rows.append({"code": code, "year": year, "star": column.target, "awarded": flag,
-                             "_row": r, "_col": column.index})  # fmt: skip
+                rows.append(
+                    {
+                        "code": code,
+                        "year": year,
+                        "star": column.target,
+                        "awarded": flag,
+                        "_row": r,
+                        "_col": column.index,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -136,8 +148,13 @@ def read_targets(reader: SheetReader) -> pd.DataFrame:
         if level_col is not None and not is_missing(cell_at(row, level_col.index)):
             level = _level(cell_at(row, level_col.index))
             if level is None:
-                reader.report("value_invalid", f"目标星级“{clean_text(cell_at(row, level_col.index))}”无法识别。"
-                              "应为 一星…五星 或 1–5。", r, level_col.index)  # fmt: skip
+                reader.report(
+                    "value_invalid",
+                    f"目标星级“{clean_text(cell_at(row, level_col.index))}”无法识别。"
+                    "应为 一星…五星 或 1–5。",
+                    r,
+                    level_col.index,
+                )
                 continue
         if level is None:
             continue
@@ -145,8 +162,16 @@ def read_targets(reader: SheetReader) -> pd.DataFrame:
             ordered = ",".join(s for s in catalog.STAR_IDS if s in stars)
             where = level_col or stars_col  # the level came from one of them
             assert where is not None
-            rows.append({"code": code, "year": year, "level": level, "stars": ordered,
-                         "_row": r, "_col": where.index})  # fmt: skip
+            rows.append(
+                {
+                    "code": code,
+                    "year": year,
+                    "level": level,
+                    "stars": ordered,
+                    "_row": r,
+                    "_col": where.index,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -199,9 +224,17 @@ def read_pairs(reader: SheetReader) -> pd.DataFrame:
         note = clean_text(cell_at(row, note_col.index)) if note_col else ""
         mentee_col = layout.first("mentee")
         if mentor and mentee and mentee_col and None not in dates.values():
-            rows.append({"mentor": mentor, "mentee": mentee, "since": dates["since"],
-                         "until": dates["until"], "note": note, "_row": r,
-                         "_col": mentee_col.index})  # fmt: skip
+            rows.append(
+                {
+                    "mentor": mentor,
+                    "mentee": mentee,
+                    "since": dates["since"],
+                    "until": dates["until"],
+                    "note": note,
+                    "_row": r,
+                    "_col": mentee_col.index,
+                }
+            )
     return pd.DataFrame(rows)
 
 

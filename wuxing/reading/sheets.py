@@ -76,8 +76,10 @@ class SheetReader:
         """The problems, plus one line per code whose list was cut short."""
         for code, count in self._listed.items():
             if count > MAX_LISTED:
-                self.problems.append(problem(code, f"另有 {count - MAX_LISTED} 处同类问题未逐一列出。",
-                                             file=self.sheet.file, sheet=self.sheet.name))  # fmt: skip
+                more = f"另有 {count - MAX_LISTED} 处同类问题未逐一列出。"
+                self.problems.append(
+                    problem(code, more, file=self.sheet.file, sheet=self.sheet.name)
+                )
         return self.problems
 
     def header_text(self, col: int) -> str:

@@ -28,9 +28,13 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
     indicator_cols: list[tuple[Column, float]] = []
     for column in layout.all("indicator"):
         if column.target in seen:
-            reader.report("header_duplicate", f"指标“{catalog.INDICATOR_BY_ID[column.target].label}”出现在两列"
-                          f"（{seen[column.target].header} 和 {column.header}）。请删除重复的一列。",
-                          layout.header_row, column.index)  # fmt: skip
+            reader.report(
+                "header_duplicate",
+                f"指标“{catalog.INDICATOR_BY_ID[column.target].label}”出现在两列"
+                f"（{seen[column.target].header} 和 {column.header}）。请删除重复的一列。",
+                layout.header_row,
+                column.index,
+            )
             continue
         seen[column.target] = column
         factor = unit_factor(reader, column, layout.header_row)
@@ -73,11 +77,16 @@ def read_values(reader: SheetReader) -> pd.DataFrame:
     col_of = np.tile(by_id, len(data))[mask]
     ids = np.array([c.target for c, _ in indicator_cols], dtype=object)
     places = np.array([c.index for c, _ in indicator_cols], dtype=np.int64)
-    return pd.DataFrame({
-        "code": _take(codes, row_of), "period": _take(quarters, row_of),
-        "indicator": _take(list(ids), col_of), "value": matrix[mask],
-        "_row": np.asarray(data, dtype=np.int64)[row_of], "_col": places[col_of],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "code": _take(codes, row_of),
+            "period": _take(quarters, row_of),
+            "indicator": _take(list(ids), col_of),
+            "value": matrix[mask],
+            "_row": np.asarray(data, dtype=np.int64)[row_of],
+            "_col": places[col_of],
+        }
+    )
 
 
 def read_values_long(reader: SheetReader) -> pd.DataFrame:
@@ -108,15 +117,32 @@ def read_values_long(reader: SheetReader) -> pd.DataFrame:
         ind = catalog.INDICATOR_BY_ID[indicator]
         if unit_col is not None and not is_missing(cell_at(row, unit_col.index)):
             unit = compact(cell_at(row, unit_col.index))
-        factor = unit_factor(reader, Column(ind_col.index if not unit_col else unit_col.index, "indicator",
-                                            f"{label}（{unit}）", indicator, unit), r)  # fmt: skip
+        factor = unit_factor(
+            reader,
+            Column(
+                ind_col.index if not unit_col else unit_col.index,
+                "indicator",
+                f"{label}（{unit}）",
+                indicator,
+                unit,
+            ),
+            r,
+        )
         if factor is None or np.isnan(values[pos]):
             continue
         value = values[pos] * factor
         ok = _validate(reader, ind, np.array([value]), [r], value_col.index)[0]
         if ok and code and quarter:
-            out.append({"code": code, "period": quarter, "indicator": indicator, "value": value,
-                        "_row": r, "_col": value_col.index})  # fmt: skip
+            out.append(
+                {
+                    "code": code,
+                    "period": quarter,
+                    "indicator": indicator,
+                    "value": value,
+                    "_row": r,
+                    "_col": value_col.index,
+                }
+            )
     return pd.DataFrame(out)
 
 
@@ -127,13 +153,24 @@ def unit_factor(reader: SheetReader, column: Column, r: int) -> float | None:
     if not unit or unit == ind.unit or (unit in ("%", "百分比") and ind.unit == "%"):
         return 1.0
     if unit in ind.unit_factors:
-        reader.report("read_as_header_unit", f"表头“{column.header}”的单位是{unit}，这一列已换算为"
-                      f"{ind.unit}保存（乘以 {ind.unit_factors[unit]:g}）。", r, column.index,
-                      original=unit, stored=ind.unit)  # fmt: skip
+        reader.report(
+            "read_as_header_unit",
+            f"表头“{column.header}”的单位是{unit}，这一列已换算为"
+            f"{ind.unit}保存（乘以 {ind.unit_factors[unit]:g}）。",
+            r,
+            column.index,
+            original=unit,
+            stored=ind.unit,
+        )
         return ind.unit_factors[unit]
     accepted = "、".join([ind.unit, *ind.unit_factors]) if ind.unit_factors else ind.unit
-    reader.report("unit_unknown", f"表头“{column.header}”的单位“{unit}”无法换算为{ind.label}的单位"
-                  f"“{ind.unit}”。可用单位：{accepted}。请改正表头单位。", r, column.index)  # fmt: skip
+    reader.report(
+        "unit_unknown",
+        f"表头“{column.header}”的单位“{unit}”无法换算为{ind.label}的单位"
+        f"“{ind.unit}”。可用单位：{accepted}。请改正表头单位。",
+        r,
+        column.index,
+    )
     return None
 
 
@@ -144,18 +181,31 @@ def _validate(
     ok = ~np.isnan(values)
     if ind.unit not in _SIGNED_UNITS:
         for pos in np.flatnonzero(values < 0):
-            reader.report("negative_value", f"“{ind.label}”不能为负数，这里是 {values[pos]:g}{ind.unit}。"
-                          "请核对数值。", rows[pos], col)  # fmt: skip
+            reader.report(
+                "negative_value",
+                f"“{ind.label}”不能为负数，这里是 {values[pos]:g}{ind.unit}。请核对数值。",
+                rows[pos],
+                col,
+            )
             ok[pos] = False
     limit = ind.max_value
     if limit is not None:
         for pos in np.flatnonzero(values > limit + 1e-9):
             if ind.unit == "%":
-                reader.report("rate_over_100", f"“{ind.label}”是比率，不能超过 100%，这里是 {values[pos]:g}。"
-                              "请核对（应填 0–100 之间的百分数）。", rows[pos], col)  # fmt: skip
+                reader.report(
+                    "rate_over_100",
+                    f"“{ind.label}”是比率，不能超过 100%，这里是 {values[pos]:g}。"
+                    "请核对（应填 0–100 之间的百分数）。",
+                    rows[pos],
+                    col,
+                )
             else:
-                reader.report("value_invalid", f"“{ind.label}”只能填 0 或 1（否/是），这里是 {values[pos]:g}。",
-                              rows[pos], col)  # fmt: skip
+                reader.report(
+                    "value_invalid",
+                    f"“{ind.label}”只能填 0 或 1（否/是），这里是 {values[pos]:g}。",
+                    rows[pos],
+                    col,
+                )
             ok[pos] = False
     return ok
 
@@ -176,12 +226,23 @@ def _report_unknown_headers(reader: SheetReader, data: list[int]) -> None:
             continue  # an empty column with an odd header carries nothing to lose
         close = suggest_header(column.header)
         hint = f"是否是：{'、'.join(close)}？" if close else "请使用模板中的指标名称。"
-        reader.report("header_unknown", f"无法识别表头“{column.header}”，这一列的数据无法导入。{hint}",
-                      reader.layout.header_row, column.index)  # fmt: skip
+        reader.report(
+            "header_unknown",
+            f"无法识别表头“{column.header}”，这一列的数据无法导入。{hint}",
+            reader.layout.header_row,
+            column.index,
+        )
 
 
-def _check_totals(reader: SheetReader, rows_kinds: list[tuple[int, str]], data: list[int],
-                  values: np.ndarray, column: Column, ind: catalog.Indicator, factor: float) -> None:  # fmt: skip
+def _check_totals(
+    reader: SheetReader,
+    rows_kinds: list[tuple[int, str]],
+    data: list[int],
+    values: np.ndarray,
+    column: Column,
+    ind: catalog.Indicator,
+    factor: float,
+) -> None:
     """Compare 合计/小计 rows with the sum of the rows they cover (warning when they differ)."""
     if ind.is_rate or ind.direction == "bool":
         return  # a rate's total row is an average or a ratio, not a sum
@@ -202,5 +263,10 @@ def _check_totals(reader: SheetReader, rows_kinds: list[tuple[int, str]], data: 
         if np.isnan(total):
             continue
         if abs(total - expected) > max(0.011, abs(expected) * 1e-6):
-            reader.report("total_mismatch", f"合计行“{ind.label}”为 {total:g}，各村相加为 {expected:g}，"
-                          "两者不一致。合计行不会导入，请核对各村数值。", r, column.index)  # fmt: skip
+            reader.report(
+                "total_mismatch",
+                f"合计行“{ind.label}”为 {total:g}，各村相加为 {expected:g}，"
+                "两者不一致。合计行不会导入，请核对各村数值。",
+                r,
+                column.index,
+            )

@@ -33,8 +33,11 @@ def bulk_accounts(store: Store, by: str) -> None:
         "表格第一行写列名：用户名、角色（查看 / 编辑 / 管理员）、地区（如 清丰县/马庄桥镇，或 "
         "马庄桥镇/赵家村；空为全部），下面每行一个账号。与命令行 `python -m wuxing users import` 相同。"
     )
-    upload = st.file_uploader("账号表格（.xlsx、.xls、.ods、.csv）", type=["xlsx", "xls", "ods", "csv"],
-                              key=f"bulk_accounts_{st.session_state.get(_ROUND, 0)}")  # fmt: skip
+    upload = st.file_uploader(
+        "账号表格（.xlsx、.xls、.ods、.csv）",
+        type=["xlsx", "xls", "ods", "csv"],
+        key=f"bulk_accounts_{st.session_state.get(_ROUND, 0)}",
+    )
     if upload is None:
         return
     try:
@@ -44,13 +47,17 @@ def bulk_accounts(store: Store, by: str) -> None:
         return
     plan = auth.check_accounts(store, table)
     if plan.problems:
-        st.error(plain(f"表格有 {len(plan.problems)} 处问题，未新建任何账号。请改正后重新上传："),
-                 icon=":material/error:")  # fmt: skip
+        st.error(
+            plain(f"表格有 {len(plan.problems)} 处问题，未新建任何账号。请改正后重新上传："),
+            icon=":material/error:",
+        )
         for problem in plan.problems:
             st.markdown(f"- {plain(problem)}")
         return
-    st.info(f"将新建以下 {len(plan.accounts)} 个账号，每个账号生成一次性密码（首次登录须修改）：",
-            icon=":material/group_add:")  # fmt: skip
+    st.info(
+        f"将新建以下 {len(plan.accounts)} 个账号，每个账号生成一次性密码（首次登录须修改）：",
+        icon=":material/group_add:",
+    )
     show_table(audit.new_account_table(plan.accounts))
     if st.button("确认新建", type="primary", icon=":material/person_add:", key="bulk_confirm"):
         try:
@@ -66,8 +73,11 @@ def bulk_accounts(store: Store, by: str) -> None:
 
 
 def _show_passwords(made: list[tuple[str, str, str, str]]) -> None:
-    st.success(f"已新建 {len(made)} 个账号。一次性密码只显示这一次，请现在下载或抄下，"
-               "分别交给各人；首次登录时须改为自己的密码。", icon=":material/check_circle:")  # fmt: skip
+    st.success(
+        f"已新建 {len(made)} 个账号。一次性密码只显示这一次，请现在下载或抄下，"
+        "分别交给各人；首次登录时须改为自己的密码。",
+        icon=":material/check_circle:",
+    )
     table = audit.password_table(made)
     show_table(table)
     excel_download(table, "一次性密码", key="bulk_passwords_xlsx")

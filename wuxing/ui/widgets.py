@@ -83,8 +83,10 @@ def sample_banner(ds: Dataset) -> None:
     if account is None or not role_allows(account.role, "editor"):
         return
     left, right = st.columns([3, 1], vertical_alignment="center")
-    sure = left.checkbox(f"我确认要去掉示例数据（撤销{versions}；真实数据用到的村名会保留）",
-                         key="sample_remove_sure")  # fmt: skip
+    sure = left.checkbox(
+        f"我确认要去掉示例数据（撤销{versions}；真实数据用到的村名会保留）",
+        key="sample_remove_sure",
+    )
     if right.button("去掉示例数据", disabled=not sure, key="sample_remove", type="primary"):
         sample.remove(get_store(), account.name)
         refresh_after_write()
@@ -108,8 +110,13 @@ def template_download(ds: Dataset) -> None:
     choices = list(reversed(template.quarter_choices(ds.periods(), coming)))
     area = own_area(current_filters().area)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    period = left.selectbox("模板季度", choices, index=choices.index(coming), key="template_period",
-                            format_func=periods.label)  # fmt: skip
+    period = left.selectbox(
+        "模板季度",
+        choices,
+        index=choices.index(coming),
+        key="template_period",
+        format_func=periods.label,
+    )
     villages = village_metrics.scope(ds, area).villages
     right.download_button(
         plain(

@@ -48,8 +48,17 @@ def pair_key(mentor: str, mentee: str) -> str:
 def pair_options(ds: Dataset) -> pd.DataFrame:
     """Stored pairs, one row each, with key, names and a label `导师村 → 帮带村（…起）`, ordered
     by the mentor's then the mentee's name in pinyin."""
-    columns = ["key", "mentor", "mentee", "mentor_name", "mentee_name", "since", "until",
-               "note", "label"]  # fmt: skip
+    columns = [
+        "key",
+        "mentor",
+        "mentee",
+        "mentor_name",
+        "mentee_name",
+        "since",
+        "until",
+        "note",
+        "label",
+    ]
     pairs = ds.pairs
     if pairs.empty:
         return pd.DataFrame(columns=columns)
@@ -88,8 +97,14 @@ def pair_matchup(ds: Dataset, key: str) -> Matchup | None:
     if found.empty:
         return None
     row = found.iloc[0]
-    return Matchup(row["mentor"], row["mentee"], row["mentor_name"], row["mentee_name"],
-                   PAIR_ROLES, row["since"] or None)  # fmt: skip
+    return Matchup(
+        row["mentor"],
+        row["mentee"],
+        row["mentor_name"],
+        row["mentee_name"],
+        PAIR_ROLES,
+        row["since"] or None,
+    )
 
 
 @remembered
@@ -114,8 +129,10 @@ def pair_notes(ds: Dataset, code: str) -> list[str]:
         f"{r.mentee_name} 的导师村（{_since_text(r.since)}）"
         for r in options[options["mentor"] == code].itertuples(index=False)
     ]
-    notes += [f"由 {r.mentor_name} 帮带（{_since_text(r.since)}）"
-              for r in options[options["mentee"] == code].itertuples(index=False)]  # fmt: skip
+    notes += [
+        f"由 {r.mentor_name} 帮带（{_since_text(r.since)}）"
+        for r in options[options["mentee"] == code].itertuples(index=False)
+    ]
     return notes
 
 
