@@ -226,7 +226,7 @@ def seed_store(villages: int, folder: Path) -> Path:
 
 
 def main() -> None:
-    """Build the workbooks, time them in turn, measure peaks in fresh processes, print the tables."""
+    """Build the workbooks, time them in turn, measure peaks in fresh processes, print tables."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="13,500,46000")
     parser.add_argument("--runs", type=int, default=7)

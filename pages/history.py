@@ -1,4 +1,4 @@
-"""版本记录: every stored upload; download the original file; roll back or restore with a confirmation."""
+"""版本记录: every stored upload; download its original file; roll back or restore, confirmed."""
 
 import streamlit as st
 

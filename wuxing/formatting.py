@@ -38,7 +38,7 @@ def rounded(value: float, unit: str = "") -> float:
 
 
 def number(value: float | None, unit: str = "", separators: bool = True) -> str:
-    """`1430.0, 户` → `1,430` (`1430` without separators, as a written notice has it); missing → `—`."""
+    """`1430.0, 户` → `1,430` (`1430` unseparated, as a written notice has it); missing → `—`."""
     if value is None or is_missing(value):
         return MISSING
     comma = "," if separators else ""
@@ -89,7 +89,7 @@ def percent_change(value: float | None) -> str:
 
 
 def local_time(moment: object) -> str:
-    """A stored time (UTC, or naive meaning UTC) as Beijing time to the minute: `2024-03-02 04:30`."""
+    """A stored time (UTC, or naive meaning UTC) in Beijing time to the minute: `2024-03-02 04:30`"""
     stamp = pd.Timestamp(moment)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")

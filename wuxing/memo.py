@@ -6,7 +6,7 @@ answer on the dataset itself. The memory goes when the dataset goes: a new uploa
 restore gives a new dataset with nothing remembered, and clearing Streamlit's caches clears this
 too. At a province's 11 M values this is what turns a rerun from seconds into milliseconds.
 
-This is the one cache besides Streamlit's (which loads each data version once, wuxing/ui/loading.py).
+This is the one cache besides Streamlit's (which loads each data version once: ui/loading.py).
 Nothing else is cached: display tables and figures are made again on every rerun, which costs a
 township page a few tens of milliseconds against a 150 ms target (bench/scale_bench.py).
 """

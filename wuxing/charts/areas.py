@@ -27,7 +27,7 @@ def score_heatmap(
 
 @drawn_once
 def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
-    """Stacked bars per sub-area: villages on and off track for their target (`areas.target_counts`)."""
+    """Stacked bars per sub-area: villages on and off track for their target (`target_counts`)."""
     fig = go.Figure()
     for column, name, color in (
         ("on_track", "按目标推进", style.PASS_COLOR),

@@ -50,7 +50,7 @@ def stars_held(counts: pd.DataFrame, year: int) -> go.Figure:
 
 @drawn_once
 def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> go.Figure:
-    """Village × star heat map of scores; the colour turns at the pass mark (`stars.score_matrix`)."""
+    """Village × star heat map of scores; the colour turns at the pass mark (`score_matrix`)."""
     z = matrix.to_numpy(dtype=float)
     lo, hi = 60.0, 100.0
     turn = min(max((pass_mark - lo) / (hi - lo), 0.01), 0.99)

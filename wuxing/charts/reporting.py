@@ -11,7 +11,7 @@ from wuxing.charts.figure_cache import drawn_once
 
 @drawn_once
 def by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figure:
-    """Stacked bars per sub-area: villages reported in full, with gaps, not at all; click to drill."""
+    """Stacked bars per sub-area: villages reported in full, with gaps, not at all; click drills."""
     fig = go.Figure()
     complete = frame["reported"] - frame["with_gaps"]
     for counts, name, color in (

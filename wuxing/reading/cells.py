@@ -154,7 +154,7 @@ def yes_no(value: object) -> bool | None:
 
 @dataclass
 class NumberColumn:
-    """A column of numbers as read: values (NaN = missing), in-cell units, and the cells that failed."""
+    """A column of numbers as read: values (NaN = missing), in-cell units, the cells that failed."""
 
     values: np.ndarray
     units: dict[int, str]  # position → unit written in the cell

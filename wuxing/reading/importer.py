@@ -170,7 +170,7 @@ def _parse_files(
 
 
 def _widened(stored: pd.DataFrame, uploaded: list[pd.DataFrame]) -> pd.DataFrame:
-    """Store villages plus the upload's; where both name the same (town, village), the upload wins."""
+    """Store villages plus the upload's; where both name one (town, village), the upload wins."""
     upload = pd.concat(uploaded, ignore_index=True) if len(uploaded) > 1 else uploaded[0]
     if stored.empty:
         return upload

@@ -239,7 +239,7 @@ def _awards(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _targets(awards: pd.DataFrame) -> pd.DataFrame:
-    """2023 targets: five stars for the three villages the article names, one more star elsewhere."""
+    """2023 targets: five stars for the three villages the article names, one star more elsewhere"""
     held_2022 = awards[(awards["year"] == 2022) & awards["awarded"]].groupby("village")["star"]
     held = held_2022.apply(set).to_dict()
     rows = []

@@ -1,4 +1,4 @@
-"""The filters every page shares (area, quarter, star), kept in the URL, and page choices beside them."""
+"""The filters every page shares (area, quarter, star), kept in the URL, and page choices too."""
 
 from __future__ import annotations
 
