@@ -198,50 +198,6 @@ def test_a_snapshot_read_in_pieces_is_the_same(pg_url, monkeypatch):
         store.dispose()
 
 
-def _pandas_way(kind: str, previous: bytes | None, data: Dataset, revision_id: int) -> pd.DataFrame:
-    """The snapshot a commit made before it worked on Arrow tables: decode, overlay, encode."""
-    snap = snapshot.empty(kind) if previous is None else snapshot.decode(kind, previous)
-    change = snapshot.overlay_commit(data, revision_id)
-    return snapshot.decode(kind, snapshot._bytes_of(kind, change(kind, snap)))
-
-
-def test_a_commit_overlaid_on_arrow_tables_decodes_as_the_pandas_overlay_did():
-    """Rows replaced and added, new categories in the middle and at the ends, nullable numbers:
-    the bytes decode to the same frame, categories sorted, codes as narrow as pandas keeps them."""
-    many = [(f"V{i:03d}", "2023Q1", "volunteers", float(i)) for i in range(200)]  # int16 codes
-    first = _data(
-        values=[("B", "2023Q1", "volunteers", 1.0), ("B", "2023Q2", "toilet_upgrades", 2.0), *many],
-        scores=[("A", "2023Q1", "party", 80.0)],
-        awards=[("A", 2023, "party", True), ("B", 2023, "party", False)],
-        pairs=[("A", "B")],
-    )
-    second = Dataset.of(
-        villages=pd.DataFrame([{"code": "A", "name": "甲村", "town": "新镇"},
-                               {"code": "D", "name": "丁村", "town": "某镇", "population": 9.0}]),
-        values=pd.DataFrame([("A", "2023Q1", "volunteers", 5.0), ("B", "2023Q2", "toilet_upgrades", 3.0),
-                             ("Z", "2023Q3", "alleys_paved", 4.0)],
-                            columns=["code", "period", "indicator", "value"]),
-        scores=pd.DataFrame([("A", "2023Q1", "party", 90.0), ("A", "2023Q1", "ecology", 70.0)],
-                            columns=["code", "period", "star", "score"]),
-        awards=pd.DataFrame([("B", 2023, "party", True)], columns=["code", "year", "star", "awarded"]),
-        pairs=pd.DataFrame([("A", "C")], columns=["mentor", "mentee"]),
-    )  # fmt: skip
-    for kind in ("villages", "values", "scores", "awards", "pairs"):
-        previous = snapshot.Overlay(first, 1).encoded(kind, None)
-        pd.testing.assert_frame_equal(
-            snapshot.decode(kind, previous), _pandas_way(kind, None, first, 1), obj=kind
-        )
-        # On top of a snapshot written either way (stores written before keep pandas' bytes).
-        written_by_pandas = snapshot._bytes_of(kind, _pandas_way(kind, None, first, 1))
-        for before in (previous, written_by_pandas):
-            got = snapshot.decode(kind, snapshot.Overlay(second, 2).encoded(kind, before))
-            expected = _pandas_way(kind, before, second, 2)
-            pd.testing.assert_frame_equal(got, expected, obj=kind)
-            for column in snapshot.CATEGORICAL.get(kind, ()):
-                assert list(got[column].cat.categories) == sorted(got[column].cat.categories)
-                assert got[column].cat.codes.dtype == expected[column].cat.codes.dtype
-
-
 def test_a_conflict_names_the_other_upload_in_beijing_time_like_history(store, monkeypatch):
     from datetime import UTC, datetime
 
