@@ -28,9 +28,13 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def log_event(
-    conn: Connection, user: str, action: str, revision_id: int | None, detail: str,
+    conn: Connection,
+    user: str,
+    action: str,
+    revision_id: int | None,
+    detail: str,
     at: datetime | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Append one event in the transaction of `conn` (at `at`, default now); returns its id."""
     event = events.insert().values(
         at=at or now(), user=user, action=action, revision_id=revision_id, detail=detail

@@ -71,9 +71,16 @@ def any_live_by(conn: Connection, user: str) -> bool:
 
 
 def add(
-    conn: Connection, data: Dataset, *, content: bytes, sha256: str, filename: str, user: str,
-    summary: dict[str, object], at: datetime,
-) -> int:  # fmt: skip
+    conn: Connection,
+    data: Dataset,
+    *,
+    content: bytes,
+    sha256: str,
+    filename: str,
+    user: str,
+    summary: dict[str, object],
+    at: datetime,
+) -> int:
     """Store a new live revision made at `at`: its file and summary, then the rows of `data`;
     returns its id."""
     revision_id = conn.execute(
@@ -87,7 +94,7 @@ def add(
             summary=json.dumps(summary, ensure_ascii=False),
             status="live",
             content=content,
-        )  # fmt: skip
+        )
         .returning(revisions.c.id)
     ).scalar_one()
     for kind, frame in data.frames().items():

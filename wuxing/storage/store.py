@@ -156,14 +156,14 @@ class Store(AccountStore, SessionStore):
             # Without revision_id: a dataset does not show it (a province's values: 85 MB less).
             frames = snapshot.read(conn, data_version, revision=False)
             rebuilt = None
-            if frames is None:
+            if frames is None:  # a store written before snapshots existed
                 rebuilt = {kind: snapshot.rebuild(conn, kind) for kind in KINDS}
-                frames = {
-                    kind: frame.drop(columns="revision_id") for kind, frame in rebuilt.items()
-                }
             is_sample = revisions.any_live_by(conn, SAMPLE_USER)
-        if rebuilt is not None and data_version:
-            self._save_snapshot(data_version, rebuilt)
+        if rebuilt is not None:
+            if data_version:
+                self._save_snapshot(data_version, rebuilt)
+            frames = {kind: frame.drop(columns="revision_id") for kind, frame in rebuilt.items()}
+        assert frames is not None  # read above, or rebuilt
         return Dataset(revision=version, is_sample=is_sample, **frames)
 
     def load_for_import(self) -> Dataset:
@@ -290,9 +290,15 @@ class Store(AccountStore, SessionStore):
                 refuse_conflicts(conn, data, base_version)
             at = _now()
             revision_id = revisions.add(
-                conn, data, content=content, sha256=digest, filename=filename, user=user,
-                summary=summary or {"counts": counts}, at=at,
-            )  # fmt: skip
+                conn,
+                data,
+                content=content,
+                sha256=digest,
+                filename=filename,
+                user=user,
+                summary=summary or {"counts": counts},
+                at=at,
+            )
             touches.record(conn, revision_id, data.frames())
             detail = f"{filename}（{_count_text(counts)}）"
             event = log_event(conn, user, "upload", revision_id, detail, at=at)

@@ -25,21 +25,23 @@ def counted(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     Columns: code, kind, rows.
     """
-    parts = []
-    for kind, frame in frames.items():
-        if frame.empty:
-            continue
-        if kind == "pairs":
-            codes = pd.concat([frame["mentor"], frame["mentee"]], ignore_index=True)
-        else:
-            codes = frame["code"]
-        counts = codes.astype(str).value_counts()
-        parts.append(pd.DataFrame({"code": counts.index.astype(str), "kind": kind,
-                                   "rows": counts.to_numpy(dtype="int64")}))  # fmt: skip
+    parts = [_counted(kind, frame) for kind, frame in frames.items() if not frame.empty]
     if not parts:
-        return pd.DataFrame({"code": pd.Series(dtype=str), "kind": pd.Series(dtype=str),
-                             "rows": pd.Series(dtype="int64")})  # fmt: skip
+        return pd.DataFrame({"code": [], "kind": [], "rows": []}).astype(_TYPES)
     return pd.concat(parts, ignore_index=True)
+
+
+_TYPES = {"code": "str", "kind": "str", "rows": "int64"}
+
+
+def _counted(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    if kind == "pairs":
+        codes = pd.concat([frame["mentor"], frame["mentee"]], ignore_index=True)
+    else:
+        codes = frame["code"]
+    counts = codes.astype(str).value_counts()
+    rows = counts.to_numpy(dtype="int64")
+    return pd.DataFrame({"code": counts.index.astype(str), "kind": kind, "rows": rows})
 
 
 def record(conn: Connection, revision_id: int, frames: dict[str, pd.DataFrame]) -> None:
