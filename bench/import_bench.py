@@ -108,7 +108,7 @@ def _timed_phases(phases: dict[str, float]) -> Callable[[], None]:
         original = getattr(owner, name)
         originals.append((owner, name, original))
 
-        def timed(*args, _original=original, _phase=phase, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def timed(*args, _original=original, _phase=phase, **kwargs):
             started = time.perf_counter()
             try:
                 return _original(*args, **kwargs)
@@ -217,7 +217,9 @@ def seed_store(villages: int, folder: Path) -> Path:
     db = folder / f"seed_{villages}.sqlite"
     store = open_store(f"sqlite:///{db}")
     settings = Settings(max_upload_mb=200, max_uncompressed_mb=2000)
-    outcome = import_files(store, [(previous.name, previous.read_bytes())], user="bench", settings=settings)  # fmt: skip
+    outcome = import_files(
+        store, [(previous.name, previous.read_bytes())], user="bench", settings=settings
+    )
     assert outcome.stored, outcome.result.errors[:3]
     store.dispose()  # closing the last connection checkpoints the WAL into the file
     return db

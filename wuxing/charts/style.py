@@ -73,8 +73,18 @@ PRINT_CSS = """
 
 
 #: What we take from plotly_white: white ground, light grid and axes, its colours and fonts.
-_WHITE_PARTS = ("autotypenumbers", "colorway", "font", "hoverlabel", "hovermode", "paper_bgcolor",
-                "plot_bgcolor", "polar", "xaxis", "yaxis")  # fmt: skip
+_WHITE_PARTS = (
+    "autotypenumbers",
+    "colorway",
+    "font",
+    "hoverlabel",
+    "hovermode",
+    "paper_bgcolor",
+    "plot_bgcolor",
+    "polar",
+    "xaxis",
+    "yaxis",
+)
 
 
 @cache

@@ -24,7 +24,9 @@ def insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision
     if not in_key_order(frame, key):
         frame = frame.sort_values(key)
     quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in ["revision_id", *columns])
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver's
+    cursor = driver.cursor()
     try:
         for start in range(0, len(frame), 200_000):
             part = frame.iloc[start : start + 200_000]

@@ -5,6 +5,7 @@ password."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,7 +98,7 @@ def make_engine(url: str) -> Engine:
 def _configure_sqlite(engine: Engine) -> None:
     # Driver SQL: pragmas and BEGIN IMMEDIATE have no SQLAlchemy Core form.
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # pysqlite's own transaction handling would defer BEGIN; we issue it ourselves.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -162,8 +163,10 @@ def _foreign_keys(conn: Connection, *, on: bool) -> None:
     """Turn SQLite's foreign-key enforcement on or off for this connection (outside a transaction)."""
     # On the driver connection: SQLAlchemy would begin a transaction first, where the pragma is
     # ignored. A connection that cannot be switched back is dropped, never pooled unchecked.
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver's
     try:
-        conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+        driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
     except Exception:
         conn.invalidate()
         raise

@@ -6,6 +6,8 @@ writes to them, each write in one of its transactions.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import sqlalchemy as sa
 
@@ -117,7 +119,7 @@ revision_touches = sa.Table(
 )
 
 
-_SQL_TYPES = {
+_SQL_TYPES: dict[str, sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]] = {
     "str": sa.String(300),
     "Float64": sa.Float,
     "float64": sa.Float,
