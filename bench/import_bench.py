@@ -17,9 +17,9 @@ a fresh process per method, one import or read each, so each peak is its own.
 
 The second table splits each median into phases (load = the store's current data the checks
 read: villages, awards and the previous quarter's values; parse = read and check the file;
-insert = the rows into the revision tables; snapshot = the new current-data snapshot, of which
-only what is not hidden behind the insert shows (it is encoded on a second thread meanwhile);
-rest = the remainder of the commit: revision row, counts, conflict check, SQLite commit).
+insert = the rows into the revision tables; snapshot = the new current-data snapshot (the
+previous one read, overlaid with the new rows, encoded and stored); rest = the remainder of the
+commit: revision row, counts, conflict check, SQLite commit).
 `load after` is the first `Store.load()` after the import, outside the timed region, shown so
 that nothing is hidden in it (the snapshot is written by the import).
 

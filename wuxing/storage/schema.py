@@ -1,6 +1,7 @@
 """The database tables: revisions, the audit trail, accounts, sessions, snapshots and one table per data kind.
 
-Only `wuxing.storage.store` (with its parts `accounts` and `sessions`) writes to them, each write in one of its transactions.
+Only `wuxing.storage.store` (with its parts: revisions, snapshot, touches, accounts, sessions …)
+writes to them, each write in one of its transactions.
 """
 
 from __future__ import annotations
