@@ -50,7 +50,9 @@ payload = [(f.name, f.getvalue()) for f in files]
 # The version of the data the preview on screen was checked against: the one of the last run
 # (a click reruns the page, which would already check against anything stored meanwhile).
 shown_base = st.session_state.get("_upload_base")
-st.session_state["_upload_base"] = ui.load_dataset().revision  # what parse_upload reads (cached)
+st.session_state["_upload_base"] = (
+    ui.load_dataset().data_version
+)  # what parse_upload reads (cached)
 result = ui.parse_upload(payload)
 if not result.ok:
     st.error(ui.plain(uploads.upload_verdict(result)), icon=":material/error:")
@@ -85,10 +87,10 @@ if summary.is_noop:
 if st.button("确认保存", type="primary", icon=":material/save:", key="confirm_upload"):
     # What the preview above showed is stored as it was checked (the files are not read again),
     # against the data shown then: a newer upload of the same cells is not overwritten.
-    base = shown_base if shown_base is not None else ds.revision
+    base = shown_base if shown_base is not None else ds.data_version
     try:
         outcome = importer.store_checked(
-            ui.get_store(), payload, result, user=account.name, base_version=base
+            ui.get_store(), payload, result, user=account.name, checked_version=base
         )
     except ConflictError as conflict:
         ui.refresh_after_write()

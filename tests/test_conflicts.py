@@ -33,7 +33,7 @@ def _value(store, code: str, period: str, indicator: str) -> float:
 
 def test_a_commit_based_on_an_older_version_refuses_to_overwrite_newer_cells(store):
     store.commit(_values(("A", "2023Q1", "volunteers", 1.0)), content=b"0", filename="0", user="u")
-    preview = store.load().revision
+    preview = store.load().data_version
     store.commit(
         _values(("A", "2023Q1", "volunteers", 5.0), villages=False),
         content=b"x",
@@ -46,7 +46,7 @@ def test_a_commit_based_on_an_older_version_refuses_to_overwrite_newer_cells(sto
             content=b"y",
             filename="李四.xlsx",
             user="李四",
-            base_version=preview,
+            checked_version=preview,
         )
     assert _value(store, "A", "2023Q1", "volunteers") == 5.0
     # Other cells, same base: no conflict.
@@ -55,7 +55,7 @@ def test_a_commit_based_on_an_older_version_refuses_to_overwrite_newer_cells(sto
         content=b"z",
         filename="王五.xlsx",
         user="王五",
-        base_version=preview,
+        checked_version=preview,
     )
     assert _value(store, "B", "2023Q1", "volunteers") == 7.0
 
@@ -67,7 +67,7 @@ def test_a_conflict_names_the_other_upload_in_beijing_time_like_history(store, m
     from wuxing.storage import store as store_module
 
     store.commit(_values(("A", "2023Q1", "volunteers", 1.0)), content=b"0", filename="0", user="u")
-    preview = store.load().revision
+    preview = store.load().data_version
     # 20:30 UTC on 1 March is 04:30 on 2 March in Beijing.
     monkeypatch.setattr(store_module, "_now", lambda: datetime(2024, 3, 1, 20, 30, tzinfo=UTC))
     store.commit(
@@ -82,7 +82,7 @@ def test_a_conflict_names_the_other_upload_in_beijing_time_like_history(store, m
             content=b"y",
             filename="李四.xlsx",
             user="李四",
-            base_version=preview,
+            checked_version=preview,
         )
     assert uploads.local_time(store.history()[0].created_at) == "2024-03-02 04:30"
     assert "于 2024-03-02 04:30 导入" in str(conflict.value)

@@ -347,7 +347,7 @@ def test_a_confirmed_preview_is_stored_without_reading_the_files_again(
     checked = parse_files(files, known, SETTINGS, earlier=any_base_store.values_in)
     monkeypatch.setattr(importer, "read_workbook", _read_again)
     outcome = importer.store_checked(any_base_store, files, checked, user="t",
-                                     base_version=known.revision)  # fmt: skip
+                                     checked_version=known.data_version)  # fmt: skip
     assert outcome.stored and any_base_store.history()[0].filename == "a.xlsx"
     values = any_base_store.load().values.set_index(["code", "period", "indicator"])["value"]
     assert values[(b.CODE[NYG], Q, "collective_income")] == 15
@@ -365,7 +365,7 @@ def test_a_confirmed_preview_does_not_overwrite_a_newer_upload_of_the_same_cells
     before = snapshot(any_base_store)
     with pytest.raises(ConflictError, match="theirs.xlsx"):
         importer.store_checked(any_base_store, files, checked, user="t",
-                               base_version=known.revision)  # fmt: skip
+                               checked_version=known.data_version)  # fmt: skip
     assert_unchanged(any_base_store, before)
     assert any_base_store.history()[0].id == newer.revision
 

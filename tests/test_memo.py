@@ -45,7 +45,7 @@ def test_changed_data_is_asked_again():
     changed = ds.with_frames(values=_dataset(5.0).values)
     assert _total(changed, "income")["total"].iloc[0] == 5.0
     assert len(calls) == 2
-    assert len(replace(ds, revision=9).memory) == 0
+    assert len(replace(ds, data_version=9).memory) == 0
 
 
 def test_a_caller_changing_its_answer_does_not_change_the_remembered_one():

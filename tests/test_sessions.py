@@ -94,13 +94,17 @@ def test_an_idle_expired_revoked_or_unknown_session_is_refused(store):
 
 
 def test_a_scoped_editors_upload_touching_another_township_is_refused_naming_it(county):
-    before = (county.version(), len(county.history()), county.load().values["value"].sum())
+    before = (county.data_version(), len(county.history()), county.load().values["value"].sum())
     bound = county.acting_as("镇编辑", "editor", county.account("镇编辑").area)
     upload = Dataset.of(values=_values(["A", "C"], 5.0))
     with pytest.raises(PermissionDenied, match="阳邵镇/乙村") as refused:
         bound.commit(upload, content=b"two towns", filename="x.xlsx", user="镇编辑")
     assert "马庄桥镇/赵家村" not in str(refused.value) and "清丰县 › 马庄桥镇" in str(refused.value)
-    assert (county.version(), len(county.history()), county.load().values["value"].sum()) == before
+    assert (
+        county.data_version(),
+        len(county.history()),
+        county.load().values["value"].sum(),
+    ) == before
     # Its own township goes in; a rollback of a revision touching the other one is refused.
     bound.commit(Dataset.of(values=_values(["A", "B"], 5.0)), content=b"own", filename="y.xlsx",
                  user="镇编辑")  # fmt: skip

@@ -23,7 +23,7 @@ def _current(store):
 
 def test_empty_store_loads_empty_dataset(store):
     ds = store.load()
-    assert ds.is_empty and store.is_empty() and store.version() == 0
+    assert ds.is_empty and store.is_empty() and store.data_version() == 0
 
 
 def test_newest_live_revision_wins_and_rollback_restores_the_earlier_value(store):
@@ -59,18 +59,18 @@ def test_revision_keeps_original_bytes_and_sha256(store):
 def test_the_same_file_twice_changes_nothing(store):
     data = _values(("A", "2023Q1", "volunteers", 1.0))
     first = store.commit(data, content=b"same", filename="x.xlsx", user="u")
-    version = store.version()
+    version = store.data_version()
     assert store.commit(data, content=b"same", filename="x.xlsx", user="u") == first
-    assert len(store.history()) == 1 and store.version() == version
+    assert len(store.history()) == 1 and store.data_version() == version
 
 
-def test_every_write_moves_the_version_so_caches_refresh(store):
+def test_every_write_moves_the_data_version_so_caches_refresh(store):
     rid = store.commit(
         _values(("A", "2023Q1", "volunteers", 1.0)), content=b"v", filename="x", user="u"
     )
-    after_commit = store.version()
+    after_commit = store.data_version()
     store.rollback(rid, user="u")
-    assert store.version() > after_commit
+    assert store.data_version() > after_commit
     events = store.events()
     assert list(events["action"]) == ["rollback", "upload"]
     assert set(events["user"]) == {"u"}
@@ -80,7 +80,7 @@ def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
     store.commit(
         _values(("A", "2023Q1", "volunteers", 1.0)), content=b"before", filename="x", user="u"
     )
-    before = (store.load().values.copy(), store.version(), len(store.history()))
+    before = (store.load().values.copy(), store.data_version(), len(store.history()))
     real_insert = bulk_insert.insert_rows
     calls = []
 
@@ -96,7 +96,7 @@ def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
                      content=b"after", filename="y", user="u")  # fmt: skip
     assert len(calls) == 2
     pd.testing.assert_frame_equal(store.load().values, before[0])
-    assert (store.version(), len(store.history())) == before[1:]
+    assert (store.data_version(), len(store.history())) == before[1:]
 
 
 def test_a_failure_building_the_snapshot_after_the_insert_leaves_the_store_as_it_was(
@@ -106,7 +106,7 @@ def test_a_failure_building_the_snapshot_after_the_insert_leaves_the_store_as_it
     store.commit(
         _values(("A", "2023Q1", "volunteers", 1.0)), content=b"before", filename="x", user="u"
     )
-    before = (store.load().values.copy(), store.version(), len(store.history()))
+    before = (store.load().values.copy(), store.data_version(), len(store.history()))
     inserted = []
     real_insert = bulk_insert.insert_rows
 
@@ -124,7 +124,7 @@ def test_a_failure_building_the_snapshot_after_the_insert_leaves_the_store_as_it
                      user="u")  # fmt: skip
     assert inserted  # rows were written, then undone
     pd.testing.assert_frame_equal(store.load().values, before[0])
-    assert (store.version(), len(store.history())) == before[1:]
+    assert (store.data_version(), len(store.history())) == before[1:]
 
 
 def test_unknown_revision_is_a_clear_error(store):
@@ -169,7 +169,7 @@ def test_import_reads_match_the_full_load(sample_store):
             with sample_store.engine.begin() as conn:
                 conn.execute(tables.snapshots.delete())
         light = sample_store.load_for_import()
-        assert (light.revision, light.is_sample) == (full.revision, full.is_sample)
+        assert (light.data_version, light.is_sample) == (full.data_version, full.is_sample)
         for kind in ("villages", "awards"):  # a rebuilt snapshot lists rows in key order
             key = list(tables.SCHEMAS[kind].key)
             pd.testing.assert_frame_equal(

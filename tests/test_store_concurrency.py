@@ -35,7 +35,7 @@ def _import(url, name, content, barrier, results) -> None:  # noqa: ANN001
     barrier.wait(timeout=60)  # both have previewed the same version before either writes
     try:
         outcome = import_files(store, [(name, content)], user=name, settings=Settings(),
-                               base_version=known.revision)  # fmt: skip
+                               checked_version=known.data_version)  # fmt: skip
         results.put((name, "stored" if outcome.stored else str(outcome.result.errors)))
     except ConflictError as exc:
         results.put((name, f"conflict: {exc}"))

@@ -144,7 +144,7 @@ def _empty(kind: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One frame per data kind, plus where it came from (the store's latest revision id)."""
+    """One frame per data kind, plus where it came from (the store's data version)."""
 
     villages: pd.DataFrame = field(default_factory=lambda: _empty("villages"))
     values: pd.DataFrame = field(default_factory=lambda: _empty("values"))
@@ -152,21 +152,21 @@ class Dataset:
     awards: pd.DataFrame = field(default_factory=lambda: _empty("awards"))
     targets: pd.DataFrame = field(default_factory=lambda: _empty("targets"))
     pairs: pd.DataFrame = field(default_factory=lambda: _empty("pairs"))
-    #: The store revision this snapshot reflects (0 for data not from a store).
-    revision: int = 0
+    #: The store's data version this reflects (`Store.data_version`; 0 for data not from a store).
+    data_version: int = 0
     #: True while the shipped sample data is part of what is shown.
     is_sample: bool = False
     #: Answers remembered for this data (`memo.remembered`); a changed copy starts empty.
     memory: Memory = field(default_factory=Memory, init=False, repr=False, compare=False)
 
     @classmethod
-    def of(cls, revision: int = 0, is_sample: bool = False, **frames: pd.DataFrame) -> Dataset:
+    def of(cls, data_version: int = 0, is_sample: bool = False, **frames: pd.DataFrame) -> Dataset:
         """A dataset from whichever frames are given, each conformed to its schema."""
         unknown = set(frames) - set(KINDS)
         if unknown:
             raise TypeError(f"unknown data kinds: {sorted(unknown)}")
         conformed = {k: conform(k, f) for k, f in frames.items()}
-        return cls(revision=revision, is_sample=is_sample, **conformed)
+        return cls(data_version=data_version, is_sample=is_sample, **conformed)
 
     def frame(self, kind: str) -> pd.DataFrame:
         """The frame of one data kind."""

@@ -151,7 +151,7 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from wuxing.access import auth
 
     store = open_cli_store(args, settings)
-    print(f"数据库：{store!r}，当前版本 {store.version()}")
+    print(f"数据库：{store!r}，数据版本 {store.data_version()}")
     hint = auth.admin_hint(store, settings.public_view)
     if hint:
         print(hint)

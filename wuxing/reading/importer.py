@@ -192,13 +192,13 @@ def import_files(
     user: str,
     settings: Settings,
     dry_run: bool = False,
-    base_version: int | None = None,
+    checked_version: int | None = None,
 ) -> ImportOutcome:
     """Check files against the store's current data and, when clean, store them as one revision.
 
-    `base_version`: the store version a preview showed the user (default: the data read here).
+    `checked_version`: the data version a preview showed the user (default: the data read here).
     """
-    return _import_files(store, files, user, settings, dry_run, base_version)
+    return _import_files(store, files, user, settings, dry_run, checked_version)
 
 
 def store_checked(
@@ -207,12 +207,12 @@ def store_checked(
     result: ImportResult,
     *,
     user: str,
-    base_version: int,
+    checked_version: int,
     change_summary: changes.ChangeSummary | None = None,
     correction: str | None = None,
 ) -> ImportOutcome:
     """Store files that `parse_files` already checked (the preview a user confirmed) as one
-    revision, without reading them again; `base_version` is the store version they were
+    revision, without reading them again; `checked_version` is the data version they were
     checked against (a data change since then that set the same cells: ConflictError);
     what it changes (`change_summary`, else compared here) is recorded with the revision.
     `correction`: what a correction typed in the browser changed, kept in the summary."""
@@ -241,7 +241,7 @@ def store_checked(
         filename=filename,
         user=user,
         summary=summary,
-        base_version=base_version,
+        checked_version=checked_version,
     )
     return ImportOutcome(result, revision=revision, stored=True)
 
@@ -252,22 +252,24 @@ def _import_files(
     user: str,
     settings: Settings,
     dry_run: bool,
-    base_version: int | None,
+    checked_version: int | None,
 ) -> ImportOutcome:
     # Not the whole store: the villages and awards, then only the quarters the checks compare with.
     known = store.load_for_import()
     # A store without a single event holds no values to compare with: no need to ask.
-    earlier = store.values_in if known.revision else None
+    earlier = store.values_in if known.data_version else None
     result = parse_files(files, known, settings, earlier=earlier)
     if dry_run:
         return ImportOutcome(result, dry_run=True)
     # Checked against the data read here unless told otherwise: if another upload set the same
     # cells meanwhile, the store refuses (ConflictError) rather than silently overwriting.
-    base = known.revision if base_version is None else base_version
+    base = known.data_version if checked_version is None else checked_version
     preview = (
         changes.preview(_current_for(store, known, result.data), result.data) if result.ok else None
     )
-    return store_checked(store, files, result, user=user, base_version=base, change_summary=preview)
+    return store_checked(
+        store, files, result, user=user, checked_version=base, change_summary=preview
+    )
 
 
 def _current_for(store: Store, known: Dataset, data: Dataset) -> Dataset:

@@ -15,13 +15,13 @@ from wuxing.storage.revisions import DATA_ACTIONS
 from wuxing.storage.schema import DATA_TABLES, events, frame_of, revisions
 
 
-def refuse_conflicts(conn: Connection, data: Dataset, base_version: int) -> None:
-    """ConflictError when a data change after `base_version` set a cell that `data` sets to
+def refuse_conflicts(conn: Connection, data: Dataset, checked_version: int) -> None:
+    """ConflictError when a data change after `checked_version` set a cell that `data` sets to
     something else (the same value twice, e.g. a roster both files carry, is no conflict)."""
     changed = conn.execute(
         sa.select(events.c.revision_id, events.c.user, events.c.at, revisions.c.filename)
         .join(revisions, revisions.c.id == events.c.revision_id)
-        .where(events.c.id > base_version, events.c.action.in_(DATA_ACTIONS))
+        .where(events.c.id > checked_version, events.c.action.in_(DATA_ACTIONS))
         .order_by(events.c.id)
     ).all()
     for change in changed:

@@ -44,11 +44,6 @@ class Revision:
         return self.status == "live"
 
 
-def latest_event(conn: Connection) -> int:
-    """Id of the newest event (0 when there is none)."""
-    return int(conn.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
-
-
 def data_version(conn: Connection) -> int:
     """Id of the newest event that changed the data (0 when there is none)."""
     query = sa.select(sa.func.max(events.c.id)).where(events.c.action.in_(DATA_ACTIONS))

@@ -218,7 +218,7 @@ def _bytes_of(kind: str, frame: pd.DataFrame) -> bytes:
 def write(conn: Connection, version: int, frames: dict[str, pd.DataFrame]) -> None:
     """Store `frames` as the snapshot of `version`, dropping every older one."""
     # Only the newest snapshot is kept: readers of an older version rebuild nothing, they simply
-    # read the newer one on their next load (their cache key changes with the version).
+    # read the newer one on their next load (their cache key changes with the data version).
     conn.execute(snapshots.delete().where(snapshots.c.version != version))
     for kind, frame in frames.items():
         conn.execute(

@@ -133,25 +133,21 @@ class Store(AccountStore, SessionStore):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def version(self) -> int:
-        """Id of the newest event: changes on every write, rollback included."""
-        with self.engine.connect() as conn:
-            return revisions.latest_event(conn)
-
     def is_empty(self) -> bool:
         """True when no revision was ever stored."""
         with self.engine.connect() as conn:
             return revisions.none_stored(conn)
 
     def data_version(self) -> int:
-        """Id of the newest event that changed the data: what the dataset cache keys on."""
+        """The data version: id of the newest event that changed the data (an upload, rollback or
+        restore; 0 before any). Caches key on it and an upload's conflict check starts from it;
+        logins and account changes leave it alone."""
         with self.engine.connect() as conn:
             return revisions.data_version(conn)
 
     def load(self) -> Dataset:
         """The current data: per key, the row of the newest live revision (from the snapshot)."""
         with connection.reading(self.engine) as conn:
-            version = revisions.latest_event(conn)
             data_version = revisions.data_version(conn)
             # Without revision_id: a dataset does not show it (a province's values: 85 MB less).
             frames = snapshot.read(conn, data_version, revision=False)
@@ -164,24 +160,24 @@ class Store(AccountStore, SessionStore):
                 self._save_snapshot(data_version, rebuilt)
             frames = {kind: frame.drop(columns="revision_id") for kind, frame in rebuilt.items()}
         assert frames is not None  # read above, or rebuilt
-        return Dataset(revision=version, is_sample=is_sample, **frames)
+        return Dataset(data_version=data_version, is_sample=is_sample, **frames)
 
     def load_for_import(self) -> Dataset:
-        """What checking an upload needs up front: villages and awards, the version and the sample
+        """What checking an upload needs up front: villages and awards, the data version and the sample
         flag. Values, scores, targets and pairs stay empty: `values_in` reads just the quarters a
         check compares with, so checking one quarter does not decode a province's every value."""
         with connection.reading(self.engine) as conn:
-            version = revisions.latest_event(conn)
-            if version == 0:  # not a single event yet: nothing stored, nothing more to ask
+            version = revisions.data_version(conn)
+            if version == 0:  # no data stored yet: nothing more to ask
                 return Dataset()
             # Without revision_id: not read at all rather than dropped after (copying the frames).
-            frames = snapshot.read(conn, revisions.data_version(conn), _FOR_IMPORT, revision=False)
+            frames = snapshot.read(conn, version, _FOR_IMPORT, revision=False)
             is_sample = revisions.any_live_by(conn, SAMPLE_USER)
         if frames is None:  # no snapshot yet: the full load rebuilds (and stores) it
             full = self.load()
             frames = {kind: full.frame(kind) for kind in _FOR_IMPORT}
-            version, is_sample = full.revision, full.is_sample
-        return Dataset(revision=version, is_sample=is_sample, **frames)
+            version, is_sample = full.data_version, full.is_sample
+        return Dataset(data_version=version, is_sample=is_sample, **frames)
 
     def values_in(self, periods: Iterable[str], indicators: Iterable[str]) -> pd.DataFrame:
         """The current values of these quarters and indicators (the columns of `load().values`)."""
@@ -266,11 +262,11 @@ class Store(AccountStore, SessionStore):
         filename: str,
         user: str,
         summary: dict[str, object] | None = None,
-        base_version: int | None = None,
+        checked_version: int | None = None,
     ) -> int:
         """Store `data` as one new revision; return its id (or the live twin of identical bytes).
 
-        `base_version` is the store version the upload was checked against (its preview): when a
+        `checked_version` is the data version the upload was checked against (its preview): when a
         data change stored since then set any of the same cells, ConflictError is raised and
         nothing is written, so the later of two concurrent uploads never silently overwrites.
         """
@@ -286,8 +282,10 @@ class Store(AccountStore, SessionStore):
             if twin is not None:
                 return twin
             previous = revisions.data_version(conn)
-            if base_version is not None and previous > base_version:  # else nothing can conflict
-                refuse_conflicts(conn, data, base_version)
+            if (
+                checked_version is not None and previous > checked_version
+            ):  # else nothing can conflict
+                refuse_conflicts(conn, data, checked_version)
             at = _now()
             revision_id = revisions.add(
                 conn,

@@ -93,7 +93,12 @@ def correct_values(ds: Dataset, user: str) -> None:
         note = corrections.note(name, period, changed, table)
         try:
             outcome = importer.store_checked(
-                get_store(), payload, result, user=user, base_version=ds.revision, correction=note
+                get_store(),
+                payload,
+                result,
+                user=user,
+                checked_version=ds.data_version,
+                correction=note,
             )
         except ConflictError as conflict:
             refresh_after_write()

@@ -52,7 +52,7 @@ def _adopt_url(key: str, options: Sequence[str], default: str, what: str) -> Non
 def sidebar_filters(ds: Dataset) -> Filters:
     """Area, quarter and star pickers in the sidebar; the URL carries them so links reopen views."""
     store = get_store()
-    areas = area_choices(store.url, ds.revision, ds.villages)
+    areas = area_choices(store.url, ds.data_version, ds.villages)
     # A signed-in account browses its 可查看范围 only (a village, for a village's account), and
     # starts at the area it answers for.
     account = st.session_state.get(ACCOUNT_KEY)

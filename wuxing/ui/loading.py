@@ -1,7 +1,7 @@
 """The data-access edge: the store of this process and the dataset per data version, cached here.
 
 Streamlit's cache sits at this edge only: a dataset is loaded once per data version (a write on
-any server changes the version), and what pages derive from it is remembered on the dataset
+any server changes the data version), and what pages derive from it is remembered on the dataset
 itself (`wuxing/memo.py`).
 """
 
@@ -117,7 +117,7 @@ def _store_for(url: str) -> Store:
 
 
 def load_dataset() -> Dataset:
-    """The current data, cached per store version: a write on any server invalidates it."""
+    """The current data, cached per data version: a write on any server invalidates it."""
     if not (settings().public_view or st.session_state.get(ACCOUNT_KEY)):
         # A page started without dashboard.py's login gate (legacy pages/ mode on a fresh
         # server, see through_entry_script) must not read data: route it through the gate.
@@ -144,7 +144,7 @@ def _village_uploads(url: str, version: int, code: str) -> pd.DataFrame:
 
 def village_uploads(code: str) -> pd.DataFrame:
     """The uploads that set rows of one village, newest first (`profile.uploads_touching`),
-    cached per store version."""
+    cached per data version."""
     store = get_store()
     # A copy-on-write copy (pandas 3): cheaper than cache_data's pickled one, just as safe.
     return _village_uploads(store.url, store.data_version(), code).copy(deep=False)
@@ -162,14 +162,14 @@ def _parse_upload(files: tuple[tuple[str, bytes], ...], url: str, version: int) 
 
 
 def parse_upload(files: Sequence[tuple[str, bytes]]) -> ImportResult:
-    """Check uploaded files against the current data (cached per file bytes and store version)."""
+    """Check uploaded files against the current data (cached per file bytes and data version)."""
     store = get_store()
     return _parse_upload(tuple(files), store.url, store.data_version())
 
 
 def sample_versions(ds: Dataset) -> tuple[list[int], bool]:
     """The sample's live revision ids, and whether real uploads count next to it (per version)."""
-    return _sample_versions(settings().store_url, ds.revision)
+    return _sample_versions(settings().store_url, ds.data_version)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -180,7 +180,7 @@ def _sample_versions(url: str, version: int) -> tuple[list[int], bool]:
 
 
 def refresh_after_write() -> None:
-    """Forget cached data after this session wrote (other servers see the new store version)."""
+    """Forget cached data after this session wrote (other servers see the new data version)."""
     _load.clear()
     _upload_touches.clear()
     _village_uploads.clear()
