@@ -81,7 +81,7 @@ class StorePart:
 class AccountStore(StorePart):
     """The account and login-throttle part of `Store` (mixed in; uses its transactions)."""
 
-    # -- accounts (hashing and policy live in wuxing.access.auth; this only stores) -------------------
+    # -- accounts (hashing and policy live in wuxing.access.auth; this only stores) -------------
 
     def account(self, name: str) -> Account | None:
         """The account `name` stands for, compared as `auth.account_key` does (`ADMIN`: `admin`)."""
@@ -192,7 +192,7 @@ class AccountStore(StorePart):
         if done.rowcount == 0:
             raise StoreError(f"账号“{name}”不存在，请用 `python -m wuxing users list` 查看已有账号")
 
-    # -- login throttling (the policy is wuxing.access.throttle; this counts) --------------------------
+    # -- login throttling (the policy is wuxing.access.throttle; this counts) --------------------
 
     def begin_login(self, name: str, client: str, *, at: datetime) -> LoginTry:
         """Count a login try of `client` for `name` before its password is checked.

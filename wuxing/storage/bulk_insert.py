@@ -36,8 +36,9 @@ def insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision
                     for row in zip(repeat(revision_id), *values):
                         copy.write_row(row)
             else:
-                _insert_sqlite(cursor, f"INSERT INTO {table.name} ({quoted}) VALUES ", values,
-                               revision_id)  # fmt: skip
+                _insert_sqlite(
+                    cursor, f"INSERT INTO {table.name} ({quoted}) VALUES ", values, revision_id
+                )
     finally:
         cursor.close()
 
@@ -89,7 +90,7 @@ def _constant(column: list[object]) -> str | None:
 
 
 def in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
-    """True when the rows ascend strictly by `key` (compared as the database does: by code point)."""
+    """True when the rows ascend strictly by `key` (compared as the database does: code points)."""
     if len(frame) < 2:
         return True
     undecided = None  # where row i+1 equals row i on the key columns so far

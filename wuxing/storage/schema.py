@@ -1,4 +1,5 @@
-"""The database tables: revisions, the audit trail, accounts, sessions, snapshots and one table per data kind.
+"""The database tables: revisions, the audit trail, accounts, sessions, snapshots and one table
+per data kind.
 
 Only `wuxing.storage.store` (with its parts: revisions, snapshot, touches, accounts, sessions …)
 writes to them, each write in one of its transactions.

@@ -56,11 +56,15 @@ class SessionStore(StorePart):
                 raise StoreError(f"账号“{name}”不存在或已停用")
             conn.execute(
                 sessions.insert().values(
-                    token_hash=token_digest(token), user=account.name, client=client[:64],
-                    credential_version=account.credential_version, created_at=at, last_seen=at,
+                    token_hash=token_digest(token),
+                    user=account.name,
+                    client=client[:64],
+                    credential_version=account.credential_version,
+                    created_at=at,
+                    last_seen=at,
                     ended_why="",
                 )
-            )  # fmt: skip
+            )
             conn.execute(
                 users.update().where(users.c.name == account.name).values(last_login_at=at)
             )

@@ -163,8 +163,8 @@ class Store(AccountStore, SessionStore):
         return Dataset(data_version=data_version, is_sample=is_sample, **frames)
 
     def load_for_import(self) -> Dataset:
-        """What checking an upload needs up front: villages and awards, the data version and the sample
-        flag. Values, scores, targets and pairs stay empty: `values_in` reads just the quarters a
+        """What checking an upload needs up front: villages and awards, the data version and the
+        sample flag. Values, scores, targets and pairs stay empty: `values_in` reads just the quarters a
         check compares with, so checking one quarter does not decode a province's every value."""
         with connection.reading(self.engine) as conn:
             version = revisions.data_version(conn)
