@@ -6,6 +6,7 @@ import functools
 import streamlit as st
 
 from wuxing import catalog, periods, ui
+from wuxing.charts import pair_overview
 from wuxing.charts import pairs as charts
 from wuxing.metrics import areas, pairs, villages
 
@@ -33,7 +34,7 @@ if options.empty:
 elif areas.grouped(view, filters.area):  # above the township: one bar per county or township
     level = areas.level_label(filters.area)
     by_area = pairs.pairs_by_area(ds, filters.area, period)
-    event = ui.chart(charts.pairs_by_area(by_area, periods.label(period), level),
+    event = ui.chart(pair_overview.pairs_by_area(by_area, periods.label(period), level),
                      functools.partial(pairs.by_area_table, by_area, level), key="pair_areas", on_select="rerun",
                      name=f"{periods.label(period)}各{level}结对差距变化")  # fmt: skip
     st.caption(
@@ -45,7 +46,7 @@ elif areas.grouped(view, filters.area):  # above the township: one bar per count
 else:
     board = pairs.pair_board(ds, filters.area, period, pass_mark)
     board_table = pairs.board_table(board)
-    event = ui.chart(charts.pair_board(board, periods.label(period)), board_table, key="pair_board",
+    event = ui.chart(pair_overview.pair_board(board, periods.label(period)), board_table, key="pair_board",
                      on_select="rerun", name=f"{periods.label(period)}各结对差距与达标预计")  # fmt: skip
     st.caption(pairs.TREND_COLOURS_RULE)
     picked_row = ui.show_table(board_table, key="pair_board_rows", on_select="rerun",

@@ -1,6 +1,7 @@
 import pandas as pd
 
 from wuxing import catalog
+from wuxing.charts import pair_overview
 from wuxing.charts import pairs as charts
 from wuxing.dataset import Dataset
 from wuxing.metrics import pairs
@@ -71,7 +72,7 @@ def test_pairs_at_a_glance_marks_widening_pairs_red():
         "mentor_name": ["甲村", "丙村"], "mentee_name": ["乙村", "丁村"], "gap": [3.0, 8.0],
         "trend": [pairs.WIDENING, pairs.CLOSING], "widening": [True, False],
     })  # fmt: skip
-    fig = charts.pairs_at_a_glance(overview, "2023年第三季度")
+    fig = pair_overview.pairs_at_a_glance(overview, "2023年第三季度")
     bar = fig.data[0]
     assert list(bar.y) == ["甲村 → 乙村", "丙村 → 丁村"]  # sorted by gap, largest at the top
     assert list(bar.x) == [3.0, 8.0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from functools import cache
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -150,3 +151,8 @@ def png_config(filename: str) -> dict[str, object]:
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+def gapped(series: pd.Series) -> list[float | None]:
+    """Plain values with missing as None, so plotly leaves a gap instead of drawing zero."""
+    return [None if pd.isna(v) else float(v) for v in series]

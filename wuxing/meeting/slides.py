@@ -18,10 +18,9 @@ import plotly.graph_objects as go
 from wuxing import catalog, formatting, periods
 from wuxing.charts import meeting as meeting_charts
 from wuxing.charts import overview as overview_charts
-from wuxing.charts import pairs as pair_charts
+from wuxing.charts import pair_overview, style
 from wuxing.charts import progress as progress_charts
 from wuxing.charts import ranking as ranking_charts
-from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import (
@@ -326,7 +325,7 @@ def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
 def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
     level = areas.level_label(area)
     frame = pairs.pairs_by_area(view, area, period)
-    fig = pair_charts.pairs_by_area(frame, periods.label(period), level)
+    fig = pair_overview.pairs_by_area(frame, periods.label(period), level)
     chart = ChartData("bar", tuple(frame["label"]), tuple(
         Series(trace.name, _values(frame[column]), trace.marker.color)
         for column, trace in zip(("closing", "stable", "widening", "unknown"), fig.data, strict=True)
@@ -347,7 +346,9 @@ def _pairs_slide(view: Dataset, period: str) -> Slide:
     names = tuple(f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"],
                                                   strict=True))  # fmt: skip
     # Closing green, widening red, and the word on the bar too (a printout may be grey).
-    colors = tuple(pair_charts.TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in overview["trend"])
+    colors = tuple(
+        pair_overview.TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in overview["trend"]
+    )
     labels = tuple("缺分" if pd.isna(g) else f"{g:.1f} 分（{t}）"
                    for g, t in zip(overview["gap"], overview["trend"], strict=True))  # fmt: skip
     chart = ChartData("bar", names,
@@ -357,7 +358,7 @@ def _pairs_slide(view: Dataset, period: str) -> Slide:
 
     def draw() -> go.Figure:
         return meeting_charts.projector(
-            pair_charts.pairs_at_a_glance(overview, periods.label(period))
+            pair_overview.pairs_at_a_glance(overview, periods.label(period))
         )
 
     closing = int((overview["trend"] == pairs.CLOSING).sum())
