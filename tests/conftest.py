@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import shlex
@@ -22,12 +23,26 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from wuxing.access import auth
 from wuxing.dataset import Dataset
-from wuxing.samples import sample
+from wuxing.samples import sample, synthetic
 from wuxing.storage.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once():
+    """Every new AppTest scans the metadata of every installed package for Streamlit components:
+    ~0.3 s, the larger part of a page test. The installed packages do not change during a run, so
+    the scan runs once per test process."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        scan = functools.cache(manifest_scanner.scan_component_manifests)
+        patch.setattr(manifest_scanner, "scan_component_manifests", scan)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -123,15 +138,32 @@ def store(store_url: str) -> Store:
     s.dispose()
 
 
-@pytest.fixture
-def sample_store(store: Store) -> Store:
-    sample.seed(store)
-    return store
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory) -> Path:
+    """A SQLite store holding the sample, seeded once per test process: seeding takes ~0.4 s,
+    copying the file a few milliseconds."""
+    path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+    s = open_store(f"sqlite:///{path}")
+    sample.seed(s)
+    s.dispose()  # the last connection checkpoints the journal into the file
+    return path
 
 
 @pytest.fixture
-def default_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The embedded default store in a fresh WUXING_HOME: seeded with the sample on first use."""
+def sample_store(store_url: str, sample_file: Path) -> Store:
+    """`store` holding the sample as its one revision (a copy of `sample_file` on SQLite)."""
+    if store_url.startswith("sqlite:///"):
+        shutil.copyfile(sample_file, store_url.removeprefix("sqlite:///"))
+    s = open_store(store_url)
+    if s.is_empty():
+        sample.seed(s)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The embedded default store in an empty WUXING_HOME: the app seeds the sample on first use."""
     monkeypatch.setenv("WUXING_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("WUXING_DB", raising=False)
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "1")
@@ -139,13 +171,84 @@ def default_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def named_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    """A store named with WUXING_DB: never seeded, so tests fill it themselves."""
+def default_home(fresh_home: Path, sample_file: Path) -> Path:
+    """The embedded default store as a first visit leaves it: holding the sample."""
+    fresh_home.mkdir()
+    shutil.copyfile(sample_file, fresh_home / "wuxing.sqlite")
+    return fresh_home
+
+
+def _named_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_of: Path | None = None):
     url = f"sqlite:///{tmp_path / 'named.sqlite'}"
+    if copy_of is not None:
+        shutil.copyfile(copy_of, tmp_path / "named.sqlite")
     monkeypatch.setenv("WUXING_DB", url)
     monkeypatch.setenv("WUXING_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "1")
-    s = open_store(url)
+    return open_store(url)
+
+
+@pytest.fixture
+def named_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A store named with WUXING_DB: never seeded, so tests fill it themselves."""
+    s = _named_store(tmp_path, monkeypatch)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture(scope="session")
+def county() -> Dataset:
+    """A synthetic county: 120 villages in 7 townships, 8 quarters to 2023Q4 (built once)."""
+    return synthetic.build(120, 8)
+
+
+@pytest.fixture(scope="session")
+def county_file(county: Dataset, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("county") / "county.sqlite"
+    s = open_store(f"sqlite:///{path}")
+    s.commit(county, content=b"county", filename="county.xlsx", user="测试")
+    s.dispose()
+    return path
+
+
+@pytest.fixture
+def county_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, county_file: Path) -> Store:
+    """`named_store` holding `county` as its one revision."""
+    s = _named_store(tmp_path, monkeypatch, copy_of=county_file)
+    yield s
+    s.dispose()
+
+
+# -- shared by the page tests with accounts -------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    """argon2 at its cheapest (~1 ms a hash instead of ~0.5 s): verifying reads the parameters
+    from each hash, so logins work the same. tests/test_auth.py checks the real parameters."""
+    from tests.accounts import CHEAP_HASHER
+
+    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
+
+
+@pytest.fixture
+def served_navigation(monkeypatch):
+    """Every AppTest run goes through dashboard.py's login gate, as on the server
+    (see `tests.accounts.navigation_as_served`)."""
+    from tests.accounts import navigation_as_served
+
+    navigation_as_served(monkeypatch)
+
+
+@pytest.fixture
+def township(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_file: Path) -> Store:
+    """`named_store` holding the sample, behind a login: editor 小王 and viewer 老李 (password
+    `tests.accounts.PASSWORD`)."""
+    from tests.accounts import add_accounts
+
+    s = _named_store(tmp_path, monkeypatch, copy_of=sample_file)
+    monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
+    add_accounts(s, 小王="editor", 老李="viewer")
     yield s
     s.dispose()
 
@@ -155,10 +258,10 @@ def run_app(page: str | None = None, query: dict[str, str] | None = None) -> App
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.run()
     if page:
-        at.switch_page(page).run()
-    return at
+        # Opened directly, as a link to the page is: a page's URL path is its file's name.
+        at.switch_page(page)
+    return at.run()
 
 
 def _decode(node):

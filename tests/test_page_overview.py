@@ -6,8 +6,8 @@ from wuxing.dataset import Dataset
 from wuxing.samples import sample
 
 
-def test_overview_draws_the_sample_with_the_right_numbers(default_home):
-    at = run_app()
+def test_overview_draws_the_sample_with_the_right_numbers(fresh_home):
+    at = run_app()  # the first visit seeds the empty default store with the sample
     assert not at.exception
     assert at.title[0].value == "总览"
     assert any("示例数据" in i.value for i in at.info)

@@ -4,7 +4,6 @@ import pytest
 from tests.conftest import figure_titled, figures, run_app
 from wuxing.dataset import Dataset
 from wuxing.metrics import villages
-from wuxing.samples import synthetic
 
 PAGE = "pages/progress.py"
 
@@ -69,18 +68,16 @@ def test_one_village_one_quarter(named_store):
     assert any("还没有五星平均得分" in i.value for i in at.info)  # only one star scored
 
 
-def test_a_county_shows_one_line_and_bar_per_township(named_store):
-    data = synthetic.build(120, 8)
-    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+def test_a_county_shows_one_line_and_bar_per_township(county_store, county):
     at = run_app(PAGE)
     assert not at.exception
-    towns = sorted(data.villages["town"].unique(), key=villages.pinyin_key)
+    towns = sorted(county.villages["town"].unique(), key=villages.pinyin_key)
     trend = figure_titled(at, "各乡镇五星平均得分变化")
     assert [t["name"] for t in trend["data"]] == towns
     # A town's line is the mean of its villages' five-star means, quarter by quarter.
     town = towns[0]
-    codes = set(data.villages.loc[data.villages["town"] == town, "code"])
-    mine = data.scores[data.scores["code"].isin(codes)]
+    codes = set(county.villages.loc[county.villages["town"] == town, "code"])
+    mine = county.scores[county.scores["code"].isin(codes)]
     per_village = mine.groupby(["code", "period"])["score"].agg(["mean", "count"])
     expected = per_village[per_village["count"] == 5]["mean"].groupby("period").mean()
     assert trend["data"][0]["y"] == pytest.approx(expected.tolist())
@@ -88,7 +85,7 @@ def test_a_county_shows_one_line_and_bar_per_township(named_store):
     assert list(awards["data"][0]["x"]) == towns
     targets = figure_titled(at, "年各乡镇创星目标进度")
     on, off = targets["data"]
-    assert sum(on["x"]) + sum(off["x"]) == data.targets["code"].nunique()
+    assert sum(on["x"]) + sum(off["x"]) == county.targets["code"].nunique()
     assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("各村")]
 
 
