@@ -142,13 +142,6 @@ def test_villages_without_pairs_show_a_helpful_empty_state(named_store):
     assert any("暂无结对帮带记录" in c.value for c in at.caption)
 
 
-def test_empty_store_shows_a_helpful_empty_state(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有数据" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
-
-
 def test_a_county_counts_its_pairs_per_township(county_store, county):
     at = run_app(PAGE)
     assert not at.exception

@@ -3,9 +3,9 @@ import io
 import pandas as pd
 import pytest
 
-from tests.conftest import figure_titled, figures, run_app
+from tests.conftest import figure_titled, run_app
 from wuxing import catalog
-from wuxing.dataset import Dataset, generated_code
+from wuxing.dataset import generated_code
 from wuxing.metrics import profile
 from wuxing.samples import sample, synthetic
 
@@ -34,29 +34,6 @@ def test_invalid_village_falls_back_with_a_notice(default_home):
     assert not at.exception
     assert any("无效" in w.value for w in at.warning)
     assert at.query_params["village"] != "nope"
-
-
-def test_empty_store(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有村庄" in i.value for i in at.info)
-    assert not figures(at)
-
-
-def test_one_village_one_quarter(named_store):
-    named_store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            values=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]}),
-            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
-    at = run_app(PAGE)
-    assert not at.exception
-    radar = figure_titled(at, "甲村2024年Q2五星得分")["data"][-1]
-    assert list(radar["r"]) == [None, None, None, 90.0, None, None]
-    assert any("未结对" in c.value for c in at.caption)
 
 
 def test_a_village_of_a_county_is_ranked_among_the_villages_in_view(county_store, county):

@@ -1,23 +1,9 @@
-import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app
-from wuxing.dataset import Dataset
 from wuxing.metrics import villages
 
 PAGE = "pages/progress.py"
-
-
-def _one_village(store):
-    store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
-            awards=pd.DataFrame({"code": ["A"], "year": [2023], "star": ["safety"], "awarded": [True]}),
-            targets=pd.DataFrame({"code": ["A"], "year": [2024], "level": [2], "stars": ["safety,industry"]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
 
 
 def test_progress_on_the_sample(default_home):
@@ -48,24 +34,6 @@ def test_one_star_and_quarter_from_the_url_round_trip(default_home):
     passing = figure_titled(at, "各季度达标村数")
     assert [t["name"] for t in passing["data"]] == ["产业兴旺星"]
     assert at.query_params["star"] == "industry" and at.query_params["period"] == "2022Q4"
-
-
-def test_empty_store(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有数据" in i.value for i in at.info)
-    assert not figures(at)
-
-
-def test_one_village_one_quarter(named_store):
-    _one_village(named_store)
-    at = run_app(PAGE)
-    assert not at.exception
-    passing = figure_titled(at, "各季度达标村数")
-    assert list(passing["data"][0]["y"]) == [1] and passing["data"][0]["name"] == "平安法治星"
-    gaps = figure_titled(at, "创星目标")
-    assert [t["name"] for t in gaps["data"] if t["type"] == "bar"] == ["产业兴旺星"]
-    assert any("还没有五星平均得分" in i.value for i in at.info)  # only one star scored
 
 
 def test_a_county_shows_one_line_and_bar_per_township(county_store, county):

@@ -1,8 +1,6 @@
-import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app, title_of
-from wuxing.dataset import Dataset
 
 PAGE = "pages/ranking.py"
 
@@ -25,30 +23,6 @@ def test_ranking_by_an_indicator_from_the_url_round_trips(default_home):
     values = [v for v in ranked["x"] if v is not None]
     assert values == sorted(values)  # fewer cases rank first
     assert at.query_params["by"] == "ind:criminal_cases" and at.query_params["star"] == "safety"
-
-
-def test_empty_store(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert not figures(at)
-
-
-def test_one_village_one_quarter(named_store):
-    named_store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("无法排名" in i.value for i in at.info)  # total needs all five stars
-    at = run_app(PAGE, query={"by": "safety"})
-    assert not at.exception
-    ranked = figure_titled(at, "平安法治星得分排名")["data"][0]
-    assert list(ranked["y"]) == ["甲村"] and list(ranked["x"]) == [90.0]
-    assert any("没有可比的数据" in i.value for i in at.info)
 
 
 def test_a_county_ranks_its_townships_and_keeps_movers_village_by_village(county_store, county):
