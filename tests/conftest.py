@@ -102,7 +102,7 @@ def pg_server():
         argv = ["su", "postgres", "-c", line] if as_postgres else ["sh", "-c", line]
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    port = _free_port()
+    port = free_port()
     data = root / "data"
     # --no-sync: a throwaway cluster need not wait for every file to reach the disk (4.0 s -> 2.4 s).
     run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
@@ -333,13 +333,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    """Return once the streamlit server at `url` answers its health check (RuntimeError with its
+    log when it exits or takes over 90 s)."""
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -357,7 +360,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 @contextmanager
 def serve(env: dict[str, str], tmp: Path):
     """`streamlit run app.py` (dashboard.py as served) with extra environment; yields its URL."""
-    port = _free_port()
+    port = free_port()
     log = tmp / f"streamlit-{port}.log"
     log_file = log.open("w")
     proc = subprocess.Popen(
@@ -369,7 +372,7 @@ def serve(env: dict[str, str], tmp: Path):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, log)
+        wait_healthy(url, proc, log)
         yield url
     finally:
         proc.terminate()
