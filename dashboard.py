@@ -24,13 +24,24 @@ with ui.database_problems_explained():
     groups: dict[str, list] = {}
     home = navigation.page_at("")
     # The default page lives at "/"; its own name (/overview, in old links) leads there too.
-    groups["看板"] = [st.Page(lambda: st.switch_page(home.path), title=home.title,
-                             url_path=home.url_path, visibility="hidden")]  # fmt: skip
+    groups["看板"] = [
+        st.Page(
+            lambda: st.switch_page(home.path),
+            title=home.title,
+            url_path=home.url_path,
+            visibility="hidden",
+        )
+    ]
     for spec in navigation.PAGES:
         shown = navigation.may_open(spec, role, signed_in=signed_in)
-        page = st.Page(spec.path, title=spec.title, icon=spec.icon,
-                       url_path=navigation.START if spec.default else spec.url_path,
-                       default=spec.default, visibility="visible" if shown else "hidden")  # fmt: skip
+        page = st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=navigation.START if spec.default else spec.url_path,
+            default=spec.default,
+            visibility="visible" if shown else "hidden",
+        )
         groups.setdefault(spec.group, []).append(page)
     current = st.navigation(groups)
     wanted = navigation.page_at(current.url_path)

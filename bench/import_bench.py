@@ -17,9 +17,9 @@ a fresh process per method, one import or read each, so each peak is its own.
 
 The second table splits each median into phases (load = the store's current data the checks
 read: villages, awards and the previous quarter's values; parse = read and check the file;
-insert = the rows into the revision tables; snapshot = the new current-data snapshot, of which
-only what is not hidden behind the insert shows (it is encoded on a second thread meanwhile);
-rest = the remainder of the commit: revision row, counts, conflict check, SQLite commit).
+insert = the rows into the revision tables; snapshot = the new current-data snapshot (the
+previous one read, overlaid with the new rows, encoded and stored); rest = the remainder of the
+commit: revision row, counts, conflict check, SQLite commit).
 `load after` is the first `Store.load()` after the import, outside the timed region, shown so
 that nothing is hidden in it (the snapshot is written by the import).
 
@@ -108,7 +108,7 @@ def _timed_phases(phases: dict[str, float]) -> Callable[[], None]:
         original = getattr(owner, name)
         originals.append((owner, name, original))
 
-        def timed(*args, _original=original, _phase=phase, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def timed(*args, _original=original, _phase=phase, **kwargs):
             started = time.perf_counter()
             try:
                 return _original(*args, **kwargs)
@@ -217,14 +217,16 @@ def seed_store(villages: int, folder: Path) -> Path:
     db = folder / f"seed_{villages}.sqlite"
     store = open_store(f"sqlite:///{db}")
     settings = Settings(max_upload_mb=200, max_uncompressed_mb=2000)
-    outcome = import_files(store, [(previous.name, previous.read_bytes())], user="bench", settings=settings)  # fmt: skip
+    outcome = import_files(
+        store, [(previous.name, previous.read_bytes())], user="bench", settings=settings
+    )
     assert outcome.stored, outcome.result.errors[:3]
     store.dispose()  # closing the last connection checkpoints the WAL into the file
     return db
 
 
 def main() -> None:
-    """Build the workbooks, time them in turn, measure peaks in fresh processes, print the tables."""
+    """Build the workbooks, time them in turn, measure peaks in fresh processes, print tables."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="13,500,46000")
     parser.add_argument("--runs", type=int, default=7)

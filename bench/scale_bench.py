@@ -54,10 +54,17 @@ def build_store(url: str, villages: int) -> None:
     else:
         data = synthetic.build(villages, QUARTERS)
         built = time.perf_counter()
-        store.commit(data, content=f"synthetic-{villages}".encode(), filename=f"合成{villages}村.xlsx",
-                     user="bench")  # fmt: skip
-        print(f"  built {villages} villages in {built - started:.0f} s, "
-              f"stored in {time.perf_counter() - built:.0f} s", file=sys.stderr)  # fmt: skip
+        store.commit(
+            data,
+            content=f"synthetic-{villages}".encode(),
+            filename=f"合成{villages}村.xlsx",
+            user="bench",
+        )
+        print(
+            f"  built {villages} villages in {built - started:.0f} s, "
+            f"stored in {time.perf_counter() - built:.0f} s",
+            file=sys.stderr,
+        )
     store.dispose()
 
 
@@ -85,11 +92,28 @@ class Postgres:
 
     def __enter__(self) -> Postgres:
         data = self.root / "data"
-        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                  "--encoding=UTF8", "--locale=C.UTF-8")  # fmt: skip
-        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"), "-w",
-                  "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
-                  "-c fsync=off -c max_wal_size=4GB", "start")  # fmt: skip
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        )
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+            "-c fsync=off -c max_wal_size=4GB",
+            "start",
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -139,7 +163,7 @@ def measure(url: str, runs: int, home: Path) -> dict[str, object]:
         *(dataclasses.replace(p, default=False) for p in navigation.PAGES),
         navigation.PageSpec(
             str(empty), "空白页", ":material/crop_square:", "bench_empty", "看板", default=True
-        ),  # fmt: skip
+        ),
     )
     for page in [str(empty), *pages]:  # warm-up: imports and first-use costs are not the page's
         _run_page(AppTest, page)
@@ -195,8 +219,9 @@ def _child(args: argparse.Namespace) -> None:
 
 
 def _in_process(*argv: str) -> str:
-    done = subprocess.run([sys.executable, __file__, *argv], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, __file__, *argv], capture_output=True, text=True, check=False
+    )
     if done.returncode:
         sys.stderr.write(done.stderr[-3000:])
         raise SystemExit(f"child failed: {argv}")
@@ -207,12 +232,16 @@ def _in_process(*argv: str) -> str:
 def _table(backend: str, villages: int, result: dict) -> str:
     pages = result["pages"]
     floor = pages["(空白页)"]["warm"]
-    lines = [f"\n{backend}, {villages:,} villages — peak RSS {result['peak_mb']:,.0f} MB",
-             f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}{'RSS MB':>9}  error"]  # fmt: skip
+    lines = [
+        f"\n{backend}, {villages:,} villages — peak RSS {result['peak_mb']:,.0f} MB",
+        f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}{'RSS MB':>9}  error",
+    ]
     for page, row in pages.items():
         error = (row["errors"] or [""])[0][:60]
-        lines.append(f"{page:<22}{row['cold']:>9.2f}{row['warm']:>9.2f}"
-                     f"{row['warm'] / floor:>11.1f}×{row.get('rss_mb', 0):>9,.0f}  {error}")  # fmt: skip
+        lines.append(
+            f"{page:<22}{row['cold']:>9.2f}{row['warm']:>9.2f}"
+            f"{row['warm'] / floor:>11.1f}×{row.get('rss_mb', 0):>9,.0f}  {error}"
+        )
     return "\n".join(lines)
 
 
@@ -236,8 +265,10 @@ def main() -> None:
     keep.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
-    print(f"scale bench: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
-          "(other engineers share this machine)")  # fmt: skip
+    print(
+        f"scale bench: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+        "(other engineers share this machine)"
+    )
     postgres = Postgres().__enter__() if "postgresql" in backends else None
     try:
         for backend in backends:
@@ -248,12 +279,22 @@ def main() -> None:
                     url = postgres.database(f"bench{villages}")
                 started = time.perf_counter()
                 _in_process("--child", "--build", "--url", url, "--villages", str(villages))
-                print(f"[{backend} {villages}: store ready in {time.perf_counter() - started:.0f} s]",
-                      file=sys.stderr)  # fmt: skip
-                out = _in_process("--child", "--url", url, "--runs", str(args.runs),
-                                  "--home", str(keep / f"home-{backend}-{villages}"))  # fmt: skip
-                print(_table(backend, villages, json.loads(out.strip().splitlines()[-1])),
-                      flush=True)  # fmt: skip
+                print(
+                    f"[{backend} {villages}: store ready in {time.perf_counter() - started:.0f} s]",
+                    file=sys.stderr,
+                )
+                out = _in_process(
+                    "--child",
+                    "--url",
+                    url,
+                    "--runs",
+                    str(args.runs),
+                    "--home",
+                    str(keep / f"home-{backend}-{villages}"),
+                )
+                print(
+                    _table(backend, villages, json.loads(out.strip().splitlines()[-1])), flush=True
+                )
     finally:
         if postgres is not None:
             postgres.__exit__()

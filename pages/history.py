@@ -1,4 +1,4 @@
-"""版本记录: every stored upload; download the original file; roll back or restore with a confirmation."""
+"""版本记录: every stored upload; download its original file; roll back or restore, confirmed."""
 
 import streamlit as st
 
@@ -27,9 +27,13 @@ chosen = st.selectbox(
 revision = by_id[chosen]
 left, right = st.columns(2)
 left.download_button(
-    "下载原始文件", data=lambda: store.content(revision.id), file_name=revision.filename,
-    on_click="ignore", icon=":material/download:", key="original",
-)  # fmt: skip
+    "下载原始文件",
+    data=lambda: store.content(revision.id),
+    file_name=revision.filename,
+    on_click="ignore",
+    icon=":material/download:",
+    key="original",
+)
 
 action = "撤销" if revision.is_live else "恢复"
 # Each action starts a new round of keys: the box ticked for "撤销" must not stand ticked under

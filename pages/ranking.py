@@ -31,9 +31,12 @@ st.caption(
     f"{ui.plain(villages.area_label(filters.area))} · {periods.label(period)} · 共 {len(view.villages):,} 个村 · "
     + ("数值越小名次越前" if ranking.lower_is_better(by) else "数值越大名次越前")
     + " · 并列者名次相同 · "
-    + (ui.plain(f"各{level}的数值为{ranking.area_word(by)}，点击柱子进入该{level}") if grouped
-       else "点击柱子打开村庄档案")
-)  # fmt: skip
+    + (
+        ui.plain(f"各{level}的数值为{ranking.area_word(by)}，点击柱子进入该{level}")
+        if grouped
+        else "点击柱子打开村庄档案"
+    )
+)
 
 ranked = ranking.village_ranks(view, by, period) if grouped else ranking.ranking(view, by, period)
 if ranked["rank"].isna().all():
@@ -47,18 +50,24 @@ if grouped:
     how = ranking.area_word(by)
     title = f"{periods.label(period)}各{level}{what}排名（{how}）"
     event = ui.chart(
-        charts.area_ranking(by_area, title, f"{what}{how}（{unit}）", unit, ranking.star_of(by), level),
+        charts.area_ranking(
+            by_area, title, f"{what}{how}（{unit}）", unit, ranking.star_of(by), level
+        ),
         functools.partial(ranking.area_ranking_table, by_area, by, word, level),
-        key="area_ranking", name=title,
+        key="area_ranking",
+        name=title,
         on_select="rerun",
-    )  # fmt: skip
+    )
     ui.drill_on_click(view, filters.area, event)
 else:
     title = f"{periods.label(period)}{what}排名"
     event = ui.chart(
         charts.ranking(ranked, title, f"{what}（{unit}）", unit, ranking.star_of(by)),
-        functools.partial(ranking.ranking_table, ranked, by, word), key="ranking", name=title, on_select="rerun",
-    )  # fmt: skip
+        functools.partial(ranking.ranking_table, ranked, by, word),
+        key="ranking",
+        name=title,
+        on_select="rerun",
+    )
     for point in ui.selected_points(event):
         code = (point.get("customdata") or [None])[0]
         if code:
@@ -70,8 +79,12 @@ if moved.empty:
     ui.empty_state(f"{periods.label(before)}没有可比的数据（或各村都没有变化）。")
 else:
     title = f"{what}进退最大的村（{word}）"
-    ui.chart(charts.changes(moved, title, f"{word}变化（{unit}）", unit),
-             ranking.ranking_table(moved, by, word), key="movers", name=title)  # fmt: skip
+    ui.chart(
+        charts.changes(moved, title, f"{word}变化（{unit}）", unit),
+        ranking.ranking_table(moved, by, word),
+        key="movers",
+        name=title,
+    )
 
 since = ranking.improved_since(view, by, period)
 improved = ranking.most_improved(view, by, period, n=10)
@@ -80,8 +93,12 @@ if since is None or improved.empty:
 else:
     st.subheader(f"进步最快的村（{periods.label(since)} → {periods.label(period)}）")
     title = f"{what}进步最快的村（{periods.short_label(since)}起）"
-    ui.chart(charts.changes(improved, title, f"变化（{unit}）", unit),
-             ranking.improved_table(improved, by, since, period), key="improved", name=title)  # fmt: skip
+    ui.chart(
+        charts.changes(improved, title, f"变化（{unit}）", unit),
+        ranking.improved_table(improved, by, since, period),
+        key="improved",
+        name=title,
+    )
 
 if filters.star != ui.ALL_STARS:
     st.caption(

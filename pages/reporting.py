@@ -9,15 +9,25 @@ from wuxing.charts import reporting as charts
 from wuxing.metrics import areas, reporting, villages
 
 page = ui.open_page("填报进度")
-view, filters, period = page.view, page.filters, page.period
-area = villages.area_label(filters.area)
+filters, period = page.filters, page.period
+# The villages the account answers for (a village account: its own), within the sidebar's area.
+chosen = ui.own_area(filters.area)
+view = villages.scope(page.dataset, chosen)
+area = villages.area_label(chosen)
 quarter = periods.label(period)
 st.caption(
     ui.plain(f"{area} · {quarter}")
     + " · 某类数据只要有一个村报了，就要求每个村都报；“部分”表示只报了其中一些项。"
 )
+if chosen != filters.area:
+    st.caption(ui.plain(f"按您账号负责的范围（{villages.area_label(chosen)}）显示。"))
+if view.villages.empty:
+    ui.empty_state(ui.NO_DATA)
+    st.stop()
 
-status = reporting.village_status(view, period)
+# What is expected of a village: what its township's villages report (see peer_area).
+peers = villages.scope(page.dataset, reporting.peer_area(chosen))
+status = reporting.village_status(view, period, tuple(reporting.expected_kinds(peers, period)))
 tally = reporting.tally(status)
 first, second, third = st.columns(3)
 first.metric("已报村数（个）", f"{tally.reported:,} / {tally.villages:,}", border=True)
@@ -26,12 +36,12 @@ third.metric("有缺项的村（个）", f"{tally.with_gaps:,}", border=True)
 (st.success if not tally.missing and not tally.with_gaps else st.warning)(
     ui.plain(tally.sentence())
 )
-if nobody := reporting.unreported_kinds(view, period):
+if nobody := reporting.unreported_kinds(peers, period):
     st.caption(ui.plain(f"{quarter}还没有任何村上报：{'、'.join(nobody)}（不计入上面的缺项）。"))
 
-if areas.grouped(view, filters.area):  # a county or province: one bar per township
-    level = areas.level_label(filters.area)
-    frame = reporting.by_area(view, filters.area, period)
+if areas.grouped(view, chosen):  # a county or province: one bar per township
+    level = areas.level_label(chosen)
+    frame = reporting.by_area(view, chosen, period)
     event = ui.chart(
         charts.by_area(frame, quarter, level),
         functools.partial(reporting.area_table, frame, level),
@@ -40,7 +50,7 @@ if areas.grouped(view, filters.area):  # a county or province: one bar per towns
         on_select="rerun",
     )
     st.caption(ui.plain(f"点击柱子进入该{level}，查看各村的填报情况。"))
-    ui.drill_on_click(view, filters.area, event)
+    ui.drill_on_click(view, chosen, event)
 
 revisions, touched = ui.upload_touches()
 uploads = reporting.latest_uploads(revisions, touched, status["code"].tolist())

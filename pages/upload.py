@@ -11,8 +11,13 @@ from wuxing.ui import corrections, reports, web
 account = ui.require_page_role("editor")
 st.title("数据上传")
 ds = ui.load_dataset()
-mode = st.segmented_control("方式", ["上传台账文件", "在线改正数值"], default="上传台账文件",
-                            key="upload_mode", label_visibility="collapsed")  # fmt: skip
+mode = st.segmented_control(
+    "方式",
+    ["上传台账文件", "在线改正数值"],
+    default="上传台账文件",
+    key="upload_mode",
+    label_visibility="collapsed",
+)
 if mode == "在线改正数值":  # one village's quarter, typed in, checked and stored like an upload
     corrections.correct_values(ds, account.name)
     st.stop()
@@ -28,10 +33,13 @@ ui.template_download(ds)  # the template for a quarter, the sidebar area's villa
 # The browser refuses a larger file in English ("File must be … MB or smaller", not ours to
 # translate), so the limit is written in Chinese right on the uploader.
 files = st.file_uploader(
-    f"选择台账文件（单个不超过 {limit:d} MB）", type=["xlsx", "xlsm", "xls", "ods", "csv"],
-    accept_multiple_files=True, key=reports.uploader_key(), max_upload_size=limit,
+    f"选择台账文件（单个不超过 {limit:d} MB）",
+    type=["xlsx", "xlsm", "xls", "ods", "csv"],
+    accept_multiple_files=True,
+    key=reports.uploader_key(),
+    max_upload_size=limit,
     help=f"超过 {limit:d} MB 的文件会被浏览器直接拒绝（提示为英文 File must be {limit:d}.0MB or smaller）。",
-)  # fmt: skip
+)
 if not files:
     reports.saved_notice()  # after a save the uploader is empty again (a new key)
     ui.empty_state("请选择要上传的台账文件。不清楚格式时，先下载本季度模板照着填写。")
@@ -79,8 +87,9 @@ if st.button("确认保存", type="primary", icon=":material/save:", key="confir
     # against the data shown then: a newer upload of the same cells is not overwritten.
     base = shown_base if shown_base is not None else ds.revision
     try:
-        outcome = importer.store_checked(ui.get_store(), payload, result, user=account.name,
-                                         base_version=base)  # fmt: skip
+        outcome = importer.store_checked(
+            ui.get_store(), payload, result, user=account.name, base_version=base
+        )
     except ConflictError as conflict:
         ui.refresh_after_write()
         # The conflict names another upload's file and user: their names, shown literally.
@@ -92,6 +101,10 @@ if st.button("确认保存", type="primary", icon=":material/save:", key="confir
     else:
         quarter = uploads.newest_quarter(result.data)
         newest = ds.periods()[-1] if ds.periods() else ""
-        reports.remember_saved(outcome.revision, uploads.change_sentence(summary), quarter,
-                               added=bool(quarter) and quarter > newest)  # fmt: skip
+        reports.remember_saved(
+            outcome.revision,
+            uploads.change_sentence(summary),
+            quarter,
+            added=bool(quarter) and quarter > newest,
+        )
         st.rerun()  # an empty uploader, no preview: the notice says what was saved

@@ -62,3 +62,14 @@ def test_a_single_row_and_several_quarters_are_stored(store):
         ("2023Q2", 2.0),
         ("2023Q3", 3.0),
     ]
+
+
+def test_text_cells_are_stored_as_written_and_a_missing_one_as_empty(store):
+    """Each distinct word is sent once and repeated (a province repeats its quarters and indicator
+    ids a million times): every cell still arrives as its own text."""
+    villages = pd.DataFrame({"code": ["A", "B", "C", "D"], "name": ["甲村", "乙村", "丙村", "丁村"],
+                             "town": ["马庄桥镇", None, "", "马庄桥镇"]})  # fmt: skip
+    _commit(store, villages=villages)
+    stored = _stored(store, "villages")
+    assert stored["town"].tolist() == ["马庄桥镇", "", "", "马庄桥镇"]
+    assert stored["name"].tolist() == ["甲村", "乙村", "丙村", "丁村"]

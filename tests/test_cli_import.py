@@ -240,6 +240,31 @@ def test_the_template_for_the_coming_quarter_imports_once_filled(
     store.dispose()
 
 
+@pytest.mark.parametrize(
+    ("area", "rows"),
+    [("马庄桥镇/赵家村", [("赵家村", "马庄桥镇", "2024Q1")]), ("清丰县/马庄桥镇", 13)],
+)
+def test_the_template_for_an_area_holds_its_villages_only(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, area: str, rows
+) -> None:
+    """A village secretary's template (`--area 马庄桥镇/赵家村`): its own row, nobody else's."""
+    import openpyxl
+
+    store = open_store(db)
+    sample.seed(store)
+    store.dispose()
+    path = tmp_path / "模板.xlsx"
+    code, out, err = run(capsys, "template", "--period", "2024Q1", "--area", area,
+                         "-o", str(path), "--db", db)  # fmt: skip
+    assert code == 0, err
+    got = [
+        r[:3] for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert got == rows if isinstance(rows, list) else len(got) == rows
+    code, _, err = run(capsys, "template", "--area", "马庄桥镇/无此村", "-o", str(path), "--db", db)
+    assert code == 2 and "没有找到地区“马庄桥镇 › 无此村”" in err
+
+
 def test_sample_remove_takes_the_sample_out_and_keeps_the_villages_real_data_names(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:

@@ -208,6 +208,8 @@ MESSY_FILES = [
           {(NYG, Q, "collective_income"): 15}, "total_mismatch", "指标!D4"),
     Messy("subtotals", one("a.xlsx", sheet([[NYG, Q, 15], [YGJ, Q, 35], ["小计", None, 50], [JIA, Q, 5], ["小计", None, 5], ["合计", None, 55]], ["村名", "季度", "村集体经济收入（万元）"])),
           {(JIA, Q, "collective_income"): 5}),
+    Messy("header-repeated-between-tables", one("a.xlsx", sheet([[NYG, Q, 15], ["村 名", "季度", "村集体经济收入（万元）"], [YGJ, Q, 35]], ["村名", "季度", "村集体经济收入（万元）"])),
+          {(NYG, Q, "collective_income"): 15, (YGJ, Q, "collective_income"): 35}),
     Messy("signature-rows", one("a.xlsx", sheet([[NYG, Q, 15], [None, None, None], ["填表人：张三", None, "审核人：李四"], ["备注：收入为年内累计", None, None]], ["村名", "季度", "村集体经济收入（万元）"])),
           {(NYG, Q, "collective_income"): 15}),
     Messy("numbers-as-text", one("a.xlsx", sheet([[NYG, Q, "1,234", "１２", "85%"], [YGJ, Q, " 35.5 ", "2,000户", "90.5％"]], ["村名", "季度", "土地流转面积（亩）", "卫生厕所改造（户）", "群众满意度（%）"])),

@@ -174,33 +174,3 @@ def test_a_rejected_import_never_writes(prop_store: Store, grid: b.Grid) -> None
 def test_an_empty_call_reads_nothing_and_reports_nothing() -> None:
     result = parse_files([], Dataset(), SETTINGS)
     assert result.data.is_empty and result.problems == []
-
-
-_HEADERS = {"村名", "乡镇", "季度", "序号"}
-# Rows of one length (as calamine reads them) and ragged ones (CSV), with values likely to be
-# plain data as well as blanks, missing markers, totals, notes and repeated headers.
-_plain_cells = st.one_of(
-    st.sampled_from(
-        ["赵家村", "马庄桥镇", "2023Q1", "甲 村", "Ｂ村", "—", "", "合计", "村名", "村 名"]
-    ),
-    st.integers(0, 100),
-    st.floats(allow_infinity=False),
-    st.booleans(),
-)
-
-
-@given(
-    st.lists(st.lists(_plain_cells, min_size=1, max_size=8), max_size=12),
-    st.sets(st.integers(0, 5), max_size=2),
-)
-@settings(max_examples=300, deadline=None)
-def test_rows_settled_column_by_column_are_what_row_by_row_calls_them(rows, skip) -> None:
-    """`plain_data` (the column-wise fast path) never calls a sheet plain data unless reading it
-    row by row finds only data rows that do not repeat the header."""
-    from wuxing.reading.cells import plain_data, row_kind, transposed
-    from wuxing.reading.sheets import _repeats_header
-
-    for grid in (rows, [row + [""] * (8 - len(row)) for row in rows]):  # ragged, then even
-        if plain_data(transposed(grid), skip, _HEADERS):
-            assert all(row_kind(row, skip) == "data" for row in grid)
-            assert not any(_repeats_header(row, _HEADERS) for row in grid)

@@ -62,6 +62,14 @@ def test_the_tally_and_the_reminder_list_name_who_is_missing_what():
     assert "一村" not in text
 
 
+def test_a_village_that_reported_everything_is_told_so_without_other_villages():
+    status = reporting.village_status(_dataset(), Q)
+    one = status[status["name"] == "一村"]
+    assert reporting.reminder_text(one, Q, "一村") == "一村2024年第一季度数据已全部报齐。"
+    done = status[status["missing"] == ""].iloc[0:0]
+    assert "各村" in reporting.reminder_text(done, Q, "甲县")
+
+
 def test_kinds_nobody_reported_are_named_not_counted_as_gaps():
     assert "支部过硬星指标" in reporting.unreported_kinds(_dataset(), Q)
     assert reporting.unreported_kinds(_dataset(), Q)[-1] != "星级评分"
@@ -93,3 +101,17 @@ def test_above_the_township_it_rolls_up_by_sub_area(area, labels):
         ]  # fmt: skip
         table = reporting.area_table(frame, "乡镇")
         assert table["报送率"].tolist() == ["100%", "50%"]
+
+
+def test_one_village_is_held_to_what_its_township_reports():
+    from wuxing.metrics import villages
+
+    village = f"{CITY}/甲县/东镇/二村"
+    assert reporting.peer_area(village) == f"{CITY}/甲县/东镇"
+    assert reporting.peer_area(f"{CITY}/甲县") == f"{CITY}/甲县" and reporting.peer_area("") == ""
+    alone = villages.scope(_dataset(), village)
+    assert reporting.village_status(alone, Q)["missing"].tolist() == [""]  # held to itself only
+    peers = villages.scope(_dataset(), reporting.peer_area(village))
+    status = reporting.village_status(alone, Q, tuple(reporting.expected_kinds(peers, Q)))
+    assert status["name"].tolist() == ["二村"]
+    assert "食用菌产量" in status["missing"].iloc[0] and "卫生厕所改造" in status["missing"].iloc[0]

@@ -63,3 +63,30 @@ def test_a_slash_in_a_name_keeps_its_area_whole():
 def test_area_paths_without_slashes_read_as_before():
     assert villages.join_area(["濮阳市", "清丰县", "马庄桥镇"]) == "濮阳市/清丰县/马庄桥镇"
     assert villages.area_parts(villages.join_area(["a/b", "50%", "c"])) == ["a/b", "50%", "c"]
+
+
+def test_an_area_may_end_at_a_village():
+    ds = _ds()
+    one = villages.scope(ds, "濮阳市/清丰县/马庄桥镇/赵家村")
+    assert one.villages["code"].tolist() == ["1"]  # not 高堡乡's 赵家村, not its neighbour
+    assert villages.area_label("濮阳市/清丰县/马庄桥镇/赵家村") == "赵家村"
+    assert villages.scope(ds, "濮阳市/清丰县/马庄桥镇/无此村").villages.empty
+
+
+TOWNS = ["", "濮阳市", "濮阳市/清丰县", "濮阳市/清丰县/高堡乡", "濮阳市/清丰县/马庄桥镇"]
+
+
+def test_browsable_areas_follow_the_viewing_scope_down_to_a_village():
+    # Everything to browse: every area, the account's own village beside its township.
+    village = "濮阳市/清丰县/马庄桥镇/赵家村"
+    assert villages.browsable_areas(TOWNS, "") == TOWNS
+    assert villages.browsable_areas(TOWNS, "", village) == [*TOWNS, village]
+    assert villages.browsable_areas(TOWNS, "濮阳市/清丰县/高堡乡", "濮阳市/清丰县/高堡乡/北关村") == [
+        "濮阳市/清丰县/高堡乡", "濮阳市/清丰县/高堡乡/北关村",
+    ]  # fmt: skip
+    # A village secretary who may browse only the village: that village and nothing else.
+    assert villages.browsable_areas(TOWNS, village, village) == [village]
+    # A county viewer: the county and its townships, not the city above it.
+    assert villages.browsable_areas(TOWNS, "濮阳市/清丰县") == TOWNS[2:]
+    # An own area outside what it may browse is not offered.
+    assert villages.browsable_areas(TOWNS, "濮阳市/清丰县/高堡乡", village) == [TOWNS[3]]

@@ -60,3 +60,28 @@ def test_a_complete_quarter_says_so(reported):
     at.switch_page("pages/reporting.py").run()
     assert not at.exception
     assert "全部报齐" in at.code[0].value
+
+
+def test_a_village_account_sees_its_own_village_only(reported):
+    """Issue 17 §2: 甲村's secretary starts at 甲村, and 填报进度 is 甲村's."""
+    auth.change_scope(reported, "老李", "马庄桥镇/甲村", "马庄桥镇/甲村", by="测试")
+    at = run_as("老李")
+    assert at.selectbox(key="area").options == ["濮阳市 › 清丰县 › 马庄桥镇 › 甲村"]
+    at.selectbox(key="period").select(cycle.QUARTER).run()
+    at.switch_page("pages/reporting.py").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["已报村数（个）"] == "1 / 1"
+    grid = at.dataframe[0].value
+    assert grid["村名"].tolist() == ["甲村"] and grid["缺项"].tolist() == ["卫生厕所改造"]
+    assert at.code[0].value.splitlines()[1:] == ["甲村：缺 卫生厕所改造", "请尽快补报，谢谢！"]
+
+
+def test_a_wider_sidebar_area_keeps_the_accounts_own_villages(reported):
+    # 赵家村's account may browse the township: 填报进度 stays its own village, and says so.
+    auth.change_scope(reported, "老李", "马庄桥镇/赵家村", "马庄桥镇", by="测试")
+    at = run_as("老李")
+    at.selectbox(key="area").select("濮阳市/清丰县/马庄桥镇").run()
+    at.switch_page("pages/reporting.py").run()
+    assert not at.exception
+    assert at.dataframe[0].value["村名"].tolist() == ["赵家村"]
+    assert any("按您账号负责的范围（赵家村）显示" in c.value for c in at.caption)

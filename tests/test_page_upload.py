@@ -271,3 +271,35 @@ def test_a_village_account_is_refused_in_the_preview_for_another_village(townshi
     assert "甲村" in at.error[0].value and "赵家村" in at.error[0].value  # its scope, the other
     assert not any(b.label == "确认保存" for b in at.button)
     assert len(township.history()) == 1
+
+
+VILLAGE = "濮阳市/清丰县/马庄桥镇/赵家村"
+
+
+def _template_rows(deferred) -> list[tuple]:
+    """The 指标 rows of the last template the page made (village, town, quarter)."""
+    made = list(deferred.values())[-1]
+    book = openpyxl.load_workbook(io.BytesIO(made()))
+    return list(book["指标"].iter_rows(min_row=2, max_col=3, values_only=True))
+
+
+def test_a_village_accounts_template_holds_its_own_village_only(township, deferred):
+    """Issue 17 §2: 赵家村's secretary starts at 赵家村 and gets a template of 赵家村's row."""
+    auth.change_scope(township, "小王", "马庄桥镇/赵家村", "马庄桥镇/赵家村", by="测试")
+    at = _upload_page()
+    area = at.selectbox(key="area")
+    assert area.value == VILLAGE and area.options == ["濮阳市 › 清丰县 › 马庄桥镇 › 赵家村"]
+    (label,) = [b.proto.label for b in at.get("download_button") if "模板" in b.proto.label]
+    assert "赵家村，1 个村" in label
+    assert _template_rows(deferred) == [("赵家村", "马庄桥镇", "2024Q1")]
+
+
+def test_a_wider_sidebar_area_still_gives_the_accounts_own_villages(township, deferred):
+    # May browse the township, answers for 赵家村: the township's template would invite an
+    # upload the store refuses, so the template stays 赵家村's.
+    auth.change_scope(township, "小王", "马庄桥镇/赵家村", "马庄桥镇", by="测试")
+    at = _upload_page()
+    assert at.selectbox(key="area").value == VILLAGE
+    at.selectbox(key="area").select("濮阳市/清丰县/马庄桥镇").run()
+    assert not at.exception
+    assert _template_rows(deferred) == [("赵家村", "马庄桥镇", "2024Q1")]

@@ -169,6 +169,16 @@ def test_scope_paths_resolve_and_contain():
     with pytest.raises(ValueError, match="不止一处"):
         scopes.resolve("赵家村", twins)
     assert scopes.within("濮阳市/清丰县/马庄桥镇", "清丰县") and not scopes.within("", "清丰县")
+    # The template and 填报进度 cover the chosen area within the account's own, else its own.
+    assert scopes.narrowed("濮阳市/清丰县/马庄桥镇", "") == "濮阳市/清丰县/马庄桥镇"
+    assert scopes.narrowed("濮阳市/清丰县", "濮阳市/清丰县/马庄桥镇") == "濮阳市/清丰县/马庄桥镇"
+    assert (
+        scopes.narrowed("濮阳市/清丰县/阳邵镇", "濮阳市/清丰县/马庄桥镇")
+        == "濮阳市/清丰县/马庄桥镇"
+    )
+    assert scopes.narrowed("濮阳市/清丰县/马庄桥镇/赵家村", "濮阳市/清丰县/马庄桥镇") == (
+        "濮阳市/清丰县/马庄桥镇/赵家村"
+    )
     # A "/" inside a name is escaped in the path and is no separator.
     odd = VILLAGES.assign(town="东/西镇")
     assert scopes.resolve("东%2F西镇", odd) == "濮阳市/清丰县/东%2F西镇"

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 
 from wuxing import catalog, periods
 from wuxing.charts import style
@@ -171,6 +172,14 @@ def test_the_outline_lists_the_slides_build_makes_without_making_them(
         assert keys == [s.key for s in slides.build(fresh, area, period, 85)]
         one = slides.slide(fresh, area, period, 85, keys[-1])
         assert one.title == slides.build(fresh, area, period, 85)[-1].title
+
+
+def test_a_slide_outside_the_outline_is_refused_not_made_up(sample_dataset):
+    # 2022Q1: no year's awards stand yet, so there is no 星级分布 to show (it was "None年度…").
+    assert "levels" not in slides.outline(sample_dataset, AREA, "2022Q1", 85)
+    for key in ("levels", "held", "no-such-slide"):
+        with pytest.raises(KeyError, match=key):
+            slides.slide(sample_dataset, AREA, "2022Q1", 85, key)
 
 
 def _not_now(*_args: object) -> None:

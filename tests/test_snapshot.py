@@ -5,7 +5,6 @@ import pytest
 import sqlalchemy as sa
 
 from wuxing.dataset import Dataset
-from wuxing.errors import ConflictError
 from wuxing.samples import sample
 from wuxing.storage import schema as tables
 from wuxing.storage import snapshot
@@ -134,43 +133,6 @@ def test_logins_do_not_move_the_data_version(sample_store):
     assert sample_store.version() > data_version == sample_store.data_version()
 
 
-def test_a_commit_based_on_an_older_version_refuses_to_overwrite_newer_cells(store):
-    store.commit(_data(values=[("A", "2023Q1", "volunteers", 1.0)]), content=b"0", filename="0",
-                 user="u")  # fmt: skip
-    preview = store.load().revision
-    store.commit(_data(values=[("A", "2023Q1", "volunteers", 5.0)], villages=False),
-                 content=b"x", filename="张三.xlsx", user="张三")  # fmt: skip
-    with pytest.raises(ConflictError, match="张三.xlsx.*相同的 1 项指标数据"):
-        store.commit(_data(values=[("A", "2023Q1", "volunteers", 7.0)], villages=False),
-                     content=b"y", filename="李四.xlsx", user="李四", base_version=preview)  # fmt: skip
-    assert _cells(store.load())[("A", "2023Q1", "volunteers")] == 5.0
-    # Other cells, same base: no conflict.
-    store.commit(_data(values=[("B", "2023Q1", "volunteers", 7.0)], villages=False),
-                 content=b"z", filename="王五.xlsx", user="王五", base_version=preview)  # fmt: skip
-    assert _cells(store.load())[("B", "2023Q1", "volunteers")] == 7.0
-
-
-def test_touches_count_each_revisions_rows_per_village_even_after_rollback(store):
-    first = store.commit(
-        _data(values=[("A", "2023Q1", "volunteers", 1.0), ("A", "2023Q2", "volunteers", 2.0)],
-              pairs=[("A", "B")]),
-        content=b"1", filename="1", user="u",
-    )  # fmt: skip
-    store.rollback(first, user="u")
-    with store.engine.begin() as conn:  # a store written before counts were kept
-        conn.execute(tables.revision_touches.delete())
-    second = store.commit(_data(values=[("C", "2023Q1", "volunteers", 1.0)], villages=False),
-                          content=b"2", filename="2", user="u")  # fmt: skip
-    for _ in range(2):  # counted from the rows once, then read back
-        got = store.touches().sort_values(["revision", "kind", "code"])
-        assert list(got.itertuples(index=False, name=None)) == [
-            (first, "A", "pairs", 1), (first, "B", "pairs", 1),
-            (first, "A", "values", 2),
-            (first, "A", "villages", 1), (first, "B", "villages", 1), (first, "C", "villages", 1),
-            (second, "C", "values", 1),
-        ]  # fmt: skip
-
-
 def test_a_load_has_exactly_the_canonical_columns_in_the_stored_dtypes(sample_store):
     # revision_id is not even read from the snapshot (a province's values: 85 MB less).
     for rebuilt in (False, True):
@@ -196,67 +158,3 @@ def test_a_snapshot_read_in_pieces_is_the_same(pg_url, monkeypatch):
         _assert_same(store.load(), whole)
     finally:
         store.dispose()
-
-
-def _pandas_way(kind: str, previous: bytes | None, data: Dataset, revision_id: int) -> pd.DataFrame:
-    """The snapshot a commit made before it worked on Arrow tables: decode, overlay, encode."""
-    snap = snapshot.empty(kind) if previous is None else snapshot.decode(kind, previous)
-    change = snapshot.overlay_commit(data, revision_id)
-    return snapshot.decode(kind, snapshot._bytes_of(kind, change(kind, snap)))
-
-
-def test_a_commit_overlaid_on_arrow_tables_decodes_as_the_pandas_overlay_did():
-    """Rows replaced and added, new categories in the middle and at the ends, nullable numbers:
-    the bytes decode to the same frame, categories sorted, codes as narrow as pandas keeps them."""
-    many = [(f"V{i:03d}", "2023Q1", "volunteers", float(i)) for i in range(200)]  # int16 codes
-    first = _data(
-        values=[("B", "2023Q1", "volunteers", 1.0), ("B", "2023Q2", "toilet_upgrades", 2.0), *many],
-        scores=[("A", "2023Q1", "party", 80.0)],
-        awards=[("A", 2023, "party", True), ("B", 2023, "party", False)],
-        pairs=[("A", "B")],
-    )
-    second = Dataset.of(
-        villages=pd.DataFrame([{"code": "A", "name": "甲村", "town": "新镇"},
-                               {"code": "D", "name": "丁村", "town": "某镇", "population": 9.0}]),
-        values=pd.DataFrame([("A", "2023Q1", "volunteers", 5.0), ("B", "2023Q2", "toilet_upgrades", 3.0),
-                             ("Z", "2023Q3", "alleys_paved", 4.0)],
-                            columns=["code", "period", "indicator", "value"]),
-        scores=pd.DataFrame([("A", "2023Q1", "party", 90.0), ("A", "2023Q1", "ecology", 70.0)],
-                            columns=["code", "period", "star", "score"]),
-        awards=pd.DataFrame([("B", 2023, "party", True)], columns=["code", "year", "star", "awarded"]),
-        pairs=pd.DataFrame([("A", "C")], columns=["mentor", "mentee"]),
-    )  # fmt: skip
-    for kind in ("villages", "values", "scores", "awards", "pairs"):
-        previous = snapshot.Overlay(first, 1).encoded(kind, None)
-        pd.testing.assert_frame_equal(
-            snapshot.decode(kind, previous), _pandas_way(kind, None, first, 1), obj=kind
-        )
-        # On top of a snapshot written either way (stores written before keep pandas' bytes).
-        written_by_pandas = snapshot._bytes_of(kind, _pandas_way(kind, None, first, 1))
-        for before in (previous, written_by_pandas):
-            got = snapshot.decode(kind, snapshot.Overlay(second, 2).encoded(kind, before))
-            expected = _pandas_way(kind, before, second, 2)
-            pd.testing.assert_frame_equal(got, expected, obj=kind)
-            for column in snapshot.CATEGORICAL.get(kind, ()):
-                assert list(got[column].cat.categories) == sorted(got[column].cat.categories)
-                assert got[column].cat.codes.dtype == expected[column].cat.codes.dtype
-
-
-def test_a_conflict_names_the_other_upload_in_beijing_time_like_history(store, monkeypatch):
-    from datetime import UTC, datetime
-
-    from wuxing.metrics import uploads
-    from wuxing.storage import store as store_module
-
-    store.commit(_data(values=[("A", "2023Q1", "volunteers", 1.0)]), content=b"0", filename="0",
-                 user="u")  # fmt: skip
-    preview = store.load().revision
-    # 20:30 UTC on 1 March is 04:30 on 2 March in Beijing.
-    monkeypatch.setattr(store_module, "_now", lambda: datetime(2024, 3, 1, 20, 30, tzinfo=UTC))
-    store.commit(_data(values=[("A", "2023Q1", "volunteers", 5.0)], villages=False),
-                 content=b"x", filename="张三.xlsx", user="张三")  # fmt: skip
-    with pytest.raises(ConflictError) as conflict:
-        store.commit(_data(values=[("A", "2023Q1", "volunteers", 7.0)], villages=False),
-                     content=b"y", filename="李四.xlsx", user="李四", base_version=preview)  # fmt: skip
-    assert uploads.local_time(store.history()[0].created_at) == "2024-03-02 04:30"
-    assert "于 2024-03-02 04:30 导入" in str(conflict.value)

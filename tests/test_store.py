@@ -99,11 +99,10 @@ def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
     assert (store.version(), len(store.history())) == before[1:]
 
 
-def test_a_failure_encoding_the_snapshot_beside_the_insert_leaves_the_store_as_it_was(
+def test_a_failure_building_the_snapshot_after_the_insert_leaves_the_store_as_it_was(
     store, monkeypatch
 ):
-    """The new snapshot is encoded on another thread while the rows are inserted: its failure
-    must still undo the rows already written."""
+    """The new snapshot is built after the rows are inserted: its failure must still undo them."""
     store.commit(
         _values(("A", "2023Q1", "volunteers", 1.0)), content=b"before", filename="x", user="u"
     )
@@ -115,11 +114,11 @@ def test_a_failure_encoding_the_snapshot_beside_the_insert_leaves_the_store_as_i
         real_insert(conn, table, frame, revision_id)
         inserted.append(len(frame))
 
-    def broken_encoding(self, previous):
+    def broken_encoding(frame):
         raise RuntimeError("磁盘已满")
 
     monkeypatch.setattr(bulk_insert, "insert_rows", counted_insert)
-    monkeypatch.setattr(snapshot.Overlay, "encoded_all", broken_encoding)
+    monkeypatch.setattr(snapshot, "parquet", broken_encoding)
     with pytest.raises(RuntimeError, match="磁盘已满"):
         store.commit(_values(("A", "2023Q1", "volunteers", 99.0)), content=b"after", filename="y",
                      user="u")  # fmt: skip
@@ -219,34 +218,6 @@ def test_a_commit_leaves_its_connection_enforcing_foreign_keys(store, monkeypatc
 
 def _crash(conn, table, frame, revision_id):
     raise RuntimeError("进程被中止")
-
-
-def test_touch_counts_written_by_arrow_read_as_the_pandas_ones():
-    import io
-
-    data = Dataset.of(
-        villages=pd.DataFrame([{"code": "A", "name": "甲村"}, {"code": "B", "name": "乙村"}]),
-        values=pd.DataFrame([("A", "2023Q1", "volunteers", 1.0), ("A", "2023Q2", "volunteers", 2.0)],
-                            columns=["code", "period", "indicator", "value"]),
-        pairs=pd.DataFrame([("A", "B"), ("B", "A")], columns=["mentor", "mentee"]),
-    )  # fmt: skip
-    by_arrow = pd.read_parquet(io.BytesIO(store_module._touch_parquet(data.frames())))
-    by_pandas = store_module._touch_counts(data.frames())
-    key = ["kind", "code"]
-    pd.testing.assert_frame_equal(
-        by_arrow.sort_values(key).reset_index(drop=True),
-        by_pandas.sort_values(key).reset_index(drop=True),
-    )
-
-
-def test_text_columns_reach_the_database_as_the_same_strings_at_any_size():
-    """Below 100k rows arrow converts a column; above, each distinct word is made once."""
-    small = pd.Series(["410102", "2023Q1", "", "赵家村"], dtype="str")
-    big = pd.Series(["410102", "2023Q1", "", "赵家村"] * 25_001, dtype="str")
-    assert bulk_insert._db_values(small) == ["410102", "2023Q1", "", "赵家村"]
-    assert bulk_insert._db_values(big) == ["410102", "2023Q1", "", "赵家村"] * 25_001
-    with_gap = pd.Series(["a", None] * 50_001, dtype="str")
-    assert bulk_insert._db_values(with_gap) == ["a", None] * 50_001
 
 
 # -- accounts: an older store upgrades in place; a password change raises the credential version

@@ -1,4 +1,4 @@
-"""Settings of the dashboard: one frozen dataclass, defaults here, overrides from WUXING_* variables."""
+"""Settings of the dashboard: one frozen dataclass, defaults here, overrides from WUXING_*."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Settings:
     #: Cells (rows × columns of each sheet's grid, all sheets and files of one upload) one upload
     #: may hold: a province's quarter is ~3 million; a million-row CSV would take minutes and GBs.
     max_cells: int = 5_000_000
-    #: Address space of the child process that parses a workbook (see wuxing/reading/isolated_reader.py).
+    #: Address space of the child process that parses a workbook (reading/isolated_reader.py).
     reader_memory_mb: float = 1024.0
     #: A workbook the child has not read after this long is refused.
     read_timeout_s: float = 120.0
@@ -81,7 +81,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read WUXING_HOME, _DB, _PASS_MARK, _MAX_UPLOAD_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS,
-        _PUBLIC_VIEW, _LOGIN_HASH_SLOTS, _SESSION_IDLE_HOURS, _BRIEFING_TITLE, _BRIEFING_ISSUER, _BRIEFING_DATE."""
+        _PUBLIC_VIEW, _LOGIN_HASH_SLOTS, _SESSION_IDLE_HOURS, _BRIEFING_TITLE, _BRIEFING_ISSUER,
+        _BRIEFING_DATE."""
         env = os.environ if environ is None else environ
         default = cls()
         return cls(

@@ -115,7 +115,7 @@ def conform(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _is_canonical(schema: TableSchema, frame: pd.DataFrame) -> bool:
-    """True when `frame` has exactly the schema's columns, in order, dtypes and without gaps in text."""
+    """True when `frame` has exactly the schema's columns, in order, dtypes, no gaps in text."""
     if list(frame.columns) != list(schema.columns):
         return False
     for column, dtype in schema.columns.items():

@@ -25,6 +25,7 @@ def is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
+        # float() is asked of anything on purpose: what it refuses (text, objects) is missing.
         return bool(math.isnan(float(value)))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return True
@@ -37,11 +38,11 @@ def rounded(value: float, unit: str = "") -> float:
 
 
 def number(value: float | None, unit: str = "", separators: bool = True) -> str:
-    """`1430.0, 户` → `1,430` (`1430` without separators, as a written notice has it); missing → `—`."""
-    if is_missing(value):
+    """`1430.0, 户` → `1,430` (`1430` unseparated, as a written notice has it); missing → `—`."""
+    if value is None or is_missing(value):
         return MISSING
     comma = "," if separators else ""
-    return f"{rounded(value, unit):{comma}.{decimals(unit)}f}"  # type: ignore[arg-type]
+    return f"{rounded(value, unit):{comma}.{decimals(unit)}f}"
 
 
 def quantity(value: float | None, unit: str) -> str:
@@ -61,22 +62,22 @@ def prose(value: float | None, unit: str) -> str:
 
 def is_zero(value: float | None, unit: str = "") -> bool:
     """A change that reads as zero once rounded for `unit` (-0.04 分 is no change)."""
-    return not is_missing(value) and rounded(value, unit) == 0  # type: ignore[arg-type]
+    return value is not None and not is_missing(value) and rounded(value, unit) == 0
 
 
 def change(value: float | None, unit: str) -> str:
     """Signed change with unit: `+12 户`, `-0.5 万元`; one that rounds to zero is `0 户`, unsigned."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
-    sign = "+" if rounded(value, unit) > 0 else ""  # type: ignore[arg-type]
+    sign = "+" if rounded(value, unit) > 0 else ""
     return sign + quantity(value, unit)
 
 
 def signed(value: float | None, unit: str, suffix: str = "") -> str:
     """A signed number with `suffix` after it (`+1.5 个百分点`), rounded for `unit`; zero unsigned."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
-    shown = rounded(value, unit)  # type: ignore[arg-type]
+    shown = rounded(value, unit)
     return (
         f"{shown:+.{decimals(unit)}f}{suffix}" if shown else f"{shown:.{decimals(unit)}f}{suffix}"
     )
@@ -88,7 +89,7 @@ def percent_change(value: float | None) -> str:
 
 
 def local_time(moment: object) -> str:
-    """A stored time (UTC, or naive meaning UTC) as Beijing time to the minute: `2024-03-02 04:30`."""
+    """A stored time (UTC, or naive meaning UTC) in Beijing time to the minute: `2024-03-02 04:30`"""
     stamp = pd.Timestamp(moment)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")

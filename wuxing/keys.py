@@ -1,6 +1,6 @@
 """Row keys as integers: a value's position in a reference index, and a multi-column key numbered
 from those positions. Comparing integers instead of tuples of Python strings is what keeps
-matching a province's rows (snapshot overlays, the importer's jump check, score grids) fast."""
+matching a province's rows (snapshot overlays, score grids) fast."""
 
 from __future__ import annotations
 

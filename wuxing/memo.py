@@ -6,7 +6,7 @@ answer on the dataset itself. The memory goes when the dataset goes: a new uploa
 restore gives a new dataset with nothing remembered, and clearing Streamlit's caches clears this
 too. At a province's 11 M values this is what turns a rerun from seconds into milliseconds.
 
-This is the one cache besides Streamlit's (which loads each data version once, wuxing/ui/loading.py).
+This is the one cache besides Streamlit's (which loads each data version once: ui/loading.py).
 Nothing else is cached: display tables and figures are made again on every rerun, which costs a
 township page a few tens of milliseconds against a 150 ms target (bench/scale_bench.py).
 """
@@ -18,8 +18,8 @@ import itertools
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from collections.abc import Callable, Collection, Hashable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -83,20 +83,24 @@ class Memory:
                 self._bytes -= self._entries.popitem(last=False)[1][1]
 
 
-def remembered(function: Callable[P, R]) -> Callable[P, R]:
+def remembered(
+    function: Callable[Concatenate[Dataset, P], R],
+) -> Callable[Concatenate[Dataset, P], R]:
     """Decorate a function whose first argument is a Dataset so each dataset answers once per
     combination of the other (hashable) arguments; frames come back as copies, so a caller that
     changes one cannot change the remembered answer."""
     name = f"{function.__module__}.{function.__qualname__}"
 
     @functools.wraps(function)
-    def wrapper(ds: Dataset, *args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapper(ds: Dataset, /, *args: P.args, **kwargs: P.kwargs) -> R:
         key = (name, args, tuple(sorted(kwargs.items())))
         try:
             found, answer = ds.memory.get(key)
         except TypeError as unhashable:  # a frame or list: a caller's mistake, not a cache miss
-            raise TypeError(f"{name} is remembered per dataset: its arguments must be hashable "
-                            f"(got {args!r}, {kwargs!r})") from unhashable  # fmt: skip
+            raise TypeError(
+                f"{name} is remembered per dataset: its arguments must be hashable "
+                f"(got {args!r}, {kwargs!r})"
+            ) from unhashable
         if not found:
             answer = function(ds, *args, **kwargs)
             # Never the dataset itself (`scope` of everything): a dataset remembering itself is
@@ -104,7 +108,8 @@ def remembered(function: Callable[P, R]) -> Callable[P, R]:
             # would outlive its cache entry (seen as 4 GB at province scale instead of 1).
             if answer is not ds:
                 ds.memory.put(key, answer)
-        return _copied(answer)
+        # What `function` returned for this key (or a copy): an R, though the memory keeps objects.
+        return cast(R, _copied(answer))
 
     return wrapper
 
@@ -127,7 +132,7 @@ def _size(answer: object, depth: int = 0) -> int:
     if depth >= _DEPTH:
         return own
     if isinstance(answer, dict):
-        items: Iterable[object] = answer.items()
+        items: Collection[object] = answer.items()
     elif isinstance(answer, list | tuple | set | frozenset):
         items = answer
     elif hasattr(answer, "__dict__"):
@@ -143,7 +148,7 @@ def _size(answer: object, depth: int = 0) -> int:
     return own + measured * len(items) // len(sample)
 
 
-def _copied(answer: R) -> R:
+def _copied(answer: object) -> object:
     if isinstance(answer, pd.DataFrame | pd.Series):
         # Copy-on-write (pandas 3): a change to the copy copies first, never the answer kept.
         return answer.copy(deep=False)

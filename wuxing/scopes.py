@@ -49,8 +49,13 @@ def scope_label(area: str) -> str:
 class Scoped(Protocol):
     """Anything with the two scopes of an account (`wuxing.storage.accounts.Account`)."""
 
-    area: str
-    view_area: str
+    @property
+    def area(self) -> str:
+        """What it may write ("" everything)."""
+
+    @property
+    def view_area(self) -> str:
+        """What it may browse ("" everything)."""
 
 
 def scope_of(account: Scoped | None) -> str:
@@ -85,6 +90,13 @@ def contains(area: str, path: list[str]) -> bool:
 def within(inner: str, outer: str) -> bool:
     """True when every village of area `inner` lies in area `outer`."""
     return contains(outer, area_parts(inner))
+
+
+def narrowed(area: str, scope: str) -> str:
+    """What a page about the villages an account answers for (its template, 填报进度) covers when
+    `area` is chosen: `area` when it lies in `scope`, else `scope` itself (a wider area, or
+    another one the account may only browse, was chosen)."""
+    return area if within(area, scope) else scope
 
 
 def villages_outside(area: str, codes: Iterable[str], villages: pd.DataFrame) -> list[str]:
@@ -137,10 +149,17 @@ def codes_of(
     for kind, frame in frames.items():
         if kind == "villages" and current_villages is not None and not frame.empty:
             common = [c for c in frame.columns if c in current_villages.columns]
-            same = frame[common].astype(object).merge(
-                current_villages[common].astype(object).drop_duplicates(), how="left",
-                indicator=True,
-            )["_merge"].eq("both").to_numpy()  # fmt: skip
+            same = (
+                frame[common]
+                .astype(object)
+                .merge(
+                    current_villages[common].astype(object).drop_duplicates(),
+                    how="left",
+                    indicator=True,
+                )["_merge"]
+                .eq("both")
+                .to_numpy()
+            )
             frame = frame[~same]
         if frame.empty:
             continue

@@ -1,1 +1,2 @@
-"""Who may do what: accounts' login, throttling and the audit log."""
+"""Who may do what: roles, account and password rules, login and its throttling (the audit log's
+tables are `wuxing.metrics.audit`)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -133,21 +133,31 @@ def session_account(store: Store, token: str | None, settings: Settings) -> Acco
     return None if account is None else replace(account, password_hash="")
 
 
-def resolve_area(store: Store, area: str) -> str:
+def resolve_area(store: Store, area: str, villages: pd.DataFrame | None = None) -> str:
     """`area` as the full path of the one area it names in the stored villages (AuthError in
-    Chinese when it names none or several); "" or 全部 is everything."""
+    Chinese when it names none or several); "" or 全部 is everything. `villages`: the stored
+    ones, when the caller has read them already (a bulk table reads them once)."""
     if area.strip() in {"", "全部", "全部地区"}:
         return scopes.EVERYTHING
+    if villages is None:
+        villages = store.load_for_import().villages
     try:
-        return scopes.resolve(area.strip(), store.load_for_import().villages)
+        return scopes.resolve(area.strip(), villages)
     except ValueError as exc:
         raise AuthError(str(exc)) from None
 
 
 def create_account(
-    store: Store, name: str, password: str, role: str, *, by: str, area: str = "",
-    view_area: str | None = None, one_time: bool = False,
-) -> str:  # fmt: skip
+    store: Store,
+    name: str,
+    password: str,
+    role: str,
+    *,
+    by: str,
+    area: str = "",
+    view_area: str | None = None,
+    one_time: bool = False,
+) -> str:
     """Add an account with a hashed password and its scope (`area` resolved against the stored
     villages; it may browse `view_area`, by default the same); returns the trimmed name.
     `one_time`: the password is a one-time one, changed at the first login."""
@@ -158,52 +168,107 @@ def create_account(
     view = area if view_area is None else resolve_area(store, view_area)
     if not scopes.within(area, view):
         raise AuthError("可查看范围须包含可改动范围")
-    store.add_account(name, hash_password(password), role, by=by, area=area, view_area=view,
-                      must_change=one_time)  # fmt: skip
+    store.add_account(
+        name, hash_password(password), role, by=by, area=area, view_area=view, must_change=one_time
+    )
     return name
 
 
 #: The headers a bulk account table may use for each column.
-BULK_COLUMNS = {"name": ("用户名", "账号", "name"), "role": ("角色", "role"),
-                "area": ("地区", "范围", "可改动范围", "area")}  # fmt: skip
+BULK_COLUMNS = {
+    "name": ("用户名", "账号", "name"),
+    "role": ("角色", "role"),
+    "area": ("地区", "范围", "可改动范围", "area"),
+}
 _ROLE_NAMES = {**{r: r for r in ROLES}, **{label: r for r, label in ROLE_LABELS.items()}}
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """One account a bulk table asks for, checked: its row in the sheet, name, role, full area."""
+
+    row: int
+    name: str
+    role: str
+    area: str
+
+
+@dataclass(frozen=True)
+class AccountPlan:
+    """What a bulk table would make: the accounts, and the problems (each naming its row and the
+    fix) that keep all of them from being made."""
+
+    accounts: tuple[NewAccount, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the table has accounts and no problem."""
+        return bool(self.accounts) and not self.problems
+
+
+def check_accounts(store: Store, table: pd.DataFrame) -> AccountPlan:
+    """Check a bulk account table (用户名, 角色, 地区; rows numbered from `table.attrs["first_row"]`,
+    default 2: a header in row 1) against the store, every row, without making anything."""
+    columns = {
+        key: next((c for c in table.columns if str(c).strip() in names), None)
+        for key, names in BULK_COLUMNS.items()
+    }
+    if columns["name"] is None or columns["role"] is None:
+        return AccountPlan(
+            (), ("表格须有“用户名”和“角色”两列（可选“地区”列）：请在第一行写上这些列名",)
+        )
+    first = int(table.attrs.get("first_row", 2))
+    villages = store.load_for_import().villages  # once, not per row (a province's 46,000)
+    accounts: list[NewAccount] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(table.fillna("").to_dict("records"), start=first):
+        name, role = str(row[columns["name"]]).strip(), str(row[columns["role"]]).strip()
+        area = str(row[columns["area"]]).strip() if columns["area"] else ""
+        if not (name or role or area):
+            continue  # a blank row
+        wrong = []  # every problem of the row at once, not the first only
+        try:
+            name = check_name(name)
+        except AuthError as exc:
+            wrong.append(str(exc))
+        else:
+            if (twin := seen.get(account_key(name))) is not None:
+                wrong.append(f"用户名“{name}”与第 {twin} 行重复：请删去其中一行，或换一个名字")
+            elif (taken := store.account(name)) is not None:
+                wrong.append(f"账号“{taken.name}”已存在：请换一个名字，或删去这一行")
+            seen.setdefault(account_key(name), number)
+        if role not in _ROLE_NAMES:
+            wrong.append(f"角色“{role}”未知：请改为{'、'.join(ROLE_LABELS.values())}之一")
+        try:
+            area = resolve_area(store, area, villages)
+        except AuthError as exc:
+            wrong.append(str(exc))
+        if wrong:
+            problems.append(f"第 {number} 行：" + "；".join(wrong))
+        else:
+            accounts.append(NewAccount(number, name, _ROLE_NAMES[role], area))
+    if not accounts and not problems:
+        problems.append("表格里没有账号：请在列名下面每行写一个账号（用户名、角色、地区）")
+    return AccountPlan(tuple(accounts), tuple(problems))
 
 
 def create_accounts(
     store: Store, table: pd.DataFrame, *, by: str
 ) -> list[tuple[str, str, str, str]]:
-    """Accounts from a table (用户名, 角色, 地区), each with a one-time password: every row is
-    checked first (AuthError naming the rows, nothing made), then made. Returns (name, role,
-    area, password) per account: the passwords are shown once and kept nowhere."""
-    columns = {key: next((c for c in table.columns if str(c).strip() in names), None)
-               for key, names in BULK_COLUMNS.items()}  # fmt: skip
-    if columns["name"] is None or columns["role"] is None:
-        raise AuthError("表格须有“用户名”和“角色”两列（可选“地区”列）")
-    rows, problems = [], []
-    for number, row in enumerate(table.to_dict("records"), start=2):
-        name = str(row[columns["name"]]).strip()
-        role = _ROLE_NAMES.get(str(row[columns["role"]]).strip())
-        area = str(row[columns["area"]]).strip() if columns["area"] else ""
-        if not name:
-            continue
-        try:
-            check_name(name)
-            if role is None:
-                raise AuthError(
-                    f"角色“{row[columns['role']]}”未知，可选：{'、'.join(ROLE_LABELS.values())}"
-                )
-            if store.account(name) is not None:
-                raise AuthError(f"账号“{name}”已存在")
-            rows.append((name, role, resolve_area(store, area)))
-        except AuthError as exc:
-            problems.append(f"第 {number} 行：{exc}")
-    if problems:
-        raise AuthError("未新建任何账号：" + "；".join(problems))
-    made = []
-    for name, role, area in rows:
-        password = one_time_password()
-        store.add_account(name, hash_password(password), role, by=by, area=area, must_change=True)
-        made.append((name, role, area, password))
+    """Accounts from a table (用户名, 角色, 地区), each with a one-time password, made in one store
+    transaction after every row is checked (`check_accounts`; AuthError naming the rows, nothing
+    made). Returns (name, role, area, password) per account: the passwords are shown once and
+    kept nowhere."""
+    plan = check_accounts(store, table)
+    if not plan.ok:
+        raise AuthError("未新建任何账号：" + "；".join(plan.problems))
+    made = [(a.name, a.role, a.area, one_time_password()) for a in plan.accounts]
+    store.add_accounts(
+        [(name, hash_password(password), role, area) for name, role, area, password in made],
+        by=by,
+    )
     return made
 
 

@@ -27,7 +27,7 @@ def score_heatmap(
 
 @drawn_once
 def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
-    """Stacked bars per sub-area: villages on and off track for their target (`areas.target_counts`)."""
+    """Stacked bars per sub-area: villages on and off track for their target (`target_counts`)."""
     fig = go.Figure()
     for column, name, color in (
         ("on_track", "按目标推进", style.PASS_COLOR),
@@ -46,8 +46,11 @@ def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
             )
         )
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_layout(barmode="stack", height=max(320, 30 * len(counts) + 160),
-                      legend={"orientation": "h", "y": -0.15})  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        height=max(320, 30 * len(counts) + 160),
+        legend={"orientation": "h", "y": -0.15},
+    )
     return style.apply(fig, f"{year}年各{level}创星目标进度", "村数（个）", level)
 
 
@@ -78,13 +81,22 @@ def indicator_bars(
     missing = frame[frame["value"].isna()]
     if not missing.empty:
         fig.add_trace(
-            go.Scatter(x=[style.label(v) for v in missing["label"]], y=[0] * len(missing), mode="markers+text",
-                       text=["缺报"] * len(missing), textposition="top center",
-                       marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
-                       name="缺报（无村填报）", hovertemplate="%{x}：无村填报<extra></extra>")
-        )  # fmt: skip
-    fig.update_xaxes(type="category", categoryorder="array",
-                     categoryarray=[style.label(v) for v in frame["label"]])  # fmt: skip
+            go.Scatter(
+                x=[style.label(v) for v in missing["label"]],
+                y=[0] * len(missing),
+                mode="markers+text",
+                text=["缺报"] * len(missing),
+                textposition="top center",
+                marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
+                name="缺报（无村填报）",
+                hovertemplate="%{x}：无村填报<extra></extra>",
+            )
+        )
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[style.label(v) for v in frame["label"]],
+    )
     top = float(reported["value"].max()) if not reported.empty else 1.0
     bottom = min(0.0, float(reported["value"].min())) if not reported.empty else 0.0
     fig.update_yaxes(range=[bottom, max(top, 1e-9) * 1.18])
@@ -129,7 +141,10 @@ def award_levels(frame: pd.DataFrame, title: str, level: str) -> go.Figure:
                 ),
             )
         )
-    fig.update_xaxes(type="category", categoryorder="array",
-                     categoryarray=[style.label(v) for v in dict.fromkeys(frame["label"])])  # fmt: skip
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[style.label(v) for v in dict.fromkeys(frame["label"])],
+    )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     return style.apply(fig, title, level, "平均星级（颗）")

@@ -57,8 +57,10 @@ def drawn_once(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
         try:
             key = (name, fingerprint(args), fingerprint(tuple(sorted(kwargs.items()))))
         except TypeError as unknown:  # a caller's mistake, not a cache miss
-            raise TypeError(f"{name} is drawn once per content: pass frames, tuples, lists, "
-                            f"dicts or hashable values (got {args!r})") from unknown  # fmt: skip
+            raise TypeError(
+                f"{name} is drawn once per content: pass frames, tuples, lists, "
+                f"dicts or hashable values (got {args!r})"
+            ) from unknown
         with _lock:
             kept = _kept.get(key)
             if kept is not None:
@@ -119,8 +121,10 @@ def _keep(fig: go.Figure) -> _Kept:
     # `to_dict` would have turned them into base64 text.
     spec = {"data": fig._data, "layout": fig._layout}
     rebuilt = go.Figure(spec, _validate=False)  # what every caller's figure will be made of
-    return _Kept(spec={"data": rebuilt._data, "layout": rebuilt._layout},
-                 wire=pio.to_json(rebuilt.to_dict(), validate=False))  # fmt: skip
+    return _Kept(
+        spec={"data": rebuilt._data, "layout": rebuilt._layout},
+        wire=pio.to_json(rebuilt.to_dict(), validate=False),
+    )
 
 
 def fingerprint(value: object) -> Hashable:

@@ -41,17 +41,29 @@ def by_village(
     if not missing.empty:
         fig.add_trace(
             go.Scatter(
-                x=[style.label(v) for v in missing["village"]], y=[0] * len(missing), mode="markers+text", text=["缺报"] * len(missing),
-                textposition="top center", marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
-                name="缺报（未填报）", customdata=missing[["code"]].to_numpy(),
+                x=[style.label(v) for v in missing["village"]],
+                y=[0] * len(missing),
+                mode="markers+text",
+                text=["缺报"] * len(missing),
+                textposition="top center",
+                marker={"color": style.MISSING_COLOR, "size": 10, "symbol": "x"},
+                name="缺报（未填报）",
+                customdata=missing[["code"]].to_numpy(),
                 hovertemplate="%{x}：未填报<extra></extra>",
             )
-        )  # fmt: skip
-    fig.update_xaxes(type="category", categoryorder="array",
-                     categoryarray=[style.label(v) for v in frame["village"]])  # fmt: skip
+        )
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[style.label(v) for v in frame["village"]],
+    )
     top = float(reported["value"].max()) if not reported.empty else 1.0
-    fig.update_yaxes(range=[min(0.0, float(reported["value"].min()) if not reported.empty else 0.0),
-                            max(top, 1e-9) * 1.18])  # fmt: skip
+    fig.update_yaxes(
+        range=[
+            min(0.0, float(reported["value"].min()) if not reported.empty else 0.0),
+            max(top, 1e-9) * 1.18,
+        ]
+    )
     fig.update_layout(
         showlegend=bool(bands) or not missing.empty, legend={"orientation": "h", "y": -0.25}
     )
@@ -82,12 +94,15 @@ def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figur
         shown = style.label(village)
         fig.add_trace(
             go.Scatter(
-                x=labels, y=series.to_numpy(), name=shown, mode="lines+markers",
+                x=labels,
+                y=series.to_numpy(),
+                name=shown,
+                mode="lines+markers",
                 line={"color": VILLAGE_COLORS[i % len(VILLAGE_COLORS)], "width": 2},
                 connectgaps=False,
                 hovertemplate=f"{shown} · %{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}<extra></extra>",
             )
-        )  # fmt: skip
+        )
     fig.update_xaxes(type="category")
     fig.update_layout(height=520)
     return style.apply(fig, title, axis, f"{unit}")
@@ -102,13 +117,16 @@ def totals(
     meta = catalog.indicator(indicator)
     fig = go.Figure(
         go.Bar(
-            x=frame["label"], y=frame["value"], marker_color=catalog.STAR_COLORS[meta.star],
-            text=_texts(frame["value"], unit), textposition="outside",
+            x=frame["label"],
+            y=frame["value"],
+            marker_color=catalog.STAR_COLORS[meta.star],
+            text=_texts(frame["value"], unit),
+            textposition="outside",
             customdata=frame[["reporting", "villages"]].to_numpy(),
             hovertemplate=f"%{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}"
             "（%{customdata[0]}/%{customdata[1]} 个村已报）<extra></extra>",
         )
-    )  # fmt: skip
+    )
     values = frame["value"].dropna()
     fig.update_yaxes(range=[0, max(1e-9, float(values.max()) if not values.empty else 1.0) * 1.18])
     fig.update_xaxes(type="category")

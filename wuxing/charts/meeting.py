@@ -66,6 +66,8 @@ def projector(fig: go.Figure) -> go.Figure:
     out.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
     out.update_traces(textfont={"size": SMALLEST}, selector={"type": "bar"})
     out.update_traces(textfont={"size": FONT_SIZE}, selector={"type": "heatmap"})
-    out.update_traces(colorbar={"tickfont": {"size": SMALLEST}, "title_font": {"size": SMALLEST}},
-                      selector={"type": "heatmap"})  # fmt: skip
+    out.update_traces(
+        colorbar={"tickfont": {"size": SMALLEST}, "title_font": {"size": SMALLEST}},
+        selector={"type": "heatmap"},
+    )
     return out

@@ -50,7 +50,7 @@ def stars_held(counts: pd.DataFrame, year: int) -> go.Figure:
 
 @drawn_once
 def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> go.Figure:
-    """Village × star heat map of scores; the colour turns at the pass mark (`stars.score_matrix`)."""
+    """Village × star heat map of scores; the colour turns at the pass mark (`score_matrix`)."""
     z = matrix.to_numpy(dtype=float)
     lo, hi = 60.0, 100.0
     turn = min(max((pass_mark - lo) / (hi - lo), 0.01), 0.99)
@@ -71,13 +71,21 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
             xgap=2,
             ygap=2,
             # Lying under the grid, not beside it: standing, it took 40 % of a phone's width.
-            colorbar={"title": {"text": "得分", "side": "top"}, "tickvals": [60, pass_mark, 100],
-                      "ticktext": ["60", f"达标线 {pass_mark:g}", "100"], "orientation": "h",
-                      "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
-                      "len": 1.0, "thickness": 14},
+            colorbar={
+                "title": {"text": "得分", "side": "top"},
+                "tickvals": [60, pass_mark, 100],
+                "ticktext": ["60", f"达标线 {pass_mark:g}", "100"],
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": -0.02,
+                "yanchor": "top",
+                "len": 1.0,
+                "thickness": 14,
+            },
             hoverinfo="skip",
         )
-    )  # fmt: skip
+    )
     # Heat map cells cannot be selected in plotly; an invisible marker on every cell makes a
     # click select that village (the page opens its profile), and carries the hover text.
     stars_x = [catalog.STAR_BY_ID[s].short for s in matrix.columns]
@@ -85,16 +93,24 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
         go.Scatter(
             x=[x for _ in matrix.index for x in stars_x],
             y=[style.label(v) for v in matrix.index for _ in stars_x],
-            mode="markers", marker={"size": 28, "opacity": 0, "symbol": "square"},
-            text=text.ravel().tolist(), showlegend=False,
+            mode="markers",
+            marker={"size": 28, "opacity": 0, "symbol": "square"},
+            text=text.ravel().tolist(),
+            showlegend=False,
             hovertemplate="%{y} · %{x}：%{text} 分<br>点击打开村庄档案<extra></extra>",
         )
-    )  # fmt: skip
+    )
     fig.update_yaxes(autorange="reversed")
     # The stars over the grid, every one named, on two lines (支部 / 过硬): on a phone a column
     # is narrower than four characters, and plotly dropped or overlapped the names.
-    fig.update_xaxes(side="top", tickmode="array", tickvals=stars_x, tickangle=0, automargin=True,
-                     ticktext=[f"{s[:2]}<br>{s[2:]}" if len(s) > 3 else s for s in stars_x])  # fmt: skip
+    fig.update_xaxes(
+        side="top",
+        tickmode="array",
+        tickvals=stars_x,
+        tickangle=0,
+        automargin=True,
+        ticktext=[f"{s[:2]}<br>{s[2:]}" if len(s) > 3 else s for s in stars_x],
+    )
     fig.update_layout(height=max(400, 34 * len(matrix) + 200), margin={"b": 90, "r": 16})
     title = f"{period_label}各村星级评分（达标线 {pass_mark:g} 分）"
     fig = style.apply(fig, title)  # the stars and villages name themselves: no axis titles

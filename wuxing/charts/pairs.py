@@ -38,7 +38,7 @@ def _year_tick(period: str) -> str:
 def star_radar(
     comparison: pd.DataFrame, m: Matchup, period_label: str, pass_mark: float
 ) -> go.Figure:
-    """Radar of both villages' five star scores with the pass mark ring (`pairs.star_comparison`)."""
+    """Radar of both villages' five star scores with the pass mark ring (`star_comparison`)."""
     theta = [catalog.STAR_BY_ID[s].short for s in comparison["star"]]
     closed = [*theta, theta[0]]  # repeat the first star so each outline closes
     fig = go.Figure()

@@ -30,40 +30,62 @@ def star_radar(
 
     shown = style.label(village)
     fig = go.Figure()
-    fig.add_trace(go.Scatterpolar(r=[pass_mark] * len(closed), theta=closed, mode="lines",
-                                  name=f"达标线 {pass_mark:g} 分",
-                                  line={"dash": "dash", "color": style.FAIL_COLOR}))  # fmt: skip
     fig.add_trace(
         go.Scatterpolar(
-            r=loop(card["area_mean"]), theta=closed, mode="lines", name=style.label(mean),
+            r=[pass_mark] * len(closed),
+            theta=closed,
+            mode="lines",
+            name=f"达标线 {pass_mark:g} 分",
+            line={"dash": "dash", "color": style.FAIL_COLOR},
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            r=loop(card["area_mean"]),
+            theta=closed,
+            mode="lines",
+            name=style.label(mean),
             line={"color": style.NEUTRAL_COLOR, "width": 2, "dash": "dot"},
             hovertemplate=f"{style.label(mean)} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
         )
-    )  # fmt: skip
+    )
     colors = [catalog.STAR_COLORS[s] for s in card["star"]]
     fig.add_trace(
         go.Scatterpolar(
-            r=loop(card["score"]), theta=closed, mode="lines+markers+text", name=shown,
-            fill="toself", fillcolor="rgba(46,134,193,0.15)", connectgaps=False,
+            r=loop(card["score"]),
+            theta=closed,
+            mode="lines+markers+text",
+            name=shown,
+            fill="toself",
+            fillcolor="rgba(46,134,193,0.15)",
+            connectgaps=False,
             line={"color": "#2E86C1", "width": 3},
             marker={"size": 14, "color": [*colors, colors[0]]},
             text=[("" if v is None else f"{v:.1f}") for v in loop(card["score"])],
             textposition="top center",
             hovertemplate=f"{shown} · %{{theta}}：%{{r:.1f}} 分<extra></extra>",
         )
-    )  # fmt: skip
+    )
     scores = pd.concat([card["score"], card["area_mean"]]).dropna()
     low = min(60.0, float(scores.min()) - 5) if not scores.empty else 60.0
     high = max(100.0, float(scores.max()) + 3) if not scores.empty else 100.0
     fig.update_layout(
         # The radial unit is in the title: a radial axis title would sit on the outline.
         # The scale between two spokes (as in 结对比较), where no point's value label sits.
-        polar={"radialaxis": {"range": [low, high], "tickfont": {"size": 12}, "angle": 54,
-                              "tickangle": 54, "dtick": 10},
-               "angularaxis": {"tickfont": {"size": 17}, "rotation": 90, "direction": "clockwise"},
-               "domain": {"x": [0.16, 0.84]}},
-        height=500, legend={"orientation": "h", "y": -0.1},
-    )  # fmt: skip
+        polar={
+            "radialaxis": {
+                "range": [low, high],
+                "tickfont": {"size": 12},
+                "angle": 54,
+                "tickangle": 54,
+                "dtick": 10,
+            },
+            "angularaxis": {"tickfont": {"size": 17}, "rotation": 90, "direction": "clockwise"},
+            "domain": {"x": [0.16, 0.84]},
+        },
+        height=500,
+        legend={"orientation": "h", "y": -0.1},
+    )
     return style.apply(fig, f"{village}{period_label}五星得分（分）")
 
 
@@ -78,14 +100,21 @@ def score_history(history: pd.DataFrame, village: str, pass_mark: float) -> go.F
             continue
         fig.add_trace(
             go.Scatter(
-                x=[periods.short_label(p) for p in rows["period"]], y=rows["score"],
-                name=catalog.STAR_BY_ID[star].label, mode="lines+markers",
+                x=[periods.short_label(p) for p in rows["period"]],
+                y=rows["score"],
+                name=catalog.STAR_BY_ID[star].label,
+                mode="lines+markers",
                 line={"color": catalog.STAR_COLORS[star], "width": 3},
-                hovertemplate=catalog.STAR_BY_ID[star].short + " · %{x}：%{y:.1f} 分<extra></extra>",
+                hovertemplate=catalog.STAR_BY_ID[star].short
+                + " · %{x}：%{y:.1f} 分<extra></extra>",
             )
-        )  # fmt: skip
-    fig.add_hline(y=pass_mark, line={"dash": "dash", "color": style.FAIL_COLOR, "width": 2},
-                  annotation_text=f"达标线 {pass_mark:g} 分", annotation_position="top left")  # fmt: skip
+        )
+    fig.add_hline(
+        y=pass_mark,
+        line={"dash": "dash", "color": style.FAIL_COLOR, "width": 2},
+        annotation_text=f"达标线 {pass_mark:g} 分",
+        annotation_position="top left",
+    )
     fig.update_xaxes(type="category", categoryorder="category ascending")
     fig.update_layout(height=500, legend={"orientation": "h", "y": -0.42})
     fig = style.apply(fig, f"{village}各星得分变化", "季度", "得分（分）")

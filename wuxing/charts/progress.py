@@ -95,12 +95,21 @@ def award_grid(changes: pd.DataFrame, title: str, most: int) -> go.Figure:
         scale += [[i / len(steps), color], [(i + 1) / len(steps), color]]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=[f"{y}年" for y in years], y=[style.label(v) for v in villages], zmin=-0.5, zmax=top + 0.5,
-            colorscale=scale, text=text, texttemplate="%{text}", textfont={"size": 14},
-            xgap=2, ygap=2, showscale=False,
+            z=z,
+            x=[f"{y}年" for y in years],
+            y=[style.label(v) for v in villages],
+            zmin=-0.5,
+            zmax=top + 0.5,
+            colorscale=scale,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 14},
+            xgap=2,
+            ygap=2,
+            showscale=False,
             hovertemplate="%{y} · %{x}：%{text}<extra></extra>",
         )
-    )  # fmt: skip
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=max(360, 38 * len(villages) + 140))
     return style.apply(fig, title, "年度", "村")
@@ -125,24 +134,36 @@ def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
             continue
         fig.add_trace(
             go.Bar(
-                x=rows["gap"], y=[style.label(v) for v in rows["village"]], orientation="h",
-                name=catalog.STAR_BY_ID[star].label, marker_color=catalog.STAR_COLORS[star],
+                x=rows["gap"],
+                y=[style.label(v) for v in rows["village"]],
+                orientation="h",
+                name=catalog.STAR_BY_ID[star].label,
+                marker_color=catalog.STAR_COLORS[star],
                 customdata=rows[["score"]].to_numpy(),
-                hovertemplate="%{y} · " + catalog.STAR_BY_ID[star].short
+                hovertemplate="%{y} · "
+                + catalog.STAR_BY_ID[star].short
                 + "：尚差 %{x:.1f} 分（现 %{customdata[0]:.1f} 分）<extra></extra>",
             )
-        )  # fmt: skip
+        )
     done = gaps.groupby("village", sort=False)["needed"].max()
     labels = ["已达目标" if done[v] == 0 else f"还需 {int(done[v])} 颗星达标" for v in order]
     fig.add_trace(
         go.Scatter(
-            x=[totals[v] for v in order], y=[style.label(v) for v in order], mode="text", text=labels,
-            textposition="middle right", showlegend=False, hoverinfo="skip",
+            x=[totals[v] for v in order],
+            y=[style.label(v) for v in order],
+            mode="text",
+            text=labels,
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
         )
-    )  # fmt: skip
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=[style.label(v) for v in order])
     fig.update_xaxes(range=[0, max(10.0, float(totals.max()) * 1.45)])
-    fig.update_layout(barmode="stack", height=max(360, 34 * len(order) + 160),
-                      legend={"orientation": "h", "y": -0.15})  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        height=max(360, 34 * len(order) + 160),
+        legend={"orientation": "h", "y": -0.15},
+    )
     title = f"{year}年创星目标：目标星尚差分数（达标线 {pass_mark:g} 分）"
     return style.apply(fig, title, "尚差分数（分）", "村")

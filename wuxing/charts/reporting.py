@@ -11,7 +11,7 @@ from wuxing.charts.figure_cache import drawn_once
 
 @drawn_once
 def by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figure:
-    """Stacked bars per sub-area: villages reported in full, with gaps, not at all; click to drill."""
+    """Stacked bars per sub-area: villages reported in full, with gaps, not at all; click drills."""
     fig = go.Figure()
     complete = frame["reported"] - frame["with_gaps"]
     for counts, name, color in (
@@ -33,6 +33,9 @@ def by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figure:
             )
         )
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_layout(barmode="stack", height=max(320, 30 * len(frame) + 160),
-                      legend={"orientation": "h", "y": -0.15})  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        height=max(320, 30 * len(frame) + 160),
+        legend={"orientation": "h", "y": -0.15},
+    )
     return style.apply(fig, f"{period_label}各{level}填报进度", "村数（个）", level)

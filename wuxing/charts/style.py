@@ -24,8 +24,9 @@ __all__ = ["PHONE_CSS", "PRINT_CSS", "STAR_COLORS", "apply", "label", "png_confi
 
 #: Fixed CSS (no user text ever goes in here): on a phone-width screen the charts' type shrinks,
 #: so long titles, cell numbers and tick labels fit instead of running off the edge or into
-#: each other, and the chart toolbar is hidden (it sat on the titles). The sizes above are for a projector and a desk; a figure's own sizes stay there
-#: (plotly measures the text as shown, so it lays the chart out with these smaller sizes).
+#: each other, and the chart toolbar is hidden (it sat on the titles). The sizes above are for a
+#: projector and a desk; a figure's own sizes stay there (plotly measures the text as shown, so
+#: it lays the chart out with these smaller sizes).
 PHONE_CSS = """
 <style>
 @media (max-width: 640px) {
@@ -73,8 +74,18 @@ PRINT_CSS = """
 
 
 #: What we take from plotly_white: white ground, light grid and axes, its colours and fonts.
-_WHITE_PARTS = ("autotypenumbers", "colorway", "font", "hoverlabel", "hovermode", "paper_bgcolor",
-                "plot_bgcolor", "polar", "xaxis", "yaxis")  # fmt: skip
+_WHITE_PARTS = (
+    "autotypenumbers",
+    "colorway",
+    "font",
+    "hoverlabel",
+    "hovermode",
+    "paper_bgcolor",
+    "plot_bgcolor",
+    "polar",
+    "xaxis",
+    "yaxis",
+)
 
 
 @cache

@@ -85,11 +85,21 @@ def _add(store: Store, args: argparse.Namespace) -> int:
     from wuxing import scopes  # pandas: only when the command runs
     from wuxing.access import auth  # the store and pandas: only when it runs
 
-    name = auth.create_account(store, args.name, read_password(), args.role, by=operator(),
-                               area=args.area, view_area=args.view_area)  # fmt: skip
+    name = auth.create_account(
+        store,
+        args.name,
+        read_password(),
+        args.role,
+        by=operator(),
+        area=args.area,
+        view_area=args.view_area,
+    )
     account = store.account(name)
-    print(f"已新建账号“{name}”，角色：{auth.role_label(args.role)}，"
-          f"可改动范围：{scopes.scope_label(account.area)}。")  # fmt: skip
+    assert account is not None  # created just now, by this command
+    print(
+        f"已新建账号“{name}”，角色：{auth.role_label(args.role)}，"
+        f"可改动范围：{scopes.scope_label(account.area)}。"
+    )
     return EXIT_OK
 
 
@@ -100,22 +110,24 @@ def _scope(store: Store, args: argparse.Namespace) -> int:
     view = args.area if args.view_area is None else args.view_area
     auth.change_scope(store, args.name, args.area, view, by=operator())
     account = store.account(args.name)
-    print(f"“{account.name}”可改动：{scopes.scope_label(account.area)}；"
-          f"可查看：{scopes.scope_label(account.view_area)}。")  # fmt: skip
+    assert account is not None  # changed just now: change_scope refuses an unknown name
+    print(
+        f"“{account.name}”可改动：{scopes.scope_label(account.area)}；"
+        f"可查看：{scopes.scope_label(account.view_area)}。"
+    )
     return EXIT_OK
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    import pandas as pd  # only this action reads a spreadsheet
+    from pathlib import Path
 
     from wuxing import scopes  # pandas: only when the command runs
     from wuxing.access import auth  # the store and pandas: only when it runs
+    from wuxing.reading.accounts import read_account_table  # the page reads it the same way
 
-    path = str(args.file)
-    table = (
-        pd.read_csv(path, dtype=str) if path.endswith(".csv") else pd.read_excel(path, dtype=str)
-    )
-    made = auth.create_accounts(store, table.fillna(""), by=operator())
+    path = Path(args.file)
+    table = read_account_table(path.read_bytes(), path.name, Settings.from_env())
+    made = auth.create_accounts(store, table, by=operator())
     print("用户名\t角色\t可改动范围\t一次性密码（只显示这一次，首次登录须修改）")
     for name, role, area, password in made:
         print(f"{name}\t{auth.role_label(role)}\t{scopes.scope_label(area)}\t{password}")

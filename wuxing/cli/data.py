@@ -29,13 +29,19 @@ def register(command: Register) -> None:
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--user", default=default_user(), help="记录在版本中的上传人")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
-    p.add_argument("--max-mb", type=float, metavar="MB",
-                   help="放宽大小上限（默认同网页上传，WUXING_MAX_UPLOAD_MB）：导入全县、全省的大文件时用，"
-                        "解压后大小、单元格数和读取内存上限按比例放宽")  # fmt: skip
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        metavar="MB",
+        help="放宽大小上限（默认同网页上传，WUXING_MAX_UPLOAD_MB）：导入全县、全省的大文件时用，"
+        "解压后大小、单元格数和读取内存上限按比例放宽",
+    )
     p = command("history", cmd_history, "列出所有版本")
     p.add_argument("--json", action="store_true", help="输出 JSON")
-    for name, handler, text in (("rollback", cmd_rollback, "撤销一个版本"),
-                                ("restore", cmd_restore, "恢复一个已撤销的版本")):  # fmt: skip
+    for name, handler, text in (
+        ("rollback", cmd_rollback, "撤销一个版本"),
+        ("restore", cmd_restore, "恢复一个已撤销的版本"),
+    ):
         p = command(name, handler, text)
         p.add_argument("revision", type=int, metavar="REV")
         p.add_argument("--user", default=default_user())
@@ -63,8 +69,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             print(f"找不到文件：{name}", file=sys.stderr)
             return EXIT_USAGE
         files.append((path.name, path.read_bytes()))
-    outcome = import_files(_store(args, settings), files, user=args.user, settings=settings,
-                           dry_run=args.dry_run)  # fmt: skip
+    outcome = import_files(
+        _store(args, settings), files, user=args.user, settings=settings, dry_run=args.dry_run
+    )
     if args.json:
         print(json.dumps(outcome.as_json(), ensure_ascii=False, indent=1))
     else:
@@ -99,9 +106,19 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 
     revisions = _store(args, settings).history()
     if args.json:
-        rows = [{"id": r.id, "created_at": r.created_at.isoformat(), "user": r.user, "filename": r.filename,
-                 "sha256": r.sha256, "size": r.size, "status": r.status, "summary": r.summary}
-                for r in revisions]  # fmt: skip
+        rows = [
+            {
+                "id": r.id,
+                "created_at": r.created_at.isoformat(),
+                "user": r.user,
+                "filename": r.filename,
+                "sha256": r.sha256,
+                "size": r.size,
+                "status": r.status,
+                "summary": r.summary,
+            }
+            for r in revisions
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return EXIT_OK
     if not revisions:

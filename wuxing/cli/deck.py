@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wuxing import periods
 from wuxing.cli.outcome import EXIT_OK, EXIT_USAGE, Register, open_cli_store
 from wuxing.config import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported when the command runs: --help stays light
 
 
 def register(command: Register) -> None:
@@ -16,12 +20,17 @@ def register(command: Register) -> None:
     p = command("deck", cmd_deck, "生成会议材料（PowerPoint，图表可编辑）")
     p.add_argument("--period", help="季度，如 2023Q1（默认最新季度）")
     # DESIGN names the option --town, the issue --area: both name the same area filter.
-    p.add_argument("--area", "--town", dest="area", default=None,
-                   help="地区：乡镇名或“市/县/乡镇”路径（默认包含全部村的最小地区）")  # fmt: skip
+    p.add_argument(
+        "--area",
+        "--town",
+        dest="area",
+        default=None,
+        help="地区：乡镇名或“市/县/乡镇”路径（默认包含全部村的最小地区）",
+    )
     p.add_argument("-o", "--output", required=True)
 
 
-def resolve_area(villages_frame, wanted: str | None) -> str | None:
+def resolve_area(villages_frame: pd.DataFrame, wanted: str | None) -> str | None:
     """The area path `wanted` names: a full path, or the last part (a town or county name) when
     it names exactly one area; the default area when not given; None when unknown or ambiguous."""
     from wuxing.metrics import villages
@@ -49,8 +58,10 @@ def cmd_deck(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     area = resolve_area(ds.villages, args.area)
     if area is None:
-        print(f"找不到地区“{args.area}”，或该名称对应多个地区；请写完整路径，如 濮阳市/清丰县/马庄桥镇",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"找不到地区“{args.area}”，或该名称对应多个地区；请写完整路径，如 濮阳市/清丰县/马庄桥镇",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     data = deck.build(ds, area, period, settings.pass_mark)
     Path(args.output).write_bytes(data)

@@ -30,7 +30,9 @@ def register(command: Register) -> None:
     p = command("template", cmd_template, "生成某季度的上传模板（每村一行，已填季度）")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--period", help="季度，如 2024Q1（默认：已有数据最新季度的下一季度）")
-    p.add_argument("--area", help="只含这个地区的村，如 濮阳市/清丰县/马庄桥镇（默认：全部）")
+    p.add_argument(
+        "--area", help="只含这个地区的村，如 清丰县/马庄桥镇 或 马庄桥镇/赵家村（默认：全部）"
+    )
     command("setup", cmd_setup, "创建数据库（内置库首次运行时写入示例数据）")
     p = command("sample", cmd_sample, "生成马庄桥镇示例数据工作簿；--remove 去掉库中的示例数据")
     p.add_argument("-o", "--output")
@@ -91,7 +93,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
     """Write the template for a quarter: one row per village of the store (or of --area), in
     pinyin order, the quarter filled in (default: the one after the newest stored)."""
-    from wuxing import periods
+    from wuxing import periods, scopes
     from wuxing.metrics import villages
     from wuxing.reading import template
 
@@ -100,13 +102,17 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
     if not period:
         print(f"看不懂的季度：{args.period}（请写作 2024Q1）", file=sys.stderr)
         return EXIT_USAGE
-    area = villages.scope(known, args.area).villages if args.area else None
-    if area is not None and area.empty:
-        print(
-            f"没有找到地区：{args.area}（写作 市/县/乡镇，如 濮阳市/清丰县/马庄桥镇）",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+    area = None
+    if args.area:  # any level, from any level down: 马庄桥镇/赵家村 is one village's template
+        try:
+            area = villages.scope(known, scopes.resolve(args.area, known.villages)).villages
+        except ValueError as exc:
+            area, problem = known.villages.iloc[:0], str(exc)
+        else:
+            problem = f"没有找到地区：{args.area}（写作 市/县/乡镇/村，如 清丰县/马庄桥镇）"
+        if area.empty:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
     Path(args.output).write_bytes(template.for_period(known, period, area))
     count = len(known.villages if area is None else area)
     print(f"已生成 {periods.label(period)} 模板：{args.output}（{count} 个村）")
@@ -127,8 +133,10 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
         ids = "、".join(f"第 {i} 版" for i in removal.rolled_back)
         print(f"已去掉示例数据：撤销了{ids}（可用 restore 恢复）。")
         if removal.kept_revision is not None:
-            print(f"真实数据用到的 {removal.kept_villages} 个村已另存为第 {removal.kept_revision} 版"
-                  "（户数、人口待上传“村庄”表补上）。")  # fmt: skip
+            print(
+                f"真实数据用到的 {removal.kept_villages} 个村已另存为第 {removal.kept_revision} 版"
+                "（户数、人口待上传“村庄”表补上）。"
+            )
         return EXIT_OK
     if not args.output:
         print("请用 -o 指定要生成的文件，或用 --remove 去掉数据库中的示例数据", file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import pandas as pd
 
@@ -203,6 +204,14 @@ def _stars_progress(view: Dataset, period: str, pass_mark: float) -> tuple[str, 
     return tuple(out)
 
 
+class _Mover(Protocol):
+    """A row of `ranking.movers` as `itertuples` gives it."""
+
+    village: str
+    change: float
+    rank_change: float  # places gained; pandas NA when a quarter has no rank
+
+
 def _leaders(view: Dataset, period: str) -> tuple[str, ...]:
     ranked = ranking.ranking(view, ranking.TOTAL, period)
     scored = ranked.dropna(subset=["rank"])
@@ -214,11 +223,11 @@ def _leaders(view: Dataset, period: str) -> tuple[str, ...]:
     before, word = ranking.comparison(ranking.TOTAL, period)
     up, down = ranking.movers(ranked, ranking.TOTAL, n=MOVERS)
 
-    def moved(r: object, verb: str) -> str:
-        places = 0 if formatting.is_missing(r.rank_change) else int(r.rank_change)  # type: ignore[attr-defined]
+    def moved(r: _Mover, verb: str) -> str:
+        places = 0 if formatting.is_missing(r.rank_change) else int(r.rank_change)
         where = (f"名次上升{places}位" if places > 0 else f"名次下降{-places}位" if places < 0
                  else "名次不变")  # fmt: skip
-        return f"{r.village}（{verb}{_points(abs(r.change))}，{where}）"  # type: ignore[attr-defined]
+        return f"{r.village}（{verb}{_points(abs(r.change))}，{where}）"
 
     if not up.empty:
         said.append(f"与{periods.label(before)}相比，进步最快的村："

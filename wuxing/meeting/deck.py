@@ -14,17 +14,24 @@ import io
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 import pandas as pd
+import pptx
 import xlsxwriter
 from lxml import etree
-from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.series import BarSeries, LineSeries
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.text import PP_ALIGN, PP_PARAGRAPH_ALIGNMENT
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation
+from pptx.shapes.autoshape import Shape
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide
+from pptx.table import _Cell
 from pptx.util import Emu, Inches, Pt
 
 from wuxing import formatting, periods
@@ -63,7 +70,7 @@ _RUN_STYLES = tuple(qn(t) for t in ("a:rPr", "a:defRPr", "a:endParaRPr"))
 
 def build(ds: Dataset, area: str, period: str, pass_mark: float) -> bytes:
     """The deck for `area` in `period` as .pptx bytes."""
-    prs = Presentation()
+    prs = pptx.Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     shown = slides.build(ds, area, period, pass_mark)
     _title_slide(prs, ds, area, period)
@@ -133,16 +140,23 @@ def titles(ds: Dataset, area: str, period: str, pass_mark: float) -> list[str]:
 # -- slides --------------------------------------------------------------------------------------
 
 
-def _titled(prs: Presentation, title: str):
+def _titled(prs: Presentation, title: str) -> Slide:
     """A "Title Only" slide with `title` in its title placeholder, placed and styled for 16:9
     (the default template's layouts are laid out for 4:3)."""
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
-    _fill(slide.shapes.title, (0.5, 0.25, 12.3, 0.9), [(title, 28, True)], color=TITLE_COLOR)
+    _fill(_title_of(slide), (0.5, 0.25, 12.3, 0.9), [(title, 28, True)], color=TITLE_COLOR)
     return slide
 
 
-def _fill(shape, box: tuple[float, float, float, float], lines: list[tuple[str, int, bool]],
-          *, color: RGBColor = TEXT_COLOR, align=PP_ALIGN.LEFT) -> None:  # fmt: skip
+def _title_of(slide: Slide) -> Shape:
+    title = slide.shapes.title
+    assert title is not None  # both layouts the deck uses have a title placeholder
+    return title
+
+
+def _fill(shape: Shape, box: tuple[float, float, float, float],
+          lines: list[tuple[str, int, bool]], *, color: RGBColor = TEXT_COLOR,
+          align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT) -> None:  # fmt: skip
     """Place `shape` at `box` (inches) and write one paragraph per (text, size in pt, bold)."""
     shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in box)
     frame = shape.text_frame
@@ -157,8 +171,9 @@ def _fill(shape, box: tuple[float, float, float, float], lines: list[tuple[str, 
         run.font.color.rgb = color
 
 
-def _text(slide, box: tuple[float, float, float, float], lines: list[tuple[str, int, bool]],
-          *, color: RGBColor = TEXT_COLOR, align=PP_ALIGN.LEFT):  # fmt: skip
+def _text(slide: Slide, box: tuple[float, float, float, float],
+          lines: list[tuple[str, int, bool]], *, color: RGBColor = TEXT_COLOR,
+          align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT) -> Shape:  # fmt: skip
     """A text box (inches) with one paragraph per (text, size in pt, bold) line."""
     shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
     _fill(shape, box, lines, color=color, align=align)
@@ -167,7 +182,7 @@ def _text(slide, box: tuple[float, float, float, float], lines: list[tuple[str, 
 
 def _title_slide(prs: Presentation, ds: Dataset, area: str, period: str) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_SLIDE_LAYOUT])
-    _fill(slide.shapes.title, (0.8, 2.0, 11.7, 1.4), [(briefing.title(area, period), 36, True)],
+    _fill(_title_of(slide), (0.8, 2.0, 11.7, 1.4), [(briefing.title(area, period), 36, True)],
           color=TITLE_COLOR, align=PP_ALIGN.CENTER)  # fmt: skip
     lines = [(f"{villages.area_label(area)} · {periods.label(period)} · 会议材料", 22, False)]
     if ds.is_sample:
@@ -199,7 +214,7 @@ def _content_slide(prs: Presentation, shown: slides.Slide) -> None:
         _text(slide, (0.6, 6.85, 12.1, 0.5), [(shown.note, CHART_PT, False)])
 
 
-def _key_figures(slide, figures: tuple[slides.KeyFigure, ...]) -> None:
+def _key_figures(slide: Slide, figures: tuple[slides.KeyFigure, ...]) -> None:
     columns = min(len(figures), 4)
     width = 12.1 / columns
     for i, figure in enumerate(figures):
@@ -236,14 +251,23 @@ class _TextChartData(CategoryChartData):
         return _TextWorkbookWriter(self)
 
 
-def _chart(slide, data: slides.ChartData) -> None:
+def _chart(slide: Slide, data: slides.ChartData) -> None:
     chart_data = _TextChartData(number_format=data.number_format)
     chart_data.categories = list(data.categories)
     for series in data.series:
         chart_data.add_series(series.name, list(series.values))
-    frame = slide.shapes.add_chart(_CHART_TYPES[data.kind], Inches(0.6), Inches(1.2),
-                                   Inches(12.1), Inches(5.6), chart_data)  # fmt: skip
-    chart = frame.chart
+    # python-pptx annotates add_chart as taking ChartData (its deprecated alias of
+    # CategoryChartData) and returning a Chart; it returns the GraphicFrame holding the chart,
+    # as its own docstring says.
+    shape = slide.shapes.add_chart(
+        _CHART_TYPES[data.kind],
+        Inches(0.6),
+        Inches(1.2),
+        Inches(12.1),
+        Inches(5.6),
+        chart_data,  # type: ignore[arg-type]
+    )
+    chart = cast(GraphicFrame, shape).chart
     chart.font.size = Pt(CHART_PT)
     chart.font.name = FONT
     chart.has_title = False  # the slide's heading is the title
@@ -272,7 +296,7 @@ def _chart(slide, data: slides.ChartData) -> None:
         _label(series, spec)
 
 
-def _label(series, spec: slides.Series) -> None:
+def _label(series: BarSeries | LineSeries, spec: slides.Series) -> None:
     """Data labels in words where the slide has them (`缺生态宜居星，差 9.0 分`)."""
     for i, text in enumerate(spec.labels):
         frame = series.points[i].data_label.text_frame
@@ -280,7 +304,7 @@ def _label(series, spec: slides.Series) -> None:
         frame.paragraphs[0].runs[0].font.size = Pt(CHART_PT)
 
 
-def _score_grid(slide, grid: slides.ScoreGrid) -> None:
+def _score_grid(slide: Slide, grid: slides.ScoreGrid) -> None:
     """Village × star scores as a table, each cell green (达标), red (not) or grey (缺报)."""
     rows, cols = len(grid.villages) + 1, len(grid.stars) + 1
     height = min(0.4, 5.6 / rows)
@@ -301,11 +325,13 @@ def _score_grid(slide, grid: slides.ScoreGrid) -> None:
             _cell(cell, "缺报" if score is None else f"{score:.1f}", size=size,
                   align=PP_ALIGN.CENTER)  # fmt: skip
             cell.fill.solid()
-            cell.fill.fore_color.rgb = (MISSING_FILL if score is None else
-                                        PASS_FILL if score >= grid.pass_mark else FAIL_FILL)  # fmt: skip
+            passed = score is not None and score >= grid.pass_mark
+            cell.fill.fore_color.rgb = (
+                MISSING_FILL if score is None else PASS_FILL if passed else FAIL_FILL
+            )
 
 
-def _colour(series, spec: slides.Series, kind: str) -> None:
+def _colour(series: BarSeries | LineSeries, spec: slides.Series, kind: str) -> None:
     if kind == "line":
         series.format.line.color.rgb = _rgb(spec.color or style.NEUTRAL_COLOR)
         return
@@ -318,11 +344,11 @@ def _colour(series, spec: slides.Series, kind: str) -> None:
         point.format.fill.fore_color.rgb = _rgb(color)
 
 
-def _cell_text(value: object, column: str) -> str:
+def _cell_text(value: str | float | None, column: str) -> str:
     if isinstance(value, str):
         return value
     unit = "万元" if "万元" in column else ("分" if "（分）" in column else "")
-    return formatting.number(value, unit)  # type: ignore[arg-type]
+    return formatting.number(value, unit)
 
 
 def _table_slide(prs: Presentation, title: str, table: pd.DataFrame) -> None:
@@ -342,8 +368,8 @@ def _table_slide(prs: Presentation, title: str, table: pd.DataFrame) -> None:
             _cell(grid.cell(r, c), _cell_text(value, str(name)), numeric=c > 0)
 
 
-def _cell(cell, text: str, *, bold: bool = False, numeric: bool = False, size: int = 13,
-          align=None) -> None:  # fmt: skip
+def _cell(cell: _Cell, text: str, *, bold: bool = False, numeric: bool = False, size: int = 13,
+          align: PP_PARAGRAPH_ALIGNMENT | None = None) -> None:  # fmt: skip
     paragraph = cell.text_frame.paragraphs[0]
     run = paragraph.add_run()
     run.text = text

@@ -68,10 +68,17 @@ def to_docx(
     normal.font.name, normal.font.size = _BODY_FONT, Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _BODY_FONT)
 
-    def paragraph(text: str, font: str, size: int, bold: bool = False,
-                  align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False) -> None:  # fmt: skip
+    def paragraph(
+        text: str,
+        font: str,
+        size: int,
+        bold: bool = False,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+        indent: bool = False,
+    ) -> None:
         par = document.add_paragraph()
-        par.alignment = align
+        if align is not None:  # a new paragraph has none of its own: it follows its style
+            par.alignment = align
         if indent:
             par.paragraph_format.first_line_indent = Pt(size * 2)  # two characters, as notices do
         run = par.add_run(_NOT_XML.sub("", text))

@@ -155,13 +155,13 @@ def outline(ds: Dataset, area: str, period: str, pass_mark: float) -> list[str]:
 def slide(ds: Dataset, area: str, period: str, pass_mark: float, key: str) -> Slide:
     """The slide `key` of `outline` (its numbers, table and a figure drawn on first use)."""
     view = villages.scope(ds, area)
-    year = stars.latest_award_year(view, period)
     if key == "headline":
         return _headline_slide(view, area, period)
-    if key == "levels":
-        return _level_slide(view, year)
-    if key == "held":
-        return _held_slide(view, year)
+    if key in ("levels", "held"):
+        year = stars.latest_award_year(view, period)
+        if year is None:  # not in `outline`: no awards stand in `period`
+            raise KeyError(key)
+        return _level_slide(view, year) if key == "levels" else _held_slide(view, year)
     if key == "scores":
         return _scores_slide(view, period, pass_mark)
     if key == "passing":
@@ -332,9 +332,14 @@ def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
         for column, trace in zip(("closing", "stable", "widening", "unknown"), fig.data, strict=True)
     ), level, "结对数（对）")  # fmt: skip
     widening = int(frame["widening"].sum())
-    return Slide("pairs", f"{periods.label(period)}结对帮带：各{level}差距变化",
-                 lambda: meeting_charts.projector(fig), chart, table=pairs.by_area_table(frame, level),
-                 note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对")  # fmt: skip
+    return Slide(
+        "pairs",
+        f"{periods.label(period)}结对帮带：各{level}差距变化",
+        lambda: meeting_charts.projector(fig),
+        chart,
+        table=pairs.by_area_table(frame, level),
+        note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对",
+    )
 
 
 def _pairs_slide(view: Dataset, period: str) -> Slide:

@@ -75,8 +75,11 @@ class Compared:
         if self.reporting < self.villages:
             said.append(f"{self.reporting:,}/{self.villages:,} 个村已报")
         if self.value is not None and self.previous_reporting and not self.like_for_like:
-            said.append(f"按{both}都填报的 {self.matched:,} 个村比较" if self.matched
-                        else f"没有{both}都填报的村，不作比较")  # fmt: skip
+            said.append(
+                f"按{both}都填报的 {self.matched:,} 个村比较"
+                if self.matched
+                else f"没有{both}都填报的村，不作比较"
+            )
         return "，".join(said)
 
 
@@ -95,9 +98,16 @@ def compare(
     def added(series: pd.Series) -> float | None:
         return total(series) if len(series) else None
 
-    return Compared(value=added(now), previous=added(before), reporting=len(now),
-                    previous_reporting=len(before), villages=villages, matched=len(both),
-                    matched_value=added(now.loc[both]), matched_previous=added(before.loc[both]))  # fmt: skip
+    return Compared(
+        value=added(now),
+        previous=added(before),
+        reporting=len(now),
+        previous_reporting=len(before),
+        villages=villages,
+        matched=len(both),
+        matched_value=added(now.loc[both]),
+        matched_previous=added(before.loc[both]),
+    )
 
 
 @remembered

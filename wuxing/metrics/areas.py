@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -114,23 +116,27 @@ def indicator_by_area(
     reporting = groups.size()
     counts = village_counts(ds, area)
     value = [combined.get(p) for p in counts["area"]]
-    return pd.DataFrame({
-        "area": counts["area"].to_numpy(),
-        "label": area_labels(counts["area"]),
-        "value": [float("nan") if v is None else v for v in value],
-        "reporting": [int(reporting.get(p, 0)) for p in counts["area"]],
-        "villages": counts["villages"].to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "area": counts["area"].to_numpy(),
+            "label": area_labels(counts["area"]),
+            "value": [float("nan") if v is None else v for v in value],
+            "reporting": [int(reporting.get(p, 0)) for p in counts["area"]],
+            "villages": counts["villages"].to_numpy(),
+        }
+    )
 
 
 def indicator_table(frame: pd.DataFrame, level: str, name: str, unit: str) -> pd.DataFrame:
     """`indicator_by_area` as a Chinese table (missing values stay empty, not zero)."""
-    return pd.DataFrame({
-        level: frame["label"].to_numpy(),
-        f"{name}（{unit}）": frame["value"].round(formatting.decimals(unit) + 1).to_numpy(),
-        "已填报村数（个）": frame["reporting"].to_numpy(),
-        "村数（个）": frame["villages"].to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            level: frame["label"].to_numpy(),
+            f"{name}（{unit}）": frame["value"].round(formatting.decimals(unit) + 1).to_numpy(),
+            "已填报村数（个）": frame["reporting"].to_numpy(),
+            "村数（个）": frame["villages"].to_numpy(),
+        }
+    )
 
 
 @remembered
@@ -184,16 +190,23 @@ def target_counts(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.D
     off = frame[~frame["on_track"]].groupby("area").size()
     counts = village_counts(ds, area)
     counts = counts[counts["area"].isin(set(on.index) | set(off.index))]
-    return pd.DataFrame({
-        "area": counts["area"].to_numpy(),
-        "label": area_labels(counts["area"]),
-        "on_track": [int(on.get(a, 0)) for a in counts["area"]],
-        "off_track": [int(off.get(a, 0)) for a in counts["area"]],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "area": counts["area"].to_numpy(),
+            "label": area_labels(counts["area"]),
+            "on_track": [int(on.get(a, 0)) for a in counts["area"]],
+            "off_track": [int(off.get(a, 0)) for a in counts["area"]],
+        }
+    )
 
 
-def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = (),
-                table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
+def picked_area(
+    ds: Dataset,
+    area: str,
+    points: list[dict],
+    rows: Sequence[int] = (),
+    table: pd.DataFrame | None = None,
+) -> str | None:
     """The sub-area path a user clicked: a chart point's path (customdata) or label (y, else
     x), else a picked row of the chart's table (its first column); None if nothing names one."""
     counts = village_counts(ds, area)
@@ -214,11 +227,13 @@ def picked_area(ds: Dataset, area: str, points: list[dict], rows: list[int] = ()
 
 def target_table(counts: pd.DataFrame, level: str) -> pd.DataFrame:
     """`target_counts` as a Chinese table."""
-    return pd.DataFrame({
-        level: counts["label"].to_numpy(),
-        "按目标推进（个村）": counts["on_track"].to_numpy(),
-        "未达目标进度（个村）": counts["off_track"].to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            level: counts["label"].to_numpy(),
+            "按目标推进（个村）": counts["on_track"].to_numpy(),
+            "未达目标进度（个村）": counts["off_track"].to_numpy(),
+        }
+    )
 
 
 @remembered
@@ -253,8 +268,16 @@ def score_history(ds: Dataset, area: str, star: str, last: str) -> pd.DataFrame:
         counts = np.bincount(area_number[scored], minlength=len(paths))
         sums = np.bincount(area_number[scored], per_village[q][scored], minlength=len(paths))
         some = np.flatnonzero(counts)
-        parts.append(pd.DataFrame({"area": paths[some], "period": quarters[q],
-                                   "score": sums[some] / counts[some], "scored": counts[some]}))  # fmt: skip
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area": paths[some],
+                    "period": quarters[q],
+                    "score": sums[some] / counts[some],
+                    "scored": counts[some],
+                }
+            )
+        )
     means = pd.concat(parts, ignore_index=True)
     if means.empty:
         return pd.DataFrame(columns=columns)
@@ -275,10 +298,16 @@ def award_levels(ds: Dataset, area: str, star: str) -> pd.DataFrame:
         lost=changes["lost"].map(bool),
         area=sub_area_of(ds, area).reindex(changes["code"].astype(str)).to_numpy(),
     ).dropna(subset=["area"])
-    out = grid.groupby(["area", "year"]).agg(
-        villages=("code", "size"), mean_level=("level", "mean"),
-        gained=("gained", "sum"), lost=("lost", "sum"),
-    ).reset_index()  # fmt: skip
+    out = (
+        grid.groupby(["area", "year"])
+        .agg(
+            villages=("code", "size"),
+            mean_level=("level", "mean"),
+            gained=("gained", "sum"),
+            lost=("lost", "sum"),
+        )
+        .reset_index()
+    )
     out = _labelled(ds, area, out, "year")[columns]
     return out.astype({"gained": int, "lost": int, "villages": int})
 
@@ -296,14 +325,16 @@ def _labelled(ds: Dataset, area: str, frame: pd.DataFrame, then: str) -> pd.Data
 
 def award_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     """`award_levels` as a Chinese table."""
-    return pd.DataFrame({
-        level: frame["label"].to_numpy(),
-        "年度": frame["year"].to_numpy(),
-        "已评定村数（个）": frame["villages"].to_numpy(),
-        "平均星级（颗）": frame["mean_level"].round(2).to_numpy(),
-        "新获评星的村（个）": frame["gained"].to_numpy(),
-        "被摘星的村（个）": frame["lost"].to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            level: frame["label"].to_numpy(),
+            "年度": frame["year"].to_numpy(),
+            "已评定村数（个）": frame["villages"].to_numpy(),
+            "平均星级（颗）": frame["mean_level"].round(2).to_numpy(),
+            "新获评星的村（个）": frame["gained"].to_numpy(),
+            "被摘星的村（个）": frame["lost"].to_numpy(),
+        }
+    )
 
 
 def score_history_table(history: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -51,8 +51,12 @@ def headline(ds: Dataset, indicator: str, period: str) -> Headline:
     meta = catalog.indicator(indicator)
     other, word = comparison_period(indicator, period)
     weights = household_weights(ds)
-    compared = compare(quarter_values(ds, indicator, period), quarter_values(ds, indicator, other),
-                       lambda values: combine(values, weights, indicator), len(ds.villages))  # fmt: skip
+    compared = compare(
+        quarter_values(ds, indicator, period),
+        quarter_values(ds, indicator, other),
+        lambda values: combine(values, weights, indicator),
+        len(ds.villages),
+    )
     added, added_villages = quarter_added(ds, indicator, period)
     return Headline(
         **dataclasses.asdict(compared),

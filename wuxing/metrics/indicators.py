@@ -146,7 +146,7 @@ def band_of(indicator: str, value: float | None) -> str:
     labels = band_labels(indicator)
     if not labels:
         return ""
-    if formatting.is_missing(value):
+    if value is None or formatting.is_missing(value):
         return MISSING_BAND
     edges = catalog.indicator(indicator).bands
     return labels[int(np.searchsorted(edges, float(value), side="right"))]
@@ -207,10 +207,15 @@ def totals(
     b = basis(indicator, basis_id)
     rows = []
     for key, values in series.groupby("key", sort=True):
-        rows.append({"key": key, "label": period_label(key, grain, last),
-                     "value": _total(ds, indicator, values.set_index("code")["value"], b),
-                     "reporting": len(values),
-                     "villages": len(ds.villages)})  # fmt: skip
+        rows.append(
+            {
+                "key": key,
+                "label": period_label(key, grain, last),
+                "value": _total(ds, indicator, values.set_index("code")["value"], b),
+                "reporting": len(values),
+                "villages": len(ds.villages),
+            }
+        )
     return pd.DataFrame(rows, columns=["key", "label", "value", "reporting", "villages"])
 
 
@@ -234,8 +239,12 @@ def total_change(
         series = village_series(ds, indicator, grain, last)
         return series[series["key"] == k].set_index("code")["value"]
 
-    compared = compare(at(key, period), at(before_key, before_last),
-                       lambda values: _total(ds, indicator, values, b), len(ds.villages))  # fmt: skip
+    compared = compare(
+        at(key, period),
+        at(before_key, before_last),
+        lambda values: _total(ds, indicator, values, b),
+        len(ds.villages),
+    )
     return Change(
         **dataclasses.asdict(compared),
         key=key,
@@ -247,8 +256,12 @@ def total_change(
 
 def village_table(frame: pd.DataFrame, name: str, unit: str) -> pd.DataFrame:
     """`by_village` as a Chinese table (missing values stay empty, not zero)."""
-    table = pd.DataFrame({"村名": frame["village"], f"{name}（{unit}）":
-                          frame["value"].round(formatting.decimals(unit) + 1)})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "村名": frame["village"],
+            f"{name}（{unit}）": frame["value"].round(formatting.decimals(unit) + 1),
+        }
+    )
     if frame["band"].astype(bool).any():
         table["分档（万元）" if unit == "万元" else f"分档（{unit}）"] = frame["band"]
     return table

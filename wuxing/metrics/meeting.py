@@ -34,14 +34,16 @@ def pass_changes(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     if not len(row):
         return pd.DataFrame(columns=columns)
     star_ids = np.array(catalog.STAR_IDS)[col]
-    frame = pd.DataFrame({
-        "code": now.index.to_numpy()[row],
-        "star": star_ids,
-        "label": [catalog.STAR_BY_ID[s].label for s in star_ids],
-        "score": a[row, col],
-        "previous": b[row, col],
-        "change": np.where(a[row, col] >= pass_mark, NEWLY_PASSING, FELL_BELOW),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "code": now.index.to_numpy()[row],
+            "star": star_ids,
+            "label": [catalog.STAR_BY_ID[s].label for s in star_ids],
+            "score": a[row, col],
+            "previous": b[row, col],
+            "change": np.where(a[row, col] >= pass_mark, NEWLY_PASSING, FELL_BELOW),
+        }
+    )
     return with_names(frame, ds)[columns].reset_index(drop=True)
 
 
@@ -114,8 +116,9 @@ def village_table(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     grid = stars.score_grid(ds, period)
     year = stars.latest_award_year(ds, period)
     level = stars.levels(ds, year).set_index("code")["level"] if year is not None else None
-    income = ds.values[(ds.values["period"] == period)
-                       & (ds.values["indicator"] == catalog.COLLECTIVE_INCOME)]  # fmt: skip
+    income = ds.values[
+        (ds.values["period"] == period) & (ds.values["indicator"] == catalog.COLLECTIVE_INCOME)
+    ]
     income = income.dropna(subset=["value"]).set_index("code")["value"]
     label = with_names(pd.DataFrame({"code": grid.index}), ds).set_index("code")["village"]
     table = pd.DataFrame({"村名": [label[c] for c in grid.index]})
@@ -148,8 +151,9 @@ def missing_reports(ds: Dataset, period: str) -> pd.DataFrame:
             continue
         missing = ~codes.isin(done.astype(str))
         if missing.any():
-            rows.append({"indicator": meta.id, "label": meta.label,
-                         "villages": list(label[missing])})  # fmt: skip
+            rows.append(
+                {"indicator": meta.id, "label": meta.label, "villages": list(label[missing])}
+            )
     return pd.DataFrame(rows, columns=["indicator", "label", "villages"])
 
 

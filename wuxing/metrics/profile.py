@@ -92,8 +92,8 @@ def facts(ds: Dataset, code: str) -> Facts:
     """Name, place, households and population of one village."""
     row = ds.villages.set_index("code").loc[code]
 
-    def number(value: object) -> float | None:
-        return None if formatting.is_missing(value) else float(value)  # type: ignore[arg-type]
+    def number(value: float | None) -> float | None:
+        return None if value is None or formatting.is_missing(value) else float(value)
 
     return Facts(code, str(names(ds)[code]), row["town"], row["county"], row["city"],
                  number(row["households"]), number(row["population"]), row["cluster"])  # fmt: skip
@@ -240,11 +240,11 @@ def peer_ranks(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     return frame
 
 
-def rank_text(rank: object, tied: bool) -> str:
+def rank_text(rank: float | None, tied: bool) -> str:
     """`第2名`, `并列第1名`, `第12,345名`, or 无评分 (short enough for a metric tile)."""
-    if formatting.is_missing(rank):
+    if rank is None or formatting.is_missing(rank):
         return "无评分"
-    return f"{'并列' if tied else ''}第{int(rank):,}名"  # type: ignore[call-overload]
+    return f"{'并列' if tied else ''}第{int(rank):,}名"
 
 
 @remembered

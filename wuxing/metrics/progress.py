@@ -111,15 +111,17 @@ def award_changes(ds: Dataset, star: str) -> pd.DataFrame:
     codes = index.to_numpy()[rows // len(years)]
     same = np.concatenate([[False], codes[1:] == codes[:-1]])
     before = np.vstack([np.zeros((1, len(wanted)), dtype=bool), held[:-1]]) & same[:, None]
-    return pd.DataFrame({
-        "code": codes,
-        "village": names(ds).reindex(codes).to_numpy(),
-        "year": years[rows % len(years)],
-        "level": held.sum(axis=1),
-        "held": id_lists(held, wanted),
-        "gained": id_lists(held & ~before & same[:, None], wanted),
-        "lost": id_lists(before & ~held, wanted),
-    })[columns]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "code": codes,
+            "village": names(ds).reindex(codes).to_numpy(),
+            "year": years[rows % len(years)],
+            "level": held.sum(axis=1),
+            "held": id_lists(held, wanted),
+            "gained": id_lists(held & ~before & same[:, None], wanted),
+            "lost": id_lists(before & ~held, wanted),
+        }
+    )[columns]
 
 
 def award_grid_table(changes: pd.DataFrame) -> pd.DataFrame:
@@ -168,12 +170,29 @@ def target_gaps(ds: Dataset, period: str, pass_mark: float, star: str) -> pd.Dat
         for s in lacking:
             score = scores.get((item.code, s), float("nan"))
             gap = pass_mark if pd.isna(score) else max(0.0, pass_mark - float(score))
-            rows.append({"code": item.code, "village": item.village, "star": s,
-                         "label": catalog.STAR_BY_ID[s].label, "score": score,
-                         "gap": round(gap, 1), "needed": needed})  # fmt: skip
+            rows.append(
+                {
+                    "code": item.code,
+                    "village": item.village,
+                    "star": s,
+                    "label": catalog.STAR_BY_ID[s].label,
+                    "score": score,
+                    "gap": round(gap, 1),
+                    "needed": needed,
+                }
+            )
         if not lacking:
-            rows.append({"code": item.code, "village": item.village, "star": "", "label": "",
-                         "score": float("nan"), "gap": 0.0, "needed": needed})  # fmt: skip
+            rows.append(
+                {
+                    "code": item.code,
+                    "village": item.village,
+                    "star": "",
+                    "label": "",
+                    "score": float("nan"),
+                    "gap": 0.0,
+                    "needed": needed,
+                }
+            )
     return pd.DataFrame(rows, columns=columns)
 
 

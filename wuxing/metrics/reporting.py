@@ -18,7 +18,7 @@ from wuxing import catalog, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import areas
-from wuxing.metrics.villages import names, ordered_codes
+from wuxing.metrics.villages import AREA_LEVELS, area_parts, join_area, names, ordered_codes
 
 if TYPE_CHECKING:  # the store's revision records: types only
     from wuxing.storage.store import Revision
@@ -66,11 +66,22 @@ def unreported_kinds(view: Dataset, period: str) -> list[str]:
     return missing + ([] if SCORES in found else ["星级评分"])
 
 
+def peer_area(area: str) -> str:
+    """The area whose villages set what a village of `area` is expected to report: `area`
+    itself, or for one village (a village account's) its township: alone, a village would be
+    held only to what it gave itself and never miss anything."""
+    parts = area_parts(area)
+    return join_area(parts[:-1]) if len(parts) > len(AREA_LEVELS) else area
+
+
 @remembered
-def village_status(view: Dataset, period: str) -> pd.DataFrame:
+def village_status(
+    view: Dataset, period: str, kinds: tuple[Kind, ...] | None = None
+) -> pd.DataFrame:
     """One row per village in pinyin order: code, name, one status column per kind (by label),
-    reported (gave anything), missing (what it lacks, in words)."""
-    kinds = expected_kinds(view, period)
+    reported (gave anything), missing (what it lacks, in words). `kinds`: what is expected
+    (default: what any village of `view` reported, `expected_kinds`)."""
+    expected = expected_kinds(view, period) if kinds is None else list(kinds)
     codes = ordered_codes(view)
     label = names(view)
     given: dict[str, set[tuple[str, str]]] = {code: set() for code in codes}
@@ -85,7 +96,7 @@ def village_status(view: Dataset, period: str) -> pd.DataFrame:
         mine = given[code]
         row: dict[str, object] = {"code": code, "name": label[code], "reported": bool(mine)}
         lacking = []
-        for kind in kinds:
+        for kind in expected:
             source = SCORES if kind.id == SCORES else "values"
             missing = [i for i in kind.items if (source, i) not in mine]
             row[kind.label] = (
@@ -97,7 +108,7 @@ def village_status(view: Dataset, period: str) -> pd.DataFrame:
                 lacking.extend(kind.item_label(i) for i in missing)
         row["missing"] = "、".join(lacking)
         rows.append(row)
-    columns = ["code", "name", *[k.label for k in kinds], "reported", "missing"]
+    columns = ["code", "name", *[k.label for k in expected], "reported", "missing"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -133,14 +144,19 @@ def reminder_text(status: pd.DataFrame, period: str, area: str) -> str:
     """The 催报 list to paste into a chat: each village that has not reported, or has gaps."""
     quarter = periods.label(period)
     lines = []
-    for name, reported, missing in zip(status["name"].tolist(), status["reported"].tolist(),
-                                       status["missing"].tolist(), strict=True):  # fmt: skip
+    for name, reported, missing in zip(
+        status["name"].tolist(),
+        status["reported"].tolist(),
+        status["missing"].tolist(),
+        strict=True,
+    ):
         if not reported:
             lines.append(f"{name}：{quarter}数据尚未报送")
         elif missing:
             lines.append(f"{name}：缺 {missing}")
     if not lines:
-        return f"{area}{quarter}各村数据已全部报齐。"
+        who = "各村" if len(status) != 1 else ""  # one village's own page: 赵家村2024年…已全部报齐
+        return f"{area}{quarter}{who}数据已全部报齐。"
     head = f"{area}{quarter}数据报送提醒（共 {len(lines)} 个村）："
     return "\n".join([head, *lines, "请尽快补报，谢谢！"])
 
@@ -167,7 +183,7 @@ def grid_table(status: pd.DataFrame, uploads: dict[str, str]) -> pd.DataFrame:
         缺项=[
             m if r else "全部未报"
             for r, m in zip(status["reported"], status["missing"], strict=True)
-        ],  # fmt: skip
+        ],
         最近上传=[uploads.get(c, "—") for c in status["code"]],
     )
 
@@ -175,7 +191,7 @@ def grid_table(status: pd.DataFrame, uploads: dict[str, str]) -> pd.DataFrame:
 @remembered
 def by_area(view: Dataset, area: str, period: str) -> pd.DataFrame:
     """Per sub-area (pinyin order): area path, label, villages, reported, missing, with_gaps."""
-    status = village_status(view, period)
+    status = village_status(view, period, tuple(expected_kinds(view, period)))  # the page's key
     sub = areas.sub_area_of(view, area)
     counts = areas.village_counts(view, area)
     frame = status.assign(
@@ -202,6 +218,6 @@ def area_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
             "报送率": [
                 f"{r / v:.0%}" if v else "—"
                 for r, v in zip(frame["reported"], frame["villages"], strict=True)
-            ],  # fmt: skip
+            ],
         }
     )

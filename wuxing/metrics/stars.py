@@ -61,16 +61,23 @@ def levels(ds: Dataset, year: int) -> pd.DataFrame:
     """Each village's level (number of stars held) in `year`, with its name, pinyin order."""
     grid = held_stars(ds, year)
     # The grid's rows are already in pinyin order of the names: name them, no sort needed.
-    return pd.DataFrame({"code": grid.index.to_numpy(), "level": grid.sum(axis=1).to_numpy(),
-                         "village": names(ds).reindex(grid.index).to_numpy()})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "code": grid.index.to_numpy(),
+            "level": grid.sum(axis=1).to_numpy(),
+            "village": names(ds).reindex(grid.index).to_numpy(),
+        }
+    )
 
 
 @remembered
 def award_cells(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Per award row, its village's row and its star's column in `held_stars` (-1 if none)."""
     awards = ds.awards
-    return (positions(awards["code"], code_index(ds)),
-            positions(awards["star"], pd.Index(catalog.STAR_IDS)))  # fmt: skip
+    return (
+        positions(awards["code"], code_index(ds)),
+        positions(awards["star"], pd.Index(catalog.STAR_IDS)),
+    )
 
 
 @remembered
@@ -121,8 +128,10 @@ def score_grid(ds: Dataset, period: str) -> pd.DataFrame:
 def score_cells(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Per score row, its village's row and its star's column in `score_grid` (-1 if none)."""
     scores = ds.scores
-    return (positions(scores["code"], code_index(ds)),
-            positions(scores["star"], pd.Index(catalog.STAR_IDS)))  # fmt: skip
+    return (
+        positions(scores["code"], code_index(ds)),
+        positions(scores["star"], pd.Index(catalog.STAR_IDS)),
+    )
 
 
 def id_lists(flags: np.ndarray, ids: list[str] | tuple[str, ...]) -> list[list[str]]:
@@ -134,8 +143,9 @@ def id_lists(flags: np.ndarray, ids: list[str] | tuple[str, ...]) -> list[list[s
     if not len(flags):
         return []
     patterns = flags.astype(np.int64) @ (1 << np.arange(flags.shape[1], dtype=np.int64))
-    spelled = {int(p): [i for bit, i in enumerate(ids) if int(p) >> bit & 1]
-               for p in np.unique(patterns)}  # fmt: skip
+    spelled = {
+        int(p): [i for bit, i in enumerate(ids) if int(p) >> bit & 1] for p in np.unique(patterns)
+    }
     return [spelled[p] for p in patterns.tolist()]
 
 

@@ -14,8 +14,17 @@ from wuxing.metrics.villages import with_names
 STATUS_ON_TRACK = "按目标推进"
 STATUS_OFF_TRACK = "未达目标进度"
 
-_COLUMNS = ["code", "village", "target_level", "target_stars", "passing", "missing",
-            "points_short", "on_track", "status"]  # fmt: skip
+_COLUMNS = [
+    "code",
+    "village",
+    "target_level",
+    "target_stars",
+    "passing",
+    "missing",
+    "points_short",
+    "on_track",
+    "status",
+]
 
 
 @remembered
@@ -46,19 +55,22 @@ def target_status(ds: Dataset, period: str, pass_mark: float) -> pd.DataFrame:
     named = aimed.any(axis=1)
     passing = grid >= pass_mark  # NaN (not scored) never passes
     missing = aimed & ~passing
-    on_track = np.where(named, ~missing.any(axis=1),
-                        passing.sum(axis=1) >= targets["level"].to_numpy())  # fmt: skip
+    on_track = np.where(
+        named, ~missing.any(axis=1), passing.sum(axis=1) >= targets["level"].to_numpy()
+    )
     short = np.where(missing, np.maximum(0.0, pass_mark - np.nan_to_num(grid, nan=0.0)), 0.0)
-    frame = pd.DataFrame({
-        "code": targets["code"].astype(str).to_numpy(),
-        "target_level": targets["level"].astype(int).to_numpy(),
-        "target_stars": id_lists(aimed, catalog.STAR_IDS),
-        "passing": id_lists(passing, catalog.STAR_IDS),
-        "missing": id_lists(missing, catalog.STAR_IDS),
-        "points_short": short.sum(axis=1).round(1),
-        "on_track": on_track,
-        "status": np.where(on_track, STATUS_ON_TRACK, STATUS_OFF_TRACK),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "code": targets["code"].astype(str).to_numpy(),
+            "target_level": targets["level"].astype(int).to_numpy(),
+            "target_stars": id_lists(aimed, catalog.STAR_IDS),
+            "passing": id_lists(passing, catalog.STAR_IDS),
+            "missing": id_lists(missing, catalog.STAR_IDS),
+            "points_short": short.sum(axis=1).round(1),
+            "on_track": on_track,
+            "status": np.where(on_track, STATUS_ON_TRACK, STATUS_OFF_TRACK),
+        }
+    )
     frame = with_names(frame, ds)
     return frame[_COLUMNS].reset_index(drop=True)
 
@@ -87,9 +99,14 @@ def shortfall(status: pd.DataFrame) -> list[str]:
     status when on track."""
     out = []
     for missing, short, level, passing, ok, status_text in zip(
-        status["missing"], status["points_short"], status["target_level"], status["passing"],
-        status["on_track"], status["status"], strict=True,
-    ):  # fmt: skip
+        status["missing"],
+        status["points_short"],
+        status["target_level"],
+        status["passing"],
+        status["on_track"],
+        status["status"],
+        strict=True,
+    ):
         if ok:
             out.append(status_text)
         elif missing:

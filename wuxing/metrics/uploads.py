@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -96,12 +96,14 @@ def blank_headlines(upload: Dataset, current: Dataset) -> pd.DataFrame:
             frame["period"].tolist(),
             frame["indicator"].tolist(),
             strict=True,
-        )  # fmt: skip
+        )
     }
-    names = dict(zip(current.villages["code"].tolist(), current.villages["name"].tolist(),
-                     strict=True))  # fmt: skip
-    names.update(zip(upload.villages["code"].tolist(), upload.villages["name"].tolist(),
-                     strict=True))  # fmt: skip
+    names = dict(
+        zip(current.villages["code"].tolist(), current.villages["name"].tolist(), strict=True)
+    )
+    names.update(
+        zip(upload.villages["code"].tolist(), upload.villages["name"].tolist(), strict=True)
+    )
     rows = []
     for code, quarter in zip(reported["code"].tolist(), reported["period"].tolist(), strict=True):
         missing = [i for i in HEADLINE if (code, quarter, i) not in have]
@@ -138,9 +140,12 @@ def change_counts(summary: ChangeSummary) -> pd.DataFrame:
 def change_sentence(summary: ChangeSummary) -> str:
     """What a stored upload changed, in words: `指标 新增 52 行、修改 1 行；评分 新增 65 行`."""
     parts = []
-    for label, new, changed in zip(summary.counts["label"].tolist(),
-                                   summary.counts["new"].tolist(),
-                                   summary.counts["changed"].tolist(), strict=True):  # fmt: skip
+    for label, new, changed in zip(
+        summary.counts["label"].tolist(),
+        summary.counts["new"].tolist(),
+        summary.counts["changed"].tolist(),
+        strict=True,
+    ):
         done = [f"{what} {int(n):,} 行" for what, n in (("新增", new), ("修改", changed)) if n]
         if done:
             parts.append(f"{label} {'、'.join(done)}")
@@ -176,15 +181,22 @@ def summary_text(revision: Revision) -> str:
     """What a revision changed: a correction typed in the browser in its words; else what it
     changed (`修改 1 项，不变 376 项：甲村 2023Q4 …`); for a revision stored before changes were
     recorded, what it set (`指标 152 行，评分 65 行`); else its note."""
-    if correction := revision.summary.get("correction"):
+    summary: dict[str, Any] = revision.summary  # parsed JSON: the shape the store wrote
+    if correction := summary.get("correction"):
         return str(correction)
-    if "changes" in revision.summary:
-        return _changes_text(revision.summary)
-    counts = revision.summary.get("counts", {})
-    labels = {"villages": "村庄", "values": "指标", "scores": "评分", "awards": "评定",
-              "targets": "目标", "pairs": "结对"}  # fmt: skip
+    if "changes" in summary:
+        return _changes_text(summary)
+    counts = summary.get("counts", {})
+    labels = {
+        "villages": "村庄",
+        "values": "指标",
+        "scores": "评分",
+        "awards": "评定",
+        "targets": "目标",
+        "pairs": "结对",
+    }
     parts = [f"{labels.get(k, k)} {n} 行" for k, n in counts.items() if n]
-    note = revision.summary.get("note")
+    note = summary.get("note")
     return "，".join(parts) or str(note or "—")
 
 

@@ -13,6 +13,8 @@ from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 
 AREA_LEVELS: tuple[str, ...] = ("city", "county", "town")
+#: The columns an area path is matched on: it may end at a village (a village account's scope).
+_PATH_LEVELS = (*AREA_LEVELS, "name")
 AREA_LEVEL_LABELS = {"city": "市", "county": "县（区）", "town": "乡镇", "village": "村"}
 ALL_AREAS = ""
 
@@ -59,10 +61,26 @@ def default_area(villages: pd.DataFrame) -> str:
     return join_area(path)
 
 
+def browsable_areas(options: list[str], view: str, own: str = ALL_AREAS) -> list[str]:
+    """The sidebar's areas for an account that may browse `view` and answers for `own`: the
+    options inside `view`, and `view` and `own` themselves even below the options' levels (a
+    village), each right after its parent, in the options' order."""
+    if not area_parts(view):
+        kept = list(options)
+    else:
+        kept = [a for a in options if scopes.within(a, view)]
+    for extra in (view, own):
+        if extra in kept or not scopes.within(extra, view):
+            continue
+        parent = join_area(area_parts(extra)[:-1])
+        kept.insert(kept.index(parent) + 1 if parent in kept else len(kept), extra)
+    return kept
+
+
 def in_area(villages: pd.DataFrame, area: str) -> pd.Series:
-    """Boolean mask of the villages inside `area`."""
+    """Boolean mask of the villages inside `area` (市/县/乡镇, or down to one 村)."""
     mask = pd.Series(True, index=villages.index)
-    for level, part in zip(AREA_LEVELS, area_parts(area), strict=False):
+    for level, part in zip(_PATH_LEVELS, area_parts(area), strict=False):
         mask &= villages[level] == part
     return mask
 

@@ -15,7 +15,6 @@ from wuxing.reading.names import (
     MISSING_MARKERS,
     NotANumberError,
     Number,
-    already_compact,
     clean_text,
     compact,
     is_missing,
@@ -27,8 +26,24 @@ _YES = frozenset(
     {"是", "√", "✓", "✔", "1", "有", "已获", "获得", "已评", "达标", "y", "yes", "true", "★"}
 )
 _NO = frozenset({"否", "×", "✗", "✘", "0", "未获", "未", "无星", "n", "no", "false", "不达标"})
-_NOTE_MARKERS = ("填表人", "审核人", "备注", "制表人", "填报人", "负责人", "填表日期", "填报日期",
-                 "统计人", "联系电话", "注:", "说明:", "单位负责人", "审核:", "制表:", "日期:")  # fmt: skip
+_NOTE_MARKERS = (
+    "填表人",
+    "审核人",
+    "备注",
+    "制表人",
+    "填报人",
+    "负责人",
+    "填表日期",
+    "填报日期",
+    "统计人",
+    "联系电话",
+    "注:",
+    "说明:",
+    "单位负责人",
+    "审核:",
+    "制表:",
+    "日期:",
+)
 _TOTAL_MARKERS = ("合计", "总计", "小计", "汇总")
 
 
@@ -93,57 +108,12 @@ def row_kind(row: list[object], skip: set[int]) -> str:
     return "data"
 
 
-# `row_kind` reads no further than a row's sixth cell once the row has data by its fifth, if
-# that sixth cell holds a value (past a blank or missing one it reads on to the next value).
-_HEAD = 6
-_NUMBER_TYPES = frozenset({int, float, bool})
-
-
 def transposed(rows: list[list[object]]) -> list[list[object]]:
     """The columns of `rows`, '' where a short row ends."""
     if len(set(map(len, rows))) == 1:
         # Rows of one length (calamine's always are): one numpy pass, 2-4x quicker than zip.
         return np.array(rows, dtype=object).T.tolist()
     return [list(c) for c in itertools.zip_longest(*rows, fillvalue="")]
-
-
-def plain_data(columns: list[list[object]], skip: set[int], header_cells: set[str]) -> bool:
-    """True when `row_kind` calls every row data and none repeats the header (`header_cells`,
-    compact), given the rows' columns: decided column by column over the first cells, with set
-    and join work done in C, instead of row by row (a province's two sheets: ~0.5 s)."""
-    if len(columns) > _HEAD and not _all_values(columns[_HEAD - 1]):
-        return False  # some row may be read past its sixth cell: row by row
-    columns = columns[:_HEAD]
-    if not columns or not columns[0]:
-        return True
-    # A column among the first five where every row holds a value: every row has data by then.
-    anchor = next((i for i, c in enumerate(columns[:5]) if i not in skip and _all_values(c)), None)
-    if anchor is None:
-        return False
-    texts = [_texts(column) for column in columns]
-    if any(not _MARKER_CHARS.isdisjoint("".join(t)) for t in texts):
-        return False  # a note, total or subtotal may be among them: row by row
-    # A row's first filled cell lies at or before the anchor: none of those may read as a header.
-    firsts = {text for t in texts[: anchor + 1] for text in set(t)}
-    if not header_cells.isdisjoint(firsts):
-        return False
-    return already_compact(firsts) or not any(compact(t) in header_cells for t in firsts)
-
-
-def _texts(column: list[object]) -> list[str]:
-    if set(map(type, column)) <= {str}:
-        return list(column)  # type: ignore[arg-type]
-    return [c for c in column if type(c) is str]
-
-
-def _all_values(column: list[object]) -> bool:
-    """True when no cell is empty, missing (—, 无 …) or NaN."""
-    types = set(map(type, column))
-    if types <= _NUMBER_TYPES:
-        return all(v == v for v in column)  # NaN is the only value unequal to itself
-    if types == {str}:
-        return not any(v.strip().lower() in MISSING_MARKERS for v in set(column))
-    return False
 
 
 def quarter_of_cell(value: object) -> str | None:
@@ -184,7 +154,7 @@ def yes_no(value: object) -> bool | None:
 
 @dataclass
 class NumberColumn:
-    """A column of numbers as read: values (NaN = missing), in-cell units, and the cells that failed."""
+    """A column of numbers as read: values (NaN = missing), in-cell units, the cells that failed."""
 
     values: np.ndarray
     units: dict[int, str]  # position → unit written in the cell

@@ -62,8 +62,15 @@ def preview(current: Dataset, incoming: Dataset) -> ChangeSummary:
         n_new, n_changed, n_same, changed_cells = _compare(
             kind, current.frame(kind), new_rows, names
         )
-        counts.append({"kind": kind, "label": SCHEMAS[kind].label, "new": n_new, "changed": n_changed,
-                       "unchanged": n_same})  # fmt: skip
+        counts.append(
+            {
+                "kind": kind,
+                "label": SCHEMAS[kind].label,
+                "new": n_new,
+                "changed": n_changed,
+                "unchanged": n_same,
+            }
+        )
         cells.append(changed_cells)
     cell_frame = (
         pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=CELL_COLUMNS)
@@ -79,15 +86,24 @@ def change_record(summary: ChangeSummary) -> dict[str, object]:
     """What a revision changes, as kept in its summary: per kind new / changed / unchanged rows,
     and the changed cells themselves when there are few (a correction, not a quarter's upload)."""
     per_kind = {
-        str(row.kind): {"new": int(row.new), "changed": int(row.changed),
-                        "unchanged": int(row.unchanged)}
+        str(row.kind): {
+            "new": int(row.new),
+            "changed": int(row.changed),
+            "unchanged": int(row.unchanged),
+        }
         for row in summary.counts.itertuples(index=False)
-    }  # fmt: skip
+    }
     cells = summary.cells
-    kept = [] if len(cells) > CELLS_RECORDED else [
-        {k: str(v) for k, v in cell.items()}
-        for cell in cells[["label", "village", "period", "item", "old", "new"]].to_dict("records")
-    ]  # fmt: skip
+    kept = (
+        []
+        if len(cells) > CELLS_RECORDED
+        else [
+            {k: str(v) for k, v in cell.items()}
+            for cell in cells[["label", "village", "period", "item", "old", "new"]].to_dict(
+                "records"
+            )
+        ]
+    )
     return {"changes": per_kind, "changed_cells": kept}
 
 
@@ -123,12 +139,20 @@ def _compare(
         rows = merged[diff[f]]
         if rows.empty:
             continue
-        parts.append(pd.DataFrame({
-            "kind": kind, "label": SCHEMAS[kind].label,
-            "code": _code(kind, rows), "village": _village(kind, rows, names),
-            "period": _period(kind, rows), "item": _item(kind, rows, f),
-            "old": _shown(kind, f, rows[f"{f}_old"]), "new": _shown(kind, f, rows[f]),
-        }))  # fmt: skip
+        parts.append(
+            pd.DataFrame(
+                {
+                    "kind": kind,
+                    "label": SCHEMAS[kind].label,
+                    "code": _code(kind, rows),
+                    "village": _village(kind, rows, names),
+                    "period": _period(kind, rows),
+                    "item": _item(kind, rows, f),
+                    "old": _shown(kind, f, rows[f"{f}_old"]),
+                    "new": _shown(kind, f, rows[f]),
+                }
+            )
+        )
     cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CELL_COLUMNS)
     return n_new, n_changed, len(merged) - n_new - n_changed, cells
 

@@ -20,10 +20,33 @@ _HEADER_SEARCH_ROWS = 25
 
 # Column roles that identify rows or carry non-indicator data, with the spellings people use.
 _ROLE_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("村名", "村庄", "村庄名称", "村名称", "行政村", "行政村名称", "村", "村别", "单位名称",
-             "村委会", "村(社区)", "村居", "村庄名", "所在村"),
+    "name": (
+        "村名",
+        "村庄",
+        "村庄名称",
+        "村名称",
+        "行政村",
+        "行政村名称",
+        "村",
+        "村别",
+        "单位名称",
+        "村委会",
+        "村(社区)",
+        "村居",
+        "村庄名",
+        "所在村",
+    ),
     "town": ("乡镇", "乡镇名称", "所属乡镇", "镇", "乡", "乡镇(街道)", "乡镇街道", "街道", "镇名"),
-    "code": ("村代码", "代码", "区划代码", "统计用区划代码", "行政区划代码", "村庄代码", "村编码", "编码"),
+    "code": (
+        "村代码",
+        "代码",
+        "区划代码",
+        "统计用区划代码",
+        "行政区划代码",
+        "村庄代码",
+        "村编码",
+        "编码",
+    ),
     "county": ("县区", "县", "县(区)", "县(市、区)", "区县", "所属县区", "县市区"),
     "city": ("市", "地市", "所属市", "市(地)", "省辖市"),
     "period": ("季度", "时间", "期间", "统计期", "报告期", "统计季度", "填报季度", "所属季度"),
@@ -46,13 +69,23 @@ _ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "since": ("结对时间", "开始时间", "结对季度", "起始时间"),
     "until": ("结束时间", "截止时间", "终止时间"),
     "note": ("备注", "说明", "填报人", "联系电话", "联系人"),
-}  # fmt: skip
+}
 # The column names of `python -m wuxing export` (villages and values), so that what the app
 # hands out reads back in.
-_EXPORT_HEADERS = {"village": "name", "town": "town", "code": "code", "county": "county",
-                   "city": "city", "period": "period", "households": "households",
-                   "population": "population", "cluster": "cluster", "indicator": "long_indicator",
-                   "value": "long_value", "unit": "long_unit"}  # fmt: skip
+_EXPORT_HEADERS = {
+    "village": "name",
+    "town": "town",
+    "code": "code",
+    "county": "county",
+    "city": "city",
+    "period": "period",
+    "households": "households",
+    "population": "population",
+    "cluster": "cluster",
+    "indicator": "long_indicator",
+    "value": "long_value",
+    "unit": "long_unit",
+}
 # Village metadata columns that a values sheet may carry and that are then simply ignored.
 _VILLAGE_FIELDS = ("code", "households", "population", "county", "city", "cluster")
 # Units that may trail a header without brackets: 村集体经济收入万元.
@@ -77,8 +110,14 @@ for _ind in catalog.INDICATORS:
         INDICATOR_BY_HEADER.setdefault(_key(_alias), _ind.id)
 STAR_BY_HEADER: dict[str, str] = {}
 for _star in catalog.STARS:
-    for _alias in (_star.label, _star.short, f"{_star.label}得分", f"{_star.short}得分",
-                   f"{_star.label}评分", f"{_star.short}星"):  # fmt: skip
+    for _alias in (
+        _star.label,
+        _star.short,
+        f"{_star.label}得分",
+        f"{_star.short}得分",
+        f"{_star.label}评分",
+        f"{_star.short}星",
+    ):
         STAR_BY_HEADER[_key(_alias)] = _star.id
 
 
@@ -189,8 +228,9 @@ def _merge(upper: list[Column], lower: list[Column]) -> list[Column]:
         elif below.role == "unknown":
             merged = classify_header(f"{col.header}{below.header}")
             if merged.role not in ("unknown", ""):
-                columns[col.index] = Column(col.index, merged.role, merged.header,
-                                            merged.target, merged.unit)  # fmt: skip
+                columns[col.index] = Column(
+                    col.index, merged.role, merged.header, merged.target, merged.unit
+                )
     return [columns[i] for i in sorted(columns)]
 
 
@@ -221,10 +261,11 @@ def find_layout(rows: list[list[object]], sheet_name: str) -> Layout | None:
         known = [c for c in known if c.role != "name" or c.header != "单位"]
     else:
         known = [
-            Column(c.index, "name", c.header) if c.role == "long_unit" and not _has(ordered, "name")
+            Column(c.index, "name", c.header)
+            if c.role == "long_unit" and not _has(ordered, "name")
             else c
             for c in known
-        ]  # fmt: skip
+        ]
     unknown = [c for c in ordered if c.role == "unknown"]
     return Layout(kind, top, best, known, title, unknown)
 

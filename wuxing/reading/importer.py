@@ -9,38 +9,27 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from wuxing import catalog, periods
 from wuxing.config import Settings
 from wuxing.dataset import KINDS, SCHEMAS, Dataset, empty_frame
 from wuxing.errors import ImportRejected, Problem
-from wuxing.keys import key_numbers, positions
-from wuxing.reading import changes
-from wuxing.reading.cells import cell_ref
-from wuxing.reading.headers import find_layout
+from wuxing.reading import changes, checks
+from wuxing.reading.checks import EarlierValues
+from wuxing.reading.headers import Layout, find_layout
 from wuxing.reading.kinds import KIND_OF, READERS, read_villages
 from wuxing.reading.names import compact, town_key, village_key
 from wuxing.reading.problems import problem
 from wuxing.reading.scope import VillageScope
 from wuxing.reading.sheets import SheetReader
 from wuxing.reading.workbook import RawSheet, cell_count, cells_over_message, read_workbook
-from wuxing.storage.bulk_insert import in_key_order
 from wuxing.storage.store import Store, sha256_of
 
 # Sheets that hold instructions or dropdown lists, never data.
 _SKIPPED_SHEETS = ("说明", "选项", "填写说明", "填表说明", "指标说明")
-# Stocks that only ever grow: counted since the campaign began (DESIGN.md: toilet upgrades).
-CUMULATIVE_STOCKS: frozenset[str] = frozenset({catalog.TOILET_UPGRADES})
-# A value more than this many times the previous quarter's smells of 元 written as 万元.
-JUMP_FACTOR = 5.0
-_MONEY = frozenset(i.id for i in catalog.INDICATORS if "元" in i.unit_factors)
-_FALLING_WATCH = frozenset(i.id for i in catalog.INDICATORS if i.kind == "ytd") | CUMULATIVE_STOCKS
-_WATCHED = pd.Index(sorted(_MONEY | _FALLING_WATCH), dtype=object)
 
 
 @dataclass(frozen=True)
@@ -110,10 +99,6 @@ class _Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
-#: Reads the current values of some quarters and indicators (like `Store.values_in`).
-EarlierValues = Callable[[set[str], set[str]], pd.DataFrame]
-
-
 def parse_files(
     files: list[tuple[str, bytes]],
     known: Dataset,
@@ -136,7 +121,7 @@ def _parse_files(
 ) -> ImportResult:
     parsed = _Parsed()
     names = [name for name, _ in files]
-    recognised: list[tuple[RawSheet, object]] = []
+    recognised: list[tuple[RawSheet, Layout]] = []
     cells = 0
     for name, content in files:
         try:
@@ -169,13 +154,13 @@ def _parse_files(
         _add(parsed, KIND_OF.get(layout.kind, layout.kind), READERS[layout.kind](reader), sheet)
         parsed.problems.extend(reader.finish())
     combined = {
-        kind: _combine(kind, parts, parsed.problems) for kind, parts in parsed.frames.items()
+        kind: checks.combine(kind, parts, parsed.problems) for kind, parts in parsed.frames.items()
     }
     frames = {kind: frame for kind, (frame, _) in combined.items()}
     stored = earlier if earlier is not None else (lambda _periods, _ids: known.values)
-    parsed.problems.extend(_jumps_and_falls(frames["values"], stored))
-    parsed.problems.extend(_branch_alone(frames["awards"], known.awards))
-    _no_data(files, frames, parsed.problems)
+    parsed.problems.extend(checks.jumps_and_falls(frames["values"], stored))
+    parsed.problems.extend(checks.branch_alone(frames["awards"], known.awards))
+    checks.no_data(files, frames, parsed.problems)
     data = Dataset.of(**{k: _canonical(k, f, ordered) for k, (f, ordered) in combined.items()})
     order = {name: i for i, name in enumerate(names)}
     problems = sorted(
@@ -185,7 +170,7 @@ def _parse_files(
 
 
 def _widened(stored: pd.DataFrame, uploaded: list[pd.DataFrame]) -> pd.DataFrame:
-    """Store villages plus the upload's; where both name the same (town, village), the upload wins."""
+    """Store villages plus the upload's; where both name one (town, village), the upload wins."""
     upload = pd.concat(uploaded, ignore_index=True) if len(uploaded) > 1 else uploaded[0]
     if stored.empty:
         return upload
@@ -311,7 +296,7 @@ def bundle(files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
     return buffer.getvalue(), label
 
 
-def _layouts(sheets: list[RawSheet], problems: list[Problem]) -> list[tuple[RawSheet, object]]:
+def _layouts(sheets: list[RawSheet], problems: list[Problem]) -> list[tuple[RawSheet, Layout]]:
     out = []
     for sheet in sheets:
         if compact(sheet.name) in _SKIPPED_SHEETS:
@@ -319,16 +304,28 @@ def _layouts(sheets: list[RawSheet], problems: list[Problem]) -> list[tuple[RawS
         layout = find_layout(sheet.rows, sheet.name)
         if layout is None:
             if any(compact(c) for row in sheet.rows[:50] for c in row):
-                problems.append(problem("sheet_unrecognised",
-                                        f"工作表“{sheet.name}”中找不到可识别的表头（如 村名、季度、指标名称），已跳过。"
-                                        "如果这张表有数据，请按模板填写表头。", file=sheet.file, sheet=sheet.name))  # fmt: skip
+                problems.append(
+                    problem(
+                        "sheet_unrecognised",
+                        f"工作表“{sheet.name}”中找不到可识别的表头（如 村名、季度、指标名称），已跳过。"
+                        "如果这张表有数据，请按模板填写表头。",
+                        file=sheet.file,
+                        sheet=sheet.name,
+                    )
+                )
             continue
         for ref in sheet.uncached_formulas:
-            problems.append(problem("formula_no_value",
-                                    f"单元格 {ref} 是公式，但文件中没有保存计算结果，系统无法得知其数值。"
-                                    "请用 Excel 或 WPS 打开文件、保存一次后再上传（或把公式粘贴为数值）。",
-                                    file=sheet.file, sheet=sheet.name, cell=ref,
-                                    row=int("".join(ch for ch in ref if ch.isdigit()))))  # fmt: skip
+            problems.append(
+                problem(
+                    "formula_no_value",
+                    f"单元格 {ref} 是公式，但文件中没有保存计算结果，系统无法得知其数值。"
+                    "请用 Excel 或 WPS 打开文件、保存一次后再上传（或把公式粘贴为数值）。",
+                    file=sheet.file,
+                    sheet=sheet.name,
+                    cell=ref,
+                    row=int("".join(ch for ch in ref if ch.isdigit())),
+                )
+            )
         out.append((sheet, layout))
     return out
 
@@ -343,65 +340,6 @@ def _add(parsed: _Parsed, kind: str, frame: pd.DataFrame, sheet: RawSheet) -> No
     parsed.frames[kind].append(frame)
 
 
-def _combine(
-    kind: str, parts: list[pd.DataFrame], problems: list[Problem]
-) -> tuple[pd.DataFrame, bool]:
-    """One frame per kind; duplicate keys that agree collapse, those that disagree are errors.
-
-    Also says whether the rows already ascend strictly by key (then unique and in order).
-    """
-    if not parts:
-        return pd.DataFrame(), True
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    key = list(SCHEMAS[kind].key)
-    # A sheet read in key order (read_values writes its rows so) repeats no key: comparing
-    # neighbours is several times cheaper than hashing every key to look for repeats.
-    if in_key_order(frame, key):
-        return frame, True
-    repeated = frame.duplicated(key, keep=False)
-    if repeated.any():
-        # Optional columns (a 村庄 sheet without 户数) are absent, not conflicting.
-        fields = [c for c in SCHEMAS[kind].columns if c not in key and c in frame.columns]
-        for _, group in frame[repeated].groupby(key, sort=False):
-            first = group.iloc[0]
-            for _, other in group.iloc[1:].iterrows():
-                if _same(first, other, fields):
-                    continue
-                where = f"{first['_sheet']}!{cell_ref(int(first['_row']), int(first['_col']))}"
-                shown = "、".join(
-                    f"{_show(first[f])} 与 {_show(other[f])}"
-                    for f in fields
-                    if not _equal(first[f], other[f])
-                )
-                if first["_file"] != other["_file"]:
-                    # Most often a corrected file chosen next to the one it corrects.
-                    fix = (f"两个文件“{first['_file']}”和“{other['_file']}”含有同一项数据但数值不同"
-                           f"（{first['_file']} 的 {where} 与这里分别为 {shown}）。如果其中一个是改正后的文件，"
-                           f"请在上传框中移除另一个（多半是先选的“{first['_file']}”，点文件名右侧的 ×），再重新检查。")  # fmt: skip
-                else:
-                    fix = f"这一项数据重复出现且不一致：{where} 与这里分别为 {shown}。请删除重复行或改正其中一个。"
-                problems.append(problem("duplicate_conflict", fix, file=other["_file"], sheet=other["_sheet"],
-                                        row=int(other["_row"]) + 1, cell=cell_ref(int(other["_row"]), int(other["_col"]))))  # fmt: skip
-        frame = frame.drop_duplicates(key, keep="first")
-    return frame, False
-
-
-def _equal(a: object, b: object) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return bool(np.isclose(a, b, equal_nan=True))
-    return a == b or (pd.isna(a) and pd.isna(b)) if not isinstance(a, str) else a == b
-
-
-def _same(a: pd.Series, b: pd.Series, fields: list[str]) -> bool:
-    return all(_equal(a[f], b[f]) for f in fields)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def _canonical(kind: str, frame: pd.DataFrame, ordered: bool) -> pd.DataFrame:
     if frame.empty:
         return empty_frame(kind)
@@ -412,132 +350,3 @@ def _canonical(kind: str, frame: pd.DataFrame, ordered: bool) -> pd.DataFrame:
     # lexsort on factorised keys is several times faster than sort_values on string columns.
     keys = [pd.factorize(frame[k], sort=True)[0] for k in reversed(SCHEMAS[kind].key)]
     return frame.iloc[np.lexsort(keys)]
-
-
-def _no_data(
-    files: list[tuple[str, bytes]], frames: dict[str, pd.DataFrame], problems: list[Problem]
-) -> None:
-    """A file that yields no row and no error is reported: most likely the wrong file."""
-    found = {f for frame in frames.values() if not frame.empty for f in frame["_file"].unique()}
-    blamed = {p.file for p in problems if p.is_error}
-    for name, _ in files:
-        if name not in found and name not in blamed:
-            problems.append(problem("no_data",
-                                    "文件中没有找到可导入的数据。应至少包含一张按模板填写的表"
-                                    "（村庄、指标、星级评分、星级评定、创星目标、结对帮带），且表头下有数据行。", file=name))  # fmt: skip
-
-
-def _jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Problem]:
-    """Warnings: money up more than 5× on the previous quarter; cumulative figures that fall.
-
-    `earlier(periods, indicators)` gives the stored values to compare with (it may return more).
-    """
-    if incoming.empty:
-        return []
-    ids = set(incoming["indicator"].unique()) & set(_WATCHED)
-    if not ids:
-        return []
-    uploaded = sorted(incoming["period"].unique())
-    previous = {p: periods.previous(p) for p in uploaded}
-    # Only the quarters compared with, and only watched indicators: the store may hold a
-    # province's every quarter, and the first upload has nothing earlier at all.
-    wanted = sorted(set(previous.values()))
-    current = earlier(set(wanted), ids)
-    if current.empty and not set(uploaded) & set(wanted):
-        return []  # nothing to compare with (the first upload of a store, or of a village)
-    # Keys as integers (village, quarter, indicator positions) and plain arrays: pandas' merge on
-    # three string columns cost more than the rest of the check. Each of the upload's text
-    # columns is numbered once (the positions are reused below).
-    indicator_at = positions(incoming["indicator"], _WATCHED)
-    chosen = indicator_at >= 0
-    watched, indicator_at = incoming[chosen], indicator_at[chosen]
-    village_at, distinct = pd.factorize(watched["code"])
-    villages = pd.Index(np.asarray(distinct, dtype=object))
-    quarters = pd.Index(sorted(set(uploaded) | set(wanted)))
-    quarter_at = positions(watched["period"], quarters)
-    step = len(_WATCHED)
-
-    # The reference: the stored values, then the upload's own (an upload of two quarters compares
-    # its second with its first; the upload wins where both hold a cell).
-    mine = (village_at * len(quarters) + quarter_at) * step + indicator_at
-    mine[(village_at < 0) | (quarter_at < 0)] = -1
-    value = watched["value"].to_numpy(dtype=float)
-    reference, held = mine, value
-    if not current.empty:
-        stored = key_numbers(
-            current, ["code", "period", "indicator"], [villages, quarters, _WATCHED]
-        )
-        reference = np.concatenate([stored, mine])
-        held = np.concatenate([current["value"].to_numpy(dtype=float), value])
-    last = len(reference) - 1 - np.unique(reference[::-1], return_index=True)[1]
-    last = last[reference[last] >= 0]
-    known, known_value = reference[last], held[last]  # ascending (np.unique sorts)
-    # The key of each watched row's previous quarter: same village and indicator, one quarter back.
-    back = np.array([quarters.get_loc(previous[p]) - quarters.get_loc(p) for p in uploaded])
-    uploaded_at = np.full(len(quarters), -1)
-    uploaded_at[quarters.get_indexer(uploaded)] = np.arange(len(uploaded))
-    quarter_of = uploaded_at[quarter_at]
-    wanted_key = mine + back[quarter_of] * step
-    if not len(known):
-        return []
-    at = np.minimum(np.searchsorted(known, wanted_key), len(known) - 1)
-    found = known[at] == wanted_key
-    prev = np.where(found, known_value[at], np.nan)
-    ids = _WATCHED.to_numpy()[indicator_at]
-    money = np.isin(ids, list(_MONEY))
-    jumps = found & money & (prev > 0) & (value > JUMP_FACTOR * prev)
-    same_year = np.array([p[:4] == previous[p][:4] for p in uploaded])[quarter_of]
-    falls = found & np.isin(ids, list(_FALLING_WATCH)) & (value < prev - 1e-9)
-    falls &= same_year | np.isin(ids, list(CUMULATIVE_STOCKS))
-    flagged = np.flatnonzero(jumps | falls)
-    if not len(flagged):
-        return []
-    rows, cols = watched["_row"].to_numpy()[flagged], watched["_col"].to_numpy()[flagged]
-    # In sheet order (the rows arrive in key order): within a row, the columns left to right.
-    flagged = flagged[np.lexsort((cols, rows))]
-    out = []
-    for pos in flagged.tolist():
-        row = watched.iloc[pos]
-        ind = catalog.INDICATOR_BY_ID[ids[pos]]
-        where = {"file": row["_file"], "sheet": row["_sheet"], "row": int(row["_row"]) + 1,
-                 "cell": cell_ref(int(row["_row"]), int(row["_col"]))}  # fmt: skip
-        period, now, before = row["period"], value[pos], prev[pos]
-        if jumps[pos]:
-            out.append(problem("jump_suspect",
-                               f"“{ind.label}”{period} 为 {now:g}{ind.unit}，是上季度（{before:g}{ind.unit}）的 "
-                               f"{now / before:.0f} 倍。是否把“元”当成了“{ind.unit}”？若表头单位是元，请在表头写明（元），"
-                               "系统会自动换算；数值无误可忽略此提示。", **where))  # fmt: skip
-        else:
-            kind = "年内累计数" if ind.kind == "ytd" else "累计数"
-            out.append(problem("cumulative_fall",
-                               f"“{ind.label}”是{kind}，{period} 为 {now:g}{ind.unit}，比上季度（{before:g}{ind.unit}）"
-                               "还少。累计数一般不会减少，请核对是否填成了当季数。", **where))  # fmt: skip
-    return out
-
-
-def _branch_alone(incoming: pd.DataFrame, current: pd.DataFrame) -> list[Problem]:
-    """Warnings: 支部过硬星 awarded while the other four stars are not all held that year."""
-    if incoming.empty:
-        return []
-    branch = incoming[(incoming["star"] == "branch") & incoming["awarded"].astype(bool)]
-    if branch.empty:
-        return []
-    # Only the villages and years of those rows: the rest cannot change the answer.
-    codes, years = set(branch["code"].unique()), set(branch["year"].unique())
-    columns = ["code", "year", "star", "awarded"]
-    merged = pd.concat(
-        [f.loc[f["code"].isin(codes) & f["year"].isin(years), columns] for f in (current, incoming)]
-    )
-    held = merged.drop_duplicates(["code", "year", "star"], keep="last")
-    held = held[held["awarded"].astype(bool)].groupby(["code", "year"])["star"].agg(set).to_dict()
-    others = set(catalog.STAR_IDS) - {"branch"}
-    out = []
-    for row in branch.rename(columns=lambda c: c.lstrip("_")).itertuples(index=False):
-        missing = others - held.get((row.code, int(row.year)), set())
-        if missing:
-            names = "、".join(catalog.STAR_BY_ID[s].label for s in catalog.STAR_IDS if s in missing)
-            out.append(problem("branch_without_others",
-                               f"{row.year} 年评定了支部过硬星，但未评定{names}。支部过硬星一般在其他四星都评定后才授予，请核对。",
-                               file=row.file, sheet=row.sheet, row=int(row.row) + 1,
-                               cell=cell_ref(int(row.row), int(row.col))))  # fmt: skip
-    return out

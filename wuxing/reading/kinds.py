@@ -20,7 +20,8 @@ from wuxing.reading.names import (
     split_header,
 )
 from wuxing.reading.scope import VillageScope, village_code
-from wuxing.reading.sheets import SheetReader, read_values, read_values_long
+from wuxing.reading.sheets import SheetReader
+from wuxing.reading.values import read_values, read_values_long
 
 _LEVELS = {"无星": 0, "一星": 1, "二星": 2, "两星": 2, "三星": 3, "四星": 4, "五星": 5}
 _STAR_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -61,8 +62,12 @@ def read_scores(reader: SheetReader) -> pd.DataFrame:
         if np.isnan(score):
             continue
         if score < 0 or score > 200:
-            reader.report("value_invalid" if score > 0 else "negative_value",
-                          f"星级评分应在 0–100 分之间（含加分可略超 100），这里是 {score:g}。请核对。", r, col)  # fmt: skip
+            reader.report(
+                "value_invalid" if score > 0 else "negative_value",
+                f"星级评分应在 0–100 分之间（含加分可略超 100），这里是 {score:g}。请核对。",
+                r,
+                col,
+            )
             continue
         if code and quarter:
             rows.append(
@@ -103,8 +108,16 @@ def read_awards(reader: SheetReader) -> pd.DataFrame:
                 )
                 continue
             if flag is not None and code and year:
-                rows.append({"code": code, "year": year, "star": column.target, "awarded": flag,
-                             "_row": r, "_col": column.index})  # fmt: skip
+                rows.append(
+                    {
+                        "code": code,
+                        "year": year,
+                        "star": column.target,
+                        "awarded": flag,
+                        "_row": r,
+                        "_col": column.index,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -135,15 +148,30 @@ def read_targets(reader: SheetReader) -> pd.DataFrame:
         if level_col is not None and not is_missing(cell_at(row, level_col.index)):
             level = _level(cell_at(row, level_col.index))
             if level is None:
-                reader.report("value_invalid", f"目标星级“{clean_text(cell_at(row, level_col.index))}”无法识别。"
-                              "应为 一星…五星 或 1–5。", r, level_col.index)  # fmt: skip
+                reader.report(
+                    "value_invalid",
+                    f"目标星级“{clean_text(cell_at(row, level_col.index))}”无法识别。"
+                    "应为 一星…五星 或 1–5。",
+                    r,
+                    level_col.index,
+                )
                 continue
         if level is None:
             continue
         if code and year:
             ordered = ",".join(s for s in catalog.STAR_IDS if s in stars)
-            rows.append({"code": code, "year": year, "level": level, "stars": ordered,
-                         "_row": r, "_col": (level_col or stars_col).index})  # fmt: skip
+            where = level_col or stars_col  # the level came from one of them
+            assert where is not None
+            rows.append(
+                {
+                    "code": code,
+                    "year": year,
+                    "level": level,
+                    "stars": ordered,
+                    "_row": r,
+                    "_col": where.index,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -169,7 +197,7 @@ def read_pairs(reader: SheetReader) -> pd.DataFrame:
         row = reader.sheet.rows[r]
         mentor = reader.village(r, "mentor", "mentor_town")
         mentee = reader.village(r, "mentee", "mentee_town")
-        dates = {}
+        dates: dict[str, str | None] = {}
         for role in ("since", "until"):
             col = layout.first(role)
             cell = cell_at(row, col.index) if col else ""
@@ -194,9 +222,19 @@ def read_pairs(reader: SheetReader) -> pd.DataFrame:
                 dates[role] = None
         note_col = layout.first("note")
         note = clean_text(cell_at(row, note_col.index)) if note_col else ""
-        if mentor and mentee and None not in dates.values():
-            rows.append({"mentor": mentor, "mentee": mentee, "since": dates["since"], "until": dates["until"],
-                         "note": note, "_row": r, "_col": layout.first("mentee").index})  # fmt: skip
+        mentee_col = layout.first("mentee")
+        if mentor and mentee and mentee_col and None not in dates.values():
+            rows.append(
+                {
+                    "mentor": mentor,
+                    "mentee": mentee,
+                    "since": dates["since"],
+                    "until": dates["until"],
+                    "note": note,
+                    "_row": r,
+                    "_col": mentee_col.index,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -212,14 +250,14 @@ def read_villages(reader: SheetReader, known: VillageScope) -> pd.DataFrame:
         col = layout.first(role)
         if col is not None:
             values = reader.numbers(col.index, data, col.header)
-            for pos in np.flatnonzero(values < 0):
+            for negative in np.flatnonzero(values < 0):
                 reader.report(
                     "negative_value",
-                    f"“{col.header}”不能为负数，这里是 {values[pos]:g}。",
-                    data[pos],
+                    f"“{col.header}”不能为负数，这里是 {values[negative]:g}。",
+                    data[negative],
                     col.index,
                 )
-                values[pos] = np.nan
+                values[negative] = np.nan
             numbers[role] = values
     # Column by column (one transposition) rather than cell by cell.
     table = reader.columns_of(data)

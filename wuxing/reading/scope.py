@@ -132,11 +132,11 @@ class VillageScope:
         looked up directly: the same answer as `resolve`, without its per-row key building
         (a province's 46,000 rows: ~0.3 s). Anything else goes through `resolve`.
         """
-        names = compact_all(names)
-        towns = compact_all(towns) if towns is not None else [""] * len(names)
-        codes = [village_code(c) for c in codes] if codes is not None else [""] * len(names)
+        wanted = compact_all(names)
+        in_towns = compact_all(towns) if towns is not None else [""] * len(wanted)
+        in_codes = [village_code(c) for c in codes] if codes is not None else [""] * len(wanted)
         out: list[str | Unresolved] = []
-        for name, town, code in zip(names, towns, codes, strict=True):
+        for name, town, code in zip(wanted, in_towns, in_codes, strict=True):
             if code:
                 found = [code] if code in self.codes else None
             elif not name:
@@ -157,8 +157,10 @@ class VillageScope:
         if code:
             if code in self.codes:
                 return code
-            return Unresolved("village_unknown",
-                              f"村代码“{code}”不在已有村庄中。请核对代码，或先在“村庄”表中登记该村。")  # fmt: skip
+            return Unresolved(
+                "village_unknown",
+                f"村代码“{code}”不在已有村庄中。请核对代码，或先在“村庄”表中登记该村。",
+            )
         if not name:
             return Unresolved(
                 "village_missing", "这一行有数据但没有村名。请填写村名（重名村同时填写乡镇）。"
@@ -167,13 +169,17 @@ class VillageScope:
         if town:
             tk = town_key(town)
             if tk not in self.towns:
-                return Unresolved("town_unknown",
-                                  f"乡镇“{clean_text(town)}”不在已有乡镇中（已有：{self._town_list()}）。请核对乡镇名称。")  # fmt: skip
+                return Unresolved(
+                    "town_unknown",
+                    f"乡镇“{clean_text(town)}”不在已有乡镇中（已有：{self._town_list()}）。请核对乡镇名称。",
+                )
             candidates = self.by_town_name.get((tk, village_key(name)), [])
             if not candidates:
-                return Unresolved("village_unknown",
-                                  f"{self.towns[tk]}没有名为“{shown}”的村。{self._suggest(name, tk)}"
-                                  "请改正村名，或先在“村庄”表中登记该村。")  # fmt: skip
+                return Unresolved(
+                    "village_unknown",
+                    f"{self.towns[tk]}没有名为“{shown}”的村。{self._suggest(name, tk)}"
+                    "请改正村名，或先在“村庄”表中登记该村。",
+                )
         else:
             candidates = self.by_name.get(village_key(name), [])
         if not town and hint_town and len(candidates) > 1:
@@ -182,13 +188,17 @@ class VillageScope:
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            return Unresolved("village_unknown",
-                              f"村名“{shown}”不在已有村庄中（系统中和本次上传的“村庄”表里都没有）。"
-                              f"{self._suggest(name, '')}请改正村名，或先在“村庄”表中登记该村。")  # fmt: skip
+            return Unresolved(
+                "village_unknown",
+                f"村名“{shown}”不在已有村庄中（系统中和本次上传的“村庄”表里都没有）。"
+                f"{self._suggest(name, '')}请改正村名，或先在“村庄”表中登记该村。",
+            )
         listed = "、".join(f"{self._label(c)}，代码 {c}" for c in candidates[:10])
-        return Unresolved("village_ambiguous",
-                          f"村名“{shown}”有 {len(candidates)} 个同名村：{listed}。"
-                          "请增加“乡镇”列（或填写村代码）指明是哪个村。")  # fmt: skip
+        return Unresolved(
+            "village_ambiguous",
+            f"村名“{shown}”有 {len(candidates)} 个同名村：{listed}。"
+            "请增加“乡镇”列（或填写村代码）指明是哪个村。",
+        )
 
     def _keys_of(self, code: str) -> set[tuple[str, str]]:
         row = self.villages.loc[self.villages["code"] == code].iloc[0]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from wuxing import catalog, periods
 from wuxing.collation import pinyin_key
@@ -111,8 +112,12 @@ def for_period(known: Dataset, period: str, villages: pd.DataFrame | None = None
         SHEET_AWARDS: [[name, town, year] for name, town in places],
         SHEET_TARGETS: [[name, town, year] for name, town in places],
     }
-    return _write(Dataset.of(villages=chosen), None,
-                  quarters=quarter_choices(known.periods(), period), blank_rows=blank_rows)  # fmt: skip
+    return _write(
+        Dataset.of(villages=chosen),
+        None,
+        quarters=quarter_choices(known.periods(), period),
+        blank_rows=blank_rows,
+    )
 
 
 def _write(
@@ -154,11 +159,19 @@ def _write(
     for sheet_name, quarter_col in ((SHEET_VALUES, 2), (SHEET_SCORES, 2)):
         sheet = book.get_worksheet_by_name(sheet_name)
         for col, ref, what in ((0, village_ref, "村名"), (quarter_col, quarter_ref, "季度")):
-            sheet.data_validation(1, col, 5000, col, {
-                "validate": "list", "source": ref, "error_type": "warning",
-                "error_title": f"{what}不在下拉列表中",
-                "error_message": f"这个{what}不在下拉列表中。确认无误可点“是”继续填写，上传时系统会再检查。",
-            })  # fmt: skip
+            sheet.data_validation(
+                1,
+                col,
+                5000,
+                col,
+                {
+                    "validate": "list",
+                    "source": ref,
+                    "error_type": "warning",
+                    "error_title": f"{what}不在下拉列表中",
+                    "error_message": f"这个{what}不在下拉列表中。确认无误可点“是”继续填写，上传时系统会再检查。",
+                },
+            )
     book.close()
     content = buffer.getvalue()
     if isinstance(target, io.BytesIO):
@@ -186,7 +199,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _write_rows(sheet: object, rows: list[list[object]]) -> None:
+def _write_rows(sheet: Worksheet, rows: list[list[object]]) -> None:
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             value = _cell(value)
@@ -196,7 +209,8 @@ def _write_rows(sheet: object, rows: list[list[object]]) -> None:
                 # Codes like 410922104001 must stay text so their leading zeros survive.
                 sheet.write_string(r, c, value)
             else:
-                sheet.write_number(r, c, float(value))
+                # _cell lets only numbers reach here; mypy sees `object`.
+                sheet.write_number(r, c, float(value))  # type: ignore[arg-type]
 
 
 def _write_villages(book: xlsxwriter.Workbook, head: object, ds: Dataset) -> None:
@@ -264,8 +278,15 @@ def _write_targets(
     rows = []
     for t in ds.targets.to_dict("records"):
         stars = "、".join(catalog.STAR_BY_ID[s].label for s in t["stars"].split(",") if s)
-        rows.append([names.get(t["code"], t["code"]), towns.get(t["code"], ""), int(t["year"]),
-                     int(t["level"]), stars or None])  # fmt: skip
+        rows.append(
+            [
+                names.get(t["code"], t["code"]),
+                towns.get(t["code"], ""),
+                int(t["year"]),
+                int(t["level"]),
+                stars or None,
+            ]
+        )
     _write_rows(sheet, rows)
 
 
@@ -274,11 +295,17 @@ def _write_pairs(
 ) -> None:
     sheet = _sheet(book, SHEET_PAIRS, head, list(PAIR_HEADERS))
     rows = [
-        [names.get(p["mentor"], p["mentor"]), towns.get(p["mentor"], ""),
-         names.get(p["mentee"], p["mentee"]), towns.get(p["mentee"], ""),
-         p["since"] or None, p["until"] or None, p["note"] or None]
+        [
+            names.get(p["mentor"], p["mentor"]),
+            towns.get(p["mentor"], ""),
+            names.get(p["mentee"], p["mentee"]),
+            towns.get(p["mentee"], ""),
+            p["since"] or None,
+            p["until"] or None,
+            p["note"] or None,
+        ]
         for p in ds.pairs.to_dict("records")
-    ]  # fmt: skip
+    ]
     _write_rows(sheet, rows)
 
 

@@ -16,6 +16,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn
 from xml.etree import ElementTree
 
 from wuxing.config import Settings
@@ -61,31 +62,43 @@ def read_workbook(content: bytes, filename: str, settings: Settings) -> list[Raw
     """All sheets of a spreadsheet file; raises ImportRejected (Chinese message) for bad files."""
     if len(content) > settings.max_upload_mb * _MB:
         size = len(content) / _MB
-        _reject(filename, "file_too_large",
-                f"文件大小 {size:.1f} MB，超过上限 {settings.max_upload_mb:g} MB。"
-                "请删去无关的工作表或拆成几个文件后再上传。")  # fmt: skip
+        _reject(
+            filename,
+            "file_too_large",
+            f"文件大小 {size:.1f} MB，超过上限 {settings.max_upload_mb:g} MB。"
+            "请删去无关的工作表或拆成几个文件后再上传。",
+        )
     if not content.strip():
         _reject(filename, "file_empty", "文件是空的（0 字节或只有空白）。请检查是否选错了文件。")
     if content.startswith(_ZIP_MAGIC):
         return _read_zip(content, filename, settings)
     if content.startswith(_OLE_MAGIC):
         if any(stream in content for stream in _ENCRYPTED_STREAMS):
-            _reject(filename, "file_encrypted",
-                    "文件设置了打开密码，系统无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再上传。")  # fmt: skip
+            _reject(
+                filename,
+                "file_encrypted",
+                "文件设置了打开密码，系统无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再上传。",
+            )
         return _read_calamine(content, filename, settings)
     if _WEB_PAGE.match(content.removeprefix(b"\xef\xbb\xbf")[:4096]):
-        _reject(filename, "file_web_page",
-                "这是网页（HTML/XML）文件，只是扩展名像表格，系统无法当作工作簿读取。"
-                "请用 Excel 或 WPS 打开它，再“另存为”Excel 工作簿（.xlsx）后上传。")  # fmt: skip
+        _reject(
+            filename,
+            "file_web_page",
+            "这是网页（HTML/XML）文件，只是扩展名像表格，系统无法当作工作簿读取。"
+            "请用 Excel 或 WPS 打开它，再“另存为”Excel 工作簿（.xlsx）后上传。",
+        )
     text = _decode_text(content)
     if text is None:
-        _reject(filename, "file_not_spreadsheet",
-                "这不是电子表格文件（内容既不是 Excel/WPS 表格，也不是 CSV 文本）。"
-                "请上传 .xlsx、.xls、.ods 或 .csv 文件。")  # fmt: skip
+        _reject(
+            filename,
+            "file_not_spreadsheet",
+            "这不是电子表格文件（内容既不是 Excel/WPS 表格，也不是 CSV 文本）。"
+            "请上传 .xlsx、.xls、.ods 或 .csv 文件。",
+        )
     return _read_csv(text, filename, settings)
 
 
-def _reject(filename: str, code: str, message: str) -> None:
+def _reject(filename: str, code: str, message: str) -> NoReturn:
     raise ImportRejected([problem(code, message, file=filename)])
 
 
@@ -94,55 +107,79 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        _reject(filename, "file_corrupt",
-                "文件已损坏或不完整（可能下载或拷贝中断）。请用 Excel 打开确认后重新保存再上传。")  # fmt: skip
+        _reject(
+            filename,
+            "file_corrupt",
+            "文件已损坏或不完整（可能下载或拷贝中断）。请用 Excel 打开确认后重新保存再上传。",
+        )
     # The central directory states every member's inflated size: checked before inflating.
     inflated = sum(info.file_size for info in infos)
     if inflated > settings.max_uncompressed_mb * _MB:
-        _reject(filename, "file_zip_bomb",
-                f"文件解压后约 {inflated / _MB:,.0f} MB，超过上限 {settings.max_uncompressed_mb:g} MB，"
-                "疑似异常文件，已拒收。请确认文件来源，或删去无关内容后重新保存。")  # fmt: skip
+        _reject(
+            filename,
+            "file_zip_bomb",
+            f"文件解压后约 {inflated / _MB:,.0f} MB，超过上限 {settings.max_uncompressed_mb:g} MB，"
+            "疑似异常文件，已拒收。请确认文件来源，或删去无关内容后重新保存。",
+        )
     names = {info.filename for info in infos}
     if "xl/workbook.bin" in names:
-        _reject(filename, "file_not_spreadsheet",
-                "这是 Excel 二进制工作簿（.xlsb），系统不读取这种格式。"
-                "请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再上传。")  # fmt: skip
+        _reject(
+            filename,
+            "file_not_spreadsheet",
+            "这是 Excel 二进制工作簿（.xlsb），系统不读取这种格式。"
+            "请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再上传。",
+        )
     if "xl/workbook.xml" in names:
         sheets = _read_calamine(content, filename, settings)
         try:
             formulas = _uncached_formulas(archive, names)
         except Exception:  # noqa: BLE001 — calamine coped, but a damaged member is still damage
-            _reject(filename, "file_corrupt",
-                    "文件已损坏或不完整，无法读取。请用 Excel 打开确认后重新保存再上传。")  # fmt: skip
+            _reject(
+                filename,
+                "file_corrupt",
+                "文件已损坏或不完整，无法读取。请用 Excel 打开确认后重新保存再上传。",
+            )
         return [RawSheet(s.file, s.name, s.rows, tuple(formulas.get(s.name, ()))) for s in sheets]
     if "content.xml" in names:
         mimetype = archive.read("mimetype") if "mimetype" in names else b""
         if b"spreadsheet" in mimetype or not mimetype:
             return _read_calamine(content, filename, settings)
-    _reject(filename, "file_not_spreadsheet",
-            "这是一个压缩包或 Word/PPT 文档，不是电子表格。请上传 .xlsx、.xls、.ods 或 .csv 文件。")  # fmt: skip
-    return []  # unreachable: _reject raises
+    _reject(
+        filename,
+        "file_not_spreadsheet",
+        "这是一个压缩包或 Word/PPT 文档，不是电子表格。请上传 .xlsx、.xls、.ods 或 .csv 文件。",
+    )
 
 
 def _read_calamine(content: bytes, filename: str, settings: Settings) -> list[RawSheet]:
     try:
         answer = _read_isolated(content, settings)
     except subprocess.TimeoutExpired:
-        _reject(filename, "file_too_complex",
-                f"文件在 {settings.read_timeout_s:g} 秒内没有读完，疑似异常文件，已拒收。"
-                "请用 Excel 打开确认后另存为 .xlsx 再上传。")  # fmt: skip
+        _reject(
+            filename,
+            "file_too_complex",
+            f"文件在 {settings.read_timeout_s:g} 秒内没有读完，疑似异常文件，已拒收。"
+            "请用 Excel 打开确认后另存为 .xlsx 再上传。",
+        )
     if answer is None:  # the child ran out of memory: a grid far too large
         _reject(filename, "file_too_many_cells", _far_cells_message(content, settings))
     if answer[0] == "encrypted":
-        _reject(filename, "file_encrypted",
-                "文件设置了打开密码，系统无法读取。请取消密码后另存再上传。")  # fmt: skip
+        _reject(
+            filename, "file_encrypted", "文件设置了打开密码，系统无法读取。请取消密码后另存再上传。"
+        )
     if answer[0] == "corrupt":
-        _reject(filename, "file_corrupt",
-                "文件已损坏或不完整，无法读取。请用 Excel 打开确认后重新保存再上传。")  # fmt: skip
+        _reject(
+            filename,
+            "file_corrupt",
+            "文件已损坏或不完整，无法读取。请用 Excel 打开确认后重新保存再上传。",
+        )
     if answer[0] == "too_many_cells":
         _, sheet, height, width, last = answer
-        _reject(filename, "file_too_many_cells",
-                _too_many_cells_message(sheet, height, width, last, settings, content))  # fmt: skip
+        _reject(
+            filename,
+            "file_too_many_cells",
+            _too_many_cells_message(sheet, height, width, last, settings, content),
+        )
     sheets = [RawSheet(filename, name, rows) for name, rows in answer[1]]
     if not sheets or all(_is_blank(s.rows) for s in sheets):
         _reject(filename, "file_empty", "文件里没有任何数据（所有工作表都是空的）。")
@@ -157,13 +194,21 @@ def cell_count(sheets: list[RawSheet]) -> int:
     return sum(len(s.rows) * max((len(r) for r in s.rows), default=0) for s in sheets)
 
 
-def _read_isolated(content: bytes, settings: Settings) -> tuple | None:
+def _read_isolated(content: bytes, settings: Settings) -> tuple[Any, ...] | None:
     """The child reader's answer (see isolated_reader), or None when it died of its memory cap."""
     child = subprocess.run(
-        [sys.executable, "-I", _ISOLATED_READER, str(settings.max_cells),
-         str(int(settings.reader_memory_mb))],
-        input=content, capture_output=True, timeout=settings.read_timeout_s, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-I",
+            _ISOLATED_READER,
+            str(settings.max_cells),
+            str(int(settings.reader_memory_mb)),
+        ],
+        input=content,
+        capture_output=True,
+        timeout=settings.read_timeout_s,
+        check=False,
+    )
     if child.returncode != 0:
         return None
     return pickle.loads(child.stdout)
@@ -171,19 +216,27 @@ def _read_isolated(content: bytes, settings: Settings) -> tuple | None:
 
 def cells_over_message(cells: int, settings: Settings) -> str:
     """Why an upload of `cells` cells is refused, and what to do."""
-    return (f"文件约有 {cells:,} 个单元格（行数×列数），超过一次上传的上限 {settings.max_cells:,} 个。"
-            "请删去无关的行、列或工作表，或按乡镇拆成几个文件后再上传。")  # fmt: skip
+    return (
+        f"文件约有 {cells:,} 个单元格（行数×列数），超过一次上传的上限 {settings.max_cells:,} 个。"
+        "请删去无关的行、列或工作表，或按乡镇拆成几个文件后再上传。"
+    )
 
 
 def _too_many_cells_message(
-    sheet: str, height: int, width: int, last: tuple[int, int] | None, settings: Settings,
+    sheet: str,
+    height: int,
+    width: int,
+    last: tuple[int, int] | None,
+    settings: Settings,
     content: bytes,
-) -> str:  # fmt: skip
+) -> str:
     if not sheet or last is None:
         return _far_cells_message(content, settings)
-    return (f"工作表“{sheet}”的数据区从 A1 延伸到 {cell_ref(*last)}（{height:,} 行 × {width:,} 列），"
-            f"超过上限 {settings.max_cells:,} 个单元格，疑似远处有误输入的内容。"
-            f"请在 Excel 中删除 {cell_ref(*last)} 附近多余的行和列后重新保存再上传。")  # fmt: skip
+    return (
+        f"工作表“{sheet}”的数据区从 A1 延伸到 {cell_ref(*last)}（{height:,} 行 × {width:,} 列），"
+        f"超过上限 {settings.max_cells:,} 个单元格，疑似远处有误输入的内容。"
+        f"请在 Excel 中删除 {cell_ref(*last)} 附近多余的行和列后重新保存再上传。"
+    )
 
 
 def _far_cells_message(content: bytes, settings: Settings) -> str:
@@ -191,8 +244,10 @@ def _far_cells_message(content: bytes, settings: Settings) -> str:
     far = _outermost_cells(content)
     where = "、".join(f"工作表“{sheet}”的 {ref}" for sheet, ref in far)
     found = f"最远的内容在{where}，" if far else ""
-    return (f"文件的数据区过大（超过 {settings.max_cells:,} 个单元格），系统拒收以免服务器内存耗尽。"
-            f"{found}多半是远处误输入的内容：请删除这些单元格所在的行和列后重新保存再上传。")  # fmt: skip
+    return (
+        f"文件的数据区过大（超过 {settings.max_cells:,} 个单元格），系统拒收以免服务器内存耗尽。"
+        f"{found}多半是远处误输入的内容：请删除这些单元格所在的行和列后重新保存再上传。"
+    )
 
 
 def _outermost_cells(content: bytes) -> list[tuple[str, str]]:
@@ -307,10 +362,13 @@ def _read_csv(text: str, filename: str, settings: Settings) -> list[RawSheet]:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             cells += max(len(row), 1)
             if cells > settings.max_cells:  # stop before a huge file fills memory
-                _reject(filename, "file_too_many_cells",
-                        f"CSV 文件超过一次上传的上限 {settings.max_cells:,} 个单元格"
-                        f"（读到第 {len(rows) + 1:,} 行时）。请删去无关的行和列，"
-                        "或按乡镇拆成几个文件后再上传。")  # fmt: skip
+                _reject(
+                    filename,
+                    "file_too_many_cells",
+                    f"CSV 文件超过一次上传的上限 {settings.max_cells:,} 个单元格"
+                    f"（读到第 {len(rows) + 1:,} 行时）。请删去无关的行和列，"
+                    "或按乡镇拆成几个文件后再上传。",
+                )
             rows.append(list(row))
     except csv.Error:
         _reject(

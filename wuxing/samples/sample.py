@@ -26,6 +26,7 @@ FIRST_QUARTER, LAST_QUARTER = "2022Q1", "2023Q4"
 FILENAME = "马庄桥镇示例数据.xlsx"
 
 #: What the article states, in the form the sample test checks (through metrics, not these).
+_FIVE_STAR_TARGETS_2023 = ("赵家村", "永固集村", "金魏旧寨村")
 ARTICLE_FIGURES = {
     "villages": 13,
     "income_2022_min": 10.0,  # 万元: all 13 villages
@@ -34,7 +35,7 @@ ARTICLE_FIGURES = {
     "volunteers_2023Q1": 568,  # 人
     "volunteer_activities_through_2023Q1": 642,  # 次 since the campaign began
     "mushroom_output_2022": 6000,  # 吨 a year, "about"
-    "five_star_targets_2023": ("赵家村", "永固集村", "金魏旧寨村"),
+    "five_star_targets_2023": _FIVE_STAR_TARGETS_2023,
 }
 # The five villages over 20万元 in 2022 (the article names the first two).
 _RICH = ("赵家村", "南永固村", "永固集村", "金魏旧寨村", "甲村")
@@ -58,9 +59,11 @@ def build() -> Dataset:
     awards = _awards(scores)
     targets = _targets(awards)
     pairs = pd.DataFrame(
-        [{"mentor": codes[m], "mentee": codes[e], "since": s, "until": "", "note": "导师帮带"}
-         for m, e, s in _PAIRS]
-    )  # fmt: skip
+        [
+            {"mentor": codes[m], "mentee": codes[e], "since": s, "until": "", "note": "导师帮带"}
+            for m, e, s in _PAIRS
+        ]
+    )
     for frame in (scores, awards, targets):
         frame["code"] = frame.pop("village").map(codes)
     return Dataset.of(
@@ -73,12 +76,18 @@ def _villages(rng: np.random.Generator) -> pd.DataFrame:
     households[0] = 760  # 赵家村 is three natural villages
     rows = []
     for name, hh in zip(VILLAGES, households, strict=True):
-        rows.append({
-            "code": generated_code(CITY, COUNTY, TOWN, name), "name": name, "town": TOWN,
-            "county": COUNTY, "city": CITY, "households": float(hh),
-            "population": float(round(hh * rng.uniform(3.4, 4.1))),
-            "cluster": "食用菌产业片区" if name in _MUSHROOM_SHARE else "",
-        })  # fmt: skip
+        rows.append(
+            {
+                "code": generated_code(CITY, COUNTY, TOWN, name),
+                "name": name,
+                "town": TOWN,
+                "county": COUNTY,
+                "city": CITY,
+                "households": float(hh),
+                "population": float(round(hh * rng.uniform(3.4, 4.1))),
+                "cluster": "食用菌产业片区" if name in _MUSHROOM_SHARE else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -125,10 +134,20 @@ def _values(rng: np.random.Generator, villages: pd.DataFrame, quarters: list[str
         factor = 1.0 if year == 2022 else growth
         put(catalog.COLLECTIVE_INCOME, (income_2022 * factor * shares[q - 1]).round(1), quarter)
         put("operating_income", (income_2022 * factor * shares[q - 1] * 0.55).round(1), quarter)
-        put(catalog.TOILET_UPGRADES, np.maximum(0, toilets_2023q1 + steps_from_2023q1 *
-            np.ceil(toilets_2023q1 * 0.06)).astype(int), quarter)  # fmt: skip
-        put(catalog.VOLUNTEERS, np.maximum(0, volunteers_2023q1 + steps_from_2023q1 *
-            np.ceil(volunteers_2023q1 * 0.05)).astype(int), quarter)  # fmt: skip
+        put(
+            catalog.TOILET_UPGRADES,
+            np.maximum(
+                0, toilets_2023q1 + steps_from_2023q1 * np.ceil(toilets_2023q1 * 0.06)
+            ).astype(int),
+            quarter,
+        )
+        put(
+            catalog.VOLUNTEERS,
+            np.maximum(
+                0, volunteers_2023q1 + steps_from_2023q1 * np.ceil(volunteers_2023q1 * 0.05)
+            ).astype(int),
+            quarter,
+        )
         if qi <= 4:
             activities = activities_to_2023q1[qi]
         else:
@@ -169,11 +188,20 @@ def _values(rng: np.random.Generator, villages: pd.DataFrame, quarters: list[str
 
 # Score level of each village, star by star (0 = far from the pass mark, 1 = around it, 2 = above).
 _STRENGTH = {
-    "赵家村": (2, 2, 2, 2, 2), "永固集村": (1, 2, 2, 2, 2), "金魏旧寨村": (1, 2, 1, 2, 2),
-    "南永固村": (1, 2, 2, 1, 1), "甲村": (0, 2, 1, 1, 1), "乙村": (0, 1, 1, 1, 0),
-    "丙村": (0, 1, 1, 0, 1), "丁村": (0, 0, 1, 1, 0), "戊村": (0, 1, 0, 1, 0),
-    "己村": (0, 0, 1, 0, 1), "庚村": (0, 1, 0, 0, 1), "辛村": (0, 0, 0, 1, 0), "壬村": (0, 0, 0, 0, 0),
-}  # fmt: skip
+    "赵家村": (2, 2, 2, 2, 2),
+    "永固集村": (1, 2, 2, 2, 2),
+    "金魏旧寨村": (1, 2, 1, 2, 2),
+    "南永固村": (1, 2, 2, 1, 1),
+    "甲村": (0, 2, 1, 1, 1),
+    "乙村": (0, 1, 1, 1, 0),
+    "丙村": (0, 1, 1, 0, 1),
+    "丁村": (0, 0, 1, 1, 0),
+    "戊村": (0, 1, 0, 1, 0),
+    "己村": (0, 0, 1, 0, 1),
+    "庚村": (0, 1, 0, 0, 1),
+    "辛村": (0, 0, 0, 1, 0),
+    "壬村": (0, 0, 0, 0, 0),
+}
 _BASE = {0: 72.0, 1: 80.0, 2: 88.0}
 
 
@@ -186,8 +214,14 @@ def _scores(rng: np.random.Generator, quarters: list[str]) -> pd.DataFrame:
             start = _BASE[level] + rng.uniform(-3, 3)
             for qi, quarter in enumerate(quarters):
                 score = start + slope * qi + rng.normal(0, 1.2)
-                rows.append({"village": village, "period": quarter, "star": star,
-                             "score": round(float(min(score, 103.0)), 1)})  # fmt: skip
+                rows.append(
+                    {
+                        "village": village,
+                        "period": quarter,
+                        "star": star,
+                        "score": round(float(min(score, 103.0)), 1),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -205,13 +239,13 @@ def _awards(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _targets(awards: pd.DataFrame) -> pd.DataFrame:
-    """2023 targets: five stars for the three villages the article names, one more star elsewhere."""
+    """2023 targets: five stars for the three villages the article names, one star more elsewhere"""
     held_2022 = awards[(awards["year"] == 2022) & awards["awarded"]].groupby("village")["star"]
     held = held_2022.apply(set).to_dict()
     rows = []
     for village in VILLAGES:
         current = held.get(village, set())
-        if village in ARTICLE_FIGURES["five_star_targets_2023"]:
+        if village in _FIVE_STAR_TARGETS_2023:
             aim = set(catalog.STAR_IDS)
         else:
             missing = [s for s in catalog.STAR_IDS[1:] if s not in current]
@@ -229,9 +263,12 @@ def workbook_bytes() -> bytes:
 def seed(store: Store) -> int:
     """Store the sample as one revision by the sample user; returns the revision id."""
     return store.commit(
-        build(), content=workbook_bytes(), filename=FILENAME, user=SAMPLE_USER,
+        build(),
+        content=workbook_bytes(),
+        filename=FILENAME,
+        user=SAMPLE_USER,
         summary={"note": "马庄桥镇示例数据（模拟数值）"},
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
@@ -271,10 +308,14 @@ def remove(store: Store, user: str) -> Removal:
     kept = None
     if not keep.empty:
         kept = store.commit(
-            Dataset.of(villages=keep), content=write_workbook(Dataset.of(villages=keep)),
-            filename="去掉示例数据时保留的村庄.xlsx", user=user,
-            summary={"note": f"去掉示例数据时保留真实数据用到的 {len(keep)} 个村（不含模拟的户数、人口）"},
-        )  # fmt: skip
+            Dataset.of(villages=keep),
+            content=write_workbook(Dataset.of(villages=keep)),
+            filename="去掉示例数据时保留的村庄.xlsx",
+            user=user,
+            summary={
+                "note": f"去掉示例数据时保留真实数据用到的 {len(keep)} 个村（不含模拟的户数、人口）"
+            },
+        )
     for revision_id in ids:
         store.rollback(revision_id, user)
     return Removal(ids, kept, len(keep))

@@ -1,1 +1,2 @@
-"""The database, the only writer: schema, store, snapshot, bulk insert, keys."""
+"""The database, the only writer: store, schema, revisions, snapshot, overlay, touches, conflicts,
+bulk insert, events, connection, accounts, sessions."""

@@ -6,12 +6,14 @@ transactions, each change with its audit event in the same transaction.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from wuxing.access import throttle
 from wuxing.access.credentials import account_key
@@ -62,7 +64,21 @@ class LoginTry:
     client_paused_until: datetime | None = None  # the pause on every name that starts if it fails
 
 
-class AccountStore:
+class StorePart:
+    """What a part mixed into `Store` uses of it: declared here so each part type-checks alone."""
+
+    engine: Engine
+
+    if TYPE_CHECKING:  # declared only: `Store` defines them
+
+        def transaction(self, *, key_checks: bool = True) -> AbstractContextManager[Connection]:
+            """One write transaction (`Store.transaction`)."""
+            ...
+
+        def _authorise(self, needed: str, user: str) -> None: ...
+
+
+class AccountStore(StorePart):
     """The account and login-throttle part of `Store` (mixed in; uses its transactions)."""
 
     # -- accounts (hashing and policy live in wuxing.access.auth; this only stores) -------------------
@@ -92,26 +108,19 @@ class AccountStore:
         taken). `area` is what it may write, `view_area` what it may browse (default: `area`);
         `must_change`: a one-time password, to be replaced at the first login."""
         self._authorise("admin", by)
-        key = account_key(name)
         with self.transaction() as conn:
-            taken = conn.execute(
-                sa.select(users.c.name).where(sa.or_(users.c.name == name, users.c.name_key == key))
-            ).scalar()
-            if taken == name:
-                raise StoreError(f"账号“{name}”已存在，请换一个名字，或重置它的密码")
-            if taken is not None:
-                raise StoreError(
-                    f"账号“{name}”与已有账号“{taken}”只差大小写或全角半角，容易混淆，请换一个名字"
-                )
-            conn.execute(
-                users.insert().values(
-                    name=name, password_hash=password_hash, role=role, disabled=False,
-                    created_at=_now(), name_key=key, credential_version=0, area=area,
-                    view_area=area if view_area is None else view_area, must_change=must_change,
-                )
-            )  # fmt: skip
-            where = f"，范围：{area}" if area else ""
-            _log(conn, by, "user_add", None, f"{name}（{role}{where}）")
+            _insert_account(conn, name, password_hash, role, by=by, area=area,
+                            view_area=view_area, must_change=must_change)  # fmt: skip
+
+    def add_accounts(self, accounts: list[tuple[str, str, str, str]], *, by: str) -> None:
+        """Create accounts (name, password hash, role, area) in one transaction, each with a
+        one-time password and its audit event: all of them, or none (StoreError) when a name
+        is taken meanwhile."""
+        self._authorise("admin", by)
+        with self.transaction() as conn:
+            for name, password_hash, role, area in accounts:
+                _insert_account(conn, name, password_hash, role, by=by, area=area,
+                                must_change=True, how="批量新建")  # fmt: skip
 
     def set_password(
         self, name: str, password_hash: str, *, by: str, one_time: bool = False
@@ -306,7 +315,7 @@ def _account(row: sa.Row) -> Account:
         name=row.name,
         role=row.role,
         disabled=bool(row.disabled),
-        created_at=_aware(row.created_at),
+        created_at=cast(datetime, _aware(row.created_at)),  # NOT NULL: stays a datetime
         password_hash=row.password_hash,
         key=row.name_key or account_key(row.name),
         credential_version=int(row.credential_version or 0),
@@ -315,6 +324,31 @@ def _account(row: sa.Row) -> Account:
         must_change=bool(row.must_change),
         last_login_at=_aware(row.last_login_at),
     )
+
+
+def _insert_account(
+    conn: Connection, name: str, password_hash: str, role: str, *, by: str, area: str,
+    view_area: str | None = None, must_change: bool = False, how: str = "",
+) -> None:  # fmt: skip
+    key = account_key(name)
+    taken = conn.execute(
+        sa.select(users.c.name).where(sa.or_(users.c.name == name, users.c.name_key == key))
+    ).scalar()
+    if taken == name:
+        raise StoreError(f"账号“{name}”已存在，请换一个名字，或重置它的密码")
+    if taken is not None:
+        raise StoreError(
+            f"账号“{name}”与已有账号“{taken}”只差大小写或全角半角，容易混淆，请换一个名字"
+        )
+    conn.execute(
+        users.insert().values(
+            name=name, password_hash=password_hash, role=role, disabled=False, created_at=_now(),
+            name_key=key, credential_version=0, area=area,
+            view_area=area if view_area is None else view_area, must_change=must_change,
+        )
+    )  # fmt: skip
+    where = f"，范围：{area}" if area else ""
+    _log(conn, by, "user_add", None, f"{name}（{role}{where}{'，' + how if how else ''}）")
 
 
 def _end_sessions(

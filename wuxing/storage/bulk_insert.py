@@ -24,7 +24,9 @@ def insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision
     if not in_key_order(frame, key):
         frame = frame.sort_values(key)
     quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in ["revision_id", *columns])
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver's
+    cursor = driver.cursor()
     try:
         for start in range(0, len(frame), 200_000):
             part = frame.iloc[start : start + 200_000]
@@ -120,16 +122,12 @@ def _arrow(series: pd.Series) -> pa.Array:
 def _db_values(series: pd.Series) -> list[object]:
     """A column as plain Python values with None for missing (column-wise: ~1 s less at 1.3 M rows
     than converting the frame to objects and iterating its rows)."""
-    if isinstance(series.dtype, pd.StringDtype) and len(series) < 100_000:
-        # Below a province's size arrow's own conversion is quicker (missing values become None).
-        return _arrow(series).to_pylist()
-    if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
+    if isinstance(series.dtype, pd.StringDtype):
         # Each distinct text made a Python string once and repeated: quarters and indicator ids
-        # repeat a million times at a province's size (3× faster than one string per cell).
-        encoded = _arrow(series).dictionary_encode()
-        # Taken by numpy from an object array of the words: half the time of a Python map.
-        words = np.array(encoded.dictionary.to_pylist(), dtype=object)
-        return words[encoded.indices.to_numpy()].tolist()
+        # repeat a million times at a province's size (0.65 → 0.15 s per such column than one
+        # string per cell). A missing cell's code is -1: the None at the end.
+        codes, words = pd.factorize(series)
+        return np.array([*words, None], dtype=object)[codes].tolist()
     values = series.tolist()
     if not series.hasnans:
         return values

@@ -5,15 +5,9 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from wuxing.storage.schema import events
-
-NEW_EVENT = sa.text(
-    'INSERT INTO events (at, "user", action, revision_id, detail)'
-    " VALUES (:at, :user, :action, :revision_id, :detail) RETURNING id"
-).bindparams(sa.bindparam("at", type_=events.c.at.type))
 
 
 def sha256_of(content: bytes) -> str:
@@ -34,9 +28,15 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def log_event(
-    conn: Connection, user: str, action: str, revision_id: int | None, detail: str,
+    conn: Connection,
+    user: str,
+    action: str,
+    revision_id: int | None,
+    detail: str,
     at: datetime | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Append one event in the transaction of `conn` (at `at`, default now); returns its id."""
-    values = {"user": user, "action": action, "revision_id": revision_id, "detail": detail}
-    return conn.execute(NEW_EVENT, {"at": at or now(), **values}).scalar_one()
+    event = events.insert().values(
+        at=at or now(), user=user, action=action, revision_id=revision_id, detail=detail
+    )
+    return conn.execute(event.returning(events.c.id)).scalar_one()

@@ -1,9 +1,12 @@
 """The database tables: revisions, the audit trail, accounts, sessions, snapshots and one table per data kind.
 
-Only `wuxing.storage.store` (with its parts `accounts` and `sessions`) writes to them, each write in one of its transactions.
+Only `wuxing.storage.store` (with its parts: revisions, snapshot, touches, accounts, sessions …)
+writes to them, each write in one of its transactions.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -116,7 +119,7 @@ revision_touches = sa.Table(
 )
 
 
-_SQL_TYPES = {
+_SQL_TYPES: dict[str, sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]] = {
     "str": sa.String(300),
     "Float64": sa.Float,
     "float64": sa.Float,

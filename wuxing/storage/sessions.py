@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from wuxing.errors import StoreError
-from wuxing.storage.accounts import Account, account_named
+from wuxing.storage.accounts import Account, StorePart, account_named
 from wuxing.storage.events import aware, log_event, now, sha256_of
 from wuxing.storage.schema import sessions, users
 
@@ -41,7 +42,7 @@ def _end(conn: Connection, where: sa.ColumnElement[bool], why: str, at: datetime
     return done.rowcount
 
 
-class SessionStore:
+class SessionStore(StorePart):
     """The signed-in sessions part of `Store` (mixed in; uses its transactions)."""
 
     def open_session(self, name: str, *, client: str = "", at: datetime | None = None) -> str:
@@ -81,7 +82,7 @@ class SessionStore:
                 return None
             account = account_named(conn, row.user)
         why = _refusal(row, account, idle, at)
-        if why or aware(row.last_seen) < at - SEEN_EVERY:
+        if why or _last_seen(row) < at - SEEN_EVERY:
             with self.transaction() as conn:
                 where = sessions.c.token_hash == digest
                 if why:
@@ -139,6 +140,10 @@ def _refusal(row: sa.Row, account: Account | None, idle: timedelta, at: datetime
         return "disabled"
     if account.credential_version != row.credential_version:
         return "password"
-    if aware(row.last_seen) + idle < at:
+    if _last_seen(row) + idle < at:
         return "idle"
     return ""
+
+
+def _last_seen(row: sa.Row) -> datetime:
+    return cast(datetime, aware(row.last_seen))  # NOT NULL: stays a datetime

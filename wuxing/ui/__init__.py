@@ -6,6 +6,7 @@ session   the signed-in account (from the session cookie), the answer for a page
 widgets   the page frame, charts with their data, tables, downloads, empty states
 text      user-supplied text shown literally (`plain`)
 web       the server around dashboard.py (app.py): headers, upload limit, routes
+(and, imported by their pages: corrections, reports, navigation, account_import)
 """
 
 from wuxing.ui.filters import (
@@ -52,18 +53,52 @@ from wuxing.ui.widgets import (
     empty_state,
     excel_download,
     open_page,
+    own_area,
     sample_banner,
     show_table,
     template_download,
 )
 
 __all__ = [
-    "ALL_STARS", "INVALID_LINK", "NO_DATA", "Filters", "PageView", "account_sidebar", "chart",
-    "client_address", "current_account", "current_filters", "database_problems_explained",
-    "drill_into", "drill_on_click", "drop_stale_choice", "empty_state", "excel_download",
-    "get_store", "load_dataset", "open_page", "open_profile", "parse_upload", "plain",
-    "refresh_after_write", "remember_filters", "require_page_role", "sample_banner",
-    "selected_points", "selected_rows", "settings", "show_table", "sidebar_filters",
-    "sync_url", "template_download", "upload_touches", "url_choice", "village_uploads",
-    "NOT_ALLOWED", "NOT_SIGNED_IN", "refuse_page", "require_new_password",
-]  # fmt: skip
+    "ALL_STARS",
+    "INVALID_LINK",
+    "NO_DATA",
+    "Filters",
+    "PageView",
+    "account_sidebar",
+    "chart",
+    "client_address",
+    "current_account",
+    "current_filters",
+    "database_problems_explained",
+    "drill_into",
+    "drill_on_click",
+    "drop_stale_choice",
+    "empty_state",
+    "excel_download",
+    "get_store",
+    "load_dataset",
+    "open_page",
+    "open_profile",
+    "own_area",
+    "parse_upload",
+    "plain",
+    "refresh_after_write",
+    "remember_filters",
+    "require_page_role",
+    "sample_banner",
+    "selected_points",
+    "selected_rows",
+    "settings",
+    "show_table",
+    "sidebar_filters",
+    "sync_url",
+    "template_download",
+    "upload_touches",
+    "url_choice",
+    "village_uploads",
+    "NOT_ALLOWED",
+    "NOT_SIGNED_IN",
+    "refuse_page",
+    "require_new_password",
+]

@@ -48,8 +48,9 @@ def correct_values(ds: Dataset, user: str) -> None:
     left, right = st.columns(2)
     code = left.selectbox("要改正的村", codes, key="correction_village", format_func=label.get)
     start = quarters.index(filters.period) if filters.period in quarters else 0
-    period = right.selectbox("季度", quarters, index=start, key="correction_period",
-                             format_func=periods.label)  # fmt: skip
+    period = right.selectbox(
+        "季度", quarters, index=start, key="correction_period", format_func=periods.label
+    )
     table = corrections.editable_values(ds, code, period)
     st.caption(
         plain(f"{label[code]} · {periods.label(period)}：")
@@ -57,11 +58,16 @@ def correct_values(ds: Dataset, user: str) -> None:
     )
     edited = st.data_editor(
         # Every indicator in view at once (rows of 35 px): nothing to scroll past inside the table.
-        table, key=editor_key(code, period), hide_index=True, width="stretch",
+        table,
+        key=editor_key(code, period),
+        hide_index=True,
+        width="stretch",
         height=35 * (len(table) + 1) + 3,
         disabled=["星", "指标", "单位", corrections.CURRENT],
-        column_config={corrections.NEW: st.column_config.NumberColumn(corrections.NEW, format="%g")},
-    )  # fmt: skip
+        column_config={
+            corrections.NEW: st.column_config.NumberColumn(corrections.NEW, format="%g")
+        },
+    )
     changed = corrections.edits(edited)
     if not changed:
         return
@@ -86,8 +92,9 @@ def correct_values(ds: Dataset, user: str) -> None:
     if st.button("保存改正", type="primary", icon=":material/save:", key="save_correction"):
         note = corrections.note(name, period, changed, table)
         try:
-            outcome = importer.store_checked(get_store(), payload, result, user=user,
-                                             base_version=ds.revision, correction=note)  # fmt: skip
+            outcome = importer.store_checked(
+                get_store(), payload, result, user=user, base_version=ds.revision, correction=note
+            )
         except ConflictError as conflict:
             refresh_after_write()
             st.error(plain(str(conflict)), icon=":material/sync_problem:")

@@ -1,4 +1,4 @@
-"""The filters every page shares (area, quarter, star), kept in the URL, and page choices beside them."""
+"""The filters every page shares (area, quarter, star), kept in the URL, and page choices too."""
 
 from __future__ import annotations
 
@@ -53,15 +53,17 @@ def sidebar_filters(ds: Dataset) -> Filters:
     """Area, quarter and star pickers in the sidebar; the URL carries them so links reopen views."""
     store = get_store()
     areas = area_choices(store.url, ds.revision, ds.villages)
-    # A signed-in account browses its 可查看范围 only, and starts at its own area.
+    # A signed-in account browses its 可查看范围 only (a village, for a village's account), and
+    # starts at the area it answers for.
     account = st.session_state.get(ACCOUNT_KEY)
     start = village_metrics.default_area(ds.villages)
     if account is not None:
-        if view := scopes.view_scope_of(account):
-            areas = [a for a in areas if scopes.within(a, view)] or [view]
-            start = areas[0]
-        if (own := scopes.scope_of(account)) in areas and own:
+        view, own = scopes.view_scope_of(account), scopes.scope_of(account)
+        areas = village_metrics.browsable_areas(areas, view, own)
+        if own and own in areas:
             start = own
+        elif view:
+            start = view
     quarters = list(reversed(ds.periods()))
     stars = [ALL_STARS, *catalog.STAR_IDS]
     if st.session_state.get("_drill_area") in areas:  # a click on a sub-area (see drill_into)
@@ -121,7 +123,9 @@ def url_choice(key: str, options: Sequence[str], default: str | None, what: str)
     """A page-specific choice kept in the URL: the URL's value if valid, else `default` + notice."""
     if not options:
         return None
-    _adopt_url(key, options, default if default in options else options[0], what)
+    _adopt_url(
+        key, options, default if default is not None and default in options else options[0], what
+    )
     for what in st.session_state.pop("_url_notices", []):
         st.warning(INVALID_LINK.format(plain(what)))
     return st.session_state[key]

@@ -196,7 +196,9 @@ def through_entry_script() -> None:
     navigation turns the legacy mode off for the process; switching to the page the URL names
     then runs it through dashboard.py (which registers only what the session's role may see).
     """
-    pages = [st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default)
-             for p in navigation.PAGES]  # fmt: skip
+    pages = [
+        st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default)
+        for p in navigation.PAGES
+    ]
     wanted = st.navigation(pages, position="hidden")
     st.switch_page(wanted, query_params=st.query_params.to_dict())

@@ -1,4 +1,4 @@
-"""The upload page's reports: problems and reminders a clerk must read, and the notice after a save."""
+"""The upload page's reports: problems and reminders a clerk must read, the notice after a save."""
 
 from __future__ import annotations
 

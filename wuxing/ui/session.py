@@ -79,8 +79,9 @@ def require_new_password(account: Account) -> None:
     st.caption("您正在使用管理员发放的一次性密码。请设置只有您知道的新密码后继续。")
     with st.form("own_password"):
         old = st.text_input("一次性密码", type="password", autocomplete="current-password")
-        new = st.text_input("新密码", type="password", autocomplete="new-password",
-                            help=auth.PASSWORD_RULE)  # fmt: skip
+        new = st.text_input(
+            "新密码", type="password", autocomplete="new-password", help=auth.PASSWORD_RULE
+        )
         again = st.text_input("再输入一次新密码", type="password", autocomplete="new-password")
         submitted = st.form_submit_button("保存新密码", type="primary")
     if submitted:

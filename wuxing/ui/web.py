@@ -89,8 +89,10 @@ def same_origin(request: Request) -> bool:
 def login_form_html(next_path: str = "/", *, message: str = "") -> str:
     """The login form (plain HTML: it posts to `LOGIN_PATH` itself), with `message` above it."""
     note = f'<p role="alert" style="color:#b42318;margin:0 0 12px">{html.escape(message)}</p>'
-    field = ("display:block;width:100%;box-sizing:border-box;margin:4px 0 12px;padding:8px;"
-             "font-size:16px;border:1px solid #bbb;border-radius:6px")  # fmt: skip
+    field = (
+        "display:block;width:100%;box-sizing:border-box;margin:4px 0 12px;padding:8px;"
+        "font-size:16px;border:1px solid #bbb;border-radius:6px"
+    )
     return (
         f'<form method="post" action="{LOGIN_PATH}" style="max-width:360px">'
         f"{note if message else ''}"
@@ -140,16 +142,23 @@ async def login_page(request: Request) -> Response:
     client = request.client.host if request.client else ""
     try:
         _, token = await run_in_threadpool(
-            auth.open_session, _store(settings.store_url), str(form.get("username", "")),
-            str(form.get("password", "")), client=client,
-        )  # fmt: skip
+            auth.open_session,
+            _store(settings.store_url),
+            str(form.get("username", "")),
+            str(form.get("password", "")),
+            client=client,
+        )
     except AuthError as exc:
         return _page(login_form_html(target, message=str(exc)), 401)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="strict", path="/",
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/",
         secure=request.url.scheme == "https",
-    )  # fmt: skip
+    )
     return response
 
 
@@ -161,8 +170,13 @@ async def logout(request: Request) -> Response:
     if token:
         await run_in_threadpool(_store(Settings.from_env().store_url).end_session, token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
-                           secure=request.url.scheme == "https")  # fmt: skip
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 

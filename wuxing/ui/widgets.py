@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from wuxing import periods
+from wuxing import periods, scopes
 from wuxing.access.roles import role_allows
 from wuxing.charts import style
 from wuxing.dataset import Dataset
@@ -82,8 +83,10 @@ def sample_banner(ds: Dataset) -> None:
     if account is None or not role_allows(account.role, "editor"):
         return
     left, right = st.columns([3, 1], vertical_alignment="center")
-    sure = left.checkbox(f"我确认要去掉示例数据（撤销{versions}；真实数据用到的村名会保留）",
-                         key="sample_remove_sure")  # fmt: skip
+    sure = left.checkbox(
+        f"我确认要去掉示例数据（撤销{versions}；真实数据用到的村名会保留）",
+        key="sample_remove_sure",
+    )
     if right.button("去掉示例数据", disabled=not sure, key="sample_remove", type="primary"):
         sample.remove(get_store(), account.name)
         refresh_after_write()
@@ -93,18 +96,32 @@ def sample_banner(ds: Dataset) -> None:
         st.rerun()
 
 
+def own_area(area: str) -> str:
+    """`area` narrowed to the villages the signed-in account answers for (`scopes.scope_of`):
+    what its template and 填报进度 cover (a village account: its village)."""
+    return scopes.narrowed(area, scopes.scope_of(current_account()))
+
+
 def template_download(ds: Dataset) -> None:
-    """A quarter picker and the template for it: one row per village of the sidebar's area, in
-    pinyin order, the quarter filled in (default: the one after the newest stored)."""
+    """A quarter picker and the template for it: one row per village of the sidebar's area
+    that the account answers for, in pinyin order, the quarter filled in (default: the one
+    after the newest stored)."""
     coming = template.next_period(ds)
     choices = list(reversed(template.quarter_choices(ds.periods(), coming)))
-    area = current_filters().area
+    area = own_area(current_filters().area)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    period = left.selectbox("模板季度", choices, index=choices.index(coming), key="template_period",
-                            format_func=periods.label)  # fmt: skip
+    period = left.selectbox(
+        "模板季度",
+        choices,
+        index=choices.index(coming),
+        key="template_period",
+        format_func=periods.label,
+    )
     villages = village_metrics.scope(ds, area).villages
     right.download_button(
-        f"下载{periods.label(period)}模板（{village_metrics.area_label(area)}，{len(villages)} 个村）",
+        plain(
+            f"下载{periods.label(period)}模板（{village_metrics.area_label(area)}，{len(villages)} 个村）"
+        ),
         data=lambda: template.for_period(ds, period, villages),
         file_name=f"五星支部创建台账模板_{period}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -139,7 +156,7 @@ def chart(
         width="stretch",
         theme=None,  # our own template, so what is exported looks like what is shown
         config=style.png_config(name),
-        on_select=on_select,
+        on_select=on_select,  # type: ignore[call-overload]  # streamlit overloads each kind apart
         selection_mode="points",
     )
     if not data_box:
@@ -159,7 +176,7 @@ def chart(
     return event
 
 
-def show_table(frame: pd.DataFrame, **options: object) -> object:
+def show_table(frame: pd.DataFrame, **options: Any) -> object:
     """A table as every page shows it: no index, full width (`options` go to `st.dataframe`)."""
     return st.dataframe(frame, hide_index=True, width="stretch", **options)
 

@@ -34,13 +34,22 @@ def star_comparison(ds: Dataset, m: Matchup, period: str, pass_mark: float) -> p
     rows = []
     for star in catalog.STARS:
         sa, sb = a[star.id], b[star.id]
-        rows.append({
-            "star": star.id, "label": star.label, "first": sa, "second": sb, "gap": sa - sb,
-            "leader": leader(sa, sb, "up", m.first_name, m.second_name),
-            "first_passes": bool(sa >= pass_mark), "second_passes": bool(sb >= pass_mark),
-            "first_held": star.id in held_a, "second_held": star.id in held_b,
-            "first_target": star.id in target_a, "second_target": star.id in target_b,
-        })  # fmt: skip
+        rows.append(
+            {
+                "star": star.id,
+                "label": star.label,
+                "first": sa,
+                "second": sb,
+                "gap": sa - sb,
+                "leader": leader(sa, sb, "up", m.first_name, m.second_name),
+                "first_passes": bool(sa >= pass_mark),
+                "second_passes": bool(sb >= pass_mark),
+                "first_held": star.id in held_a,
+                "second_held": star.id in held_b,
+                "first_target": star.id in target_a,
+                "second_target": star.id in target_b,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -53,15 +62,29 @@ def star_table(comparison: pd.DataFrame, m: Matchup, pass_mark: float) -> pd.Dat
     def mark(held: bool, target: bool) -> str:
         return "、".join(t for t, on in (("已获评", held), ("目标星", target)) if on) or "—"
 
-    return pd.DataFrame({
-        "星": comparison["label"],
-        f"{m.first_label}": [score(v, p) for v, p in zip(comparison["first"], comparison["first_passes"], strict=True)],
-        f"{m.second_label}": [score(v, p) for v, p in zip(comparison["second"], comparison["second_passes"], strict=True)],
-        "差距（分）": [formatting.change(v, "分") for v in comparison["gap"]],
-        "领先": comparison["leader"],
-        f"{m.first_name}获评/目标": [mark(h, t) for h, t in zip(comparison["first_held"], comparison["first_target"], strict=True)],
-        f"{m.second_name}获评/目标": [mark(h, t) for h, t in zip(comparison["second_held"], comparison["second_target"], strict=True)],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "星": comparison["label"],
+            f"{m.first_label}": [
+                score(v, p)
+                for v, p in zip(comparison["first"], comparison["first_passes"], strict=True)
+            ],
+            f"{m.second_label}": [
+                score(v, p)
+                for v, p in zip(comparison["second"], comparison["second_passes"], strict=True)
+            ],
+            "差距（分）": [formatting.change(v, "分") for v in comparison["gap"]],
+            "领先": comparison["leader"],
+            f"{m.first_name}获评/目标": [
+                mark(h, t)
+                for h, t in zip(comparison["first_held"], comparison["first_target"], strict=True)
+            ],
+            f"{m.second_name}获评/目标": [
+                mark(h, t)
+                for h, t in zip(comparison["second_held"], comparison["second_target"], strict=True)
+            ],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -100,18 +123,31 @@ def standing(ds: Dataset, code: str, period: str) -> Standing:
     """A village's stars held and its target as seen from `period`."""
     year, held = held_stars(ds, code, period)
     t_year, t_level, t_stars = target_of(ds, code, period)
-    return Standing(names(ds).get(code, code), year, tuple(held), t_year, t_level, tuple(t_stars),
-                    periods.year_of(period))  # fmt: skip
+    return Standing(
+        names(ds).get(code, code),
+        year,
+        tuple(held),
+        t_year,
+        t_level,
+        tuple(t_stars),
+        periods.year_of(period),
+    )
 
 
 @remembered
 def standing_table(ds: Dataset, m: Matchup, period: str) -> pd.DataFrame:
     """Both villages' stars held and targets as a Chinese table (one row per village)."""
-    rows = [(label, standing(ds, code, period)) for code, label in
-            ((m.first, m.first_label), (m.second, m.second_label))]  # fmt: skip
-    return pd.DataFrame({"村": [label for label, _ in rows],
-                         "已获评": [s.held_text for _, s in rows],
-                         "创星目标": [s.target_text for _, s in rows]})  # fmt: skip
+    rows = [
+        (label, standing(ds, code, period))
+        for code, label in ((m.first, m.first_label), (m.second, m.second_label))
+    ]
+    return pd.DataFrame(
+        {
+            "村": [label for label, _ in rows],
+            "已获评": [s.held_text for _, s in rows],
+            "创星目标": [s.target_text for _, s in rows],
+        }
+    )
 
 
 def leader(first: float, second: float, direction: str, first_name: str, second_name: str) -> str:
@@ -152,31 +188,63 @@ def indicator_gaps(ds: Dataset, m: Matchup, period: str, star: str | None = None
         b = float(values.loc[ind.id].get(m.second, np.nan))
         gap = a - b
         pct = gap / abs(b) * 100 if not math.isnan(gap) and b != 0 else math.nan
-        out.append({
-            "indicator": ind.id, "label": ind.label, "star": ind.star, "unit": ind.unit,
-            "direction": ind.direction, "first": a, "second": b, "gap": gap, "gap_pct": pct,
-            "leader": leader(a, b, ind.direction, m.first_name, m.second_name),
-            "shortfall": shortfall(a, b, ind.direction),
-        })  # fmt: skip
-    frame = pd.DataFrame(out, columns=["indicator", "label", "star", "unit", "direction", "first",
-                                       "second", "gap", "gap_pct", "leader", "shortfall"])  # fmt: skip
-    return frame.sort_values("shortfall", ascending=False, na_position="last",
-                             kind="stable").reset_index(drop=True)  # fmt: skip
+        out.append(
+            {
+                "indicator": ind.id,
+                "label": ind.label,
+                "star": ind.star,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "first": a,
+                "second": b,
+                "gap": gap,
+                "gap_pct": pct,
+                "leader": leader(a, b, ind.direction, m.first_name, m.second_name),
+                "shortfall": shortfall(a, b, ind.direction),
+            }
+        )
+    frame = pd.DataFrame(
+        out,
+        columns=[
+            "indicator",
+            "label",
+            "star",
+            "unit",
+            "direction",
+            "first",
+            "second",
+            "gap",
+            "gap_pct",
+            "leader",
+            "shortfall",
+        ],
+    )
+    return frame.sort_values(
+        "shortfall", ascending=False, na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
 def indicator_table(gaps: pd.DataFrame, m: Matchup) -> pd.DataFrame:
     """`indicator_gaps` as a Chinese table: values and gaps written with their units."""
     units = gaps["unit"]
-    return pd.DataFrame({
-        "指标": [f"{label}{'（越少越好）' if d == 'down' else ''}"
-                 for label, d in zip(gaps["label"], gaps["direction"], strict=True)],
-        "星": [catalog.STAR_BY_ID[s].short for s in gaps["star"]],
-        m.first_label: [formatting.quantity(v, u) for v, u in zip(gaps["first"], units, strict=True)],
-        m.second_label: [formatting.quantity(v, u) for v, u in zip(gaps["second"], units, strict=True)],
-        "差距": [_gap_text(v, u) for v, u in zip(gaps["gap"], units, strict=True)],
-        "差距（%）": [formatting.percent_change(v) for v in gaps["gap_pct"]],
-        "领先": gaps["leader"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "指标": [
+                f"{label}{'（越少越好）' if d == 'down' else ''}"
+                for label, d in zip(gaps["label"], gaps["direction"], strict=True)
+            ],
+            "星": [catalog.STAR_BY_ID[s].short for s in gaps["star"]],
+            m.first_label: [
+                formatting.quantity(v, u) for v, u in zip(gaps["first"], units, strict=True)
+            ],
+            m.second_label: [
+                formatting.quantity(v, u) for v, u in zip(gaps["second"], units, strict=True)
+            ],
+            "差距": [_gap_text(v, u) for v, u in zip(gaps["gap"], units, strict=True)],
+            "差距（%）": [formatting.percent_change(v) for v in gaps["gap_pct"]],
+            "领先": gaps["leader"],
+        }
+    )
 
 
 def _gap_text(value: float, unit: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 
@@ -47,8 +48,17 @@ def pair_key(mentor: str, mentee: str) -> str:
 def pair_options(ds: Dataset) -> pd.DataFrame:
     """Stored pairs, one row each, with key, names and a label `导师村 → 帮带村（…起）`, ordered
     by the mentor's then the mentee's name in pinyin."""
-    columns = ["key", "mentor", "mentee", "mentor_name", "mentee_name", "since", "until",
-               "note", "label"]  # fmt: skip
+    columns = [
+        "key",
+        "mentor",
+        "mentee",
+        "mentor_name",
+        "mentee_name",
+        "since",
+        "until",
+        "note",
+        "label",
+    ]
     pairs = ds.pairs
     if pairs.empty:
         return pd.DataFrame(columns=columns)
@@ -63,7 +73,16 @@ def pair_options(ds: Dataset) -> pd.DataFrame:
     return out.assign(_o=order).sort_values("_o", kind="stable")[columns].reset_index(drop=True)
 
 
-def _pair_label(row) -> str:
+class _PairRow(Protocol):
+    """A row of the pairs frame as `itertuples` gives it."""
+
+    mentor_name: str
+    mentee_name: str
+    since: str  # "" when not given
+    until: str
+
+
+def _pair_label(row: _PairRow) -> str:
     when = f"{periods.label(row.since)}起" if row.since else "起始时间未填"
     if row.until:
         when += f"，至{periods.label(row.until)}"
@@ -78,8 +97,14 @@ def pair_matchup(ds: Dataset, key: str) -> Matchup | None:
     if found.empty:
         return None
     row = found.iloc[0]
-    return Matchup(row["mentor"], row["mentee"], row["mentor_name"], row["mentee_name"],
-                   PAIR_ROLES, row["since"] or None)  # fmt: skip
+    return Matchup(
+        row["mentor"],
+        row["mentee"],
+        row["mentor_name"],
+        row["mentee_name"],
+        PAIR_ROLES,
+        row["since"] or None,
+    )
 
 
 @remembered
@@ -104,8 +129,10 @@ def pair_notes(ds: Dataset, code: str) -> list[str]:
         f"{r.mentee_name} 的导师村（{_since_text(r.since)}）"
         for r in options[options["mentor"] == code].itertuples(index=False)
     ]
-    notes += [f"由 {r.mentor_name} 帮带（{_since_text(r.since)}）"
-              for r in options[options["mentee"] == code].itertuples(index=False)]  # fmt: skip
+    notes += [
+        f"由 {r.mentor_name} 帮带（{_since_text(r.since)}）"
+        for r in options[options["mentee"] == code].itertuples(index=False)
+    ]
     return notes
 
 

@@ -3,6 +3,8 @@ mentee's outlook on its target, and the pairs of a county or province counted pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -47,9 +49,22 @@ def pairs_overview(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     on with scores for both: `baseline`, where the gap was `gap_at_pairing`), the trend label of
     the last change and a widening flag, and the trend since pairing; widening pairs first, then
     largest gaps. Mentors outside the area are still scored from `ds`."""
-    columns = ["key", "mentor", "mentee", "mentor_name", "mentee_name", "since", "gap",
-               "change_quarter", "change_since", "baseline", "trend", "widening",
-               "gap_at_pairing", "trend_since"]  # fmt: skip
+    columns = [
+        "key",
+        "mentor",
+        "mentee",
+        "mentor_name",
+        "mentee_name",
+        "since",
+        "gap",
+        "change_quarter",
+        "change_since",
+        "baseline",
+        "trend",
+        "widening",
+        "gap_at_pairing",
+        "trend_since",
+    ]
     options = pair_options(scope(ds, area))
     if options.empty:
         return pd.DataFrame(columns=columns)
@@ -77,27 +92,34 @@ def pairs_overview(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     since_pairing = np.where(compared, now - before, np.nan)
     trend = [trend_label(c) for c in last]
     frame = options[["key", "mentor", "mentee", "mentor_name", "mentee_name", "since"]].assign(
-        gap=now, change_quarter=last, change_since=since_pairing,
-        baseline=baseline, trend=trend, widening=[t == WIDENING for t in trend],
+        gap=now,
+        change_quarter=last,
+        change_since=since_pairing,
+        baseline=baseline,
+        trend=trend,
+        widening=[t == WIDENING for t in trend],
         gap_at_pairing=np.where([q is not None for q in baseline], before, np.nan),
         trend_since=[trend_label(c) for c in since_pairing],
-    )  # fmt: skip
-    return frame.sort_values(["widening", "gap"], ascending=[False, False], na_position="last",
-                             kind="stable")[columns].reset_index(drop=True)  # fmt: skip
+    )
+    return frame.sort_values(
+        ["widening", "gap"], ascending=[False, False], na_position="last", kind="stable"
+    )[columns].reset_index(drop=True)
 
 
 def overview_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`pairs_overview` as a Chinese table."""
-    return pd.DataFrame({
-        "导师村": frame["mentor_name"],
-        "帮带村": frame["mentee_name"],
-        "结对时间": [periods.label(s) if s else "—" for s in frame["since"]],
-        "平均差距（分）": [formatting.number(v, "分") for v in frame["gap"]],
-        "较上季度（分）": [formatting.change(v, "分") for v in frame["change_quarter"]],
-        "较结对时（分）": [formatting.change(v, "分") for v in frame["change_since"]],
-        "趋势": frame["trend"],
-        "差距扩大": frame["widening"].map({True: "是", False: ""}),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "导师村": frame["mentor_name"],
+            "帮带村": frame["mentee_name"],
+            "结对时间": [periods.label(s) if s else "—" for s in frame["since"]],
+            "平均差距（分）": [formatting.number(v, "分") for v in frame["gap"]],
+            "较上季度（分）": [formatting.change(v, "分") for v in frame["change_quarter"]],
+            "较结对时（分）": [formatting.change(v, "分") for v in frame["change_since"]],
+            "趋势": frame["trend"],
+            "差距扩大": frame["widening"].map({True: "是", False: ""}),
+        }
+    )
 
 
 @remembered
@@ -114,11 +136,14 @@ def pairs_by_area(ds: Dataset, area: str, period: str) -> pd.DataFrame:
     frame = overview.assign(area=owner.reindex(overview["mentee"].astype(str)).to_numpy())
     counts = areas.village_counts(view, area)
     grouped = frame.groupby("area")
-    trends = {name: frame[frame["trend"] == word].groupby("area").size()
-              for name, word in (("closing", CLOSING), ("stable", STABLE), ("widening", WIDENING))}  # fmt: skip
+    trends = {
+        name: frame[frame["trend"] == word].groupby("area").size()
+        for name, word in (("closing", CLOSING), ("stable", STABLE), ("widening", WIDENING))
+    }
     present = counts[counts["area"].isin(set(grouped.groups))]
-    out = pd.DataFrame({"area": present["area"].to_numpy(),
-                        "label": areas.area_labels(present["area"])})  # fmt: skip
+    out = pd.DataFrame(
+        {"area": present["area"].to_numpy(), "label": areas.area_labels(present["area"])}
+    )
     out["pairs"] = out["area"].map(grouped.size()).astype(int)
     for name, sizes in trends.items():
         out[name] = out["area"].map(sizes).fillna(0).astype(int)
@@ -129,15 +154,17 @@ def pairs_by_area(ds: Dataset, area: str, period: str) -> pd.DataFrame:
 
 def by_area_table(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     """`pairs_by_area` as a Chinese table."""
-    return pd.DataFrame({
-        level: frame["label"].to_numpy(),
-        "结对数（对）": frame["pairs"].to_numpy(),
-        f"差距{CLOSING}（对）": frame["closing"].to_numpy(),
-        f"差距{STABLE}（对）": frame["stable"].to_numpy(),
-        f"差距{WIDENING}（对）": frame["widening"].to_numpy(),
-        "暂无比较（对）": frame["unknown"].to_numpy(),
-        "平均差距（分）": frame["gap"].round(1).to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            level: frame["label"].to_numpy(),
+            "结对数（对）": frame["pairs"].to_numpy(),
+            f"差距{CLOSING}（对）": frame["closing"].to_numpy(),
+            f"差距{STABLE}（对）": frame["stable"].to_numpy(),
+            f"差距{WIDENING}（对）": frame["widening"].to_numpy(),
+            "暂无比较（对）": frame["unknown"].to_numpy(),
+            "平均差距（分）": frame["gap"].round(1).to_numpy(),
+        }
+    )
 
 
 @remembered
@@ -158,20 +185,24 @@ def pair_board(ds: Dataset, area: str, period: str, pass_mark: float) -> pd.Data
 
 def board_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`pair_board` as a Chinese table, one row per pair in the board's order."""
-    return pd.DataFrame({
-        "结对（导师村 → 帮带村）": [f"{a} → {b}" for a, b in
-                             zip(frame["mentor_name"], frame["mentee_name"], strict=True)],
-        "结对时间": [periods.label(s) if s else "—" for s in frame["since"]],
-        "结对时差距（分）": [formatting.number(v, "分") for v in frame["gap_at_pairing"]],
-        "当前差距（分）": [formatting.number(v, "分") for v in frame["gap"]],
-        "较结对时（分）": [formatting.change(v, "分") for v in frame["change_since"]],
-        "较上季度（分）": [formatting.change(v, "分") for v in frame["change_quarter"]],
-        "结对以来": frame["trend_since"],
-        "帮带村预计达标": frame["outlook"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "结对（导师村 → 帮带村）": [
+                f"{a} → {b}"
+                for a, b in zip(frame["mentor_name"], frame["mentee_name"], strict=True)
+            ],
+            "结对时间": [periods.label(s) if s else "—" for s in frame["since"]],
+            "结对时差距（分）": [formatting.number(v, "分") for v in frame["gap_at_pairing"]],
+            "当前差距（分）": [formatting.number(v, "分") for v in frame["gap"]],
+            "较结对时（分）": [formatting.change(v, "分") for v in frame["change_since"]],
+            "较上季度（分）": [formatting.change(v, "分") for v in frame["change_quarter"]],
+            "结对以来": frame["trend_since"],
+            "帮带村预计达标": frame["outlook"],
+        }
+    )
 
 
-def picked_pair(board: pd.DataFrame, points: list[dict], rows: list[int] = ()) -> str | None:
+def picked_pair(board: pd.DataFrame, points: list[dict], rows: Sequence[int] = ()) -> str | None:
     """The key of the pair a user picked on the board: a clicked point's customdata (the pair
     key), else a selected row of `board_table`; None when nothing names a pair."""
     keys = list(board["key"])

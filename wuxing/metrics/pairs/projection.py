@@ -52,8 +52,15 @@ class Projection:
         return {"reached": REACHED, "too_few": TOO_FEW}.get(self.status, UNREACHABLE)
 
 
-def project(series: pd.Series, period: str, pass_mark: float, *, window: int = WINDOW,
-            min_points: int = MIN_POINTS, horizon: int = HORIZON) -> Projection:  # fmt: skip
+def project(
+    series: pd.Series,
+    period: str,
+    pass_mark: float,
+    *,
+    window: int = WINDOW,
+    min_points: int = MIN_POINTS,
+    horizon: int = HORIZON,
+) -> Projection:
     """Project a score series (index: quarter ids) from `period` on: a least-squares line over the
     scores of the last `window` quarters up to `period`; never from fewer than `min_points`.
 
@@ -150,10 +157,21 @@ def projections(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.Dat
     for star in catalog.STARS:
         series = grid[star.id] if star.id in grid else pd.Series(dtype=float)
         o = outlook(series, period, pass_mark, year)
-        rows.append({"star": star.id, "label": star.label, "is_target": star.id in target,
-                     "latest": o.latest, "slope": o.slope, "points": o.points,
-                     "status": o.status, "quarter": o.quarter, "needed": o.needed,
-                     "year": year, "text": o.text})  # fmt: skip
+        rows.append(
+            {
+                "star": star.id,
+                "label": star.label,
+                "is_target": star.id in target,
+                "latest": o.latest,
+                "slope": o.slope,
+                "points": o.points,
+                "status": o.status,
+                "quarter": o.quarter,
+                "needed": o.needed,
+                "year": year,
+                "text": o.text,
+            }
+        )
     frame = pd.DataFrame(rows)
     return frame.sort_values("is_target", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -161,14 +179,16 @@ def projections(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.Dat
 def projection_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`projections` as a Chinese table."""
     year = int(frame["year"].iloc[0]) if len(frame) else ""
-    return pd.DataFrame({
-        "星": frame["label"],
-        f"{year}年目标星": frame["is_target"].map({True: "是", False: "否"}),
-        "本季度得分": [formatting.quantity(v, "分") for v in frame["latest"]],
-        "近期趋势（分/季度）": [formatting.change(v, "分") for v in frame["slope"]],
-        f"{year}年内达标需每季度提高": [formatting.quantity(v, "分") for v in frame["needed"]],
-        "预计达标": frame["text"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "星": frame["label"],
+            f"{year}年目标星": frame["is_target"].map({True: "是", False: "否"}),
+            "本季度得分": [formatting.quantity(v, "分") for v in frame["latest"]],
+            "近期趋势（分/季度）": [formatting.change(v, "分") for v in frame["slope"]],
+            f"{year}年内达标需每季度提高": [formatting.quantity(v, "分") for v in frame["needed"]],
+            "预计达标": frame["text"],
+        }
+    )
 
 
 @remembered
@@ -188,6 +208,8 @@ def target_outlook(ds: Dataset, code: str, period: str, pass_mark: float) -> str
     missing = chosen[chosen["status"] != "reached"]
     if missing.empty:
         return f"{head} · 目标星均已达标"
-    parts = [f"{catalog.STAR_BY_ID[s].short}：{t}" for s, t in zip(missing["star"], missing["text"],
-                                                               strict=True)]  # fmt: skip
+    parts = [
+        f"{catalog.STAR_BY_ID[s].short}：{t}"
+        for s, t in zip(missing["star"], missing["text"], strict=True)
+    ]
     return f"{head} · " + "；".join(parts)

@@ -56,8 +56,9 @@ def gap_history(ds: Dataset, m: Matchup, last: str, star: str | None = None) -> 
     a, b = village_scores(ds, m.first), village_scores(ds, m.second)
     quarters = [p for p in sorted(set(a.index) | set(b.index)) if p <= last]
     if not quarters:
-        return pd.DataFrame(columns=["star", "label", "period", "first", "second", "gap",
-                                     "change", "trend"])  # fmt: skip
+        return pd.DataFrame(
+            columns=["star", "label", "period", "first", "second", "gap", "change", "trend"]
+        )
     a, b = a.reindex(quarters), b.reindex(quarters)
     out = []
     for s in [star] if star else list(catalog.STAR_IDS):
@@ -65,20 +66,31 @@ def gap_history(ds: Dataset, m: Matchup, last: str, star: str | None = None) -> 
         previous = gap.reindex([periods.previous(q) for q in quarters]).to_numpy()
         change = gap.to_numpy() - previous
         for q, fa, fb, g, c in zip(quarters, a[s], b[s], gap, change, strict=True):
-            out.append({"star": s, "label": catalog.STAR_BY_ID[s].label, "period": q,
-                        "first": fa, "second": fb, "gap": g, "change": c,
-                        "trend": trend_label(c)})  # fmt: skip
+            out.append(
+                {
+                    "star": s,
+                    "label": catalog.STAR_BY_ID[s].label,
+                    "period": q,
+                    "first": fa,
+                    "second": fb,
+                    "gap": g,
+                    "change": c,
+                    "trend": trend_label(c),
+                }
+            )
     return pd.DataFrame(out)
 
 
 def gap_table(history: pd.DataFrame, m: Matchup) -> pd.DataFrame:
     """`gap_history` as a Chinese table."""
-    return pd.DataFrame({
-        "星": history["label"],
-        "季度": history["period"].map(periods.label),
-        m.first_label: [formatting.quantity(v, "分") for v in history["first"]],
-        m.second_label: [formatting.quantity(v, "分") for v in history["second"]],
-        "差距（分）": [formatting.number(v, "分") for v in history["gap"]],
-        "较上季度（分）": [formatting.change(v, "分") for v in history["change"]],
-        "趋势": history["trend"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "星": history["label"],
+            "季度": history["period"].map(periods.label),
+            m.first_label: [formatting.quantity(v, "分") for v in history["first"]],
+            m.second_label: [formatting.quantity(v, "分") for v in history["second"]],
+            "差距（分）": [formatting.number(v, "分") for v in history["gap"]],
+            "较上季度（分）": [formatting.change(v, "分") for v in history["change"]],
+            "趋势": history["trend"],
+        }
+    )

@@ -1,14 +1,20 @@
-"""The audit log as the admin page reads it: Chinese action names, filtering, a display table."""
+"""账号与审计's tables: the audit log (Chinese action names, filtering), accounts and open sessions
+as the admin page lists them. Who may do what is `wuxing.access`; these only display."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wuxing.access.auth import role_label
+from wuxing.access.roles import role_label
 from wuxing.scopes import scope_label
-from wuxing.storage.store import Account
+
+if TYPE_CHECKING:  # the records these tables show: types only
+    from wuxing.access.auth import NewAccount
+    from wuxing.storage.accounts import Account
 
 ACTION_LABELS = {
     "upload": "上传数据",
@@ -103,7 +109,38 @@ def session_table(sessions: pd.DataFrame) -> pd.DataFrame:
     def when(column: str) -> pd.Series:
         return pd.to_datetime(sessions[column], utc=True).dt.strftime("%Y-%m-%d %H:%M")
 
-    return pd.DataFrame({
-        "会话": sessions["id"].astype(int), "用户": sessions["user"], "来自": sessions["client"],
-        "登录时间（UTC）": when("created_at"), "最近使用（UTC）": when("last_seen"),
-    }).reset_index(drop=True)  # fmt: skip
+    return pd.DataFrame(
+        {
+            "会话": sessions["id"].astype(int),
+            "用户": sessions["user"],
+            "来自": sessions["client"],
+            "登录时间（UTC）": when("created_at"),
+            "最近使用（UTC）": when("last_seen"),
+        }
+    ).reset_index(drop=True)
+
+
+def new_account_table(accounts: Iterable[NewAccount]) -> pd.DataFrame:
+    """The accounts a bulk table would make, as the preview lists them (row in the sheet first)."""
+    accounts = list(accounts)
+    return pd.DataFrame(
+        {
+            "行号": [a.row for a in accounts],
+            "用户名": [a.name for a in accounts],
+            "角色": [role_label(a.role) for a in accounts],
+            "可改动范围": [scope_label(a.area) for a in accounts],
+        }
+    )
+
+
+def password_table(made: Iterable[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """The accounts just made with their one-time passwords (name, role, area, password)."""
+    made = list(made)
+    return pd.DataFrame(
+        {
+            "用户名": [m[0] for m in made],
+            "角色": [role_label(m[1]) for m in made],
+            "可改动范围": [scope_label(m[2]) for m in made],
+            "一次性密码（首次登录须修改）": [m[3] for m in made],
+        }
+    )
