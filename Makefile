@@ -7,10 +7,12 @@ PORT ?= 8501
 .PHONY: run test lint typecheck fix bench clean
 
 # The venv is rebuilt whenever a requirements file changes. uv installs in seconds; if it cannot
-# be fetched, plain pip does the same job (slower).
+# be fetched, plain pip does the same job (slower). Unlike pip, uv leaves the packages uncompiled
+# unless asked: with PYTHONDONTWRITEBYTECODE set (as in many containers) every test process and
+# every `python -m wuxing` then compiles pandas, streamlit and plotly again (~2.5 s of CPU each).
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	( $(BIN)/pip install -q uv==0.13.9 && $(BIN)/uv pip install -q --python $(BIN)/python -r requirements-dev.txt ) \
+	( $(BIN)/pip install -q uv==0.13.9 && $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements-dev.txt ) \
 	  || $(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 

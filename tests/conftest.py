@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import shlex
@@ -15,19 +16,42 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import AppTest
+from hypothesis import settings as hypothesis_settings
 
-from wuxing.dataset import Dataset
-from wuxing.samples import sample
-from wuxing.storage.store import Store, open_store
+# The data stack is imported where a fixture needs it: under xdist the controlling process
+# imports this file only to schedule tests (~2 s of CPU saved, ~6 s with uncompiled packages).
+if TYPE_CHECKING:
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from wuxing.dataset import Dataset
+    from wuxing.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
+
+# Property tests: a quick search in `make test`, a long one on demand with
+# `pytest --hypothesis-profile=thorough`. No deadline: a loaded 2-core machine is not a bug. A test
+# that names its own max_examples keeps it, so the shared numbers live here, not in the tests.
+hypothesis_settings.register_profile("quick", max_examples=50, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=1_000, deadline=None)
+hypothesis_settings.load_profile("quick")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once():
+    """Every new AppTest scans the metadata of every installed package for Streamlit components:
+    ~0.3 s, the larger part of a page test. The installed packages do not change during a run, so
+    the scan runs once per test process."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        scan = functools.cache(manifest_scanner.scan_component_manifests)
+        patch.setattr(manifest_scanner, "scan_component_manifests", scan)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +72,8 @@ def session_cookie_in_apptest(monkeypatch):
 
 @pytest.fixture(scope="session")
 def sample_dataset() -> Dataset:
+    from wuxing.samples import sample
+
     return sample.build()
 
 
@@ -79,10 +105,11 @@ def pg_server():
         argv = ["su", "postgres", "-c", line] if as_postgres else ["sh", "-c", line]
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    port = _free_port()
+    port = free_port()
     data = root / "data"
+    # --no-sync: a throwaway cluster need not wait for every file to reach the disk (4.0 s -> 2.4 s).
     run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-        "--encoding=UTF8", "--locale=C.UTF-8")  # fmt: skip
+        "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
     run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w",
         "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off", "start")  # fmt: skip
     try:
@@ -118,20 +145,45 @@ def store_url(request, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(store_url: str) -> Store:
+    from wuxing.storage.store import open_store
+
     s = open_store(store_url)
     yield s
     s.dispose()
 
 
-@pytest.fixture
-def sample_store(store: Store) -> Store:
-    sample.seed(store)
-    return store
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory) -> Path:
+    """A SQLite store holding the sample, seeded once per test process: seeding takes ~0.4 s,
+    copying the file a few milliseconds."""
+    from wuxing.samples import sample
+    from wuxing.storage.store import open_store
+
+    path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+    s = open_store(f"sqlite:///{path}")
+    sample.seed(s)
+    s.dispose()  # the last connection checkpoints the journal into the file
+    return path
 
 
 @pytest.fixture
-def default_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The embedded default store in a fresh WUXING_HOME: seeded with the sample on first use."""
+def sample_store(store_url: str, sample_file: Path) -> Store:
+    """`store` holding the sample as its one revision (a copy of `sample_file` on SQLite)."""
+    from wuxing.samples import sample
+    from wuxing.storage.store import open_store
+
+    if store_url.startswith("sqlite:///"):
+        shutil.copyfile(sample_file, store_url.removeprefix("sqlite:///"))
+    s = open_store(store_url)
+    if s.is_empty():
+        sample.seed(s)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The embedded default store in an empty WUXING_HOME: the app seeds the sample on first use."""
     monkeypatch.setenv("WUXING_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("WUXING_DB", raising=False)
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "1")
@@ -139,30 +191,112 @@ def default_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def named_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    """A store named with WUXING_DB: never seeded, so tests fill it themselves."""
+def default_home(fresh_home: Path, sample_file: Path) -> Path:
+    """The embedded default store as a first visit leaves it: holding the sample."""
+    fresh_home.mkdir()
+    shutil.copyfile(sample_file, fresh_home / "wuxing.sqlite")
+    return fresh_home
+
+
+def _named_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_of: Path | None = None):
+    from wuxing.storage.store import open_store
+
     url = f"sqlite:///{tmp_path / 'named.sqlite'}"
+    if copy_of is not None:
+        shutil.copyfile(copy_of, tmp_path / "named.sqlite")
     monkeypatch.setenv("WUXING_DB", url)
     monkeypatch.setenv("WUXING_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "1")
-    s = open_store(url)
+    return open_store(url)
+
+
+@pytest.fixture
+def named_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A store named with WUXING_DB: never seeded, so tests fill it themselves."""
+    s = _named_store(tmp_path, monkeypatch)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture(scope="session")
+def county() -> Dataset:
+    """A synthetic county: 120 villages in 7 townships, 8 quarters to 2023Q4 (built once)."""
+    from wuxing.samples import synthetic
+
+    return synthetic.build(120, 8)
+
+
+@pytest.fixture(scope="session")
+def county_file(county: Dataset, tmp_path_factory) -> Path:
+    from wuxing.storage.store import open_store
+
+    path = tmp_path_factory.mktemp("county") / "county.sqlite"
+    s = open_store(f"sqlite:///{path}")
+    s.commit(county, content=b"county", filename="county.xlsx", user="测试")
+    s.dispose()
+    return path
+
+
+@pytest.fixture
+def county_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, county_file: Path) -> Store:
+    """`named_store` holding `county` as its one revision."""
+    s = _named_store(tmp_path, monkeypatch, copy_of=county_file)
+    yield s
+    s.dispose()
+
+
+# -- shared by the page tests with accounts -------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    """argon2 at its cheapest (~1 ms a hash instead of ~0.5 s): verifying reads the parameters
+    from each hash, so logins work the same. tests/test_auth.py checks the real parameters."""
+    from tests.accounts import CHEAP_HASHER
+    from wuxing.access import auth
+
+    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
+
+
+@pytest.fixture
+def served_navigation(monkeypatch):
+    """Every AppTest run goes through dashboard.py's login gate, as on the server
+    (see `tests.accounts.navigation_as_served`)."""
+    from tests.accounts import navigation_as_served
+
+    navigation_as_served(monkeypatch)
+
+
+@pytest.fixture
+def township(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_file: Path) -> Store:
+    """`named_store` holding the sample, behind a login: editor 小王 and viewer 老李 (password
+    `tests.accounts.PASSWORD`)."""
+    from tests.accounts import add_accounts
+
+    s = _named_store(tmp_path, monkeypatch, copy_of=sample_file)
+    monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
+    add_accounts(s, 小王="editor", 老李="viewer")
     yield s
     s.dispose()
 
 
 def run_app(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
     """Run the dashboard (optionally switching to `page`) and return the finished AppTest."""
+    from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.run()
     if page:
-        at.switch_page(page).run()
-    return at
+        # Opened directly, as a link to the page is: a page's URL path is its file's name.
+        at.switch_page(page)
+    return at.run()
 
 
 def _decode(node):
     """Plotly 7 ships numeric arrays as {"dtype", "bdata"(, "shape")}; turn them into lists."""
+    import numpy as np
+
     if isinstance(node, dict):
         if "bdata" in node and "dtype" in node:
             array = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
@@ -195,6 +329,8 @@ def figure_titled(at: AppTest, text: str) -> dict:
 
 
 def frame(**columns: list) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(columns)
 
 
@@ -221,13 +357,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    """Return once the streamlit server at `url` answers its health check (RuntimeError with its
+    log when it exits or takes over 90 s)."""
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -245,7 +384,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 @contextmanager
 def serve(env: dict[str, str], tmp: Path):
     """`streamlit run app.py` (dashboard.py as served) with extra environment; yields its URL."""
-    port = _free_port()
+    port = free_port()
     log = tmp / f"streamlit-{port}.log"
     log_file = log.open("w")
     proc = subprocess.Popen(
@@ -257,7 +396,7 @@ def serve(env: dict[str, str], tmp: Path):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, log)
+        wait_healthy(url, proc, log)
         yield url
     finally:
         proc.terminate()
@@ -314,6 +453,8 @@ def screenshot(page, name: str) -> Path:
 def deferred(monkeypatch):
     """Capture the callables given to download buttons (AppTest's runtime is thrown away after
     each run, so the data of a deferred download can only be read this way)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
     found: dict[str, object] = {}
     original = MediaFileManager.add_deferred
 

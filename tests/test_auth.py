@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from argon2 import Type
 
-from tests.accounts import CHEAP_HASHER, PASSWORD, add_accounts
+from tests.accounts import PASSWORD, add_accounts
 from wuxing.access import auth, throttle
 from wuxing.cli import accounts as account_commands
 from wuxing.cli import main as cli
@@ -13,11 +14,6 @@ from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.errors import AuthError, PermissionDenied, StoreError
 from wuxing.storage import schema as tables
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
 
 
 def _data():
@@ -38,10 +34,12 @@ def test_passwords_are_stored_only_as_argon2_hashes(store):
     assert "s3cret-pass" not in store.events().to_string()
 
 
-def test_the_production_hasher_is_slow_argon2id():
-    assert auth.PasswordHasher().type.name == "ID"
-    assert auth._hasher.time_cost >= 1  # the cheap test hasher is patched in here
+def test_the_production_hasher_is_slow_argon2id(monkeypatch):
     assert auth.hash_password("abcdefgh") != auth.hash_password("abcdefgh")  # salted
+    monkeypatch.undo()  # the real hasher, not the cheap one conftest gives every other test
+    real = auth._hasher
+    # RFC 9106's low-memory profile: argon2id, 64 MiB, three passes.
+    assert (real.type, real.memory_cost, real.time_cost) == (Type.ID, 64 * 1024, 3)
 
 
 def test_login_accepts_the_right_password_and_records_it(store):
@@ -181,7 +179,6 @@ def test_every_account_change_and_login_is_in_the_audit_log(store):
 
 
 def test_cli_users_add_list_passwd_disable(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     monkeypatch.setenv("WUXING_USER", "运维")
     monkeypatch.setenv(account_commands.PASSWORD_VARIABLE, "admin password")
@@ -271,7 +268,7 @@ def test_parallel_wrong_passwords_from_one_client_are_checked_only_as_often_as_a
         return False
 
     monkeypatch.setattr(auth, "verify_password", held_check)
-    monkeypatch.setattr(auth, "_hash_slots", lambda: threading.BoundedSemaphore(tries))
+    monkeypatch.setattr(auth, "hash_slots", lambda: threading.BoundedSemaphore(tries))
     start = threading.Barrier(tries)
 
     def attempt():
@@ -298,17 +295,16 @@ def test_password_checks_run_in_a_bounded_number_of_slots(store, monkeypatch):
     assert Settings.from_env({}).login_hash_slots == 2
     assert Settings.from_env({"WUXING_LOGIN_HASH_SLOTS": "3"}).login_hash_slots == 3
     tries, slots = 6, 2
-    state = {"waiting": 0, "active": 0, "most": 0}
+    state = {"arrived": 0, "active": 0, "most": 0, "checking": 0, "released": False}
     changed = threading.Condition()
 
     class WatchedSlots(threading.BoundedSemaphore):
         def __enter__(self):
             with changed:
-                state["waiting"] += 1
+                state["arrived"] += 1
                 changed.notify_all()
             super().__enter__()
             with changed:
-                state["waiting"] -= 1
                 state["active"] += 1
                 state["most"] = max(state["most"], state["active"])
                 changed.notify_all()
@@ -320,16 +316,27 @@ def test_password_checks_run_in_a_bounded_number_of_slots(store, monkeypatch):
             return super().__exit__(*exc)
 
     def held_check(password_hash, password):
-        # Hold each check until every try is hashing or queued for a slot, so that without the
-        # bound all six would hash at once. A try still in its store transaction (a loaded
-        # machine, PostgreSQL) may arrive later: the hold gives up after a few seconds rather
-        # than hang, and the bound is what is asserted.
+        # The first checks are held until every try has reached the slots and the slots are
+        # full, so that without the bound all six would be hashing at once; then all go on.
+        # More checks at once than slots means the bound is broken: let go so the assert fails.
         with changed:
-            changed.wait_for(lambda: state["waiting"] + state["active"] == tries, timeout=5)
+            state["checking"] += 1
+            changed.notify_all()
+            changed.wait_for(
+                lambda: (
+                    state["released"]
+                    or state["checking"] > slots
+                    or (state["arrived"] == tries and state["active"] == slots)
+                ),
+                timeout=60,  # only a broken login that never reaches the slots waits this out
+            )
+            state["released"] = True
+            state["checking"] -= 1
+            changed.notify_all()
         return False
 
     shared = WatchedSlots(slots)
-    monkeypatch.setattr(auth, "_hash_slots", lambda: shared)
+    monkeypatch.setattr(auth, "hash_slots", lambda: shared)
     monkeypatch.setattr(auth, "verify_password", held_check)
     threads = [
         threading.Thread(target=_fail, args=(store, "张三"), kwargs={"client": f"10.0.0.{n}"})
@@ -339,7 +346,8 @@ def test_password_checks_run_in_a_bounded_number_of_slots(store, monkeypatch):
         thread.start()
     for thread in threads:
         thread.join()
-    assert 1 <= state["most"] <= slots
+    assert state["arrived"] == tries
+    assert state["most"] == slots  # full, and never more
 
 
 def test_unknown_names_are_counted_per_client_without_the_typed_text(store):

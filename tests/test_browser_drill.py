@@ -85,9 +85,13 @@ def test_clicking_a_township_bar_on_the_progress_page_opens_that_township(county
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
     _town_shown(page, town)
-    assert unquote(page.url).split("area=")[-1].split("&")[0].endswith(town)
-    villages = _chart(page, "各村五星平均得分变化")  # the township's own chart, village by village
-    assert villages.locator(".gtitle").text_content().startswith(town) or town in page.content()
+    # The page now charts that township village by village: one line per village of it.
+    count = int((COUNTY.villages["town"] == town).sum())
+    assert page.get_by_text(f"共 {count} 个村").first.is_visible()
+    lines = _chart(page, "各村五星平均得分变化")
+    assert lines.locator(".scatterlayer .trace").count() == count
+    assert not page.locator('[data-testid="stPlotlyChart"]').filter(has_text="各乡镇").count()
+    screenshot(page, "progress_township")
     _no_errors(page, errors)
 
 

@@ -1,7 +1,6 @@
 import pandas as pd
 import pytest
 
-from tests.accounts import CHEAP_HASHER
 from wuxing.access import auth
 from wuxing.cli.main import main
 from wuxing.dataset import Dataset
@@ -11,7 +10,6 @@ from wuxing.storage.store import open_store
 
 @pytest.fixture
 def county(tmp_path, monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
     url = f"sqlite:///{tmp_path / 'c.sqlite'}"
     store = open_store(url)
     villages = pd.DataFrame({"code": ["A", "B"], "name": ["赵家村", "乙村"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import _free_port, run_app
+from tests.conftest import free_port, run_app
 from wuxing.cli import main as cli
 from wuxing.errors import StoreUnavailable
 from wuxing.storage import connection
@@ -16,7 +16,7 @@ PASSWORD = "S3cret-Pw_9"
 
 def _down_url() -> str:
     # Nothing listens on a port just found free: the server is "down".
-    return f"postgresql+psycopg://wuxing:{PASSWORD}@127.0.0.1:{_free_port()}/wuxing"
+    return f"postgresql+psycopg://wuxing:{PASSWORD}@127.0.0.1:{free_port()}/wuxing"
 
 
 @pytest.mark.parametrize("command", [["setup"], ["history"], ["history", "--json"]])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _free_port, _wait_healthy, serve, wait_for_charts
+from tests.conftest import ROOT, free_port, serve, wait_for_charts, wait_healthy
 from wuxing.samples import sample
 from wuxing.storage.store import open_store
 
@@ -48,7 +48,7 @@ def proxied(tmp_path_factory):
     store.dispose()
     env = {"WUXING_DB": url, "WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "1"}
     with serve(env, tmp) as first, serve(env, tmp) as second:
-        port = _free_port()
+        port = free_port()
         upstreams = [int(first.rsplit(":", 1)[1]), int(second.rsplit(":", 1)[1])]
         config = _config(tmp, port, upstreams)
         check = subprocess.run(["nginx", "-t", "-c", str(config), "-p", str(tmp)],
@@ -61,7 +61,7 @@ def proxied(tmp_path_factory):
         base = f"http://127.0.0.1:{port}"
         try:
             log.touch()
-            _wait_healthy(base, proc, log)
+            wait_healthy(base, proc, log)
             yield base
         finally:
             proc.terminate()

@@ -3,26 +3,12 @@
 import pandas as pd
 import pytest
 
-from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
-from wuxing.access import auth
+from tests.accounts import run_as
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.reading import importer, template
-from wuxing.samples import sample
 
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
-    navigation_as_served(monkeypatch)
-
-
-@pytest.fixture
-def township(named_store, monkeypatch):
-    monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
-    sample.seed(named_store)
-    add_accounts(named_store, 小王="editor")
-    return named_store
+pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 def _history_page():
@@ -98,7 +84,6 @@ def test_the_sample_alone_is_announced_as_the_sample(township):
 
 def test_once_real_data_is_stored_the_banner_says_the_sample_is_mixed_in(township, monkeypatch):
     _real_upload(township)
-    add_accounts(township, 老李="viewer")
     viewer = run_as("老李")
     (warning,) = [w.value for w in viewer.warning if "示例数据" in w.value]
     assert "示例数据仍混在当前数据中：第 1 版" in warning and "编辑人员可去掉示例数据" in warning

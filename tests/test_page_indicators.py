@@ -1,7 +1,4 @@
-import pandas as pd
-
-from tests.conftest import figure_titled, figures, run_app
-from wuxing.dataset import Dataset
+from tests.conftest import figure_titled, run_app
 
 PAGE = "pages/indicators.py"
 
@@ -33,27 +30,3 @@ def test_invalid_indicator_in_the_url_falls_back_with_a_notice(default_home):
     assert not at.exception
     assert any("无效" in w.value for w in at.warning)
     assert at.query_params["indicator"] == "collective_income"
-
-
-def test_empty_store(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有数据" in i.value for i in at.info)
-    assert not figures(at)
-
-
-def test_one_village_one_quarter(named_store):
-    named_store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            values=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有村填报" in i.value for i in at.info)  # collective income: nothing reported
-    at = run_app(PAGE, query={"indicator": "volunteers"})
-    assert not at.exception
-    bars = figure_titled(at, "各村注册志愿者")
-    assert list(bars["data"][0]["y"]) == [7.0] and list(bars["data"][0]["x"]) == ["甲村"]

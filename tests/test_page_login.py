@@ -2,11 +2,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.accounts import (
-    CHEAP_HASHER,
     TOKEN_KEY,
     XSS,
     add_accounts,
-    navigation_as_served,
     run_as,
     signed_in,
 )
@@ -16,11 +14,7 @@ from wuxing.access import auth
 from wuxing.errors import AuthError
 from wuxing.ui import navigation
 
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
-    navigation_as_served(monkeypatch)
+pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 @pytest.fixture

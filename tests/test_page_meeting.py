@@ -83,10 +83,3 @@ def test_briefing_and_deck_download(default_home, deferred):
     assert paragraphs[0] == "马庄桥镇2023年第一季度“五星”支部创建工作通报"
     assert paragraphs[-2] == "马庄桥镇党委" and paragraphs[-1].endswith("日")
     assert at.code[0].value.rstrip().endswith(paragraphs[-1])  # the text is signed the same way
-
-
-def test_an_empty_store_says_there_is_no_data_yet(named_store):
-    # (the 放映模式 toggle itself is exercised by the tests above)
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有数据" in i.value for i in at.info)

@@ -1,13 +1,10 @@
-import pandas as pd
-
 from tests.builders import with_blank_toilets
 from tests.conftest import figure_titled, run_app
-from wuxing.dataset import Dataset
 from wuxing.samples import sample
 
 
-def test_overview_draws_the_sample_with_the_right_numbers(default_home):
-    at = run_app()
+def test_overview_draws_the_sample_with_the_right_numbers(fresh_home):
+    at = run_app()  # the first visit seeds the empty default store with the sample
     assert not at.exception
     assert at.title[0].value == "总览"
     assert any("示例数据" in i.value for i in at.info)
@@ -40,29 +37,6 @@ def test_invalid_url_parameters_fall_back_with_a_notice(default_home):
     assert not at.exception
     assert any("无效" in w.value for w in at.sidebar.warning)
     assert at.query_params["period"] == "2023Q4"
-
-
-def test_empty_store_shows_a_helpful_empty_state(named_store):
-    at = run_app()
-    assert not at.exception
-    assert any("还没有数据" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
-
-
-def test_one_village_one_quarter(named_store):
-    named_store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            values=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]}),
-            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
-    at = run_app()
-    assert not at.exception
-    heat = figure_titled(at, "各村星级评分")
-    assert list(heat["data"][0]["y"]) == ["甲村"]
-    assert not any("示例数据" in i.value for i in at.info)
 
 
 def test_a_chart_table_is_built_only_while_its_box_is_open(default_home):

@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import figure_titled, figures, run_app, title_of
 from wuxing.dataset import Dataset
 from wuxing.metrics import pairs
-from wuxing.samples import sample, synthetic
+from wuxing.samples import sample
 
 PAGE = "pages/pairs.py"
 
@@ -142,22 +142,13 @@ def test_villages_without_pairs_show_a_helpful_empty_state(named_store):
     assert any("暂无结对帮带记录" in c.value for c in at.caption)
 
 
-def test_empty_store_shows_a_helpful_empty_state(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有数据" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
-
-
-def test_a_county_counts_its_pairs_per_township(named_store):
-    data = synthetic.build(120, 8)
-    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+def test_a_county_counts_its_pairs_per_township(county_store, county):
     at = run_app(PAGE)
     assert not at.exception
     chart = figure_titled(at, "各乡镇结对差距变化")
     # Every stored pair counted once, in the township of its mentee.
-    assert sum(sum(trace["x"]) for trace in chart["data"]) == len(data.pairs)
-    towns = set(data.villages.set_index("code").loc[data.pairs["mentee"], "town"])
+    assert sum(sum(trace["x"]) for trace in chart["data"]) == len(county.pairs)
+    towns = set(county.villages.set_index("code").loc[county.pairs["mentee"], "town"])
     assert set(chart["data"][0]["y"]) == towns
     assert not [f for f in figures(at) if "各结对平均差距" in title_of(f)]
 

@@ -3,9 +3,9 @@ import io
 import pandas as pd
 import pytest
 
-from tests.conftest import figure_titled, figures, run_app
+from tests.conftest import figure_titled, run_app
 from wuxing import catalog
-from wuxing.dataset import Dataset, generated_code
+from wuxing.dataset import generated_code
 from wuxing.metrics import profile
 from wuxing.samples import sample, synthetic
 
@@ -36,36 +36,11 @@ def test_invalid_village_falls_back_with_a_notice(default_home):
     assert at.query_params["village"] != "nope"
 
 
-def test_empty_store(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("还没有村庄" in i.value for i in at.info)
-    assert not figures(at)
-
-
-def test_one_village_one_quarter(named_store):
-    named_store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            values=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]}),
-            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
-    at = run_app(PAGE)
-    assert not at.exception
-    radar = figure_titled(at, "甲村2024年Q2五星得分")["data"][-1]
-    assert list(radar["r"]) == [None, None, None, 90.0, None, None]
-    assert any("未结对" in c.value for c in at.caption)
-
-
-def test_a_village_of_a_county_is_ranked_among_the_villages_in_view(named_store):
-    data = synthetic.build(120, 8)
-    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
-    code = data.villages["code"].iloc[5]
+def test_a_village_of_a_county_is_ranked_among_the_villages_in_view(county_store, county):
+    code = county.villages["code"].iloc[5]
     at = run_app(PAGE, query={"village": code, "period": "2023Q4"})
     assert not at.exception
-    scores = data.scores[data.scores["period"] == "2023Q4"].dropna(subset=["score"])
+    scores = county.scores[county.scores["period"] == "2023Q4"].dropna(subset=["score"])
     per_village = scores.groupby("code")["score"].agg(["sum", "count"])
     totals = per_village.loc[per_village["count"] == 5, "sum"]
     rank = int((totals > totals[code]).sum()) + 1
@@ -79,12 +54,10 @@ def test_a_village_of_a_county_is_ranked_among_the_villages_in_view(named_store)
     assert len(at.selectbox(key="village").options) == 120
 
 
-def test_past_the_picker_limit_the_township_comes_first(named_store, monkeypatch):
-    data = synthetic.build(120, 8)
-    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+def test_past_the_picker_limit_the_township_comes_first(county_store, county, monkeypatch):
     monkeypatch.setattr(profile, "PICKER_LIMIT", 50)  # a county stands in for a province
-    rows = data.villages.set_index("code")
-    code = data.villages["code"].iloc[7]
+    rows = county.villages.set_index("code")
+    code = county.villages["code"].iloc[7]
     at = run_app(PAGE, query={"village": code})
     assert not at.exception
     town = at.selectbox(key="village_town")

@@ -1,24 +1,9 @@
-import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app
-from wuxing.dataset import Dataset
 from wuxing.metrics import villages
-from wuxing.samples import synthetic
 
 PAGE = "pages/progress.py"
-
-
-def _one_village(store):
-    store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
-            awards=pd.DataFrame({"code": ["A"], "year": [2023], "star": ["safety"], "awarded": [True]}),
-            targets=pd.DataFrame({"code": ["A"], "year": [2024], "level": [2], "stars": ["safety,industry"]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
 
 
 def test_progress_on_the_sample(default_home):
@@ -51,36 +36,16 @@ def test_one_star_and_quarter_from_the_url_round_trip(default_home):
     assert at.query_params["star"] == "industry" and at.query_params["period"] == "2022Q4"
 
 
-def test_empty_store(named_store):
+def test_a_county_shows_one_line_and_bar_per_township(county_store, county):
     at = run_app(PAGE)
     assert not at.exception
-    assert any("还没有数据" in i.value for i in at.info)
-    assert not figures(at)
-
-
-def test_one_village_one_quarter(named_store):
-    _one_village(named_store)
-    at = run_app(PAGE)
-    assert not at.exception
-    passing = figure_titled(at, "各季度达标村数")
-    assert list(passing["data"][0]["y"]) == [1] and passing["data"][0]["name"] == "平安法治星"
-    gaps = figure_titled(at, "创星目标")
-    assert [t["name"] for t in gaps["data"] if t["type"] == "bar"] == ["产业兴旺星"]
-    assert any("还没有五星平均得分" in i.value for i in at.info)  # only one star scored
-
-
-def test_a_county_shows_one_line_and_bar_per_township(named_store):
-    data = synthetic.build(120, 8)
-    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
-    at = run_app(PAGE)
-    assert not at.exception
-    towns = sorted(data.villages["town"].unique(), key=villages.pinyin_key)
+    towns = sorted(county.villages["town"].unique(), key=villages.pinyin_key)
     trend = figure_titled(at, "各乡镇五星平均得分变化")
     assert [t["name"] for t in trend["data"]] == towns
     # A town's line is the mean of its villages' five-star means, quarter by quarter.
     town = towns[0]
-    codes = set(data.villages.loc[data.villages["town"] == town, "code"])
-    mine = data.scores[data.scores["code"].isin(codes)]
+    codes = set(county.villages.loc[county.villages["town"] == town, "code"])
+    mine = county.scores[county.scores["code"].isin(codes)]
     per_village = mine.groupby(["code", "period"])["score"].agg(["mean", "count"])
     expected = per_village[per_village["count"] == 5]["mean"].groupby("period").mean()
     assert trend["data"][0]["y"] == pytest.approx(expected.tolist())
@@ -88,7 +53,7 @@ def test_a_county_shows_one_line_and_bar_per_township(named_store):
     assert list(awards["data"][0]["x"]) == towns
     targets = figure_titled(at, "年各乡镇创星目标进度")
     on, off = targets["data"]
-    assert sum(on["x"]) + sum(off["x"]) == data.targets["code"].nunique()
+    assert sum(on["x"]) + sum(off["x"]) == county.targets["code"].nunique()
     assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("各村")]
 
 

@@ -1,9 +1,6 @@
-import pandas as pd
 import pytest
 
 from tests.conftest import figure_titled, figures, run_app, title_of
-from wuxing.dataset import Dataset
-from wuxing.samples import synthetic
 
 PAGE = "pages/ranking.py"
 
@@ -28,41 +25,15 @@ def test_ranking_by_an_indicator_from_the_url_round_trips(default_home):
     assert at.query_params["by"] == "ind:criminal_cases" and at.query_params["star"] == "safety"
 
 
-def test_empty_store(named_store):
-    at = run_app(PAGE)
-    assert not at.exception
-    assert not figures(at)
-
-
-def test_one_village_one_quarter(named_store):
-    named_store.commit(
-        Dataset.of(
-            villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-            scores=pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]}),
-        ),
-        content=b"one", filename="one.xlsx", user="测试",
-    )  # fmt: skip
-    at = run_app(PAGE)
-    assert not at.exception
-    assert any("无法排名" in i.value for i in at.info)  # total needs all five stars
-    at = run_app(PAGE, query={"by": "safety"})
-    assert not at.exception
-    ranked = figure_titled(at, "平安法治星得分排名")["data"][0]
-    assert list(ranked["y"]) == ["甲村"] and list(ranked["x"]) == [90.0]
-    assert any("没有可比的数据" in i.value for i in at.info)
-
-
-def test_a_county_ranks_its_townships_and_keeps_movers_village_by_village(named_store):
-    data = synthetic.build(120, 8)
-    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+def test_a_county_ranks_its_townships_and_keeps_movers_village_by_village(county_store, county):
     at = run_app(PAGE, query={"period": "2023Q4"})
     assert not at.exception
     bars = figure_titled(at, "2023年第四季度各乡镇五星总分排名（各村平均）")["data"][0]
     # A township's figure: the mean five-star total of its villages scored on all five stars.
-    scores = data.scores[data.scores["period"] == "2023Q4"].dropna(subset=["score"])
+    scores = county.scores[county.scores["period"] == "2023Q4"].dropna(subset=["score"])
     per_village = scores.groupby("code")["score"].agg(["sum", "count"])
     totals = per_village.loc[per_village["count"] == 5, "sum"]
-    town_of = data.villages.set_index("code")["town"]
+    town_of = county.villages.set_index("code")["town"]
     expected = totals.groupby(town_of.reindex(totals.index)).mean().sort_values(ascending=False)
     assert list(bars["y"]) == expected.index.tolist()
     assert bars["x"] == pytest.approx(expected.tolist())
@@ -77,16 +48,14 @@ def test_a_county_ranks_its_townships_and_keeps_movers_village_by_village(named_
     assert not [f for f in figures(at) if title_of(f).startswith("2023年第四季度五星总分排名")]
 
 
-def test_a_county_ranks_townships_by_an_indicator_sum(named_store):
-    data = synthetic.build(120, 8)
-    named_store.commit(data, content=b"county", filename="county.xlsx", user="测试")
+def test_a_county_ranks_townships_by_an_indicator_sum(county_store, county):
     at = run_app(PAGE, query={"by": "ind:volunteers", "period": "2023Q2"})
     assert not at.exception
     bars = figure_titled(at, "各乡镇注册志愿者排名（各村合计）")["data"][0]
-    rows = data.values[
-        (data.values["indicator"] == "volunteers") & (data.values["period"] == "2023Q2")
+    rows = county.values[
+        (county.values["indicator"] == "volunteers") & (county.values["period"] == "2023Q2")
     ]
-    town_of = data.villages.set_index("code")["town"]
+    town_of = county.villages.set_index("code")["town"]
     expected = rows.groupby(rows["code"].map(town_of))["value"].sum().sort_values(ascending=False)
     assert dict(zip(bars["y"], bars["x"], strict=True)) == pytest.approx(expected.to_dict())
     assert list(bars["x"]) == sorted(bars["x"], reverse=True)

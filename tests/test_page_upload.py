@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tests import cycle
-from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
+from tests.accounts import run_as
 from wuxing import catalog
 from wuxing.access import auth
 from wuxing.config import Settings
@@ -16,18 +16,7 @@ from wuxing.samples import sample
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
-    navigation_as_served(monkeypatch)
-
-
-@pytest.fixture
-def township(named_store, monkeypatch):
-    monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
-    sample.seed(named_store)
-    add_accounts(named_store, 小王="editor", 老李="viewer")
-    return named_store
+pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 def _new_quarter_file(ds: Dataset) -> bytes:

@@ -10,7 +10,6 @@ from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.meeting import slides
 from wuxing.metrics import meeting, pairs, progress, ranking, stars, targets, villages
-from wuxing.samples import synthetic
 
 AREA = "濮阳市/清丰县/马庄桥镇"
 
@@ -137,8 +136,7 @@ def test_all_on_track_is_a_key_figure():
     assert last.figures[0].value == "0 个"
 
 
-def test_a_county_meeting_counts_pairs_per_township_and_names_the_furthest_behind():
-    county = synthetic.build(120, 8)
+def test_a_county_meeting_counts_pairs_per_township_and_names_the_furthest_behind(county):
     area = villages.default_area(county.villages)
     period = county.periods()[-1]
     shown = {s.key: s for s in slides.build(county, area, period, 85)}
@@ -157,8 +155,9 @@ def test_a_county_meeting_counts_pairs_per_township_and_names_the_furthest_behin
     assert len(target_slide.table) == len(off)
 
 
-def test_the_outline_lists_the_slides_build_makes_without_making_them(sample_dataset, monkeypatch):
-    county = synthetic.build(120, 8)
+def test_the_outline_lists_the_slides_build_makes_without_making_them(
+    sample_dataset, county, monkeypatch
+):
     cases = [
         (sample_dataset, AREA, "2023Q1"),
         (sample_dataset, AREA, "2022Q1"),  # no awards or rankings to compare with yet

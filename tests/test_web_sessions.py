@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from starlette.applications import Starlette
 
-from tests.accounts import CHEAP_HASHER, PASSWORD, add_accounts
-from wuxing.access import auth
+from tests.accounts import PASSWORD, add_accounts
 from wuxing.ui import web
 
 IDLE = timedelta(hours=8)
@@ -18,7 +17,6 @@ SITE = "127.0.0.1:8501"
 
 @pytest.fixture
 def served(named_store, monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
     web._store.cache_clear()
     add_accounts(named_store, 李四="editor")
     yield named_store

@@ -67,7 +67,8 @@ def _dummy_hash() -> str:
 
 
 @cache
-def _hash_slots() -> threading.BoundedSemaphore:
+def hash_slots() -> threading.BoundedSemaphore:
+    """The gate every password check passes: at most `login_hash_slots` at once per process."""
     # argon2 takes 64 MiB and a core per check: 32 parallel failed logins took the process to
     # 1.7 GB. Checks beyond the slots wait their turn (a delay, not a refusal).
     return threading.BoundedSemaphore(Settings.from_env().login_hash_slots)
@@ -94,7 +95,7 @@ def login(
             f"{wait_text(attempt.refused_until - now)}后再试。"
         )
     account = attempt.account
-    with _hash_slots():
+    with hash_slots():
         matches = verify_password(account.password_hash if account else _dummy_hash(), password)
     if account is not None and matches and not account.disabled:
         store.login_succeeded(attempt)
