@@ -45,7 +45,7 @@ def check(result) -> None:  # noqa: ANN001
         assert not result.data.is_empty
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     grid=grids,
     sheet_name=st.sampled_from(["指标", "Sheet1", "2023Q2", "星级评定", "村庄", "结对帮带"]),
@@ -63,7 +63,6 @@ def test_random_grids_in_xlsx_never_crash(grid: b.Grid, sheet_name: str) -> None
     check(parse_files([("g.xlsx", b.xlsx({sheet_name: cleaned}))], KNOWN, SETTINGS))
 
 
-@settings(max_examples=80, deadline=None)
 @given(grid=grids)
 def test_random_grids_in_csv_never_crash(grid: b.Grid) -> None:
     text = [
@@ -76,7 +75,6 @@ def test_random_grids_in_csv_never_crash(grid: b.Grid) -> None:
     check(parse_files([("g.csv", b.csv_bytes(text))], KNOWN, SETTINGS))
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     content=st.binary(max_size=3000),
     name=st.sampled_from(["a.xlsx", "a.xls", "a.csv", "a.ods", "a"]),
@@ -85,7 +83,6 @@ def test_random_bytes_are_a_problem_not_a_crash(content: bytes, name: str) -> No
     check(parse_files([(name, content)], KNOWN, SETTINGS))
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     prefix=st.sampled_from([b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]),
     body=st.binary(max_size=2000),
@@ -99,7 +96,6 @@ def test_random_containers_are_a_problem_not_a_crash(prefix: bytes, body: bytes)
 _REAL_FILE = b.xlsx({"指标": b.values_sheet([["南永固村", "马庄桥镇", "2023Q2", 15, 110, 90]])})
 
 
-@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_mangled_real_files_never_crash(data: st.DataObject) -> None:
     content = bytearray(_REAL_FILE)
@@ -111,7 +107,6 @@ def test_mangled_real_files_never_crash(data: st.DataObject) -> None:
 _OPEN_CLOSE = [("（", "）"), ("(", ")"), ("【", "】"), ("[", "]"), ("", "")]
 
 
-@settings(max_examples=100, deadline=None)
 @given(
     indicator=st.sampled_from(catalog.INDICATORS),
     spelling=st.integers(0, 20),
@@ -146,9 +141,7 @@ def test_any_catalog_spelling_with_any_bracket_is_recognised(
     assert row["value"] == pytest.approx(value * factor)
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(grid=grids)
 def test_a_rejected_import_never_writes(prop_store: Store, grid: b.Grid) -> None:
     before = prop_store.load().frames(), len(prop_store.history())
