@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from tests import builders as b
 from wuxing.access import auth
 from wuxing.cli.main import main
 from wuxing.dataset import Dataset
@@ -59,16 +60,7 @@ def test_bulk_accounts_get_one_time_passwords_printed_once(county, tmp_path, cap
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
-    import io
-
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return b.xlsx({"账号": rows})
 
 
 def test_the_table_is_read_from_any_spreadsheet_its_header_the_first_filled_row(county, tmp_path):

@@ -4,6 +4,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tests import builders as b
 from tests.accounts import CHEAP_HASHER, PASSWORD, add_accounts, navigation_as_served, run_as
 from wuxing.access import auth
 from wuxing.dataset import Dataset
@@ -131,12 +132,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return b.xlsx({"账号": rows})
 
 
 def test_an_admin_makes_accounts_from_a_spreadsheet_and_gets_their_passwords_once(
