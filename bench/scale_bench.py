@@ -144,10 +144,22 @@ def measure(url: str, runs: int, home: Path, only: str = "") -> dict[str, object
     """Cold and warm AppTest times per page, and this process's peak RSS."""
     os.environ.update(WUXING_DB=url, WUXING_PUBLIC_VIEW="1", WUXING_HOME=str(home))
     import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest, app_test
 
     from wuxing.ui import navigation
+
+    # AppTest resets `PagesManager.uses_pages_directory` before every run, so its reruns of a
+    # pages/ file ran that file alone (legacy pages/ mode), without dashboard.py's gate, menu and
+    # sidebar: clear the flag as the server's first st.navigation call does (tests/accounts.py).
+    served = PagesManager.__init__
+
+    def as_served(self: PagesManager, *args: object, **kwargs: object) -> None:
+        served(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = as_served  # type: ignore[method-assign]
 
     # AppTest compiles the scripts again on every run (a new ScriptCache each time), where a
     # server compiles each once (its Runtime's ScriptCache): share one, as the server does, so a
