@@ -49,7 +49,11 @@ if areas.grouped(view, chosen):  # a county or province: one bar per township
         name=f"{quarter}各{level}填报进度",
         on_select="rerun",
     )
-    st.caption(ui.plain(f"点击柱子进入该{level}，查看各村的填报情况。"))
+    # A city is usually past the village list's limit (lists_villages): promise no list there.
+    villages_below = areas.next_level(chosen) != "city"
+    st.caption(
+        ui.plain(f"点击柱子进入该{level}" + ("，查看各村的填报情况。" if villages_below else "。"))
+    )
     ui.drill_on_click(view, chosen, event)
 
 revisions, touched = ui.upload_touches()
