@@ -7,7 +7,10 @@ with AppTest: a cold run (all Streamlit caches cleared: the data is read from th
 reruns of the same session, beside an empty page as the floor. Prints medians and peak RSS.
 
     .venv/bin/python bench/scale_bench.py [--sizes 13,500,46000] [--backends sqlite,postgresql]
-                                          [--runs 3] [--keep DIR]
+                                          [--runs 3] [--keep DIR] [--pages reporting,...]
+
+--pages runs only the pages whose file name contains one of the given words (the empty page, the
+floor, always runs): e.g. `--pages reporting` to measure 填报进度 alone.
 
 PostgreSQL runs on a throwaway cluster (initdb/pg_ctl on 127.0.0.1, as the tests do). Stores are
 kept under --keep (default /tmp/wuxing-scale-bench) and reused when their size matches.
@@ -137,14 +140,26 @@ class Postgres:
 # -- measuring (in a fresh process per store) ------------------------------------------------------
 
 
-def measure(url: str, runs: int, home: Path) -> dict[str, object]:
+def measure(url: str, runs: int, home: Path, only: str = "") -> dict[str, object]:
     """Cold and warm AppTest times per page, and this process's peak RSS."""
     os.environ.update(WUXING_DB=url, WUXING_PUBLIC_VIEW="1", WUXING_HOME=str(home))
     import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest, app_test
 
     from wuxing.ui import navigation
+
+    # AppTest resets `PagesManager.uses_pages_directory` before every run, so its reruns of a
+    # pages/ file ran that file alone (legacy pages/ mode), without dashboard.py's gate, menu and
+    # sidebar: clear the flag as the server's first st.navigation call does (tests/accounts.py).
+    served = PagesManager.__init__
+
+    def as_served(self: PagesManager, *args: object, **kwargs: object) -> None:
+        served(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = as_served  # type: ignore[method-assign]
 
     # AppTest compiles the scripts again on every run (a new ScriptCache each time), where a
     # server compiles each once (its Runtime's ScriptCache): share one, as the server does, so a
@@ -156,6 +171,8 @@ def measure(url: str, runs: int, home: Path) -> dict[str, object]:
     empty.parent.mkdir(parents=True, exist_ok=True)
     empty.write_text(EMPTY_PAGE, encoding="utf-8")
     pages = [p.path for p in navigation.PAGES if p.role == "viewer"]
+    if only:
+        pages = [p for p in pages if any(word in p for word in only.split(","))]
     # The floor: an empty page inside the dashboard (login gate, menu, sidebar filters, data load
     # from the cache), registered for this process only. It is the default page, because AppTest
     # can only switch to a page outside pages/ after a first run (which would be the overview's).
@@ -214,7 +231,7 @@ def _child(args: argparse.Namespace) -> None:
     if args.build:
         build_store(args.url, args.villages)
         return
-    result = measure(args.url, args.runs, Path(args.home))
+    result = measure(args.url, args.runs, Path(args.home), args.pages)
     print(json.dumps(result, ensure_ascii=False))
 
 
@@ -252,6 +269,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", default="/tmp/wuxing-scale-bench")
+    parser.add_argument("--pages", default="", help="only pages whose path contains these words")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -291,6 +309,8 @@ def main() -> None:
                     str(args.runs),
                     "--home",
                     str(keep / f"home-{backend}-{villages}"),
+                    "--pages",
+                    args.pages,
                 )
                 print(
                     _table(backend, villages, json.loads(out.strip().splitlines()[-1])), flush=True

@@ -49,13 +49,33 @@ if areas.grouped(view, chosen):  # a county or province: one bar per township
         name=f"{quarter}各{level}填报进度",
         on_select="rerun",
     )
-    st.caption(ui.plain(f"点击柱子进入该{level}，查看各村的填报情况。"))
+    # A city is usually past the village list's limit (lists_villages): promise no list there.
+    villages_below = areas.next_level(chosen) != "city"
+    st.caption(
+        ui.plain(f"点击柱子进入该{level}" + ("，查看各村的填报情况。" if villages_below else "。"))
+    )
     ui.drill_on_click(view, chosen, event)
 
 revisions, touched = ui.upload_touches()
-uploads = reporting.latest_uploads(revisions, touched, status["code"].tolist())
-grid = reporting.grid_table(status, uploads)
+
+
+def village_grid():
+    """Each village's progress and latest upload (the table, and the Excel of every village)."""
+    codes = status["code"].tolist()
+    return reporting.grid_table(status, reporting.latest_uploads(revisions, touched, codes))
+
+
 st.subheader("各村填报情况")
+if not reporting.lists_villages(chosen, len(status)):
+    # A province's 46,000 rows would help nobody and cost seconds per rerun: lead with the bars.
+    st.info(
+        ui.plain(f"{area}共 {len(status):,} 个村，逐村名单太长，这里不一一列出。")
+        + "请在左侧选择到县（区）或乡镇，查看各村的填报情况和催报名单；"
+        + "下载的 Excel 列出全部村。"
+    )
+    ui.excel_download(village_grid, f"{quarter}填报进度", key="reporting_xlsx")
+    st.stop()
+grid = village_grid()
 ui.show_table(grid, column_config={"缺项": st.column_config.TextColumn(width="large")})
 ui.excel_download(grid, f"{quarter}填报进度", key="reporting_xlsx")
 

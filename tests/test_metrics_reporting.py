@@ -115,3 +115,44 @@ def test_one_village_is_held_to_what_its_township_reports():
     status = reporting.village_status(alone, Q, tuple(reporting.expected_kinds(peers, Q)))
     assert status["name"].tolist() == ["二村"]
     assert "食用菌产量" in status["missing"].iloc[0] and "卫生厕所改造" in status["missing"].iloc[0]
+
+
+def test_a_county_of_many_villages_keeps_each_villages_own_status_in_pinyin_order():
+    # 3 townships × 40 villages: every third gave nothing, every other one lacks its toilets.
+    villages = pd.DataFrame(
+        [(f"c{i:03d}", f"村{i:03d}", f"{'东西南'[i % 3]}镇", "甲县") for i in range(120)],
+        columns=["code", "name", "town", "county"],
+    ).assign(city=CITY)
+    values = pd.DataFrame(
+        [
+            (f"c{i:03d}", Q, item, 1.0)
+            for i in range(120)
+            if i % 3
+            for item in ("collective_income", "toilet_upgrades")
+            if item != "toilet_upgrades" or i % 2
+        ],
+        columns=["code", "period", "indicator", "value"],
+    )
+    ds = Dataset.of(villages=villages, values=values)
+    status = reporting.village_status(ds, Q)
+    assert status["name"].tolist() == sorted(villages["name"])
+    assert status.set_index("code").loc[["c000", "c001", "c002"], "missing"].tolist() == [
+        "村集体经济收入、卫生厕所改造", "", "卫生厕所改造"
+    ]  # fmt: skip
+    assert not status.set_index("code").loc["c003", "reported"]
+    tally = reporting.tally(status)
+    assert (tally.reported, tally.with_gaps) == (80, 40)
+    assert reporting.reminder_text(status, Q, "甲县").count("尚未报送") == 40
+    by_town = reporting.by_area(ds, f"{CITY}/甲县", Q)
+    assert by_town[["label", "reported"]].values.tolist() == [
+        ["东镇", 0],
+        ["南镇", 40],
+        ["西镇", 40],
+    ]
+
+
+def test_the_village_list_is_shown_for_a_county_or_few_villages_not_a_whole_province():
+    assert not reporting.lists_villages("", 46_000)
+    assert not reporting.lists_villages(CITY, reporting.LIST_LIMIT + 1)
+    assert reporting.lists_villages(f"{CITY}/甲县", reporting.LIST_LIMIT + 1)
+    assert reporting.lists_villages("", 13)  # the sample's province: a township's worth

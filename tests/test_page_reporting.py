@@ -4,6 +4,7 @@ from tests import cycle
 from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
 from wuxing.access import auth
 from wuxing.config import Settings
+from wuxing.metrics import reporting
 from wuxing.reading import importer
 from wuxing.samples import sample
 from wuxing.ui import navigation
@@ -85,3 +86,20 @@ def test_a_wider_sidebar_area_keeps_the_accounts_own_villages(reported):
     assert not at.exception
     assert at.dataframe[0].value["村名"].tolist() == ["赵家村"]
     assert any("按您账号负责的范围（赵家村）显示" in c.value for c in at.caption)
+
+
+def test_a_wide_area_leads_with_the_summary_and_a_county_lists_its_villages(reported, monkeypatch):
+    # A province's 46,000 villages are not listed one by one: pick a smaller area; Excel has all.
+    monkeypatch.setattr(reporting, "LIST_LIMIT", 5)
+    at = run_as("老李")
+    at.selectbox(key="period").select(cycle.QUARTER).run()
+    at.selectbox(key="area").select("").run()
+    at.switch_page("pages/reporting.py").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["已报村数（个）"] == "13 / 13"
+    assert not at.dataframe and not at.code  # no village list, no 催报 text
+    assert any("共 13 个村" in i.value and "县（区）或乡镇" in i.value for i in at.info)
+    assert [b.proto.label for b in at.get("download_button")] == ["下载 Excel"]
+    at.selectbox(key="area").select("濮阳市/清丰县").run()
+    assert not at.info
+    assert len(at.dataframe[0].value) == 13 and "甲村：缺 卫生厕所改造" in at.code[0].value
