@@ -23,8 +23,15 @@ run: $(BIN)/.installed
 	$(BIN)/python -m wuxing setup
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# Python may keep compiled files here even where the shell says not to (PYTHONDONTWRITEBYTECODE):
+# without them every test process and every child it starts compiles the code and rewrites the
+# tests' asserts again (~4 s a process). __pycache__ is ignored by git.
 test: $(BIN)/.installed lint typecheck
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The tests without the browser (what to run while working; make test runs them all).
+test-quick: $(BIN)/.installed
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -54,6 +54,27 @@ def components_scanned_once():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def apptest_waits_for_its_script():
+    """AppTest waits for a script run by waking every millisecond to look (`time.sleep(0.001)`),
+    and each wake takes the GIL from the script it waits for. Waiting on the script's thread
+    instead lets the script run undisturbed; the original check then returns at once (or, if
+    the thread is still running after the timeout, reports the timeout as before)."""
+    from streamlit.testing.v1 import local_script_runner
+
+    polling = local_script_runner.require_widgets_deltas
+
+    def waiting(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
+        thread = runner._script_thread
+        if thread is not None:
+            thread.join(timeout)
+        polling(runner, timeout)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(local_script_runner, "require_widgets_deltas", waiting)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def session_cookie_in_apptest(monkeypatch):
     """AppTest sends no cookies: the session token a test put in the session state
