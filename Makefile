@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint typecheck fix bench clean
+.PHONY: run test test-quick lint typecheck fix bench clean
 
 # The venv is rebuilt whenever a requirements file changes. uv installs in seconds; if it cannot
 # be fetched, plain pip does the same job (slower). Unlike pip, uv leaves the packages uncompiled
