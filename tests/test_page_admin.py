@@ -5,15 +5,11 @@ import pandas as pd
 import pytest
 
 from tests import builders as b
-from tests.accounts import CHEAP_HASHER, PASSWORD, add_accounts, navigation_as_served, run_as
+from tests.accounts import PASSWORD, add_accounts, run_as
 from wuxing.access import auth
 from wuxing.dataset import Dataset
 
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
-    navigation_as_served(monkeypatch)
+pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 @pytest.fixture

@@ -91,10 +91,8 @@ def test_a_village_account_sees_its_village_not_the_township(named_store, monkey
     """Issue 17 §2: a viewer whose 可查看范围 is 赵家村 gets 赵家村's numbers, no neighbours."""
     from tests.accounts import CHEAP_HASHER, navigation_as_served, run_as
     from wuxing import formatting
-    from wuxing.access import auth
     from wuxing.metrics import headline, villages
 
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
     navigation_as_served(monkeypatch)
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
     sample.seed(named_store)

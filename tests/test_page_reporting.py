@@ -1,7 +1,7 @@
 import pytest
 
 from tests import cycle
-from tests.accounts import CHEAP_HASHER, add_accounts, navigation_as_served, run_as
+from tests.accounts import add_accounts, run_as
 from wuxing.access import auth
 from wuxing.config import Settings
 from wuxing.metrics import reporting
@@ -9,11 +9,7 @@ from wuxing.reading import importer
 from wuxing.samples import sample
 from wuxing.ui import navigation
 
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
-    navigation_as_served(monkeypatch)
+pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 @pytest.fixture

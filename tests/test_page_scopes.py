@@ -4,9 +4,8 @@ import json
 
 import pytest
 
-from tests.accounts import CHEAP_HASHER, PASSWORD, navigation_as_served, run_as
+from tests.accounts import CHEAP_HASHER, PASSWORD, run_as
 from tests.conftest import figures
-from wuxing.access import auth
 from wuxing.samples import sample
 from wuxing.ui import navigation
 
@@ -15,10 +14,7 @@ NEIGHBOURS = [v for v in sample.VILLAGES if v != "赵家村"]
 PAGES = [p.path for p in navigation.PAGES if p.role in ("viewer", "editor")]
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
-    navigation_as_served(monkeypatch)
+pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 @pytest.fixture
