@@ -29,6 +29,51 @@ def _year_tick(period: str) -> str:
     return f"{periods.year_of(period)}年" if periods.quarter_of(period) == 1 else ""
 
 
+def _star_panels(history: pd.DataFrame) -> tuple[go.Figure, list[str], list[str]]:
+    """One panel per star present (shared y scale), with the stars and quarters in order."""
+    stars = [s for s in catalog.STAR_IDS if s in set(history["star"])]
+    fig = make_subplots(
+        rows=1,
+        cols=max(1, len(stars)),
+        shared_yaxes=True,
+        subplot_titles=[catalog.STAR_BY_ID[s].short for s in stars],
+    )
+    return fig, stars, sorted(set(history["period"]))
+
+
+def _across_panel(col: int, y: float, line: dict[str, object]) -> dict[str, object]:
+    """A horizontal line across panel `col` at `y` (the pass mark, or zero)."""
+    axis = "" if col == 1 else str(col)
+    return {
+        "type": "line",
+        "xref": f"x{axis} domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": f"y{axis}",
+        "y0": y,
+        "y1": y,
+        "line": line,
+    }
+
+
+def _quarter_ticks(fig: go.Figure, quarters: list[str]) -> None:
+    """Narrow panels: a tick per quarter, the year written under each first quarter only."""
+    fig.update_xaxes(
+        tickvals=[periods.quarter_index(q) for q in quarters],
+        ticktext=[_year_tick(q) for q in quarters],
+        tickangle=0,
+        tickfont={"size": 12},
+    )
+
+
+def _axis_titles(fig: go.Figure, panels: int, y_title: str) -> None:
+    """One 季度 title under the middle panel and one y title beside the first, not one each."""
+    fig.update_xaxes(title_text="")
+    fig.update_xaxes(title_text="季度", col=(panels + 1) // 2)
+    fig.update_yaxes(title_text="")
+    fig.update_yaxes(title_text=y_title, col=1)
+
+
 @drawn_once
 def star_radar(
     comparison: pd.DataFrame, m: Matchup, period_label: str, pass_mark: float
@@ -95,14 +140,7 @@ def star_radar(
 def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figure:
     """One panel per star: both villages' scores over the quarters, the pass mark dashed
     (`pairs.score_history`)."""
-    stars = [s for s in catalog.STAR_IDS if s in set(history["star"])]
-    fig = make_subplots(
-        rows=1,
-        cols=max(1, len(stars)),
-        shared_yaxes=True,
-        subplot_titles=[catalog.STAR_BY_ID[s].short for s in stars],
-    )
-    quarters = sorted(set(history["period"]))
+    fig, stars, quarters = _star_panels(history)
     # Traces and pass-mark lines added in one call each: per-panel add_trace and add_hline
     # re-validated the whole figure every time (half a second for ten lines).
     traces, cols, marks = [], [], []
@@ -129,34 +167,15 @@ def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figur
                 )
             )
             cols.append(col)
-        axis = "" if col == 1 else str(col)
         marks.append(
-            {
-                "type": "line",
-                "xref": f"x{axis} domain",
-                "x0": 0,
-                "x1": 1,
-                "yref": f"y{axis}",
-                "y0": pass_mark,
-                "y1": pass_mark,
-                "line": {"color": style.PASS_COLOR, "dash": "dash", "width": 1.5},
-            }
+            _across_panel(col, pass_mark, {"color": style.PASS_COLOR, "dash": "dash", "width": 1.5})
         )
     fig.add_traces(traces, rows=[1] * len(traces), cols=cols)
     fig.update_layout(shapes=marks)
-    # Narrow panels: a tick per quarter, the year written under each first quarter only.
-    fig.update_xaxes(
-        tickvals=[periods.quarter_index(q) for q in quarters],
-        ticktext=[_year_tick(q) for q in quarters],
-        tickangle=0,
-        tickfont={"size": 12},
-    )
+    _quarter_ticks(fig, quarters)
     fig.update_layout(height=440, legend={"orientation": "h", "y": -0.25}, margin={"b": 110})
     style.apply(fig, f"各星得分走势（达标线 {pass_mark:g} 分，虚线）", "", "得分（分）")
-    fig.update_xaxes(title_text="")
-    fig.update_xaxes(title_text="季度", col=(len(stars) + 1) // 2)
-    fig.update_yaxes(title_text="")
-    fig.update_yaxes(title_text="得分（分）", col=1)
+    _axis_titles(fig, len(stars), "得分（分）")
     return fig
 
 
@@ -165,14 +184,7 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
     """One panel per star (small multiples, shared scale): the gap (first − second) over the
     quarters in the star's colour, zero marked; the marker shape says whether the gap closed
     (▼), widened (▲) or held (●) on the quarter before (`pairs.gap_history`)."""
-    stars = [s for s in catalog.STAR_IDS if s in set(history["star"])]
-    fig = make_subplots(
-        rows=1,
-        cols=max(1, len(stars)),
-        shared_yaxes=True,
-        subplot_titles=[catalog.STAR_BY_ID[s].short for s in stars],
-    )
-    quarters = sorted(set(history["period"]))
+    fig, stars, quarters = _star_panels(history)
     traces, cols, zeros = [], [], []
     for col, star in enumerate(stars, start=1):
         rows = history[history["star"] == star].set_index("period").reindex(quarters)
@@ -196,19 +208,7 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
             )
         )
         cols.append(col)
-        axis = "" if col == 1 else str(col)
-        zeros.append(
-            {
-                "type": "line",
-                "xref": f"x{axis} domain",
-                "x0": 0,
-                "x1": 1,
-                "yref": f"y{axis}",
-                "y0": 0,
-                "y1": 0,
-                "line": {"color": style.NEUTRAL_COLOR, "width": 1},
-            }
-        )
+        zeros.append(_across_panel(col, 0, {"color": style.NEUTRAL_COLOR, "width": 1}))
     fig.add_traces(traces, rows=[1] * len(traces), cols=cols)
     for trend, symbol in _TREND_SYMBOL.items():
         # Legend-only entries that explain the marker shapes.
@@ -225,12 +225,7 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
     fig.update_layout(
         shapes=zeros, height=420, legend={"orientation": "h", "y": -0.25}, margin={"b": 110}
     )
-    fig.update_xaxes(
-        tickvals=[periods.quarter_index(q) for q in quarters],
-        ticktext=[_year_tick(q) for q in quarters],
-        tickangle=0,
-        tickfont={"size": 12},
-    )
+    _quarter_ticks(fig, quarters)
     title = f"各星差距走势（{m.first_name} − {m.second_name}）"
     style.apply(
         fig,
@@ -239,8 +234,5 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
         "差距（分）",
         subtitle=f"每颗星一格；正数表示{m.second_name}落后，越接近 0 越好",
     )
-    fig.update_xaxes(title_text="")
-    fig.update_xaxes(title_text="季度", col=(len(stars) + 1) // 2)
-    fig.update_yaxes(title_text="")
-    fig.update_yaxes(title_text="差距（分）", col=1)
+    _axis_titles(fig, len(stars), "差距（分）")
     return fig
