@@ -143,8 +143,14 @@ def _write(
     lists.write_column(0, 1, quarters)
 
     _write_villages(book, head, dataset)
-    _write_values(book, head, dataset, names, town_of)
-    _write_scores(book, head, dataset, names, town_of)
+    values = {i.id: value_header(i) for i in catalog.INDICATORS}
+    _write_quarterly(
+        book, head, SHEET_VALUES, dataset.values, "indicator", "value", values, names, town_of
+    )
+    scores = {s.id: score_header(s) for s in catalog.STARS}
+    _write_quarterly(
+        book, head, SHEET_SCORES, dataset.scores, "star", "score", scores, names, town_of
+    )
     _write_awards(book, head, dataset, names, town_of)
     _write_targets(book, head, dataset, names, town_of)
     _write_pairs(book, head, dataset, names, town_of)
@@ -229,25 +235,23 @@ def _wide(frame: pd.DataFrame, when: str, item: str, value: str, ids: list[str])
     ]
 
 
-def _write_values(
-    book: xlsxwriter.Workbook, head: object, ds: Dataset, names: dict, towns: dict
+def _write_quarterly(
+    book: xlsxwriter.Workbook,
+    head: object,
+    sheet_name: str,
+    long: pd.DataFrame,
+    item: str,
+    value: str,
+    headers: dict[str, str],
+    names: dict,
+    towns: dict,
 ) -> None:
-    headers = ["村名", "乡镇", "季度", *(value_header(i) for i in catalog.INDICATORS)]
-    sheet = _sheet(book, SHEET_VALUES, head, headers)
-    if ds.values.empty:
+    """指标 or 星级评分: one row per village and quarter, a column per item (`headers`: id →
+    column header, in order) holding the long frame's `value`."""
+    sheet = _sheet(book, sheet_name, head, ["村名", "乡镇", "季度", *headers.values()])
+    if long.empty:
         return
-    wide = _wide(ds.values, "period", "indicator", "value", list(catalog.INDICATOR_IDS))
-    _write_rows(sheet, [[names.get(c, c), towns.get(c, ""), p, *v] for c, p, v in wide])
-
-
-def _write_scores(
-    book: xlsxwriter.Workbook, head: object, ds: Dataset, names: dict, towns: dict
-) -> None:
-    headers = ["村名", "乡镇", "季度", *(score_header(s) for s in catalog.STARS)]
-    sheet = _sheet(book, SHEET_SCORES, head, headers)
-    if ds.scores.empty:
-        return
-    wide = _wide(ds.scores, "period", "star", "score", list(catalog.STAR_IDS))
+    wide = _wide(long, "period", item, value, list(headers))
     _write_rows(sheet, [[names.get(c, c), towns.get(c, ""), p, *v] for c, p, v in wide])
 
 
