@@ -223,7 +223,7 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
             )
         )
     fig.update_layout(
-        shapes=zeros, height=420, legend={"orientation": "h", "y": -0.25}, margin={"b": 110}
+        shapes=zeros, height=455, legend={"orientation": "h", "y": -0.25}, margin={"b": 110}
     )
     _quarter_ticks(fig, quarters)
     title = f"各星差距走势（{m.first_name} − {m.second_name}）"
@@ -234,5 +234,8 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
         "差距（分）",
         subtitle=f"每颗星一格；正数表示{m.second_name}落后，越接近 0 越好",
     )
+    # The panels' star names stand above the plot area, where a subtitled title's margin (95 px)
+    # would put them on the subtitle's line.
+    fig.update_layout(margin_t=130)  # and 35 px more height, so the panels keep their size
     _axis_titles(fig, len(stars), "差距（分）")
     return fig
