@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -22,21 +23,27 @@ pytestmark = [
 ]
 
 
-def _config(tmp: Path, port: int, upstreams: list[int]) -> Path:
+def _config(tmp: Path, port: int, upstreams: list[int]) -> tuple[Path, Path]:
     site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{upstreams[0]};")
     site = site.replace("server 127.0.0.1:8502;", f"server 127.0.0.1:{upstreams[1]};")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
     assert f"127.0.0.1:{port}" in site and str(upstreams[1]) in site
     (tmp / "site.conf").write_text(site, encoding="utf-8")
+    # nginx started as root serves from workers running as `nobody`, which cannot enter pytest's
+    # root-private tmp dir: a response too large for the memory buffers (the 4 MB plotly bundle)
+    # is spooled to the temp path, and there it failed now and then ("Permission denied", a chart
+    # reading "Failed to fetch dynamically imported module"). The spool lives where they can write.
+    spool = Path(tempfile.mkdtemp(prefix="wuxing-nginx-"))
+    spool.chmod(0o777)
     main = tmp / "nginx.conf"
     main.write_text(
         f"daemon off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\nevents {{}}\n"
-        f"http {{\n access_log {tmp}/access.log;\n client_body_temp_path {tmp}/body;\n"
-        f" proxy_temp_path {tmp}/proxy;\n include {tmp}/site.conf;\n}}\n",
+        f"http {{\n access_log {tmp}/access.log;\n client_body_temp_path {spool}/body;\n"
+        f" proxy_temp_path {spool}/proxy;\n include {tmp}/site.conf;\n}}\n",
         encoding="utf-8",
     )
-    return main
+    return main, spool
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +57,7 @@ def proxied(tmp_path_factory):
     with serve(env, tmp) as first, serve(env, tmp) as second:
         port = free_port()
         upstreams = [int(first.rsplit(":", 1)[1]), int(second.rsplit(":", 1)[1])]
-        config = _config(tmp, port, upstreams)
+        config, spool = _config(tmp, port, upstreams)
         check = subprocess.run(["nginx", "-t", "-c", str(config), "-p", str(tmp)],
                                capture_output=True, text=True, check=False)  # fmt: skip
         assert check.returncode == 0, check.stderr
@@ -67,6 +74,7 @@ def proxied(tmp_path_factory):
             proc.terminate()
             proc.wait(10)
             out.close()
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 def test_health_check_passes_through_the_proxy(proxied):
