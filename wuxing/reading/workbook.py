@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-import pickle
 import re
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NoReturn
 from xml.etree import ElementTree
 
 from wuxing.config import Settings
 from wuxing.errors import ImportRejected
 from wuxing.reading.cells import cell_ref
+from wuxing.reading.isolated_reader import IsolatedReader, Limits
 from wuxing.reading.problems import problem
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -29,7 +26,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted xlsx is an OLE container holding these streams (MS-OFFCRYPTO).
 _ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _MB = 1024 * 1024
-_ISOLATED_READER = str(Path(__file__).with_name("isolated_reader.py"))
+# One reader server per app process, started by the first workbook read (see isolated_reader).
+_READER = IsolatedReader()
 # Excel's "Unicode text" and WPS's "Unicode 文本" are UTF-16 with a byte-order mark.
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # What Excel and WPS write when a web page or an XML table is saved under an .xls name.
@@ -152,16 +150,15 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
 
 
 def _read_calamine(content: bytes, filename: str, settings: Settings) -> list[RawSheet]:
-    try:
-        answer = _read_isolated(content, settings)
-    except subprocess.TimeoutExpired:
+    answer = _read_isolated(content, settings)
+    if answer[0] == "timeout":
         _reject(
             filename,
             "file_too_complex",
             f"文件在 {settings.read_timeout_s:g} 秒内没有读完，疑似异常文件，已拒收。"
             "请用 Excel 打开确认后另存为 .xlsx 再上传。",
         )
-    if answer is None:  # the child ran out of memory: a grid far too large
+    if answer[0] == "died":  # of its memory cap: a grid far too large
         _reject(filename, "file_too_many_cells", _far_cells_message(content, settings))
     if answer[0] == "encrypted":
         _reject(
@@ -194,24 +191,11 @@ def cell_count(sheets: list[RawSheet]) -> int:
     return sum(len(s.rows) * max((len(r) for r in s.rows), default=0) for s in sheets)
 
 
-def _read_isolated(content: bytes, settings: Settings) -> tuple[Any, ...] | None:
-    """The child reader's answer (see isolated_reader), or None when it died of its memory cap."""
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-I",
-            _ISOLATED_READER,
-            str(settings.max_cells),
-            str(int(settings.reader_memory_mb)),
-        ],
-        input=content,
-        capture_output=True,
-        timeout=settings.read_timeout_s,
-        check=False,
-    )
-    if child.returncode != 0:
-        return None
-    return pickle.loads(child.stdout)
+def _read_isolated(content: bytes, settings: Settings) -> tuple[Any, ...]:
+    """The isolated worker's answer (see `isolated_reader.read_cells`), or ("timeout",), or
+    ("died",) when its memory cap ended it."""
+    limits = Limits(settings.max_cells, settings.reader_memory_mb, settings.read_timeout_s)
+    return _READER.read(content, limits)
 
 
 def cells_over_message(cells: int, settings: Settings) -> str:
