@@ -110,7 +110,7 @@ def change_record(summary: ChangeSummary) -> dict[str, object]:
 def _names(*datasets: Dataset) -> dict[str, str]:
     out: dict[str, str] = {}
     for ds in datasets:
-        out.update(zip(ds.villages["code"], ds.villages["name"], strict=True))
+        out.update(zip(ds.villages["code"].tolist(), ds.villages["name"].tolist(), strict=True))
     return out
 
 
@@ -126,6 +126,8 @@ def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
 def _compare(
     kind: str, old: pd.DataFrame, new: pd.DataFrame, names: dict[str, str]
 ) -> tuple[int, int, int, pd.DataFrame]:
+    if old.empty:  # the first upload of its kind: every row is new, nothing to compare
+        return len(new), 0, 0, pd.DataFrame(columns=CELL_COLUMNS)
     key = list(SCHEMAS[kind].key)
     fields = [c for c in SCHEMAS[kind].columns if c not in key]
     merged = new.merge(old, on=key, how="left", suffixes=("", "_old"), indicator=True)

@@ -132,6 +132,8 @@ def jumps_and_falls(incoming: pd.DataFrame, earlier: EarlierValues) -> list[Prob
     # The upload's own earlier quarter counts too (an upload of two quarters compares its second
     # with its first), and wins where the store holds the same cell.
     own = watched[watched["period"].isin(previous.values())]
+    if stored.empty and own.empty:  # nothing earlier to compare with (a first upload)
+        return []
     before = pd.concat([_keyed(stored), _keyed(own)]).drop_duplicates(_KEY, keep="last")
     before = before.rename(columns={"period": "previous", "value": "before"})
     rows = watched.astype(dict.fromkeys(_KEY, str))

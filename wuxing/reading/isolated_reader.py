@@ -21,6 +21,7 @@ control socket (at exit, or by dying).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import io
 import os
 import pickle
@@ -78,29 +79,31 @@ class IsolatedReader:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._owner = (
-            -1
-        )  # pid that started the server: a forked copy of this process starts its own
+        # The pid that started the server: a forked copy of this process starts its own.
+        self._owner = -1
         self._control: socket.socket | None = None
         self._server: subprocess.Popen | None = None
 
     def read(self, content: bytes, limits: Limits) -> tuple[Any, ...]:
         """The worker's answer (see `read_cells`), ("timeout",) or ("died",) when its memory cap
         ended it."""
+        with self.start(content, limits) as pending:
+            return pending.answer()
+
+    def start(self, content: bytes, limits: Limits) -> PendingRead:
+        """Hand the file to a worker and return at once: this process may work meanwhile."""
         mine, theirs = socket.socketpair()
-        with mine:
-            with theirs:
-                self._hand_over(theirs)
-            # The worker keeps its own time; this only guards against a wedged server.
-            mine.settimeout(limits.timeout_s + 30)
-            try:
-                _send(mine, _LIMITS.pack(limits.max_cells, limits.memory_mb, limits.timeout_s))
-                _send(mine, content)
-                return pickle.loads(_receive(mine))
-            except TimeoutError:
-                return ("timeout",)
-            except EOFError:  # the server itself went down mid-read: the file's part is unknown
-                return ("died",)
+        with theirs:
+            self._hand_over(theirs)
+        # The worker keeps its own time; this only guards against a wedged server.
+        mine.settimeout(limits.timeout_s + 30)
+        pending = PendingRead(mine)
+        with contextlib.ExitStack() as on_failure:
+            on_failure.push(pending)
+            _send(mine, _LIMITS.pack(limits.max_cells, limits.memory_mb, limits.timeout_s))
+            _send(mine, content)
+            on_failure.pop_all()
+        return pending
 
     def _hand_over(self, connection: socket.socket) -> None:
         with self._lock:
@@ -133,6 +136,28 @@ class IsolatedReader:
                 assert self._server is not None
                 self._server.wait()
             self._control = self._server = None
+
+
+class PendingRead:
+    """A file a worker is parsing; `answer()` waits for what it found."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self._connection = connection
+
+    def answer(self) -> tuple[Any, ...]:
+        """As `IsolatedReader.read`."""
+        try:
+            return pickle.loads(_receive(self._connection))
+        except TimeoutError:
+            return ("timeout",)
+        except EOFError:  # the server itself went down mid-read: the file's part is unknown
+            return ("died",)
+
+    def __enter__(self) -> PendingRead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._connection.close()
 
 
 def _send(connection: socket.socket, data: bytes) -> None:

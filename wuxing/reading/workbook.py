@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 from wuxing.config import Settings
 from wuxing.errors import ImportRejected
 from wuxing.reading.cells import cell_ref
-from wuxing.reading.isolated_reader import IsolatedReader, Limits
+from wuxing.reading.isolated_reader import IsolatedReader, Limits, PendingRead
 from wuxing.reading.problems import problem
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -128,10 +128,11 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
             "请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再上传。",
         )
     if "xl/workbook.xml" in names:
-        sheets = _read_calamine(content, filename, settings)
-        try:
-            formulas = _uncached_formulas(archive, names)
-        except Exception:  # noqa: BLE001 — calamine coped, but a damaged member is still damage
+        with _parsing(content, settings) as pending:
+            # Scanned here while the worker parses (a province's file: 0.25 s of 2.4).
+            formulas = _uncached_formulas_or_none(archive, names)
+            sheets = _sheets(pending.answer(), filename, settings, content)
+        if formulas is None:  # calamine coped, but a damaged member is still damage
             _reject(
                 filename,
                 "file_corrupt",
@@ -150,7 +151,20 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
 
 
 def _read_calamine(content: bytes, filename: str, settings: Settings) -> list[RawSheet]:
-    answer = _read_isolated(content, settings)
+    with _parsing(content, settings) as pending:
+        return _sheets(pending.answer(), filename, settings, content)
+
+
+def _parsing(content: bytes, settings: Settings) -> PendingRead:
+    """The file handed to an isolated worker (see isolated_reader) under the settings' limits."""
+    limits = Limits(settings.max_cells, settings.reader_memory_mb, settings.read_timeout_s)
+    return _READER.start(content, limits)
+
+
+def _sheets(
+    answer: tuple[Any, ...], filename: str, settings: Settings, content: bytes
+) -> list[RawSheet]:
+    """The sheets the worker read, or the rejection its answer calls for."""
     if answer[0] == "timeout":
         _reject(
             filename,
@@ -189,13 +203,6 @@ def _read_calamine(content: bytes, filename: str, settings: Settings) -> list[Ra
 def cell_count(sheets: list[RawSheet]) -> int:
     """Cells of the sheets' grids (rows × widest row): the work an upload asks for."""
     return sum(len(s.rows) * max((len(r) for r in s.rows), default=0) for s in sheets)
-
-
-def _read_isolated(content: bytes, settings: Settings) -> tuple[Any, ...]:
-    """The isolated worker's answer (see `isolated_reader.read_cells`), or ("timeout",), or
-    ("died",) when its memory cap ended it."""
-    limits = Limits(settings.max_cells, settings.reader_memory_mb, settings.read_timeout_s)
-    return _READER.read(content, limits)
 
 
 def cells_over_message(cells: int, settings: Settings) -> str:
@@ -270,6 +277,15 @@ def _ref_position(ref: bytes) -> tuple[int, int]:
 
 def _is_blank(rows: list[list[object]]) -> bool:
     return all(cell in ("", None) for row in rows for cell in row)
+
+
+def _uncached_formulas_or_none(
+    archive: zipfile.ZipFile, names: set[str]
+) -> dict[str, list[str]] | None:
+    try:
+        return _uncached_formulas(archive, names)
+    except Exception:  # noqa: BLE001 — any failure on a member is damage, told as such
+        return None
 
 
 def _uncached_formulas(archive: zipfile.ZipFile, names: set[str]) -> dict[str, list[str]]:
