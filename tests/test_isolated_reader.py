@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +71,23 @@ def test_a_forked_copy_of_the_app_process_reads_through_a_server_of_its_own(
     assert os.read(read, 16) == b"ok"
     os.waitpid(child, 0)
     assert reader.read(LEDGER, LIMITS)[0] == "ok"
+
+
+def test_a_server_that_was_ended_is_started_again(reader: IsolatedReader) -> None:
+    before = set(_children())
+    assert reader.read(LEDGER, LIMITS)[0] == "ok"
+    (server,) = set(_children()) - before
+    assert "isolated_reader" in _command(server)
+    os.kill(server, signal.SIGKILL)  # as the system's out-of-memory killer would
+    os.waitpid(server, 0)
+    assert reader.read(LEDGER, LIMITS)[0] == "ok"
+
+
+def _children() -> list[int]:
+    me = os.getpid()
+    tasks = f"/proc/{me}/task/{me}/children"
+    return [int(pid) for pid in Path(tasks).read_text().split()]
+
+
+def _command(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()

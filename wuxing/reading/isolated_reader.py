@@ -107,16 +107,22 @@ class IsolatedReader:
 
     def _hand_over(self, connection: socket.socket) -> None:
         with self._lock:
-            if (
-                self._owner != os.getpid()
-                or self._server is None
-                or self._server.poll() is not None
-            ):
+            if self._owner != os.getpid() or self._server is None:
                 self._start()
             assert self._control is not None
-            socket.send_fds(self._control, [b"r"], [connection.fileno()])
+            try:
+                socket.send_fds(self._control, [b"r"], [connection.fileno()])
+            except OSError:  # the server was ended (by the system's OOM killer, an operator …)
+                self._start()
+                socket.send_fds(self._control, [b"r"], [connection.fileno()])
 
     def _start(self) -> None:
+        if self._control is not None:  # a server that ended, or a forked parent's: let it go
+            self._control.close()
+            if self._owner == os.getpid() and self._server is not None:
+                self._server.wait()
+        else:
+            atexit.register(self.close)
         control, theirs = socket.socketpair()
         with theirs:
             self._server = subprocess.Popen(
@@ -126,7 +132,6 @@ class IsolatedReader:
                 start_new_session=True,  # a Ctrl-C in the terminal is for the app, not for it
             )
         self._control, self._owner = control, os.getpid()
-        atexit.register(self.close)
 
     def close(self) -> None:
         """End the server after the files it is reading (a closed control socket tells it)."""
