@@ -207,11 +207,7 @@ def test_a_commit_leaves_its_connection_enforcing_foreign_keys(store, monkeypatc
     # Every pooled connection (the pool hands back the one the commits used).
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        orphan = (
-            tables.DATA_TABLES["values"]
-            .insert()
-            .values(revision_id=999, code="A", period="2023Q1", indicator="volunteers", value=1.0)
-        )
+        orphan = tables.revision_touches.insert().values(revision_id=999, data=b"")
         with pytest.raises(Exception, match="FOREIGN KEY"):
             conn.execute(orphan)
 
@@ -220,37 +216,7 @@ def _crash(conn, table, frame, revision_id):
     raise RuntimeError("进程被中止")
 
 
-# -- accounts: an older store upgrades in place; a password change raises the credential version
-
-
-def test_a_store_from_before_name_keys_upgrades_and_keeps_its_accounts(store_url):
-    import sqlalchemy as sa
-
-    # The users and login_failures tables as earlier versions made them, with one account.
-    older = [
-        "CREATE TABLE users (name VARCHAR(100) PRIMARY KEY, password_hash VARCHAR(300) NOT NULL,"
-        " role VARCHAR(20) NOT NULL, disabled BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL)",
-        "CREATE TABLE login_failures (name VARCHAR(100) PRIMARY KEY, failures INTEGER NOT NULL,"
-        " locked_until TIMESTAMP)",
-        "INSERT INTO users VALUES ('Admin', '$argon2id$old', 'admin', false, '2024-01-02 03:04')",
-        "INSERT INTO login_failures VALUES ('my password', 2, NULL)",
-    ]
-    engine = sa.create_engine(store_url)
-    with engine.begin() as conn:
-        for statement in older:
-            conn.execute(sa.text(statement))
-    engine.dispose()
-    upgraded = store_module.open_store(store_url)
-    try:
-        account = upgraded.account("ADMIN")
-        assert (account.name, account.role, account.key) == ("Admin", "admin", "admin")
-        assert account.password_hash == "$argon2id$old" and account.credential_version == 0
-        assert "login_failures" not in sa.inspect(upgraded.engine).get_table_names()
-        with pytest.raises(StoreError, match="只差大小写"):
-            upgraded.add_account("admin", "$argon2id$new", "viewer", by="测试")
-        store_module.open_store(store_url).dispose()  # a second start finds nothing to upgrade
-    finally:
-        upgraded.dispose()
+# -- accounts: a password change raises the credential version
 
 
 def test_a_password_change_raises_the_credential_version(store):

@@ -22,7 +22,7 @@ from wuxing.storage.events import aware as _aware
 from wuxing.storage.events import log_event as _log
 from wuxing.storage.events import now as _now
 from wuxing.storage.events import sha256_of
-from wuxing.storage.schema import RETIRED_TABLES, login_throttle, sessions, users
+from wuxing.storage.schema import login_throttle, sessions, users
 
 #: Who the audit log names for a client paused on every name (the tries had no account).
 PAUSE_USER = "（登录限制）"
@@ -371,40 +371,3 @@ def account_named(conn: Connection, name: str) -> Account | None:
     if exact or len(rows) == 1:
         return _account((exact or rows)[0])
     return None
-
-
-#: Columns added to `users` after stores existed, with how an older store gets them.
-_NEW_COLUMNS = {
-    "area": "VARCHAR(300) NOT NULL DEFAULT ''",
-    "view_area": "VARCHAR(300) NOT NULL DEFAULT ''",
-    "must_change": "BOOLEAN NOT NULL DEFAULT FALSE",
-    "last_login_at": "TIMESTAMP WITH TIME ZONE",
-}
-
-
-def upgrade(conn: Connection) -> None:
-    """Bring a store made by an older version up to these tables, keeping its accounts."""
-    columns = {column["name"] for column in sa.inspect(conn).get_columns("users")}
-    if "credential_version" not in columns:
-        conn.execute(
-            sa.text("ALTER TABLE users ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 0")
-        )
-    if "name_key" not in columns:
-        conn.execute(sa.text("ALTER TABLE users ADD COLUMN name_key VARCHAR(100)"))
-        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_users_name_key ON users (name_key)"))
-    for column, ddl in _NEW_COLUMNS.items():
-        if column not in columns:  # existing accounts keep everything in scope, as before
-            conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN {column} {ddl}"))
-    unkeyed = sa.select(users.c.name).where(users.c.name_key.is_(None))
-    for name in conn.execute(unkeyed).scalars().all():
-        conn.execute(users.update().where(users.c.name == name).values(name_key=account_key(name)))
-    for table in RETIRED_TABLES:
-        conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
-
-
-def needs_upgrade(conn: Connection) -> bool:
-    """True when the store predates a column or still holds a retired table."""
-    inspector = sa.inspect(conn)
-    columns = {column["name"] for column in inspector.get_columns("users")}
-    retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
-    return bool(retired) or not {"credential_version", "name_key", *_NEW_COLUMNS} <= columns

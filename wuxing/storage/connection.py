@@ -141,7 +141,8 @@ def writing(engine: Engine, *, key_checks: bool = True) -> Iterator[Connection]:
     """One write transaction, serialised against other writers (also across processes).
 
     `key_checks=False` skips SQLite's per-row foreign-key lookups, for a writer whose every
-    reference is to a row it inserted itself in this same transaction.
+    reference is to a row it inserted itself in this same transaction (the data tables of stores
+    made before 2026-12 declare a key to revisions, which SQLite cannot drop in place).
     """
     with engine.connect() as conn:
         unchecked = not key_checks and engine.dialect.name == "sqlite"

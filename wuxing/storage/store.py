@@ -38,8 +38,6 @@ from wuxing.storage.accounts import (  # noqa: F401 — callers know them as sto
     Account,
     AccountStore,
     LoginTry,
-    needs_upgrade,
-    upgrade,
 )
 from wuxing.storage.conflicts import refuse_conflicts
 from wuxing.storage.events import log_event, sha256_of  # noqa: F401 — callers know it as store.*
@@ -47,6 +45,7 @@ from wuxing.storage.events import now as _now
 from wuxing.storage.revisions import Revision  # noqa: F401 — callers know it as store.*
 from wuxing.storage.schema import events, metadata
 from wuxing.storage.sessions import SessionStore
+from wuxing.storage.upgrades import needs_upgrade, upgrade
 
 SAMPLE_USER = "示例数据"
 
@@ -274,17 +273,17 @@ class Store(AccountStore, SessionStore):
         digest = sha256_of(content)
         counts = data.counts()
         # Without SQLite's foreign-key lookups: every row written here refers to the revision row
-        # this transaction inserts first, so no row can be an orphan; looking the revision up
-        # again for each of a province's 1.3 M values cost a sixth to a third of the insert.
+        # this transaction inserts first, so no row can be an orphan. Stores made before 2026-12
+        # still declare the data tables' key to revisions (see schema), and looking the revision
+        # up again for each of a province's 1.3 M values cost a sixth to a third of the insert.
         with self.transaction(key_checks=False) as conn:
             self._authorise_villages(conn, data.frames())
             twin = revisions.live_twin(conn, digest)
             if twin is not None:
                 return twin
             previous = revisions.data_version(conn)
-            if (
-                checked_version is not None and previous > checked_version
-            ):  # else nothing can conflict
+            # Else nothing can conflict.
+            if checked_version is not None and previous > checked_version:
                 refuse_conflicts(conn, data, checked_version)
             at = _now()
             revision_id = revisions.add(

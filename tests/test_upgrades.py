@@ -1,0 +1,79 @@
+"""Stores made by older versions open in place: tables gain what they lack, data stays."""
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from wuxing.dataset import Dataset
+from wuxing.errors import StoreError
+from wuxing.storage.schema import DATA_TABLES
+from wuxing.storage.store import open_store
+from wuxing.storage.upgrades import needs_upgrade
+
+
+def test_a_store_from_before_name_keys_upgrades_and_keeps_its_accounts(store_url):
+    # The users and login_failures tables as earlier versions made them, with one account.
+    older = [
+        "CREATE TABLE users (name VARCHAR(100) PRIMARY KEY, password_hash VARCHAR(300) NOT NULL,"
+        " role VARCHAR(20) NOT NULL, disabled BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL)",
+        "CREATE TABLE login_failures (name VARCHAR(100) PRIMARY KEY, failures INTEGER NOT NULL,"
+        " locked_until TIMESTAMP)",
+        "INSERT INTO users VALUES ('Admin', '$argon2id$old', 'admin', false, '2024-01-02 03:04')",
+        "INSERT INTO login_failures VALUES ('my password', 2, NULL)",
+    ]
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:
+        for statement in older:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+    upgraded = open_store(store_url)
+    try:
+        account = upgraded.account("ADMIN")
+        assert (account.name, account.role, account.key) == ("Admin", "admin", "admin")
+        assert account.password_hash == "$argon2id$old" and account.credential_version == 0
+        assert "login_failures" not in sa.inspect(upgraded.engine).get_table_names()
+        with pytest.raises(StoreError, match="只差大小写"):
+            upgraded.add_account("admin", "$argon2id$new", "viewer", by="测试")
+        open_store(store_url).dispose()  # a second start finds nothing to upgrade
+    finally:
+        upgraded.dispose()
+
+
+@pytest.mark.postgres
+def test_an_older_postgresql_store_drops_the_data_tables_key_to_revisions_and_keeps_its_rows(
+    pg_url,
+):
+    store = open_store(pg_url)
+    store.commit(_volunteers(3.0), content=b"1", filename="一季度.xlsx", user="u")
+    store.dispose()
+    # As stores made before 2026-12: every data table's revision_id a declared foreign key.
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        for table in DATA_TABLES.values():
+            conn.execute(
+                sa.text(
+                    f"ALTER TABLE {table.name} ADD FOREIGN KEY (revision_id) REFERENCES revisions (id)"
+                )
+            )
+    engine.dispose()
+
+    upgraded = open_store(pg_url)
+    try:
+        inspector = sa.inspect(upgraded.engine)
+        assert [t.name for t in DATA_TABLES.values() if inspector.get_foreign_keys(t.name)] == []
+        assert upgraded.load().values["value"].tolist() == [3.0]
+        upgraded.commit(_volunteers(4.0), content=b"2", filename="更正.xlsx", user="u")
+        assert upgraded.load().values["value"].tolist() == [4.0]
+        with upgraded.engine.connect() as conn:
+            assert not needs_upgrade(conn)  # the next start has nothing to do
+    finally:
+        upgraded.dispose()
+
+
+def _volunteers(count: float) -> Dataset:
+    return Dataset.of(
+        villages=pd.DataFrame([{"code": "A", "name": "甲村", "town": "某镇"}]),
+        values=pd.DataFrame(
+            [("A", "2023Q1", "volunteers", count)], columns=["code", "period", "indicator", "value"]
+        ),
+    )

@@ -1,0 +1,76 @@
+"""Bringing a store made by an older version up to the current tables, keeping its data.
+
+`Store.create` asks `needs_upgrade` on every start (a few catalogue queries) and runs `upgrade`
+in one write transaction when it says so. Each step is idempotent: two app servers starting on
+one older store may both try.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from wuxing.access.credentials import account_key
+from wuxing.storage.schema import DATA_TABLES, RETIRED_TABLES, users
+
+#: Columns added to `users` after stores existed, with how an older store gets them.
+_NEW_COLUMNS = {
+    "area": "VARCHAR(300) NOT NULL DEFAULT ''",
+    "view_area": "VARCHAR(300) NOT NULL DEFAULT ''",
+    "must_change": "BOOLEAN NOT NULL DEFAULT FALSE",
+    "last_login_at": "TIMESTAMP WITH TIME ZONE",
+}
+
+
+def upgrade(conn: Connection) -> None:
+    """Bring a store made by an older version up to these tables, keeping its data."""
+    columns = {column["name"] for column in sa.inspect(conn).get_columns("users")}
+    if "credential_version" not in columns:
+        conn.execute(
+            sa.text("ALTER TABLE users ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 0")
+        )
+    if "name_key" not in columns:
+        conn.execute(sa.text("ALTER TABLE users ADD COLUMN name_key VARCHAR(100)"))
+        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_users_name_key ON users (name_key)"))
+    for column, ddl in _NEW_COLUMNS.items():
+        if column not in columns:  # existing accounts keep everything in scope, as before
+            conn.execute(sa.text(f"ALTER TABLE users ADD COLUMN {column} {ddl}"))
+    unkeyed = sa.select(users.c.name).where(users.c.name_key.is_(None))
+    for name in conn.execute(unkeyed).scalars().all():
+        conn.execute(users.update().where(users.c.name == name).values(name_key=account_key(name)))
+    for table in RETIRED_TABLES:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+    preparer = conn.dialect.identifier_preparer
+    for table, constraint in _revision_keys(conn):
+        conn.execute(
+            sa.text(
+                f"ALTER TABLE {preparer.quote(table)} DROP CONSTRAINT {preparer.quote(constraint)}"
+            )
+        )
+
+
+def needs_upgrade(conn: Connection) -> bool:
+    """True when the store predates a column, still holds a retired table, or declares the
+    data tables' key to revisions (see `schema._data_table`)."""
+    inspector = sa.inspect(conn)
+    columns = {column["name"] for column in inspector.get_columns("users")}
+    retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
+    outdated = not {"credential_version", "name_key", *_NEW_COLUMNS} <= columns
+    return bool(retired) or outdated or bool(_revision_keys(conn))
+
+
+def _revision_keys(conn: Connection) -> list[tuple[str, str]]:
+    """(table, constraint) of the foreign keys from data tables to revisions, on PostgreSQL.
+
+    SQLite cannot drop a constraint without copying the table; there the key stays declared in
+    older stores and the commit switches its checks off (`connection.writing(key_checks=False)`).
+    """
+    if conn.dialect.name != "postgresql":
+        return []
+    inspector = sa.inspect(conn)
+    return [
+        (table.name, key["name"])
+        for table in DATA_TABLES.values()
+        for key in inspector.get_foreign_keys(table.name)
+        if key["referred_table"] == "revisions" and key["name"]
+    ]
