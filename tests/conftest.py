@@ -285,6 +285,14 @@ def named_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     s.dispose()
 
 
+@pytest.fixture
+def named_sample_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_file: Path) -> Store:
+    """`named_store` holding the sample as its one revision (a copy of `sample_file`)."""
+    s = _named_store(tmp_path, monkeypatch, copy_of=sample_file)
+    yield s
+    s.dispose()
+
+
 @pytest.fixture(scope="session")
 def county() -> Dataset:
     """A synthetic county: 120 villages in 7 townships, 8 quarters to 2023Q4 (built once)."""
@@ -335,16 +343,14 @@ def served_navigation(monkeypatch):
 
 
 @pytest.fixture
-def township(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_file: Path) -> Store:
-    """`named_store` holding the sample, behind a login: editor 小王 and viewer 老李 (password
+def township(named_sample_store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """`named_sample_store` behind a login: editor 小王 and viewer 老李 (password
     `tests.accounts.PASSWORD`)."""
     from tests.accounts import add_accounts
 
-    s = _named_store(tmp_path, monkeypatch, copy_of=sample_file)
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
-    add_accounts(s, 小王="editor", 老李="viewer")
-    yield s
-    s.dispose()
+    add_accounts(named_sample_store, 小王="editor", 老李="viewer")
+    return named_sample_store
 
 
 def run_app(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
