@@ -79,6 +79,22 @@ def components_scanned_once():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def scripts_compiled_once():
+    """Every AppTest run makes a new script cache, so dashboard.py and the page it shows are
+    read and compiled again on every run (~3 ms a run). The scripts do not change during a test
+    run (AppTest.from_function names its file after the script's hash), so one cache serves every
+    run of the process."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_test, "ScriptCache", lambda: shared)
+        patch.setattr(local_script_runner, "ScriptCache", lambda: shared)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def apptest_waits_for_its_script():
     """AppTest waits for a script run by waking every millisecond to look (`time.sleep(0.001)`),
     and each wake takes the GIL from the script it waits for. Waiting on the script's thread
