@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,10 +21,18 @@ def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.sqlite'}"
 
 
-@pytest.fixture
-def sample_file(tmp_path: Path) -> Path:
-    path = tmp_path / "马庄桥镇.xlsx"
+@pytest.fixture(scope="module")
+def sample_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("workbook") / "马庄桥镇.xlsx"
     template.write_workbook(sample.build(), path)
+    return path
+
+
+@pytest.fixture
+def sample_file(tmp_path: Path, sample_workbook: Path) -> Path:
+    """The sample as a workbook in this test's folder (written once per module, ~0.1 s)."""
+    path = tmp_path / sample_workbook.name
+    shutil.copyfile(sample_workbook, path)
     return path
 
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,11 +23,22 @@ Q = "2023Q2"
 NYG, YGJ, JIA = "南永固村", "永固集村", "甲村"
 
 
-@pytest.fixture
-def base_store(tmp_path) -> Store:  # noqa: ANN001
-    # The corpus runs on SQLite only; the store's own behaviour is tested on both backends below.
-    store = open_store(f"sqlite:///{tmp_path / 'importer.sqlite'}")
+@pytest.fixture(scope="module")
+def base_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store holding the known dataset as its one revision, made once per module:
+    creating the tables and storing the dataset take ~40 ms, copying the file a few."""
+    path = tmp_path_factory.mktemp("base") / "importer.sqlite"
+    store = open_store(f"sqlite:///{path}")
     store.commit(b.known_dataset(), content=b"base", filename="base.xlsx", user="测试")
+    store.dispose()  # the last connection checkpoints the journal into the file
+    return path
+
+
+@pytest.fixture
+def base_store(tmp_path: Path, base_file: Path) -> Store:
+    # The corpus runs on SQLite only; the store's own behaviour is tested on both backends below.
+    shutil.copyfile(base_file, tmp_path / base_file.name)
+    store = open_store(f"sqlite:///{tmp_path / base_file.name}")
     yield store
     store.dispose()
 

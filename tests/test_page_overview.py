@@ -87,7 +87,7 @@ def test_a_gap_is_compared_over_villages_that_reported_both_and_shown_on_the_car
     ]
 
 
-def test_a_village_account_sees_its_village_not_the_township(named_store, monkeypatch):
+def test_a_village_account_sees_its_village_not_the_township(named_sample_store, monkeypatch):
     """Issue 17 §2: a viewer whose 可查看范围 is 赵家村 gets 赵家村's numbers, no neighbours."""
     from tests.accounts import CHEAP_HASHER, navigation_as_served, run_as
     from wuxing import formatting
@@ -95,15 +95,14 @@ def test_a_village_account_sees_its_village_not_the_township(named_store, monkey
 
     navigation_as_served(monkeypatch)
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
-    sample.seed(named_store)
-    named_store.add_account("赵书记", CHEAP_HASHER.hash("correct horse"), "viewer", by="测试",
-                            area="濮阳市/清丰县/马庄桥镇/赵家村")  # fmt: skip
+    named_sample_store.add_account("赵书记", CHEAP_HASHER.hash("correct horse"), "viewer",
+                                   by="测试", area="濮阳市/清丰县/马庄桥镇/赵家村")  # fmt: skip
     at = run_as("赵书记")
     assert not at.exception and at.title[0].value == "总览"
     assert at.selectbox(key="area").options == ["濮阳市 › 清丰县 › 马庄桥镇 › 赵家村"]
     period = at.selectbox(key="period").value
     assert any(c.value.startswith("赵家村 · ") and "共 1 个村" in c.value for c in at.caption)
     assert list(figure_titled(at, "各村星级评分")["data"][0]["y"]) == ["赵家村"]
-    own = villages.scope(named_store.load(), "濮阳市/清丰县/马庄桥镇/赵家村")
+    own = villages.scope(named_sample_store.load(), "濮阳市/清丰县/马庄桥镇/赵家村")
     expected = [formatting.quantity(f.value, f.unit) for f in headline.headlines(own, period)]
     assert [m.value for m in at.metric][:4] == expected

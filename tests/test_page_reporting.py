@@ -1,28 +1,24 @@
 import pytest
 
 from tests import cycle
-from tests.accounts import add_accounts, run_as
+from tests.accounts import run_as
 from wuxing.access import auth
 from wuxing.config import Settings
 from wuxing.metrics import reporting
 from wuxing.reading import importer
-from wuxing.samples import sample
 from wuxing.ui import navigation
 
 pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 @pytest.fixture
-def reported(named_store, monkeypatch):
+def reported(township):
     """The sample, then the clerk's 2024Q1 ledger (甲村's 卫生厕所改造 blank) stored."""
-    monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
-    sample.seed(named_store)
-    add_accounts(named_store, 小王="editor", 老李="viewer")
-    content = cycle.ledger(named_store.load())
-    outcome = importer.import_files(named_store, [("2024一季度台账.xlsx", content)], user="小王",
+    content = cycle.ledger(township.load())
+    outcome = importer.import_files(township, [("2024一季度台账.xlsx", content)], user="小王",
                                     settings=Settings.from_env())  # fmt: skip
     assert outcome.stored
-    return named_store
+    return township
 
 
 def test_viewers_and_editors_get_the_page():

@@ -18,13 +18,12 @@ pytestmark = pytest.mark.usefixtures("served_navigation")
 
 
 @pytest.fixture
-def secretary(named_store, monkeypatch):
+def secretary(named_sample_store, monkeypatch):
     """The sample township and 赵家村's secretary, an editor who may browse 赵家村 only."""
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
-    sample.seed(named_store)
-    named_store.add_account("赵书记", CHEAP_HASHER.hash(PASSWORD), "editor", by="测试",
-                            area=VILLAGE)  # fmt: skip
-    return named_store
+    named_sample_store.add_account("赵书记", CHEAP_HASHER.hash(PASSWORD), "editor", by="测试",
+                                   area=VILLAGE)  # fmt: skip
+    return named_sample_store
 
 
 @pytest.mark.parametrize("path", PAGES)
