@@ -67,10 +67,11 @@ def _revision_keys(conn: Connection) -> list[tuple[str, str]]:
     """
     if conn.dialect.name != "postgresql":
         return []
-    inspector = sa.inspect(conn)
+    names = [table.name for table in DATA_TABLES.values()]
+    declared = sa.inspect(conn).get_multi_foreign_keys(filter_names=names)  # one query for all
     return [
-        (table.name, key["name"])
-        for table in DATA_TABLES.values()
-        for key in inspector.get_foreign_keys(table.name)
+        (table, key["name"])
+        for (_schema, table), keys in declared.items()
+        for key in keys
         if key["referred_table"] == "revisions" and key["name"]
     ]
