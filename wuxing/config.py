@@ -27,9 +27,9 @@ class Settings:
     #: Cells (rows × columns of each sheet's grid, all sheets and files of one upload) one upload
     #: may hold: a province's quarter is ~3 million; a million-row CSV would take minutes and GBs.
     max_cells: int = 5_000_000
-    #: Address space of the child process that parses a workbook (reading/isolated_reader.py).
+    #: Address space of the worker process that parses one workbook (reading/isolated_reader.py).
     reader_memory_mb: float = 1024.0
-    #: A workbook the child has not read after this long is refused.
+    #: A workbook its worker has not read after this long is refused.
     read_timeout_s: float = 120.0
     #: Anyone may browse without logging in (writes still need an account).
     public_view: bool = False
@@ -81,8 +81,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read WUXING_HOME, _DB, _PASS_MARK, _MAX_UPLOAD_MB, _MAX_UNCOMPRESSED_MB, _MAX_CELLS,
-        _PUBLIC_VIEW, _LOGIN_HASH_SLOTS, _SESSION_IDLE_HOURS, _BRIEFING_TITLE, _BRIEFING_ISSUER,
-        _BRIEFING_DATE."""
+        _READER_MEMORY_MB, _READ_TIMEOUT_S, _PUBLIC_VIEW, _LOGIN_HASH_SLOTS, _SESSION_IDLE_HOURS,
+        _BRIEFING_TITLE, _BRIEFING_ISSUER, _BRIEFING_DATE."""
         env = os.environ if environ is None else environ
         default = cls()
         return cls(
@@ -94,6 +94,8 @@ class Settings:
                 env.get("WUXING_MAX_UNCOMPRESSED_MB", default.max_uncompressed_mb)
             ),
             max_cells=int(env.get("WUXING_MAX_CELLS", default.max_cells)),
+            reader_memory_mb=float(env.get("WUXING_READER_MEMORY_MB", default.reader_memory_mb)),
+            read_timeout_s=float(env.get("WUXING_READ_TIMEOUT_S", default.read_timeout_s)),
             public_view=env.get("WUXING_PUBLIC_VIEW", "0").strip().lower() in {"1", "true", "yes"},
             login_hash_slots=max(
                 1, int(env.get("WUXING_LOGIN_HASH_SLOTS", default.login_hash_slots))
