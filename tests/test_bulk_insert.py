@@ -73,3 +73,23 @@ def test_text_cells_are_stored_as_written_and_a_missing_one_as_empty(store):
     stored = _stored(store, "villages")
     assert stored["town"].tolist() == ["马庄桥镇", "", "", "马庄桥镇"]
     assert stored["name"].tolist() == ["甲村", "乙村", "丙村", "丁村"]
+
+
+def test_names_with_commas_quotes_tabs_and_line_breaks_and_exact_numbers_come_back_as_written(
+    store,
+):
+    """What a clerk may type into a name (PostgreSQL receives the rows as CSV), and numbers to
+    their last digit, a missing one stored as missing."""
+    names = ["甲村,东头", '乙村"新"', "丙村\t组", "丁村\n二组", "戊村\\旧", "=1+2", ""]
+    codes = [f"V{i}" for i in range(len(names))]
+    villages = pd.DataFrame({"code": codes, "name": names, "town": ["某镇"] * len(names)})
+    values = pd.DataFrame({
+        "code": codes, "period": "2023Q1", "indicator": "collective_income",
+        "value": [0.1, 123456789.12345679, 1e-20, -0.0, float("nan"), 2.5, 7.0],
+    })  # fmt: skip
+    _commit(store, villages=villages, values=values)
+    stored = _stored(store, "villages").set_index("code")
+    assert stored.loc[codes, "name"].tolist() == names
+    numbers = _stored(store, "values").set_index("code").loc[codes, "value"]
+    assert numbers.iloc[:4].tolist() == [0.1, 123456789.12345679, 1e-20, 0.0]
+    assert pd.isna(numbers.iloc[4]) and numbers.iloc[5:].tolist() == [2.5, 7.0]
