@@ -280,3 +280,18 @@ def test_the_plain_rule_catches_names_and_lets_numbers_through(tmp_path):
     assert [line.split(": ", 1)[1] for line in _unescaped_text(page)] == [
         "str(exc)", "f'{area}合计'", "f'{name}'", "f'{word}：{village}'"
     ]  # fmt: skip
+
+
+def test_the_readme_names_every_module_where_it_says_where_the_code_is():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sections = {
+        "代码在哪里": readme.split("## 代码在哪里")[1].split("\n## ")[0],
+        "Where things live": readme.split("## Where things live")[1].split("\n## ")[0],
+    }
+    for title, section in sections.items():
+        unnamed = [
+            str(path.relative_to(ROOT))
+            for path in MODULES
+            if path.stem not in ("__init__", "__main__") and path.stem not in section
+        ]
+        assert unnamed == [], f"README's “{title}” does not name {unnamed}"
