@@ -9,7 +9,7 @@ other sessions on it.
 Starting a Python with the parser for every file cost ~40 ms, twice a 500-village read. So each
 app process starts one small reader server (this file run as a script: standard library and
 python_calamine only, nothing of the app) the first time it reads a workbook, and the server
-forks a fresh child per file, which costs about a millisecond:
+forks a fresh child per file (a round trip of ~5 ms with nothing to parse):
 
     app process ──(socket per file)──▶ server ─fork─▶ handler ─fork─▶ worker (capped, parses)
 
