@@ -4,7 +4,8 @@ Builds stores of 13 (the sample), 500 and 46,000 villages × 8 quarters × every
 (synthetic data, about 11 M values at the top), then, per store and in a fresh process each (so
 peak memory is the pages' own, not the data generator's), runs every page the public view shows
 with AppTest: a cold run (all Streamlit caches cleared: the data is read from the store) and warm
-reruns of the same session, beside an empty page as the floor. Prints medians and peak RSS.
+reruns of the same session, beside an empty page as the floor. Prints medians and peak RSS, each
+against its target (`TARGETS`).
 
     .venv/bin/python bench/scale_bench.py [--sizes 13,500,46000] [--backends sqlite,postgresql]
                                           [--runs 3] [--keep DIR] [--pages reporting,...]
@@ -246,18 +247,37 @@ def _in_process(*argv: str) -> str:
     return done.stdout
 
 
+#: Issue 19's targets: (warm rerun s, cold first view s, peak MB or None) for a township or county
+#: (up to 500 villages) and for the province.
+TARGETS = {"township": (0.15, 1.5, None), "province": (0.5, 5.0, 2_000)}
+
+
+def _targets(villages: int) -> tuple[float, float, float | None]:
+    return TARGETS["township" if villages <= 500 else "province"]
+
+
 def _table(backend: str, villages: int, result: dict) -> str:
     pages = result["pages"]
     floor = pages["(空白页)"]["warm"]
+    warm_target, cold_target, peak_target = _targets(villages)
+    peak = result["peak_mb"]
+    peak_verdict = (
+        ""
+        if peak_target is None
+        else f" ({'ok' if peak < peak_target else 'MISS'}: < {peak_target:,} MB)"
+    )
     lines = [
-        f"\n{backend}, {villages:,} villages — peak RSS {result['peak_mb']:,.0f} MB",
-        f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}{'RSS MB':>9}  error",
+        f"\n{backend}, {villages:,} villages — peak RSS {peak:,.0f} MB{peak_verdict}",
+        f"targets: warm < {warm_target:g} s, cold < {cold_target:g} s",
+        f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}{'RSS MB':>9}{'verdict':>9}  error",
     ]
     for page, row in pages.items():
         error = (row["errors"] or [""])[0][:60]
+        met = row["warm"] < warm_target and row["cold"] < cold_target
         lines.append(
             f"{page:<22}{row['cold']:>9.2f}{row['warm']:>9.2f}"
-            f"{row['warm'] / floor:>11.1f}×{row.get('rss_mb', 0):>9,.0f}  {error}"
+            f"{row['warm'] / floor:>11.1f}×{row.get('rss_mb', 0):>9,.0f}"
+            f"{'ok' if met else 'MISS':>9}  {error}"
         )
     return "\n".join(lines)
 
