@@ -130,7 +130,7 @@ def _read_zip(content: bytes, filename: str, settings: Settings) -> list[RawShee
     if "xl/workbook.xml" in names:
         with _parsing(content, settings) as pending:
             # Scanned here while the worker parses (a province's file: 0.25 s of 2.4).
-            formulas = _uncached_formulas_or_none(archive, names)
+            formulas = _uncached_formulas(archive, names)
             sheets = _sheets(pending.answer(), filename, settings, content)
         if formulas is None:  # calamine coped, but a damaged member is still damage
             _reject(
@@ -279,26 +279,23 @@ def _is_blank(rows: list[list[object]]) -> bool:
     return all(cell in ("", None) for row in rows for cell in row)
 
 
-def _uncached_formulas_or_none(
-    archive: zipfile.ZipFile, names: set[str]
-) -> dict[str, list[str]] | None:
-    try:
-        return _uncached_formulas(archive, names)
-    except Exception:  # noqa: BLE001 — any failure on a member is damage, told as such
-        return None
-
-
-def _uncached_formulas(archive: zipfile.ZipFile, names: set[str]) -> dict[str, list[str]]:
-    """Per sheet name, the cells holding a formula without a cached value."""
+def _uncached_formulas(archive: zipfile.ZipFile, names: set[str]) -> dict[str, list[str]] | None:
+    """Per sheet name, the cells holding a formula without a cached value; None when a sheet's
+    member is damaged."""
     try:
         paths = _sheet_paths(archive, names)
-    except (KeyError, ElementTree.ParseError, ValueError):
+    except (KeyError, ElementTree.ParseError, ValueError):  # no sheet list: nothing to tell
         return {}
+    except Exception:  # noqa: BLE001 — a member that cannot be inflated is damage, told as such
+        return None
     found: dict[str, list[str]] = {}
     for sheet_name, path in paths.items():
         if path not in names:
             continue
-        xml = archive.read(path)
+        try:
+            xml = archive.read(path)
+        except Exception:  # noqa: BLE001 — as above
+            return None
         if b"<f" not in xml:  # most sheets hold no formula at all: skip the scan
             continue
         for match in _CELL.finditer(xml):

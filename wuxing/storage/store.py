@@ -282,7 +282,7 @@ class Store(AccountStore, SessionStore):
             if twin is not None:
                 return twin
             previous = revisions.data_version(conn)
-            # Else nothing can conflict.
+            # Only a data change since the checked version can have set the same cells.
             if checked_version is not None and previous > checked_version:
                 refuse_conflicts(conn, data, checked_version)
             at = _now()
