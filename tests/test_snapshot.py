@@ -159,3 +159,72 @@ def test_a_snapshot_read_in_pieces_is_the_same(pg_url, monkeypatch):
         _assert_same(store.load(), whole)
     finally:
         store.dispose()
+
+
+def _parts(store, kind: str) -> dict[str, bytes]:
+    with store.engine.connect() as conn:
+        query = sa.select(tables.snapshots.c.part, tables.snapshots.c.data).where(
+            tables.snapshots.c.kind == kind
+        )
+        return {part: bytes(data) for part, data in conn.execute(query)}
+
+
+def test_a_quarter_upload_rewrites_only_its_quarter_and_keeps_the_others_bytes(store):
+    store.commit(
+        _data(values=[("A", "2023Q1", "volunteers", 1.0), ("B", "2023Q2", "volunteers", 2.0)]),
+        content=b"1", filename="1.xlsx", user="u",
+    )  # fmt: skip
+    before = _parts(store, "values")
+    assert set(before) == {"2023Q1", "2023Q2"}
+    store.commit(
+        _data(values=[("C", "2023Q3", "volunteers", 3.0), ("B", "2023Q2", "volunteers", 4.0)],
+              villages=False),
+        content=b"2", filename="2.xlsx", user="u",
+    )  # fmt: skip
+    after = _parts(store, "values")
+    assert set(after) == {"2023Q1", "2023Q2", "2023Q3"}
+    assert after["2023Q1"] == before["2023Q1"]  # copied, not decoded and written again
+    assert after["2023Q2"] != before["2023Q2"]
+    assert _cells(store.load()) == {
+        ("A", "2023Q1", "volunteers"): 1.0,
+        ("B", "2023Q2", "volunteers"): 4.0,
+        ("C", "2023Q3", "volunteers"): 3.0,
+    }
+    _assert_same(store.load(), _rebuilt(store))
+
+
+def test_rolling_back_a_quarter_touches_only_that_quarter(store):
+    store.commit(
+        _data(values=[("A", "2023Q1", "volunteers", 1.0)], scores=[("A", "2023Q1", "party", 80.0)]),
+        content=b"1", filename="1.xlsx", user="u",
+    )  # fmt: skip
+    second = store.commit(
+        _data(values=[("A", "2023Q2", "volunteers", 2.0)], villages=False),
+        content=b"2", filename="2.xlsx", user="u",
+    )  # fmt: skip
+    before = _parts(store, "values")
+    store.rollback(second, user="u")
+    after = _parts(store, "values")
+    assert set(after) == {"2023Q1"} and after["2023Q1"] == before["2023Q1"]
+    store.rollback(1, user="u")  # nothing left: each kind keeps one empty part
+    assert set(_parts(store, "values")) == {""}
+    assert store.load().values.empty and store.load().scores.empty
+    store.restore(second, user="u")
+    assert set(_parts(store, "values")) == {"2023Q2"}
+    _assert_same(store.load(), _rebuilt(store))
+
+
+def test_quarters_with_different_villages_load_with_sorted_categories(store):
+    store.commit(
+        _data(values=[("C", "2023Q1", "volunteers", 1.0), ("B", "2023Q1", "toilets", 2.0)]),
+        content=b"1", filename="1.xlsx", user="u",
+    )  # fmt: skip
+    store.commit(
+        _data(values=[("A", "2023Q2", "meetings", 3.0)], villages=False),
+        content=b"2", filename="2.xlsx", user="u",
+    )  # fmt: skip
+    values = store.load().values
+    assert list(values["code"].cat.categories) == ["A", "B", "C"]
+    assert list(values["indicator"].cat.categories) == ["meetings", "toilets", "volunteers"]
+    by_code = dict(zip(values["code"].astype(str), values["value"], strict=True))
+    assert by_code == {"A": 3.0, "B": 2.0, "C": 1.0}

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from wuxing.dataset import Dataset
 from wuxing.errors import StoreError
-from wuxing.storage.schema import DATA_TABLES
+from wuxing.storage import snapshot
+from wuxing.storage.schema import DATA_TABLES, snapshots
 from wuxing.storage.store import open_store
 from wuxing.storage.upgrades import needs_upgrade
 
@@ -77,3 +78,51 @@ def _volunteers(count: float) -> Dataset:
             [("A", "2023Q1", "volunteers", count)], columns=["code", "period", "indicator", "value"]
         ),
     )
+
+
+def test_a_store_with_whole_snapshots_splits_them_into_quarters_without_a_rebuild(store_url):
+    store = open_store(store_url)
+    store.commit(_volunteers(3.0), content=b"1", filename="一季度.xlsx", user="u")
+    second = _volunteers(5.0)
+    second = Dataset.of(villages=second.villages, values=second.values.assign(period="2023Q2"))
+    store.commit(second, content=b"2", filename="二季度.xlsx", user="u")
+    before = store.load()
+    version = store.data_version()
+    with store.engine.connect() as conn:
+        frames = snapshot.read(conn, version)
+    store.dispose()
+    # As stores made before 2026-12 kept them: one Parquet file per kind, every quarter in it.
+    engine = sa.create_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE snapshots"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE snapshots (version INTEGER NOT NULL, kind VARCHAR(20) NOT NULL,"
+                " data BYTEA NOT NULL, PRIMARY KEY (version, kind))".replace(
+                    "BYTEA", "BLOB" if engine.dialect.name == "sqlite" else "BYTEA"
+                )
+            )
+        )
+        for kind, frame in frames.items():
+            conn.execute(
+                sa.text("INSERT INTO snapshots VALUES (:v, :k, :d)"),
+                {"v": version, "k": kind, "d": snapshot.parquet(frame)},
+            )
+    engine.dispose()
+
+    upgraded = open_store(store_url)
+    try:
+        with upgraded.engine.connect() as conn:
+            parts = conn.execute(
+                sa.select(snapshots.c.part).where(
+                    snapshots.c.version == version, snapshots.c.kind == "values"
+                )
+            )
+            assert sorted(parts.scalars()) == ["2023Q1", "2023Q2"]
+            assert not needs_upgrade(conn)
+        loaded = upgraded.load()
+        assert loaded.data_version == version  # read from the split snapshot, not rebuilt
+        assert sorted(loaded.values["value"].tolist()) == sorted(before.values["value"].tolist())
+        assert sorted(loaded.values["period"].tolist()) == ["2023Q1", "2023Q2"]
+    finally:
+        upgraded.dispose()

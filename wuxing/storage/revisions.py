@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from wuxing.dataset import Dataset
 from wuxing.errors import StoreError
-from wuxing.storage import bulk_insert
+from wuxing.storage import bulk_insert, snapshot
 from wuxing.storage.schema import DATA_TABLES, events, frame_of, revisions
 
 #: Events that change the data (and so the snapshot); logins and account changes do not.
@@ -118,16 +118,21 @@ def rows_of(conn: Connection, revision_id: int) -> dict[str, pd.DataFrame]:
     }
 
 
-def kinds_of(conn: Connection, revision_id: int) -> list[str]:
-    """The kinds a revision set rows of (only those change when it is rolled back or restored)."""
-    return [
-        kind
-        for kind, table in DATA_TABLES.items()
-        if conn.execute(
-            sa.select(table.c.revision_id).where(table.c.revision_id == revision_id).limit(1)
-        ).first()
-        is not None
-    ]
+def parts_of(conn: Connection, revision_id: int) -> dict[str, set[str]]:
+    """Per kind a revision set rows of, the snapshot parts they are in (`snapshot.PART_COLUMN`):
+    only those change when it is rolled back or restored."""
+    found: dict[str, set[str]] = {}
+    for kind, table in DATA_TABLES.items():
+        mine = table.c.revision_id == revision_id
+        column = snapshot.PART_COLUMN.get(kind)
+        if column is None:
+            if conn.execute(sa.select(table.c.revision_id).where(mine).limit(1)).first():
+                found[kind] = {""}
+        elif parts := set(
+            conn.execute(sa.select(table.c[column]).where(mine).distinct()).scalars()
+        ):
+            found[kind] = parts
+    return found
 
 
 def listed(conn: Connection, revision_id: int | None = None) -> list[Revision]:

@@ -100,13 +100,15 @@ login_throttle = sa.Table(
 #: and kept unknown names as typed (passwords typed into the name field among them).
 RETIRED_TABLES = ("login_failures",)
 
-# The current data of one data version, one Parquet file per kind (with each row's revision_id, so a
-# rollback or restore can patch the snapshot instead of rebuilding it).
+# The current data of one data version, one Parquet file per kind and part (the quarter of values
+# and scores, "" otherwise; see `wuxing.storage.snapshot`), with each row's revision_id, so a
+# rollback or restore can patch the snapshot instead of rebuilding it.
 snapshots = sa.Table(
     "snapshots",
     metadata,
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("part", sa.String(20), primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 

@@ -1,21 +1,23 @@
-"""The current-data snapshot: one Parquet file per kind of the rows of the newest live revisions.
+"""The current-data snapshot: Parquet files of the current rows, one per kind and quarter.
 
 At province scale (11 M values) deduplicating every live revision on each load is far too slow, so
-each data change also stores, in the same transaction, a Parquet snapshot of the current rows per
-kind (keyed by the data version: the id of the newest upload/rollback/restore event), built from
-the previous snapshot by the change's rule (`wuxing.storage.overlay`). These functions run inside
-`wuxing.storage.store`'s transactions; they never open their own.
+each data change also stores, in the same transaction, a snapshot of the current rows (keyed by
+the data version: the id of the newest upload/rollback/restore event), built from the previous
+snapshot by the change's rule (`wuxing.storage.overlay`). The kinds with a quarter (values,
+scores) are kept one part per quarter, the others whole: a quarter's upload rewrites its quarter's
+part and copies the rest inside the database, so its cost follows the upload, not the years
+already stored. These functions run inside `wuxing.storage.store`'s transactions; they never open
+their own.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -31,8 +33,15 @@ CATEGORICAL: dict[str, tuple[str, ...]] = {
     "scores": ("code", "star"),
 }
 
-#: Bytes per read of a snapshot from PostgreSQL (see `_bytes`).
+#: The column whose value names a row's part, for the kinds kept one part per quarter. Other kinds
+#: (and a kind without rows) are one part named "".
+PART_COLUMN: dict[str, str] = {"values": "period", "scores": "period"}
+
+#: Bytes per read of a snapshot part from PostgreSQL (see `_bytes`).
 PIECE = 4 * 2**20
+
+#: Parts of some kinds, or None for every part of each.
+Touched = Mapping[str, Collection[str] | None]
 
 
 def parquet(frame: pd.DataFrame) -> bytes:
@@ -43,11 +52,17 @@ def parquet(frame: pd.DataFrame) -> bytes:
         frame.reset_index(drop=True), preserve_index=False, nthreads=threads
     )
     buffer = io.BytesIO()
-    # Statistics of the quarter only: the only ones read (`values_in` skips row groups by them);
-    # the others cost a quarter of the writing.
-    statistics = ["period"] if "period" in frame.columns else False
-    pq.write_table(table, buffer, compression="zstd", write_statistics=statistics)
+    # No column statistics: nothing reads them, and they cost a quarter of the writing.
+    pq.write_table(table, buffer, compression="zstd", write_statistics=False)
     return buffer.getvalue()
+
+
+def parts_of(kind: str, frame: pd.DataFrame) -> set[str]:
+    """The names of the parts rows of `kind` belong to."""
+    column = PART_COLUMN.get(kind)
+    if column is None or frame.empty:
+        return {""}
+    return {str(part) for part in frame[column].unique()}
 
 
 def exists(conn: Connection, version: int) -> bool:
@@ -60,7 +75,7 @@ def is_complete(conn: Connection, version: int) -> bool:
     """True when `version` has a snapshot of every kind (version 0, no data, always has)."""
     if version == 0:
         return True
-    query = sa.select(snapshots.c.kind).where(snapshots.c.version == version)
+    query = sa.select(snapshots.c.kind).distinct().where(snapshots.c.version == version)
     return set(conn.execute(query).scalars()) == set(KINDS)
 
 
@@ -72,28 +87,81 @@ def read(
     kinds = list(kinds)
     if version == 0:
         return {kind: _empty_of(kind, revision).copy() for kind in kinds}
-    sizes = dict(
-        conn.execute(
-            sa.select(snapshots.c.kind, sa.func.length(snapshots.c.data)).where(
-                snapshots.c.version == version, snapshots.c.kind.in_(kinds)
-            )
-        ).all()
-    )
-    if set(sizes) != set(kinds):
+    stored = _stored_parts(conn, version, kinds)
+    if set(stored) != set(kinds):
         return None
-    # Kind by kind: one kind's bytes and arrow table are gone before the next is read.
-    frames = {
-        kind: decode(kind, _bytes(conn, version, kind, sizes[kind]), revision) for kind in kinds
-    }
+    # Kind by kind: one kind's bytes and arrow tables are gone before the next is read.
+    frames = {kind: _frame(conn, version, kind, stored[kind], revision) for kind in kinds}
     # Arrow's allocator keeps what the decoding freed (a province's values take ~400 MB on the
     # way): give it back now, before the pages start using memory of their own.
     pa.default_memory_pool().release_unused()
     return frames
 
 
-def _bytes(conn: Connection, version: int, kind: str, size: int) -> bytes | bytearray:
-    """The stored bytes of one kind of a snapshot."""
-    where = (snapshots.c.version == version, snapshots.c.kind == kind)
+def values_in(
+    conn: Connection, version: int, periods: list[str], indicators: list[str]
+) -> pd.DataFrame | None:
+    """The values of these quarters and indicators in the snapshot of `version` (without
+    revision_id), or None when it has none."""
+    stored = _stored_parts(conn, version, ["values"]).get("values")
+    if stored is None:
+        return None
+    wanted = {part: size for part, size in stored.items() if part in set(periods)}
+    frame = _frame(conn, version, "values", wanted, revision=False)
+    chosen = frame["indicator"].isin(indicators).to_numpy()
+    return frame if chosen.all() else frame[chosen].reset_index(drop=True)
+
+
+def _stored_parts(conn: Connection, version: int, kinds: list[str]) -> dict[str, dict[str, int]]:
+    """Per kind of `kinds` stored for `version`: its parts' names and sizes in bytes."""
+    query = (
+        sa.select(snapshots.c.kind, snapshots.c.part, sa.func.length(snapshots.c.data))
+        .where(snapshots.c.version == version, snapshots.c.kind.in_(kinds))
+        .order_by(snapshots.c.kind, snapshots.c.part)
+    )
+    stored: dict[str, dict[str, int]] = {}
+    for kind, part, size in conn.execute(query):
+        stored.setdefault(kind, {})[part] = size
+    return stored
+
+
+def _frame(
+    conn: Connection, version: int, kind: str, parts: Mapping[str, int], revision: bool
+) -> pd.DataFrame:
+    """One kind's rows in `parts` (names and sizes) of the snapshot of `version`."""
+    columns = None if revision else list(SCHEMAS[kind].columns)
+    tables = [
+        # ParquetFile, not read_table: its dataset layer doubled the time of a county's read.
+        pq.ParquetFile(pa.py_buffer(data)).read(columns=columns)
+        for part, size in parts.items()
+        if (data := _bytes(conn, version, kind, part, size)) != _empty_parquet(kind)
+    ]
+    if not tables:  # a kind without rows (most stores have no awards yet…)
+        return _empty_of(kind, revision).copy()
+    table = pa.concat_tables([_wide_codes(t) for t in tables]) if len(tables) > 1 else tables[0]
+    del tables
+    # Each column's arrow memory goes as soon as it is converted: the table and the frame are
+    # never both whole at once (a province's values: peak 900 → 700 MB).
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    return as_stored(kind, frame)
+
+
+def _wide_codes(table: pa.Table) -> pa.Table:
+    """`table` with its dictionary columns' codes as int32: parts written from frames of
+    different sizes have int8 or int16 codes, and arrow joins only tables of one schema."""
+    fields = [
+        field.with_type(pa.dictionary(pa.int32(), field.type.value_type))
+        if pa.types.is_dictionary(field.type)
+        else field
+        for field in table.schema
+    ]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
+def _bytes(conn: Connection, version: int, kind: str, part: str, size: int) -> bytes | bytearray:
+    """The stored bytes of one part of a snapshot."""
+    where = (snapshots.c.version == version, snapshots.c.kind == kind, snapshots.c.part == part)
     if conn.dialect.name != "postgresql" or size <= PIECE:
         return conn.execute(sa.select(snapshots.c.data).where(*where)).scalar_one()
     # In pieces: libpq keeps a connection's receive buffer as large as the largest row it ever
@@ -104,50 +172,6 @@ def _bytes(conn: Connection, version: int, kind: str, size: int) -> bytes | byte
         piece = sa.func.substr(snapshots.c.data, start + 1, PIECE, type_=sa.LargeBinary)
         data[start : start + PIECE] = conn.execute(sa.select(piece).where(*where)).scalar_one()
     return data
-
-
-def decode(kind: str, data: bytes | bytearray, revision: bool = True) -> pd.DataFrame:
-    """One kind's snapshot bytes as a frame in today's dtypes (revision_id only if `revision`)."""
-    if data == _empty_parquet(kind):  # a kind without rows (most stores have no awards yet…)
-        return _empty_of(kind, revision).copy()
-    columns = None if revision else list(SCHEMAS[kind].columns)
-    # ParquetFile, not read_table: its dataset layer doubled the time of a county's read.
-    table = pq.ParquetFile(pa.py_buffer(data)).read(columns=columns)
-    # Each column's arrow memory goes as soon as it is converted: the table and the frame are
-    # never both whole at once (a province's values: peak 900 → 700 MB).
-    frame = table.to_pandas(self_destruct=True, split_blocks=True)
-    del table
-    return as_stored(kind, frame)
-
-
-def values_in(
-    conn: Connection, version: int, periods: list[str], indicators: list[str]
-) -> pd.DataFrame | None:
-    """The values of these quarters and indicators in the snapshot of `version` (without
-    revision_id), or None when it has none."""
-    where = (snapshots.c.version == version, snapshots.c.kind == "values")
-    data = conn.execute(sa.select(snapshots.c.data).where(*where)).scalar()
-    if data is None:
-        return None
-    book = pq.ParquetFile(pa.py_buffer(bytes(data)))
-    # Only row groups whose quarters may hold one wanted (what a filtered read_parquet skips too),
-    # filtered in arrow before any row becomes pandas: pandas' filtered read costs 3× more on a
-    # county's snapshot, the dataset machinery more than the rows.
-    column = book.schema_arrow.get_field_index("period")
-    groups = []
-    for group in range(book.num_row_groups):
-        stats = book.metadata.row_group(group).column(column).statistics
-        bounds = (stats.min, stats.max) if stats is not None and stats.has_min_max else None
-        if not bounds or not all(isinstance(b, str) for b in bounds):
-            groups.append(group)
-        elif any(bounds[0] <= p <= bounds[1] for p in periods):
-            groups.append(group)
-    table = book.read_row_groups(groups, columns=list(SCHEMAS["values"].columns))
-    wanted = pc.and_(
-        pc.is_in(table["period"].cast(pa.string()), pa.array(periods, pa.string())),
-        pc.is_in(table["indicator"].cast(pa.string()), pa.array(indicators, pa.string())),
-    )
-    return as_stored("values", table.filter(wanted).to_pandas())
 
 
 def empty(kind: str) -> pd.DataFrame:
@@ -186,6 +210,10 @@ def categorised(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
             # 6× faster at 1.3 M rows than mapping the values onto a sorted list of categories.
             codes, categories = pd.factorize(frame[column], sort=True)
             changes[column] = pd.Categorical.from_codes(codes, categories=pd.Index(categories))
+        elif not frame[column].cat.categories.is_monotonic_increasing:
+            # Parts joined by arrow list a later part's new categories after the earlier ones'.
+            categories = frame[column].cat.categories
+            changes[column] = frame[column].cat.reorder_categories(categories.sort_values())
     if "revision_id" in frame and frame["revision_id"].dtype != "int64":
         changes["revision_id"] = frame["revision_id"].astype("int64")
     return frame.assign(**changes) if changes else frame
@@ -221,9 +249,7 @@ def write(conn: Connection, version: int, frames: dict[str, pd.DataFrame]) -> No
     # read the newer one on their next load (their cache key changes with the data version).
     conn.execute(snapshots.delete().where(snapshots.c.version != version))
     for kind, frame in frames.items():
-        conn.execute(
-            snapshots.insert().values(version=version, kind=kind, data=_bytes_of(kind, frame))
-        )
+        _insert(conn, version, kind, frame)
 
 
 def advance(
@@ -231,39 +257,73 @@ def advance(
     previous: int,
     version: int,
     change: Callable[[str, pd.DataFrame], pd.DataFrame],
-    touched: Iterable[str],
+    touched: Touched,
 ) -> None:
     """Snapshot of `version` = the one of `previous` with `change` (a function from a kind's
-    previous frame to its new one, see `wuxing.storage.overlay`) applied to the `touched` kinds.
+    rows to their new rows, see `wuxing.storage.overlay`) applied to the `touched` parts (per
+    kind: the part names, or None for all of them).
 
-    The other kinds keep the previous snapshot's bytes, copied inside the database: a quarter's
-    values need not decode and re-encode a province's villages, scores and awards. Without a
-    complete previous snapshot nothing is written: the next `load` rebuilds from the revisions.
+    Every other part keeps the previous snapshot's bytes, copied inside the database: a quarter's
+    values need not decode and re-encode the other quarters, nor the villages, scores and awards.
+    Without a complete previous snapshot nothing is written: the next `load` rebuilds from the
+    revisions.
     """
     if not is_complete(conn, previous):
         return
-    touched = [kind for kind in KINDS if kind in set(touched)]
-    kept = [kind for kind in KINDS if kind not in touched]
-    if previous == 0:
-        for kind in kept:
-            conn.execute(
-                snapshots.insert().values(version=version, kind=kind, data=_empty_parquet(kind))
-            )
-    elif kept:
-        same = sa.select(sa.literal(version, sa.Integer), snapshots.c.kind, snapshots.c.data)
-        conn.execute(
-            snapshots.insert().from_select(
-                ["version", "kind", "data"],
-                same.where(snapshots.c.version == previous, snapshots.c.kind.in_(kept)),
-            )
+    stored = _stored_parts(conn, previous, list(KINDS)) if previous else {}
+    kept: list[sa.ColumnElement[bool]] = []
+    for kind in KINDS:
+        parts = stored.get(kind, {})
+        if kind not in touched:
+            if previous:
+                kept.append(snapshots.c.kind == kind)
+            else:
+                _insert(conn, version, kind, empty(kind))
+            continue
+        wanted = touched[kind]
+        # The "" part of a kind kept by quarter is its empty marker: read, so that it goes.
+        changed = {p: s for p, s in parts.items() if wanted is None or p in wanted or p == ""}
+        unchanged = [p for p in parts if p not in changed]
+        if unchanged:
+            kept.append(sa.and_(snapshots.c.kind == kind, snapshots.c.part.in_(unchanged)))
+        rows = change(kind, _frame(conn, previous, kind, changed, revision=True))
+        # A kind with rows in unchanged parts needs no empty marker.
+        if not (rows.empty and unchanged):
+            _insert(conn, version, kind, rows)
+    if kept:
+        columns = (sa.literal(version, sa.Integer), snapshots.c.kind, snapshots.c.part)
+        same = sa.select(*columns, snapshots.c.data).where(
+            snapshots.c.version == previous, sa.or_(*kept)
         )
-    for kind in touched:
-        frames = read(conn, previous, [kind])
-        assert frames is not None  # complete, checked above, in this same transaction
-        data = _bytes_of(kind, change(kind, frames[kind]))
-        conn.execute(snapshots.insert().values(version=version, kind=kind, data=data))
+        conn.execute(snapshots.insert().from_select(["version", "kind", "part", "data"], same))
     if previous:  # without a data change before there is no older snapshot to drop
         conn.execute(snapshots.delete().where(snapshots.c.version != version))
+
+
+def split_whole(conn: Connection) -> None:
+    """Store the snapshots of an older store, one Parquet file per kind, as today's parts."""
+    whole = conn.execute(sa.text("SELECT version, kind, data FROM snapshots")).all()
+    conn.execute(sa.text("DROP TABLE snapshots"))
+    snapshots.create(conn)
+    for version, kind, data in whole:
+        table = pq.ParquetFile(pa.py_buffer(data)).read()
+        _insert(conn, version, kind, as_stored(kind, table.to_pandas()))
+
+
+def _insert(conn: Connection, version: int, kind: str, frame: pd.DataFrame) -> None:
+    """Store one kind's rows as its parts of the snapshot of `version` (one empty part if none)."""
+    column = PART_COLUMN.get(kind)
+    if frame.empty or column is None:
+        parts = {"": frame}
+    else:
+        parts = {str(p): rows for p, rows in frame.groupby(column, sort=True, observed=True)}
+    conn.execute(
+        snapshots.insert(),
+        [
+            {"version": version, "kind": kind, "part": part, "data": _bytes_of(kind, rows)}
+            for part, rows in parts.items()
+        ],
+    )
 
 
 def rebuild(conn: Connection, kind: str) -> pd.DataFrame:

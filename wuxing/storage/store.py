@@ -7,7 +7,8 @@ audit trail); the newest event id is the store's `version`, which caches key on,
 another server is seen too.
 
 `load` reads the current data from the snapshot (`wuxing.storage.snapshot`, about a second at
-11 M values; each data change moves it on by its rule in `wuxing.storage.overlay`) and rebuilds
+11 M values; each data change moves on the quarters it touched by its rule in
+`wuxing.storage.overlay`) and rebuilds
 it from the revisions when it is missing (a store written before snapshots existed). The parts:
 `schema` (tables), `connection` (engine and transactions), `bulk_insert`, `touches` (rows per
 village of each revision), `conflicts` (two uploads on the same cells); accounts and login
@@ -299,7 +300,9 @@ class Store(AccountStore, SessionStore):
             touches.record(conn, revision_id, data.frames())
             detail = f"{filename}（{_count_text(counts)}）"
             event = log_event(conn, user, "upload", revision_id, detail, at=at)
-            touched = [kind for kind, rows in counts.items() if rows]
+            touched = {
+                k: snapshot.parts_of(k, rows) for k, rows in data.frames().items() if len(rows)
+            }
             snapshot.advance(conn, previous, event, overlay.of_commit(data, revision_id), touched)
         return revision_id
 
@@ -327,7 +330,7 @@ class Store(AccountStore, SessionStore):
             event = log_event(conn, user, action, revision_id, found[0].filename, at=_now())
             rule = overlay.of_rollback if action == "rollback" else overlay.of_restore
             change = rule(conn, revision_id)
-            snapshot.advance(conn, previous, event, change, revisions.kinds_of(conn, revision_id))
+            snapshot.advance(conn, previous, event, change, revisions.parts_of(conn, revision_id))
 
     def log(self, user: str, action: str, detail: str = "") -> None:
         """Append an event that is not a data change (login, account change …)."""

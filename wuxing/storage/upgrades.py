@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from wuxing.access.credentials import account_key
+from wuxing.storage import snapshot
 from wuxing.storage.schema import DATA_TABLES, RETIRED_TABLES, users
 
 #: Columns added to `users` after stores existed, with how an older store gets them.
@@ -40,6 +41,8 @@ def upgrade(conn: Connection) -> None:
         conn.execute(users.update().where(users.c.name == name).values(name_key=account_key(name)))
     for table in RETIRED_TABLES:
         conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+    if not _snapshots_in_parts(conn):
+        snapshot.split_whole(conn)
     preparer = conn.dialect.identifier_preparer
     for table, constraint in _revision_keys(conn):
         conn.execute(
@@ -50,13 +53,20 @@ def upgrade(conn: Connection) -> None:
 
 
 def needs_upgrade(conn: Connection) -> bool:
-    """True when the store predates a column, still holds a retired table, or declares the
-    data tables' key to revisions (see `schema._data_table`)."""
+    """True when the store predates a column, still holds a retired table, keeps snapshots
+    whole (before parts) or declares the data tables' key to revisions (see
+    `schema._data_table`)."""
     inspector = sa.inspect(conn)
     columns = {column["name"] for column in inspector.get_columns("users")}
     retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
     outdated = not {"credential_version", "name_key", *_NEW_COLUMNS} <= columns
-    return bool(retired) or outdated or bool(_revision_keys(conn))
+    stale = bool(retired) or outdated or not _snapshots_in_parts(conn)
+    return stale or bool(_revision_keys(conn))
+
+
+def _snapshots_in_parts(conn: Connection) -> bool:
+    """True when the snapshots table has today's `part` column."""
+    return "part" in {column["name"] for column in sa.inspect(conn).get_columns("snapshots")}
 
 
 def _revision_keys(conn: Connection) -> list[tuple[str, str]]:
