@@ -33,6 +33,7 @@ def _rebuilt(store) -> Dataset:
     """What a store without snapshots loads: every live revision deduplicated."""
     with store.engine.begin() as conn:
         conn.execute(tables.snapshots.delete())
+        conn.execute(tables.snapshot_version.delete())
     return store.load()
 
 
@@ -46,7 +47,7 @@ def _assert_same(a: Dataset, b: Dataset) -> None:
 
 def _snapshot_versions(store) -> set[int]:
     with store.engine.connect() as conn:
-        return set(conn.execute(sa.select(tables.snapshots.c.version)).scalars())
+        return set(conn.execute(sa.select(tables.snapshot_version.c.version)).scalars())
 
 
 def _cells(ds: Dataset) -> dict:

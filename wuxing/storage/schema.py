@@ -100,16 +100,24 @@ login_throttle = sa.Table(
 #: and kept unknown names as typed (passwords typed into the name field among them).
 RETIRED_TABLES = ("login_failures",)
 
-# The current data of one data version, one Parquet file per kind and part (the quarter of values
-# and scores, "" otherwise; see `wuxing.storage.snapshot`), with each row's revision_id, so a
-# rollback or restore can patch the snapshot instead of rebuilding it.
+# The current data, one Parquet file per kind and part (the quarter of values and scores, ""
+# otherwise; see `wuxing.storage.snapshot`), with each row's revision_id, so a rollback or restore
+# can patch the snapshot instead of rebuilding it. Each data change rewrites the parts it touched
+# in place, in its own transaction, and moves `snapshot_version` on.
 snapshots = sa.Table(
     "snapshots",
     metadata,
-    sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("kind", sa.String(20), primary_key=True),
     sa.Column("part", sa.String(20), primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+# One row: the data version the snapshot holds. A reader that finds another (a store written
+# before snapshots existed, or whose last change could not move it on) rebuilds it.
+snapshot_version = sa.Table(
+    "snapshot_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
 )
 
 # Per revision, how many rows it set per village and kind (what a village's profile lists), kept

@@ -1,20 +1,20 @@
 """The current-data snapshot: Parquet files of the current rows, one per kind and quarter.
 
 At province scale (11 M values) deduplicating every live revision on each load is far too slow, so
-each data change also stores, in the same transaction, a snapshot of the current rows (keyed by
-the data version: the id of the newest upload/rollback/restore event), built from the previous
-snapshot by the change's rule (`wuxing.storage.overlay`). The kinds with a quarter (values,
-scores) are kept one part per quarter, the others whole: a quarter's upload rewrites its quarter's
-part and copies the rest inside the database, so its cost follows the upload, not the years
-already stored. These functions run inside `wuxing.storage.store`'s transactions; they never open
-their own.
+each data change also moves on, in the same transaction, a snapshot of the current rows, built
+from what it held by the change's rule (`wuxing.storage.overlay`); `snapshot_version` says which
+data version (the id of the newest upload/rollback/restore event) it holds. The kinds with a
+quarter (values, scores) are kept one part per quarter, the others whole: a quarter's upload
+rewrites its quarter's part and leaves the rest alone, so its cost follows the upload, not the
+years already stored. These functions run inside `wuxing.storage.store`'s transactions (readers
+in one consistent view); they never open their own.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 import pandas as pd
 import pyarrow as pa
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from wuxing.dataset import KINDS, SCHEMAS, conform, empty_frame
-from wuxing.storage.schema import DATA_TABLES, revisions, snapshots
+from wuxing.storage.schema import DATA_TABLES, revisions, snapshot_version, snapshots
 
 # Columns of the big kinds held as pandas categoricals: 11 M village codes and indicator ids take
 # 100 MB this way instead of 500 MB as strings. Quarters stay strings: pages compare them with
@@ -65,18 +65,14 @@ def parts_of(kind: str, frame: pd.DataFrame) -> set[str]:
     return {str(part) for part in frame[column].unique()}
 
 
-def exists(conn: Connection, version: int) -> bool:
-    """True when any kind of `version`'s snapshot is stored."""
-    query = sa.select(snapshots.c.kind).where(snapshots.c.version == version).limit(1)
-    return conn.execute(query).first() is not None
-
-
-def is_complete(conn: Connection, version: int) -> bool:
-    """True when `version` has a snapshot of every kind (version 0, no data, always has)."""
+def holds(conn: Connection, version: int) -> bool:
+    """True when the stored snapshot is the one of data version `version`, every kind in it
+    (0, no data: always)."""
     if version == 0:
         return True
-    query = sa.select(snapshots.c.kind).distinct().where(snapshots.c.version == version)
-    return set(conn.execute(query).scalars()) == set(KINDS)
+    if conn.execute(sa.select(snapshot_version.c.version)).scalar() != version:
+        return False
+    return set(conn.execute(sa.select(snapshots.c.kind).distinct()).scalars()) == set(KINDS)
 
 
 def read(
@@ -87,11 +83,11 @@ def read(
     kinds = list(kinds)
     if version == 0:
         return {kind: _empty_of(kind, revision).copy() for kind in kinds}
-    stored = _stored_parts(conn, version, kinds)
-    if set(stored) != set(kinds):
+    if not holds(conn, version):
         return None
+    stored = _stored_parts(conn, kinds)
     # Kind by kind: one kind's bytes and arrow tables are gone before the next is read.
-    frames = {kind: _frame(conn, version, kind, stored[kind], revision) for kind in kinds}
+    frames = {kind: _frame(conn, kind, stored.get(kind, {}), revision) for kind in kinds}
     # Arrow's allocator keeps what the decoding freed (a province's values take ~400 MB on the
     # way): give it back now, before the pages start using memory of their own.
     pa.default_memory_pool().release_unused()
@@ -103,20 +99,20 @@ def values_in(
 ) -> pd.DataFrame | None:
     """The values of these quarters and indicators in the snapshot of `version` (without
     revision_id), or None when it has none."""
-    stored = _stored_parts(conn, version, ["values"]).get("values")
-    if stored is None:
+    if not holds(conn, version):
         return None
+    stored = _stored_parts(conn, ["values"]).get("values", {})
     wanted = {part: size for part, size in stored.items() if part in set(periods)}
-    frame = _frame(conn, version, "values", wanted, revision=False)
+    frame = _frame(conn, "values", wanted, revision=False)
     chosen = frame["indicator"].isin(indicators).to_numpy()
     return frame if chosen.all() else frame[chosen].reset_index(drop=True)
 
 
-def _stored_parts(conn: Connection, version: int, kinds: list[str]) -> dict[str, dict[str, int]]:
-    """Per kind of `kinds` stored for `version`: its parts' names and sizes in bytes."""
+def _stored_parts(conn: Connection, kinds: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Per kind of `kinds`: its stored parts' names and sizes in bytes."""
     query = (
         sa.select(snapshots.c.kind, snapshots.c.part, sa.func.length(snapshots.c.data))
-        .where(snapshots.c.version == version, snapshots.c.kind.in_(kinds))
+        .where(snapshots.c.kind.in_(list(kinds)))
         .order_by(snapshots.c.kind, snapshots.c.part)
     )
     stored: dict[str, dict[str, int]] = {}
@@ -125,20 +121,19 @@ def _stored_parts(conn: Connection, version: int, kinds: list[str]) -> dict[str,
     return stored
 
 
-def _frame(
-    conn: Connection, version: int, kind: str, parts: Mapping[str, int], revision: bool
-) -> pd.DataFrame:
-    """One kind's rows in `parts` (names and sizes) of the snapshot of `version`."""
+def _frame(conn: Connection, kind: str, parts: Mapping[str, int], revision: bool) -> pd.DataFrame:
+    """One kind's rows in `parts` (names and sizes) of the snapshot."""
     columns = None if revision else list(SCHEMAS[kind].columns)
     tables = [
         # ParquetFile, not read_table: its dataset layer doubled the time of a county's read.
-        pq.ParquetFile(pa.py_buffer(data)).read(columns=columns)
-        for part, size in parts.items()
-        if (data := _bytes(conn, version, kind, part, size)) != _empty_parquet(kind)
+        # Threads only for a big part: starting them costs a small one twice its read (0.3 ms).
+        pq.ParquetFile(pa.py_buffer(data)).read(columns=columns, use_threads=len(data) > 2**20)
+        for data in _bytes(conn, kind, parts)
+        if data != _empty_parquet(kind)
     ]
     if not tables:  # a kind without rows (most stores have no awards yet…)
         return _empty_of(kind, revision).copy()
-    table = pa.concat_tables([_wide_codes(t) for t in tables]) if len(tables) > 1 else tables[0]
+    table = pa.concat_tables(_wide_codes(tables)) if len(tables) > 1 else tables[0]
     del tables
     # Each column's arrow memory goes as soon as it is converted: the table and the frame are
     # never both whole at once (a province's values: peak 900 → 700 MB).
@@ -147,31 +142,39 @@ def _frame(
     return as_stored(kind, frame)
 
 
-def _wide_codes(table: pa.Table) -> pa.Table:
-    """`table` with its dictionary columns' codes as int32: parts written from frames of
-    different sizes have int8 or int16 codes, and arrow joins only tables of one schema."""
+def _wide_codes(tables: list[pa.Table]) -> list[pa.Table]:
+    """`tables` with their dictionary columns' codes as int32 when they differ: parts written
+    from frames of different sizes have int8, int16 or int32 codes, and arrow joins only tables
+    of one schema."""
+    if all(t.schema.equals(tables[0].schema) for t in tables[1:]):
+        return tables
     fields = [
         field.with_type(pa.dictionary(pa.int32(), field.type.value_type))
         if pa.types.is_dictionary(field.type)
         else field
-        for field in table.schema
+        for field in tables[0].schema
     ]
-    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+    return [t.cast(pa.schema(fields, metadata=t.schema.metadata)) for t in tables]
 
 
-def _bytes(conn: Connection, version: int, kind: str, part: str, size: int) -> bytes | bytearray:
-    """The stored bytes of one part of a snapshot."""
-    where = (snapshots.c.version == version, snapshots.c.kind == kind, snapshots.c.part == part)
-    if conn.dialect.name != "postgresql" or size <= PIECE:
-        return conn.execute(sa.select(snapshots.c.data).where(*where)).scalar_one()
-    # In pieces: libpq keeps a connection's receive buffer as large as the largest row it ever
-    # got, for the connection's life: a province's values blob (60 MB as text) held again by
-    # every pooled connection that once loaded the data.
-    data = bytearray(size)
-    for start in range(0, size, PIECE):
-        piece = sa.func.substr(snapshots.c.data, start + 1, PIECE, type_=sa.LargeBinary)
-        data[start : start + PIECE] = conn.execute(sa.select(piece).where(*where)).scalar_one()
-    return data
+def _bytes(conn: Connection, kind: str, parts: Mapping[str, int]) -> Iterator[bytes | bytearray]:
+    """The stored bytes of these parts (names and sizes) of one kind, part by part."""
+    where = snapshots.c.kind == kind
+    big = [p for p, size in parts.items() if size > PIECE and conn.dialect.name == "postgresql"]
+    small = [p for p in parts if p not in big]
+    if small:
+        query = sa.select(snapshots.c.data).where(where, snapshots.c.part.in_(small))
+        yield from conn.execute(query.order_by(snapshots.c.part)).scalars()
+    for part in big:
+        # In pieces: libpq keeps a connection's receive buffer as large as the largest row it
+        # ever got, for the connection's life: a province's values (60 MB as text) held again by
+        # every pooled connection that once loaded the data.
+        data = bytearray(parts[part])
+        for start in range(0, len(data), PIECE):
+            piece = sa.func.substr(snapshots.c.data, start + 1, PIECE, type_=sa.LargeBinary)
+            chosen = sa.select(piece).where(where, snapshots.c.part == part)
+            data[start : start + PIECE] = conn.execute(chosen).scalar_one()
+        yield data
 
 
 def empty(kind: str) -> pd.DataFrame:
@@ -244,12 +247,11 @@ def _bytes_of(kind: str, frame: pd.DataFrame) -> bytes:
 
 
 def write(conn: Connection, version: int, frames: dict[str, pd.DataFrame]) -> None:
-    """Store `frames` as the snapshot of `version`, dropping every older one."""
-    # Only the newest snapshot is kept: readers of an older version rebuild nothing, they simply
-    # read the newer one on their next load (their cache key changes with the data version).
-    conn.execute(snapshots.delete().where(snapshots.c.version != version))
+    """Store `frames` (every kind) as the snapshot of data version `version`."""
+    conn.execute(snapshots.delete())
     for kind, frame in frames.items():
-        _insert(conn, version, kind, frame)
+        _insert(conn, kind, frame)
+    _mark(conn, version)
 
 
 def advance(
@@ -259,59 +261,60 @@ def advance(
     change: Callable[[str, pd.DataFrame], pd.DataFrame],
     touched: Touched,
 ) -> None:
-    """Snapshot of `version` = the one of `previous` with `change` (a function from a kind's
-    rows to their new rows, see `wuxing.storage.overlay`) applied to the `touched` parts (per
-    kind: the part names, or None for all of them).
+    """Move the snapshot of `previous` on to `version` by `change` (a function from a kind's rows
+    to their new rows, see `wuxing.storage.overlay`) applied to the `touched` parts (per kind: the
+    part names, or None for all of them). The other parts stay as they are.
 
-    Every other part keeps the previous snapshot's bytes, copied inside the database: a quarter's
-    values need not decode and re-encode the other quarters, nor the villages, scores and awards.
-    Without a complete previous snapshot nothing is written: the next `load` rebuilds from the
-    revisions.
+    When the snapshot does not hold `previous`, nothing is written: it then holds neither, and
+    the next `load` rebuilds it from the revisions.
     """
-    if not is_complete(conn, previous):
+    if not holds(conn, previous):
         return
-    stored = _stored_parts(conn, previous, list(KINDS)) if previous else {}
-    kept: list[sa.ColumnElement[bool]] = []
-    for kind in KINDS:
+    if previous == 0:  # the first data change: every kind starts empty
+        conn.execute(snapshots.delete())
+        for kind in KINDS:
+            if kind not in touched:
+                _insert(conn, kind, empty(kind))
+    stored = _stored_parts(conn, touched)
+    for kind, wanted in touched.items():
         parts = stored.get(kind, {})
-        if kind not in touched:
-            if previous:
-                kept.append(snapshots.c.kind == kind)
-            else:
-                _insert(conn, version, kind, empty(kind))
-            continue
-        wanted = touched[kind]
         # The "" part of a kind kept by quarter is its empty marker: read, so that it goes.
         changed = {p: s for p, s in parts.items() if wanted is None or p in wanted or p == ""}
-        unchanged = [p for p in parts if p not in changed]
-        if unchanged:
-            kept.append(sa.and_(snapshots.c.kind == kind, snapshots.c.part.in_(unchanged)))
-        rows = change(kind, _frame(conn, previous, kind, changed, revision=True))
-        # A kind with rows in unchanged parts needs no empty marker.
-        if not (rows.empty and unchanged):
-            _insert(conn, version, kind, rows)
-    if kept:
-        columns = (sa.literal(version, sa.Integer), snapshots.c.kind, snapshots.c.part)
-        same = sa.select(*columns, snapshots.c.data).where(
-            snapshots.c.version == previous, sa.or_(*kept)
+        rows = change(kind, _frame(conn, kind, changed, revision=True))
+        conn.execute(
+            snapshots.delete().where(snapshots.c.kind == kind, snapshots.c.part.in_(list(changed)))
         )
-        conn.execute(snapshots.insert().from_select(["version", "kind", "part", "data"], same))
-    if previous:  # without a data change before there is no older snapshot to drop
-        conn.execute(snapshots.delete().where(snapshots.c.version != version))
+        # A kind with rows in other parts needs no empty marker.
+        if not (rows.empty and len(changed) < len(parts)):
+            _insert(conn, kind, rows)
+    _mark(conn, version)
 
 
 def split_whole(conn: Connection) -> None:
-    """Store the snapshots of an older store, one Parquet file per kind, as today's parts."""
-    whole = conn.execute(sa.text("SELECT version, kind, data FROM snapshots")).all()
+    """Store the snapshot of an older store (one Parquet file per kind and data version) as
+    today's parts."""
+    rows = conn.execute(sa.text("SELECT version, kind, data FROM snapshots")).all()
     conn.execute(sa.text("DROP TABLE snapshots"))
     snapshots.create(conn)
-    for version, kind, data in whole:
-        table = pq.ParquetFile(pa.py_buffer(data)).read()
-        _insert(conn, version, kind, as_stored(kind, table.to_pandas()))
+    snapshot_version.create(conn, checkfirst=True)
+    newest = max((version for version, _kind, _data in rows), default=None)
+    whole = {kind: data for version, kind, data in rows if version == newest}
+    if newest is None or set(whole) != set(KINDS):
+        return  # no complete snapshot: the next load rebuilds one
+    for kind, data in whole.items():
+        frame = pq.ParquetFile(pa.py_buffer(data)).read().to_pandas()
+        _insert(conn, kind, as_stored(kind, frame))
+    _mark(conn, newest)
 
 
-def _insert(conn: Connection, version: int, kind: str, frame: pd.DataFrame) -> None:
-    """Store one kind's rows as its parts of the snapshot of `version` (one empty part if none)."""
+def _mark(conn: Connection, version: int) -> None:
+    """Record that the snapshot holds data version `version`."""
+    conn.execute(snapshot_version.delete())
+    conn.execute(snapshot_version.insert().values(version=version))
+
+
+def _insert(conn: Connection, kind: str, frame: pd.DataFrame) -> None:
+    """Store one kind's rows as its parts of the snapshot (one empty part if it has none)."""
     column = PART_COLUMN.get(kind)
     if frame.empty or column is None:
         parts = {"": frame}
@@ -320,7 +323,7 @@ def _insert(conn: Connection, version: int, kind: str, frame: pd.DataFrame) -> N
     conn.execute(
         snapshots.insert(),
         [
-            {"version": version, "kind": kind, "part": part, "data": _bytes_of(kind, rows)}
+            {"kind": kind, "part": part, "data": _bytes_of(kind, rows)}
             for part, rows in parts.items()
         ],
     )

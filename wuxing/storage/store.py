@@ -196,7 +196,7 @@ class Store(AccountStore, SessionStore):
     def _save_snapshot(self, data_version: int, frames: dict[str, pd.DataFrame]) -> None:
         """Store a snapshot rebuilt by a reader, unless a writer moved on meanwhile."""
         with self.transaction() as conn:
-            if revisions.data_version(conn) != data_version or snapshot.exists(conn, data_version):
+            if revisions.data_version(conn) != data_version or snapshot.holds(conn, data_version):
                 return
             snapshot.write(conn, data_version, frames)
 

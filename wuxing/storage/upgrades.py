@@ -65,8 +65,8 @@ def needs_upgrade(conn: Connection) -> bool:
 
 
 def _snapshots_in_parts(conn: Connection) -> bool:
-    """True when the snapshots table has today's `part` column."""
-    return "part" in {column["name"] for column in sa.inspect(conn).get_columns("snapshots")}
+    """True when the snapshots table is today's: parts kept in place, not a copy per version."""
+    return "version" not in {column["name"] for column in sa.inspect(conn).get_columns("snapshots")}
 
 
 def _revision_keys(conn: Connection) -> list[tuple[str, str]]:
