@@ -109,16 +109,7 @@ def _overlay(kind: str, current: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFra
 
 def _replaced(current: pd.DataFrame, rows: pd.DataFrame, key: list[str]) -> np.ndarray:
     """Which rows of `current` have the key of one of `rows`."""
-    # Narrowed column by column first (cheap: distinct values only), the quarter or year first: a
-    # new quarter's upload shares none with the snapshot, which settles it at once (a province's
-    # 10 M stored values: 0.8 s less than starting from the village codes).
-    near = np.ones(len(current), dtype=bool)
-    for column in sorted(key, key=lambda c: c not in ("period", "year")):
-        near &= current[column].isin(rows[column].unique()).to_numpy()
-        if not near.any():
-            return near
-    near[near] = _key_index(current[near], key).isin(_key_index(rows, key))
-    return near
+    return _key_index(current, key).isin(_key_index(rows, key))
 
 
 def _key_index(frame: pd.DataFrame, key: list[str]) -> pd.MultiIndex:
