@@ -77,7 +77,7 @@ def test_every_registered_page_exists_and_every_page_is_registered():
 # access; only ui, cli and meeting put the pieces together.
 MAY_IMPORT = {
     "access": {"storage"},  # auth signs in against the store
-    "reading": {"storage"},  # importer stores what it read; checks use bulk_insert.in_key_order
+    "reading": {"storage"},  # importer stores what it read
     "storage": {"access.roles", "access.credentials", "access.throttle"},  # policy leaves only
     "metrics": {"access.roles"},  # role names in the account table (a policy leaf)
     "charts": {"metrics"},  # a chart of a metric's result type (pairs.Matchup)

@@ -10,7 +10,8 @@ from wuxing.storage import schema as tables
 def _stored(store, kind: str) -> pd.DataFrame:
     table = tables.DATA_TABLES[kind]
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+        key = [table.c[column] for column in tables.SCHEMAS[kind].key]
+        rows = conn.execute(sa.select(table).order_by(*key)).all()
     return pd.DataFrame(rows, columns=[c.name for c in table.columns]).drop(columns="revision_id")
 
 

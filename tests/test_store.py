@@ -225,3 +225,18 @@ def test_a_password_change_raises_the_credential_version(store):
     store.set_password("张三", "$argon2id$two", by="测试")
     store.set_role("张三", "editor", by="测试")  # other changes keep it
     assert store.account("张三").credential_version == 1
+
+
+def test_a_cell_given_twice_is_refused_and_nothing_is_stored(store):
+    store.commit(
+        _values(("A", "2023Q1", "volunteers", 1.0)), content=b"1", filename="a.xlsx", user="u"
+    )
+    twice = _values(
+        ("B", "2023Q2", "volunteers", 2.0),
+        ("A", "2023Q2", "volunteers", 3.0),
+        ("B", "2023Q2", "volunteers", 4.0),
+    )
+    with pytest.raises(StoreError, match=r"指标数据中有两行是同一格（B、2023Q2、volunteers）"):
+        store.commit(twice, content=b"2", filename="b.xlsx", user="u")
+    assert [r.filename for r in store.history()] == ["a.xlsx"]
+    assert _current(store) == {("A", "2023Q1", "volunteers"): 1.0}

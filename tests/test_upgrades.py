@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from wuxing.dataset import Dataset
+from wuxing.dataset import SCHEMAS, Dataset
 from wuxing.errors import StoreError
 from wuxing.storage import snapshot
 from wuxing.storage.schema import DATA_TABLES, snapshots
@@ -41,27 +41,42 @@ def test_a_store_from_before_name_keys_upgrades_and_keeps_its_accounts(store_url
 
 
 @pytest.mark.postgres
-def test_an_older_postgresql_store_drops_the_data_tables_key_to_revisions_and_keeps_its_rows(
-    pg_url,
-):
+def test_an_older_postgresql_store_drops_the_data_tables_keys_and_keeps_its_rows(pg_url):
     store = open_store(pg_url)
     store.commit(_volunteers(3.0), content=b"1", filename="一季度.xlsx", user="u")
     store.dispose()
-    # As stores made before 2026-12: every data table's revision_id a declared foreign key.
+    # As stores made before 2026-12: every data table's revision_id a declared foreign key, and
+    # revision_id with the row's key its primary key, without today's BRIN index.
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
-        for table in DATA_TABLES.values():
+        for kind, table in DATA_TABLES.items():
+            key = ", ".join(["revision_id", *(f'"{c}"' for c in SCHEMAS[kind].key)])
+            conn.execute(sa.text(f"DROP INDEX ix_{table.name}_revision_id"))
             conn.execute(
                 sa.text(
                     f"ALTER TABLE {table.name} ADD FOREIGN KEY (revision_id) REFERENCES revisions (id)"
                 )
             )
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({key})"))
     engine.dispose()
 
     upgraded = open_store(pg_url)
     try:
         inspector = sa.inspect(upgraded.engine)
         assert [t.name for t in DATA_TABLES.values() if inspector.get_foreign_keys(t.name)] == []
+        keyed = [
+            t.name for t in DATA_TABLES.values() if inspector.get_pk_constraint(t.name)["name"]
+        ]
+        assert keyed == []
+        with upgraded.engine.connect() as conn:
+            methods = conn.execute(
+                sa.text(
+                    "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                    " JOIN pg_am am ON am.oid = c.relam WHERE c.relname = :name"
+                ),
+                {"name": "ix_indicator_values_revision_id"},
+            )
+            assert methods.scalars().all() == ["brin"]
         assert upgraded.load().values["value"].tolist() == [3.0]
         upgraded.commit(_volunteers(4.0), content=b"2", filename="更正.xlsx", user="u")
         assert upgraded.load().values["value"].tolist() == [4.0]

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from wuxing.memo import Memory, remembered
 
@@ -112,6 +114,48 @@ def conform(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
             series = series.astype("object").where(series.notna(), "").astype(str)
         out[column] = series.astype(dtype)
     return out.reset_index(drop=True)
+
+
+def in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
+    """True when the rows ascend strictly by `key` (compared as the database does: code points)."""
+    if len(frame) < 2:
+        return True
+    undecided = None  # where row i+1 equals row i on the key columns so far
+    for column in key:
+        try:
+            values = _arrow(frame[column])
+        except (pa.ArrowException, TypeError):  # a column arrow cannot take: undecided
+            return False
+        if values.null_count:  # a gap compares as nothing: undecided
+            return False
+        after, before = values.slice(1), values.slice(0, len(values) - 1)
+        less = pc.less(after, before)
+        if undecided is not None:
+            less = pc.and_(undecided, less)
+        if pc.any(less).as_py():
+            return False
+        equal = pc.equal(after, before)
+        undecided = equal if undecided is None else pc.and_(undecided, equal)
+        if not pc.any(undecided).as_py():
+            return True
+    return False  # a key repeated
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    """A column as one arrow array (a frame built by concat holds several chunks)."""
+    values = pa.array(series)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def repeated_key(kind: str, frame: pd.DataFrame) -> tuple[object, ...] | None:
+    """The first key of `kind` that two rows of `frame` share, or None when every key is its own."""
+    key = list(SCHEMAS[kind].key)
+    # A frame in key order (the importer writes its rows so) repeats no key: comparing
+    # neighbours is several times cheaper than hashing every key to look for repeats.
+    if in_key_order(frame, key):
+        return None
+    repeated = frame[key][frame.duplicated(key)]
+    return None if repeated.empty else tuple(repeated.iloc[0])
 
 
 def _is_canonical(schema: TableSchema, frame: pd.DataFrame) -> bool:

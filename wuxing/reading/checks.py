@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from wuxing import catalog, periods
-from wuxing.dataset import SCHEMAS
+from wuxing.dataset import SCHEMAS, in_key_order
 from wuxing.errors import Problem
 from wuxing.reading.cells import cell_ref
 from wuxing.reading.problems import problem
-from wuxing.storage.bulk_insert import in_key_order
 
 # Stocks that only ever grow: counted since the campaign began (DESIGN.md: toilet upgrades).
 CUMULATIVE_STOCKS: frozenset[str] = frozenset({catalog.TOILET_UPGRADES})

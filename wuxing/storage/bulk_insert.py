@@ -1,15 +1,14 @@
-"""Bulk insert of a revision's rows: COPY on PostgreSQL, multi-row INSERT on SQLite."""
+"""Bulk insert of a revision's rows: binary COPY on PostgreSQL, multi-row INSERT on SQLite."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -18,11 +17,6 @@ def insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision
     """Bulk insert: COPY on PostgreSQL, the driver's executemany on SQLite (SQLAlchemy's per-row
     path is far too slow for 11 M values)."""
     columns = [c.name for c in table.columns if c.name != "revision_id"]
-    # In primary-key order the key index only ever appends (3× faster at 11 M rows on SQLite).
-    # The importer hands over frames already in that order: checking is 4× cheaper than sorting.
-    key = [c.name for c in table.primary_key if c.name != "revision_id"]
-    if not in_key_order(frame, key):
-        frame = frame.sort_values(key)
     quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in ["revision_id", *columns])
     driver = conn.connection.driver_connection
     assert driver is not None  # a checked-out connection always has its driver's
@@ -32,7 +26,10 @@ def insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision
             part = frame.iloc[start : start + 200_000]
             values = [_db_values(part[c]) for c in columns]
             if conn.dialect.name == "postgresql":
-                with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+                # Binary: the server parses no text (a province quarter's COPY 15-25 % quicker).
+                statement = f"COPY {table.name} ({quoted}) FROM STDIN (FORMAT BINARY)"
+                with cursor.copy(statement) as copy:
+                    copy.set_types([_PG_TYPES[type(c.type)] for c in table.columns])
                     for row in zip(repeat(revision_id), *values):
                         copy.write_row(row)
             else:
@@ -42,6 +39,14 @@ def insert_rows(conn: Connection, table: sa.Table, frame: pd.DataFrame, revision
     finally:
         cursor.close()
 
+
+#: The PostgreSQL type a binary COPY sends for each column type the data tables use.
+_PG_TYPES: dict[type[sa.types.TypeEngine[Any]], str] = {
+    sa.Integer: "int4",
+    sa.String: "varchar",
+    sa.Float: "float8",
+    sa.Boolean: "bool",
+}
 
 # Rows per INSERT statement on SQLite: one statement per row spends more time in the driver's
 # per-statement work than in SQLite itself; a few hundred rows per statement halves the insert.
@@ -87,37 +92,6 @@ def _constant(column: list[object]) -> str | None:
     if type(first) is not str or not _PLAIN_WORD.fullmatch(first):
         return None
     return f"'{first}'" if column.count(first) == len(column) else None
-
-
-def in_key_order(frame: pd.DataFrame, key: list[str]) -> bool:
-    """True when the rows ascend strictly by `key` (compared as the database does: code points)."""
-    if len(frame) < 2:
-        return True
-    undecided = None  # where row i+1 equals row i on the key columns so far
-    for column in key:
-        try:
-            values = _arrow(frame[column])
-        except (pa.ArrowException, TypeError):  # a column arrow cannot take: just sort
-            return False
-        if values.null_count:  # a gap compares as nothing: let sort_values decide
-            return False
-        after, before = values.slice(1), values.slice(0, len(values) - 1)
-        less = pc.less(after, before)
-        if undecided is not None:
-            less = pc.and_(undecided, less)
-        if pc.any(less).as_py():
-            return False
-        equal = pc.equal(after, before)
-        undecided = equal if undecided is None else pc.and_(undecided, equal)
-        if not pc.any(undecided).as_py():
-            return True
-    return False  # repeated keys: let sort_values order them (the insert then refuses them)
-
-
-def _arrow(series: pd.Series) -> pa.Array:
-    """A column as one arrow array (a frame built by concat holds several chunks)."""
-    values = pa.array(series)
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _db_values(series: pd.Series) -> list[object]:

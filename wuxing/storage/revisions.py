@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from wuxing.dataset import Dataset
+from wuxing.dataset import SCHEMAS, Dataset, repeated_key
 from wuxing.errors import StoreError
 from wuxing.storage import bulk_insert, snapshot
 from wuxing.storage.schema import DATA_TABLES, events, frame_of, revisions
@@ -77,7 +77,14 @@ def add(
     at: datetime,
 ) -> int:
     """Store a new live revision made at `at`: its file and summary, then the rows of `data`;
-    returns its id."""
+    returns its id. StoreError, and nothing stored, when a kind's rows repeat a key."""
+    for kind, frame in data.frames().items():
+        if (key := repeated_key(kind, frame)) is not None:
+            label = SCHEMAS[kind].label
+            raise StoreError(
+                f"{label}数据中有两行是同一格（{'、'.join(map(str, key))}），一格只能有一个值："
+                "请删去重复的一行后再保存。"
+            )
     revision_id = conn.execute(
         revisions.insert()
         .values(

@@ -44,24 +44,28 @@ def upgrade(conn: Connection) -> None:
     if not _snapshots_in_parts(conn):
         snapshot.split_whole(conn)
     preparer = conn.dialect.identifier_preparer
-    for table, constraint in _revision_keys(conn):
+    dropped = _old_data_keys(conn)
+    for table, constraint in dropped:
         conn.execute(
             sa.text(
                 f"ALTER TABLE {preparer.quote(table)} DROP CONSTRAINT {preparer.quote(constraint)}"
             )
         )
+    if dropped:  # rows found by revision as in new stores (see `schema._data_table`)
+        for data_table in DATA_TABLES.values():
+            for index in data_table.indexes:
+                index.create(conn, checkfirst=True)
 
 
 def needs_upgrade(conn: Connection) -> bool:
     """True when the store predates a column, still holds a retired table, keeps snapshots
-    whole (before parts) or declares the data tables' key to revisions (see
-    `schema._data_table`)."""
+    whole (before parts) or declares keys on the data tables (see `schema._data_table`)."""
     inspector = sa.inspect(conn)
     columns = {column["name"] for column in inspector.get_columns("users")}
     retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
     outdated = not {"credential_version", "name_key", *_NEW_COLUMNS} <= columns
     stale = bool(retired) or outdated or not _snapshots_in_parts(conn)
-    return stale or bool(_revision_keys(conn))
+    return stale or bool(_old_data_keys(conn))
 
 
 def _snapshots_in_parts(conn: Connection) -> bool:
@@ -69,19 +73,27 @@ def _snapshots_in_parts(conn: Connection) -> bool:
     return "version" not in {column["name"] for column in sa.inspect(conn).get_columns("snapshots")}
 
 
-def _revision_keys(conn: Connection) -> list[tuple[str, str]]:
-    """(table, constraint) of the foreign keys from data tables to revisions, on PostgreSQL.
+def _old_data_keys(conn: Connection) -> list[tuple[str, str]]:
+    """(table, constraint) of the keys older stores declare on the data tables, on PostgreSQL:
+    their primary key and their foreign key to revisions.
 
-    SQLite cannot drop a constraint without copying the table; there the key stays declared in
-    older stores and the commit switches its checks off (`connection.writing(key_checks=False)`).
+    SQLite cannot drop a constraint without copying the table; there older stores keep both. The
+    primary key then finds a revision's rows (its first column), and the commit switches the
+    foreign-key checks off (`connection.writing(key_checks=False)`).
     """
     if conn.dialect.name != "postgresql":
         return []
     names = [table.name for table in DATA_TABLES.values()]
-    declared = sa.inspect(conn).get_multi_foreign_keys(filter_names=names)  # one query for all
+    inspector = sa.inspect(conn)
+    foreign = inspector.get_multi_foreign_keys(filter_names=names)  # one query for all
+    primary = inspector.get_multi_pk_constraint(filter_names=names)
     return [
         (table, key["name"])
-        for (_schema, table), keys in declared.items()
+        for (_schema, table), keys in foreign.items()
         for key in keys
         if key["referred_table"] == "revisions" and key["name"]
+    ] + [
+        (table, name)
+        for (_schema, table), key in primary.items()
+        if (name := key.get("name")) and key["constrained_columns"]
     ]
