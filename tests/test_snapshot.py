@@ -229,3 +229,24 @@ def test_quarters_with_different_villages_load_with_sorted_categories(store):
     assert list(values["indicator"].cat.categories) == ["meetings", "toilets", "volunteers"]
     by_code = dict(zip(values["code"].astype(str), values["value"], strict=True))
     assert by_code == {"A": 3.0, "B": 2.0, "C": 1.0}
+
+
+def test_quarters_written_with_few_and_many_villages_load_together(store):
+    # 130 villages' codes take int16 in Parquet, one village's int8: the parts still join.
+    many = pd.DataFrame({"code": [f"V{i:03d}" for i in range(130)], "name": "村", "town": "某镇"})
+    values = [(code, "2023Q1", "volunteers", 1.0) for code in many["code"]]
+    store.commit(
+        Dataset.of(
+            villages=many,
+            values=pd.DataFrame(values, columns=["code", "period", "indicator", "value"]),
+        ),
+        content=b"1", filename="1.xlsx", user="u",
+    )  # fmt: skip
+    store.commit(
+        _data(values=[("A", "2023Q2", "volunteers", 2.0)], villages=False),
+        content=b"2", filename="2.xlsx", user="u",
+    )  # fmt: skip
+    loaded = store.load().values
+    assert len(loaded) == 131
+    assert list(loaded["code"].cat.categories) == ["A", *many["code"]]
+    _assert_same(store.load(), _rebuilt(store))

@@ -133,28 +133,14 @@ def _frame(conn: Connection, kind: str, parts: Mapping[str, int], revision: bool
     ]
     if not tables:  # a kind without rows (most stores have no awards yet…)
         return _empty_of(kind, revision).copy()
-    table = pa.concat_tables(_wide_codes(tables)) if len(tables) > 1 else tables[0]
+    # Permissive: parts written at different times may hold int8, int16 or int32 category codes.
+    table = pa.concat_tables(tables, promote_options="permissive")
     del tables
     # Each column's arrow memory goes as soon as it is converted: the table and the frame are
     # never both whole at once (a province's values: peak 900 → 700 MB).
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     return as_stored(kind, frame)
-
-
-def _wide_codes(tables: list[pa.Table]) -> list[pa.Table]:
-    """`tables` with their dictionary columns' codes as int32 when they differ: parts written
-    from frames of different sizes have int8, int16 or int32 codes, and arrow joins only tables
-    of one schema."""
-    if all(t.schema.equals(tables[0].schema) for t in tables[1:]):
-        return tables
-    fields = [
-        field.with_type(pa.dictionary(pa.int32(), field.type.value_type))
-        if pa.types.is_dictionary(field.type)
-        else field
-        for field in tables[0].schema
-    ]
-    return [t.cast(pa.schema(fields, metadata=t.schema.metadata)) for t in tables]
 
 
 def _bytes(conn: Connection, kind: str, parts: Mapping[str, int]) -> Iterator[bytes | bytearray]:
