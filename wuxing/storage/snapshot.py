@@ -59,20 +59,31 @@ def parquet(frame: pd.DataFrame) -> bytes:
 
 def parts_of(kind: str, frame: pd.DataFrame) -> set[str]:
     """The names of the parts rows of `kind` belong to."""
-    column = PART_COLUMN.get(kind)
-    if column is None or frame.empty:
-        return {""}
-    return {str(part) for part in frame[column].unique()}
+    column = _part_column(kind, frame)
+    return {""} if column is None else {str(part) for part in frame[column].unique()}
+
+
+def _part_column(kind: str, frame: pd.DataFrame) -> str | None:
+    """The column naming the part of each of these rows, or None when they are one part ("")."""
+    return None if frame.empty else PART_COLUMN.get(kind)
 
 
 def holds(conn: Connection, version: int) -> bool:
     """True when the stored snapshot is the one of data version `version`, every kind in it
     (0, no data: always)."""
-    if version == 0:
-        return True
+    return version == 0 or _held_parts(conn, version) is not None
+
+
+def _held_parts(conn: Connection, version: int) -> dict[str, dict[str, int]] | None:
+    """Per kind, its parts' names and sizes in bytes, when the stored snapshot is the one of
+    data version `version` with every kind in it; else None."""
     if conn.execute(sa.select(snapshot_version.c.version)).scalar() != version:
-        return False
-    return set(conn.execute(sa.select(snapshots.c.kind).distinct()).scalars()) == set(KINDS)
+        return None
+    query = sa.select(snapshots.c.kind, snapshots.c.part, sa.func.length(snapshots.c.data))
+    stored: dict[str, dict[str, int]] = {}
+    for kind, part, size in conn.execute(query.order_by(snapshots.c.kind, snapshots.c.part)):
+        stored.setdefault(kind, {})[part] = size
+    return stored if set(stored) == set(KINDS) else None
 
 
 def read(
@@ -83,11 +94,11 @@ def read(
     kinds = list(kinds)
     if version == 0:
         return {kind: _empty_of(kind, revision).copy() for kind in kinds}
-    if not holds(conn, version):
+    stored = _held_parts(conn, version)
+    if stored is None:
         return None
-    stored = _stored_parts(conn, kinds)
     # Kind by kind: one kind's bytes and arrow tables are gone before the next is read.
-    frames = {kind: _frame(conn, kind, stored.get(kind, {}), revision) for kind in kinds}
+    frames = {kind: _frame(conn, kind, stored[kind], revision) for kind in kinds}
     # Arrow's allocator keeps what the decoding freed (a province's values take ~400 MB on the
     # way): give it back now, before the pages start using memory of their own.
     pa.default_memory_pool().release_unused()
@@ -99,26 +110,13 @@ def values_in(
 ) -> pd.DataFrame | None:
     """The values of these quarters and indicators in the snapshot of `version` (without
     revision_id), or None when it has none."""
-    if not holds(conn, version):
+    stored = _held_parts(conn, version)
+    if stored is None:
         return None
-    stored = _stored_parts(conn, ["values"]).get("values", {})
-    wanted = {part: size for part, size in stored.items() if part in set(periods)}
+    wanted = {part: size for part, size in stored["values"].items() if part in periods}
     frame = _frame(conn, "values", wanted, revision=False)
     chosen = frame["indicator"].isin(indicators).to_numpy()
     return frame if chosen.all() else frame[chosen].reset_index(drop=True)
-
-
-def _stored_parts(conn: Connection, kinds: Iterable[str]) -> dict[str, dict[str, int]]:
-    """Per kind of `kinds`: its stored parts' names and sizes in bytes."""
-    query = (
-        sa.select(snapshots.c.kind, snapshots.c.part, sa.func.length(snapshots.c.data))
-        .where(snapshots.c.kind.in_(list(kinds)))
-        .order_by(snapshots.c.kind, snapshots.c.part)
-    )
-    stored: dict[str, dict[str, int]] = {}
-    for kind, part, size in conn.execute(query):
-        stored.setdefault(kind, {})[part] = size
-    return stored
 
 
 def _frame(conn: Connection, kind: str, parts: Mapping[str, int], revision: bool) -> pd.DataFrame:
@@ -254,14 +252,14 @@ def advance(
     When the snapshot does not hold `previous`, nothing is written: it then holds neither, and
     the next `load` rebuilds it from the revisions.
     """
-    if not holds(conn, previous):
+    stored = {} if previous == 0 else _held_parts(conn, previous)
+    if stored is None:
         return
     if previous == 0:  # the first data change: every kind starts empty
         conn.execute(snapshots.delete())
         for kind in KINDS:
             if kind not in touched:
                 _insert(conn, kind, empty(kind))
-    stored = _stored_parts(conn, touched)
     for kind, wanted in touched.items():
         parts = stored.get(kind, {})
         # The "" part of a kind kept by quarter is its empty marker: read, so that it goes.
@@ -301,8 +299,8 @@ def _mark(conn: Connection, version: int) -> None:
 
 def _insert(conn: Connection, kind: str, frame: pd.DataFrame) -> None:
     """Store one kind's rows as its parts of the snapshot (one empty part if it has none)."""
-    column = PART_COLUMN.get(kind)
-    if frame.empty or column is None:
+    column = _part_column(kind, frame)
+    if column is None:
         parts = {"": frame}
     else:
         parts = {str(p): rows for p, rows in frame.groupby(column, sort=True, observed=True)}

@@ -41,10 +41,10 @@ def upgrade(conn: Connection) -> None:
         conn.execute(users.update().where(users.c.name == name).values(name_key=account_key(name)))
     for table in RETIRED_TABLES:
         conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
-    if not _snapshots_in_parts(conn):
+    if not _snapshots_in_parts(sa.inspect(conn)):
         snapshot.split_whole(conn)
     preparer = conn.dialect.identifier_preparer
-    dropped = _old_data_keys(conn)
+    dropped = _old_data_keys(sa.inspect(conn))
     for table, constraint in dropped:
         conn.execute(
             sa.text(
@@ -64,16 +64,16 @@ def needs_upgrade(conn: Connection) -> bool:
     columns = {column["name"] for column in inspector.get_columns("users")}
     retired = set(RETIRED_TABLES) & set(inspector.get_table_names())
     outdated = not {"credential_version", "name_key", *_NEW_COLUMNS} <= columns
-    stale = bool(retired) or outdated or not _snapshots_in_parts(conn)
-    return stale or bool(_old_data_keys(conn))
+    stale = bool(retired) or outdated or not _snapshots_in_parts(inspector)
+    return stale or bool(_old_data_keys(inspector))
 
 
-def _snapshots_in_parts(conn: Connection) -> bool:
+def _snapshots_in_parts(inspector: sa.Inspector) -> bool:
     """True when the snapshots table is today's: parts kept in place, not a copy per version."""
-    return "version" not in {column["name"] for column in sa.inspect(conn).get_columns("snapshots")}
+    return "version" not in {column["name"] for column in inspector.get_columns("snapshots")}
 
 
-def _old_data_keys(conn: Connection) -> list[tuple[str, str]]:
+def _old_data_keys(inspector: sa.Inspector) -> list[tuple[str, str]]:
     """(table, constraint) of the keys older stores declare on the data tables, on PostgreSQL:
     their primary key and their foreign key to revisions.
 
@@ -81,10 +81,9 @@ def _old_data_keys(conn: Connection) -> list[tuple[str, str]]:
     primary key then finds a revision's rows (its first column), and the commit switches the
     foreign-key checks off (`connection.writing(key_checks=False)`).
     """
-    if conn.dialect.name != "postgresql":
+    if inspector.dialect.name != "postgresql":
         return []
     names = [table.name for table in DATA_TABLES.values()]
-    inspector = sa.inspect(conn)
     foreign = inspector.get_multi_foreign_keys(filter_names=names)  # one query for all
     primary = inspector.get_multi_pk_constraint(filter_names=names)
     return [
