@@ -302,7 +302,8 @@ def main() -> None:
     )
     print(
         f"{'backend':>10} {'villages':>9} {'file MB':>8} {'fresh s':>8} {'pandas s':>9}"
-        f" {'ratio':>6} {f'next {SEED_QUARTERS}q s':>10} {'ratio':>6} {'verdict (fresh / next)':>24}"
+        f" {'ratio':>6} {f'next {SEED_QUARTERS}q s':>10} {'ratio':>6}"
+        f" {'verdict (fresh / next)':>24}"
         f" {'fresh MB':>9} {'pandas MB':>9}"
     )
     breakdown = []
@@ -313,9 +314,10 @@ def main() -> None:
                 folder = Path(tmp) / backend
                 folder.mkdir()
                 stores: Stores = (
-                    PostgresStores(cluster) if cluster and backend == "postgresql"
+                    PostgresStores(cluster)
+                    if cluster and backend == "postgresql"
                     else SqliteStores(folder)
-                )  # fmt: skip
+                )
                 build_workbook(13, folder / "warm.xlsx")
                 # Modules loaded and caches filled before anything is timed.
                 measure_in_turn(stores, folder / "warm.xlsx", seed_store(stores, 13), 1)

@@ -269,7 +269,8 @@ def _table(backend: str, villages: int, result: dict) -> str:
     lines = [
         f"\n{backend}, {villages:,} villages — peak RSS {peak:,.0f} MB{peak_verdict}",
         f"targets: warm < {warm_target:g} s, cold < {cold_target:g} s",
-        f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}{'RSS MB':>9}{'verdict':>9}  error",
+        f"{'page':<22}{'cold s':>9}{'warm s':>9}{'warm/empty':>12}{'RSS MB':>9}"
+        f"{'verdict':>9}  error",
     ]
     for page, row in pages.items():
         error = (row["errors"] or [""])[0][:60]

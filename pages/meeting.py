@@ -17,9 +17,11 @@ pass_mark = ui.settings().pass_mark
 # in the corner of the projected screen (the arrow keys turn the slides either way).
 bar = st.container(horizontal=True, key="meeting_bar", vertical_alignment="center")
 presenting = bar.toggle(
-    "放映模式", value=True, key="present",
+    "放映模式",
+    value=True,
+    key="present",
     help="放映：隐藏侧栏和下载，大字号，每页一屏。关闭后可在侧栏换地区和季度，并下载通报和会议材料。",
-)  # fmt: skip
+)
 if presenting:
     st.html(meeting_charts.PRESENTATION_CSS)  # a fixed style string, never user text
 
@@ -43,30 +45,63 @@ def go(step: int, total: int, wrap: bool = False) -> None:
 
 index = int(st.session_state["slide"])
 ui.sync_url(slide=str(index))
-bar.button("上一页", key="prev", on_click=go, args=(-1, count), shortcut="left",
-           icon=":material/arrow_back:", disabled=index == 1)  # fmt: skip
+bar.button(
+    "上一页",
+    key="prev",
+    on_click=go,
+    args=(-1, count),
+    shortcut="left",
+    icon=":material/arrow_back:",
+    disabled=index == 1,
+)
 bar.markdown(f"**{index:d} / {count:d}**")
-bar.button("下一页", key="next", on_click=go, args=(1, count), shortcut="right",
-           icon=":material/arrow_forward:", disabled=index == count)  # fmt: skip
+bar.button(
+    "下一页",
+    key="next",
+    on_click=go,
+    args=(1, count),
+    shortcut="right",
+    icon=":material/arrow_forward:",
+    disabled=index == count,
+)
 auto = bar.toggle("自动翻页", key="auto")
 pace = 20
 if auto:
-    pace = bar.selectbox("每页停留", [10, 20, 30, 60], index=1, key="pace", width=110,
-                         format_func="{} 秒".format, label_visibility="collapsed")  # fmt: skip
+    pace = bar.selectbox(
+        "每页停留",
+        [10, 20, 30, 60],
+        index=1,
+        key="pace",
+        width=110,
+        format_func="{} 秒".format,
+        label_visibility="collapsed",
+    )
 sample = "示例数据 · " if ds.is_sample else ""
-st.caption(ui.plain(f"{sample}{villages.area_label(filters.area)} · {periods.label(period)}"
-                    f" · 达标线 {pass_mark:g} 分"))  # fmt: skip
+st.caption(
+    ui.plain(
+        f"{sample}{villages.area_label(filters.area)} · {periods.label(period)}"
+        f" · 达标线 {pass_mark:g} 分"
+    )
+)
 
 slide = slides.slide(ds, filters.area, period, pass_mark, keys[index - 1])  # only this one is made
 st.header(ui.plain(slide.title), anchor=False)  # the slide's one title: its figure has none
 if slide.figure is not None:
-    ui.chart(slide.figure, slide.table, key=f"slide_{slide.key}", name=slide.title,
-             data_box=not presenting)  # fmt: skip
+    ui.chart(
+        slide.figure,
+        slide.table,
+        key=f"slide_{slide.key}",
+        name=slide.title,
+        data_box=not presenting,
+    )
 else:
     for column, figure in zip(st.columns(min(4, len(slide.figures))), slide.figures, strict=False):
         card = column.container(border=True, height="stretch")  # the notes on the card itself
-        card.metric(ui.plain(figure.label), ui.plain(figure.value),
-                    delta=ui.plain(figure.change) if figure.change else None)  # fmt: skip
+        card.metric(
+            ui.plain(figure.label),
+            ui.plain(figure.value),
+            delta=ui.plain(figure.change) if figure.change else None,
+        )
         for line in (figure.note, *figure.details):
             if line:
                 card.caption(ui.plain(line))
@@ -98,8 +133,9 @@ left, right = st.columns([3, 1])
 head = briefing.letterhead(filters.area, period, ui.settings())
 with left.expander("季度通报（右上角按钮可复制全文）", key="briefing", on_change="rerun") as box:
     if box.open:
-        st.code(briefing.text(ds, filters.area, period, pass_mark, head), language=None,
-                wrap_lines=True)  # fmt: skip
+        st.code(
+            briefing.text(ds, filters.area, period, pass_mark, head), language=None, wrap_lines=True
+        )
 right.download_button(
     "下载季度通报（Word）",
     data=functools.partial(briefing.document, ds, filters.area, period, pass_mark, head),

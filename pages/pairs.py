@@ -34,9 +34,13 @@ if options.empty:
 elif areas.grouped(view, filters.area):  # above the township: one bar per county or township
     level = areas.level_label(filters.area)
     by_area = pairs.pairs_by_area(ds, filters.area, period)
-    event = ui.chart(pair_overview.pairs_by_area(by_area, periods.label(period), level),
-                     functools.partial(pairs.by_area_table, by_area, level), key="pair_areas", on_select="rerun",
-                     name=f"{periods.label(period)}各{level}结对差距变化")  # fmt: skip
+    event = ui.chart(
+        pair_overview.pairs_by_area(by_area, periods.label(period), level),
+        functools.partial(pairs.by_area_table, by_area, level),
+        key="pair_areas",
+        on_select="rerun",
+        name=f"{periods.label(period)}各{level}结对差距变化",
+    )
     st.caption(
         ui.plain(
             f"按帮带村所在{level}统计；平均差距 = 各结对五星差距的平均值。点击一行进入该{level}。"
@@ -46,11 +50,17 @@ elif areas.grouped(view, filters.area):  # above the township: one bar per count
 else:
     board = pairs.pair_board(ds, filters.area, period, pass_mark)
     board_table = pairs.board_table(board)
-    event = ui.chart(pair_overview.pair_board(board, periods.label(period)), board_table, key="pair_board",
-                     on_select="rerun", name=f"{periods.label(period)}各结对差距与达标预计")  # fmt: skip
+    event = ui.chart(
+        pair_overview.pair_board(board, periods.label(period)),
+        board_table,
+        key="pair_board",
+        on_select="rerun",
+        name=f"{periods.label(period)}各结对差距与达标预计",
+    )
     st.caption(pairs.TREND_COLOURS_RULE)
-    picked_row = ui.show_table(board_table, key="pair_board_rows", on_select="rerun",
-                               selection_mode="single-row")  # fmt: skip
+    picked_row = ui.show_table(
+        board_table, key="pair_board_rows", on_select="rerun", selection_mode="single-row"
+    )
     adopt_pick("chart", pairs.picked_pair(board, ui.selected_points(event)))
     adopt_pick("table", pairs.picked_pair(board, [], list(picked_row.selection.rows)))
 
@@ -63,8 +73,10 @@ label = villages.names(ds)
 matchup = None
 if mode == "pair":
     if options.empty:
-        ui.empty_state("当前地区还没有结对帮带记录。可在“数据上传”页上传“结对帮带”表"
-                       "（导师村、帮带村、结对时间），或选择“任选两个村”比较任意两个村。")  # fmt: skip
+        ui.empty_state(
+            "当前地区还没有结对帮带记录。可在“数据上传”页上传“结对帮带”表"
+            "（导师村、帮带村、结对时间），或选择“任选两个村”比较任意两个村。"
+        )
         ui.sync_url(mode=mode, pair="", v1="", v2="")
         st.stop()
     keys = list(options["key"])
@@ -91,8 +103,12 @@ else:
 
 m = matchup
 since = f" · {periods.label(m.since)}起结对" if m.since else ""
-st.caption(ui.plain(f"{m.first_label} → {m.second_label}{since} · {periods.label(period)}"
-           f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}"))  # fmt: skip
+st.caption(
+    ui.plain(
+        f"{m.first_label} → {m.second_label}{since} · {periods.label(period)}"
+        f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}"
+    )
+)
 
 st.subheader("五星对比")
 standing = pairs.standing_table(ds, m, period)
@@ -103,8 +119,12 @@ if not pairs.any_scored(comparison):
     ui.empty_state(f"{periods.label(period)}两村都还没有星级评分。")
 else:
     table = pairs.star_table(comparison, m, pass_mark)
-    ui.chart(charts.star_radar(comparison, m, periods.label(period), pass_mark), table,
-             key="pair_radar", name=f"{m.first_name}与{m.second_name}五星得分对比")  # fmt: skip
+    ui.chart(
+        charts.star_radar(comparison, m, periods.label(period), pass_mark),
+        table,
+        key="pair_radar",
+        name=f"{m.first_name}与{m.second_name}五星得分对比",
+    )
     ui.show_table(table)
 
 star_text = catalog.STAR_BY_ID[star].label if star else "全部五星"
@@ -113,8 +133,12 @@ gaps = pairs.indicator_gaps(ds, m, period, star)
 if gaps.empty:
     ui.empty_state(f"{periods.label(period)}两村都还没有{star_text}的指标数据。")
 else:
-    st.caption(ui.plain(f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
-               f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。"))  # fmt: skip
+    st.caption(
+        ui.plain(
+            f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
+            f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。"
+        )
+    )
     indicator_table = pairs.indicator_table(gaps, m)
     ui.show_table(indicator_table)
     ui.excel_download(indicator_table, f"{m.first_name}与{m.second_name}指标对比", key="pair_ind")
@@ -125,11 +149,19 @@ if history.empty:
     ui.empty_state("两村还没有星级评分记录。")
 else:
     gap_history = pairs.gap_history(ds, m, period, star)
-    ui.chart(charts.score_lines(history, m, pass_mark), functools.partial(pairs.gap_table, gap_history, m),
-             key="pair_lines", name=f"{m.first_name}与{m.second_name}各星得分走势")  # fmt: skip
+    ui.chart(
+        charts.score_lines(history, m, pass_mark),
+        functools.partial(pairs.gap_table, gap_history, m),
+        key="pair_lines",
+        name=f"{m.first_name}与{m.second_name}各星得分走势",
+    )
     st.info(pairs.TREND_RULE, icon=":material/rule:")
-    ui.chart(charts.gap_lines(gap_history, m), functools.partial(pairs.gap_table, gap_history, m),
-             key="pair_gaps", name=f"{m.first_name}与{m.second_name}各星差距走势")  # fmt: skip
+    ui.chart(
+        charts.gap_lines(gap_history, m),
+        functools.partial(pairs.gap_table, gap_history, m),
+        key="pair_gaps",
+        name=f"{m.first_name}与{m.second_name}各星差距走势",
+    )
 
 st.subheader(ui.plain(f"{m.second_name}预计何时达标"), anchor=False)  # no #link from a name
 st.markdown(ui.plain(pairs.target_outlook(ds, m.second, period, pass_mark)))

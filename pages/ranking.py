@@ -1,4 +1,5 @@
-"""比武排名 ("三比一争"): rankings by total score, by star or by indicator; movers; most improved."""
+"""比武排名 ("三比一争"): rankings by total score, by star or by indicator; movers; most
+improved."""
 
 import functools
 

@@ -1,4 +1,5 @@
-"""填报进度: which villages have reported the chosen quarter, what they still miss, and a 催报 list."""
+"""填报进度: which villages have reported the chosen quarter, what they still miss, and a 催报
+list."""
 
 import functools
 

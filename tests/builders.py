@@ -168,8 +168,9 @@ def with_blank_toilets(ds: Dataset, period: str = "2024Q1", added: float = 5.0) 
     卫生厕所改造 as its 2023Q4 figure + `added`: over the villages that reported both quarters the
     township gained 10 × `added`, while the plain totals fall by the three blanks."""
     names = ds.villages.set_index("code")["name"]
-    last = ds.values[(ds.values["period"] == "2023Q4")
-                     & (ds.values["indicator"] == "toilet_upgrades")]  # fmt: skip
+    last = ds.values[
+        (ds.values["period"] == "2023Q4") & (ds.values["indicator"] == "toilet_upgrades")
+    ]
     reported = last[~last["code"].map(names).isin(BLANK_TOILETS)]
     new = reported.assign(period=period, value=reported["value"] + added)
     return ds.with_frames(values=pd.concat([ds.values, new], ignore_index=True))

@@ -25,8 +25,10 @@ def ledger_rows(ds: Dataset) -> list[list[object]]:
     """The 指标 sheet: header, then one row per village (the three quirks included)."""
     names = dict(zip(ds.villages["code"], ds.villages["name"], strict=True))
     last = ds.values[ds.values["period"] == "2023Q4"]
-    before = {(names[c], i): v for c, i, v in zip(last["code"], last["indicator"], last["value"],
-                                                  strict=True)}  # fmt: skip
+    before = {
+        (names[c], i): v
+        for c, i, v in zip(last["code"], last["indicator"], last["value"], strict=True)
+    }
     header = ["村名", "季度"] + [
         f"{catalog.INDICATOR_BY_ID[i].label}（{catalog.INDICATOR_BY_ID[i].unit}）" for i in HEADLINE
     ]

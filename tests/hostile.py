@@ -1,4 +1,5 @@
-"""The hostile corpus: files an attacker or an unlucky clerk uploads, made by code, not kept as blobs.
+"""The hostile corpus: files an attacker or an unlucky clerk uploads, made by code, not kept as
+blobs.
 
 `python -m tests.hostile DIR` writes every file to DIR, to try them by hand against
 `python -m wuxing import` or the upload page. Each file is small (a few KB): the danger is in what
@@ -15,39 +16,47 @@ from pathlib import Path
 from tests import builders as b
 
 _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_OFFICE_TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _CONTENT_TYPES = (
-    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    f'<?xml version="1.0"?><Types xmlns="{_PACKAGE}/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE_TYPES}.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    f'ContentType="{_OFFICE_TYPES}.worksheet+xml"/>'
     "</Types>"
 )
 _RELS = (
-    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    f'<?xml version="1.0"?><Relationships xmlns="{_PACKAGE}/relationships">'
+    f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
 _BOOK = (
-    f'<?xml version="1.0"?><workbook xmlns="{_SHEET_NS}" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    f'<?xml version="1.0"?><workbook xmlns="{_SHEET_NS}" xmlns:r="{_RELATIONSHIPS}">'
     '<sheets><sheet name="指标" sheetId="1" r:id="rId1"/></sheets></workbook>'
 )
 _BOOK_RELS = (
-    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<?xml version="1.0"?><Relationships xmlns="{_PACKAGE}/relationships">'
+    f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>'
     "</Relationships>"
 )
 
 
 def xlsx_with_cells(cells: dict[str, str]) -> bytes:
-    """A minimal valid xlsx whose one sheet holds text `cells` ({"A1": "村名", …}), as Excel writes."""
+    """A minimal valid xlsx whose one sheet holds text `cells` ({"A1": "村名", …}), as Excel
+    writes."""
     rows: dict[int, list[str]] = {}
     for ref, text in cells.items():
         row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         rows.setdefault(row, []).append(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
     data = "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in sorted(rows.items()))
-    sheet = f'<?xml version="1.0"?><worksheet xmlns="{_SHEET_NS}"><sheetData>{data}</sheetData></worksheet>'
+    sheet = (
+        f'<?xml version="1.0"?><worksheet xmlns="{_SHEET_NS}">'
+        f"<sheetData>{data}</sheetData></worksheet>"
+    )
     members = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _RELS,
@@ -79,11 +88,15 @@ def far_enough() -> bytes:
 
 def far_ods() -> bytes:
     """An ODS sheet stretched by repeated empty rows and columns to 10,000 × 10,000 cells."""
-    cell = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+    cell = (
+        '<table:table-cell office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell>"
+    )
     body = (
         f"<table:table-row>{cell}</table:table-row>"
         '<table:table-row table:number-rows-repeated="9998"><table:table-cell/></table:table-row>'
-        f'<table:table-row><table:table-cell table:number-columns-repeated="9998"/>{cell}</table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="9998"/>'
+        f"{cell}</table:table-row>"
     )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '

@@ -19,8 +19,10 @@ from wuxing.storage import schema as tables
 def _data():
     return Dataset.of(
         villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
-        values=pd.DataFrame({"code": ["A"], "period": ["2023Q1"], "indicator": ["volunteers"], "value": [3.0]}),
-    )  # fmt: skip
+        values=pd.DataFrame(
+            {"code": ["A"], "period": ["2023Q1"], "indicator": ["volunteers"], "value": [3.0]}
+        ),
+    )
 
 
 def test_passwords_are_stored_only_as_argon2_hashes(store):
@@ -119,9 +121,15 @@ def test_account_rules(store):
 
 @pytest.mark.parametrize(
     ("role", "needed", "allowed"),
-    [(None, "viewer", False), ("viewer", "viewer", True), ("viewer", "editor", False),
-     ("editor", "editor", True), ("editor", "admin", False), ("admin", "editor", True)],
-)  # fmt: skip
+    [
+        (None, "viewer", False),
+        ("viewer", "viewer", True),
+        ("viewer", "editor", False),
+        ("editor", "editor", True),
+        ("editor", "admin", False),
+        ("admin", "editor", True),
+    ],
+)
 def test_require_orders_the_roles(role, needed, allowed):
     if allowed:
         auth.require(role, needed)
@@ -171,9 +179,15 @@ def test_every_account_change_and_login_is_in_the_audit_log(store):
     auth.logout(store, "管理员")
     events = store.events()
     assert list(events["action"])[::-1] == [
-        "user_add", "user_add", "user_role", "user_passwd", "user_disable",
-        "login_failed", "login", "logout",
-    ]  # fmt: skip
+        "user_add",
+        "user_add",
+        "user_role",
+        "user_passwd",
+        "user_disable",
+        "login_failed",
+        "login",
+        "logout",
+    ]
     role_change = events[events["action"] == "user_role"].iloc[0]
     assert (role_change["user"], role_change["detail"]) == ("管理员", "张三（editor）")
 
@@ -378,10 +392,14 @@ def test_unknown_names_are_counted_per_client_without_the_typed_text(store):
 
 @pytest.mark.parametrize(
     ("name", "password", "message"),
-    [("张三", "12345678", "至少需要 10 个字符"), ("张三", " " * 8, "至少需要 10 个字符"),
-     ("张三", " " * 12, "不能全是空格"), ("zhangsan01", "ZhangSan01", "不能与用户名相同"),
-     ("zhangsan01", "ＺＨＡＮＧＳＡＮ０１", "不能与用户名相同")],
-)  # fmt: skip
+    [
+        ("张三", "12345678", "至少需要 10 个字符"),
+        ("张三", " " * 8, "至少需要 10 个字符"),
+        ("张三", " " * 12, "不能全是空格"),
+        ("zhangsan01", "ZhangSan01", "不能与用户名相同"),
+        ("zhangsan01", "ＺＨＡＮＧＳＡＮ０１", "不能与用户名相同"),
+    ],
+)
 def test_weak_passwords_are_refused_in_chinese(store, name, password, message):
     add_accounts(store, 管理员="admin", **{name: "viewer"})
     with pytest.raises(AuthError, match=message):

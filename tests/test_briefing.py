@@ -23,8 +23,14 @@ def test_sample_briefing_states_the_metrics(sample_dataset):
     text = briefing.text(ds, AREA, period, 85)
     assert text.startswith("马庄桥镇2023年第一季度“五星”支部创建工作通报\n")
     headings = [line for line in text.splitlines() if line[1:2] == "、"]
-    assert headings == ["一、总体情况", "二、各星进展", "三、先进与后进", "四、结对帮带",
-                        "五、存在问题", "六、下一步工作"]  # fmt: skip
+    assert headings == [
+        "一、总体情况",
+        "二、各星进展",
+        "三、先进与后进",
+        "四、结对帮带",
+        "五、存在问题",
+        "六、下一步工作",
+    ]
     dist = stars.level_distribution(ds, 2022)  # in 2023Q1 the stars held are 2022's
     assert "按2022年度评星定级结果" in text
     for label, n in zip(dist["label"], dist["villages"], strict=True):
@@ -46,8 +52,10 @@ def test_sample_briefing_states_the_metrics(sample_dataset):
     assert f"差距缩小的{len(closing)}对" in text
     status = targets.target_status(ds, period, 85)
     counts = targets.on_track_counts(status)
-    assert (f"其中{counts[targets.STATUS_ON_TRACK]}个村按目标推进，"
-            f"{counts[targets.STATUS_OFF_TRACK]}个村未达目标进度") in text  # fmt: skip
+    assert (
+        f"其中{counts[targets.STATUS_ON_TRACK]}个村按目标推进，"
+        f"{counts[targets.STATUS_OFF_TRACK]}个村未达目标进度"
+    ) in text
     for f in headline.headlines(ds, period):
         assert formatting.prose(f.value, f.unit) in text
         assert formatting.prose(abs(f.change), f.unit) in text
@@ -64,8 +72,10 @@ def test_a_running_total_is_compared_with_the_same_quarter_last_year(sample_data
     # 2023Q4 306.7 万元 against 2022Q4 276.6 (not against 2023Q3's 220.9, which made +85.8 万元,
     # +38.8% 环比): +30.1 万元, +10.9% 同比; the quarter's own 85.8 万元 is 本季度新增.
     text = briefing.text(sample_dataset, AREA, "2023Q4", 85)
-    assert ("村集体经济收入年内累计306.7万元，同比增加30.1万元，增长10.9%，其中本季度新增85.8万元"
-            in text)  # fmt: skip
+    assert (
+        "村集体经济收入年内累计306.7万元，同比增加30.1万元，增长10.9%，其中本季度新增85.8万元"
+        in text
+    )
     assert "环比增加85.8" not in text and "38.8%" not in text
 
 
@@ -77,8 +87,9 @@ def test_gaps_are_compared_over_villages_that_reported_both_and_named(sample_dat
     assert both.change == 50.0  # each of the ten added 5; the plain totals would "fall"
     assert both.value < both.previous
     total = formatting.prose(both.value, "户")
-    assert (f"卫生厕所改造{total}（13个村中10个村已报），按两季度都填报的10个村计，环比增加50户"
-            in text)  # fmt: skip
+    assert (
+        f"卫生厕所改造{total}（13个村中10个村已报），按两季度都填报的10个村计，环比增加50户" in text
+    )
     assert "环比减少" not in text
     assert "3个村未报卫生厕所改造：丙村、甲村、乙村。" in text
     assert "2024年创星目标尚未报送。" in text
@@ -91,14 +102,20 @@ def test_gaps_are_compared_over_villages_that_reported_both_and_named(sample_dat
 
 def test_letterhead_comes_from_settings_with_defaults():
     default = briefing.letterhead(AREA, "2023Q4", Settings.from_env({}), date(2024, 1, 5))
-    assert default == briefing.Letterhead("马庄桥镇2023年第四季度“五星”支部创建工作通报",
-                                          "马庄桥镇党委", "2024年1月5日")  # fmt: skip
-    chosen = Settings.from_env({"WUXING_BRIEFING_TITLE": "关于{地区}{季度}创星工作的通报",
-                                "WUXING_BRIEFING_ISSUER": "中共马庄桥镇委员会",
-                                "WUXING_BRIEFING_DATE": "2024年1月10日"})  # fmt: skip
+    assert default == briefing.Letterhead(
+        "马庄桥镇2023年第四季度“五星”支部创建工作通报", "马庄桥镇党委", "2024年1月5日"
+    )
+    chosen = Settings.from_env(
+        {
+            "WUXING_BRIEFING_TITLE": "关于{地区}{季度}创星工作的通报",
+            "WUXING_BRIEFING_ISSUER": "中共马庄桥镇委员会",
+            "WUXING_BRIEFING_DATE": "2024年1月10日",
+        }
+    )
     head = briefing.letterhead(AREA, "2023Q4", chosen, date(2024, 1, 5))
-    assert head == briefing.Letterhead("关于马庄桥镇2023年第四季度创星工作的通报",
-                                       "中共马庄桥镇委员会", "2024年1月10日")  # fmt: skip
+    assert head == briefing.Letterhead(
+        "关于马庄桥镇2023年第四季度创星工作的通报", "中共马庄桥镇委员会", "2024年1月10日"
+    )
 
 
 def test_briefing_is_signed_at_the_foot(sample_dataset):
@@ -113,8 +130,11 @@ def test_docx_holds_the_same_words(sample_dataset):
         io.BytesIO(briefing.document(sample_dataset, AREA, "2023Q4", 85, head))
     )
     paragraphs = [p.text for p in document.paragraphs]
-    expected = [line for line in briefing.text(sample_dataset, AREA, "2023Q4", 85, head).splitlines()
-                if line]  # fmt: skip
+    expected = [
+        line
+        for line in briefing.text(sample_dataset, AREA, "2023Q4", 85, head).splitlines()
+        if line
+    ]
     assert paragraphs == expected
     assert paragraphs[1] == "一、总体情况" and paragraphs[-2:] == ["马庄桥镇党委", "2024年1月5日"]
     assert document.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
@@ -124,8 +144,14 @@ def test_docx_holds_the_same_words(sample_dataset):
 def test_docx_writes_user_text_as_plain_runs():
     names = ['=HYPERLINK("http://x")', "<b>甲村</b>", "[a](http://evil)", "乙\x07村", "{ PAGE }"]
     made = docx.Document(io.BytesIO(excel.to_docx("标题", [("一、总体情况", names)], ("单位",))))
-    assert [p.text for p in made.paragraphs] == ["标题", "一、总体情况", *names[:3], "乙村",
-                                                  "{ PAGE }", "单位"]  # fmt: skip
+    assert [p.text for p in made.paragraphs] == [
+        "标题",
+        "一、总体情况",
+        *names[:3],
+        "乙村",
+        "{ PAGE }",
+        "单位",
+    ]
     body = made.element.body
     assert not body.xpath(".//w:hyperlink") and not body.xpath(".//w:fldSimple")
     assert not body.xpath(".//w:instrText")
@@ -135,8 +161,15 @@ def _handmade() -> Dataset:
     """Three villages: 甲村 gains 产业兴旺星 in 2023, 乙村 loses 平安法治星 (2023's awards count
     from 2023Q4); in 2023Q4 甲村's industry score crosses the pass mark and 乙村's safety score
     falls below it."""
-    villages = pd.DataFrame({"code": ["A", "B", "C"], "name": ["甲村", "乙村", "丙村"],
-                             "town": "某镇", "county": "某县", "city": "某市"})  # fmt: skip
+    villages = pd.DataFrame(
+        {
+            "code": ["A", "B", "C"],
+            "name": ["甲村", "乙村", "丙村"],
+            "town": "某镇",
+            "county": "某县",
+            "city": "某市",
+        }
+    )
     held = {
         ("A", 2022): {"branch"},
         ("B", 2022): {"branch", "safety"},
@@ -145,15 +178,25 @@ def _handmade() -> Dataset:
         ("B", 2023): {"branch"},
         ("C", 2023): {"branch"},
     }
-    awards = pd.DataFrame([(code, year, star, star in stars_held)
-                           for (code, year), stars_held in held.items()
-                           for star in catalog.STAR_IDS],
-                          columns=["code", "year", "star", "awarded"])  # fmt: skip
-    scores = pd.DataFrame([
-        ("A", "2023Q3", "industry", 80.0), ("A", "2023Q4", "industry", 88.0),
-        ("B", "2023Q3", "safety", 90.0), ("B", "2023Q4", "safety", 70.0),
-        ("C", "2023Q3", "safety", 86.0), ("C", "2023Q4", "safety", 87.0),
-    ], columns=["code", "period", "star", "score"])  # fmt: skip
+    awards = pd.DataFrame(
+        [
+            (code, year, star, star in stars_held)
+            for (code, year), stars_held in held.items()
+            for star in catalog.STAR_IDS
+        ],
+        columns=["code", "year", "star", "awarded"],
+    )
+    scores = pd.DataFrame(
+        [
+            ("A", "2023Q3", "industry", 80.0),
+            ("A", "2023Q4", "industry", 88.0),
+            ("B", "2023Q3", "safety", 90.0),
+            ("B", "2023Q4", "safety", 70.0),
+            ("C", "2023Q3", "safety", 86.0),
+            ("C", "2023Q4", "safety", 87.0),
+        ],
+        columns=["code", "period", "star", "score"],
+    )
     return Dataset.of(villages=villages, awards=awards, scores=scores)
 
 
@@ -181,15 +224,17 @@ def test_stars_gained_and_lost_in_a_handmade_store(tmp_path):
 def test_nothing_lost_says_nothing_about_losing(tmp_path):
     ds = _handmade()
     awards = ds.awards[~((ds.awards["code"] == "B") & (ds.awards["star"] == "safety"))]
-    text = briefing.text(Dataset.of(villages=ds.villages, awards=awards, scores=ds.scores),
-                         "", "2023Q4", 85)  # fmt: skip
+    text = briefing.text(
+        Dataset.of(villages=ds.villages, awards=awards, scores=ds.scores), "", "2023Q4", 85
+    )
     assert "新获评1颗星。" in text and "被摘" not in text and "0颗" not in text
 
 
 def test_first_award_year_says_there_is_nothing_to_compare():
     ds = _handmade()
-    ds = Dataset.of(villages=ds.villages, awards=ds.awards[ds.awards["year"] == 2023],
-                    scores=ds.scores)  # fmt: skip
+    ds = Dataset.of(
+        villages=ds.villages, awards=ds.awards[ds.awards["year"] == 2023], scores=ds.scores
+    )
     text = briefing.text(ds, "", "2023Q4", 85)
     assert "2023年度为首次评星定级，暂无与上年度的比较。" in text
     assert periods.label("2023Q4") in text

@@ -16,7 +16,8 @@ EDITOR_PAGES = [p.title for p in navigation.PAGES if p.role == "editor"]
 
 @pytest.fixture(scope="module")
 def private_url(tmp_path_factory):
-    """The dashboard on its own store (a village named like a script), browsing for accounts only."""
+    """The dashboard on its own store (a village named like a script), browsing for accounts
+    only."""
     tmp = tmp_path_factory.mktemp("auth")
     url = f"sqlite:///{tmp / 'auth.sqlite'}"
     store = open_store(url)
@@ -24,11 +25,17 @@ def private_url(tmp_path_factory):
     store.commit(
         Dataset.of(
             villages=pd.DataFrame({"code": codes, "name": ["甲村", XSS], "town": "某镇"}),
-            values=pd.DataFrame({"code": codes, "period": "2024Q2", "indicator": "volunteers", "value": [7.0, 9.0]}),
-            scores=pd.DataFrame({"code": codes, "period": "2024Q2", "star": "safety", "score": [90.0, 80.0]}),
+            values=pd.DataFrame(
+                {"code": codes, "period": "2024Q2", "indicator": "volunteers", "value": [7.0, 9.0]}
+            ),
+            scores=pd.DataFrame(
+                {"code": codes, "period": "2024Q2", "star": "safety", "score": [90.0, 80.0]}
+            ),
         ),
-        content=b"xss", filename=f"{XSS}.xlsx", user="测试",
-    )  # fmt: skip
+        content=b"xss",
+        filename=f"{XSS}.xlsx",
+        user="测试",
+    )
     add_accounts(store, 张三="viewer", 李四="editor", 管理员="admin")
     store.dispose()
     env = {"WUXING_DB": url, "WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "0"}

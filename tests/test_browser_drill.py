@@ -49,8 +49,9 @@ def _no_errors(page, errors: list[str]) -> None:
 
 
 def _town_shown(page, town):
-    page.wait_for_url(lambda url: unquote(url).split("area=")[-1].split("&")[0].endswith(town),
-                      timeout=60_000)  # fmt: skip
+    page.wait_for_url(
+        lambda url: unquote(url).split("area=")[-1].split("&")[0].endswith(town), timeout=60_000
+    )
     page.get_by_text(re.compile(f"{town} · ")).first.wait_for(timeout=60_000)
 
 

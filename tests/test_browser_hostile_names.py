@@ -38,8 +38,9 @@ def hostile_url(tmp_path_factory):
     url = f"sqlite:///{tmp / 'hostile.sqlite'}"
     data, villages = _hostile_sample()
     store = open_store(url)
-    store.commit(data, content=b"hostile", filename="[文件](http://evil.example/f).xlsx",
-                 user="**上传人**")  # fmt: skip
+    store.commit(
+        data, content=b"hostile", filename="[文件](http://evil.example/f).xlsx", user="**上传人**"
+    )
     store.dispose()
     env = {"WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "1", "WUXING_DB": url}
     with serve(env, tmp) as base:

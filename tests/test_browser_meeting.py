@@ -73,7 +73,8 @@ def _settled(page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                 .every(c => c.querySelector('.main-svg .cartesianlayer, .main-svg .heatmaplayer'))"""
+                 .every(c => c.querySelector(
+                     '.main-svg .cartesianlayer, .main-svg .heatmaplayer'))"""
     )
 
 

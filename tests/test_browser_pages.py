@@ -90,7 +90,14 @@ def test_picking_a_table_row_opens_that_village(app_url, page):
     _no_errors(page, errors)
 
 
-PHONE_PAGES = [("", 4), ("progress", 4), ("indicators", 3), ("ranking", 3), ("profile", 2), ("pairs", 4)]  # fmt: skip
+PHONE_PAGES = [
+    ("", 4),
+    ("progress", 4),
+    ("indicators", 3),
+    ("ranking", 3),
+    ("profile", 2),
+    ("pairs", 4),
+]
 
 
 @pytest.mark.parametrize(

@@ -65,11 +65,19 @@ def test_the_first_screen_shows_every_pair_with_its_trend_and_outlook(app_url, b
         assert len(expected) == 4
         # Every pair's name on the y axis, within the first screen, no scrolling.
         ticks = board.locator(".ytick text")
-        names = [f"{a} → {b}" for a, b in zip(expected["mentor_name"], expected["mentee_name"],
-                                             strict=True)]  # fmt: skip
-        shown = sorted(((box["y"], box["y"] + box["height"], text) for box, text in
-                        ((ticks.nth(i).bounding_box(), ticks.nth(i).text_content())
-                         for i in range(ticks.count()))))  # fmt: skip
+        names = [
+            f"{a} → {b}"
+            for a, b in zip(expected["mentor_name"], expected["mentee_name"], strict=True)
+        ]
+        shown = sorted(
+            (
+                (box["y"], box["y"] + box["height"], text)
+                for box, text in (
+                    (ticks.nth(i).bounding_box(), ticks.nth(i).text_content())
+                    for i in range(ticks.count())
+                )
+            )
+        )
         assert [text for _, _, text in shown] == names  # the board's order, top to bottom
         assert all(bottom <= 900 for _, bottom, _ in shown)
         # The current gap's marker in the trend colour (the third trace: line, at pairing, now).
@@ -83,8 +91,9 @@ def test_the_first_screen_shows_every_pair_with_its_trend_and_outlook(app_url, b
         # The trend in words and the mentee's outlook beside every pair, also on the first screen.
         notes = board.locator(".textpoint", has_text="较结对时")
         assert notes.count() == 4
-        for i, (trend, outlook) in enumerate(zip(expected["trend_since"], expected["outlook"],
-                                                 strict=True)):  # fmt: skip
+        for i, (trend, outlook) in enumerate(
+            zip(expected["trend_since"], expected["outlook"], strict=True)
+        ):
             text = notes.nth(i).text_content()
             assert f"差距{trend}" in text and outlook.split("；")[0].split("：")[0] in text, text
             box = notes.nth(i).bounding_box()

@@ -67,14 +67,19 @@ def test_no_chart_toolbar_covers_a_title_on_a_phone(app_url, phone, path, charts
         if title.count() == 0 or bar.count() == 0 or not bar.is_visible():
             continue
         a, b = title.bounding_box(), bar.bounding_box()
-        if a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
-                a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]:  # fmt: skip
+        if (
+            a["x"] < b["x"] + b["width"]
+            and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"]
+            and b["y"] < a["y"] + a["height"]
+        ):
             covered.append(title.text_content())
     assert not covered, covered
 
 
-@pytest.mark.parametrize(("path", "charts", "title"),
-                         [("pairs", 3, "五星得分对比"), ("profile", 2, "五星得分")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "charts", "title"), [("pairs", 3, "五星得分对比"), ("profile", 2, "五星得分")]
+)
 def test_the_radar_keeps_its_star_names_inside_on_a_phone(app_url, phone, path, charts, title):
     phone.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
     wait_for_charts(phone, charts)

@@ -25,8 +25,14 @@ def test_the_overview_prints_without_sidebar_or_controls_and_its_charts_fit(app_
     page.set_viewport_size({"width": PAGE_WIDTH, "height": PAGE_HEIGHT})
     page.emulate_media(media="print")
 
-    for hidden in ("stSidebar", "stHeader", "stToolbar", "stSelectbox", "stDownloadButton",
-                   "stExpander"):  # fmt: skip
+    for hidden in (
+        "stSidebar",
+        "stHeader",
+        "stToolbar",
+        "stSelectbox",
+        "stDownloadButton",
+        "stExpander",
+    ):
         found = page.locator(f'[data-testid="{hidden}"]')
         assert all(not found.nth(i).is_visible() for i in range(found.count())), hidden
     # The content takes the whole sheet, not two thirds of it beside the sidebar.

@@ -23,8 +23,13 @@ def township_url(tmp_path_factory):
     url = f"sqlite:///{tmp / 'scope.sqlite'}"
     store = open_store(url)
     sample.seed(store)
-    store.add_account("赵书记", CHEAP_HASHER.hash(PASSWORD), "editor", by="测试",
-                      area="濮阳市/清丰县/马庄桥镇/赵家村")  # fmt: skip
+    store.add_account(
+        "赵书记",
+        CHEAP_HASHER.hash(PASSWORD),
+        "editor",
+        by="测试",
+        area="濮阳市/清丰县/马庄桥镇/赵家村",
+    )
     store.dispose()
     env = {"WUXING_DB": url, "WUXING_HOME": str(tmp / "home"), "WUXING_PUBLIC_VIEW": "0"}
     with serve(env, tmp) as base:

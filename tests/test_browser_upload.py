@@ -25,9 +25,15 @@ def township_url(tmp_path_factory):
     codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
     ledger = Dataset.of(
         villages=ds.villages,
-        values=pd.DataFrame({"code": [codes["赵家村"]], "period": "2024Q1",
-                             "indicator": "volunteers", "value": [321.0]}),
-    )  # fmt: skip
+        values=pd.DataFrame(
+            {
+                "code": [codes["赵家村"]],
+                "period": "2024Q1",
+                "indicator": "volunteers",
+                "value": [321.0],
+            }
+        ),
+    )
     (tmp / "2024一季度台账.xlsx").write_bytes(template.write_workbook(ledger))
     (tmp / "坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated zip")
     (tmp / "远角单元格.xlsx").write_bytes(hostile.far_corner())

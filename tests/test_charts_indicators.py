@@ -4,13 +4,20 @@ import pandas as pd
 
 from wuxing.charts import indicators as charts
 
-FRAME = pd.DataFrame({"code": ["J", "Z", "Y"], "village": ["甲村", "赵家村", "乙村"],
-                      "value": [25.0, 12.0, float("nan")], "band": ["≥20", "10–20", "缺报"]})  # fmt: skip
+FRAME = pd.DataFrame(
+    {
+        "code": ["J", "Z", "Y"],
+        "village": ["甲村", "赵家村", "乙村"],
+        "value": [25.0, 12.0, float("nan")],
+        "band": ["≥20", "10–20", "缺报"],
+    }
+)
 
 
 def test_by_village_colours_bands_and_marks_missing_without_a_bar():
-    fig = charts.by_village(FRAME, "collective_income", "村集体经济收入", "万元", "各村",
-                            ["<5", "5–10", "10–20", "≥20"]).to_dict()  # fmt: skip
+    fig = charts.by_village(
+        FRAME, "collective_income", "村集体经济收入", "万元", "各村", ["<5", "5–10", "10–20", "≥20"]
+    ).to_dict()
     named = {t["name"]: t for t in fig["data"]}
     assert list(named["≥20 万元"]["y"]) == [25.0] and list(named["10–20 万元"]["text"]) == ["12.0"]
     assert list(named["缺报（未填报）"]["x"]) == ["乙村"]
@@ -19,9 +26,15 @@ def test_by_village_colours_bands_and_marks_missing_without_a_bar():
 
 
 def test_over_time_keeps_gaps():
-    series = pd.DataFrame({"code": ["J", "Z", "Z"], "village": ["甲村", "赵家村", "赵家村"],
-                           "key": ["2023Q2", "2023Q1", "2023Q2"], "label": ["2023年Q2", "2023年Q1", "2023年Q2"],
-                           "value": [7.0, 3.0, 4.0]})  # fmt: skip
+    series = pd.DataFrame(
+        {
+            "code": ["J", "Z", "Z"],
+            "village": ["甲村", "赵家村", "赵家村"],
+            "key": ["2023Q2", "2023Q1", "2023Q2"],
+            "label": ["2023年Q2", "2023年Q1", "2023年Q2"],
+            "value": [7.0, 3.0, 4.0],
+        }
+    )
     first = charts.over_time(series, "各村注册志愿者变化", "人", "季度").data[0]
     assert first.name == "甲村" and math.isnan(first.y[0]) and first.y[1] == 7.0
 

@@ -68,10 +68,15 @@ def test_gap_lines_in_star_colours_with_trend_markers():
 
 
 def test_pairs_at_a_glance_marks_widening_pairs_red():
-    overview = pd.DataFrame({
-        "mentor_name": ["甲村", "丙村"], "mentee_name": ["乙村", "丁村"], "gap": [3.0, 8.0],
-        "trend": [pairs.WIDENING, pairs.CLOSING], "widening": [True, False],
-    })  # fmt: skip
+    overview = pd.DataFrame(
+        {
+            "mentor_name": ["甲村", "丙村"],
+            "mentee_name": ["乙村", "丁村"],
+            "gap": [3.0, 8.0],
+            "trend": [pairs.WIDENING, pairs.CLOSING],
+            "widening": [True, False],
+        }
+    )
     fig = pair_overview.pairs_at_a_glance(overview, "2023年第三季度")
     bar = fig.data[0]
     assert list(bar.y) == ["甲村 → 乙村", "丙村 → 丁村"]  # sorted by gap, largest at the top

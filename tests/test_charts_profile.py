@@ -3,8 +3,13 @@ import pandas as pd
 from wuxing import catalog
 from wuxing.charts import profile as charts
 
-CARD = pd.DataFrame({"star": list(catalog.STAR_IDS), "score": [90.0, None, 80.0, 85.0, 70.0],
-                     "area_mean": [85.0, 84.0, 83.0, 82.0, 81.0]})  # fmt: skip
+CARD = pd.DataFrame(
+    {
+        "star": list(catalog.STAR_IDS),
+        "score": [90.0, None, 80.0, 85.0, 70.0],
+        "area_mean": [85.0, 84.0, 83.0, 82.0, 81.0],
+    }
+)
 
 
 def test_radar_leaves_a_missing_score_out_and_closes_the_outline():
@@ -18,8 +23,13 @@ def test_radar_leaves_a_missing_score_out_and_closes_the_outline():
 
 
 def test_score_history_one_line_per_star_in_its_colour():
-    history = pd.DataFrame({"period": ["2023Q1", "2023Q2", "2023Q1"], "star": ["safety", "safety", "branch"],
-                            "score": [80.0, 88.0, 90.0]})  # fmt: skip
+    history = pd.DataFrame(
+        {
+            "period": ["2023Q1", "2023Q2", "2023Q1"],
+            "star": ["safety", "safety", "branch"],
+            "score": [80.0, 88.0, 90.0],
+        }
+    )
     fig = charts.score_history(history, "赵家村", 85).to_dict()
     assert [t["name"] for t in fig["data"]] == ["支部过硬星", "平安法治星"]
     assert fig["data"][1]["line"]["color"] == catalog.STAR_COLORS["safety"]

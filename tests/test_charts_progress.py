@@ -5,8 +5,14 @@ from wuxing.charts import progress as charts
 
 
 def test_score_trend_one_line_per_village_and_the_pass_mark():
-    history = pd.DataFrame({"code": ["J", "J", "Z"], "village": ["甲村", "甲村", "赵家村"],
-                            "period": ["2023Q1", "2023Q2", "2023Q1"], "score": [80.0, 86.0, 90.0]})  # fmt: skip
+    history = pd.DataFrame(
+        {
+            "code": ["J", "J", "Z"],
+            "village": ["甲村", "甲村", "赵家村"],
+            "period": ["2023Q1", "2023Q2", "2023Q1"],
+            "score": [80.0, 86.0, 90.0],
+        }
+    )
     fig = charts.score_trend(history, "各村产业兴旺星得分变化", 85).to_dict()
     assert [t["name"] for t in fig["data"]] == ["甲村", "赵家村"]
     assert list(fig["data"][0]["x"]) == ["2023年Q1", "2023年Q2"]
@@ -15,8 +21,15 @@ def test_score_trend_one_line_per_village_and_the_pass_mark():
 
 
 def test_passing_counts_use_the_star_colours():
-    counts = pd.DataFrame({"period": ["2023Q1", "2023Q1"], "star": ["industry", "safety"],
-                           "label": ["产业兴旺星", "平安法治星"], "passing": [3, 1], "scored": [4, 4]})  # fmt: skip
+    counts = pd.DataFrame(
+        {
+            "period": ["2023Q1", "2023Q1"],
+            "star": ["industry", "safety"],
+            "label": ["产业兴旺星", "平安法治星"],
+            "passing": [3, 1],
+            "scored": [4, 4],
+        }
+    )
     fig = charts.passing_counts(counts, 4, 85).to_dict()
     assert [t["marker"]["color"] for t in fig["data"]] == [
         catalog.STAR_COLORS["industry"],
@@ -26,19 +39,34 @@ def test_passing_counts_use_the_star_colours():
 
 
 def test_award_grid_writes_gains_and_losses_and_leaves_missing_years_empty():
-    changes = pd.DataFrame({"code": ["Z", "Z", "J"], "village": ["赵家村", "赵家村", "甲村"],
-                            "year": [2022, 2023, 2023], "level": [2, 2, 1],
-                            "held": [["industry", "safety"], ["industry", "ecology"], ["industry"]],
-                            "gained": [[], ["ecology"], []], "lost": [[], ["safety"], []]})  # fmt: skip
+    changes = pd.DataFrame(
+        {
+            "code": ["Z", "Z", "J"],
+            "village": ["赵家村", "赵家村", "甲村"],
+            "year": [2022, 2023, 2023],
+            "level": [2, 2, 1],
+            "held": [["industry", "safety"], ["industry", "ecology"], ["industry"]],
+            "gained": [[], ["ecology"], []],
+            "lost": [[], ["safety"], []],
+        }
+    )
     heat = charts.award_grid(changes, "各村年度星级评定", 5).to_dict()["data"][0]
     assert heat["text"][0][1] == "二星（↑生态宜居 ↓平安法治）"
     assert heat["text"][1][0] == "无评定"  # 甲村 has no 2022 row
 
 
 def test_target_gaps_stack_by_star_and_name_villages_on_track():
-    gaps = pd.DataFrame({"code": ["Z", "Z", "J"], "village": ["赵家村", "赵家村", "甲村"],
-                         "star": ["industry", "ecology", ""], "label": ["产业兴旺星", "生态宜居星", ""],
-                         "score": [80.0, None, None], "gap": [5.0, 85.0, 0.0], "needed": [2, 2, 0]})  # fmt: skip
+    gaps = pd.DataFrame(
+        {
+            "code": ["Z", "Z", "J"],
+            "village": ["赵家村", "赵家村", "甲村"],
+            "star": ["industry", "ecology", ""],
+            "label": ["产业兴旺星", "生态宜居星", ""],
+            "score": [80.0, None, None],
+            "gap": [5.0, 85.0, 0.0],
+            "needed": [2, 2, 0],
+        }
+    )
     fig = charts.target_gaps(gaps, 2023, 85).to_dict()
     bars = [t for t in fig["data"] if t["type"] == "bar"]
     assert [t["name"] for t in bars] == ["产业兴旺星", "生态宜居星"]

@@ -13,8 +13,15 @@ from wuxing.storage.store import open_store
 def county(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'c.sqlite'}"
     store = open_store(url)
-    villages = pd.DataFrame({"code": ["A", "B"], "name": ["赵家村", "乙村"],
-                             "town": ["马庄桥镇", "阳邵镇"], "county": "清丰县", "city": "濮阳市"})  # fmt: skip
+    villages = pd.DataFrame(
+        {
+            "code": ["A", "B"],
+            "name": ["赵家村", "乙村"],
+            "town": ["马庄桥镇", "阳邵镇"],
+            "county": "清丰县",
+            "city": "濮阳市",
+        }
+    )
     store.commit(Dataset.of(villages=villages), content=b"r", filename="r.xlsx", user="测试")
     yield url, store
     store.dispose()
@@ -44,8 +51,9 @@ def test_users_add_with_an_area_resolves_it_and_users_scope_changes_it(county, m
 def test_bulk_accounts_get_one_time_passwords_printed_once(county, tmp_path, capsys):
     url, store = county
     sheet = tmp_path / "accounts.csv"
-    pd.DataFrame({"用户名": ["甲", "乙"], "角色": ["编辑", "viewer"],
-                  "地区": ["清丰县/马庄桥镇/赵家村", ""]}).to_csv(sheet, index=False)  # fmt: skip
+    pd.DataFrame(
+        {"用户名": ["甲", "乙"], "角色": ["编辑", "viewer"], "地区": ["清丰县/马庄桥镇/赵家村", ""]}
+    ).to_csv(sheet, index=False)
     assert main(["users", "import", str(sheet), "--db", url]) == 0
     printed = capsys.readouterr().out
     passwords = [line.split("\t")[-1] for line in printed.splitlines()[1:]]
@@ -54,8 +62,9 @@ def test_bulk_accounts_get_one_time_passwords_printed_once(county, tmp_path, cap
     assert first.must_change and first.role == "editor" and first.area.endswith("赵家村")
     assert auth.login(store, "甲", passwords[0]).name == "甲"
     with pytest.raises(AuthError, match="第 2 行"):  # nothing is made when a row is wrong
-        auth.create_accounts(store, pd.DataFrame({"用户名": ["甲", "丙"], "角色": ["编辑", "编辑"]}),
-                             by="测试")  # fmt: skip
+        auth.create_accounts(
+            store, pd.DataFrame({"用户名": ["甲", "丙"], "角色": ["编辑", "编辑"]}), by="测试"
+        )
     assert store.account("丙") is None
 
 
@@ -81,11 +90,13 @@ def test_the_table_is_read_from_any_spreadsheet_its_header_the_first_filled_row(
 def test_every_problem_names_its_row_and_the_fix_and_nothing_is_made(county):
     url, store = county
     auth.create_account(store, "已有", "long enough", "viewer", by="测试")
-    table = pd.DataFrame({
-        "用户名": ["甲", "已有", "丙", "ＡＢ", "ab", "", "丁"],
-        "角色": ["编辑", "查看", "组长", "查看", "查看", "", "查看"],
-        "地区": ["", "", "", "", "", "", "南乐县"],
-    })  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "用户名": ["甲", "已有", "丙", "ＡＢ", "ab", "", "丁"],
+            "角色": ["编辑", "查看", "组长", "查看", "查看", "", "查看"],
+            "地区": ["", "", "", "", "", "", "南乐县"],
+        }
+    )
     table.loc[2, "地区"] = "南乐县"  # a row with two problems gets both
     plan = auth.check_accounts(store, table)
     assert plan.problems == (

@@ -158,12 +158,22 @@ def test_csv_export_guards_formula_text_and_reads_back_the_same(
     first, second = (f"sqlite:///{tmp_path / n}.sqlite" for n in ("first", "second"))
     names = [EVIL, "+甲村", "-乙村", "@丙村"]
     ledger = tmp_path / "台账.xlsx"
-    ledger.write_bytes(b.xlsx({
-        "村庄": [["村代码", "村名", "乡镇", "片区"],
-                 *[[f"41092210400{i}", n, "马庄桥镇", "=SUM(A1)"] for i, n in enumerate(names)]],
-        "指标": b.values_sheet([[EVIL, "马庄桥镇", "2023Q1", -3.5, 100, 90],
-                                ["-乙村", "马庄桥镇", "2023Q1", 12, 7, None]]),
-    }))  # fmt: skip
+    ledger.write_bytes(
+        b.xlsx(
+            {
+                "村庄": [
+                    ["村代码", "村名", "乡镇", "片区"],
+                    *[[f"41092210400{i}", n, "马庄桥镇", "=SUM(A1)"] for i, n in enumerate(names)],
+                ],
+                "指标": b.values_sheet(
+                    [
+                        [EVIL, "马庄桥镇", "2023Q1", -3.5, 100, 90],
+                        ["-乙村", "马庄桥镇", "2023Q1", 12, 7, None],
+                    ]
+                ),
+            }
+        )
+    )
     assert run(capsys, "import", str(ledger), "--db", first)[0] == 0
     exported = {}
     for what in ("villages", "values"):
@@ -195,8 +205,13 @@ def test_help_starts_without_loading_the_data_stack() -> None:
         "print(sorted(m for m in ('pandas', 'sqlalchemy', 'plotly', 'python_calamine') "
         "if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[1], check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=True,
+    )
     assert done.stdout.strip() == "[]"
 
 
@@ -263,8 +278,9 @@ def test_the_template_for_an_area_holds_its_villages_only(
     sample.seed(store)
     store.dispose()
     path = tmp_path / "模板.xlsx"
-    code, out, err = run(capsys, "template", "--period", "2024Q1", "--area", area,
-                         "-o", str(path), "--db", db)  # fmt: skip
+    code, out, err = run(
+        capsys, "template", "--period", "2024Q1", "--area", area, "-o", str(path), "--db", db
+    )
     assert code == 0, err
     got = [
         r[:3] for r in openpyxl.load_workbook(path)["指标"].iter_rows(min_row=2, values_only=True)

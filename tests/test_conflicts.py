@@ -1,4 +1,5 @@
-"""Two uploads checked against the same data: the later one never silently overwrites the other's cells."""
+"""Two uploads checked against the same data: the later one never silently overwrites the
+other's cells."""
 
 import pandas as pd
 import pytest

@@ -91,8 +91,11 @@ def test_chart_text_is_at_least_16_pt(built):
     assert charts
     for chart in charts:
         assert chart.font.size.pt >= 16
-        sizes = [int(e.get("sz")) for e in chart._chartSpace.iter(qn("a:defRPr"), qn("a:rPr"))
-                 if e.get("sz")]  # fmt: skip
+        sizes = [
+            int(e.get("sz"))
+            for e in chart._chartSpace.iter(qn("a:defRPr"), qn("a:rPr"))
+            if e.get("sz")
+        ]
         assert sizes and min(sizes) >= 1600, min(sizes)
 
 

@@ -58,13 +58,21 @@ def proxied(tmp_path_factory):
         port = free_port()
         upstreams = [int(first.rsplit(":", 1)[1]), int(second.rsplit(":", 1)[1])]
         config, spool = _config(tmp, port, upstreams)
-        check = subprocess.run(["nginx", "-t", "-c", str(config), "-p", str(tmp)],
-                               capture_output=True, text=True, check=False)  # fmt: skip
+        check = subprocess.run(
+            ["nginx", "-t", "-c", str(config), "-p", str(tmp)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert check.returncode == 0, check.stderr
         log = tmp / "error.log"
         out = (tmp / "out.log").open("w")
-        proc = subprocess.Popen(["nginx", "-c", str(config), "-p", str(tmp)], cwd=tmp,
-                                stderr=subprocess.STDOUT, stdout=out)  # fmt: skip
+        proc = subprocess.Popen(
+            ["nginx", "-c", str(config), "-p", str(tmp)],
+            cwd=tmp,
+            stderr=subprocess.STDOUT,
+            stdout=out,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             log.touch()
@@ -85,9 +93,11 @@ def test_health_check_passes_through_the_proxy(proxied):
 def test_the_websocket_upgrade_passes_through_the_proxy(proxied):
     host, port = proxied.removeprefix("http://").split(":")
     key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
-               f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-               "Sec-WebSocket-Protocol: streamlit\r\nOrigin: " + proxied + "\r\n\r\n")  # fmt: skip
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Protocol: streamlit\r\nOrigin: " + proxied + "\r\n\r\n"
+    )
     with socket.create_connection((host, int(port)), timeout=10) as conn:
         conn.sendall(request.encode())
         head = conn.recv(4096).decode("latin-1")

@@ -7,9 +7,16 @@ from wuxing import formatting
 
 @pytest.mark.parametrize(
     "value, unit, expected",
-    [(12.34, "万元", "12.3 万元"), (1430.0, "户", "1,430 户"), (5979.4, "吨", "5,979 吨"),
-     (95.04, "%", "95.0%"), (None, "户", "—"), (math.nan, "次", "—"), (0, "起", "0 起")],
-)  # fmt: skip
+    [
+        (12.34, "万元", "12.3 万元"),
+        (1430.0, "户", "1,430 户"),
+        (5979.4, "吨", "5,979 吨"),
+        (95.04, "%", "95.0%"),
+        (None, "户", "—"),
+        (math.nan, "次", "—"),
+        (0, "起", "0 起"),
+    ],
+)
 def test_quantity(value, unit, expected):
     assert formatting.quantity(value, unit) == expected
 
@@ -23,9 +30,12 @@ def test_changes_are_signed():
 
 @pytest.mark.parametrize(
     "moment, expected",
-    [("2024-03-01T20:30:00+00:00", "2024-03-02 04:30"), ("2024-03-01 20:30", "2024-03-02 04:30"),
-     ("2024-12-31T16:00:59Z", "2025-01-01 00:00")],
-)  # fmt: skip
+    [
+        ("2024-03-01T20:30:00+00:00", "2024-03-02 04:30"),
+        ("2024-03-01 20:30", "2024-03-02 04:30"),
+        ("2024-12-31T16:00:59Z", "2025-01-01 00:00"),
+    ],
+)
 def test_stored_utc_times_read_in_beijing_time(moment, expected):
     from datetime import datetime
 

@@ -38,9 +38,12 @@ def test_cells_are_read_unguarded(cell, read):
 
 def test_guarded_table_guards_text_and_leaves_numbers():
     table = pd.DataFrame(
-        {"village": pd.array(["=A1", "甲村", None], dtype="str"), "value": [-3.5, 2.0, None],
-         "note": ["-", 5, None]}
-    )  # fmt: skip
+        {
+            "village": pd.array(["=A1", "甲村", None], dtype="str"),
+            "value": [-3.5, 2.0, None],
+            "note": ["-", 5, None],
+        }
+    )
     out = guarded_table(table)
     assert out["village"].tolist()[:2] == ["'=A1", "甲村"] and pd.isna(out["village"].iloc[2])
     pd.testing.assert_series_equal(out["value"], table["value"])

@@ -99,9 +99,12 @@ def test_excels_unicode_text_is_read_exactly() -> None:
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("远角单元格.xlsx", hostile.far_corner()), ("远处备注.xlsx", hostile.far_edges()),
-     ("多行.csv", hostile.million_rows_csv(rows=2_000))],
-)  # fmt: skip
+    [
+        ("远角单元格.xlsx", hostile.far_corner()),
+        ("远处备注.xlsx", hostile.far_edges()),
+        ("多行.csv", hostile.million_rows_csv(rows=2_000)),
+    ],
+)
 def test_a_refused_import_leaves_the_store_byte_identical(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -147,8 +150,17 @@ def test_the_command_line_refuses_crash_files_within_a_gigabyte(tmp_path: Path) 
         uploads.append(tmp_path / name)
         uploads[-1].write_bytes(hostile.CORPUS[name]())
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    command = [sys.executable, "-m", "wuxing", "import", *map(str, uploads), "--dry-run",
-               "--json", "--db", db]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "wuxing",
+        "import",
+        *map(str, uploads),
+        "--dry-run",
+        "--json",
+        "--db",
+        db,
+    ]
 
     measured = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command], cwd=ROOT, capture_output=True, text=True

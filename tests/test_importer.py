@@ -84,59 +84,298 @@ BAD_FILES = [
     # the file as a whole
     Bad("empty", one("a.xlsx", b""), "file_empty"),
     Bad("whitespace", one("a.csv", b"  \r\n\t\n"), "file_empty"),
-    Bad("png-named-xlsx", one("a.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4), "file_not_spreadsheet"),
+    Bad(
+        "png-named-xlsx",
+        one("a.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+        "file_not_spreadsheet",
+    ),
     Bad("pdf", one("a.xlsx", b"%PDF-1.4\n" + bytes(range(256)) * 8), "file_not_spreadsheet"),
     Bad("zip-of-text", one("a.xlsx", b.zip_of({"readme.txt": b"hello"})), "file_not_spreadsheet"),
-    Bad("docx", one("a.xlsx", b.zip_of({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"})), "file_not_spreadsheet"),
+    Bad(
+        "docx",
+        one("a.xlsx", b.zip_of({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"})),
+        "file_not_spreadsheet",
+    ),
     Bad("truncated", one("a.xlsx", sheet([_OK_ROW])[:1500]), "file_corrupt"),
-    Bad("garbled-sheet-xml", one("a.xlsx", b.replace_member(sheet([_OK_ROW]), "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>")), "file_corrupt"),
-    Bad("ole-garbage", one("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 3000), "file_corrupt"),
+    Bad(
+        "garbled-sheet-xml",
+        one(
+            "a.xlsx",
+            b.replace_member(
+                sheet([_OK_ROW]), "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"
+            ),
+        ),
+        "file_corrupt",
+    ),
+    Bad(
+        "ole-garbage",
+        one("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 3000),
+        "file_corrupt",
+    ),
     Bad("password", one("a.xlsx", b.encrypted_office_file()), "file_encrypted"),
-    Bad("too-large", one("a.xlsx", sheet([_OK_ROW])), "file_too_large", settings=Settings(max_upload_mb=0.001)),
-    Bad("zip-bomb", one("a.xlsx", sheet([_OK_ROW])), "file_zip_bomb", settings=Settings(max_uncompressed_mb=0.001)),
+    Bad(
+        "too-large",
+        one("a.xlsx", sheet([_OK_ROW])),
+        "file_too_large",
+        settings=Settings(max_upload_mb=0.001),
+    ),
+    Bad(
+        "zip-bomb",
+        one("a.xlsx", sheet([_OK_ROW])),
+        "file_zip_bomb",
+        settings=Settings(max_uncompressed_mb=0.001),
+    ),
     Bad("only-empty-sheet", one("a.xlsx", b.xlsx({"Sheet1": []})), "file_empty"),
     Bad("no-header", one("a.xlsx", b.xlsx({"Sheet1": [["你好"], ["随便写的"]]})), "no_data"),
     Bad("blank-template", one("模板.xlsx", _TEMPLATE_BLANK), "no_data"),
     # villages
-    Bad("unknown-village", one("a.xlsx", sheet([["赵家庄", "", Q, 1, 2, 3]])), "village_unknown", "指标!A2"),
-    Bad("ambiguous-village", one("a.xlsx", sheet([["赵家村", Q, 1]], ["村名", "季度", "村集体经济收入（万元）"])), "village_ambiguous", "指标!A2"),
-    Bad("unknown-town", one("a.xlsx", sheet([[NYG, "马庄镇", Q, 1, 2, 3]])), "town_unknown", "指标!B2"),
-    Bad("village-missing", one("a.xlsx", sheet([_OK_ROW, [None, "马庄桥镇", Q, 1, 2, 3]])), "village_missing", "指标!A3"),
-    Bad("unknown-code", one("a.xlsx", sheet([["410922999999", Q, 5]], ["村代码", "季度", "村集体经济收入（万元）"])), "village_unknown", "指标!A2"),
-    Bad("csv-gbk-unknown-village", one("a.csv", b.csv_bytes([["村名", "季度", "集体收入（万元）"], ["乙村", Q, "5"]], "gbk")), "village_unknown", "a!A2"),
+    Bad(
+        "unknown-village",
+        one("a.xlsx", sheet([["赵家庄", "", Q, 1, 2, 3]])),
+        "village_unknown",
+        "指标!A2",
+    ),
+    Bad(
+        "ambiguous-village",
+        one("a.xlsx", sheet([["赵家村", Q, 1]], ["村名", "季度", "村集体经济收入（万元）"])),
+        "village_ambiguous",
+        "指标!A2",
+    ),
+    Bad(
+        "unknown-town",
+        one("a.xlsx", sheet([[NYG, "马庄镇", Q, 1, 2, 3]])),
+        "town_unknown",
+        "指标!B2",
+    ),
+    Bad(
+        "village-missing",
+        one("a.xlsx", sheet([_OK_ROW, [None, "马庄桥镇", Q, 1, 2, 3]])),
+        "village_missing",
+        "指标!A3",
+    ),
+    Bad(
+        "unknown-code",
+        one(
+            "a.xlsx", sheet([["410922999999", Q, 5]], ["村代码", "季度", "村集体经济收入（万元）"])
+        ),
+        "village_unknown",
+        "指标!A2",
+    ),
+    Bad(
+        "csv-gbk-unknown-village",
+        one("a.csv", b.csv_bytes([["村名", "季度", "集体收入（万元）"], ["乙村", Q, "5"]], "gbk")),
+        "village_unknown",
+        "a!A2",
+    ),
     # values
-    Bad("negative-count", one("a.xlsx", sheet([[NYG, "", Q, 15, -5, 90]])), "negative_value", "指标!E2"),
-    Bad("rate-over-100", one("a.xlsx", sheet([[NYG, "", Q, 15, 5, 120]])), "rate_over_100", "指标!F2"),
-    Bad("rate-over-100-text", one("a.xlsx", sheet([[NYG, "", Q, 15, 5, "120%"]])), "rate_over_100", "指标!F2"),
-    Bad("text-for-number", one("a.xlsx", sheet([[NYG, "", Q, "约五十", 5, 90]])), "not_a_number", "指标!D2"),
-    Bad("text-for-number-csv", one("a.csv", b.csv_bytes([["村名", "季度", "卫生厕所改造（户）"], [NYG, Q, "很多"]])), "not_a_number", "a!C2"),
-    Bad("unit-in-cell-unknown", one("a.xlsx", sheet([[NYG, "", Q, 15, "12头", 90]])), "unit_unknown", "指标!E2"),
-    Bad("header-unit-unknown", one("a.xlsx", sheet([[NYG, Q, 5]], ["村名", "季度", "村集体经济收入（斤）"])), "unit_unknown", "指标!C1"),
-    Bad("header-unknown", one("a.xlsx", sheet([[NYG, Q, 5, 7]], ["村名", "季度", "村集体经济收入（万元）", "集体收益分红（万元）"])), "header_unknown", "指标!D1"),
-    Bad("header-duplicate", one("a.xlsx", sheet([[NYG, Q, 5, 7]], ["村名", "季度", "村集体经济收入（万元）", "集体收入（万元）"])), "header_duplicate", "指标!D1"),
-    Bad("formula-no-value", one("a.xlsx", b.xlsx_with_formula(b.values_sheet([_OK_ROW, [YGJ, "", Q, 1, 2, 3]]), (2, 3), "=D2*2")), "formula_no_value", "指标!D3"),
+    Bad(
+        "negative-count",
+        one("a.xlsx", sheet([[NYG, "", Q, 15, -5, 90]])),
+        "negative_value",
+        "指标!E2",
+    ),
+    Bad(
+        "rate-over-100",
+        one("a.xlsx", sheet([[NYG, "", Q, 15, 5, 120]])),
+        "rate_over_100",
+        "指标!F2",
+    ),
+    Bad(
+        "rate-over-100-text",
+        one("a.xlsx", sheet([[NYG, "", Q, 15, 5, "120%"]])),
+        "rate_over_100",
+        "指标!F2",
+    ),
+    Bad(
+        "text-for-number",
+        one("a.xlsx", sheet([[NYG, "", Q, "约五十", 5, 90]])),
+        "not_a_number",
+        "指标!D2",
+    ),
+    Bad(
+        "text-for-number-csv",
+        one("a.csv", b.csv_bytes([["村名", "季度", "卫生厕所改造（户）"], [NYG, Q, "很多"]])),
+        "not_a_number",
+        "a!C2",
+    ),
+    Bad(
+        "unit-in-cell-unknown",
+        one("a.xlsx", sheet([[NYG, "", Q, 15, "12头", 90]])),
+        "unit_unknown",
+        "指标!E2",
+    ),
+    Bad(
+        "header-unit-unknown",
+        one("a.xlsx", sheet([[NYG, Q, 5]], ["村名", "季度", "村集体经济收入（斤）"])),
+        "unit_unknown",
+        "指标!C1",
+    ),
+    Bad(
+        "header-unknown",
+        one(
+            "a.xlsx",
+            sheet(
+                [[NYG, Q, 5, 7]], ["村名", "季度", "村集体经济收入（万元）", "集体收益分红（万元）"]
+            ),
+        ),
+        "header_unknown",
+        "指标!D1",
+    ),
+    Bad(
+        "header-duplicate",
+        one(
+            "a.xlsx",
+            sheet([[NYG, Q, 5, 7]], ["村名", "季度", "村集体经济收入（万元）", "集体收入（万元）"]),
+        ),
+        "header_duplicate",
+        "指标!D1",
+    ),
+    Bad(
+        "formula-no-value",
+        one(
+            "a.xlsx",
+            b.xlsx_with_formula(b.values_sheet([_OK_ROW, [YGJ, "", Q, 1, 2, 3]]), (2, 3), "=D2*2"),
+        ),
+        "formula_no_value",
+        "指标!D3",
+    ),
     # periods
-    Bad("quarter-5-in-column", one("a.xlsx", sheet([[NYG, "", "2023Q5", 15, 5, 90]])), "period_invalid", "指标!C2"),
-    Bad("quarter-unreadable", one("a.xlsx", sheet([[NYG, "", "上半年", 15, 5, 90]])), "period_invalid", "指标!C2"),
-    Bad("quarter-5-in-sheet-name", one("a.xlsx", b.xlsx({"2023年第五季度": [["村名", "村集体经济收入（万元）"], [NYG, 5]]})), "period_invalid"),
-    Bad("quarter-missing", one("a.xlsx", sheet([[NYG, 5]], ["村名", "村集体经济收入（万元）"])), "period_missing", "指标!A2"),
+    Bad(
+        "quarter-5-in-column",
+        one("a.xlsx", sheet([[NYG, "", "2023Q5", 15, 5, 90]])),
+        "period_invalid",
+        "指标!C2",
+    ),
+    Bad(
+        "quarter-unreadable",
+        one("a.xlsx", sheet([[NYG, "", "上半年", 15, 5, 90]])),
+        "period_invalid",
+        "指标!C2",
+    ),
+    Bad(
+        "quarter-5-in-sheet-name",
+        one("a.xlsx", b.xlsx({"2023年第五季度": [["村名", "村集体经济收入（万元）"], [NYG, 5]]})),
+        "period_invalid",
+    ),
+    Bad(
+        "quarter-missing",
+        one("a.xlsx", sheet([[NYG, 5]], ["村名", "村集体经济收入（万元）"])),
+        "period_missing",
+        "指标!A2",
+    ),
     # duplicates
-    Bad("duplicate-disagrees", one("a.xlsx", sheet([_OK_ROW, [NYG, "", Q, 16, 110, 90]])), "duplicate_conflict", "指标!D3"),
-    Bad("duplicate-across-files", lambda: [("a.xlsx", sheet([_OK_ROW])), ("b.csv", b.csv_bytes([["村名", "季度", "村集体经济收入（万元）"], [NYG, Q, "17"]]))], "duplicate_conflict", "b!C2"),
+    Bad(
+        "duplicate-disagrees",
+        one("a.xlsx", sheet([_OK_ROW, [NYG, "", Q, 16, 110, 90]])),
+        "duplicate_conflict",
+        "指标!D3",
+    ),
+    Bad(
+        "duplicate-across-files",
+        lambda: [
+            ("a.xlsx", sheet([_OK_ROW])),
+            ("b.csv", b.csv_bytes([["村名", "季度", "村集体经济收入（万元）"], [NYG, Q, "17"]])),
+        ],
+        "duplicate_conflict",
+        "b!C2",
+    ),
     # other kinds
-    Bad("score-negative", one("a.xlsx", b.xlsx({"星级评分": [["村名", "季度", "产业兴旺星（分）"], [NYG, Q, -3]]})), "negative_value", "星级评分!C2"),
-    Bad("score-absurd", one("a.xlsx", b.xlsx({"星级评分": [["村名", "季度", "产业兴旺星（分）"], [NYG, Q, 855]]})), "value_invalid", "星级评分!C2"),
-    Bad("score-long-unknown-star", one("a.xlsx", b.xlsx({"评分": [["村名", "季度", "星级", "得分"], [NYG, Q, "富裕星", 80]]})), "star_unknown", "评分!C2"),
-    Bad("award-not-yes-no", one("a.xlsx", b.xlsx({"星级评定": [["村名", "年度", "产业兴旺星"], [NYG, 2023, "可能"]]})), "value_invalid", "星级评定!C2"),
-    Bad("award-year-unreadable", one("a.xlsx", b.xlsx({"星级评定": [["村名", "年度", "产业兴旺星"], [NYG, "二〇二三", "是"]]})), "period_invalid", "星级评定!B2"),
-    Bad("target-level-6", one("a.xlsx", b.xlsx({"创星目标": [["村名", "年度", "目标星级"], [NYG, 2023, "六星"]]})), "value_invalid", "创星目标!C2"),
-    Bad("target-star-unknown", one("a.xlsx", b.xlsx({"创星目标": [["村名", "年度", "目标星"], [NYG, 2023, "产业兴旺星、富裕星"]]})), "star_unknown", "创星目标!C2"),
-    Bad("long-unknown-indicator", one("a.xlsx", b.xlsx({"长表": [["村名", "季度", "指标", "数值"], [NYG, Q, "集体收益", 5]]})), "indicator_unknown", "长表!C2"),
-    Bad("long-bad-unit", one("a.xlsx", b.xlsx({"长表": [["村名", "季度", "指标", "单位", "数值"], [NYG, Q, "村集体经济收入", "美元", 5]]})), "unit_unknown", "长表!D2"),
-    Bad("pair-unknown-mentee", one("a.xlsx", b.xlsx({"结对帮带": [["导师村", "帮带村", "结对时间"], [NYG, "癸村", "2022Q3"]]})), "village_unknown", "结对帮带!B2"),
-    Bad("pair-impossible-since", one("a.xlsx", b.xlsx({"结对帮带": [["导师村", "帮带村", "结对时间"], [NYG, JIA, "2022Q7"]]})), "period_invalid", "结对帮带!C2"),
-    Bad("village-negative-households", one("a.xlsx", b.xlsx({"村庄": [["村名", "乡镇", "户数"], ["新村", "马庄桥镇", -10]]})), "negative_value", "村庄!C2"),
-]  # fmt: skip
+    Bad(
+        "score-negative",
+        one("a.xlsx", b.xlsx({"星级评分": [["村名", "季度", "产业兴旺星（分）"], [NYG, Q, -3]]})),
+        "negative_value",
+        "星级评分!C2",
+    ),
+    Bad(
+        "score-absurd",
+        one("a.xlsx", b.xlsx({"星级评分": [["村名", "季度", "产业兴旺星（分）"], [NYG, Q, 855]]})),
+        "value_invalid",
+        "星级评分!C2",
+    ),
+    Bad(
+        "score-long-unknown-star",
+        one("a.xlsx", b.xlsx({"评分": [["村名", "季度", "星级", "得分"], [NYG, Q, "富裕星", 80]]})),
+        "star_unknown",
+        "评分!C2",
+    ),
+    Bad(
+        "award-not-yes-no",
+        one("a.xlsx", b.xlsx({"星级评定": [["村名", "年度", "产业兴旺星"], [NYG, 2023, "可能"]]})),
+        "value_invalid",
+        "星级评定!C2",
+    ),
+    Bad(
+        "award-year-unreadable",
+        one(
+            "a.xlsx",
+            b.xlsx({"星级评定": [["村名", "年度", "产业兴旺星"], [NYG, "二〇二三", "是"]]}),
+        ),
+        "period_invalid",
+        "星级评定!B2",
+    ),
+    Bad(
+        "target-level-6",
+        one("a.xlsx", b.xlsx({"创星目标": [["村名", "年度", "目标星级"], [NYG, 2023, "六星"]]})),
+        "value_invalid",
+        "创星目标!C2",
+    ),
+    Bad(
+        "target-star-unknown",
+        one(
+            "a.xlsx",
+            b.xlsx({"创星目标": [["村名", "年度", "目标星"], [NYG, 2023, "产业兴旺星、富裕星"]]}),
+        ),
+        "star_unknown",
+        "创星目标!C2",
+    ),
+    Bad(
+        "long-unknown-indicator",
+        one(
+            "a.xlsx", b.xlsx({"长表": [["村名", "季度", "指标", "数值"], [NYG, Q, "集体收益", 5]]})
+        ),
+        "indicator_unknown",
+        "长表!C2",
+    ),
+    Bad(
+        "long-bad-unit",
+        one(
+            "a.xlsx",
+            b.xlsx(
+                {
+                    "长表": [
+                        ["村名", "季度", "指标", "单位", "数值"],
+                        [NYG, Q, "村集体经济收入", "美元", 5],
+                    ]
+                }
+            ),
+        ),
+        "unit_unknown",
+        "长表!D2",
+    ),
+    Bad(
+        "pair-unknown-mentee",
+        one(
+            "a.xlsx",
+            b.xlsx({"结对帮带": [["导师村", "帮带村", "结对时间"], [NYG, "癸村", "2022Q3"]]}),
+        ),
+        "village_unknown",
+        "结对帮带!B2",
+    ),
+    Bad(
+        "pair-impossible-since",
+        one(
+            "a.xlsx", b.xlsx({"结对帮带": [["导师村", "帮带村", "结对时间"], [NYG, JIA, "2022Q7"]]})
+        ),
+        "period_invalid",
+        "结对帮带!C2",
+    ),
+    Bad(
+        "village-negative-households",
+        one("a.xlsx", b.xlsx({"村庄": [["村名", "乡镇", "户数"], ["新村", "马庄桥镇", -10]]})),
+        "negative_value",
+        "村庄!C2",
+    ),
+]
 
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=[c.id for c in BAD_FILES])
@@ -206,56 +445,358 @@ class Messy:
 
 _TITLE = "马庄桥镇2023年第二季度“五星”支部创建指标统计表"
 MESSY_FILES = [
-    Messy("title-and-blank-rows", one("a.xlsx", b.xlsx({"Sheet1": [[_TITLE], [None], ["填报单位：马庄桥镇", None, "单位：万元、户"], ["村名", "村集体经济收入（万元）", "卫生厕所改造（户）"], [NYG, 15, 120]]})),
-          {(NYG, Q, "collective_income"): 15, (NYG, Q, "toilet_upgrades"): 120}),
-    Messy("two-row-merged-header", one("a.xlsx", b.xlsx(
-        {"指标": [["村名", "季度", "产业兴旺星", None, "生态宜居星"], [None, None, "村集体经济收入（万元）", "食用菌产量（吨）", "卫生厕所改造（户）"], [NYG, Q, 15, 300, 120]]},
-        merges={"指标": [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3)]})),
-          {(NYG, Q, "collective_income"): 15, (NYG, Q, "mushroom_output"): 300, (NYG, Q, "toilet_upgrades"): 120}),
-    Messy("yuan-converted", one("a.xlsx", sheet([[NYG, Q, 150000]], ["村名", "季度", "集体收入(元)"])), {(NYG, Q, "collective_income"): 15}),
-    Messy("kg-in-square-brackets", one("a.xlsx", sheet([[NYG, Q, 300000]], ["村名", "季度", "茶树菇产量【公斤】"])), {(NYG, Q, "mushroom_output"): 300}),
-    Messy("bare-unit-suffix", one("a.xlsx", sheet([[NYG, Q, 150000]], ["村名", "季度", "村集体经济收入元"])), {(NYG, Q, "collective_income"): 15}),
-    Messy("serial-and-total", one("a.xlsx", sheet([[1, NYG, Q, 15], [2, YGJ, Q, 35], ["合计", None, None, 50]], ["序号", "村名", "季度", "村集体经济收入（万元）"])),
-          {(NYG, Q, "collective_income"): 15, (YGJ, Q, "collective_income"): 35}),
-    Messy("total-mismatch-warns", one("a.xlsx", sheet([[1, NYG, Q, 15], [2, YGJ, Q, 35], [None, "总计", None, 60]], ["序号", "村名", "季度", "村集体经济收入（万元）"])),
-          {(NYG, Q, "collective_income"): 15}, "total_mismatch", "指标!D4"),
-    Messy("subtotals", one("a.xlsx", sheet([[NYG, Q, 15], [YGJ, Q, 35], ["小计", None, 50], [JIA, Q, 5], ["小计", None, 5], ["合计", None, 55]], ["村名", "季度", "村集体经济收入（万元）"])),
-          {(JIA, Q, "collective_income"): 5}),
-    Messy("header-repeated-between-tables", one("a.xlsx", sheet([[NYG, Q, 15], ["村 名", "季度", "村集体经济收入（万元）"], [YGJ, Q, 35]], ["村名", "季度", "村集体经济收入（万元）"])),
-          {(NYG, Q, "collective_income"): 15, (YGJ, Q, "collective_income"): 35}),
-    Messy("signature-rows", one("a.xlsx", sheet([[NYG, Q, 15], [None, None, None], ["填表人：张三", None, "审核人：李四"], ["备注：收入为年内累计", None, None]], ["村名", "季度", "村集体经济收入（万元）"])),
-          {(NYG, Q, "collective_income"): 15}),
-    Messy("numbers-as-text", one("a.xlsx", sheet([[NYG, Q, "1,234", "１２", "85%"], [YGJ, Q, " 35.5 ", "2,000户", "90.5％"]], ["村名", "季度", "土地流转面积（亩）", "卫生厕所改造（户）", "群众满意度（%）"])),
-          {(NYG, Q, "land_transferred"): 1234, (NYG, Q, "toilet_upgrades"): 12, (NYG, Q, "mass_satisfaction"): 85, (YGJ, Q, "land_transferred"): 35.5, (YGJ, Q, "toilet_upgrades"): 2000}),
-    Messy("unit-in-cell-converted", one("a.xlsx", sheet([[NYG, Q, "5000元"], [YGJ, Q, "3万元"]], ["村名", "季度", "村集体经济收入（万元）"])),
-          {(NYG, Q, "collective_income"): 0.5, (YGJ, Q, "collective_income"): 3}),
-    Messy("missing-markers", one("a.xlsx", sheet([[NYG, Q, "—", "-", 120], [YGJ, Q, "/", "无", 0]], ["村名", "季度", "村集体经济收入（万元）", "群众满意度（%）", "卫生厕所改造（户）"])),
-          {(NYG, Q, "toilet_upgrades"): 120, (YGJ, Q, "toilet_upgrades"): 0}),
-    Messy("name-spellings", one("a.xlsx", sheet([["南 永固", Q, 1], ["永固集", Q, 2], ["甲村\u3000", Q, 3], ["金魏旧寨村委会", Q, 4]], ["村名", "季度", "卫生厕所改造（户）"])),
-          {(NYG, Q, "toilet_upgrades"): 1, (YGJ, Q, "toilet_upgrades"): 2, (JIA, Q, "toilet_upgrades"): 3, ("金魏旧寨村", Q, "toilet_upgrades"): 4}),
-    Messy("quarter-spellings", one("a.xlsx", sheet([[NYG, "2023-Q2", 1], [YGJ, "2023年第二季度", 2], [JIA, "2023年2季度", 3], ["金魏旧寨村", "２０２３Ｑ２", 4]], ["村名", "季度", "卫生厕所改造（户）"])),
-          {(NYG, Q, "toilet_upgrades"): 1, (YGJ, Q, "toilet_upgrades"): 2, (JIA, Q, "toilet_upgrades"): 3, ("金魏旧寨村", Q, "toilet_upgrades"): 4}),
-    Messy("sheet-per-quarter", one("a.xlsx", b.xlsx({"2023Q2": [["村名", "卫生厕所改造（户）"], [NYG, 110]], "2023年第三季度": [["村名", "卫生厕所改造（户）"], [NYG, 130]]})),
-          {(NYG, Q, "toilet_upgrades"): 110, (NYG, "2023Q3", "toilet_upgrades"): 130}),
-    Messy("long-layout", one("a.xlsx", b.xlsx({"长表": [["村名", "季度", "指标", "单位", "数值"], [NYG, Q, "村集体经济收入", "元", 150000], [NYG, Q, "改厕户数", "户", 120], [YGJ, Q, "志愿服务活动（次）", None, 7]]})),
-          {(NYG, Q, "collective_income"): 15, (NYG, Q, "toilet_upgrades"): 120, (YGJ, Q, "volunteer_activities"): 7}),
-    Messy("csv-utf8-bom", one("a.csv", b.csv_bytes([["村名", "季度", "注册志愿者（人）"], [NYG, Q, "45"]], "utf-8-sig")), {(NYG, Q, "volunteers"): 45}),
-    Messy("csv-gb18030", one("报表.csv", b.csv_bytes([["村名", "季度", "注册志愿者（人）"], ["金魏旧寨村", Q, "45"]], "gb18030")), {("金魏旧寨村", Q, "volunteers"): 45}),
-    Messy("xls", one("a.xls", b.xls({"指标": [["村名", "季度", "注册志愿者（人）"], [NYG, Q, 45]]})), {(NYG, Q, "volunteers"): 45}),
-    Messy("ods", one("a.ods", b.ods({"指标": [["村名", "季度", "注册志愿者（人）"], [NYG, Q, 45]]})), {(NYG, Q, "volunteers"): 45}),
-    Messy("xlsm-and-wrong-extension", lambda: [("a.xlsm", sheet([[NYG, Q, 45]], ["村名", "季度", "注册志愿者（人）"])), ("b.csv", sheet([[YGJ, Q, 46]], ["村名", "季度", "注册志愿者（人）"]))],
-          {(NYG, Q, "volunteers"): 45, (YGJ, Q, "volunteers"): 46}),
-    Messy("ambiguous-resolved-by-town-column", one("a.xlsx", sheet([["赵家村", "韩村镇", Q, 1, 2, 3]])), {("赵家村@韩村镇", Q, "collective_income"): 1}),
-    Messy("ambiguous-resolved-by-title", one("a.xlsx", b.xlsx({"Sheet1": [[_TITLE], ["村名", "村集体经济收入（万元）"], ["赵家村", 9]]})), {("赵家村", Q, "collective_income"): 9}),
-    Messy("code-with-leading-zero", one("a.xlsx", sheet([["010922104005", Q, 5]], ["村代码", "季度", "村集体经济收入（万元）"])), {("金魏旧寨村", Q, "collective_income"): 5}),
-    Messy("village-sheet-widens-scope", one("a.xlsx", b.xlsx({"村庄": [["村名", "乡镇", "户数"], ["癸村", "马庄桥镇", 200]], "指标": [["村名", "季度", "卫生厕所改造（户）"], ["癸村", Q, 20]]})),
-          {("癸村", Q, "toilet_upgrades"): 20}),
-    Messy("jump-warns", one("a.xlsx", sheet([[NYG, Q, 150000]], ["村名", "季度", "村集体经济收入（万元）"])), {(NYG, Q, "collective_income"): 150000}, "jump_suspect", "指标!C2"),
-    Messy("cumulative-falls-warns", one("a.xlsx", sheet([[NYG, Q, 50]], ["村名", "季度", "卫生厕所改造（户）"])), {(NYG, Q, "toilet_upgrades"): 50}, "cumulative_fall", "指标!C2"),
-    Messy("ytd-falls-warns", one("a.xlsx", sheet([[YGJ, Q, 20]], ["村名", "季度", "村集体经济收入（万元）"])), {(YGJ, Q, "collective_income"): 20}, "cumulative_fall", "指标!C2"),
-    Messy("branch-alone-warns", one("a.xlsx", b.xlsx({"星级评定": [["村名", "年度", "支部过硬星", "产业兴旺星"], [JIA, 2023, "是", "√"]]})), {}, "branch_without_others", "星级评定!C2"),
-    Messy("unknown-empty-column-ignored", one("a.xlsx", sheet([[NYG, Q, 5, None]], ["村名", "季度", "村集体经济收入（万元）", "填报说明"])), {(NYG, Q, "collective_income"): 5}),
-]  # fmt: skip
+    Messy(
+        "title-and-blank-rows",
+        one(
+            "a.xlsx",
+            b.xlsx(
+                {
+                    "Sheet1": [
+                        [_TITLE],
+                        [None],
+                        ["填报单位：马庄桥镇", None, "单位：万元、户"],
+                        ["村名", "村集体经济收入（万元）", "卫生厕所改造（户）"],
+                        [NYG, 15, 120],
+                    ]
+                }
+            ),
+        ),
+        {(NYG, Q, "collective_income"): 15, (NYG, Q, "toilet_upgrades"): 120},
+    ),
+    Messy(
+        "two-row-merged-header",
+        one(
+            "a.xlsx",
+            b.xlsx(
+                {
+                    "指标": [
+                        ["村名", "季度", "产业兴旺星", None, "生态宜居星"],
+                        [
+                            None,
+                            None,
+                            "村集体经济收入（万元）",
+                            "食用菌产量（吨）",
+                            "卫生厕所改造（户）",
+                        ],
+                        [NYG, Q, 15, 300, 120],
+                    ]
+                },
+                merges={"指标": [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3)]},
+            ),
+        ),
+        {
+            (NYG, Q, "collective_income"): 15,
+            (NYG, Q, "mushroom_output"): 300,
+            (NYG, Q, "toilet_upgrades"): 120,
+        },
+    ),
+    Messy(
+        "yuan-converted",
+        one("a.xlsx", sheet([[NYG, Q, 150000]], ["村名", "季度", "集体收入(元)"])),
+        {(NYG, Q, "collective_income"): 15},
+    ),
+    Messy(
+        "kg-in-square-brackets",
+        one("a.xlsx", sheet([[NYG, Q, 300000]], ["村名", "季度", "茶树菇产量【公斤】"])),
+        {(NYG, Q, "mushroom_output"): 300},
+    ),
+    Messy(
+        "bare-unit-suffix",
+        one("a.xlsx", sheet([[NYG, Q, 150000]], ["村名", "季度", "村集体经济收入元"])),
+        {(NYG, Q, "collective_income"): 15},
+    ),
+    Messy(
+        "serial-and-total",
+        one(
+            "a.xlsx",
+            sheet(
+                [[1, NYG, Q, 15], [2, YGJ, Q, 35], ["合计", None, None, 50]],
+                ["序号", "村名", "季度", "村集体经济收入（万元）"],
+            ),
+        ),
+        {(NYG, Q, "collective_income"): 15, (YGJ, Q, "collective_income"): 35},
+    ),
+    Messy(
+        "total-mismatch-warns",
+        one(
+            "a.xlsx",
+            sheet(
+                [[1, NYG, Q, 15], [2, YGJ, Q, 35], [None, "总计", None, 60]],
+                ["序号", "村名", "季度", "村集体经济收入（万元）"],
+            ),
+        ),
+        {(NYG, Q, "collective_income"): 15},
+        "total_mismatch",
+        "指标!D4",
+    ),
+    Messy(
+        "subtotals",
+        one(
+            "a.xlsx",
+            sheet(
+                [
+                    [NYG, Q, 15],
+                    [YGJ, Q, 35],
+                    ["小计", None, 50],
+                    [JIA, Q, 5],
+                    ["小计", None, 5],
+                    ["合计", None, 55],
+                ],
+                ["村名", "季度", "村集体经济收入（万元）"],
+            ),
+        ),
+        {(JIA, Q, "collective_income"): 5},
+    ),
+    Messy(
+        "header-repeated-between-tables",
+        one(
+            "a.xlsx",
+            sheet(
+                [[NYG, Q, 15], ["村 名", "季度", "村集体经济收入（万元）"], [YGJ, Q, 35]],
+                ["村名", "季度", "村集体经济收入（万元）"],
+            ),
+        ),
+        {(NYG, Q, "collective_income"): 15, (YGJ, Q, "collective_income"): 35},
+    ),
+    Messy(
+        "signature-rows",
+        one(
+            "a.xlsx",
+            sheet(
+                [
+                    [NYG, Q, 15],
+                    [None, None, None],
+                    ["填表人：张三", None, "审核人：李四"],
+                    ["备注：收入为年内累计", None, None],
+                ],
+                ["村名", "季度", "村集体经济收入（万元）"],
+            ),
+        ),
+        {(NYG, Q, "collective_income"): 15},
+    ),
+    Messy(
+        "numbers-as-text",
+        one(
+            "a.xlsx",
+            sheet(
+                [[NYG, Q, "1,234", "１２", "85%"], [YGJ, Q, " 35.5 ", "2,000户", "90.5％"]],
+                ["村名", "季度", "土地流转面积（亩）", "卫生厕所改造（户）", "群众满意度（%）"],
+            ),
+        ),
+        {
+            (NYG, Q, "land_transferred"): 1234,
+            (NYG, Q, "toilet_upgrades"): 12,
+            (NYG, Q, "mass_satisfaction"): 85,
+            (YGJ, Q, "land_transferred"): 35.5,
+            (YGJ, Q, "toilet_upgrades"): 2000,
+        },
+    ),
+    Messy(
+        "unit-in-cell-converted",
+        one(
+            "a.xlsx",
+            sheet(
+                [[NYG, Q, "5000元"], [YGJ, Q, "3万元"]], ["村名", "季度", "村集体经济收入（万元）"]
+            ),
+        ),
+        {(NYG, Q, "collective_income"): 0.5, (YGJ, Q, "collective_income"): 3},
+    ),
+    Messy(
+        "missing-markers",
+        one(
+            "a.xlsx",
+            sheet(
+                [[NYG, Q, "—", "-", 120], [YGJ, Q, "/", "无", 0]],
+                ["村名", "季度", "村集体经济收入（万元）", "群众满意度（%）", "卫生厕所改造（户）"],
+            ),
+        ),
+        {(NYG, Q, "toilet_upgrades"): 120, (YGJ, Q, "toilet_upgrades"): 0},
+    ),
+    Messy(
+        "name-spellings",
+        one(
+            "a.xlsx",
+            sheet(
+                [
+                    ["南 永固", Q, 1],
+                    ["永固集", Q, 2],
+                    ["甲村\u3000", Q, 3],
+                    ["金魏旧寨村委会", Q, 4],
+                ],
+                ["村名", "季度", "卫生厕所改造（户）"],
+            ),
+        ),
+        {
+            (NYG, Q, "toilet_upgrades"): 1,
+            (YGJ, Q, "toilet_upgrades"): 2,
+            (JIA, Q, "toilet_upgrades"): 3,
+            ("金魏旧寨村", Q, "toilet_upgrades"): 4,
+        },
+    ),
+    Messy(
+        "quarter-spellings",
+        one(
+            "a.xlsx",
+            sheet(
+                [
+                    [NYG, "2023-Q2", 1],
+                    [YGJ, "2023年第二季度", 2],
+                    [JIA, "2023年2季度", 3],
+                    ["金魏旧寨村", "２０２３Ｑ２", 4],
+                ],
+                ["村名", "季度", "卫生厕所改造（户）"],
+            ),
+        ),
+        {
+            (NYG, Q, "toilet_upgrades"): 1,
+            (YGJ, Q, "toilet_upgrades"): 2,
+            (JIA, Q, "toilet_upgrades"): 3,
+            ("金魏旧寨村", Q, "toilet_upgrades"): 4,
+        },
+    ),
+    Messy(
+        "sheet-per-quarter",
+        one(
+            "a.xlsx",
+            b.xlsx(
+                {
+                    "2023Q2": [["村名", "卫生厕所改造（户）"], [NYG, 110]],
+                    "2023年第三季度": [["村名", "卫生厕所改造（户）"], [NYG, 130]],
+                }
+            ),
+        ),
+        {(NYG, Q, "toilet_upgrades"): 110, (NYG, "2023Q3", "toilet_upgrades"): 130},
+    ),
+    Messy(
+        "long-layout",
+        one(
+            "a.xlsx",
+            b.xlsx(
+                {
+                    "长表": [
+                        ["村名", "季度", "指标", "单位", "数值"],
+                        [NYG, Q, "村集体经济收入", "元", 150000],
+                        [NYG, Q, "改厕户数", "户", 120],
+                        [YGJ, Q, "志愿服务活动（次）", None, 7],
+                    ]
+                }
+            ),
+        ),
+        {
+            (NYG, Q, "collective_income"): 15,
+            (NYG, Q, "toilet_upgrades"): 120,
+            (YGJ, Q, "volunteer_activities"): 7,
+        },
+    ),
+    Messy(
+        "csv-utf8-bom",
+        one(
+            "a.csv",
+            b.csv_bytes([["村名", "季度", "注册志愿者（人）"], [NYG, Q, "45"]], "utf-8-sig"),
+        ),
+        {(NYG, Q, "volunteers"): 45},
+    ),
+    Messy(
+        "csv-gb18030",
+        one(
+            "报表.csv",
+            b.csv_bytes([["村名", "季度", "注册志愿者（人）"], ["金魏旧寨村", Q, "45"]], "gb18030"),
+        ),
+        {("金魏旧寨村", Q, "volunteers"): 45},
+    ),
+    Messy(
+        "xls",
+        one("a.xls", b.xls({"指标": [["村名", "季度", "注册志愿者（人）"], [NYG, Q, 45]]})),
+        {(NYG, Q, "volunteers"): 45},
+    ),
+    Messy(
+        "ods",
+        one("a.ods", b.ods({"指标": [["村名", "季度", "注册志愿者（人）"], [NYG, Q, 45]]})),
+        {(NYG, Q, "volunteers"): 45},
+    ),
+    Messy(
+        "xlsm-and-wrong-extension",
+        lambda: [
+            ("a.xlsm", sheet([[NYG, Q, 45]], ["村名", "季度", "注册志愿者（人）"])),
+            ("b.csv", sheet([[YGJ, Q, 46]], ["村名", "季度", "注册志愿者（人）"])),
+        ],
+        {(NYG, Q, "volunteers"): 45, (YGJ, Q, "volunteers"): 46},
+    ),
+    Messy(
+        "ambiguous-resolved-by-town-column",
+        one("a.xlsx", sheet([["赵家村", "韩村镇", Q, 1, 2, 3]])),
+        {("赵家村@韩村镇", Q, "collective_income"): 1},
+    ),
+    Messy(
+        "ambiguous-resolved-by-title",
+        one(
+            "a.xlsx",
+            b.xlsx({"Sheet1": [[_TITLE], ["村名", "村集体经济收入（万元）"], ["赵家村", 9]]}),
+        ),
+        {("赵家村", Q, "collective_income"): 9},
+    ),
+    Messy(
+        "code-with-leading-zero",
+        one(
+            "a.xlsx", sheet([["010922104005", Q, 5]], ["村代码", "季度", "村集体经济收入（万元）"])
+        ),
+        {("金魏旧寨村", Q, "collective_income"): 5},
+    ),
+    Messy(
+        "village-sheet-widens-scope",
+        one(
+            "a.xlsx",
+            b.xlsx(
+                {
+                    "村庄": [["村名", "乡镇", "户数"], ["癸村", "马庄桥镇", 200]],
+                    "指标": [["村名", "季度", "卫生厕所改造（户）"], ["癸村", Q, 20]],
+                }
+            ),
+        ),
+        {("癸村", Q, "toilet_upgrades"): 20},
+    ),
+    Messy(
+        "jump-warns",
+        one("a.xlsx", sheet([[NYG, Q, 150000]], ["村名", "季度", "村集体经济收入（万元）"])),
+        {(NYG, Q, "collective_income"): 150000},
+        "jump_suspect",
+        "指标!C2",
+    ),
+    Messy(
+        "cumulative-falls-warns",
+        one("a.xlsx", sheet([[NYG, Q, 50]], ["村名", "季度", "卫生厕所改造（户）"])),
+        {(NYG, Q, "toilet_upgrades"): 50},
+        "cumulative_fall",
+        "指标!C2",
+    ),
+    Messy(
+        "ytd-falls-warns",
+        one("a.xlsx", sheet([[YGJ, Q, 20]], ["村名", "季度", "村集体经济收入（万元）"])),
+        {(YGJ, Q, "collective_income"): 20},
+        "cumulative_fall",
+        "指标!C2",
+    ),
+    Messy(
+        "branch-alone-warns",
+        one(
+            "a.xlsx",
+            b.xlsx(
+                {"星级评定": [["村名", "年度", "支部过硬星", "产业兴旺星"], [JIA, 2023, "是", "√"]]}
+            ),
+        ),
+        {},
+        "branch_without_others",
+        "星级评定!C2",
+    ),
+    Messy(
+        "unknown-empty-column-ignored",
+        one(
+            "a.xlsx",
+            sheet([[NYG, Q, 5, None]], ["村名", "季度", "村集体经济收入（万元）", "填报说明"]),
+        ),
+        {(NYG, Q, "collective_income"): 5},
+    ),
+]
 
 
 def _code_of(name: str) -> str:
@@ -359,8 +900,9 @@ def test_a_confirmed_preview_is_stored_without_reading_the_files_again(
     known = any_base_store.load_for_import()
     checked = parse_files(files, known, SETTINGS, earlier=any_base_store.values_in)
     monkeypatch.setattr(importer, "read_workbook", _read_again)
-    outcome = importer.store_checked(any_base_store, files, checked, user="t",
-                                     checked_version=known.data_version)  # fmt: skip
+    outcome = importer.store_checked(
+        any_base_store, files, checked, user="t", checked_version=known.data_version
+    )
     assert outcome.stored and any_base_store.history()[0].filename == "a.xlsx"
     values = any_base_store.load().values.set_index(["code", "period", "indicator"])["value"]
     assert values[(b.CODE[NYG], Q, "collective_income")] == 15
@@ -373,12 +915,17 @@ def test_a_confirmed_preview_does_not_overwrite_a_newer_upload_of_the_same_cells
     files = [("mine.xlsx", sheet([[NYG, "", Q, 15, 110, 90]]))]
     checked = parse_files(files, known, SETTINGS, earlier=any_base_store.values_in)
     # Meanwhile someone else stores other figures for the same cells.
-    newer = import_files(any_base_store, [("theirs.xlsx", sheet([[NYG, "", Q, 16, 111, 91]]))],
-                         user="other", settings=SETTINGS)  # fmt: skip
+    newer = import_files(
+        any_base_store,
+        [("theirs.xlsx", sheet([[NYG, "", Q, 16, 111, 91]]))],
+        user="other",
+        settings=SETTINGS,
+    )
     before = snapshot(any_base_store)
     with pytest.raises(ConflictError, match="theirs.xlsx"):
-        importer.store_checked(any_base_store, files, checked, user="t",
-                               checked_version=known.data_version)  # fmt: skip
+        importer.store_checked(
+            any_base_store, files, checked, user="t", checked_version=known.data_version
+        )
     assert_unchanged(any_base_store, before)
     assert any_base_store.history()[0].id == newer.revision
 

@@ -156,8 +156,9 @@ def test_older_datasets_only_garbage_cycles_hold_are_freed_before_a_load(named_s
     gc.disable()
     try:
         for value in (1.0, 2.0, 3.0):
-            named_store.commit(_dataset(value), content=str(value).encode(), filename="x.xlsx",
-                               user="u")  # fmt: skip
+            named_store.commit(
+                _dataset(value), content=str(value).encode(), filename="x.xlsx", user="u"
+            )
             ds = loading._load(named_store.url, named_store.data_version())
             cycle = [ds]
             cycle.append(cycle)

@@ -26,22 +26,28 @@ def _dataset() -> Dataset:
     values = pd.DataFrame(
         [
             # a flow: a year sums its quarters
-            ("v1", "2023Q1", "party_meetings", 2.0), ("v1", "2023Q2", "party_meetings", 3.0),
+            ("v1", "2023Q1", "party_meetings", 2.0),
+            ("v1", "2023Q2", "party_meetings", 3.0),
             ("v2", "2023Q2", "party_meetings", 4.0),
             # a rate: weighted by households
-            ("v1", "2023Q2", "mass_satisfaction", 90.0), ("v2", "2023Q2", "mass_satisfaction", 70.0),
+            ("v1", "2023Q2", "mass_satisfaction", 90.0),
+            ("v2", "2023Q2", "mass_satisfaction", 70.0),
             ("v3", "2023Q2", "mass_satisfaction", 60.0),
             # ytd: the year takes the last quarter; per household divides by reporting households
-            ("v1", "2023Q1", "collective_income", 5.0), ("v1", "2023Q2", "collective_income", 8.0),
+            ("v1", "2023Q1", "collective_income", 5.0),
+            ("v1", "2023Q2", "collective_income", 8.0),
             ("v2", "2023Q2", "collective_income", 12.0),
         ],
         columns=["code", "period", "indicator", "value"],
-    )  # fmt: skip
+    )
     scores = pd.DataFrame(
-        [("v1", "2023Q2", "branch", 80.0), ("v2", "2023Q2", "branch", 90.0),
-         ("v3", "2023Q2", "branch", 70.0)],
+        [
+            ("v1", "2023Q2", "branch", 80.0),
+            ("v2", "2023Q2", "branch", 90.0),
+            ("v3", "2023Q2", "branch", 70.0),
+        ],
         columns=["code", "period", "star", "score"],
-    )  # fmt: skip
+    )
     return Dataset.of(villages=villages, values=values, scores=scores)
 
 
@@ -63,8 +69,12 @@ def test_grouping_only_above_the_township_and_beyond_the_limit():
 def test_towns_of_the_same_name_in_two_counties_stay_apart():
     ds = _dataset()
     owner = areas.sub_area_of(ds, CITY)
-    assert owner.to_dict() == {"v1": f"{CITY}/甲县", "v2": f"{CITY}/甲县", "v3": f"{CITY}/甲县",
-                               "v4": f"{CITY}/乙县"}  # fmt: skip
+    assert owner.to_dict() == {
+        "v1": f"{CITY}/甲县",
+        "v2": f"{CITY}/甲县",
+        "v3": f"{CITY}/甲县",
+        "v4": f"{CITY}/乙县",
+    }
     towns = areas.village_counts(ds, "")
     assert towns["villages"].tolist() == [4]
     by_town = areas.sub_area_of(ds, f"{CITY}/甲县")
@@ -137,8 +147,11 @@ def test_score_history_averages_the_villages_of_each_sub_area_per_quarter():
     ds = _with_five_stars(_dataset())
     one = areas.score_history(ds, CITY, "branch", "2023Q2")
     got = {(r.label, r.period): (r.score, r.scored) for r in one.itertuples()}
-    assert got == {("甲县", "2023Q1"): (50.0, 1), ("甲县", "2023Q2"): (70.0, 2),
-                   ("乙县", "2023Q2"): (95.0, 1)}  # fmt: skip
+    assert got == {
+        ("甲县", "2023Q1"): (50.0, 1),
+        ("甲县", "2023Q2"): (70.0, 2),
+        ("乙县", "2023Q2"): (95.0, 1),
+    }
     assert list(dict.fromkeys(one["label"])) == ["甲县", "乙县"]  # pinyin: jia before yi
     assert areas.score_history(ds, CITY, "branch", "2023Q1")["period"].tolist() == ["2023Q1"]
     five = areas.score_history(ds, CITY, "all", "2023Q2")
@@ -149,11 +162,17 @@ def test_score_history_averages_the_villages_of_each_sub_area_per_quarter():
 
 def test_award_levels_count_stars_held_and_villages_gaining_or_losing_one():
     awards = pd.DataFrame(
-        [("v1", 2022, "branch", True), ("v1", 2023, "branch", True), ("v1", 2023, "industry", True),
-         ("v2", 2022, "branch", True), ("v2", 2023, "branch", False),
-         ("v3", 2023, "branch", True), ("v4", 2023, "safety", True)],
+        [
+            ("v1", 2022, "branch", True),
+            ("v1", 2023, "branch", True),
+            ("v1", 2023, "industry", True),
+            ("v2", 2022, "branch", True),
+            ("v2", 2023, "branch", False),
+            ("v3", 2023, "branch", True),
+            ("v4", 2023, "safety", True),
+        ],
         columns=["code", "year", "star", "awarded"],
-    )  # fmt: skip
+    )
     ds = _dataset().with_frames(awards=awards)
     frame = areas.award_levels(ds, f"{CITY}/甲县", "all")
     got = {
@@ -172,7 +191,9 @@ def test_award_levels_count_stars_held_and_villages_gaining_or_losing_one():
     branch = areas.award_levels(ds, CITY, "branch")
     # 乙县's only award is for another star: nothing to show for 支部过硬星.
     assert branch[["label", "year", "villages", "mean_level"]].values.tolist() == [
-        ["甲县", 2022, 2, 1.0], ["甲县", 2023, 3, 2 / 3]]  # fmt: skip
+        ["甲县", 2022, 2, 1.0],
+        ["甲县", 2023, 3, 2 / 3],
+    ]
     table = areas.award_table(frame, "乡镇")
     assert list(table.columns)[:2] == ["乡镇", "年度"] and "被摘星的村（个）" in table
 

@@ -7,9 +7,14 @@ from wuxing.dataset import Dataset
 from wuxing.metrics import indicators
 
 VILLAGES = pd.DataFrame(
-    {"code": ["Z", "J", "Y"], "name": ["赵家村", "甲村", "乙村"], "town": "镇",
-     "households": [100.0, 200.0, None], "population": [400.0, 1000.0, None]}
-)  # fmt: skip
+    {
+        "code": ["Z", "J", "Y"],
+        "name": ["赵家村", "甲村", "乙村"],
+        "town": "镇",
+        "households": [100.0, 200.0, None],
+        "population": [400.0, 1000.0, None],
+    }
+)
 
 
 def _ds(rows, villages=VILLAGES):
@@ -52,8 +57,13 @@ def test_by_village_sorts_by_value_and_keeps_missing_last():
 
 
 def test_lower_is_better_sorts_ascending_with_ties_in_pinyin_order():
-    ds = _ds([("Z", "2023Q1", "criminal_cases", 1.0), ("J", "2023Q1", "criminal_cases", 1.0),
-              ("Y", "2023Q1", "criminal_cases", 0.0)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2023Q1", "criminal_cases", 1.0),
+            ("J", "2023Q1", "criminal_cases", 1.0),
+            ("Y", "2023Q1", "criminal_cases", 0.0),
+        ]
+    )
     frame = indicators.by_village(ds, "criminal_cases", "2023Q1")
     assert frame["village"].tolist() == ["乙村", "甲村", "赵家村"]
 
@@ -93,8 +103,14 @@ def test_over_time_single_village_single_quarter():
 
 
 def test_totals_sum_counts_and_weight_rates_by_households():
-    ds = _ds([("Z", "2023Q1", "toilet_upgrades", 10.0), ("J", "2023Q1", "toilet_upgrades", 30.0),
-              ("Z", "2023Q1", "household_link_rate", 90.0), ("J", "2023Q1", "household_link_rate", 60.0)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2023Q1", "toilet_upgrades", 10.0),
+            ("J", "2023Q1", "toilet_upgrades", 30.0),
+            ("Z", "2023Q1", "household_link_rate", 90.0),
+            ("J", "2023Q1", "household_link_rate", 60.0),
+        ]
+    )
     assert indicators.totals(ds, "toilet_upgrades", "2023Q1")["value"].tolist() == [40.0]
     rate = indicators.totals(ds, "household_link_rate", "2023Q1")["value"].iloc[0]
     assert rate == pytest.approx((90 * 100 + 60 * 200) / 300)
@@ -104,8 +120,13 @@ def test_totals_sum_counts_and_weight_rates_by_households():
 
 
 def test_total_change_on_the_previous_quarter_and_ytd_against_last_year():
-    ds = _ds([("Z", "2022Q1", "collective_income", 4.0), ("Z", "2022Q4", "collective_income", 20.0),
-              ("Z", "2023Q1", "collective_income", 5.0)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2022Q1", "collective_income", 4.0),
+            ("Z", "2022Q4", "collective_income", 20.0),
+            ("Z", "2023Q1", "collective_income", 5.0),
+        ]
+    )
     change = indicators.total_change(ds, "collective_income", "2023Q1")
     assert change.previous_key == "2022Q1" and change.change == 1.0  # 同比: ytd restarts in Q1
     assert change.change_pct == pytest.approx(25.0)

@@ -112,10 +112,12 @@ def test_trend_label_rule():
 
 
 def test_gap_history_labels_each_quarter():
-    scores = scores_frame({
-        "A": {"branch": [90, 90, 90, 90, 90]},
-        "B": {"branch": [80, 83, 83.5, 81, None]},
-    })  # fmt: skip
+    scores = scores_frame(
+        {
+            "A": {"branch": [90, 90, 90, 90, 90]},
+            "B": {"branch": [80, 83, 83.5, 81, None]},
+        }
+    )
     ds = Dataset.of(villages=village_frame("A", "B"), scores=scores)
     m = pairs.free_matchup(ds, "A", "B")
     history = pairs.gap_history(ds, m, "2024Q1", star="branch")
@@ -126,12 +128,14 @@ def test_gap_history_labels_each_quarter():
 
 
 def test_pairs_overview_average_gap_and_changes():
-    scores = scores_frame({
-        "M": {"branch": [90, 90, 90], "industry": [90, 90, 90]},
-        "E": {"branch": [80, 84, 83], "industry": [76, 80, 80]},
-        "N": {"branch": [90, 90, 90], "industry": [90, 90, 90]},
-        "F": {"branch": [88, 88, 85], "industry": [88, 88, 85]},
-    })  # fmt: skip
+    scores = scores_frame(
+        {
+            "M": {"branch": [90, 90, 90], "industry": [90, 90, 90]},
+            "E": {"branch": [80, 84, 83], "industry": [76, 80, 80]},
+            "N": {"branch": [90, 90, 90], "industry": [90, 90, 90]},
+            "F": {"branch": [88, 88, 85], "industry": [88, 88, 85]},
+        }
+    )
     pair_rows = pd.DataFrame(
         {"mentor": ["M", "N"], "mentee": ["E", "F"], "since": ["2023Q1", "2023Q2"]}
     )
@@ -154,17 +158,28 @@ def test_pairs_overview_average_gap_and_changes():
 
 
 def test_pairs_by_area_count_each_trend_per_mentee_township():
-    scores = scores_frame({
-        "M": {"branch": [90, 90]}, "E": {"branch": [80, 85]},  # closing: 10 → 5
-        "N": {"branch": [90, 90]}, "F": {"branch": [88, 80]},  # widening: 2 → 10
-        "O": {"branch": [90, 90]}, "G": {"branch": [None, 70]},  # no earlier gap
-    })  # fmt: skip
-    villages = pd.DataFrame({
-        "code": ["M", "E", "N", "F", "O", "G"], "name": ["M村", "E村", "N村", "F村", "O村", "G村"],
-        "town": ["甲镇", "甲镇", "乙镇", "甲镇", "乙镇", "乙镇"], "county": "某县", "city": "某市",
-    })  # fmt: skip
-    pair_rows = pd.DataFrame({"mentor": ["M", "N", "O"], "mentee": ["E", "F", "G"],
-                              "since": ["2023Q1"] * 3})  # fmt: skip
+    scores = scores_frame(
+        {
+            "M": {"branch": [90, 90]},
+            "E": {"branch": [80, 85]},  # closing: 10 → 5
+            "N": {"branch": [90, 90]},
+            "F": {"branch": [88, 80]},  # widening: 2 → 10
+            "O": {"branch": [90, 90]},
+            "G": {"branch": [None, 70]},  # no earlier gap
+        }
+    )
+    villages = pd.DataFrame(
+        {
+            "code": ["M", "E", "N", "F", "O", "G"],
+            "name": ["M村", "E村", "N村", "F村", "O村", "G村"],
+            "town": ["甲镇", "甲镇", "乙镇", "甲镇", "乙镇", "乙镇"],
+            "county": "某县",
+            "city": "某市",
+        }
+    )
+    pair_rows = pd.DataFrame(
+        {"mentor": ["M", "N", "O"], "mentee": ["E", "F", "G"], "since": ["2023Q1"] * 3}
+    )
     ds = Dataset.of(villages=villages, scores=scores, pairs=pair_rows)
     # N (乙镇) mentors F (甲镇): the pair counts where its mentee is, scored from N's own scores.
     frame = pairs.pairs_by_area(ds, "某市/某县", "2023Q2").set_index("label")
@@ -215,7 +230,8 @@ def test_projection_of_a_falling_series_never_arrives():
 
 
 def test_projection_of_a_noisy_series():
-    # Least squares over 80, 82, 81, 83: slope 0.8, line at 82.7 in 2023Q4 → 85 after 2.875 → 2024Q3.
+    # Least squares over 80, 82, 81, 83: slope 0.8, line at 82.7 in 2023Q4 → 85 after 2.875
+    # quarters → 2024Q3.
     p = pairs.project(series([80, 82, 81, 83]), "2023Q4", PASS)
     assert p.slope == pytest.approx(0.8)
     assert p.quarter == "2024Q3"
@@ -293,8 +309,14 @@ def test_star_comparison_and_standing():
     scores = scores_frame(
         {"A": {"branch": [90], "industry": [80]}, "B": {"branch": [86], "industry": [88]}}
     )
-    awards = pd.DataFrame({"code": ["A", "B"], "year": [2022, 2022], "star": ["branch", "industry"],
-                           "awarded": [True, True]})  # fmt: skip
+    awards = pd.DataFrame(
+        {
+            "code": ["A", "B"],
+            "year": [2022, 2022],
+            "star": ["branch", "industry"],
+            "awarded": [True, True],
+        }
+    )
     targets = pd.DataFrame(
         {"code": ["B"], "year": [2023], "level": [2], "stars": ["branch,industry"]}
     )
@@ -342,18 +364,28 @@ def test_a_flat_mentee_is_told_the_gain_needed_within_the_target_year():
     ("values", "period", "status", "text"),
     [
         # Rising too slowly for 2024: the gain still needed, and when the trend gets there.
-        ([78, 79, 80], "2024Q1", "needs_gain", "需每季度提高 1.7 分才能2024年内达标（按近期趋势2025年第二季度达标）"),
+        (
+            [78, 79, 80],
+            "2024Q1",
+            "needs_gain",
+            "需每季度提高 1.7 分才能2024年内达标（按近期趋势2025年第二季度达标）",
+        ),
         # +0.5 a quarter: ten quarters away, past the two-year horizon: no quarter named.
         ([79, 79.5, 80], "2024Q1", "needs_gain", "需每季度提高 1.7 分才能2024年内达标"),
         # One quarter: no trend, but the gain needed is still known.
         ([80], "2024Q1", "needs_gain", "需每季度提高 1.7 分才能2024年内达标"),
         # The fourth quarter of the target year: nothing left but to say how far short it fell.
         ([80, 80, 80], "2024Q4", "missed", "2024年内未达标（差 5.0 分）"),
-        ([80, 81, 82], "2024Q4", "missed", "2024年内未达标（差 3.0 分），按近期趋势预计2025年第三季度达标"),
+        (
+            [80, 81, 82],
+            "2024Q4",
+            "missed",
+            "2024年内未达标（差 3.0 分），按近期趋势预计2025年第三季度达标",
+        ),
         ([80, 86], "2024Q2", "reached", "已达标"),
         ([80, None], "2024Q2", "no_score", "本季度无评分"),
     ],
-)  # fmt: skip
+)
 def test_outlook_cases(values, period, status, text):
     first = periods.shift(period, -(len(values) - 1))
     o = pairs.outlook(series(values, first=first), period, PASS, 2024)
@@ -361,26 +393,34 @@ def test_outlook_cases(values, period, status, text):
 
 
 def mentee_dataset(targets: pd.DataFrame, last: str = "2024Q1") -> Dataset:
-    scores = scores_frame({
-        "M": {"industry": [90, 90, 90, 90], "ecology": [90, 90, 90, 90]},
-        "E": {"industry": [74, 76, 78, 80], "ecology": [80, 80, 80, 80]},
-    }, first=periods.shift(last, -3))  # fmt: skip
+    scores = scores_frame(
+        {
+            "M": {"industry": [90, 90, 90, 90], "ecology": [90, 90, 90, 90]},
+            "E": {"industry": [74, 76, 78, 80], "ecology": [80, 80, 80, 80]},
+        },
+        first=periods.shift(last, -3),
+    )
     pair_rows = pd.DataFrame({"mentor": ["M"], "mentee": ["E"], "since": ["2023Q2"]})
-    return Dataset.of(villages=village_frame("M", "E"), scores=scores, targets=targets,
-                      pairs=pair_rows)  # fmt: skip
+    return Dataset.of(
+        villages=village_frame("M", "E"), scores=scores, targets=targets, pairs=pair_rows
+    )
 
 
 def test_target_outlook_names_each_missing_target_star_and_the_target_year():
-    targets = pd.DataFrame({"code": ["E"], "year": [2024], "level": [2],
-                            "stars": ["industry,ecology"]})  # fmt: skip
+    targets = pd.DataFrame(
+        {"code": ["E"], "year": [2024], "level": [2], "stars": ["industry,ecology"]}
+    )
     text = pairs.target_outlook(mentee_dataset(targets), "E", "2024Q1", PASS)
-    assert text == ("2024年目标二星 · 产业兴旺：预计2024年第四季度达标；"
-                    "生态宜居：需每季度提高 1.7 分才能2024年内达标")  # fmt: skip
+    assert text == (
+        "2024年目标二星 · 产业兴旺：预计2024年第四季度达标；"
+        "生态宜居：需每季度提高 1.7 分才能2024年内达标"
+    )
 
 
 def test_last_years_target_is_never_used_for_this_year():
-    targets = pd.DataFrame({"code": ["E"], "year": [2023], "level": [2],
-                            "stars": ["industry,ecology"]})  # fmt: skip
+    targets = pd.DataFrame(
+        {"code": ["E"], "year": [2023], "level": [2], "stars": ["industry,ecology"]}
+    )
     ds = mentee_dataset(targets)
     assert pairs.target_of(ds, "E", "2024Q1") == (None, None, [])
     assert pairs.target_of(ds, "E", "2023Q4")[0] == 2023
@@ -404,15 +444,27 @@ def test_gap_at_pairing_and_now():
     board = pairs.pair_board(ds, "", "2024Q1", PASS)
     assert board.loc[0, "outlook"] == "2024年目标一星 · 产业兴旺：预计2024年第四季度达标"
     table = pairs.board_table(board)
-    assert table.iloc[0].tolist() == ["M村 → E村", "2023年第二季度", "13.0", "10.0", "-3.0 分",
-                                      "-1.0 分", "缩小", board.loc[0, "outlook"]]  # fmt: skip
+    assert table.iloc[0].tolist() == [
+        "M村 → E村",
+        "2023年第二季度",
+        "13.0",
+        "10.0",
+        "-3.0 分",
+        "-1.0 分",
+        "缩小",
+        board.loc[0, "outlook"],
+    ]
 
 
 def test_the_board_puts_pairs_widening_since_pairing_first():
-    scores = scores_frame({
-        "M": {"branch": [90, 90]}, "E": {"branch": [88, 80]},  # widening: 2 → 10
-        "N": {"branch": [90, 90]}, "F": {"branch": [70, 75]},  # closing: 20 → 15
-    })  # fmt: skip
+    scores = scores_frame(
+        {
+            "M": {"branch": [90, 90]},
+            "E": {"branch": [88, 80]},  # widening: 2 → 10
+            "N": {"branch": [90, 90]},
+            "F": {"branch": [70, 75]},  # closing: 20 → 15
+        }
+    )
     pair_rows = pd.DataFrame({"mentor": ["N", "M"], "mentee": ["F", "E"], "since": ["2023Q1"] * 2})
     ds = Dataset.of(villages=village_frame("M", "E", "N", "F"), scores=scores, pairs=pair_rows)
     board = pairs.pair_board(ds, "", "2023Q2", PASS)

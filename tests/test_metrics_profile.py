@@ -8,14 +8,25 @@ from wuxing.dataset import Dataset
 from wuxing.metrics import profile, ranking
 from wuxing.storage.store import Revision
 
-VILLAGES = pd.DataFrame({"code": ["Z", "J"], "name": ["赵家村", "甲村"], "town": "马庄桥镇",
-                         "county": "清丰县", "households": [760.0, None]})  # fmt: skip
+VILLAGES = pd.DataFrame(
+    {
+        "code": ["Z", "J"],
+        "name": ["赵家村", "甲村"],
+        "town": "马庄桥镇",
+        "county": "清丰县",
+        "households": [760.0, None],
+    }
+)
 
 
 def _ds(villages=VILLAGES, **frames):
-    columns = {"scores": ["code", "period", "star", "score"], "awards": ["code", "year", "star", "awarded"],
-               "targets": ["code", "year", "level", "stars"], "values": ["code", "period", "indicator", "value"],
-               "pairs": ["mentor", "mentee", "since"]}  # fmt: skip
+    columns = {
+        "scores": ["code", "period", "star", "score"],
+        "awards": ["code", "year", "star", "awarded"],
+        "targets": ["code", "year", "level", "stars"],
+        "values": ["code", "period", "indicator", "value"],
+        "pairs": ["mentor", "mentee", "since"],
+    }
     given = {k: pd.DataFrame(v, columns=columns[k]) for k, v in frames.items()}
     return Dataset.of(villages=villages, **given)
 
@@ -27,11 +38,14 @@ def test_facts_keep_missing_households_missing():
 
 def test_star_card_scores_area_mean_awards_and_target():
     ds = _ds(
-        scores=[("Z", "2023Q2", "industry", 90), ("J", "2023Q2", "industry", 80),
-                ("Z", "2023Q1", "industry", 84)],
+        scores=[
+            ("Z", "2023Q2", "industry", 90),
+            ("J", "2023Q2", "industry", 80),
+            ("Z", "2023Q1", "industry", 84),
+        ],
         awards=[("Z", 2022, "industry", True), ("Z", 2022, "safety", False)],
         targets=[("Z", 2023, 3, "industry,ecology")],
-    )  # fmt: skip
+    )
     card = profile.stars(ds, "Z", "2023Q2", 85).set_index("star")
     assert card.loc["industry", "score"] == 90 and card.loc["industry", "previous"] == 84
     assert card.loc["industry", "area_mean"] == 85 and card.loc["industry", "passing"]
@@ -45,8 +59,14 @@ def test_star_card_scores_area_mean_awards_and_target():
 
 
 def test_indicator_trends_with_gaps_and_comparison():
-    ds = _ds(values=[("Z", "2023Q1", "mushroom_output", 10.0), ("Z", "2023Q3", "mushroom_output", 30.0),
-                     ("Z", "2023Q2", "volunteers", 5.0), ("J", "2023Q3", "volunteers", 9.0)])  # fmt: skip
+    ds = _ds(
+        values=[
+            ("Z", "2023Q1", "mushroom_output", 10.0),
+            ("Z", "2023Q3", "mushroom_output", 30.0),
+            ("Z", "2023Q2", "volunteers", 5.0),
+            ("J", "2023Q3", "volunteers", 9.0),
+        ]
+    )
     trends = profile.indicator_trends(ds, "Z", "2023Q3").set_index("indicator")
     assert trends.loc["mushroom_output", "trend"] == [10.0, None, 30.0]  # a gap stays a gap
     assert pd.isna(trends.loc["mushroom_output", "previous"])
@@ -69,10 +89,14 @@ def test_peer_ranks_with_a_tie_and_no_score():
 
 
 def test_peer_ranks_agree_with_the_full_ranking_of_the_area():
-    villages = pd.DataFrame({"code": list("ABCDE"), "name": ["甲村", "乙村", "丙村", "丁村", "戊村"],
-                             "town": "某镇"})  # fmt: skip
-    scores = [(c, "2023Q1", s, 80 + i + (j % 2)) for i, c in enumerate("ABCD")
-              for j, s in enumerate(catalog.STAR_IDS)]  # fmt: skip
+    villages = pd.DataFrame(
+        {"code": list("ABCDE"), "name": ["甲村", "乙村", "丙村", "丁村", "戊村"], "town": "某镇"}
+    )
+    scores = [
+        (c, "2023Q1", s, 80 + i + (j % 2))
+        for i, c in enumerate("ABCD")
+        for j, s in enumerate(catalog.STAR_IDS)
+    ]
     scores += [("E", "2023Q1", "industry", 83)]  # ties D on industry, no total
     ds = _ds(villages, scores=scores)
     for code in "ABCDE":
@@ -91,15 +115,28 @@ def test_peer_ranks_agree_with_the_full_ranking_of_the_area():
 
 
 def test_star_means_are_over_the_villages_scored_in_the_quarter():
-    ds = _ds(scores=[("Z", "2023Q2", "industry", 90), ("J", "2023Q2", "industry", 80),
-                     ("Z", "2023Q1", "industry", 10), ("Z", "2023Q2", "safety", 70)])  # fmt: skip
+    ds = _ds(
+        scores=[
+            ("Z", "2023Q2", "industry", 90),
+            ("J", "2023Q2", "industry", 80),
+            ("Z", "2023Q1", "industry", 10),
+            ("Z", "2023Q2", "safety", 70),
+        ]
+    )
     assert profile.star_means(ds, "2023Q2").to_dict() == {"industry": 85.0, "safety": 70.0}
     assert profile.labels(ds) == {"Z": "赵家村", "J": "甲村"}
 
 
 def test_townships_for_the_picker_in_pinyin_order_with_their_villages():
-    villages = pd.DataFrame({"code": ["A", "B", "C", "D"], "name": ["赵村", "安村", "乙村", "甲村"],
-                             "town": ["赵镇", "赵镇", "安镇", ""], "county": "某县", "city": "某市"})  # fmt: skip
+    villages = pd.DataFrame(
+        {
+            "code": ["A", "B", "C", "D"],
+            "name": ["赵村", "安村", "乙村", "甲村"],
+            "town": ["赵镇", "赵镇", "安镇", ""],
+            "county": "某县",
+            "city": "某市",
+        }
+    )
     ds = _ds(villages)
     assert profile.towns(ds) == ["某市/某县/", "某市/某县/安镇", "某市/某县/赵镇"]
     assert profile.town_of(ds, "A") == "某市/某县/赵镇" and profile.town_of(ds, "X") is None
@@ -112,7 +149,8 @@ def test_pairs_as_mentor_and_mentee():
     ds = _ds(pairs=[("Z", "J", "2022Q3")])
     assert profile.pairs(ds, "Z")[["role", "partner_name"]].values.tolist() == [["导师村", "甲村"]]
     assert profile.pairs(ds, "J")[["role", "partner_name", "since"]].values.tolist() == [
-        ["帮带村", "赵家村", "2022Q3"]]  # fmt: skip
+        ["帮带村", "赵家村", "2022Q3"]
+    ]
     assert profile.pairs(_ds(), "Z").empty
 
 
@@ -123,10 +161,16 @@ def _revision(rid, status="live"):
 # What `Store.touches` reads back for three uploads: scores of Z and a value of J; a pair J→Z
 # (rolled back later); J's village row and another value of J.
 TOUCHED = pd.DataFrame(
-    [(1, "Z", "scores", 5), (1, "J", "values", 1), (2, "J", "pairs", 1), (2, "Z", "pairs", 1),
-     (3, "J", "villages", 1), (3, "J", "values", 1)],
+    [
+        (1, "Z", "scores", 5),
+        (1, "J", "values", 1),
+        (2, "J", "pairs", 1),
+        (2, "Z", "pairs", 1),
+        (3, "J", "villages", 1),
+        (3, "J", "values", 1),
+    ],
     columns=["revision", "code", "kind", "rows"],
-)  # fmt: skip
+)
 
 
 def test_uploads_touching_a_village_newest_first_with_what_they_set():
@@ -147,9 +191,15 @@ def test_no_revisions_touch_nothing():
 
 @pytest.mark.parametrize(
     ("points", "rows", "expected"),
-    [([{"customdata": ["J"], "y": "赵家村"}], [], "J"), ([{"y": "赵家村", "x": "产业兴旺"}], [], "Z"),
-     ([{"x": "甲村"}], [], "J"), ([], [1], "J"), ([], [5], None), ([{"x": "无此村"}], [], None)],
-)  # fmt: skip
+    [
+        ([{"customdata": ["J"], "y": "赵家村"}], [], "J"),
+        ([{"y": "赵家村", "x": "产业兴旺"}], [], "Z"),
+        ([{"x": "甲村"}], [], "J"),
+        ([], [1], "J"),
+        ([], [5], None),
+        ([{"x": "无此村"}], [], None),
+    ],
+)
 def test_picked_village_from_a_click_or_a_row(points, rows, expected):
     table = pd.DataFrame({"村名": ["赵家村", "甲村"]})
     assert profile.picked_village(_ds(), points, rows, table) == expected
@@ -169,8 +219,15 @@ def test_works_on_what_the_store_returns(sample_store):
 
 
 def test_a_town_with_a_slash_in_its_name_is_one_town_with_its_villages():
-    villages = pd.DataFrame({"code": ["1", "2"], "name": ["甲村", "乙村"], "town": "东/西镇",
-                             "county": "清丰县", "city": "濮阳市"})  # fmt: skip
+    villages = pd.DataFrame(
+        {
+            "code": ["1", "2"],
+            "name": ["甲村", "乙村"],
+            "town": "东/西镇",
+            "county": "清丰县",
+            "city": "濮阳市",
+        }
+    )
     ds = Dataset.of(villages=villages)
     [town] = profile.towns(ds)
     assert profile.town_label(town) == "濮阳市 › 清丰县 › 东/西镇"

@@ -17,23 +17,40 @@ def _ds(scores=(), awards=(), targets=(), villages=VILLAGES):
 
 
 def test_score_history_of_one_star_in_pinyin_then_time_order():
-    ds = _ds([("Z", "2023Q2", "industry", 90), ("Z", "2023Q1", "industry", 80),
-              ("J", "2023Q1", "industry", 70), ("J", "2023Q1", "safety", 99)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2023Q2", "industry", 90),
+            ("Z", "2023Q1", "industry", 80),
+            ("J", "2023Q1", "industry", 70),
+            ("J", "2023Q1", "safety", 99),
+        ]
+    )
     history = progress.score_history(ds, "industry")
     assert list(history["village"]) == ["甲村", "赵家村", "赵家村"]
     assert list(history["score"]) == [70, 80, 90]
 
 
 def test_score_history_stops_at_the_chosen_quarter_and_skips_missing():
-    ds = _ds([("Z", "2023Q1", "industry", 80), ("Z", "2023Q2", "industry", 90),
-              ("J", "2023Q1", "industry", None)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2023Q1", "industry", 80),
+            ("Z", "2023Q2", "industry", 90),
+            ("J", "2023Q1", "industry", None),
+        ]
+    )
     history = progress.score_history(ds, "industry", last="2023Q1")
     assert list(history["score"]) == [80]
 
 
 def test_all_stars_is_the_mean_only_where_all_five_are_scored():
-    full = [("Z", "2023Q1", s, v) for s, v in
-            zip(["branch", "industry", "ecology", "safety", "civility"], [80, 90, 85, 95, 100], strict=True)]  # fmt: skip
+    full = [
+        ("Z", "2023Q1", s, v)
+        for s, v in zip(
+            ["branch", "industry", "ecology", "safety", "civility"],
+            [80, 90, 85, 95, 100],
+            strict=True,
+        )
+    ]
     partial = [("J", "2023Q1", "industry", 99)]
     history = progress.score_history(_ds(full + partial), "all")
     assert list(history["village"]) == ["赵家村"]
@@ -46,8 +63,14 @@ def test_score_history_empty_store():
 
 
 def test_passing_counts_per_quarter_and_star_with_ties_at_the_pass_mark():
-    ds = _ds([("Z", "2023Q1", "industry", 85), ("J", "2023Q1", "industry", 84.9),
-              ("J", "2023Q1", "safety", 90), ("Z", "2023Q2", "industry", None)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2023Q1", "industry", 85),
+            ("J", "2023Q1", "industry", 84.9),
+            ("J", "2023Q1", "safety", 90),
+            ("Z", "2023Q2", "industry", None),
+        ]
+    )
     counts = progress.passing_counts(ds, "all", 85)
     assert counts[["period", "star", "passing", "scored"]].values.tolist() == [
         ["2023Q1", "industry", 1, 2],
@@ -58,9 +81,15 @@ def test_passing_counts_per_quarter_and_star_with_ties_at_the_pass_mark():
 
 
 def test_award_changes_mark_gains_and_losses_year_on_year():
-    ds = _ds(awards=[("Z", 2022, "industry", True), ("Z", 2022, "safety", True),
-                     ("Z", 2023, "industry", True), ("Z", 2023, "ecology", True),
-                     ("Z", 2023, "safety", False)])  # fmt: skip
+    ds = _ds(
+        awards=[
+            ("Z", 2022, "industry", True),
+            ("Z", 2022, "safety", True),
+            ("Z", 2023, "industry", True),
+            ("Z", 2023, "ecology", True),
+            ("Z", 2023, "safety", False),
+        ]
+    )
     changes = progress.award_changes(ds, "all").set_index("year")
     assert changes.loc[2022, "gained"] == [] and changes.loc[2022, "level"] == 2
     assert changes.loc[2023, "gained"] == ["ecology"] and changes.loc[2023, "lost"] == ["safety"]

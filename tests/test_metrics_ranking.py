@@ -23,8 +23,13 @@ def _five(code, period, score):
 
 
 def test_ties_share_a_rank_and_are_listed_in_pinyin_order():
-    ds = _ds([("Z", "2023Q2", "industry", 90), ("J", "2023Q2", "industry", 90),
-              ("Y", "2023Q2", "industry", 80)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2023Q2", "industry", 90),
+            ("J", "2023Q2", "industry", 90),
+            ("Y", "2023Q2", "industry", 80),
+        ]
+    )
     ranked = ranking.ranking(ds, "industry", "2023Q2")
     assert ranked["village"].tolist() == ["甲村", "赵家村", "乙村", "丙村"]
     assert ranked["rank"].tolist()[:3] == [1, 1, 3] and pd.isna(ranked["rank"].iloc[3])
@@ -34,8 +39,12 @@ def test_ties_share_a_rank_and_are_listed_in_pinyin_order():
 
 
 def test_total_needs_all_five_scores_and_compares_with_the_previous_quarter():
-    ds = _ds(_five("Z", "2023Q1", 80) + _five("Z", "2023Q2", 90) + _five("J", "2023Q2", 95)
-             + [("Y", "2023Q2", "industry", 100)])  # fmt: skip
+    ds = _ds(
+        _five("Z", "2023Q1", 80)
+        + _five("Z", "2023Q2", 90)
+        + _five("J", "2023Q2", 95)
+        + [("Y", "2023Q2", "industry", 100)]
+    )
     ranked = ranking.ranking(ds, "total", "2023Q2").set_index("village")
     assert ranked.loc["甲村", "value"] == 475 and ranked.loc["甲村", "rank"] == 1
     assert ranked.loc["赵家村", "change"] == 50 and ranked.loc["赵家村", "previous_rank"] == 1
@@ -44,8 +53,12 @@ def test_total_needs_all_five_scores_and_compares_with_the_previous_quarter():
 
 
 def test_lower_is_better_indicator_ranks_ascending_and_improvement_flips_sign():
-    rows = [("Z", "2023Q1", "criminal_cases", 3.0), ("Z", "2023Q2", "criminal_cases", 1.0),
-            ("J", "2023Q1", "criminal_cases", 0.0), ("J", "2023Q2", "criminal_cases", 2.0)]  # fmt: skip
+    rows = [
+        ("Z", "2023Q1", "criminal_cases", 3.0),
+        ("Z", "2023Q2", "criminal_cases", 1.0),
+        ("J", "2023Q1", "criminal_cases", 0.0),
+        ("J", "2023Q2", "criminal_cases", 2.0),
+    ]
     ranked = ranking.ranking(_ds(values=rows), "ind:criminal_cases", "2023Q2")
     assert ranked["village"].tolist()[:2] == ["赵家村", "甲村"]
     up, down = ranking.movers(ranked, "ind:criminal_cases")
@@ -59,9 +72,19 @@ def test_ytd_indicator_in_q1_compares_with_the_same_quarter_last_year():
 
 
 def test_movers_keep_ties_at_the_cut_and_leave_out_the_unchanged():
-    rows = [(c, p, "industry", s) for c, p, s in [
-        ("Z", "2023Q1", 80), ("Z", "2023Q2", 85), ("J", "2023Q1", 80), ("J", "2023Q2", 85),
-        ("Y", "2023Q1", 80), ("Y", "2023Q2", 90), ("B", "2023Q1", 80), ("B", "2023Q2", 80)]]  # fmt: skip
+    rows = [
+        (c, p, "industry", s)
+        for c, p, s in [
+            ("Z", "2023Q1", 80),
+            ("Z", "2023Q2", 85),
+            ("J", "2023Q1", 80),
+            ("J", "2023Q2", 85),
+            ("Y", "2023Q1", 80),
+            ("Y", "2023Q2", 90),
+            ("B", "2023Q1", 80),
+            ("B", "2023Q2", 80),
+        ]
+    ]
     ranked = ranking.ranking(_ds(rows), "industry", "2023Q2")
     up, down = ranking.movers(ranked, "industry", n=2)
     assert up["village"].tolist() == ["乙村", "甲村", "赵家村"]  # 甲 and 赵 tie for second
@@ -79,15 +102,24 @@ def test_single_quarter_has_no_movers_and_no_most_improved():
 
 
 def test_most_improved_counts_from_four_quarters_back_or_the_first_on_record():
-    rows = [(c, p, "industry", s) for c, p, s in [
-        ("Z", "2022Q1", 60), ("Z", "2022Q2", 70), ("Z", "2023Q2", 90),
-        ("J", "2022Q2", 80), ("J", "2023Q2", 85)]]  # fmt: skip
+    rows = [
+        (c, p, "industry", s)
+        for c, p, s in [
+            ("Z", "2022Q1", 60),
+            ("Z", "2022Q2", 70),
+            ("Z", "2023Q2", 90),
+            ("J", "2022Q2", 80),
+            ("J", "2023Q2", 85),
+        ]
+    ]
     ds = _ds(rows)
     assert ranking.improved_since(ds, "industry", "2023Q2") == "2022Q2"
     assert ranking.improved_since(_ds(rows[1:2] + rows[2:3]), "industry", "2023Q2") == "2022Q2"
     best = ranking.most_improved(ds, "industry", "2023Q2")
     assert best[["village", "start", "value", "change"]].values.tolist() == [
-        ["赵家村", 70.0, 90.0, 20.0], ["甲村", 80.0, 85.0, 5.0]]  # fmt: skip
+        ["赵家村", 70.0, 90.0, 20.0],
+        ["甲村", 80.0, 85.0, 5.0],
+    ]
     assert best["rank_change"].tolist() == [1, -1]
     table = ranking.improved_table(best, "industry", "2022Q2", "2023Q2")
     assert table.columns[1] == "2022年Q2（分）"
@@ -95,9 +127,12 @@ def test_most_improved_counts_from_four_quarters_back_or_the_first_on_record():
 
 @pytest.mark.parametrize(
     ("by", "label", "unit"),
-    [("total", "五星总分", "分"), ("safety", "平安法治星得分", "分"),
-     ("ind:collective_income", "村集体经济收入", "万元")],
-)  # fmt: skip
+    [
+        ("total", "五星总分", "分"),
+        ("safety", "平安法治星得分", "分"),
+        ("ind:collective_income", "村集体经济收入", "万元"),
+    ],
+)
 def test_labels_and_units(by, label, unit):
     assert ranking.label(by) == label and ranking.unit(by) == unit
     assert by in ranking.options()
@@ -112,13 +147,16 @@ def test_works_on_what_the_store_returns(sample_store):
 # -- above the township: one row per sub-area ---------------------------------------------------
 
 COUNTY = "某市/某县"
-TOWNS = pd.DataFrame({
-    "code": ["A1", "A2", "A3", "B1", "B2", "C1"],
-    "name": ["甲村", "乙村", "丙村", "丁村", "戊村", "己村"],
-    "town": ["赵镇", "赵镇", "赵镇", "安镇", "安镇", "北镇"],
-    "county": "某县", "city": "某市",
-    "households": [100.0, 300.0, 200.0, 400.0, 100.0, 50.0],
-})  # fmt: skip
+TOWNS = pd.DataFrame(
+    {
+        "code": ["A1", "A2", "A3", "B1", "B2", "C1"],
+        "name": ["甲村", "乙村", "丙村", "丁村", "戊村", "己村"],
+        "town": ["赵镇", "赵镇", "赵镇", "安镇", "安镇", "北镇"],
+        "county": "某县",
+        "city": "某市",
+        "households": [100.0, 300.0, 200.0, 400.0, 100.0, 50.0],
+    }
+)
 
 
 def _county(scores=(), values=()):
@@ -130,9 +168,16 @@ def _county(scores=(), values=()):
 
 
 def test_sub_areas_rank_by_the_mean_score_of_the_villages_scored():
-    ds = _county([("A1", "2023Q2", "industry", 90), ("A2", "2023Q2", "industry", 70),
-                  ("B1", "2023Q2", "industry", 85), ("B2", "2023Q2", "industry", 75),
-                  ("A1", "2023Q1", "industry", 60), ("B1", "2023Q1", "industry", 90)])  # fmt: skip
+    ds = _county(
+        [
+            ("A1", "2023Q2", "industry", 90),
+            ("A2", "2023Q2", "industry", 70),
+            ("B1", "2023Q2", "industry", 85),
+            ("B2", "2023Q2", "industry", 75),
+            ("A1", "2023Q1", "industry", 60),
+            ("B1", "2023Q1", "industry", 90),
+        ]
+    )
     ranked = ranking.area_ranking(ds, COUNTY, "industry", "2023Q2")
     # 安镇 and 赵镇 tie on 80 (A3 has no score: not counted as 0); 北镇 has none and comes last.
     assert ranked["label"].tolist() == ["安镇", "赵镇", "北镇"]
@@ -145,15 +190,26 @@ def test_sub_areas_rank_by_the_mean_score_of_the_villages_scored():
     assert ranked["change"].tolist()[:2] == [-10.0, 20.0]
     assert ranked["rank_change"].tolist()[:2] == [0, 1]  # 赵镇 was second, now tied first
     table = ranking.area_ranking_table(ranked, "industry", "环比", "乡镇")
-    assert table.columns.tolist() == ["名次", "乡镇", "产业兴旺星得分各村平均（分）", "上期（分）",
-                                      "环比变化（分）", "名次变化（位）", "有数据村数（个）",
-                                      "村数（个）"]  # fmt: skip
+    assert table.columns.tolist() == [
+        "名次",
+        "乡镇",
+        "产业兴旺星得分各村平均（分）",
+        "上期（分）",
+        "环比变化（分）",
+        "名次变化（位）",
+        "有数据村数（个）",
+        "村数（个）",
+    ]
     assert table["名次"].tolist() == ["1（并列）", "1（并列）", "—"]
 
 
 def test_sub_area_total_is_the_mean_of_complete_village_totals():
-    ds = _county(_five("A1", "2023Q2", 80) + _five("A2", "2023Q2", 90)
-                 + [("A3", "2023Q2", "industry", 100)] + _five("B1", "2023Q2", 95))  # fmt: skip
+    ds = _county(
+        _five("A1", "2023Q2", 80)
+        + _five("A2", "2023Q2", 90)
+        + [("A3", "2023Q2", "industry", 100)]
+        + _five("B1", "2023Q2", 95)
+    )
     frame = ranking.area_values(ds, COUNTY, "total", "2023Q2").set_index("label")
     assert frame.loc["赵镇", "value"] == 425.0 and frame.loc["赵镇", "reporting"] == 2
     assert frame.loc["安镇", "value"] == 475.0
@@ -162,11 +218,14 @@ def test_sub_area_total_is_the_mean_of_complete_village_totals():
 
 
 def test_sub_area_indicators_sum_counts_and_weight_rates_by_households():
-    rows = [("A1", "2023Q2", "volunteers", 10.0), ("A2", "2023Q2", "volunteers", 5.0),
-            ("B1", "2023Q2", "volunteers", 12.0),
-            ("A1", "2023Q2", "dispute_resolution_rate", 100.0),
-            ("A2", "2023Q2", "dispute_resolution_rate", 80.0),
-            ("B1", "2023Q2", "dispute_resolution_rate", 90.0)]  # fmt: skip
+    rows = [
+        ("A1", "2023Q2", "volunteers", 10.0),
+        ("A2", "2023Q2", "volunteers", 5.0),
+        ("B1", "2023Q2", "volunteers", 12.0),
+        ("A1", "2023Q2", "dispute_resolution_rate", 100.0),
+        ("A2", "2023Q2", "dispute_resolution_rate", 80.0),
+        ("B1", "2023Q2", "dispute_resolution_rate", 90.0),
+    ]
     ds = _county(values=rows)
     counts = ranking.area_ranking(ds, COUNTY, "ind:volunteers", "2023Q2")
     assert counts[["label", "value"]].values.tolist()[:2] == [["赵镇", 15.0], ["安镇", 12.0]]
@@ -178,15 +237,24 @@ def test_sub_area_indicators_sum_counts_and_weight_rates_by_households():
 
 
 def test_rank_of_one_village_matches_the_full_ranking():
-    ds = _ds([("Z", "2023Q2", "industry", 90), ("J", "2023Q2", "industry", 90),
-              ("Y", "2023Q2", "industry", 80)])  # fmt: skip
+    ds = _ds(
+        [
+            ("Z", "2023Q2", "industry", 90),
+            ("J", "2023Q2", "industry", 90),
+            ("Y", "2023Q2", "industry", 80),
+        ]
+    )
     scored = ranking.values(ds, "industry", "2023Q2")
     assert ranking.rank_of(scored, "Y", "industry") == (3, False, 3)
     assert ranking.rank_of(scored, "Z", "industry") == (1, True, 3)
     assert ranking.rank_of(scored, "B", "industry") == (None, False, 3)
-    cases = ranking.values(_ds(values=[("Z", "2023Q2", "criminal_cases", 2.0),
-                                       ("J", "2023Q2", "criminal_cases", 0.0)]),
-                           "ind:criminal_cases", "2023Q2")  # fmt: skip
+    cases = ranking.values(
+        _ds(
+            values=[("Z", "2023Q2", "criminal_cases", 2.0), ("J", "2023Q2", "criminal_cases", 0.0)]
+        ),
+        "ind:criminal_cases",
+        "2023Q2",
+    )
     assert ranking.rank_of(cases, "J", "ind:criminal_cases") == (1, False, 2)
 
 

@@ -23,13 +23,14 @@ def _dataset() -> Dataset:
     ).assign(city=CITY)
     values = pd.DataFrame(
         [
-            ("v1", Q, "collective_income", 10.0), ("v1", Q, "mushroom_output", 5.0),
+            ("v1", Q, "collective_income", 10.0),
+            ("v1", Q, "mushroom_output", 5.0),
             ("v1", Q, "toilet_upgrades", 80.0),
             ("v2", Q, "collective_income", 11.0),  # no mushrooms, no toilets
             ("v3", "2023Q4", "collective_income", 9.0),  # an earlier quarter only
         ],
         columns=["code", "period", "indicator", "value"],
-    )  # fmt: skip
+    )
     scores = pd.DataFrame(
         [("v1", Q, star, 90.0) for star in ("branch", "industry", "ecology", "safety", "civility")]
         + [("v4", Q, "industry", 88.0)],
@@ -42,8 +43,10 @@ def test_each_village_and_kind_is_reported_partly_reported_or_missing():
     status = reporting.village_status(_dataset(), Q).set_index("name")
     assert list(status.columns[1:4]) == ["产业兴旺星指标", "生态宜居星指标", "星级评分"]
     assert status.loc["一村", ["产业兴旺星指标", "生态宜居星指标", "星级评分"]].tolist() == [
-        "已报", "已报", "已报"
-    ]  # fmt: skip
+        "已报",
+        "已报",
+        "已报",
+    ]
     assert status.loc["二村", ["产业兴旺星指标", "生态宜居星指标"]].tolist() == ["部分", "未报"]
     assert status.loc["二村", "missing"] == "食用菌产量、卫生厕所改造、星级评分（全部）"
     assert not status.loc["三村", "reported"] and status.loc["四村", "reported"]
@@ -97,8 +100,9 @@ def test_above_the_township_it_rolls_up_by_sub_area(area, labels):
     assert frame["label"].tolist() == labels
     if len(labels) == 2:
         assert frame[["villages", "reported", "missing", "with_gaps"]].values.tolist() == [
-            [2, 2, 0, 1], [2, 1, 1, 1]
-        ]  # fmt: skip
+            [2, 2, 0, 1],
+            [2, 1, 1, 1],
+        ]
         table = reporting.area_table(frame, "乡镇")
         assert table["报送率"].tolist() == ["100%", "50%"]
 
@@ -137,8 +141,10 @@ def test_a_county_of_many_villages_keeps_each_villages_own_status_in_pinyin_orde
     status = reporting.village_status(ds, Q)
     assert status["name"].tolist() == sorted(villages["name"])
     assert status.set_index("code").loc[["c000", "c001", "c002"], "missing"].tolist() == [
-        "村集体经济收入、卫生厕所改造", "", "卫生厕所改造"
-    ]  # fmt: skip
+        "村集体经济收入、卫生厕所改造",
+        "",
+        "卫生厕所改造",
+    ]
     assert not status.set_index("code").loc["c003", "reported"]
     tally = reporting.tally(status)
     assert (tally.reported, tally.with_gaps) == (80, 40)

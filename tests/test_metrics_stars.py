@@ -17,10 +17,12 @@ def _ds(awards=(), scores=()):
     )
 
 
-AWARDS = [
-    ("Z", 2023, s, True) for s in ("branch", "industry", "ecology", "safety", "civility")
-] + [("J", 2023, "industry", True), ("J", 2023, "ecology", True), ("J", 2023, "safety", False),
-     ("Z", 2022, "industry", True)]  # fmt: skip
+AWARDS = [("Z", 2023, s, True) for s in ("branch", "industry", "ecology", "safety", "civility")] + [
+    ("J", 2023, "industry", True),
+    ("J", 2023, "ecology", True),
+    ("J", 2023, "safety", False),
+    ("Z", 2022, "industry", True),
+]
 
 
 def test_level_distribution_counts_every_level_including_zero():
@@ -62,14 +64,19 @@ def _years(*years: int) -> Dataset:
         ((2023,), "2022Q4", None),
         ((2022, 2024), "2025Q1", 2024),
     ],
-)  # fmt: skip
+)
 def test_latest_awarded_year_is_decided_at_year_end(stored, period, expected):
     assert stars.latest_award_year(_years(*stored), period) == expected
 
 
 def test_score_matrix_keeps_missing_scores_missing():
-    ds = _ds(scores=[("Z", "2023Q1", "industry", 90.0), ("J", "2023Q1", "industry", 80.0),
-                     ("J", "2023Q1", "ecology", 86.0)])  # fmt: skip
+    ds = _ds(
+        scores=[
+            ("Z", "2023Q1", "industry", 90.0),
+            ("J", "2023Q1", "industry", 80.0),
+            ("J", "2023Q1", "ecology", 86.0),
+        ]
+    )
     m = stars.score_matrix(ds, "2023Q1")
     assert list(m.index) == ["甲村", "乙村", "赵家村"]
     assert m.loc["甲村", "ecology"] == 86.0 and pd.isna(m.loc["赵家村", "ecology"])

@@ -14,9 +14,14 @@ def _ds(target_rows, score_rows):
 
 
 def test_off_track_village_lists_missing_stars_and_points_short():
-    ds = _ds([("Z", 2023, 2, "industry,ecology"), ("J", 2023, 1, "industry")],
-             [("Z", "2023Q2", "industry", 90), ("Z", "2023Q2", "ecology", 80.5),
-              ("J", "2023Q2", "industry", 85)])  # fmt: skip
+    ds = _ds(
+        [("Z", 2023, 2, "industry,ecology"), ("J", 2023, 1, "industry")],
+        [
+            ("Z", "2023Q2", "industry", 90),
+            ("Z", "2023Q2", "ecology", 80.5),
+            ("J", "2023Q2", "industry", 85),
+        ],
+    )
     status = targets.target_status(ds, "2023Q2", 85).set_index("village")
     assert status.loc["赵家村", "missing"] == ["ecology"]
     assert status.loc["赵家村", "points_short"] == 4.5

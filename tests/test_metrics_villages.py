@@ -5,9 +5,17 @@ from wuxing.metrics import villages
 
 
 def _ds():
-    return Dataset.of(villages=pd.DataFrame({
-        "code": ["1", "2", "3", "4"], "name": ["赵家村", "安乐村", "赵家村", "北关村"],
-        "town": ["马庄桥镇", "马庄桥镇", "高堡乡", "高堡乡"], "county": "清丰县", "city": "濮阳市"}))  # fmt: skip
+    return Dataset.of(
+        villages=pd.DataFrame(
+            {
+                "code": ["1", "2", "3", "4"],
+                "name": ["赵家村", "安乐村", "赵家村", "北关村"],
+                "town": ["马庄桥镇", "马庄桥镇", "高堡乡", "高堡乡"],
+                "county": "清丰县",
+                "city": "濮阳市",
+            }
+        )
+    )
 
 
 def test_pinyin_order_not_code_point_order():
@@ -43,9 +51,17 @@ def test_shared_names_get_their_town():
 
 def _slashed():
     # "/" in a name: the area path must not split it into two levels.
-    return Dataset.of(villages=pd.DataFrame({
-        "code": ["1", "2", "3"], "name": ["甲村", "乙村", "丙村"],
-        "town": ["东/西镇", "东/西镇", "南100%乡"], "county": "清丰县", "city": "濮阳市"}))  # fmt: skip
+    return Dataset.of(
+        villages=pd.DataFrame(
+            {
+                "code": ["1", "2", "3"],
+                "name": ["甲村", "乙村", "丙村"],
+                "town": ["东/西镇", "东/西镇", "南100%乡"],
+                "county": "清丰县",
+                "city": "濮阳市",
+            }
+        )
+    )
 
 
 def test_a_slash_in_a_name_keeps_its_area_whole():
@@ -81,9 +97,12 @@ def test_browsable_areas_follow_the_viewing_scope_down_to_a_village():
     village = "濮阳市/清丰县/马庄桥镇/赵家村"
     assert villages.browsable_areas(TOWNS, "") == TOWNS
     assert villages.browsable_areas(TOWNS, "", village) == [*TOWNS, village]
-    assert villages.browsable_areas(TOWNS, "濮阳市/清丰县/高堡乡", "濮阳市/清丰县/高堡乡/北关村") == [
-        "濮阳市/清丰县/高堡乡", "濮阳市/清丰县/高堡乡/北关村",
-    ]  # fmt: skip
+    assert villages.browsable_areas(
+        TOWNS, "濮阳市/清丰县/高堡乡", "濮阳市/清丰县/高堡乡/北关村"
+    ) == [
+        "濮阳市/清丰县/高堡乡",
+        "濮阳市/清丰县/高堡乡/北关村",
+    ]
     # A village secretary who may browse only the village: that village and nothing else.
     assert villages.browsable_areas(TOWNS, village, village) == [village]
     # A county viewer: the county and its townships, not the city above it.

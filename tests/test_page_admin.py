@@ -135,27 +135,51 @@ def test_an_admin_makes_accounts_from_a_spreadsheet_and_gets_their_passwords_onc
     accounts, deferred
 ):
     """Issue 17 §3: upload → preview → confirm → one-time passwords, as text in the Excel too."""
-    accounts.commit(Dataset.of(villages=pd.DataFrame({
-        "code": ["A"], "name": ["赵家村"], "town": "马庄桥镇", "county": "清丰县", "city": "濮阳市",
-    })), content=b"v", filename="v.xlsx", user="测试")  # fmt: skip
+    accounts.commit(
+        Dataset.of(
+            villages=pd.DataFrame(
+                {
+                    "code": ["A"],
+                    "name": ["赵家村"],
+                    "town": "马庄桥镇",
+                    "county": "清丰县",
+                    "city": "濮阳市",
+                }
+            )
+        ),
+        content=b"v",
+        filename="v.xlsx",
+        user="测试",
+    )
     at = _admin_page()
-    content = _sheet([["用户名", "角色", "地区"], ["@小王", "编辑", "马庄桥镇/赵家村"],
-                      ["小李", "查看", ""]])  # fmt: skip
+    content = _sheet(
+        [["用户名", "角色", "地区"], ["@小王", "编辑", "马庄桥镇/赵家村"], ["小李", "查看", ""]]
+    )
     at.file_uploader(key="bulk_accounts_0").set_value(("账号.xlsx", content, XLSX)).run()
     assert not at.exception and not at.error
     preview = next(d.value for d in at.dataframe if "行号" in d.value.columns)
     assert preview.to_dict("records") == [
-        {"行号": 2, "用户名": "@小王", "角色": "编辑", "可改动范围": "濮阳市 › 清丰县 › 马庄桥镇 › 赵家村"},
+        {
+            "行号": 2,
+            "用户名": "@小王",
+            "角色": "编辑",
+            "可改动范围": "濮阳市 › 清丰县 › 马庄桥镇 › 赵家村",
+        },
         {"行号": 3, "用户名": "小李", "角色": "查看", "可改动范围": "全部地区"},
-    ]  # fmt: skip
+    ]
     assert accounts.account("小李") is None  # nothing made before confirming
     next(b for b in at.button if b.label == "确认新建").click().run()
     assert not at.exception
     assert any("已新建 2 个账号" in s.value for s in at.success)
     shown = next(d.value for d in at.dataframe if "一次性密码（首次登录须修改）" in d.value.columns)
     passwords = dict(zip(shown["用户名"], shown["一次性密码（首次登录须修改）"], strict=True))
-    button = next(b for b in at.get("download_button") if b.proto.label == "下载 Excel"
-                  and b.proto.deferred_file_id in deferred and "bulk" in str(b.proto.id))  # fmt: skip
+    button = next(
+        b
+        for b in at.get("download_button")
+        if b.proto.label == "下载 Excel"
+        and b.proto.deferred_file_id in deferred
+        and "bulk" in str(b.proto.id)
+    )
     book = openpyxl.load_workbook(io.BytesIO(deferred[button.proto.deferred_file_id]()))
     cells = [[c.value for c in row] for row in book.active.iter_rows(min_row=2)]
     assert cells[0][0] == "@小王" and book.active["A2"].data_type == "s"  # a name, not a formula
@@ -164,8 +188,10 @@ def test_an_admin_makes_accounts_from_a_spreadsheet_and_gets_their_passwords_onc
     assert made.must_change and made.role == "editor" and made.area.endswith("赵家村")
     assert auth.login(accounts, "小李", passwords["小李"]).name == "小李"
     added = accounts.events().query("action == 'user_add' and user == '管理员'")["detail"]
-    assert sorted(added) == ["@小王（editor，范围：濮阳市/清丰县/马庄桥镇/赵家村，批量新建）",
-                             "小李（viewer，批量新建）"]  # fmt: skip
+    assert sorted(added) == [
+        "@小王（editor，范围：濮阳市/清丰县/马庄桥镇/赵家村，批量新建）",
+        "小李（viewer，批量新建）",
+    ]
     # Shown once: after "hidden", the passwords are gone and the uploader is empty again.
     next(b for b in at.button if b.label == "已保存，隐藏密码").click().run()
     assert not any("一次性密码（首次登录须修改）" in d.value.columns for d in at.dataframe)

@@ -41,11 +41,15 @@ def _correction(ds: Dataset) -> bytes:
     """甲村's 2023Q4 toilet upgrades, one more than stored, and nothing else."""
     code = ds.villages.set_index("name").loc["甲村", "code"]
     values = ds.values
-    row = values[(values["code"] == code) & (values["period"] == "2023Q4")
-                 & (values["indicator"] == "toilet_upgrades")]  # fmt: skip
+    row = values[
+        (values["code"] == code)
+        & (values["period"] == "2023Q4")
+        & (values["indicator"] == "toilet_upgrades")
+    ]
     old = float(row["value"].iloc[0])
-    fixed = pd.DataFrame({"code": [code], "period": "2023Q4", "indicator": "toilet_upgrades",
-                          "value": [old + 1]})  # fmt: skip
+    fixed = pd.DataFrame(
+        {"code": [code], "period": "2023Q4", "indicator": "toilet_upgrades", "value": [old + 1]}
+    )
     return template.write_workbook(Dataset.of(villages=ds.villages, values=fixed)), old
 
 
@@ -68,8 +72,16 @@ def _real_upload(store) -> None:
     """A clerk's 2024Q1 ledger naming two sample villages, without a 村庄 sheet."""
     from tests import builders as b
 
-    ledger = b.xlsx({"指标": b.values_sheet([["南永固村", "马庄桥镇", "2024Q1", 15, 110, 90],
-                                             ["赵家村", "马庄桥镇", "2024Q1", 25, 300, 95]])})  # fmt: skip
+    ledger = b.xlsx(
+        {
+            "指标": b.values_sheet(
+                [
+                    ["南永固村", "马庄桥镇", "2024Q1", 15, 110, 90],
+                    ["赵家村", "马庄桥镇", "2024Q1", 25, 300, 95],
+                ]
+            )
+        }
+    )
     outcome = importer.import_files(
         store, [("台账.xlsx", ledger)], user="小王", settings=Settings.from_env()
     )

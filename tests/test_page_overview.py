@@ -76,8 +76,9 @@ def test_a_running_total_is_compared_with_the_same_quarter_last_year(default_hom
 
 
 def test_a_gap_is_compared_over_villages_that_reported_both_and_shown_on_the_card(named_store):
-    named_store.commit(with_blank_toilets(sample.build()), content=b"gaps", filename="g.xlsx",
-                       user="测试")  # fmt: skip
+    named_store.commit(
+        with_blank_toilets(sample.build()), content=b"gaps", filename="g.xlsx", user="测试"
+    )
     at = run_app(query={"period": "2024Q1"})
     assert not at.exception
     card = _card(at, "卫生厕所改造（户）")
@@ -95,8 +96,13 @@ def test_a_village_account_sees_its_village_not_the_township(named_sample_store,
 
     navigation_as_served(monkeypatch)
     monkeypatch.setenv("WUXING_PUBLIC_VIEW", "0")
-    named_sample_store.add_account("赵书记", CHEAP_HASHER.hash("correct horse"), "viewer",
-                                   by="测试", area="濮阳市/清丰县/马庄桥镇/赵家村")  # fmt: skip
+    named_sample_store.add_account(
+        "赵书记",
+        CHEAP_HASHER.hash("correct horse"),
+        "viewer",
+        by="测试",
+        area="濮阳市/清丰县/马庄桥镇/赵家村",
+    )
     at = run_as("赵书记")
     assert not at.exception and at.title[0].value == "总览"
     assert at.selectbox(key="area").options == ["濮阳市 › 清丰县 › 马庄桥镇 › 赵家村"]

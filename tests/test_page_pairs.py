@@ -127,10 +127,17 @@ def test_star_filter_narrows_the_indicators(default_home, ds):
 
 def test_villages_without_pairs_show_a_helpful_empty_state(named_store):
     villages = pd.DataFrame({"code": ["A", "B"], "name": ["甲村", "乙村"], "town": "某镇"})
-    scores = pd.DataFrame({"code": ["A", "B"], "period": ["2024Q1"] * 2, "star": ["safety"] * 2,
-                           "score": [90.0, 80.0]})  # fmt: skip
-    named_store.commit(Dataset.of(villages=villages, scores=scores), content=b"np",
-                       filename="np.xlsx", user="测试")  # fmt: skip
+    scores = pd.DataFrame(
+        {
+            "code": ["A", "B"],
+            "period": ["2024Q1"] * 2,
+            "star": ["safety"] * 2,
+            "score": [90.0, 80.0],
+        }
+    )
+    named_store.commit(
+        Dataset.of(villages=villages, scores=scores), content=b"np", filename="np.xlsx", user="测试"
+    )
     at = run_app(PAGE)
     assert not at.exception
     assert any("还没有结对帮带记录" in i.value and "任选两个村" in i.value for i in at.info)
@@ -206,10 +213,16 @@ def test_the_page_opens_on_every_pair_of_the_township(default_home, ds):
     assert any("预计2023年第三季度达标" in o for o in board["outlook"])
     assert any("需每季度提高" in o for o in board["outlook"])
     shown = table_with_column(at, "帮带村预计达标")
-    pd.testing.assert_frame_equal(shown.reset_index(drop=True), pairs.board_table(board),
-                                  check_dtype=False)  # fmt: skip
-    assert list(shown.columns[2:7]) == ["结对时差距（分）", "当前差距（分）", "较结对时（分）",
-                                        "较上季度（分）", "结对以来"]  # fmt: skip
+    pd.testing.assert_frame_equal(
+        shown.reset_index(drop=True), pairs.board_table(board), check_dtype=False
+    )
+    assert list(shown.columns[2:7]) == [
+        "结对时差距（分）",
+        "当前差距（分）",
+        "较结对时（分）",
+        "较上季度（分）",
+        "结对以来",
+    ]
 
 
 def test_selecting_a_pair_on_the_board_opens_its_detail(default_home, ds):
@@ -237,8 +250,12 @@ def test_a_year_without_targets_says_so_instead_of_using_last_years(named_store)
     data = sample.build()
     later = data.scores[data.scores["period"] == "2023Q4"].assign(period="2024Q1")
     frames = {k: data.frame(k) for k in ("villages", "values", "awards", "targets", "pairs")}
-    named_store.commit(Dataset.of(**frames, scores=pd.concat([data.scores, later])),
-                       content=b"2024", filename="2024.xlsx", user="测试")  # fmt: skip
+    named_store.commit(
+        Dataset.of(**frames, scores=pd.concat([data.scores, later])),
+        content=b"2024",
+        filename="2024.xlsx",
+        user="测试",
+    )
     at = run_app(PAGE)
     assert not at.exception
     assert param(at, "period") == "2024Q1"

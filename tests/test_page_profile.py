@@ -95,5 +95,8 @@ def test_mean_name_follows_the_chosen_area_else_the_shared_place(sample_dataset)
     assert profile.mean_name(sample_dataset, "") == "马庄桥镇平均"
     assert profile.mean_name(sample_dataset, "濮阳市/清丰县") == "清丰县平均"
     county = synthetic.build(60, 2)
-    assert profile.mean_name(county, "") in {"全部地区平均", f"{county.villages['county'].iloc[0]}平均",
-                                             f"{county.villages['city'].iloc[0]}平均"}  # fmt: skip
+    assert profile.mean_name(county, "") in {
+        "全部地区平均",
+        f"{county.villages['county'].iloc[0]}平均",
+        f"{county.villages['city'].iloc[0]}平均",
+    }

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.usefixtures("served_navigation")
 def reported(township):
     """The sample, then the clerk's 2024Q1 ledger (甲村's 卫生厕所改造 blank) stored."""
     content = cycle.ledger(township.load())
-    outcome = importer.import_files(township, [("2024一季度台账.xlsx", content)], user="小王",
-                                    settings=Settings.from_env())  # fmt: skip
+    outcome = importer.import_files(
+        township, [("2024一季度台账.xlsx", content)], user="小王", settings=Settings.from_env()
+    )
     assert outcome.stored
     return township
 

@@ -22,8 +22,14 @@ pytestmark = pytest.mark.usefixtures("served_navigation")
 def _new_quarter_file(ds: Dataset) -> bytes:
     """A ledger for 2024Q1 with 赵家村's and 甲村's toilet upgrades, in the template format."""
     codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
-    values = pd.DataFrame({"code": [codes["赵家村"], codes["甲村"]], "period": "2024Q1",
-                           "indicator": "toilet_upgrades", "value": [600.0, 400.0]})  # fmt: skip
+    values = pd.DataFrame(
+        {
+            "code": [codes["赵家村"], codes["甲村"]],
+            "period": "2024Q1",
+            "indicator": "toilet_upgrades",
+            "value": [600.0, 400.0],
+        }
+    )
     return template.write_workbook(Dataset.of(villages=ds.villages, values=values))
 
 
@@ -192,8 +198,9 @@ def test_the_sidebar_stays_on_its_quarter_when_a_save_adds_none(township):
     at.selectbox(key="period").select("2023Q2").run()
     ds = township.load()
     codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
-    values = pd.DataFrame({"code": [codes["赵家村"]], "period": "2023Q3",
-                           "indicator": "volunteers", "value": [999.0]})  # fmt: skip
+    values = pd.DataFrame(
+        {"code": [codes["赵家村"]], "period": "2023Q3", "indicator": "volunteers", "value": [999.0]}
+    )
     content = template.write_workbook(Dataset.of(villages=ds.villages, values=values))
     at.file_uploader(key="upload_files").set_value(("改正.xlsx", content, XLSX))
     at.run()
@@ -226,8 +233,9 @@ def test_a_corrected_file_beside_the_old_one_says_which_to_remove(township):
 
 def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(township):
     ds = township.load()
-    importer.import_files(township, [("台账.xlsx", cycle.ledger(ds))], user="小王",
-                         settings=Settings.from_env())  # fmt: skip
+    importer.import_files(
+        township, [("台账.xlsx", cycle.ledger(ds))], user="小王", settings=Settings.from_env()
+    )
     at = _upload_page()
     at.session_state["upload_mode"] = "在线改正数值"
     at.run()
@@ -237,8 +245,10 @@ def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(tow
     assert not at.exception and not [b for b in at.button if b.label == "保存改正"]
     row = [i.id for i in catalog.INDICATORS].index(catalog.TOILET_UPGRADES)
     at.session_state[f"correction_0_{codes['甲村']}_{cycle.QUARTER}"] = {
-        "edited_rows": {row: {"新值": 610.0}}, "added_rows": [], "deleted_rows": []
-    }  # fmt: skip
+        "edited_rows": {row: {"新值": 610.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.exception
     assert "将要改正的数值" in [h.value for h in at.subheader]
@@ -254,8 +264,10 @@ def test_an_editor_corrects_one_value_in_the_browser_and_it_is_a_new_version(tow
 
     # A negative count is refused like in a file, and nothing is stored.
     at.session_state[f"correction_1_{codes['甲村']}_{cycle.QUARTER}"] = {
-        "edited_rows": {row: {"新值": -3.0}}, "added_rows": [], "deleted_rows": []
-    }  # fmt: skip
+        "edited_rows": {row: {"新值": -3.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert "文件未导入" in at.error[0].value and len(township.history()) == 3
 

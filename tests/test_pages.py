@@ -13,9 +13,15 @@ NO_DATA = "还没有数据"
 
 
 EMPTY_NOTICES = {  # page: what it says on an empty store
-    "overview": NO_DATA, "progress": NO_DATA, "indicators": NO_DATA, "ranking": NO_DATA,
-    "profile": "还没有村庄", "pairs": NO_DATA, "meeting": NO_DATA, "reporting": NO_DATA,
-}  # fmt: skip
+    "overview": NO_DATA,
+    "progress": NO_DATA,
+    "indicators": NO_DATA,
+    "ranking": NO_DATA,
+    "profile": "还没有村庄",
+    "pairs": NO_DATA,
+    "meeting": NO_DATA,
+    "reporting": NO_DATA,
+}
 
 
 @pytest.mark.parametrize(("page", "notice"), EMPTY_NOTICES.items(), ids=EMPTY_NOTICES)
@@ -29,7 +35,9 @@ def test_an_empty_store_says_there_is_no_data_yet(named_store, page, notice):
 # -- one village, one quarter: each page with the kinds of data it is about ----------------------
 
 VILLAGE = pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"})
-VALUES = pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]})  # fmt: skip
+VALUES = pd.DataFrame(
+    {"code": ["A"], "period": ["2024Q2"], "indicator": ["volunteers"], "value": [7.0]}
+)
 SCORES = pd.DataFrame({"code": ["A"], "period": ["2024Q2"], "star": ["safety"], "score": [90.0]})
 AWARDS = pd.DataFrame({"code": ["A"], "year": [2023], "star": ["safety"], "awarded": [True]})
 TARGETS = pd.DataFrame({"code": ["A"], "year": [2024], "level": [2], "stars": ["safety,industry"]})
@@ -89,27 +97,44 @@ def pairs(at):
 @pytest.mark.parametrize(
     ("page", "query", "data", "check"),
     [
-        pytest.param("pages/overview.py", {}, {"values": VALUES, "scores": SCORES}, overview,
-                     id="overview"),
-        pytest.param("pages/progress.py", {},
-                     {"scores": SCORES, "awards": AWARDS, "targets": TARGETS}, progress,
-                     id="progress"),
-        pytest.param("pages/indicators.py", {}, {"values": VALUES}, indicators_default,
-                     id="indicators"),
-        pytest.param("pages/indicators.py", {"indicator": "volunteers"}, {"values": VALUES},
-                     indicators_volunteers, id="indicators-volunteers"),
+        pytest.param(
+            "pages/overview.py", {}, {"values": VALUES, "scores": SCORES}, overview, id="overview"
+        ),
+        pytest.param(
+            "pages/progress.py",
+            {},
+            {"scores": SCORES, "awards": AWARDS, "targets": TARGETS},
+            progress,
+            id="progress",
+        ),
+        pytest.param(
+            "pages/indicators.py", {}, {"values": VALUES}, indicators_default, id="indicators"
+        ),
+        pytest.param(
+            "pages/indicators.py",
+            {"indicator": "volunteers"},
+            {"values": VALUES},
+            indicators_volunteers,
+            id="indicators-volunteers",
+        ),
         pytest.param("pages/ranking.py", {}, {"scores": SCORES}, ranking_total, id="ranking"),
-        pytest.param("pages/ranking.py", {"by": "safety"}, {"scores": SCORES}, ranking_safety,
-                     id="ranking-safety"),
-        pytest.param("pages/profile.py", {}, {"values": VALUES, "scores": SCORES}, profile,
-                     id="profile"),
-        pytest.param("pages/pairs.py", {}, {"values": VALUES, "scores": SCORES}, pairs,
-                     id="pairs"),
+        pytest.param(
+            "pages/ranking.py",
+            {"by": "safety"},
+            {"scores": SCORES},
+            ranking_safety,
+            id="ranking-safety",
+        ),
+        pytest.param(
+            "pages/profile.py", {}, {"values": VALUES, "scores": SCORES}, profile, id="profile"
+        ),
+        pytest.param("pages/pairs.py", {}, {"values": VALUES, "scores": SCORES}, pairs, id="pairs"),
     ],
-)  # fmt: skip
+)
 def test_one_village_one_quarter(named_store, page, query, data, check):
-    named_store.commit(Dataset.of(villages=VILLAGE, **data), content=b"one", filename="one.xlsx",
-                       user="测试")  # fmt: skip
+    named_store.commit(
+        Dataset.of(villages=VILLAGE, **data), content=b"one", filename="one.xlsx", user="测试"
+    )
     at = run_app(page, query=query)
     assert not at.exception
     check(at)

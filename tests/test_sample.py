@@ -1,4 +1,5 @@
-"""The sample agrees with every figure the article publishes, read back through the store and metrics."""
+"""The sample agrees with every figure the article publishes, read back through the store and
+metrics."""
 
 from pathlib import Path
 

@@ -16,10 +16,15 @@ from wuxing.storage.store import open_store
 IDLE = timedelta(hours=8)
 
 # Two townships of 清丰县: 马庄桥镇 (赵家村, 甲村) and 阳邵镇 (乙村).
-VILLAGES = pd.DataFrame({
-    "code": ["A", "B", "C"], "name": ["赵家村", "甲村", "乙村"],
-    "town": ["马庄桥镇", "马庄桥镇", "阳邵镇"], "county": "清丰县", "city": "濮阳市",
-})  # fmt: skip
+VILLAGES = pd.DataFrame(
+    {
+        "code": ["A", "B", "C"],
+        "name": ["赵家村", "甲村", "乙村"],
+        "town": ["马庄桥镇", "马庄桥镇", "阳邵镇"],
+        "county": "清丰县",
+        "city": "濮阳市",
+    }
+)
 
 
 def _values(codes, value=1.0):
@@ -30,8 +35,12 @@ def _values(codes, value=1.0):
 
 @pytest.fixture
 def county(store):
-    store.commit(Dataset.of(villages=VILLAGES, values=_values(["A", "B", "C"])),
-                 content=b"roster", filename="名册.xlsx", user="测试")  # fmt: skip
+    store.commit(
+        Dataset.of(villages=VILLAGES, values=_values(["A", "B", "C"])),
+        content=b"roster",
+        filename="名册.xlsx",
+        user="测试",
+    )
     add_accounts(store, 镇编辑="editor", 村书记="editor", 管理员="admin")
     store.set_scope("镇编辑", area="濮阳市/清丰县/马庄桥镇", view_area="", by="测试")
     store.set_scope(
@@ -106,8 +115,12 @@ def test_a_scoped_editors_upload_touching_another_township_is_refused_naming_it(
         county.load().values["value"].sum(),
     ) == before
     # Its own township goes in; a rollback of a revision touching the other one is refused.
-    bound.commit(Dataset.of(values=_values(["A", "B"], 5.0)), content=b"own", filename="y.xlsx",
-                 user="镇编辑")  # fmt: skip
+    bound.commit(
+        Dataset.of(values=_values(["A", "B"], 5.0)),
+        content=b"own",
+        filename="y.xlsx",
+        user="镇编辑",
+    )
     roster = county.history()[-1].id
     with pytest.raises(PermissionDenied, match="乙村"):
         bound.rollback(roster, "镇编辑")
@@ -122,10 +135,15 @@ def test_the_village_account_stores_its_own_village_only(county):
     assert scopes.scope_of(account) == account.area
     bound = county.acting_as("村书记", "editor", account.area)
     with pytest.raises(PermissionDenied, match="马庄桥镇/甲村"):
-        bound.commit(Dataset.of(values=_values(["A", "B"], 9.0)), content=b"ab", filename="a.xlsx",
-                     user="村书记")  # fmt: skip
-    revision = bound.commit(Dataset.of(values=_values(["A"], 9.0)), content=b"a",
-                            filename="赵家村.xlsx", user="村书记")  # fmt: skip
+        bound.commit(
+            Dataset.of(values=_values(["A", "B"], 9.0)),
+            content=b"ab",
+            filename="a.xlsx",
+            user="村书记",
+        )
+    revision = bound.commit(
+        Dataset.of(values=_values(["A"], 9.0)), content=b"a", filename="赵家村.xlsx", user="村书记"
+    )
     values = county.load().values.set_index("code")["value"]
     assert values["A"] == 9.0 and values["B"] == 1.0
     assert county.history()[0].id == revision
@@ -143,7 +161,8 @@ def test_an_older_store_gets_the_scope_columns_with_everything_in_scope(tmp_path
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql(
-            "CREATE TABLE users (name VARCHAR(100) PRIMARY KEY, password_hash VARCHAR(300) NOT NULL,"
+            "CREATE TABLE users (name VARCHAR(100) PRIMARY KEY,"
+            " password_hash VARCHAR(300) NOT NULL,"
             " role VARCHAR(20) NOT NULL, disabled BOOLEAN NOT NULL, created_at DATETIME NOT NULL)"
         )
         conn.exec_driver_sql(

@@ -46,8 +46,18 @@ def test_plain_escapes_every_markdown_sign_and_gives_back_the_text(text):
     assert not re.search(r"[!-+\-./:-@\[-`{-~]", re.sub(r"\\.", "", shown))
 
 
-@pytest.mark.parametrize("text", ["http://x", "HTTPS://x.com/a", "www.x.com", "WWW.X.COM",
-                                  "mailto:a@b", "a@b.com", "xmpp:a@b.com"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "http://x",
+        "HTTPS://x.com/a",
+        "www.x.com",
+        "WWW.X.COM",
+        "mailto:a@b",
+        "a@b.com",
+        "xmpp:a@b.com",
+    ],
+)
 def test_plain_breaks_what_gfm_would_autolink(text):
     # GFM links http://…, www.… and a@b.c after parsing, backslashes or not: an invisible word
     # joiner right after ':', '@' and 'www' leaves nothing it recognises.
@@ -90,8 +100,14 @@ def test_figures_escape_names_in_axes_legends_hover_text_and_titles():
     bars = indicator_charts.by_village(
         frame, "collective_income", "收入", "万元", f"{NAMES[0]}收入", []
     )
-    history = pd.DataFrame({"village": NAMES, "code": ["A", "B", "C"],
-                            "period": ["2023Q1"] * 3, "score": [80.0, 90.0, 70.0]})  # fmt: skip
+    history = pd.DataFrame(
+        {
+            "village": NAMES,
+            "code": ["A", "B", "C"],
+            "period": ["2023Q1"] * 3,
+            "score": [80.0, 90.0, 70.0],
+        }
+    )
     lines = progress_charts.score_trend(history, "得分", 85)
     heat = overview_charts.score_heatmap(
         pd.DataFrame({"branch": [80.0, 90.0, 70.0]}, index=NAMES), "2023年Q1", 85
@@ -133,16 +149,25 @@ def test_an_invalid_page_choice_in_the_link_is_not_echoed(default_home):
 
 
 def test_a_village_named_in_markdown_is_escaped_on_the_page(named_store):
-    villages = pd.DataFrame({"code": ["A", "B"], "name": ["**粗体村**", "[点我](http://evil)"],
-                             "town": "某镇"})  # fmt: skip
+    villages = pd.DataFrame(
+        {"code": ["A", "B"], "name": ["**粗体村**", "[点我](http://evil)"], "town": "某镇"}
+    )
     named_store.commit(
         Dataset.of(
             villages=villages,
-            scores=pd.DataFrame({"code": ["A", "B"], "period": ["2024Q2"] * 2,
-                                 "star": ["safety"] * 2, "score": [90.0, 80.0]}),
+            scores=pd.DataFrame(
+                {
+                    "code": ["A", "B"],
+                    "period": ["2024Q2"] * 2,
+                    "star": ["safety"] * 2,
+                    "score": [90.0, 80.0],
+                }
+            ),
         ),
-        content=b"x", filename="x.xlsx", user="测试",
-    )  # fmt: skip
+        content=b"x",
+        filename="x.xlsx",
+        user="测试",
+    )
     at = run_app("pages/profile.py", query={"village": "B"})
     assert not at.exception
     assert at.subheader[0].value.startswith(plain("[点我](http://evil)"))

@@ -57,8 +57,17 @@ def test_no_signed_zero_in_the_deck(still):
 
 def _shown(at) -> str:
     said = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "success", "code"):  # fmt: skip
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "success",
+        "code",
+    ):
         said += [str(e.value) for e in getattr(at, kind)]
     said += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
     said += [

@@ -17,8 +17,16 @@ AREA = "濮阳市/清丰县/马庄桥镇"
 def test_sample_slides_in_order(sample_dataset):
     shown = slides.build(sample_dataset, AREA, "2023Q1", 85)
     assert [s.key for s in shown] == [
-        "headline", "levels", "held", "scores", "passing", "ranking", "movers", "pairs", "targets",
-    ]  # fmt: skip
+        "headline",
+        "levels",
+        "held",
+        "scores",
+        "passing",
+        "ranking",
+        "movers",
+        "pairs",
+        "targets",
+    ]
     assert shown[0].title == "马庄桥镇2023年第一季度主要指标"
     assert len(shown[0].figures) == 4 and shown[0].figures[0].value.endswith("万元")
     for s in shown[1:]:
@@ -111,9 +119,10 @@ def test_ranking_slide_shows_the_top_of_a_long_list(sample_dataset, monkeypatch)
 def test_missing_kinds_leave_their_slides_out():
     ds = Dataset.of(
         villages=pd.DataFrame({"code": ["A", "B"], "name": ["甲村", "乙村"], "town": "某镇"}),
-        scores=pd.DataFrame({"code": ["A", "B"], "period": "2024Q2", "star": "safety",
-                             "score": [90.0, 80.0]}),
-    )  # fmt: skip
+        scores=pd.DataFrame(
+            {"code": ["A", "B"], "period": "2024Q2", "star": "safety", "score": [90.0, 80.0]}
+        ),
+    )
     shown = slides.build(ds, "", "2024Q2", 85)
     assert [s.key for s in shown] == ["headline", "scores", "passing"]
     assert shown[2].chart.series[0].values == (1.0,)
@@ -130,7 +139,7 @@ def test_all_on_track_is_a_key_figure():
         villages=pd.DataFrame({"code": ["A"], "name": ["甲村"], "town": "某镇"}),
         scores=pd.DataFrame({"code": ["A"], "period": "2024Q1", "star": "safety", "score": [90.0]}),
         targets=pd.DataFrame({"code": ["A"], "year": [2024], "level": [1], "stars": ["safety"]}),
-    )  # fmt: skip
+    )
     last = slides.build(ds, "", "2024Q1", 85)[-1]
     assert last.key == "targets" and last.chart is None
     assert last.figures[0].value == "0 个"

@@ -62,19 +62,25 @@ def test_snapshot_follows_commits_rollbacks_and_restores(store):
             awards=[("A", 2023, "party", True)],
             pairs=[("A", "B")],
         ),
-        content=b"1", filename="1.xlsx", user="u",
-    )  # fmt: skip
+        content=b"1",
+        filename="1.xlsx",
+        user="u",
+    )
     second = store.commit(
         _data(
             values=[("A", "2023Q1", "volunteers", 10.0), ("C", "2023Q2", "volunteers", 3.0)],
             scores=[("A", "2023Q1", "party", 90.0), ("B", "2023Q2", "party", 70.0)],
         ),
-        content=b"2", filename="2.xlsx", user="u",
-    )  # fmt: skip
+        content=b"2",
+        filename="2.xlsx",
+        user="u",
+    )
     third = store.commit(
         _data(values=[("A", "2023Q1", "volunteers", 100.0)], villages=False),
-        content=b"3", filename="3.xlsx", user="u",
-    )  # fmt: skip
+        content=b"3",
+        filename="3.xlsx",
+        user="u",
+    )
     steps = [
         lambda: store.rollback(second, user="u"),  # A's value stays third's; C disappears
         lambda: store.rollback(third, user="u"),  # A falls back to the first revision
@@ -86,13 +92,19 @@ def test_snapshot_follows_commits_rollbacks_and_restores(store):
     expected = [
         {("A", "2023Q1", "volunteers"): 100.0, ("B", "2023Q1", "volunteers"): 2.0},
         {("A", "2023Q1", "volunteers"): 1.0, ("B", "2023Q1", "volunteers"): 2.0},
-        {("A", "2023Q1", "volunteers"): 10.0, ("B", "2023Q1", "volunteers"): 2.0,
-         ("C", "2023Q2", "volunteers"): 3.0},
+        {
+            ("A", "2023Q1", "volunteers"): 10.0,
+            ("B", "2023Q1", "volunteers"): 2.0,
+            ("C", "2023Q2", "volunteers"): 3.0,
+        },
         {("A", "2023Q1", "volunteers"): 10.0, ("C", "2023Q2", "volunteers"): 3.0},
         {("A", "2023Q1", "volunteers"): 100.0, ("C", "2023Q2", "volunteers"): 3.0},
-        {("A", "2023Q1", "volunteers"): 100.0, ("B", "2023Q1", "volunteers"): 2.0,
-         ("C", "2023Q2", "volunteers"): 3.0},
-    ]  # fmt: skip
+        {
+            ("A", "2023Q1", "volunteers"): 100.0,
+            ("B", "2023Q1", "volunteers"): 2.0,
+            ("C", "2023Q2", "volunteers"): 3.0,
+        },
+    ]
     assert _cells(store.load()) == {
         ("A", "2023Q1", "volunteers"): 100.0,
         ("B", "2023Q1", "volunteers"): 2.0,
@@ -173,15 +185,21 @@ def _parts(store, kind: str) -> dict[str, bytes]:
 def test_a_quarter_upload_rewrites_only_its_quarter_and_keeps_the_others_bytes(store):
     store.commit(
         _data(values=[("A", "2023Q1", "volunteers", 1.0), ("B", "2023Q2", "volunteers", 2.0)]),
-        content=b"1", filename="1.xlsx", user="u",
-    )  # fmt: skip
+        content=b"1",
+        filename="1.xlsx",
+        user="u",
+    )
     before = _parts(store, "values")
     assert set(before) == {"2023Q1", "2023Q2"}
     store.commit(
-        _data(values=[("C", "2023Q3", "volunteers", 3.0), ("B", "2023Q2", "volunteers", 4.0)],
-              villages=False),
-        content=b"2", filename="2.xlsx", user="u",
-    )  # fmt: skip
+        _data(
+            values=[("C", "2023Q3", "volunteers", 3.0), ("B", "2023Q2", "volunteers", 4.0)],
+            villages=False,
+        ),
+        content=b"2",
+        filename="2.xlsx",
+        user="u",
+    )
     after = _parts(store, "values")
     assert set(after) == {"2023Q1", "2023Q2", "2023Q3"}
     assert after["2023Q1"] == before["2023Q1"]  # copied, not decoded and written again
@@ -197,12 +215,16 @@ def test_a_quarter_upload_rewrites_only_its_quarter_and_keeps_the_others_bytes(s
 def test_rolling_back_a_quarter_touches_only_that_quarter(store):
     store.commit(
         _data(values=[("A", "2023Q1", "volunteers", 1.0)], scores=[("A", "2023Q1", "party", 80.0)]),
-        content=b"1", filename="1.xlsx", user="u",
-    )  # fmt: skip
+        content=b"1",
+        filename="1.xlsx",
+        user="u",
+    )
     second = store.commit(
         _data(values=[("A", "2023Q2", "volunteers", 2.0)], villages=False),
-        content=b"2", filename="2.xlsx", user="u",
-    )  # fmt: skip
+        content=b"2",
+        filename="2.xlsx",
+        user="u",
+    )
     before = _parts(store, "values")
     store.rollback(second, user="u")
     after = _parts(store, "values")
@@ -218,12 +240,16 @@ def test_rolling_back_a_quarter_touches_only_that_quarter(store):
 def test_quarters_with_different_villages_load_with_sorted_categories(store):
     store.commit(
         _data(values=[("C", "2023Q1", "volunteers", 1.0), ("B", "2023Q1", "toilets", 2.0)]),
-        content=b"1", filename="1.xlsx", user="u",
-    )  # fmt: skip
+        content=b"1",
+        filename="1.xlsx",
+        user="u",
+    )
     store.commit(
         _data(values=[("A", "2023Q2", "meetings", 3.0)], villages=False),
-        content=b"2", filename="2.xlsx", user="u",
-    )  # fmt: skip
+        content=b"2",
+        filename="2.xlsx",
+        user="u",
+    )
     values = store.load().values
     assert list(values["code"].cat.categories) == ["A", "B", "C"]
     assert list(values["indicator"].cat.categories) == ["meetings", "toilets", "volunteers"]
@@ -240,12 +266,16 @@ def test_quarters_written_with_few_and_many_villages_load_together(store):
             villages=many,
             values=pd.DataFrame(values, columns=["code", "period", "indicator", "value"]),
         ),
-        content=b"1", filename="1.xlsx", user="u",
-    )  # fmt: skip
+        content=b"1",
+        filename="1.xlsx",
+        user="u",
+    )
     store.commit(
         _data(values=[("A", "2023Q2", "volunteers", 2.0)], villages=False),
-        content=b"2", filename="2.xlsx", user="u",
-    )  # fmt: skip
+        content=b"2",
+        filename="2.xlsx",
+        user="u",
+    )
     loaded = store.load().values
     assert len(loaded) == 131
     assert list(loaded["code"].cat.categories) == ["A", *many["code"]]

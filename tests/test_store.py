@@ -10,10 +10,14 @@ from wuxing.storage import store as store_module
 
 def _values(*rows):
     return Dataset.of(
-        villages=pd.DataFrame([{"code": "A", "name": "甲村", "town": "某镇"},
-                               {"code": "B", "name": "乙村", "town": "某镇"}]),
+        villages=pd.DataFrame(
+            [
+                {"code": "A", "name": "甲村", "town": "某镇"},
+                {"code": "B", "name": "乙村", "town": "某镇"},
+            ]
+        ),
         values=pd.DataFrame(rows, columns=["code", "period", "indicator", "value"]),
-    )  # fmt: skip
+    )
 
 
 def _current(store):
@@ -30,8 +34,12 @@ def test_newest_live_revision_wins_and_rollback_restores_the_earlier_value(store
     first = store.commit(
         _values(("A", "2023Q1", "volunteers", 10.0)), content=b"1", filename="a.xlsx", user="张三"
     )
-    second = store.commit(_values(("A", "2023Q1", "volunteers", 12.0), ("B", "2023Q1", "volunteers", 5.0)),
-                          content=b"2", filename="b.xlsx", user="李四")  # fmt: skip
+    second = store.commit(
+        _values(("A", "2023Q1", "volunteers", 12.0), ("B", "2023Q1", "volunteers", 5.0)),
+        content=b"2",
+        filename="b.xlsx",
+        user="李四",
+    )
     assert _current(store) == {
         ("A", "2023Q1", "volunteers"): 12.0,
         ("B", "2023Q1", "volunteers"): 5.0,
@@ -92,8 +100,12 @@ def test_failure_halfway_leaves_the_store_as_it_was(store, monkeypatch):
 
     monkeypatch.setattr(bulk_insert, "insert_rows", crash_on_second_table)
     with pytest.raises(RuntimeError):
-        store.commit(_values(("A", "2023Q1", "volunteers", 99.0), ("B", "2023Q2", "volunteers", 3.0)),
-                     content=b"after", filename="y", user="u")  # fmt: skip
+        store.commit(
+            _values(("A", "2023Q1", "volunteers", 99.0), ("B", "2023Q2", "volunteers", 3.0)),
+            content=b"after",
+            filename="y",
+            user="u",
+        )
     assert len(calls) == 2
     pd.testing.assert_frame_equal(store.load().values, before[0])
     assert (store.data_version(), len(store.history())) == before[1:]
@@ -120,8 +132,9 @@ def test_a_failure_building_the_snapshot_after_the_insert_leaves_the_store_as_it
     monkeypatch.setattr(bulk_insert, "insert_rows", counted_insert)
     monkeypatch.setattr(snapshot, "parquet", broken_encoding)
     with pytest.raises(RuntimeError, match="磁盘已满"):
-        store.commit(_values(("A", "2023Q1", "volunteers", 99.0)), content=b"after", filename="y",
-                     user="u")  # fmt: skip
+        store.commit(
+            _values(("A", "2023Q1", "volunteers", 99.0)), content=b"after", filename="y", user="u"
+        )
     assert inserted  # rows were written, then undone
     pd.testing.assert_frame_equal(store.load().values, before[0])
     assert (store.data_version(), len(store.history())) == before[1:]
@@ -179,8 +192,9 @@ def test_import_reads_match_the_full_load(sample_store):
             )
         assert light.values.empty and light.scores.empty
         some = sample_store.values_in(periods, indicators)
-        expected = full.values[full.values["period"].isin(periods)
-                               & full.values["indicator"].isin(indicators)]  # fmt: skip
+        expected = full.values[
+            full.values["period"].isin(periods) & full.values["indicator"].isin(indicators)
+        ]
         key = ["code", "period", "indicator"]
         pd.testing.assert_frame_equal(
             some.sort_values(key).reset_index(drop=True),
@@ -203,7 +217,9 @@ def test_a_commit_leaves_its_connection_enforcing_foreign_keys(store, monkeypatc
     store.commit(_values(("A", "2023Q1", "volunteers", 1.0)), content=b"1", filename="x", user="u")
     monkeypatch.setattr(bulk_insert, "insert_rows", _crash)
     with pytest.raises(RuntimeError):
-        store.commit(_values(("A", "2023Q1", "volunteers", 2.0)), content=b"2", filename="y", user="u")  # fmt: skip
+        store.commit(
+            _values(("A", "2023Q1", "volunteers", 2.0)), content=b"2", filename="y", user="u"
+        )
     # Every pooled connection (the pool hands back the one the commits used).
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

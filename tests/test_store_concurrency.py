@@ -23,8 +23,9 @@ A, B = VILLAGES["code"]
 
 
 def _workbook(code: str, value: float) -> bytes:
-    values = pd.DataFrame([(code, "2023Q1", "volunteers", value)],
-                          columns=["code", "period", "indicator", "value"])  # fmt: skip
+    values = pd.DataFrame(
+        [(code, "2023Q1", "volunteers", value)], columns=["code", "period", "indicator", "value"]
+    )
     return template.write_workbook(Dataset.of(villages=VILLAGES, values=values))
 
 
@@ -34,8 +35,13 @@ def _import(url, name, content, barrier, results) -> None:  # noqa: ANN001
     known = store.load()
     barrier.wait(timeout=60)  # both have previewed the same version before either writes
     try:
-        outcome = import_files(store, [(name, content)], user=name, settings=Settings(),
-                               checked_version=known.data_version)  # fmt: skip
+        outcome = import_files(
+            store,
+            [(name, content)],
+            user=name,
+            settings=Settings(),
+            checked_version=known.data_version,
+        )
         results.put((name, "stored" if outcome.stored else str(outcome.result.errors)))
     except ConflictError as exc:
         results.put((name, f"conflict: {exc}"))
@@ -46,8 +52,10 @@ def _import(url, name, content, barrier, results) -> None:  # noqa: ANN001
 def _race(url: str, files: dict[str, bytes]) -> dict[str, str]:
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(len(files)), ctx.Queue()
-    procs = [ctx.Process(target=_import, args=(url, name, content, barrier, results))
-             for name, content in files.items()]  # fmt: skip
+    procs = [
+        ctx.Process(target=_import, args=(url, name, content, barrier, results))
+        for name, content in files.items()
+    ]
     for p in procs:
         p.start()
     out = dict(results.get(timeout=120) for _ in procs)

@@ -54,7 +54,8 @@ def test_an_older_postgresql_store_drops_the_data_tables_keys_and_keeps_its_rows
             conn.execute(sa.text(f"DROP INDEX ix_{table.name}_revision_id"))
             conn.execute(
                 sa.text(
-                    f"ALTER TABLE {table.name} ADD FOREIGN KEY (revision_id) REFERENCES revisions (id)"
+                    f"ALTER TABLE {table.name} ADD FOREIGN KEY (revision_id)"
+                    " REFERENCES revisions (id)"
                 )
             )
             conn.execute(sa.text(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({key})"))

@@ -1,5 +1,6 @@
 """The served app (app.py: dashboard.py inside wuxing/ui/web.py's parts): security headers on every
-answer, no framing by other sites, Secure cookies behind HTTPS, the upload limit from the settings."""
+answer, no framing by other sites, Secure cookies behind HTTPS, the upload limit from the
+settings."""
 
 import asyncio
 import urllib.request

@@ -32,10 +32,19 @@ def call(path, form=None, *, origin=f"http://{SITE}", cookie="", scheme="http", 
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     path, _, query = path.partition("?")
-    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
-             "query_string": query.encode(), "headers": headers, "scheme": scheme,
-             "client": ("10.0.0.7", 5000), "server": ("127.0.0.1", 8501), "http_version": "1.1",
-             "root_path": ""}  # fmt: skip
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "headers": headers,
+        "scheme": scheme,
+        "client": ("10.0.0.7", 5000),
+        "server": ("127.0.0.1", 8501),
+        "http_version": "1.1",
+        "root_path": "",
+    }
     sent, answer = [{"type": "http.request", "body": body, "more_body": False}], {}
 
     async def receive():
@@ -61,8 +70,9 @@ def _cookie(headers):
 
 
 def test_login_sets_an_httponly_strict_cookie_and_leads_to_the_page_asked_for(served):
-    status, headers, _ = call("/auth/login", {"username": "李四", "password": PASSWORD,
-                                              "next": "/upload?area=x"})  # fmt: skip
+    status, headers, _ = call(
+        "/auth/login", {"username": "李四", "password": PASSWORD, "next": "/upload?area=x"}
+    )
     assert status == 303 and dict(headers)["location"] == "/upload?area=x"
     cookie = _cookie(headers)
     attributes = {a.strip().lower() for a in cookie.split(";")}
@@ -70,8 +80,12 @@ def test_login_sets_an_httponly_strict_cookie_and_leads_to_the_page_asked_for(se
     token = cookie.split(";")[0].removeprefix(f"{web.SESSION_COOKIE}=")
     assert served.session_account(token, idle=IDLE).name == "李四"
     # Behind TLS (nginx's X-Forwarded-Proto makes the scheme https) the cookie is Secure.
-    _, headers, _ = call("/auth/login", {"username": "李四", "password": PASSWORD},
-                         origin=f"https://{SITE}", scheme="https")  # fmt: skip
+    _, headers, _ = call(
+        "/auth/login",
+        {"username": "李四", "password": PASSWORD},
+        origin=f"https://{SITE}",
+        scheme="https",
+    )
     assert "secure" in {a.strip().lower() for a in _cookie(headers).split(";")}
 
 
@@ -84,8 +98,9 @@ def test_a_wrong_password_shows_the_form_again_in_chinese_and_sets_nothing(serve
 
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", ""])
 def test_a_login_or_logout_posted_from_another_site_is_refused(served, origin):
-    status, headers, body = call("/auth/login", {"username": "李四", "password": PASSWORD},
-                                 origin=origin)  # fmt: skip
+    status, headers, body = call(
+        "/auth/login", {"username": "李四", "password": PASSWORD}, origin=origin
+    )
     assert status == 403 and not _cookie(headers) and "请求来源不符" in body
     token = served.open_session("李四")
     status, _, _ = call("/auth/logout", origin=origin, cookie=f"{web.SESSION_COOKIE}={token}")
@@ -103,8 +118,14 @@ def test_logout_ends_the_session_in_the_store_and_drops_the_cookie(served):
 def test_the_login_page_itself_and_where_a_login_may_lead():
     status, _, body = call("/auth/login?next=/history", method="GET")
     assert status == 200 and 'name="next" value="/history"' in body
-    for unsafe in ["//evil.example/x", "https://evil.example", "/\\evil.example", "/auth/logout",
-                   "upload", "/x\r\nSet-Cookie: a=b"]:  # fmt: skip
+    for unsafe in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+        "/auth/logout",
+        "upload",
+        "/x\r\nSet-Cookie: a=b",
+    ]:
         assert web.safe_next(unsafe) == "/"
     assert web.safe_next("/upload?area=%E6%9F%90") == "/upload?area=%E6%9F%90"
     # What is put into the page is escaped.

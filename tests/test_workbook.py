@@ -114,15 +114,23 @@ def gigabyte_bomb() -> bytes:
     crc = 0
     for _ in range(64):
         crc = zlib.crc32(zeros, crc)
-    members = [("[Content_Types].xml", b"<Types/>", 0, zlib.crc32(b"<Types/>"), 8),
-               ("xl/workbook.xml", b"<workbook/>", 0, zlib.crc32(b"<workbook/>"), 11),
-               ("xl/worksheets/sheet1.xml", block * 64 + b"\x03\x00", 8, crc, 64 * len(zeros))]  # fmt: skip
+    members = [
+        ("[Content_Types].xml", b"<Types/>", 0, zlib.crc32(b"<Types/>"), 8),
+        ("xl/workbook.xml", b"<workbook/>", 0, zlib.crc32(b"<workbook/>"), 11),
+        ("xl/worksheets/sheet1.xml", block * 64 + b"\x03\x00", 8, crc, 64 * len(zeros)),
+    ]
     local, central = b"", b""
     for name, data, method, checksum, size in members:
-        head = struct.pack("<HHHHHLLLHH", 20, 0, method, 0, 0x21, checksum, len(data), size,
-                           len(name.encode()), 0)  # fmt: skip
-        central += (b"PK\x01\x02" + struct.pack("<H", 20) + head
-                    + struct.pack("<HHHLL", 0, 0, 0, 0, len(local)) + name.encode())  # fmt: skip
+        head = struct.pack(
+            "<HHHHHLLLHH", 20, 0, method, 0, 0x21, checksum, len(data), size, len(name.encode()), 0
+        )
+        central += (
+            b"PK\x01\x02"
+            + struct.pack("<H", 20)
+            + head
+            + struct.pack("<HHHLL", 0, 0, 0, 0, len(local))
+            + name.encode()
+        )
         local += b"PK\x03\x04" + head + name.encode() + data
     end = struct.pack("<4sHHHHLLH", b"PK\x05\x06", 0, 0, 3, 3, len(central), len(local), 0)
     return local + central + end

@@ -66,7 +66,8 @@ def is_zero(value: float | None, unit: str = "") -> bool:
 
 
 def change(value: float | None, unit: str) -> str:
-    """Signed change with unit: `+12 户`, `-0.5 万元`; one that rounds to zero is `0 户`, unsigned."""
+    """Signed change with unit: `+12 户`, `-0.5 万元`; one that rounds to zero is `0 户`,
+    unsigned."""
     if value is None or is_missing(value):
         return MISSING
     sign = "+" if rounded(value, unit) > 0 else ""
@@ -74,7 +75,8 @@ def change(value: float | None, unit: str) -> str:
 
 
 def signed(value: float | None, unit: str, suffix: str = "") -> str:
-    """A signed number with `suffix` after it (`+1.5 个百分点`), rounded for `unit`; zero unsigned."""
+    """A signed number with `suffix` after it (`+1.5 个百分点`), rounded for `unit`; zero
+    unsigned."""
     if value is None or is_missing(value):
         return MISSING
     shown = rounded(value, unit)
@@ -89,7 +91,8 @@ def percent_change(value: float | None) -> str:
 
 
 def local_time(moment: object) -> str:
-    """A stored time (UTC, or naive meaning UTC) in Beijing time to the minute: `2024-03-02 04:30`"""
+    """A stored time (UTC, or naive meaning UTC) in Beijing time to the minute:
+    `2024-03-02 04:30`."""
     stamp = pd.Timestamp(moment)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")

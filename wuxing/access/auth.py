@@ -208,8 +208,9 @@ class AccountPlan:
 
 
 def check_accounts(store: Store, table: pd.DataFrame) -> AccountPlan:
-    """Check a bulk account table (用户名, 角色, 地区; rows numbered from `table.attrs["first_row"]`,
-    default 2: a header in row 1) against the store, every row, without making anything."""
+    """Check a bulk account table (用户名, 角色, 地区; rows numbered from
+    `table.attrs["first_row"]`, default 2: a header in row 1) against the store, every row,
+    without making anything."""
     columns = {
         key: next((c for c in table.columns if str(c).strip() in names), None)
         for key, names in BULK_COLUMNS.items()

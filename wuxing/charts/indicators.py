@@ -100,7 +100,8 @@ def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figur
                 mode="lines+markers",
                 line={"color": VILLAGE_COLORS[i % len(VILLAGE_COLORS)], "width": 2},
                 connectgaps=False,
-                hovertemplate=f"{shown} · %{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}<extra></extra>",
+                hovertemplate=f"{shown} · %{{x}}：%{{y:,.{formatting.decimals(unit)}f}} {unit}"
+                "<extra></extra>",
             )
         )
     fig.update_xaxes(type="category")

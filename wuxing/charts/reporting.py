@@ -1,4 +1,5 @@
-"""Figures of 填报进度: villages reported, with gaps and missing per sub-area (`metrics.reporting`)."""
+"""Figures of 填报进度: villages reported, with gaps and missing per sub-area
+(`metrics.reporting`)."""
 
 from __future__ import annotations
 

@@ -124,7 +124,8 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     if not revisions:
         print("还没有任何版本。")
     for r in revisions:
-        # The same words as the 版本记录 page (a revision without counts, the sample, shows its note).
+        # The same words as the 版本记录 page (a revision without counts, the sample, shows its
+        # note).
         when, what = uploads.local_time(r.created_at), uploads.summary_text(r)
         print(f"{r.id}\t{when}\t{r.user}\t{_STATUS.get(r.status, r.status)}\t{r.filename}\t{what}")
     return EXIT_OK

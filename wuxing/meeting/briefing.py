@@ -93,8 +93,14 @@ def sections(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Sect
         return []
     place = villages.area_label(area)
     problems, steps = _problems(view, period, pass_mark)
-    said = (_overall(view, place, period, pass_mark), _stars_progress(view, period, pass_mark),
-            _leaders(view, period), _pairs(view, period), problems, steps)  # fmt: skip
+    said = (
+        _overall(view, place, period, pass_mark),
+        _stars_progress(view, period, pass_mark),
+        _leaders(view, period),
+        _pairs(view, period),
+        problems,
+        steps,
+    )
     return [Section(h, s) for h, s in zip(HEADINGS, said, strict=True)]
 
 
@@ -121,8 +127,11 @@ def _awards(view: Dataset, place: str, period: str) -> str:
     if year is None:
         return f"{place}共有{count}个村，尚无年度星级评定结果。"
     dist = stars.level_distribution(view, year)
-    levels = [f"{label}村{n}个" for label, n in zip(dist["label"][::-1], dist["villages"][::-1],
-                                                   strict=True) if n]  # fmt: skip
+    levels = [
+        f"{label}村{n}个"
+        for label, n in zip(dist["label"][::-1], dist["villages"][::-1], strict=True)
+        if n
+    ]
     return f"{place}共有{count}个村。按{year}年度评星定级结果，现有{_join(levels)}。"
 
 
@@ -198,8 +207,10 @@ def _stars_progress(view: Dataset, period: str, pass_mark: float) -> tuple[str, 
     changes = meeting.pass_changes(view, period, pass_mark)
     rows = changes[changes["change"] == meeting.NEWLY_PASSING]
     if not rows.empty:
-        items = [f"{r.village}{r.label}（由{_points(r.previous)}升至{_points(r.score)}）"
-                 for r in rows.itertuples(index=False)]  # fmt: skip
+        items = [
+            f"{r.village}{r.label}（由{_points(r.previous)}升至{_points(r.score)}）"
+            for r in rows.itertuples(index=False)
+        ]
         out.append(f"新达标{len(rows)}颗：{_join(items)}。")
     return tuple(out)
 
@@ -218,27 +229,44 @@ def _leaders(view: Dataset, period: str) -> tuple[str, ...]:
     if scored.empty:
         return ("本季度各村五颗星评分未报齐，暂不排名。",)
     top = scored[scored["rank"] <= MOVERS]
-    said = ["五星总分居前的村：" + _join([f"{r.village}（{_points(r.value)}）"
-                                       for r in top.itertuples(index=False)]) + "。"]  # fmt: skip
+    said = [
+        "五星总分居前的村："
+        + _join([f"{r.village}（{_points(r.value)}）" for r in top.itertuples(index=False)])
+        + "。"
+    ]
     before, word = ranking.comparison(ranking.TOTAL, period)
     up, down = ranking.movers(ranked, ranking.TOTAL, n=MOVERS)
 
     def moved(r: _Mover, verb: str) -> str:
         places = 0 if formatting.is_missing(r.rank_change) else int(r.rank_change)
-        where = (f"名次上升{places}位" if places > 0 else f"名次下降{-places}位" if places < 0
-                 else "名次不变")  # fmt: skip
+        where = (
+            f"名次上升{places}位"
+            if places > 0
+            else f"名次下降{-places}位"
+            if places < 0
+            else "名次不变"
+        )
         return f"{r.village}（{verb}{_points(abs(r.change))}，{where}）"
 
     if not up.empty:
-        said.append(f"与{periods.label(before)}相比，进步最快的村："
-                    + _join([moved(r, "提高") for r in up.itertuples(index=False)]) + "。")  # fmt: skip
+        said.append(
+            f"与{periods.label(before)}相比，进步最快的村："
+            + _join([moved(r, "提高") for r in up.itertuples(index=False)])
+            + "。"
+        )
     if not down.empty:
-        said.append("退步最多的村：" + _join([moved(r, "下降") for r in down.itertuples(index=False)])
-                    + "。")  # fmt: skip
+        said.append(
+            "退步最多的村："
+            + _join([moved(r, "下降") for r in down.itertuples(index=False)])
+            + "。"
+        )
     if len(scored) > 2 * MOVERS:
         bottom = scored[scored["rank"] > scored["rank"].max() - MOVERS]
-        said.append("五星总分靠后的村：" + _join([f"{r.village}（{_points(r.value)}）"
-                                             for r in bottom.itertuples(index=False)]) + "。")  # fmt: skip
+        said.append(
+            "五星总分靠后的村："
+            + _join([f"{r.village}（{_points(r.value)}）" for r in bottom.itertuples(index=False)])
+            + "。"
+        )
     return tuple(said)
 
 
@@ -259,8 +287,11 @@ def _pairs(view: Dataset, period: str) -> tuple[str, ...]:
         rows = overview[overview["trend"] == trend]
         if rows.empty:
             continue
-        items = [f"{r.mentor_name}帮带{r.mentee_name}（五星平均差距{_points(r.gap)}"
-                 f"{_gap_change(r.change_quarter)}）" for r in rows.itertuples(index=False)]  # fmt: skip
+        items = [
+            f"{r.mentor_name}帮带{r.mentee_name}（五星平均差距{_points(r.gap)}"
+            f"{_gap_change(r.change_quarter)}）"
+            for r in rows.itertuples(index=False)
+        ]
         said.append(f"差距{trend}的{len(rows)}对：{_join(items)}。")
     unknown = overview[~overview["trend"].isin([pairs.CLOSING, pairs.WIDENING, pairs.STABLE])]
     if not unknown.empty:
@@ -277,8 +308,10 @@ def _problems(
     changes = meeting.pass_changes(view, period, pass_mark)
     fell = changes[changes["change"] == meeting.FELL_BELOW]
     if not fell.empty:
-        items = [f"{r.village}{r.label}（由{_points(r.previous)}降至{_points(r.score)}）"
-                 for r in fell.itertuples(index=False)]  # fmt: skip
+        items = [
+            f"{r.village}{r.label}（由{_points(r.previous)}降至{_points(r.score)}）"
+            for r in fell.itertuples(index=False)
+        ]
         problems.append(f"{len(fell)}颗星跌破达标线：{_join(items)}。")
     year = periods.year_of(period)
     status = targets.target_status(view, period, pass_mark)
@@ -287,11 +320,14 @@ def _problems(
         items = []
         for r in off.itertuples(index=False):
             lacking = f"尚缺{_stars(r.missing)}，" if r.missing else ""
-            items.append(f"{r.village}（目标{catalog.LEVEL_LABELS[r.target_level]}，{lacking}"
-                         f"合计差{_points(r.points_short)}）")  # fmt: skip
+            items.append(
+                f"{r.village}（目标{catalog.LEVEL_LABELS[r.target_level]}，{lacking}"
+                f"合计差{_points(r.points_short)}）"
+            )
         problems.append(f"{len(off)}个村未达{year}年创星目标进度：{_join(items)}。")
-    behind = sorted(set(fell["village"]) | set(off["village"] if not off.empty else []),
-                    key=villages.pinyin_key)  # fmt: skip
+    behind = sorted(
+        set(fell["village"]) | set(off["village"] if not off.empty else []), key=villages.pinyin_key
+    )
     if behind:
         steps.append(f"对{_join(behind)}逐村分析原因，明确整改措施和完成时限，镇包村干部跟进督导。")
     widening = pd.DataFrame()
@@ -301,8 +337,10 @@ def _problems(
     if not widening.empty:
         named = [f"{r.mentor_name}帮带{r.mentee_name}" for r in widening.itertuples(index=False)]
         problems.append(f"{len(widening)}对结对差距扩大：{_join(named)}。")
-        steps.append(f"{_join(list(widening['mentor_name'].unique()))}加强对结对村的帮带，"
-                     "逐项对照差距较大的星，缩小差距。")  # fmt: skip
+        steps.append(
+            f"{_join(list(widening['mentor_name'].unique()))}加强对结对村的帮带，"
+            "逐项对照差距较大的星，缩小差距。"
+        )
     missing = _missing_data(view, period)
     problems += missing
     late = _late_villages(view, period)

@@ -39,6 +39,8 @@ from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.formulas import TEXT_ONLY_XLSX
 from wuxing.meeting import briefing, slides
+from wuxing.meeting.slide import ChartData, KeyFigure, ScoreGrid, Series
+from wuxing.meeting.slide import Slide as MeetingSlide
 from wuxing.metrics import meeting, villages
 
 FONT = "Microsoft YaHei"
@@ -62,8 +64,9 @@ _CHART_TYPES = {
     "line": XL_CHART_TYPE.LINE_MARKERS,
 }
 # What may follow a:latin / a:ea inside a run's properties (the schema fixes the order).
-_AFTER_EA = tuple(qn(t) for t in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver",
-                                  "a:rtl", "a:extLst"))  # fmt: skip
+_AFTER_EA = tuple(
+    qn(t) for t in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+)
 _AFTER_LATIN = (qn("a:ea"), *_AFTER_EA)
 _RUN_STYLES = tuple(qn(t) for t in ("a:rPr", "a:defRPr", "a:endParaRPr"))
 
@@ -154,9 +157,14 @@ def _title_of(slide: Slide) -> Shape:
     return title
 
 
-def _fill(shape: Shape, box: tuple[float, float, float, float],
-          lines: list[tuple[str, int, bool]], *, color: RGBColor = TEXT_COLOR,
-          align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT) -> None:  # fmt: skip
+def _fill(
+    shape: Shape,
+    box: tuple[float, float, float, float],
+    lines: list[tuple[str, int, bool]],
+    *,
+    color: RGBColor = TEXT_COLOR,
+    align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT,
+) -> None:
     """Place `shape` at `box` (inches) and write one paragraph per (text, size in pt, bold)."""
     shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in box)
     frame = shape.text_frame
@@ -171,9 +179,14 @@ def _fill(shape: Shape, box: tuple[float, float, float, float],
         run.font.color.rgb = color
 
 
-def _text(slide: Slide, box: tuple[float, float, float, float],
-          lines: list[tuple[str, int, bool]], *, color: RGBColor = TEXT_COLOR,
-          align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT) -> Shape:  # fmt: skip
+def _text(
+    slide: Slide,
+    box: tuple[float, float, float, float],
+    lines: list[tuple[str, int, bool]],
+    *,
+    color: RGBColor = TEXT_COLOR,
+    align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT,
+) -> Shape:
     """A text box (inches) with one paragraph per (text, size in pt, bold) line."""
     shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
     _fill(shape, box, lines, color=color, align=align)
@@ -182,8 +195,13 @@ def _text(slide: Slide, box: tuple[float, float, float, float],
 
 def _title_slide(prs: Presentation, ds: Dataset, area: str, period: str) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_SLIDE_LAYOUT])
-    _fill(_title_of(slide), (0.8, 2.0, 11.7, 1.4), [(briefing.title(area, period), 36, True)],
-          color=TITLE_COLOR, align=PP_ALIGN.CENTER)  # fmt: skip
+    _fill(
+        _title_of(slide),
+        (0.8, 2.0, 11.7, 1.4),
+        [(briefing.title(area, period), 36, True)],
+        color=TITLE_COLOR,
+        align=PP_ALIGN.CENTER,
+    )
     lines = [(f"{villages.area_label(area)} · {periods.label(period)} · 会议材料", 22, False)]
     if ds.is_sample:
         lines.append(
@@ -202,7 +220,7 @@ def _briefing_slide(prs: Presentation, title: str, parts: list[briefing.Section]
     _text(slide, (0.6, 1.2, 12.1, 6.0), lines)
 
 
-def _content_slide(prs: Presentation, shown: slides.Slide) -> None:
+def _content_slide(prs: Presentation, shown: MeetingSlide) -> None:
     slide = _titled(prs, shown.title)
     if shown.chart is not None:
         _chart(slide, shown.chart)
@@ -214,7 +232,7 @@ def _content_slide(prs: Presentation, shown: slides.Slide) -> None:
         _text(slide, (0.6, 6.85, 12.1, 0.5), [(shown.note, CHART_PT, False)])
 
 
-def _key_figures(slide: Slide, figures: tuple[slides.KeyFigure, ...]) -> None:
+def _key_figures(slide: Slide, figures: tuple[KeyFigure, ...]) -> None:
     columns = min(len(figures), 4)
     width = 12.1 / columns
     for i, figure in enumerate(figures):
@@ -223,8 +241,12 @@ def _key_figures(slide: Slide, figures: tuple[slides.KeyFigure, ...]) -> None:
         if figure.caption:
             lines.append((figure.caption, 16, False))
         lines += [(detail, CHART_PT, False) for detail in figure.details]
-        _text(slide, (0.6 + col * width, 2.0 + row * 2.4, width - 0.2, 2.2), lines,
-              align=PP_ALIGN.CENTER)  # fmt: skip
+        _text(
+            slide,
+            (0.6 + col * width, 2.0 + row * 2.4, width - 0.2, 2.2),
+            lines,
+            align=PP_ALIGN.CENTER,
+        )
 
 
 def _rgb(color: str) -> RGBColor:
@@ -251,7 +273,7 @@ class _TextChartData(CategoryChartData):
         return _TextWorkbookWriter(self)
 
 
-def _chart(slide: Slide, data: slides.ChartData) -> None:
+def _chart(slide: Slide, data: ChartData) -> None:
     chart_data = _TextChartData(number_format=data.number_format)
     chart_data.categories = list(data.categories)
     for series in data.series:
@@ -275,8 +297,10 @@ def _chart(slide: Slide, data: slides.ChartData) -> None:
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
-    for axis, text in ((chart.category_axis, data.category_title),
-                       (chart.value_axis, data.value_title)):  # fmt: skip
+    for axis, text in (
+        (chart.category_axis, data.category_title),
+        (chart.value_axis, data.value_title),
+    ):
         axis.has_title = True
         axis.axis_title.text_frame.text = text
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(CHART_PT)
@@ -296,7 +320,7 @@ def _chart(slide: Slide, data: slides.ChartData) -> None:
         _label(series, spec)
 
 
-def _label(series: BarSeries | LineSeries, spec: slides.Series) -> None:
+def _label(series: BarSeries | LineSeries, spec: Series) -> None:
     """Data labels in words where the slide has them (`缺生态宜居星，差 9.0 分`)."""
     for i, text in enumerate(spec.labels):
         frame = series.points[i].data_label.text_frame
@@ -304,12 +328,13 @@ def _label(series: BarSeries | LineSeries, spec: slides.Series) -> None:
         frame.paragraphs[0].runs[0].font.size = Pt(CHART_PT)
 
 
-def _score_grid(slide: Slide, grid: slides.ScoreGrid) -> None:
+def _score_grid(slide: Slide, grid: ScoreGrid) -> None:
     """Village × star scores as a table, each cell green (达标), red (not) or grey (缺报)."""
     rows, cols = len(grid.villages) + 1, len(grid.stars) + 1
     height = min(0.4, 5.6 / rows)
-    shape = slide.shapes.add_table(rows, cols, Inches(0.6), Inches(1.2), Inches(12.1),
-                                   Emu(int(Inches(height)) * rows))  # fmt: skip
+    shape = slide.shapes.add_table(
+        rows, cols, Inches(0.6), Inches(1.2), Inches(12.1), Emu(int(Inches(height)) * rows)
+    )
     table = shape.table
     table.columns[0].width = Inches(2.1)
     for c in range(1, cols):
@@ -322,8 +347,9 @@ def _score_grid(slide: Slide, grid: slides.ScoreGrid) -> None:
         _cell(table.cell(r, 0), village, size=size)
         for c, score in enumerate(scores, start=1):
             cell = table.cell(r, c)
-            _cell(cell, "缺报" if score is None else f"{score:.1f}", size=size,
-                  align=PP_ALIGN.CENTER)  # fmt: skip
+            _cell(
+                cell, "缺报" if score is None else f"{score:.1f}", size=size, align=PP_ALIGN.CENTER
+            )
             cell.fill.solid()
             passed = score is not None and score >= grid.pass_mark
             cell.fill.fore_color.rgb = (
@@ -331,7 +357,7 @@ def _score_grid(slide: Slide, grid: slides.ScoreGrid) -> None:
             )
 
 
-def _colour(series: BarSeries | LineSeries, spec: slides.Series, kind: str) -> None:
+def _colour(series: BarSeries | LineSeries, spec: Series, kind: str) -> None:
     if kind == "line":
         series.format.line.color.rgb = _rgb(spec.color or style.NEUTRAL_COLOR)
         return
@@ -354,8 +380,9 @@ def _cell_text(value: str | float | None, column: str) -> str:
 def _table_slide(prs: Presentation, title: str, table: pd.DataFrame) -> None:
     slide = _titled(prs, title)
     rows, cols = len(table) + 1, len(table.columns)
-    shape = slide.shapes.add_table(rows, cols, Inches(0.4), Inches(1.2), Inches(12.5),
-                                   Emu(int(Inches(0.4)) * rows))  # fmt: skip
+    shape = slide.shapes.add_table(
+        rows, cols, Inches(0.4), Inches(1.2), Inches(12.5), Emu(int(Inches(0.4)) * rows)
+    )
     grid = shape.table
     grid.columns[0].width = Inches(1.9)
     rest = (Inches(12.5) - Inches(1.9)) // max(1, cols - 1)
@@ -368,8 +395,15 @@ def _table_slide(prs: Presentation, title: str, table: pd.DataFrame) -> None:
             _cell(grid.cell(r, c), _cell_text(value, str(name)), numeric=c > 0)
 
 
-def _cell(cell: _Cell, text: str, *, bold: bool = False, numeric: bool = False, size: int = 13,
-          align: PP_PARAGRAPH_ALIGNMENT | None = None) -> None:  # fmt: skip
+def _cell(
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    numeric: bool = False,
+    size: int = 13,
+    align: PP_PARAGRAPH_ALIGNMENT | None = None,
+) -> None:
     paragraph = cell.text_frame.paragraphs[0]
     run = paragraph.add_run()
     run.text = text

@@ -8,10 +8,6 @@ data is missing (no awards yet, no pairs) are left out rather than shown empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -22,6 +18,7 @@ from wuxing.charts import pair_overview, style
 from wuxing.charts import progress as progress_charts
 from wuxing.charts import ranking as ranking_charts
 from wuxing.dataset import Dataset
+from wuxing.meeting.slide import ChartData, KeyFigure, ScoreGrid, Series, Slide
 from wuxing.memo import remembered
 from wuxing.metrics import (
     areas,
@@ -37,83 +34,6 @@ from wuxing.metrics import (
 
 #: A ranking slide shows at most this many villages (a county's 500 bars are unreadable).
 RANK_TOP = 15
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    """One big number: what it is, its value with unit, its signed change and against what."""
-
-    label: str
-    value: str
-    change: str = ""
-    note: str = ""
-    #: Further lines under the caption: 本季度新增, and how many villages reported (on the card
-    #: itself, never only in a tooltip).
-    details: tuple[str, ...] = ()
-
-    @property
-    def caption(self) -> str:
-        """`同比 +5.4 万元（+10.8%）`: the comparison word and the change, or the note alone."""
-        return f"{self.note} {self.change}".strip()
-
-
-@dataclass(frozen=True)
-class Series:
-    """One chart series: its name, values per category (None = missing) and colours."""
-
-    name: str
-    values: tuple[float | None, ...]
-    color: str | None = None
-    #: One colour per category (bars coloured by level, star or better/worse).
-    point_colors: tuple[str, ...] = ()
-    #: One data label per category, in words (`缺生态宜居星，差 9.0 分`), instead of the number.
-    labels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """A chart as plain numbers, for a native PowerPoint chart: kind is column, bar or line."""
-
-    kind: str
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
-    category_title: str
-    value_title: str
-    #: Excel number format of the values (integers for counts, one decimal for scores).
-    number_format: str = "0"
-
-
-@dataclass(frozen=True)
-class ScoreGrid:
-    """Village × star scores against the pass mark, for a table whose cells are coloured by
-    达标 (the deck's form of the heat map: PowerPoint has no native heat map)."""
-
-    villages: tuple[str, ...]
-    stars: tuple[str, ...]
-    #: One row per village, one score per star (None = not reported).
-    scores: tuple[tuple[float | None, ...], ...]
-    pass_mark: float
-
-
-@dataclass(frozen=True)
-class Slide:
-    """One slide: a stable key, a title, and a figure with its chart data or key figures."""
-
-    key: str
-    title: str
-    #: Draws the slide's figure. Only the slide on screen is drawn: drawing all of a province's
-    #: slides at projector size was most of the meeting page's first view.
-    draw: Callable[[], go.Figure] | None = field(default=None, repr=False, compare=False)
-    chart: ChartData | None = None
-    grid: ScoreGrid | None = None
-    figures: tuple[KeyFigure, ...] = ()
-    table: pd.DataFrame | None = None
-    note: str = ""
-
-    @cached_property
-    def figure(self) -> go.Figure | None:
-        """The slide's figure at projector size (drawn on first use), None for key figures."""
-        return self.draw() if self.draw is not None else None
 
 
 def _values(series: pd.Series) -> tuple[float | None, ...]:
@@ -193,32 +113,51 @@ def _headline_slide(view: Dataset, area: str, period: str) -> Slide:
         if f.change_pct is not None:
             change += f"（{formatting.percent_change(f.change_pct)}）"
         details = tuple(d for d in (f.added_note(), f.coverage()) if d)
-        keys.append(KeyFigure(f"{f.label}（{f.unit}）", formatting.quantity(f.value, f.unit),
-                              change, f"{f.comparison}（对比{periods.label(f.previous_period)}）",
-                              details))  # fmt: skip
-    return Slide("headline", f"{_place(area, period)}主要指标", figures=tuple(keys),
-                 table=meeting.headline_table(figures),
-                 note=f"共 {len(view.villages)} 个村")  # fmt: skip
+        keys.append(
+            KeyFigure(
+                f"{f.label}（{f.unit}）",
+                formatting.quantity(f.value, f.unit),
+                change,
+                f"{f.comparison}（对比{periods.label(f.previous_period)}）",
+                details,
+            )
+        )
+    return Slide(
+        "headline",
+        f"{_place(area, period)}主要指标",
+        figures=tuple(keys),
+        table=meeting.headline_table(figures),
+        note=f"共 {len(view.villages)} 个村",
+    )
 
 
 def _level_slide(view: Dataset, year: int) -> Slide:
     dist = stars.level_distribution(view, year)
     fig = overview_charts.level_distribution(dist, year)
     colors = tuple(fig.data[0].marker.color)  # the deck's bars match the screen's
-    chart = ChartData("column", tuple(dist["label"]),
-                      (Series("村数（个）", _values(dist["villages"]), point_colors=colors),),
-                      "星级", "村数（个）")  # fmt: skip
+    chart = ChartData(
+        "column",
+        tuple(dist["label"]),
+        (Series("村数（个）", _values(dist["villages"]), point_colors=colors),),
+        "星级",
+        "村数（个）",
+    )
     table = dist.rename(columns={"label": "星级", "villages": "村数（个）"})[["星级", "村数（个）"]]
-    return Slide("levels", f"{year}年度星级分布", lambda: meeting_charts.projector(fig), chart,
-                 table=table)  # fmt: skip
+    return Slide(
+        "levels", f"{year}年度星级分布", lambda: meeting_charts.projector(fig), chart, table=table
+    )
 
 
 def _held_slide(view: Dataset, year: int) -> Slide:
     held = stars.stars_held_count(view, year)
     colors = tuple(catalog.STAR_COLORS[s] for s in held["star"])
-    chart = ChartData("column", tuple(held["label"]),
-                      (Series("获评村数（个）", _values(held["villages"]), point_colors=colors),),
-                      "星", "村数（个）")  # fmt: skip
+    chart = ChartData(
+        "column",
+        tuple(held["label"]),
+        (Series("获评村数（个）", _values(held["villages"]), point_colors=colors),),
+        "星",
+        "村数（个）",
+    )
     table = held.rename(columns={"label": "星", "villages": "获评村数（个）"})[
         ["星", "获评村数（个）"]
     ]
@@ -235,9 +174,12 @@ def _scores_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
     title = f"{periods.label(period)}各村各星得分：哪些村哪颗星未达标"
     if scored > len(matrix):  # a county's 500 rows are unreadable: those furthest from passing
         title = f"{periods.label(period)}未达标星最多的 {len(matrix)} 个村"
-    grid = ScoreGrid(tuple(str(v) for v in matrix.index),
-                     tuple(catalog.STAR_BY_ID[s].label for s in matrix.columns),
-                     tuple(_values(row) for _, row in matrix.iterrows()), pass_mark)  # fmt: skip
+    grid = ScoreGrid(
+        tuple(str(v) for v in matrix.index),
+        tuple(catalog.STAR_BY_ID[s].label for s in matrix.columns),
+        tuple(_values(row) for _, row in matrix.iterrows()),
+        pass_mark,
+    )
     below = int(matrix.lt(pass_mark).to_numpy().sum())
     missing = int(matrix.isna().to_numpy().sum())
     note = f"达标线 {pass_mark:g} 分：绿色达标，红色未达标，共 {below} 颗星未达标" + (
@@ -266,10 +208,21 @@ def _passing_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
         rows = counts[counts["star"] == star.id].set_index("period")["passing"]
         if not rows.empty:
             series.append(Series(star.label, _values(rows.reindex(quarters)), star.color))
-    chart = ChartData("column", tuple(periods.short_label(p) for p in quarters), tuple(series),
-                      "季度", "达标村数（个）")  # fmt: skip
-    table = counts.rename(columns={"period": "季度", "label": "星", "passing": "达标村数（个）",
-                                   "scored": "有评分村数（个）"}).drop(columns="star")  # fmt: skip
+    chart = ChartData(
+        "column",
+        tuple(periods.short_label(p) for p in quarters),
+        tuple(series),
+        "季度",
+        "达标村数（个）",
+    )
+    table = counts.rename(
+        columns={
+            "period": "季度",
+            "label": "星",
+            "passing": "达标村数（个）",
+            "scored": "有评分村数（个）",
+        }
+    ).drop(columns="star")
     villages_in_view = len(view.villages)
 
     def draw() -> go.Figure:
@@ -277,8 +230,10 @@ def _passing_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
         return meeting_charts.projector(fig)
 
     now = counts[counts["period"] == period]
-    note = "；".join(f"{catalog.STAR_BY_ID[s].short} {int(n)}" for s, n in
-                    zip(now["star"], now["passing"], strict=True))  # fmt: skip
+    note = "；".join(
+        f"{catalog.STAR_BY_ID[s].short} {int(n)}"
+        for s, n in zip(now["star"], now["passing"], strict=True)
+    )
     if note:
         note = f"{periods.label(period)}达标村数：{note}（共 {villages_in_view} 个村）"
     return Slide("passing", title, draw, chart, table=table, note=note)
@@ -290,9 +245,14 @@ def _ranking_slide(ranked: pd.DataFrame, period: str) -> Slide:
     title = f"{periods.label(period)}五星总分排名" + (
         f"（前 {RANK_TOP} 名）" if len(reported) > RANK_TOP else ""
     )
-    chart = ChartData("bar", tuple(top["village"]),
-                      (Series("五星总分（分）", _values(top["value"]), style.NEUTRAL_COLOR),),
-                      "村", "五星总分（分）", "0.0")  # fmt: skip
+    chart = ChartData(
+        "bar",
+        tuple(top["village"]),
+        (Series("五星总分（分）", _values(top["value"]), style.NEUTRAL_COLOR),),
+        "村",
+        "五星总分（分）",
+        "0.0",
+    )
 
     def draw() -> go.Figure:
         return meeting_charts.projector(
@@ -300,36 +260,53 @@ def _ranking_slide(ranked: pd.DataFrame, period: str) -> Slide:
         )
 
     _, word = ranking.comparison(ranking.TOTAL, period)
-    return Slide("ranking", title, draw, chart,
-                 table=ranking.ranking_table(ranked, ranking.TOTAL, word))  # fmt: skip
+    return Slide(
+        "ranking", title, draw, chart, table=ranking.ranking_table(ranked, ranking.TOTAL, word)
+    )
 
 
 def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
     before, word = ranking.comparison(ranking.TOTAL, period)
     title = f"五星总分进退最大的村（{word}：对比{periods.label(before)}）"
-    colors = tuple(style.PASS_COLOR if i > 0 else style.FAIL_COLOR
-                   for i in ranking.improvement(moved, ranking.TOTAL))  # fmt: skip
-    chart = ChartData("bar", tuple(moved["village"]),
-                      (Series(f"{word}变化（分）", _values(moved["change"]), point_colors=colors),),
-                      "村", f"{word}变化（分）", "+0.0;-0.0;0")  # fmt: skip
+    colors = tuple(
+        style.PASS_COLOR if i > 0 else style.FAIL_COLOR
+        for i in ranking.improvement(moved, ranking.TOTAL)
+    )
+    chart = ChartData(
+        "bar",
+        tuple(moved["village"]),
+        (Series(f"{word}变化（分）", _values(moved["change"]), point_colors=colors),),
+        "村",
+        f"{word}变化（分）",
+        "+0.0;-0.0;0",
+    )
 
     def draw() -> go.Figure:
         return meeting_charts.projector(
             ranking_charts.changes(moved, title, f"{word}变化（分）", "分")
         )
 
-    return Slide("movers", title, draw, chart,
-                 table=ranking.ranking_table(moved, ranking.TOTAL, word))  # fmt: skip
+    return Slide(
+        "movers", title, draw, chart, table=ranking.ranking_table(moved, ranking.TOTAL, word)
+    )
 
 
 def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
     level = areas.level_label(area)
     frame = pairs.pairs_by_area(view, area, period)
     fig = pair_overview.pairs_by_area(frame, periods.label(period), level)
-    chart = ChartData("bar", tuple(frame["label"]), tuple(
-        Series(trace.name, _values(frame[column]), trace.marker.color)
-        for column, trace in zip(("closing", "stable", "widening", "unknown"), fig.data, strict=True)
-    ), level, "结对数（对）")  # fmt: skip
+    chart = ChartData(
+        "bar",
+        tuple(frame["label"]),
+        tuple(
+            Series(trace.name, _values(frame[column]), trace.marker.color)
+            for column, trace in zip(
+                ("closing", "stable", "widening", "unknown"), fig.data, strict=True
+            )
+        ),
+        level,
+        "结对数（对）",
+    )
     widening = int(frame["widening"].sum())
     return Slide(
         "pairs",
@@ -343,18 +320,29 @@ def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
 
 def _pairs_slide(view: Dataset, period: str) -> Slide:
     overview = pairs.pairs_overview(view, villages.ALL_AREAS, period)
-    names = tuple(f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"],
-                                                  strict=True))  # fmt: skip
+    names = tuple(
+        f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"], strict=True)
+    )
     # Closing green, widening red, and the word on the bar too (a printout may be grey).
     colors = tuple(
         pair_overview.TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in overview["trend"]
     )
-    labels = tuple("缺分" if pd.isna(g) else f"{g:.1f} 分（{t}）"
-                   for g, t in zip(overview["gap"], overview["trend"], strict=True))  # fmt: skip
-    chart = ChartData("bar", names,
-                      (Series("五星平均差距（分）", _values(overview["gap"]), point_colors=colors,
-                              labels=labels),),
-                      "结对", "五星平均差距（分）", "0.0")  # fmt: skip
+    labels = tuple(
+        "缺分" if pd.isna(g) else f"{g:.1f} 分（{t}）"
+        for g, t in zip(overview["gap"], overview["trend"], strict=True)
+    )
+    chart = ChartData(
+        "bar",
+        names,
+        (
+            Series(
+                "五星平均差距（分）", _values(overview["gap"]), point_colors=colors, labels=labels
+            ),
+        ),
+        "结对",
+        "五星平均差距（分）",
+        "0.0",
+    )
 
     def draw() -> go.Figure:
         return meeting_charts.projector(
@@ -375,8 +363,14 @@ def _pairs_slide(view: Dataset, period: str) -> Slide:
 
 def _pair_note(count: int, closing: int, widening: int) -> str:
     """`共 4 对结对，较上季度差距缩小 1 对（绿色）`: a zero count is left unsaid."""
-    parts = [f"差距{word} {n} 对（{colour}）" for word, n, colour in
-             ((pairs.CLOSING, closing, "绿色"), (pairs.WIDENING, widening, "红色")) if n]  # fmt: skip
+    parts = [
+        f"差距{word} {n} 对（{colour}）"
+        for word, n, colour in (
+            (pairs.CLOSING, closing, "绿色"),
+            (pairs.WIDENING, widening, "红色"),
+        )
+        if n
+    ]
     return f"共 {count} 对结对" + (f"，较上季度{'，'.join(parts)}" if parts else "")
 
 
@@ -385,23 +379,37 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
     counts = targets.on_track_counts(status)
     off = meeting.off_track(status)
     title = f"{year}年创星目标：未达目标进度的村"
-    note = (f"{counts[targets.STATUS_ON_TRACK]} 个村按目标推进，"
-            f"{counts[targets.STATUS_OFF_TRACK]} 个村未达目标进度")  # fmt: skip
+    note = (
+        f"{counts[targets.STATUS_ON_TRACK]} 个村按目标推进，"
+        f"{counts[targets.STATUS_OFF_TRACK]} 个村未达目标进度"
+    )
     if off.empty:
-        figure = KeyFigure("未达目标进度的村", "0 个",
-                           note=f"{len(status)} 个定有目标的村全部按目标推进")  # fmt: skip
-        return Slide("targets", title, figures=(figure,), table=targets.target_table(status),
-                     note=note)  # fmt: skip
+        figure = KeyFigure(
+            "未达目标进度的村", "0 个", note=f"{len(status)} 个定有目标的村全部按目标推进"
+        )
+        return Slide(
+            "targets", title, figures=(figure,), table=targets.target_table(status), note=note
+        )
     if len(off) > RANK_TOP:  # a province has thousands: the slide names those furthest behind
         title = f"{year}年创星目标：差距最大的 {RANK_TOP} 个村"
     top = off.head(RANK_TOP)
-    chart = ChartData("bar", tuple(top["village"]),
-                      (Series("目标星尚差（分）", _values(top["points_short"]), style.FAIL_COLOR,
-                              labels=tuple(targets.shortfall(top))),),
-                      "村", "目标星尚差分数（分）", "0.0")  # fmt: skip
+    chart = ChartData(
+        "bar",
+        tuple(top["village"]),
+        (
+            Series(
+                "目标星尚差（分）",
+                _values(top["points_short"]),
+                style.FAIL_COLOR,
+                labels=tuple(targets.shortfall(top)),
+            ),
+        ),
+        "村",
+        "目标星尚差分数（分）",
+        "0.0",
+    )
 
     def draw() -> go.Figure:
         return meeting_charts.projector(overview_charts.target_progress(top, year))
 
-    return Slide("targets", title, draw, chart,
-                 table=targets.target_table(off), note=note)  # fmt: skip
+    return Slide("targets", title, draw, chart, table=targets.target_table(off), note=note)

@@ -23,8 +23,14 @@ MENTOR, MENTEE = "导师村", "帮带村"
 #: More villages in view than this: the picker asks for the township first. A browser takes
 #: ten seconds to apply a pick among a province's 46,000 options (0.6 s among a county's 437).
 PICKER_LIMIT = 1000
-_KIND_LABELS = {"villages": "村庄", "values": "指标", "scores": "星级评分", "awards": "星级评定",
-                "targets": "创星目标", "pairs": "结对帮带"}  # fmt: skip
+_KIND_LABELS = {
+    "villages": "村庄",
+    "values": "指标",
+    "scores": "星级评分",
+    "awards": "星级评定",
+    "targets": "创星目标",
+    "pairs": "结对帮带",
+}
 
 
 def _village_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -95,8 +101,16 @@ def facts(ds: Dataset, code: str) -> Facts:
     def number(value: float | None) -> float | None:
         return None if value is None or formatting.is_missing(value) else float(value)
 
-    return Facts(code, str(names(ds)[code]), row["town"], row["county"], row["city"],
-                 number(row["households"]), number(row["population"]), row["cluster"])  # fmt: skip
+    return Facts(
+        code,
+        str(names(ds)[code]),
+        row["town"],
+        row["county"],
+        row["city"],
+        number(row["households"]),
+        number(row["population"]),
+        row["cluster"],
+    )
 
 
 @remembered
@@ -120,11 +134,19 @@ def stars(ds: Dataset, code: str, period: str, pass_mark: float) -> pd.DataFrame
     rows = []
     for s in catalog.STARS:
         score = mine.get(s.id, float("nan"))
-        rows.append({"star": s.id, "label": s.label, "score": score,
-                     "previous": before.get(s.id, float("nan")),
-                     "area_mean": means.get(s.id, float("nan")),
-                     "passing": bool(score >= pass_mark), "held": s.id in held,
-                     "award_year": award_year, "targeted": s.id in aimed})  # fmt: skip
+        rows.append(
+            {
+                "star": s.id,
+                "label": s.label,
+                "score": score,
+                "previous": before.get(s.id, float("nan")),
+                "area_mean": means.get(s.id, float("nan")),
+                "passing": bool(score >= pass_mark),
+                "held": s.id in held,
+                "award_year": award_year,
+                "targeted": s.id in aimed,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -185,8 +207,17 @@ def indicator_trends(ds: Dataset, code: str, period: str) -> pd.DataFrame:
     """
     mine = _village_rows(ds.values, code)
     mine = mine[mine["period"] <= period].dropna(subset=["value"])
-    columns = ["indicator", "star", "label", "unit", "value", "previous", "comparison", "change",
-               "trend"]  # fmt: skip
+    columns = [
+        "indicator",
+        "star",
+        "label",
+        "unit",
+        "value",
+        "previous",
+        "comparison",
+        "change",
+        "trend",
+    ]
     if mine.empty:
         return pd.DataFrame(columns=columns)
     quarters = periods.quarter_range(mine["period"].min(), period)
@@ -198,9 +229,19 @@ def indicator_trends(ds: Dataset, code: str, period: str) -> pd.DataFrame:
         before, word = comparison_period(meta.id, period)
         value, previous = series.get(period, float("nan")), series.get(before, float("nan"))
         trend = [None if pd.isna(v) else float(v) for v in series.reindex(quarters)]
-        rows.append({"indicator": meta.id, "star": meta.star, "label": meta.label,
-                     "unit": meta.unit, "value": value, "previous": previous, "comparison": word,
-                     "change": value - previous, "trend": trend})  # fmt: skip
+        rows.append(
+            {
+                "indicator": meta.id,
+                "star": meta.star,
+                "label": meta.label,
+                "unit": meta.unit,
+                "value": value,
+                "previous": previous,
+                "comparison": word,
+                "change": value - previous,
+                "trend": trend,
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -211,11 +252,17 @@ def trend_table(trends: pd.DataFrame, with_trend: bool = True) -> pd.DataFrame:
         {
             "星": trends["star"].map(lambda s: catalog.STAR_BY_ID[s].short),
             "指标": trends["label"],
-            "本期": [formatting.quantity(v, u) for v, u in zip(trends["value"], trends["unit"], strict=True)],
+            "本期": [
+                formatting.quantity(v, u)
+                for v, u in zip(trends["value"], trends["unit"], strict=True)
+            ],
             "对比": trends["comparison"],
-            "变化": [formatting.change(v, u) for v, u in zip(trends["change"], trends["unit"], strict=True)],
+            "变化": [
+                formatting.change(v, u)
+                for v, u in zip(trends["change"], trends["unit"], strict=True)
+            ],
         }
-    )  # fmt: skip
+    )
     if with_trend:
         table["趋势"] = trends["trend"]
     return table
@@ -233,8 +280,16 @@ def peer_ranks(ds: Dataset, code: str, period: str) -> pd.DataFrame:
         # over them (ranking all 46,000 villages of a province, names and all, took seconds).
         scored = ranking.values(ds, by, period)
         rank, tied, of = ranking.rank_of(scored, code, by)
-        rows.append({"by": by, "label": ranking.label(by), "rank": rank, "tied": tied, "of": of,
-                     "value": scored.get(code, float("nan"))})  # fmt: skip
+        rows.append(
+            {
+                "by": by,
+                "label": ranking.label(by),
+                "rank": rank,
+                "tied": tied,
+                "of": of,
+                "value": scored.get(code, float("nan")),
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["rank"] = frame["rank"].astype("Int64")
     return frame
@@ -259,9 +314,16 @@ def pairs(ds: Dataset, code: str) -> pd.DataFrame:
         if code not in (p.mentor, p.mentee):
             continue
         partner = p.mentee if p.mentor == code else p.mentor
-        rows.append({"role": MENTOR if p.mentor == code else MENTEE, "partner": partner,
-                     "partner_name": label_of.get(partner, partner), "since": p.since,
-                     "until": p.until, "note": p.note})  # fmt: skip
+        rows.append(
+            {
+                "role": MENTOR if p.mentor == code else MENTEE,
+                "partner": partner,
+                "partner_name": label_of.get(partner, partner),
+                "since": p.since,
+                "until": p.until,
+                "note": p.note,
+            }
+        )
     return pd.DataFrame(rows, columns=["role", "partner", "partner_name", "since", "until", "note"])
 
 
@@ -279,8 +341,9 @@ def uploads_touching(
     # A village has a few rows here (revisions × kinds): plain Python, not a groupby per rerun.
     order = {k: i for i, k in enumerate(_KIND_LABELS)}
     parts: dict[int, list[tuple[int, str]]] = {}
-    for rev, kind, n in zip(mine["revision"].tolist(), mine["kind"].tolist(),
-                            mine["rows"].tolist(), strict=True):  # fmt: skip
+    for rev, kind, n in zip(
+        mine["revision"].tolist(), mine["kind"].tolist(), mine["rows"].tolist(), strict=True
+    ):
         parts.setdefault(rev, []).append(
             (order.get(kind, len(order)), f"{_KIND_LABELS.get(kind, kind)} {int(n):,} 行")
         )
@@ -288,10 +351,19 @@ def uploads_touching(
     found = [r for r in revisions if r.id in what]
     found.sort(key=lambda r: r.id, reverse=True)
     return pd.DataFrame(
-        [{"revision": r.id, "created_at": r.created_at, "user": r.user, "filename": r.filename,
-          "status": "有效" if r.is_live else "已撤销", "what": what[r.id]} for r in found],
+        [
+            {
+                "revision": r.id,
+                "created_at": r.created_at,
+                "user": r.user,
+                "filename": r.filename,
+                "status": "有效" if r.is_live else "已撤销",
+                "what": what[r.id],
+            }
+            for r in found
+        ],
         columns=columns,
-    )  # fmt: skip
+    )
 
 
 def uploads_table(uploads: pd.DataFrame) -> pd.DataFrame:
@@ -336,8 +408,9 @@ def code_of(ds: Dataset, name: str) -> str | None:
     return str(found[0]) if len(found) else None
 
 
-def picked_village(ds: Dataset, points: Sequence[dict], rows: Sequence[int] = (),
-                   table: pd.DataFrame | None = None) -> str | None:  # fmt: skip
+def picked_village(
+    ds: Dataset, points: Sequence[dict], rows: Sequence[int] = (), table: pd.DataFrame | None = None
+) -> str | None:
     """The village a user clicked: a chart point (its code in customdata, or its name on the
     x or y axis), else a picked table row (its 村名 column); None if nothing names one."""
     known = set(ds.villages["code"])

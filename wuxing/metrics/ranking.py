@@ -18,10 +18,30 @@ from wuxing.metrics.villages import names, pinyin_key
 
 TOTAL = "total"
 INDICATOR_PREFIX = "ind:"
-_COLUMNS = ["rank", "tied", "code", "village", "value", "previous", "change", "previous_rank",
-            "rank_change"]  # fmt: skip
-_AREA_COLUMNS = ["rank", "tied", "area", "label", "value", "previous", "change", "previous_rank",
-                 "rank_change", "reporting", "villages"]  # fmt: skip
+_COLUMNS = [
+    "rank",
+    "tied",
+    "code",
+    "village",
+    "value",
+    "previous",
+    "change",
+    "previous_rank",
+    "rank_change",
+]
+_AREA_COLUMNS = [
+    "rank",
+    "tied",
+    "area",
+    "label",
+    "value",
+    "previous",
+    "change",
+    "previous_rank",
+    "rank_change",
+    "reporting",
+    "villages",
+]
 
 
 def options() -> list[str]:
@@ -143,15 +163,17 @@ def village_ranks(ds: Dataset, by: str, period: str) -> pd.DataFrame:
     codes = label_of.index
     rank = _ranks(now, by).reindex(codes)
     previous_rank = _ranks(then, by).reindex(codes)
-    frame = pd.DataFrame({
-        "rank": rank.array,
-        "tied": (rank.notna() & rank.duplicated(keep=False)).to_numpy(dtype=bool),
-        "code": codes.to_numpy(),
-        "village": label_of.to_numpy(),
-        "value": now.reindex(codes).to_numpy(dtype=float),
-        "previous": then.reindex(codes).to_numpy(dtype=float),
-        "previous_rank": previous_rank.array,
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "rank": rank.array,
+            "tied": (rank.notna() & rank.duplicated(keep=False)).to_numpy(dtype=bool),
+            "code": codes.to_numpy(),
+            "village": label_of.to_numpy(),
+            "value": now.reindex(codes).to_numpy(dtype=float),
+            "previous": then.reindex(codes).to_numpy(dtype=float),
+            "previous_rank": previous_rank.array,
+        }
+    )
     frame["change"] = frame["value"] - frame["previous"]
     frame["rank_change"] = (frame["previous_rank"] - frame["rank"]).astype("Int64")
     return frame[_COLUMNS]
@@ -182,8 +204,9 @@ def area_values(ds: Dataset, area: str, by: str, period: str) -> pd.DataFrame:
     """
     indicator = indicator_of(by)
     if indicator is not None:
-        return areas.indicator_by_area(ds, area, indicator, period, indicators.QUARTER,
-                                       indicators.TOTAL)  # fmt: skip
+        return areas.indicator_by_area(
+            ds, area, indicator, period, indicators.QUARTER, indicators.TOTAL
+        )
     owner = areas.sub_area_of(ds, area)
     scored = values(ds, by, period)
     # A lookup, not `isin`: isin over 46,000 string codes took over a second.
@@ -191,13 +214,15 @@ def area_values(ds: Dataset, area: str, by: str, period: str) -> pd.DataFrame:
     inside = owner_of.notna().to_numpy()
     grouped = scored[inside].groupby(owner_of[inside].to_numpy())
     counts = areas.village_counts(ds, area)
-    return pd.DataFrame({
-        "area": counts["area"].to_numpy(),
-        "label": areas.area_labels(counts["area"]),
-        "value": grouped.mean().reindex(counts["area"]).to_numpy(dtype=float),
-        "reporting": grouped.size().reindex(counts["area"]).fillna(0).to_numpy(dtype=int),
-        "villages": counts["villages"].to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "area": counts["area"].to_numpy(),
+            "label": areas.area_labels(counts["area"]),
+            "value": grouped.mean().reindex(counts["area"]).to_numpy(dtype=float),
+            "reporting": grouped.size().reindex(counts["area"]).fillna(0).to_numpy(dtype=int),
+            "villages": counts["villages"].to_numpy(),
+        }
+    )
 
 
 @remembered
@@ -292,8 +317,17 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
 
     Columns: code, village, start, value, change, improvement, rank, start_rank, rank_change.
     """
-    columns = ["code", "village", "start", "value", "change", "improvement", "rank", "start_rank",
-               "rank_change"]  # fmt: skip
+    columns = [
+        "code",
+        "village",
+        "start",
+        "value",
+        "change",
+        "improvement",
+        "rank",
+        "start_rank",
+        "rank_change",
+    ]
     since = improved_since(ds, by, period)
     if since is None:
         return pd.DataFrame(columns=columns)
@@ -301,8 +335,13 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
     both = now.index.intersection(then.index)
     if both.empty:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame({"code": both, "start": then.reindex(both).to_numpy(),
-                          "value": now.reindex(both).to_numpy()})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "code": both,
+            "start": then.reindex(both).to_numpy(),
+            "value": now.reindex(both).to_numpy(),
+        }
+    )
     frame["change"] = frame["value"] - frame["start"]
     frame["improvement"] = improvement(frame, by)
     frame = frame[frame["improvement"].round(formatting.decimals(unit(by))) > 0]  # no 0.0 gains
@@ -318,10 +357,13 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
 
 
 def ranking_table(ranked: pd.DataFrame, by: str, word: str) -> pd.DataFrame:
-    """`ranking` as a Chinese table: 名次 (并列 marked), 村名, value, comparison and places moved."""
+    """`ranking` as a Chinese table: 名次 (并列 marked), 村名, value, comparison and places
+    moved."""
     u = unit(by)
-    rank = [("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
-            for r, t in zip(ranked["rank"], ranked["tied"], strict=True)]  # fmt: skip
+    rank = [
+        ("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
+        for r, t in zip(ranked["rank"], ranked["tied"], strict=True)
+    ]
     return pd.DataFrame(
         {
             "名次": rank,
@@ -338,18 +380,22 @@ def area_ranking_table(ranked: pd.DataFrame, by: str, word: str, level: str) -> 
     """`area_ranking` as a Chinese table: 名次, the sub-area, its figure, the comparison, places
     moved and how many villages the figure covers."""
     u, how = unit(by), area_word(by)
-    rank = [("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
-            for r, t in zip(ranked["rank"], ranked["tied"], strict=True)]  # fmt: skip
-    return pd.DataFrame({
-        "名次": rank,
-        level: ranked["label"].to_numpy(),
-        f"{label(by)}{how}（{u}）": ranked["value"].to_numpy(),
-        f"上期（{u}）": ranked["previous"].to_numpy(),
-        f"{word}变化（{u}）": ranked["change"].to_numpy(),
-        "名次变化（位）": ranked["rank_change"].to_numpy(),
-        "有数据村数（个）": ranked["reporting"].to_numpy(),
-        "村数（个）": ranked["villages"].to_numpy(),
-    })  # fmt: skip
+    rank = [
+        ("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
+        for r, t in zip(ranked["rank"], ranked["tied"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "名次": rank,
+            level: ranked["label"].to_numpy(),
+            f"{label(by)}{how}（{u}）": ranked["value"].to_numpy(),
+            f"上期（{u}）": ranked["previous"].to_numpy(),
+            f"{word}变化（{u}）": ranked["change"].to_numpy(),
+            "名次变化（位）": ranked["rank_change"].to_numpy(),
+            "有数据村数（个）": ranked["reporting"].to_numpy(),
+            "村数（个）": ranked["villages"].to_numpy(),
+        }
+    )
 
 
 def improved_table(frame: pd.DataFrame, by: str, since: str, period: str) -> pd.DataFrame:

@@ -94,8 +94,8 @@ def target_table(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def shortfall(status: pd.DataFrame) -> list[str]:
-    """Per row of `target_status`, what the village still lacks, in words: `缺生态宜居星，差 9.0 分`,
-    `缺产业兴旺星、生态宜居星，共差 12.3 分`, `还需 1 颗星达标` (a level-only target), or the
+    """Per row of `target_status`, what the village still lacks, in words:
+    `缺生态宜居星，差 9.0 分`, `缺产业兴旺星、生态宜居星，共差 12.3 分`, `还需 1 颗星达标` (a level-only target), or the
     status when on track."""
     out = []
     for missing, short, level, passing, ok, status_text in zip(

@@ -1,5 +1,6 @@
 """The bulk account table (用户名, 角色, 地区) read from a spreadsheet, for `users import` and
-账号与审计: the same safe reader as a ledger, the first sheet, its first non-blank row the header."""
+账号与审计: the same safe reader as a ledger, the first sheet, its first non-blank row the
+header."""
 
 from __future__ import annotations
 

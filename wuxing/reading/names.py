@@ -134,7 +134,8 @@ def town_key(value: object) -> str:
 
 
 def split_header(value: object) -> tuple[str, str]:
-    """A header's label and unit: `村集体经济收入（元）` → (`村集体经济收入`, `元`); unit '' if none."""
+    """A header's label and unit: `村集体经济收入（元）` → (`村集体经济收入`, `元`); unit ''
+    if none."""
     text = compact(value)
     match = _HEADER_UNIT.match(text)
     if not match:

@@ -183,8 +183,14 @@ class SheetReader:
             return
         shown = clean_text(written)
         text = f"“{written}”" if shown == str(written) else f"“{written}”（含空格或特殊字符）"
-        self.report("read_as_name", f"村名{text}已对应到“{known}”（代码 {code}），请核对是否是这个村。",
-                    r, col, original=str(written), stored=str(known))  # fmt: skip
+        self.report(
+            "read_as_name",
+            f"村名{text}已对应到“{known}”（代码 {code}），请核对是否是这个村。",
+            r,
+            col,
+            original=str(written),
+            stored=str(known),
+        )
 
     def villages(self, rows: list[int]) -> list[str | None]:
         """`village` of each row (problems reported in row order), the columns read at once."""
@@ -252,8 +258,13 @@ class SheetReader:
             out = [q if q is not None else self.period(r, fallback) for q, r in pairs]
         return out
 
-    def _note_quarters(self, rows: list[int], col: Column, keys: list[tuple[type, object]],
-                       seen: dict[tuple[type, object], str | None]) -> None:  # fmt: skip
+    def _note_quarters(
+        self,
+        rows: list[int],
+        col: Column,
+        keys: list[tuple[type, object]],
+        seen: dict[tuple[type, object], str | None],
+    ) -> None:
         """One reminder per quarter spelling that is not the stored form (`2024年第一季度`)."""
         odd = {k: q for k, q in seen.items() if q and k[0] is str and k[1] != q}
         if not odd:
@@ -261,8 +272,14 @@ class SheetReader:
         for key, quarter in odd.items():
             at = [rows[i] for i, k in enumerate(keys) if k == key]
             count = f"共 {len(at)} 行，" if len(at) > 1 else ""
-            self.report("read_as_quarter", f"季度“{key[1]}”按 {quarter} 读取（{count}首次见于第 {at[0] + 1} 行）。",
-                        at[0], col.index, original=str(key[1]), stored=quarter)  # fmt: skip
+            self.report(
+                "read_as_quarter",
+                f"季度“{key[1]}”按 {quarter} 读取（{count}首次见于第 {at[0] + 1} 行）。",
+                at[0],
+                col.index,
+                original=str(key[1]),
+                stored=quarter,
+            )
 
     def period(self, r: int, fallback: str | None) -> str | None:
         """The quarter of row `r` (its 季度 cell, else the sheet's), or None (reported)."""
@@ -292,9 +309,13 @@ class SheetReader:
         if fallback:
             return fallback
         name = self.column("name")
-        self.report("period_missing", "找不到这一行的季度：表中没有“季度”列，表名和标题里也没有写季度。"
-                    "请增加“季度”列（如 2023Q1），或在标题中写明“2023年第一季度”。", r,
-                    name.index if name else None)  # fmt: skip
+        self.report(
+            "period_missing",
+            "找不到这一行的季度：表中没有“季度”列，表名和标题里也没有写季度。"
+            "请增加“季度”列（如 2023Q1），或在标题中写明“2023年第一季度”。",
+            r,
+            name.index if name else None,
+        )
         return None
 
     def year(self, r: int, fallback: int | None) -> int | None:
@@ -339,8 +360,12 @@ class SheetReader:
                 return values
         parsed = read_numbers(raw)
         for pos, text in parsed.failures.items():
-            self.report("not_a_number", f"“{what}”应为数字，这里是文字“{text[:30]}”。"
-                        "请只填数字（缺报请留空或填“—”）。", rows[pos], col)  # fmt: skip
+            self.report(
+                "not_a_number",
+                f"“{what}”应为数字，这里是文字“{text[:30]}”。请只填数字（缺报请留空或填“—”）。",
+                rows[pos],
+                col,
+            )
         values = parsed.values
         for pos, unit in parsed.units.items():
             values[pos] = self._in_cell_unit(values[pos], unit, col, rows[pos], what, raw[pos])
@@ -362,16 +387,27 @@ class SheetReader:
             # The cell's own unit wins over the header's; undo the header factor applied later.
             self._note_unit(cell, value * ind.unit_factors[unit], ind, r, col, what)
             return value * ind.unit_factors[unit] / _factor(ind, header_unit)
-        self.report("unit_unknown", f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
-                    f"请只填数字，单位按表头（{ind.unit}）。", r, col)  # fmt: skip
+        self.report(
+            "unit_unknown",
+            f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
+            f"请只填数字，单位按表头（{ind.unit}）。",
+            r,
+            col,
+        )
         return np.nan
 
     def _note_unit(
         self, cell: object, stored: float, ind: catalog.Indicator, r: int, col: int, what: str
     ) -> None:
         written = clean_text(cell)
-        self.report("read_as_unit", f"“{what}”填的是“{written}”，按 {stored:g} {ind.unit} 保存。",
-                    r, col, original=written, stored=f"{stored:g} {ind.unit}")  # fmt: skip
+        self.report(
+            "read_as_unit",
+            f"“{what}”填的是“{written}”，按 {stored:g} {ind.unit} 保存。",
+            r,
+            col,
+            original=written,
+            stored=f"{stored:g} {ind.unit}",
+        )
 
 
 def _quarter_or_none(cell: object, fallback: str | None) -> str | None:

@@ -101,16 +101,31 @@ class AccountStore(StorePart):
             return conn.execute(query.limit(1)).first() is not None
 
     def add_account(
-        self, name: str, password_hash: str, role: str, *, by: str, area: str = "",
-        view_area: str | None = None, must_change: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        name: str,
+        password_hash: str,
+        role: str,
+        *,
+        by: str,
+        area: str = "",
+        view_area: str | None = None,
+        must_change: bool = False,
+    ) -> None:
         """Create an account (StoreError if the name, or one differing only in case or width, is
         taken). `area` is what it may write, `view_area` what it may browse (default: `area`);
         `must_change`: a one-time password, to be replaced at the first login."""
         self._authorise("admin", by)
         with self.transaction() as conn:
-            _insert_account(conn, name, password_hash, role, by=by, area=area,
-                            view_area=view_area, must_change=must_change)  # fmt: skip
+            _insert_account(
+                conn,
+                name,
+                password_hash,
+                role,
+                by=by,
+                area=area,
+                view_area=view_area,
+                must_change=must_change,
+            )
 
     def add_accounts(self, accounts: list[tuple[str, str, str, str]], *, by: str) -> None:
         """Create accounts (name, password hash, role, area) in one transaction, each with a
@@ -119,8 +134,16 @@ class AccountStore(StorePart):
         self._authorise("admin", by)
         with self.transaction() as conn:
             for name, password_hash, role, area in accounts:
-                _insert_account(conn, name, password_hash, role, by=by, area=area,
-                                must_change=True, how="批量新建")  # fmt: skip
+                _insert_account(
+                    conn,
+                    name,
+                    password_hash,
+                    role,
+                    by=by,
+                    area=area,
+                    must_change=True,
+                    how="批量新建",
+                )
 
     def set_password(
         self, name: str, password_hash: str, *, by: str, one_time: bool = False
@@ -147,9 +170,12 @@ class AccountStore(StorePart):
         self._authorise("viewer", name)
         with self.transaction() as conn:
             self._update_account(
-                conn, name, password_hash=password_hash, must_change=False,
+                conn,
+                name,
+                password_hash=password_hash,
+                must_change=False,
                 credential_version=users.c.credential_version + 1,
-            )  # fmt: skip
+            )
             version = conn.execute(
                 sa.select(users.c.credential_version).where(users.c.name == name)
             ).scalar_one()
@@ -176,8 +202,13 @@ class AccountStore(StorePart):
             ).first()
             self._update_account(conn, name, area=area, view_area=view_area)
             old = f"{before.area or '全部'} / {before.view_area or '全部'}" if before else ""
-            _log(conn, by, "user_scope", None,
-                 f"{name}：可改动 {area or '全部'}，可查看 {view_area or '全部'}（原为 {old}）")  # fmt: skip
+            _log(
+                conn,
+                by,
+                "user_scope",
+                None,
+                f"{name}：可改动 {area or '全部'}，可查看 {view_area or '全部'}（原为 {old}）",
+            )
 
     def set_role(self, name: str, role: str, *, by: str) -> None:
         """Change an account's role."""
@@ -217,12 +248,15 @@ class AccountStore(StorePart):
                     ),
                 )
             )
-            rows = {row.name: row for row in conn.execute(
-                sa.select(login_throttle)
-                .where(login_throttle.c.client == client)
-                .where(login_throttle.c.name.in_([key, throttle.ANY_NAME]))
-                .with_for_update()
-            )}  # fmt: skip
+            rows = {
+                row.name: row
+                for row in conn.execute(
+                    sa.select(login_throttle)
+                    .where(login_throttle.c.client == client)
+                    .where(login_throttle.c.name.in_([key, throttle.ANY_NAME]))
+                    .with_for_update()
+                )
+            }
             paused = {n: p for n, row in rows.items() if (p := _aware(row.paused_until)) and p > at}
             if paused:
                 conn.execute(
@@ -233,8 +267,10 @@ class AccountStore(StorePart):
                 )
                 return LoginTry(account, key, client, at, refused_until=max(paused.values()))
             counts = {}
-            for row_key, pause_for in ((key, throttle.name_pause),
-                                       (throttle.ANY_NAME, throttle.client_pause)):  # fmt: skip
+            for row_key, pause_for in (
+                (key, throttle.name_pause),
+                (throttle.ANY_NAME, throttle.client_pause),
+            ):
                 row = rows.get(row_key)
                 failures = 1 + (row.failures if row else 0)
                 wait = pause_for(failures)
@@ -254,8 +290,16 @@ class AccountStore(StorePart):
                     )
                 counts[row_key] = (failures, until)
         (failures, until), (client_failures, client_until) = counts[key], counts[throttle.ANY_NAME]
-        return LoginTry(account, key, client, at, failures=failures, paused_until=until,
-                        client_failures=client_failures, client_paused_until=client_until)  # fmt: skip
+        return LoginTry(
+            account,
+            key,
+            client,
+            at,
+            failures=failures,
+            paused_until=until,
+            client_failures=client_failures,
+            client_paused_until=client_until,
+        )
 
     def login_failed(self, attempt: LoginTry, detail: str = "") -> None:
         """Record a checked try that failed: an event for a real account, and one when a pause of
@@ -269,9 +313,12 @@ class AccountStore(StorePart):
         if attempt.client_paused_until is not None:
             wait = throttle.wait_text(attempt.client_paused_until - attempt.at)
             events_to_log.append(
-                (PAUSE_USER, f"来自 {attempt.client or '未知地址'} 的登录已连续失败 "
-                     f"{attempt.client_failures} 次，暂停 {wait}")
-            )  # fmt: skip
+                (
+                    PAUSE_USER,
+                    f"来自 {attempt.client or '未知地址'} 的登录已连续失败 "
+                    f"{attempt.client_failures} 次，暂停 {wait}",
+                )
+            )
         if not events_to_log:
             return
         with self.transaction() as conn:
@@ -327,9 +374,17 @@ def _account(row: sa.Row) -> Account:
 
 
 def _insert_account(
-    conn: Connection, name: str, password_hash: str, role: str, *, by: str, area: str,
-    view_area: str | None = None, must_change: bool = False, how: str = "",
-) -> None:  # fmt: skip
+    conn: Connection,
+    name: str,
+    password_hash: str,
+    role: str,
+    *,
+    by: str,
+    area: str,
+    view_area: str | None = None,
+    must_change: bool = False,
+    how: str = "",
+) -> None:
     key = account_key(name)
     taken = conn.execute(
         sa.select(users.c.name).where(sa.or_(users.c.name == name, users.c.name_key == key))
@@ -342,11 +397,18 @@ def _insert_account(
         )
     conn.execute(
         users.insert().values(
-            name=name, password_hash=password_hash, role=role, disabled=False, created_at=_now(),
-            name_key=key, credential_version=0, area=area,
-            view_area=area if view_area is None else view_area, must_change=must_change,
+            name=name,
+            password_hash=password_hash,
+            role=role,
+            disabled=False,
+            created_at=_now(),
+            name_key=key,
+            credential_version=0,
+            area=area,
+            view_area=area if view_area is None else view_area,
+            must_change=must_change,
         )
-    )  # fmt: skip
+    )
     where = f"，范围：{area}" if area else ""
     _log(conn, by, "user_add", None, f"{name}（{role}{where}{'，' + how if how else ''}）")
 

@@ -161,7 +161,8 @@ def writing(engine: Engine, *, key_checks: bool = True) -> Iterator[Connection]:
 
 
 def _foreign_keys(conn: Connection, *, on: bool) -> None:
-    """Turn SQLite's foreign-key enforcement on or off for this connection (outside a transaction)"""
+    """Turn SQLite's foreign-key enforcement on or off for this connection (outside a
+    transaction)."""
     # On the driver connection: SQLAlchemy would begin a transaction first, where the pragma is
     # ignored. A connection that cannot be switched back is dropped, never pooled unchecked.
     driver = conn.connection.driver_connection

@@ -56,7 +56,8 @@ users = sa.Table(
     # Raised by every password change: a session signed in under an older one is signed out.
     sa.Column("credential_version", sa.Integer, nullable=False, default=0, server_default="0"),
     # The area whose data the account may write (an area path, `wuxing.scopes`; "" everything)
-    # and the one it may browse (可查看范围: "" everything). Added by `Store.create` to older stores.
+    # and the one it may browse (可查看范围: "" everything). Added by `Store.create` to older
+    # stores.
     sa.Column("area", sa.String(300), nullable=False, default="", server_default=""),
     sa.Column("view_area", sa.String(300), nullable=False, default="", server_default=""),
     # Set for a one-time password (bulk creation, a reset): the next login must choose a new one.

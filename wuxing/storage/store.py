@@ -164,8 +164,9 @@ class Store(AccountStore, SessionStore):
 
     def load_for_import(self) -> Dataset:
         """What checking an upload needs up front: villages and awards, the data version and the
-        sample flag. Values, scores, targets and pairs stay empty: `values_in` reads just the quarters a
-        check compares with, so checking one quarter does not decode a province's every value."""
+        sample flag. Values, scores, targets and pairs stay empty: `values_in` reads just the
+        quarters a check compares with, so checking one quarter does not decode a province's every
+        value."""
         with connection.reading(self.engine) as conn:
             version = revisions.data_version(conn)
             if version == 0:  # no data stored yet: nothing more to ask

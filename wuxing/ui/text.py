@@ -1,4 +1,5 @@
-"""Putting user-supplied text (names, file names, URL values) on screen literally, never as markup"""
+"""Putting user-supplied text (names, file names, URL values) on screen literally, never as
+markup."""
 
 from __future__ import annotations
 
