@@ -13,7 +13,7 @@ from pptx.util import Inches
 from tests.builders import with_blank_toilets
 from wuxing import catalog
 from wuxing.cli import main as cli
-from wuxing.meeting import deck, slides
+from wuxing.meeting import deck, shapes, slides
 from wuxing.metrics import meeting, progress, ranking, stars
 
 AREA = "濮阳市/清丰县/马庄桥镇"
@@ -110,7 +110,7 @@ def test_the_village_star_slide_names_scores_and_pass_mark(built, sample_dataset
         score = matrix.loc["赵家村", star]
         assert grid.cell(row, c).text == f"{score:.1f}"
         fill = grid.cell(row, c).fill.fore_color.rgb
-        assert fill == (deck.PASS_FILL if score >= 85 else deck.FAIL_FILL)
+        assert fill == (shapes.PASS_FILL if score >= 85 else shapes.FAIL_FILL)
     notes = [
         sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and not sh.is_placeholder
     ]
@@ -152,9 +152,9 @@ def test_every_run_has_an_east_asian_typeface(built):
         for run in root.iter(qn("a:r")):
             runs += 1
             ea = run.find(qn("a:rPr")).find(qn("a:ea"))
-            assert ea is not None and ea.get("typeface") == deck.FONT, run.findtext(qn("a:t"))
+            assert ea is not None and ea.get("typeface") == shapes.FONT, run.findtext(qn("a:t"))
         for style in root.iter(qn("a:defRPr")):  # chart axes, labels and legends
-            assert style.find(qn("a:ea")).get("typeface") == deck.FONT
+            assert style.find(qn("a:ea")).get("typeface") == shapes.FONT
     assert runs > 100
 
 
