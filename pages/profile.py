@@ -26,12 +26,12 @@ def _forget_village() -> None:
         del st.query_params["village"]
 
 
-label_of = profile.labels(view)
-if len(label_of) <= profile.PICKER_LIMIT:
+label_of = villages.labels(view)
+if len(label_of) <= villages.PICKER_LIMIT:
     codes = villages.ordered_codes(view)
 else:  # a city or a province: the township first (no pinyin order of 46,000 names needed)
-    towns = profile.towns(view)
-    chosen = profile.town_of(
+    towns = villages.towns(view)
+    chosen = villages.town_of(
         view, st.session_state.get("village") or st.query_params.get("village")
     )
     if chosen is not None:  # the village asked for (a link, a click elsewhere) brings its township
@@ -42,10 +42,10 @@ else:  # a city or a province: the township first (no pinyin order of 46,000 nam
         "乡镇（可输入文字搜索）",
         towns,
         key="village_town",
-        format_func=profile.town_label,
+        format_func=villages.town_label,
         on_change=_forget_village,
     )
-    codes = profile.codes_in_town(view, town)
+    codes = villages.codes_in_town(view, town)
 ui.drop_stale_choice("village", codes)  # left behind by a change of area: no "invalid link"
 ui.url_choice("village", codes, codes[0], "村庄")
 # A bound method, not a lambda: a lambda would keep this page's globals (the dataset among them)

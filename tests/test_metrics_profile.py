@@ -124,25 +124,6 @@ def test_star_means_are_over_the_villages_scored_in_the_quarter():
         ]
     )
     assert profile.star_means(ds, "2023Q2").to_dict() == {"industry": 85.0, "safety": 70.0}
-    assert profile.labels(ds) == {"Z": "赵家村", "J": "甲村"}
-
-
-def test_townships_for_the_picker_in_pinyin_order_with_their_villages():
-    villages = pd.DataFrame(
-        {
-            "code": ["A", "B", "C", "D"],
-            "name": ["赵村", "安村", "乙村", "甲村"],
-            "town": ["赵镇", "赵镇", "安镇", ""],
-            "county": "某县",
-            "city": "某市",
-        }
-    )
-    ds = _ds(villages)
-    assert profile.towns(ds) == ["某市/某县/", "某市/某县/安镇", "某市/某县/赵镇"]
-    assert profile.town_of(ds, "A") == "某市/某县/赵镇" and profile.town_of(ds, "X") is None
-    assert profile.codes_in_town(ds, "某市/某县/赵镇") == ["B", "A"]  # 安村 before 赵村
-    assert profile.town_label("某市/某县/赵镇") == "某市 › 某县 › 赵镇"
-    assert profile.town_label("某市/某县/") == "某市 › 某县"
 
 
 def test_pairs_as_mentor_and_mentee():
@@ -216,20 +197,3 @@ def test_works_on_what_the_store_returns(sample_store):
     touched = sample_store.touches()
     assert (touched["rows"] > 0).all()
     assert len(profile.uploads_touching(revisions, touched, code)) == 1
-
-
-def test_a_town_with_a_slash_in_its_name_is_one_town_with_its_villages():
-    villages = pd.DataFrame(
-        {
-            "code": ["1", "2"],
-            "name": ["甲村", "乙村"],
-            "town": "东/西镇",
-            "county": "清丰县",
-            "city": "濮阳市",
-        }
-    )
-    ds = Dataset.of(villages=villages)
-    [town] = profile.towns(ds)
-    assert profile.town_label(town) == "濮阳市 › 清丰县 › 东/西镇"
-    assert profile.town_of(ds, "1") == town
-    assert sorted(profile.codes_in_town(ds, town)) == ["1", "2"]

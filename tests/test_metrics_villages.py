@@ -109,3 +109,47 @@ def test_browsable_areas_follow_the_viewing_scope_down_to_a_village():
     assert villages.browsable_areas(TOWNS, "濮阳市/清丰县") == TOWNS[2:]
     # An own area outside what it may browse is not offered.
     assert villages.browsable_areas(TOWNS, "濮阳市/清丰县/高堡乡", village) == [TOWNS[3]]
+
+
+def test_townships_for_the_picker_in_pinyin_order_with_their_villages():
+    roster = pd.DataFrame(
+        {
+            "code": ["A", "B", "C", "D"],
+            "name": ["赵村", "安村", "乙村", "甲村"],
+            "town": ["赵镇", "赵镇", "安镇", ""],
+            "county": "某县",
+            "city": "某市",
+        }
+    )
+    ds = Dataset.of(villages=roster)
+    assert villages.towns(ds) == ["某市/某县/", "某市/某县/安镇", "某市/某县/赵镇"]
+    assert villages.town_of(ds, "A") == "某市/某县/赵镇" and villages.town_of(ds, "X") is None
+    assert villages.codes_in_town(ds, "某市/某县/赵镇") == ["B", "A"]  # 安村 before 赵村
+    assert villages.town_label("某市/某县/赵镇") == "某市 › 某县 › 赵镇"
+    assert villages.town_label("某市/某县/") == "某市 › 某县"
+
+
+def test_a_town_with_a_slash_in_its_name_is_one_town_with_its_villages():
+    roster = pd.DataFrame(
+        {
+            "code": ["1", "2"],
+            "name": ["甲村", "乙村"],
+            "town": "东/西镇",
+            "county": "清丰县",
+            "city": "濮阳市",
+        }
+    )
+    ds = Dataset.of(villages=roster)
+    [town] = villages.towns(ds)
+    assert villages.town_label(town) == "濮阳市 › 清丰县 › 东/西镇"
+    assert villages.town_of(ds, "1") == town
+    assert sorted(villages.codes_in_town(ds, town)) == ["1", "2"]
+
+
+def test_the_picker_labels_villages_by_display_name():
+    assert villages.labels(_ds()) == {
+        "1": "赵家村（马庄桥镇）",
+        "2": "安乐村",
+        "3": "赵家村（高堡乡）",
+        "4": "北关村",
+    }

@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import figure_titled, run_app
 from wuxing import catalog
 from wuxing.dataset import generated_code
-from wuxing.metrics import profile
+from wuxing.metrics import profile, villages
 from wuxing.samples import sample, synthetic
 
 PAGE = "pages/profile.py"
@@ -55,7 +55,7 @@ def test_a_village_of_a_county_is_ranked_among_the_villages_in_view(county_store
 
 
 def test_past_the_picker_limit_the_township_comes_first(county_store, county, monkeypatch):
-    monkeypatch.setattr(profile, "PICKER_LIMIT", 50)  # a county stands in for a province
+    monkeypatch.setattr(villages, "PICKER_LIMIT", 50)  # a county stands in for a province
     rows = county.villages.set_index("code")
     code = county.villages["code"].iloc[7]
     at = run_app(PAGE, query={"village": code})

@@ -14,15 +14,12 @@ from wuxing.dataset import Dataset, plain_strings
 from wuxing.memo import remembered
 from wuxing.metrics import ranking
 from wuxing.metrics.aggregation import comparison_period
-from wuxing.metrics.villages import AREA_SEPARATOR, area_parts, escape_parts, names, pinyin_key
+from wuxing.metrics.villages import area_parts, names
 
 if TYPE_CHECKING:
     from wuxing.storage.store import Revision
 
 MENTOR, MENTEE = "导师村", "帮带村"
-#: More villages in view than this: the picker asks for the township first. A browser takes
-#: ten seconds to apply a pick among a province's 46,000 options (0.6 s among a county's 437).
-PICKER_LIMIT = 1000
 _KIND_LABELS = {
     "villages": "村庄",
     "values": "指标",
@@ -51,46 +48,6 @@ class Facts:
     households: float | None
     population: float | None
     cluster: str
-
-
-@remembered
-def labels(ds: Dataset) -> dict[str, str]:
-    """Display name by code (`villages.names`) as a plain dict, for a picker that formats every
-    option on every rerun: 46,000 lookups in a Series of strings took over a second."""
-    label_of = names(ds)
-    return dict(zip(label_of.index.tolist(), label_of.tolist(), strict=True))
-
-
-def _town_paths(villages: pd.DataFrame) -> pd.Series:
-    city, county, town = (escape_parts(villages[level]) for level in ("city", "county", "town"))
-    return city + AREA_SEPARATOR + county + AREA_SEPARATOR + town
-
-
-@remembered
-def towns(ds: Dataset) -> list[str]:
-    """The townships of the villages in view as paths (市/县/乡镇), in pinyin order."""
-    paths = pd.unique(_town_paths(ds.villages))
-    return sorted(paths, key=lambda p: [pinyin_key(part) for part in p.split("/")])
-
-
-def town_label(path: str) -> str:
-    """`平新市/南和县/西高镇` → `平新市 › 南和县 › 西高镇` (parts left blank are skipped)."""
-    return " › ".join(area_parts(path)) or "未填写乡镇"
-
-
-@remembered
-def town_of(ds: Dataset, code: str | None) -> str | None:
-    """The township path of one village, None when it is not in view."""
-    rows = ds.villages[ds.villages["code"] == code]
-    return None if rows.empty else str(_town_paths(rows).iloc[0])
-
-
-@remembered
-def codes_in_town(ds: Dataset, town: str) -> list[str]:
-    """The codes of one township's villages, in pinyin order of their names."""
-    inside = ds.villages.loc[_town_paths(ds.villages) == town, "code"]
-    label_of = names(ds)
-    return sorted(inside.tolist(), key=lambda c: pinyin_key(label_of[c]))
 
 
 @remembered
