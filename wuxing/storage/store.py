@@ -34,15 +34,11 @@ from wuxing.access.roles import require
 from wuxing.dataset import KINDS, SCHEMAS, Dataset
 from wuxing.errors import PermissionDenied, StoreError
 from wuxing.storage import connection, overlay, revisions, snapshot, touches
-from wuxing.storage.accounts import (  # noqa: F401 — callers know them as store.*
-    PAUSE_USER,
-    Account,
-    AccountStore,
-    LoginTry,
-)
+from wuxing.storage.accounts import Account, AccountStore  # noqa: F401 — known as store.Account
 from wuxing.storage.conflicts import refuse_conflicts
 from wuxing.storage.events import log_event, sha256_of  # noqa: F401 — callers know it as store.*
 from wuxing.storage.events import now as _now
+from wuxing.storage.logins import LoginStore
 from wuxing.storage.revisions import Revision  # noqa: F401 — callers know it as store.*
 from wuxing.storage.schema import events, metadata
 from wuxing.storage.sessions import SessionStore
@@ -64,7 +60,7 @@ class Actor:
     area: str = scopes.EVERYTHING
 
 
-class Store(AccountStore, SessionStore):
+class Store(AccountStore, LoginStore, SessionStore):
     """A connection to the database at `url` (any SQLAlchemy URL; SQLite by default)."""
 
     def __init__(self, url: str) -> None:
