@@ -56,14 +56,7 @@ counts = progress.passing_counts(view, filters.star, pass_mark, last=period)
 if counts.empty:
     ui.empty_state("还没有星级评分，无法统计达标村数。")
 else:
-    table = counts.rename(
-        columns={
-            "period": "季度",
-            "label": "星",
-            "passing": "达标村数（个）",
-            "scored": "有评分村数（个）",
-        }
-    ).drop(columns="star")
+    table = progress.passing_table(counts)
     ui.chart(
         charts.passing_counts(counts, len(view.villages), pass_mark),
         table,

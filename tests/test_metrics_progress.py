@@ -78,6 +78,9 @@ def test_passing_counts_per_quarter_and_star_with_ties_at_the_pass_mark():
     ]
     assert progress.passing_counts(ds, "safety", 85)["label"].tolist() == ["平安法治星"]
     assert progress.passing_counts(_ds(), "all", 85).empty
+    table = progress.passing_table(counts)
+    assert list(table.columns) == ["季度", "星", "达标村数（个）", "有评分村数（个）"]
+    assert table.values.tolist()[0] == ["2023Q1", "产业兴旺星", 1, 2]
 
 
 def test_award_changes_mark_gains_and_losses_year_on_year():

@@ -215,14 +215,7 @@ def _passing_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
         "季度",
         "达标村数（个）",
     )
-    table = counts.rename(
-        columns={
-            "period": "季度",
-            "label": "星",
-            "passing": "达标村数（个）",
-            "scored": "有评分村数（个）",
-        }
-    ).drop(columns="star")
+    table = progress.passing_table(counts)
     villages_in_view = len(view.villages)
 
     def draw() -> go.Figure:

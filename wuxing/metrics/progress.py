@@ -72,6 +72,18 @@ def passing_counts(
     return frame[columns].reset_index(drop=True)
 
 
+def passing_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """`passing_counts` as a Chinese table: quarter, star, villages 达标 and villages scored."""
+    return counts.rename(
+        columns={
+            "period": "季度",
+            "label": "星",
+            "passing": "达标村数（个）",
+            "scored": "有评分村数（个）",
+        }
+    ).drop(columns="star")
+
+
 @remembered
 def scored_stars(ds: Dataset, last: str) -> frozenset[str]:
     """The stars with at least one score in a quarter through `last` (those `passing_counts`
