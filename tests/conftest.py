@@ -389,7 +389,7 @@ def cheap_hashing(monkeypatch):
     from tests.accounts import CHEAP_HASHER
     from wuxing.access import auth
 
-    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
+    monkeypatch.setattr(auth, "password_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def test_passwords_are_stored_only_as_argon2_hashes(store):
 def test_the_production_hasher_is_slow_argon2id(monkeypatch):
     assert auth.hash_password("abcdefgh") != auth.hash_password("abcdefgh")  # salted
     monkeypatch.undo()  # the real hasher, not the cheap one conftest gives every other test
-    real = auth._hasher
+    real = auth.password_hasher
     # RFC 9106's low-memory profile: argon2id, 64 MiB, three passes.
     assert (real.type, real.memory_cost, real.time_cost) == (Type.ID, 64 * 1024, 3)
 

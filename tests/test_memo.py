@@ -124,34 +124,34 @@ def test_clear_forgets_every_answer():
 def test_sizes_count_text_and_what_containers_hold():
     names = [f"村庄名称{i:05d}" for i in range(10_000)]
     frame = pd.DataFrame({"name": names})
-    assert memo._size(frame) > 10_000 * len(names[0])  # the text, not just its offsets
+    assert memo.size_of(frame) > 10_000 * len(names[0])  # the text, not just its offsets
     labels = dict(zip(names, names, strict=True))
-    assert memo._size(labels) > 2 * 10_000 * len(names[0])
-    assert memo._size([frame, frame]) >= 2 * memo._size(frame)
-    assert memo._size({"names": frame}) >= memo._size(frame)
-    assert memo._size(_dataset(1.0)) >= memo._size(_dataset(1.0).values)
+    assert memo.size_of(labels) > 2 * 10_000 * len(names[0])
+    assert memo.size_of([frame, frame]) >= 2 * memo.size_of(frame)
+    assert memo.size_of({"names": frame}) >= memo.size_of(frame)
+    assert memo.size_of(_dataset(1.0)) >= memo.size_of(_dataset(1.0).values)
 
 
 def test_a_new_data_version_frees_what_older_datasets_remembered(named_store):
     # Sessions that have not rerun yet may hold an older dataset (their last run's widget
     # callbacks keep the page's variables): its answers must not stay too.
-    loading._load.clear()
+    loading.dataset_at.clear()
     named_store.commit(_dataset(1.0), content=b"1", filename="1.xlsx", user="u")
-    old = loading._load(named_store.url, named_store.data_version())
+    old = loading.dataset_at(named_store.url, named_store.data_version())
     stars.latest_period(old)
     assert len(old.memory) > 0
     named_store.commit(_dataset(2.0), content=b"2", filename="2.xlsx", user="u")
-    new = loading._load(named_store.url, named_store.data_version())
+    new = loading.dataset_at(named_store.url, named_store.data_version())
     assert new is not old and len(old.memory) == 0
     assert new.values["value"].tolist() == [2.0]
-    assert loading._load(named_store.url, named_store.data_version()) is new
-    loading._load.clear()
+    assert loading.dataset_at(named_store.url, named_store.data_version()) is new
+    loading.dataset_at.clear()
 
 
 def test_older_datasets_only_garbage_cycles_hold_are_freed_before_a_load(named_store):
     # A closed session's state is such a cycle: freed at the next full collection only, which
     # at province scale let three datasets of ~400 MB pile up.
-    loading._load.clear()
+    loading.dataset_at.clear()
     gone = []
     gc.disable()
     try:
@@ -159,7 +159,7 @@ def test_older_datasets_only_garbage_cycles_hold_are_freed_before_a_load(named_s
             named_store.commit(
                 _dataset(value), content=str(value).encode(), filename="x.xlsx", user="u"
             )
-            ds = loading._load(named_store.url, named_store.data_version())
+            ds = loading.dataset_at(named_store.url, named_store.data_version())
             cycle = [ds]
             cycle.append(cycle)
             gone.append(weakref.ref(ds))
@@ -167,4 +167,4 @@ def test_older_datasets_only_garbage_cycles_hold_are_freed_before_a_load(named_s
         assert gone[0]() is None and gone[2]() is not None
     finally:
         gc.enable()
-        loading._load.clear()
+        loading.dataset_at.clear()

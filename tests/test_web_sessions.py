@@ -17,10 +17,10 @@ SITE = "127.0.0.1:8501"
 
 @pytest.fixture
 def served(named_store, monkeypatch):
-    web._store.cache_clear()
+    web.route_store.cache_clear()
     add_accounts(named_store, 李四="editor")
     yield named_store
-    web._store.cache_clear()
+    web.route_store.cache_clear()
 
 
 def call(path, form=None, *, origin=f"http://{SITE}", cookie="", scheme="http", method="POST"):

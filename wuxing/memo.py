@@ -37,7 +37,7 @@ MAX_ENTRIES = 512
 #: page once at province scale remembers ~240 MB; the data itself is ~350 MB.
 MAX_BYTES = 384 * 2**20
 
-_DEPTH = 3  # how deep `_size` looks into nested containers and objects
+_DEPTH = 3  # how deep `size_of` looks into nested containers and objects
 _SAMPLE = 32  # and how many items of each it measures
 
 _lock = threading.Lock()
@@ -71,7 +71,7 @@ class Memory:
 
     def put(self, key: Hashable, answer: object) -> None:
         """Remember `answer` under `key` (an answer larger than the whole budget is not kept)."""
-        size = _size(answer)
+        size = size_of(answer)
         if size > self._max_bytes:
             return
         with _lock:
@@ -114,7 +114,7 @@ def remembered(
     return wrapper
 
 
-def _size(answer: object, depth: int = 0) -> int:
+def size_of(answer: object, depth: int = 0) -> int:
     """Bytes an answer holds, roughly: frames with their text (a dataset counts all of its frames),
     containers and plain objects (slides, labels) from a sample of their items."""
     if isinstance(answer, pd.DataFrame | pd.Series):
@@ -127,7 +127,7 @@ def _size(answer: object, depth: int = 0) -> int:
         return int(answer.nbytes)
     frames = getattr(answer, "frames", None)
     if callable(frames):
-        return sum(_size(f) for f in frames().values())
+        return sum(size_of(f) for f in frames().values())
     own = sys.getsizeof(answer)
     if depth >= _DEPTH:
         return own
@@ -144,7 +144,7 @@ def _size(answer: object, depth: int = 0) -> int:
     sample = list(itertools.islice(items, _SAMPLE))
     if not sample:
         return own
-    measured = sum(_size(item, depth + 1) for item in sample)
+    measured = sum(size_of(item, depth + 1) for item in sample)
     return own + measured * len(items) // len(sample)
 
 

@@ -44,18 +44,18 @@ wait_text = throttle.wait_text
 
 # argon2-cffi's defaults (argon2id, 64 MiB, t=3) follow RFC 9106's low-memory profile; tests swap
 # in a cheaper hasher. Verification reads the parameters from the hash itself.
-_hasher = PasswordHasher()
+password_hasher = PasswordHasher()
 
 
 def hash_password(password: str) -> str:
     """A slow salted argon2id hash of `password`."""
-    return _hasher.hash(password)
+    return password_hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when `password` matches `password_hash` (False for a malformed hash, never raises)."""
     try:
-        return _hasher.verify(password_hash, password)
+        return password_hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -63,7 +63,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 @cache
 def _dummy_hash() -> str:
     # Unknown names are verified against this, so a wrong name costs as long as a wrong password.
-    return _hasher.hash("not-a-password")
+    return password_hasher.hash("not-a-password")
 
 
 @cache

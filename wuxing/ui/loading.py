@@ -84,7 +84,8 @@ def get_store() -> Store:
 # province's 11 M values). The frames are shared by all sessions, so pages never modify them
 # in place (the Dataset is frozen; pandas copy-on-write keeps derived frames separate).
 @st.cache_resource(show_spinner="正在读取数据…", max_entries=1)
-def _load(url: str, version: int) -> Dataset:
+def dataset_at(url: str, version: int) -> Dataset:
+    """The dataset of the store at `url` at data `version`, loaded once and shared by sessions."""
     # A new version, or a cleared cache: datasets loaded before may live on, held by sessions that
     # have not rerun yet (their last run's widget callbacks keep the page's variables). What they
     # remembered is of no further use: free it before reading another half gigabyte (province
@@ -123,7 +124,7 @@ def load_dataset() -> Dataset:
         # server, see through_entry_script) must not read data: route it through the gate.
         through_entry_script()
     store = get_store()
-    return _load(store.url, store.data_version())
+    return dataset_at(store.url, store.data_version())
 
 
 # A resource: only read, and copying a province's counts (millions of rows) back on every
@@ -158,7 +159,7 @@ def upload_touches() -> tuple[list, pd.DataFrame]:
 
 @st.cache_data(show_spinner="正在检查文件…", max_entries=8)
 def _parse_upload(files: tuple[tuple[str, bytes], ...], url: str, version: int) -> ImportResult:
-    return parse_files(list(files), _load(url, version), settings())
+    return parse_files(list(files), dataset_at(url, version), settings())
 
 
 def parse_upload(files: Sequence[tuple[str, bytes]]) -> ImportResult:
@@ -181,7 +182,7 @@ def _sample_versions(url: str, version: int) -> tuple[list[int], bool]:
 
 def refresh_after_write() -> None:
     """Forget cached data after this session wrote (other servers see the new data version)."""
-    _load.clear()
+    dataset_at.clear()
     _upload_touches.clear()
     _village_uploads.clear()
     _parse_upload.clear()

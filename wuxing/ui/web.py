@@ -58,8 +58,8 @@ LOGOUT_PATH = "/auth/logout"
 
 
 @cache
-def _store(url: str) -> Store:
-    # The routes' own store object (one engine per process, like the pages' cached one).
+def route_store(url: str) -> Store:
+    """The routes' own store object (one engine per process, like the pages' cached one)."""
     return open_store(url)
 
 
@@ -143,7 +143,7 @@ async def login_page(request: Request) -> Response:
     try:
         _, token = await run_in_threadpool(
             auth.open_session,
-            _store(settings.store_url),
+            route_store(settings.store_url),
             str(form.get("username", "")),
             str(form.get("password", "")),
             client=client,
@@ -168,7 +168,7 @@ async def logout(request: Request) -> Response:
         return _page(login_form_html("/", message="请求来源不符，未退出。"), 403)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        await run_in_threadpool(_store(Settings.from_env().store_url).end_session, token)
+        await run_in_threadpool(route_store(Settings.from_env().store_url).end_session, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(
         SESSION_COOKIE,
