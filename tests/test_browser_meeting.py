@@ -105,11 +105,14 @@ def test_presenting_every_slide_fits_a_1080p_screen_in_big_type(app_url, browser
             screenshot(page, f"present_{n}_{slide.key}")
             if n == len(shown):
                 break
-            if n % 2:  # the arrow key, on the page itself (never inside a widget)
+            # The button first: a click waits until the button can take it. An arrow key pressed
+            # right after the page first came up went unheard once, on a loaded machine (cause
+            # not pinned down). From the second slide on, every other step is the arrow key.
+            if n % 2:
+                page.locator(".st-key-meeting_bar").get_by_role("button", name="下一页").click()
+            else:  # the arrow key, on the page itself (never inside a widget)
                 page.mouse.click(400, 1000)
                 page.keyboard.press("ArrowRight")
-            else:
-                page.locator(".st-key-meeting_bar").get_by_role("button", name="下一页").click()
         assert not problems, problems
         bar = page.locator(".st-key-meeting_bar").bounding_box()
         assert bar["height"] <= 60 and bar["width"] <= 1920 / 2  # a small bar in the corner
