@@ -8,6 +8,7 @@ from wuxing import periods, ui
 from wuxing.charts import meeting as meeting_charts
 from wuxing.meeting import briefing, deck, slides
 from wuxing.metrics import villages
+from wuxing.ui import slideshow
 
 ds = ui.load_dataset()
 filters = ui.current_filters()
@@ -31,51 +32,7 @@ if not keys:
     ui.empty_state("当前地区还没有数据。请在“数据上传”页上传季度台账，或关闭放映模式后换一个地区。")
     st.stop()
 period, count = filters.period, len(keys)
-numbers = [str(n) for n in range(1, count + 1)]
-ui.drop_stale_choice("slide", numbers)  # another area or quarter may have fewer slides
-ui.url_choice("slide", numbers, "1", "页码")
-
-
-def go(step: int, total: int, wrap: bool = False) -> None:
-    """Move `step` slides, stopping at the ends (or wrapping round, for auto-advance)."""
-    n = int(st.session_state.get("slide", "1")) + step
-    n = (n - 1) % total + 1 if wrap else min(max(n, 1), total)
-    st.session_state["slide"] = str(n)
-
-
-index = int(st.session_state["slide"])
-ui.sync_url(slide=str(index))
-bar.button(
-    "上一页",
-    key="prev",
-    on_click=go,
-    args=(-1, count),
-    shortcut="left",
-    icon=":material/arrow_back:",
-    disabled=index == 1,
-)
-bar.markdown(f"**{index:d} / {count:d}**")
-bar.button(
-    "下一页",
-    key="next",
-    on_click=go,
-    args=(1, count),
-    shortcut="right",
-    icon=":material/arrow_forward:",
-    disabled=index == count,
-)
-auto = bar.toggle("自动翻页", key="auto")
-pace = 20
-if auto:
-    pace = bar.selectbox(
-        "每页停留",
-        [10, 20, 30, 60],
-        index=1,
-        key="pace",
-        width=110,
-        format_func="{} 秒".format,
-        label_visibility="collapsed",
-    )
+position = slideshow.page_turner(bar, count)
 sample = "示例数据 · " if ds.is_sample else ""
 st.caption(
     ui.plain(
@@ -83,47 +40,12 @@ st.caption(
         f" · 达标线 {pass_mark:g} 分"
     )
 )
-
-slide = slides.slide(ds, filters.area, period, pass_mark, keys[index - 1])  # only this one is made
-st.header(ui.plain(slide.title), anchor=False)  # the slide's one title: its figure has none
-if slide.figure is not None:
-    ui.chart(
-        slide.figure,
-        slide.table,
-        key=f"slide_{slide.key}",
-        name=slide.title,
-        data_box=not presenting,
-    )
-else:
-    for column, figure in zip(st.columns(min(4, len(slide.figures))), slide.figures, strict=False):
-        card = column.container(border=True, height="stretch")  # the notes on the card itself
-        card.metric(
-            ui.plain(figure.label),
-            ui.plain(figure.value),
-            delta=ui.plain(figure.change) if figure.change else None,
-        )
-        for line in (figure.note, *figure.details):
-            if line:
-                card.caption(ui.plain(line))
-    if slide.table is not None and not presenting:
-        with st.expander("数据"):
-            ui.show_table(slide.table)
-            ui.excel_download(slide.table, slide.title, key=f"slide_{slide.key}_xlsx")
-if slide.note:
-    st.subheader(ui.plain(slide.note), anchor=False)
-
-if auto:
-
-    @st.fragment(run_every=pace)
-    def advance() -> None:
-        """Turn the page every `pace` seconds (not on the run that drew the page)."""
-        if st.session_state.pop("_meeting_drawn", False):
-            return
-        go(1, count, wrap=True)
-        st.rerun()
-
-    st.session_state["_meeting_drawn"] = True
-    advance()
+# Only the slide on screen is made.
+slideshow.show(
+    slides.slide(ds, filters.area, period, pass_mark, keys[position.index - 1]), presenting
+)
+if position.pace is not None:
+    slideshow.advance_every(position.pace, count)
 
 if presenting:  # the projected screen shows the slide only; the rest is a click away
     st.stop()

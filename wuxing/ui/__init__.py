@@ -6,7 +6,7 @@ session   the signed-in account (from the session cookie), the answer for a page
 widgets   the page frame, charts with their data, tables, downloads, empty states
 text      user-supplied text shown literally (`plain`)
 web       the server around dashboard.py (app.py): headers, upload limit, routes
-(and, imported by their pages: corrections, reports, navigation, account_import)
+(and, imported by their pages: corrections, reports, navigation, account_import, slideshow)
 """
 
 from wuxing.ui.filters import (
