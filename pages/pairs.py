@@ -17,17 +17,6 @@ star = None if filters.star == ui.ALL_STARS else filters.star
 options = pairs.pair_options(view)
 
 
-def adopt_pick(source: str, picked: str | None) -> None:
-    """Open the pair picked on the board, once per pick: a selection stays until cleared, and
-    the picker below must stay free to choose another pair meanwhile."""
-    memory = f"_pair_picked_{source}"
-    if picked is None:
-        st.session_state.pop(memory, None)
-    elif st.session_state.get(memory) != picked:
-        st.session_state[memory] = picked
-        st.session_state["pair"], st.session_state["mode"] = picked, "pair"
-
-
 # -- every pair of the area: the answer the page opens on -----------------------------------------
 if options.empty:
     pass  # said below, with what to do about it
@@ -61,8 +50,8 @@ else:
     picked_row = ui.show_table(
         board_table, key="pair_board_rows", on_select="rerun", selection_mode="single-row"
     )
-    adopt_pick("chart", pairs.picked_pair(board, ui.selected_points(event)))
-    adopt_pick("table", pairs.picked_pair(board, [], list(picked_row.selection.rows)))
+    ui.open_picked_pair("chart", pairs.picked_pair(board, ui.selected_points(event)))
+    ui.open_picked_pair("table", pairs.picked_pair(board, [], list(picked_row.selection.rows)))
 
 # -- one pair (or any two villages) in detail ----------------------------------------------------
 st.subheader("结对详情")
@@ -94,21 +83,14 @@ else:
     second = right.selectbox("比较村（看它与参照村的差距）", codes, key="v2", format_func=label.get)
     ui.sync_url(mode=mode, pair="", v1=first, v2=second)
     for column, code in ((left, first), (right, second)):
-        notes = pairs.pair_notes(ds, code)
-        column.caption(ui.plain(f"{label[code]}：" + ("；".join(notes) or "暂无结对帮带记录")))
+        column.caption(ui.plain(pairs.pair_notes_line(ds, code)))
     if first == second:
         ui.empty_state("请选择两个不同的村进行比较。")
         st.stop()
     matchup = pairs.free_matchup(ds, first, second)
 
 m = matchup
-since = f" · {periods.label(m.since)}起结对" if m.since else ""
-st.caption(
-    ui.plain(
-        f"{m.first_label} → {m.second_label}{since} · {periods.label(period)}"
-        f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}"
-    )
-)
+st.caption(ui.plain(pairs.matchup_caption(m, period, pass_mark)))
 
 st.subheader("五星对比")
 standing = pairs.standing_table(ds, m, period)
@@ -127,18 +109,13 @@ else:
     )
     ui.show_table(table)
 
-star_text = catalog.STAR_BY_ID[star].label if star else "全部五星"
+star_text = catalog.star_label(star)
 st.subheader(f"指标对比（{star_text}）")
 gaps = pairs.indicator_gaps(ds, m, period, star)
 if gaps.empty:
     ui.empty_state(f"{periods.label(period)}两村都还没有{star_text}的指标数据。")
 else:
-    st.caption(
-        ui.plain(
-            f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
-            f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。"
-        )
-    )
+    st.caption(ui.plain(pairs.indicator_rule(m)))
     indicator_table = pairs.indicator_table(gaps, m)
     ui.show_table(indicator_table)
     ui.excel_download(indicator_table, f"{m.first_name}与{m.second_name}指标对比", key="pair_ind")

@@ -48,3 +48,8 @@ def test_money_and_weight_convert_to_catalog_units():
 def test_rates_cannot_exceed_100_percent():
     assert catalog.indicator("household_link_rate").max_value == 100.0
     assert catalog.indicator("collective_income").max_value is None
+
+
+def test_a_star_choice_in_words():
+    assert catalog.star_label("industry") == "产业兴旺星"
+    assert catalog.star_label(None) == "全部五星"

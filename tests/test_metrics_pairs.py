@@ -303,6 +303,15 @@ def test_pair_options_and_matchups_on_the_sample():
     assert free.roles == pairs.FREE_ROLES and free.since is None
     assert pairs.pair_notes(ds, names["乙村"]) == ["由 赵家村 帮带（2022年第三季度起）"]
     assert pairs.pair_notes(ds, names["甲村"]) == []
+    assert pairs.pair_notes_line(ds, names["乙村"]) == "乙村：由 赵家村 帮带（2022年第三季度起）"
+    assert pairs.pair_notes_line(ds, names["甲村"]) == "甲村：暂无结对帮带记录"
+    assert pairs.matchup_caption(m, "2023Q4", 85) == (
+        "赵家村（导师村） → 乙村（帮带村） · 2022年第三季度起结对 · 2023年第四季度"
+        " · 达标线 85 分 · 差距 = 导师村 − 帮带村"
+    )
+    assert pairs.indicator_rule(free).startswith(
+        "差距 = 参照村 − 比较村，差距（%）相对比较村的数值"
+    )
 
 
 def test_star_comparison_and_standing():

@@ -326,3 +326,8 @@ def indicators_of(star: str) -> tuple[Indicator, ...]:
 def indicator(indicator_id: str) -> Indicator:
     """Look an indicator up by id (KeyError names the id)."""
     return INDICATOR_BY_ID[indicator_id]
+
+
+def star_label(star: str | None) -> str:
+    """A star's name (`产业兴旺星`), or 全部五星 for None (every star)."""
+    return "全部五星" if star is None else STAR_BY_ID[star].label

@@ -30,7 +30,7 @@ class Filters:
 
 
 def _star_label(star: str) -> str:
-    return "全部五星" if star == ALL_STARS else catalog.STAR_BY_ID[star].label
+    return catalog.star_label(None if star == ALL_STARS else star)
 
 
 #: What a link with an invalid value is told. The value is not echoed: a crafted link's value
@@ -129,6 +129,18 @@ def url_choice(key: str, options: Sequence[str], default: str | None, what: str)
     for what in st.session_state.pop("_url_notices", []):
         st.warning(INVALID_LINK.format(plain(what)))
     return st.session_state[key]
+
+
+def open_picked_pair(source: str, picked: str | None) -> None:
+    """Open the pair picked on 结对比较's board (`source`: its chart or its table), once per pick:
+    a selection stays until cleared, and the picker below must stay free to choose another pair
+    meanwhile."""
+    memory = f"_pair_picked_{source}"
+    if picked is None:
+        st.session_state.pop(memory, None)
+    elif st.session_state.get(memory) != picked:
+        st.session_state[memory] = picked
+        st.session_state["pair"], st.session_state["mode"] = picked, "pair"
 
 
 def drop_stale_choice(key: str, options: Sequence[str]) -> None:

@@ -136,6 +136,29 @@ def pair_notes(ds: Dataset, code: str) -> list[str]:
     return notes
 
 
+def pair_notes_line(ds: Dataset, code: str) -> str:
+    """`赵家村：乙村 的导师村（2022年第三季度起）`: a village and its pairs in one line."""
+    return f"{names(ds)[code]}：" + ("；".join(pair_notes(ds, code)) or "暂无结对帮带记录")
+
+
+def matchup_caption(m: Matchup, period: str, pass_mark: float) -> str:
+    """The line under a matchup: who against whom since when, the quarter, the pass mark and
+    which way a gap is counted."""
+    since = f" · {periods.label(m.since)}起结对" if m.since else ""
+    return (
+        f"{m.first_label} → {m.second_label}{since} · {periods.label(period)}"
+        f" · 达标线 {pass_mark:g} 分 · 差距 = {m.roles[0]} − {m.roles[1]}"
+    )
+
+
+def indicator_rule(m: Matchup) -> str:
+    """How the indicator comparison counts gaps and orders its rows."""
+    return (
+        f"差距 = {m.roles[0]} − {m.roles[1]}，差距（%）相对{m.roles[1]}的数值；"
+        f"“越少越好”的指标数值低者领先。{m.second_name}落后最多（按落后幅度占两村较大值的比例）的排在最前。"
+    )
+
+
 def _since_text(since: str) -> str:
     return f"{periods.label(since)}起" if since else "起始时间未填"
 
