@@ -18,46 +18,12 @@ if view.villages.empty:
     ui.empty_state("当前地区还没有村庄。请在“数据上传”页上传村庄名单和季度台账，或换一个地区。")
     st.stop()
 
-
-def _forget_village() -> None:
-    # Another township was picked: its first village follows, not the one left behind.
-    st.session_state.pop("village", None)
-    if "village" in st.query_params:
-        del st.query_params["village"]
-
-
-label_of = villages.labels(view)
-if len(label_of) <= villages.PICKER_LIMIT:
-    codes = villages.ordered_codes(view)
-else:  # a city or a province: the township first (no pinyin order of 46,000 names needed)
-    towns = villages.towns(view)
-    chosen = villages.town_of(
-        view, st.session_state.get("village") or st.query_params.get("village")
-    )
-    if chosen is not None:  # the village asked for (a link, a click elsewhere) brings its township
-        st.session_state["village_town"] = chosen
-    elif st.session_state.get("village_town") not in towns:
-        st.session_state["village_town"] = towns[0]
-    town = st.selectbox(
-        "乡镇（可输入文字搜索）",
-        towns,
-        key="village_town",
-        format_func=villages.town_label,
-        on_change=_forget_village,
-    )
-    codes = villages.codes_in_town(view, town)
-ui.drop_stale_choice("village", codes)  # left behind by a change of area: no "invalid link"
-ui.url_choice("village", codes, codes[0], "村庄")
-# A bound method, not a lambda: a lambda would keep this page's globals (the dataset among them)
-# alive as long as the session is idle, even after a new upload replaced the data.
-code = st.selectbox(
-    "村庄（可输入村名搜索）", codes, key="village", format_func=label_of.__getitem__
-)
-ui.sync_url(village=code)
+code = ui.village_picker(view)
 info = profile.facts(view, code)
-area = " › ".join(p for p in (info.county, info.town) if p)
 # No anchor: it would be a #link made from the name.
-st.subheader(ui.plain(info.name) + (f"（{ui.plain(area)}）" if area else ""), anchor=False)
+st.subheader(
+    ui.plain(info.name) + (f"（{ui.plain(info.place)}）" if info.place else ""), anchor=False
+)
 
 if filters.period is None:
     ui.empty_state(f"{ui.plain(info.name)}还没有季度数据。请在“数据上传”页上传季度台账。")

@@ -34,6 +34,9 @@ def _ds(villages=VILLAGES, **frames):
 def test_facts_keep_missing_households_missing():
     assert profile.facts(_ds(), "Z").households == 760.0
     assert profile.facts(_ds(), "J").households is None and profile.facts(_ds(), "J").name == "甲村"
+    assert profile.facts(_ds(), "Z").place == "清丰县 › 马庄桥镇"
+    roster = VILLAGES.assign(county="")
+    assert profile.facts(_ds(roster), "Z").place == "马庄桥镇"
 
 
 def test_star_card_scores_area_mean_awards_and_target():

@@ -49,6 +49,11 @@ class Facts:
     population: float | None
     cluster: str
 
+    @property
+    def place(self) -> str:
+        """Where it sits, `清丰县 › 马庄桥镇` (levels left blank are skipped)."""
+        return " › ".join(p for p in (self.county, self.town) if p)
+
 
 @remembered
 def facts(ds: Dataset, code: str) -> Facts:

@@ -25,6 +25,7 @@ from wuxing.ui.filters import (
     sidebar_filters,
     sync_url,
     url_choice,
+    village_picker,
 )
 from wuxing.ui.loading import (
     database_problems_explained,
@@ -98,6 +99,7 @@ __all__ = [
     "template_download",
     "upload_touches",
     "url_choice",
+    "village_picker",
     "village_uploads",
     "NOT_ALLOWED",
     "NOT_SIGNED_IN",

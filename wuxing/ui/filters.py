@@ -152,6 +152,46 @@ def drop_stale_choice(key: str, options: Sequence[str]) -> None:
             del st.query_params[key]
 
 
+def _forget_village() -> None:
+    # Another township was picked: its first village follows, not the one left behind.
+    st.session_state.pop("village", None)
+    if "village" in st.query_params:
+        del st.query_params["village"]
+
+
+def village_picker(view: Dataset) -> str:
+    """村庄档案's village (kept in the URL), in pinyin order; past `PICKER_LIMIT` villages in
+    view (a city, a province) the township is picked first."""
+    label_of = village_metrics.labels(view)
+    if len(label_of) <= village_metrics.PICKER_LIMIT:
+        codes = village_metrics.ordered_codes(view)
+    else:  # no pinyin order of 46,000 names needed
+        towns = village_metrics.towns(view)
+        asked = st.session_state.get("village") or st.query_params.get("village")
+        chosen = village_metrics.town_of(view, asked)
+        if chosen is not None:  # the village asked for (a link, a click elsewhere): its township
+            st.session_state["village_town"] = chosen
+        elif st.session_state.get("village_town") not in towns:
+            st.session_state["village_town"] = towns[0]
+        town = st.selectbox(
+            "乡镇（可输入文字搜索）",
+            towns,
+            key="village_town",
+            format_func=village_metrics.town_label,
+            on_change=_forget_village,
+        )
+        codes = village_metrics.codes_in_town(view, town)
+    drop_stale_choice("village", codes)  # left behind by a change of area: no "invalid link"
+    url_choice("village", codes, codes[0], "村庄")
+    # A bound method, not a lambda: a lambda would keep the caller's data alive as long as the
+    # session is idle, even after a new upload replaced it.
+    code = st.selectbox(
+        "村庄（可输入村名搜索）", codes, key="village", format_func=label_of.__getitem__
+    )
+    sync_url(village=code)
+    return code
+
+
 def drill_into(area: str) -> None:
     """Narrow the sidebar's area filter to `area` (a clicked county or township) and rerun."""
     # The area picker already exists in this run, so its value can only change before the next.
