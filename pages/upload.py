@@ -21,24 +21,21 @@ mode = st.segmented_control(
 if mode == "在线改正数值":  # one village's quarter, typed in, checked and stored like an upload
     corrections.correct_values(ds, account.name)
     st.stop()
-limit = web.upload_limit_mb(
-    ui.settings()
-)  # the browser's check and the server's (wuxing/ui/web.py)
+limit = web.upload_limit_mb(ui.settings())  # the browser's check and the server's (ui/web.py)
 
 st.markdown(
     "上传各村季度台账（.xlsx、.xlsm、.xls、.ods、.csv，可一次多个文件）。系统先检查、再列出将要改动的数据，"
     f"确认后才保存；每次保存都是一个版本，可在“版本记录”中撤销。单个文件不超过 {limit:d} MB。"
 )
 ui.template_download(ds)  # the template for a quarter, the sidebar area's villages
-# The browser refuses a larger file in English ("File must be … MB or smaller", not ours to
-# translate), so the limit is written in Chinese right on the uploader.
-files = st.file_uploader(
+files = ui.file_chooser(
     f"选择台账文件（单个不超过 {limit:d} MB）",
-    type=["xlsx", "xlsm", "xls", "ods", "csv"],
-    accept_multiple_files=True,
+    ["xlsx", "xlsm", "xls", "ods", "csv"],
+    multiple=True,
     key=reports.uploader_key(),
-    max_upload_size=limit,
-    help=f"超过 {limit:d} MB 的文件会被浏览器直接拒绝（提示为英文 File must be {limit:d}.0MB or smaller）。",
+    # The browser refuses a larger file with a red chip whose reason (on hover) is English.
+    help=f"超过 {limit:d} MB 的文件会被浏览器直接拒绝，显示为红色（鼠标移上去的英文提示为 "
+    f"File must be {limit:d}.0MB or smaller），不会上传。",
 )
 if not files:
     reports.saved_notice()  # after a save the uploader is empty again (a new key)

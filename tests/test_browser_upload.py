@@ -56,6 +56,13 @@ def sign_in_and_open_upload(page, base: str) -> None:
 def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page):
     base, files, url = township_url
     sign_in_and_open_upload(page, base)
+    # Streamlit's own words on the uploader ("Upload", "20MB per file • …") show in Chinese.
+    shown = """e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"""
+    button = page.locator('[data-testid="stFileUploaderDropzone"] button p')
+    assert button.evaluate(shown) == ["0px", '"选择文件"']
+    line = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    size, words = line.evaluate(shown)
+    assert size == "0px" and "单个文件不超过 20 MB" in words
 
     chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     chooser.set_input_files(str(files / "坏文件.xlsx"))

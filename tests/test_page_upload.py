@@ -125,6 +125,13 @@ def test_one_setting_sets_the_limit_the_page_states_and_the_uploader_checks(town
     assert uploader.proto.max_upload_size_mb == 50  # config.toml's 20 would refuse 21–50 MB
     assert "单个不超过 50 MB" in uploader.proto.label  # next to the uploader, in Chinese
     assert any("单个文件不超过 50 MB" in m.value for m in at.markdown)
+    # The uploader's own line ("50MB per file • XLSX…" in English) is overwritten in Chinese.
+    [words] = [h.proto.body for h in at.get("html") if "stFileUploaderDropzone" in h.proto.body]
+    assert 'content: "选择文件"' in words
+    assert (
+        "单个文件不超过 50 MB（超过的显示为红色，不会上传）；格式：xlsx、xlsm、xls、ods、csv"
+        in words
+    )
 
 
 def test_the_template_is_for_the_coming_quarter_and_can_be_for_another(township, deferred):

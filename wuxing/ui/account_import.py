@@ -16,7 +16,7 @@ from wuxing.reading.accounts import read_account_table
 from wuxing.storage.store import Store
 from wuxing.ui.loading import settings
 from wuxing.ui.text import plain
-from wuxing.ui.widgets import excel_download, show_table
+from wuxing.ui.widgets import excel_download, file_chooser, show_table
 
 #: The accounts just made with their passwords, until the admin has taken them down.
 _MADE = "_bulk_accounts_made"
@@ -33,9 +33,9 @@ def bulk_accounts(store: Store, by: str) -> None:
         "表格第一行写列名：用户名、角色（查看 / 编辑 / 管理员）、地区（如 清丰县/马庄桥镇，或 "
         "马庄桥镇/赵家村；空为全部），下面每行一个账号。与命令行 `python -m wuxing users import` 相同。"
     )
-    upload = st.file_uploader(
+    upload = file_chooser(
         "账号表格（.xlsx、.xls、.ods、.csv）",
-        type=["xlsx", "xls", "ods", "csv"],
+        ["xlsx", "xls", "ods", "csv"],
         key=f"bulk_accounts_{st.session_state.get(_ROUND, 0)}",
     )
     if upload is None:

@@ -18,6 +18,7 @@ from wuxing.meeting import excel
 from wuxing.metrics import villages as village_metrics
 from wuxing.reading import template
 from wuxing.samples import sample
+from wuxing.ui import web
 from wuxing.ui.filters import Filters, current_filters
 from wuxing.ui.loading import (
     get_store,
@@ -194,4 +195,37 @@ def excel_download(
         key=key,
         on_click="ignore",
         icon=":material/download:",
+    )
+
+
+def file_chooser(
+    label: str, types: list[str], *, key: str, multiple: bool = False, help: str | None = None
+) -> Any:
+    """`st.file_uploader` with its own words in Chinese: the button and the line under it."""
+    limit = web.upload_limit_mb(settings())
+    st.html(_chooser_words(limit, types))  # a fixed style of ours: no user text in it
+    return st.file_uploader(
+        label,
+        type=types,
+        accept_multiple_files=multiple,
+        key=key,
+        max_upload_size=limit,
+        help=help,
+    )
+
+
+def _chooser_words(limit_mb: int, types: list[str]) -> str:
+    """CSS writing our words over the uploader's English ("Upload", "20MB per file • XLSX…"):
+    Streamlit has no setting for them. A file over the limit shows as a red chip only (the
+    reason in English on hover), so the line says what red means."""
+    kinds = "、".join(types)
+    button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+    line = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    words = f"单个文件不超过 {limit_mb} MB（超过的显示为红色，不会上传）；格式：{kinds}"
+    return (
+        "<style>"
+        f"{button}, {line} {{font-size: 0}}"
+        f'{button}::after {{content: "选择文件"; font-size: 14px}}'
+        f'{line}::after {{content: "{words}"; font-size: 14px}}'
+        "</style>"
     )
