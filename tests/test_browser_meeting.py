@@ -46,7 +46,7 @@ def test_arrow_keys_turn_the_slides(app_url, page):
 
 # Every visible text node's font size (HTML and the plotly SVG alike), and how tall the page and
 # its scrolling main area are. Text hidden by a 1-px clip (the skip link) is not visible text.
-_MEASURE = """() => {
+_MEASURE = """smallest => {
   const small = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -60,12 +60,16 @@ _MEASURE = """() => {
     const css = getComputedStyle(el);
     if (css.visibility === "hidden" || css.display === "none" || css.opacity === "0") continue;
     const size = parseFloat(css.fontSize);
-    if (size < 20) small.push(`${text.slice(0, 30)} (${size}px)`);
+    if (size < smallest) small.push(`${text.slice(0, 30)} (${size}px)`);
   }
+  // A key figure cut short ("306.7 …") says nothing: every card's text shows whole.
+  const cut = [...document.querySelectorAll('[data-testid="stMetric"] *')]
+    .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.textContent);
   const main = document.querySelector('[data-testid="stMain"]');
   return {height: Math.max(document.documentElement.scrollHeight, document.body.scrollHeight,
                            main ? main.scrollHeight : 0),
-          small};
+          small, cut};
 }"""
 
 
@@ -87,9 +91,15 @@ def _settled(page) -> None:
     )
 
 
-def test_presenting_every_slide_fits_a_1080p_screen_in_big_type(app_url, browser, sample_dataset):
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)])
+def test_presenting_every_slide_fits_the_screen_in_big_type(
+    app_url, browser, sample_dataset, width, height
+):
+    """On a 1080p projector and on an older 720p one alike: each slide whole on one screen, its
+    chart included, no key figure cut short, and type as big as 20 px is on 1080p."""
+    smallest = 20 * width / 1920 - 0.01
     shown = slides.build(sample_dataset, AREA, "2023Q4", 85)
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     context.set_default_timeout(60_000)
     page = context.new_page()
     errors = []
@@ -108,20 +118,26 @@ def test_presenting_every_slide_fits_a_1080p_screen_in_big_type(app_url, browser
                 assert charts.count() == 1
                 assert charts.locator(".gtitle").count() == 0  # one title: the heading
             assert page.locator('[data-testid="stExpander"]').count() == 0  # no 数据 boxes
-            measured = page.evaluate(_MEASURE)
-            if measured["height"] > 1080 or measured["small"]:
-                problems.append((slide.title, measured["height"], measured["small"][:5]))
-            screenshot(page, f"present_{n}_{slide.key}")
+            measured = page.evaluate(_MEASURE, smallest)
+            if measured["height"] > height or measured["small"] or measured["cut"]:
+                problems.append(
+                    (slide.title, measured["height"], measured["small"][:5], measured["cut"])
+                )
+            if slide.figure is not None:  # the chart itself ends on the screen
+                assert charts.locator(".main-svg").first.bounding_box()["height"] >= height / 2
+                box = charts.first.bounding_box()
+                assert box["y"] + box["height"] <= height, slide.title
+            screenshot(page, f"present_{width}_{n}_{slide.key}")
             if n == len(shown):
                 break
             if n % 2:  # the arrow key, on the page itself (never inside a widget)
-                page.mouse.click(400, 1000)
+                page.mouse.click(400, height - 80)
                 page.keyboard.press("ArrowRight")
             else:
                 page.locator(".st-key-meeting_bar").get_by_role("button", name="下一页").click()
         assert not problems, problems
         bar = page.locator(".st-key-meeting_bar").bounding_box()
-        assert bar["height"] <= 60 and bar["width"] <= 1920 / 2  # a small bar in the corner
+        assert bar["height"] <= 60 and bar["width"] <= width / 2  # a small bar in the corner
         assert page.locator('[data-testid="stException"]').count() == 0
         assert not errors
     finally:

@@ -13,13 +13,17 @@ from wuxing.charts import style
 # 20 px on a 1920×1080 projector.
 FONT_SIZE = 22
 SMALLEST = 20
-#: A chart's height on a slide: a 1080 px screen less the slide's heading, the line above it
-#: and its note (the slide's title is the page heading, so the figure has none of its own).
+#: A chart's own height on a slide (its PNG, and the page when not presenting): a 1080 px screen
+#: less the slide's heading, the line above it and its note. Presenting, the chart takes instead
+#: whatever height the screen leaves it (PRESENTATION_CSS), so a 720 px projector shows it whole.
 HEIGHT = 760
 
 #: Fixed CSS for presenting (no user text ever goes in here): the sidebar, the app header and the
 #: chart toolbars hidden, the page full width, type large, and the slide controls in a small
 #: translucent bar in the bottom right corner (opaque under the mouse; the arrow keys work too).
+#: The slide fills the screen's height, its chart (`.st-key-slide_chart`) taking what the title
+#: and note leave; key figures shrink with the screen's width below 1920 px (`vw`) and wrap
+#: rather than end in "…": on a 1280×720 projector "306.7 万元" was cut to "306.7 …".
 PRESENTATION_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -29,14 +33,24 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   padding: 0.75rem 3rem 0.5rem !important; max-width: 100% !important; }
 [data-testid="stMain"] h1 { font-size: 3rem !important; }
 [data-testid="stMain"] h2 { font-size: 2.4rem !important; padding: 0.25rem 0 !important; }
-[data-testid="stMain"] h3 { font-size: 1.9rem !important; }
+[data-testid="stMain"] h3 { font-size: 1.9rem !important; padding: 0.25rem 0 !important; }
+[data-testid="stMain"] [data-testid="stHeading"] [data-testid="stMarkdownContainer"] {
+  margin-bottom: 0 !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"],
 [data-testid="stMain"] [data-testid="stCaptionContainer"] * { font-size: 1.4rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.6rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+[data-testid="stMetricValue"] { font-size: min(3.6rem, 3vw) !important; }
+[data-testid="stMetricLabel"] p { font-size: min(1.6rem, 1.35vw) !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+  font-size: min(1.5rem, 1.25vw) !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.5rem !important; }
+[data-testid="stMainBlockContainer"] { height: 100vh; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { height: 100%; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-slide_chart) {
+  flex: 1 1 0 !important; min-height: 0 !important; }
+.st-key-slide_chart { height: 100% !important; min-height: 0 !important; }
 .st-key-meeting_bar {
   position: fixed !important; right: 12px; bottom: 10px; z-index: 999990; width: auto !important;
   background: rgba(255, 255, 255, 0.92); border: 1px solid #D5D8DC; border-radius: 10px;

@@ -78,13 +78,15 @@ def show(slide: Slide, presenting: bool) -> None:
     box (with a download) unless presenting."""
     st.header(plain(slide.title), anchor=False)  # the slide's one title: its figure has none
     if slide.figure is not None:
-        chart(
-            slide.figure,
-            slide.table,
-            key=f"slide_{slide.key}",
-            name=slide.title,
-            data_box=not presenting,
-        )
+        with st.container(key="slide_chart"):
+            chart(
+                slide.figure,
+                slide.table,
+                key=f"slide_{slide.key}",
+                name=slide.title,
+                data_box=not presenting,
+                height="stretch" if presenting else "content",
+            )
     else:
         for column, figure in zip(
             st.columns(min(4, len(slide.figures))), slide.figures, strict=False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -146,15 +146,17 @@ def chart(
     on_select: Callable[[], None] | str = "ignore",
     select_rows: bool = False,
     data_box: bool = True,
+    height: Literal["content", "stretch"] | int = "content",
 ) -> object:
     """A figure with its PNG button named after it, and the table behind it one click away
     (with `select_rows`, a row can be picked: read it with `selected_rows(key)`). `table` may
     be a function making it, called only when the box is open. Without `data_box` (a projected
-    slide) the chart stands alone."""
+    slide) the chart stands alone; `height="stretch"` fills the height its container is given."""
     event = st.plotly_chart(
         fig,
         key=key,
         width="stretch",
+        height=height,
         theme=None,  # our own template, so what is exported looks like what is shown
         config=style.png_config(name),
         on_select=on_select,  # type: ignore[call-overload]  # streamlit overloads each kind apart
