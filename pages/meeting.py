@@ -6,7 +6,7 @@ import streamlit as st
 
 from wuxing import periods, ui
 from wuxing.charts import meeting as meeting_charts
-from wuxing.meeting import briefing, deck, slides
+from wuxing.meeting import briefing, deck, letterhead, slides
 from wuxing.metrics import villages
 from wuxing.ui import slideshow
 
@@ -52,7 +52,7 @@ if presenting:  # the projected screen shows the slide only; the rest is a click
 st.divider()
 left, right = st.columns([3, 1])
 # Written when opened: for a province the text reads every slide's numbers and more.
-head = briefing.letterhead(filters.area, period, ui.settings())
+head = letterhead.letterhead(filters.area, period, ui.settings())
 with left.expander("季度通报（右上角按钮可复制全文）", key="briefing", on_change="rerun") as box:
     if box.open:
         st.code(

@@ -7,7 +7,7 @@ import streamlit as st
 
 from wuxing import catalog, periods, ui
 from wuxing.charts import ranking as charts
-from wuxing.metrics import areas, ranking, villages
+from wuxing.metrics import area_ranking, areas, ranking, villages
 
 page = ui.open_page("比武排名")
 ds, view, filters = page.dataset, page.view, page.filters
@@ -33,7 +33,7 @@ st.caption(
     + ("数值越小名次越前" if ranking.lower_is_better(by) else "数值越大名次越前")
     + " · 并列者名次相同 · "
     + (
-        ui.plain(f"各{level}的数值为{ranking.area_word(by)}，点击柱子进入该{level}")
+        ui.plain(f"各{level}的数值为{area_ranking.area_word(by)}，点击柱子进入该{level}")
         if grouped
         else "点击柱子打开村庄档案"
     )
@@ -47,14 +47,14 @@ if ranked["rank"].isna().all():
     st.stop()
 
 if grouped:
-    by_area = ranking.area_ranking(view, filters.area, by, period)
-    how = ranking.area_word(by)
+    by_area = area_ranking.area_ranking(view, filters.area, by, period)
+    how = area_ranking.area_word(by)
     title = f"{periods.label(period)}各{level}{what}排名（{how}）"
     event = ui.chart(
         charts.area_ranking(
             by_area, title, f"{what}{how}（{unit}）", unit, ranking.star_of(by), level
         ),
-        functools.partial(ranking.area_ranking_table, by_area, by, word, level),
+        functools.partial(area_ranking.area_ranking_table, by_area, by, word, level),
         key="area_ranking",
         name=title,
         on_select="rerun",

@@ -11,7 +11,7 @@ from tests.builders import with_blank_toilets
 from wuxing import catalog, formatting, periods
 from wuxing.config import Settings
 from wuxing.dataset import Dataset
-from wuxing.meeting import briefing, excel
+from wuxing.meeting import briefing, excel, letterhead
 from wuxing.metrics import headline, meeting, pairs, ranking, stars, targets
 from wuxing.storage.store import open_store
 
@@ -100,32 +100,14 @@ def test_gaps_are_compared_over_villages_that_reported_both_and_named(sample_dat
     assert "按2023年度评星定级结果" in text
 
 
-def test_letterhead_comes_from_settings_with_defaults():
-    default = briefing.letterhead(AREA, "2023Q4", Settings.from_env({}), date(2024, 1, 5))
-    assert default == briefing.Letterhead(
-        "马庄桥镇2023年第四季度“五星”支部创建工作通报", "马庄桥镇党委", "2024年1月5日"
-    )
-    chosen = Settings.from_env(
-        {
-            "WUXING_BRIEFING_TITLE": "关于{地区}{季度}创星工作的通报",
-            "WUXING_BRIEFING_ISSUER": "中共马庄桥镇委员会",
-            "WUXING_BRIEFING_DATE": "2024年1月10日",
-        }
-    )
-    head = briefing.letterhead(AREA, "2023Q4", chosen, date(2024, 1, 5))
-    assert head == briefing.Letterhead(
-        "关于马庄桥镇2023年第四季度创星工作的通报", "中共马庄桥镇委员会", "2024年1月10日"
-    )
-
-
 def test_briefing_is_signed_at_the_foot(sample_dataset):
-    head = briefing.Letterhead("标题", "马庄桥镇党委", "2024年1月5日")
+    head = letterhead.Letterhead("标题", "马庄桥镇党委", "2024年1月5日")
     lines = briefing.text(sample_dataset, AREA, "2023Q4", 85, head).splitlines()
     assert lines[0] == "标题" and lines[-2:] == ["马庄桥镇党委", "2024年1月5日"]
 
 
 def test_docx_holds_the_same_words(sample_dataset):
-    head = briefing.letterhead(AREA, "2023Q4", Settings.from_env({}), date(2024, 1, 5))
+    head = letterhead.letterhead(AREA, "2023Q4", Settings.from_env({}), date(2024, 1, 5))
     document = docx.Document(
         io.BytesIO(briefing.document(sample_dataset, AREA, "2023Q4", 85, head))
     )

@@ -1046,12 +1046,6 @@ def test_a_reinterpreted_cell_is_a_reminder_naming_what_was_read(
     assert code in problems.READ_AS and problems.CODES[code][1]  # a Chinese description
 
 
-def test_a_header_in_yuan_is_one_reminder_for_the_column():
-    grid = [["村名", "季度", "村集体经济收入（元）"], [NYG, Q, 120000], [YGJ, Q, 300000]]
-    result = parse_files([("台账.xlsx", b.xlsx({"指标": grid}))], b.known_dataset(), SETTINGS)
-    assert [p.code for p in result.warnings] == ["read_as_header_unit"]
-
-
 def test_one_reminder_per_quarter_spelling_not_per_row():
     grid = [["村名", "季度", "村集体经济收入（万元）"]] + [
         [n, "2023年第二季度", 40.0] for n in (NYG, YGJ, JIA)

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from wuxing import catalog, periods
-from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.meeting import slides
 from wuxing.metrics import meeting, pairs, progress, ranking, stars, targets, villages
@@ -79,14 +78,6 @@ def test_target_bars_say_what_is_missing(sample_dataset):
     assert sorted(target.figure.data[0].text) == sorted(labels)  # the figure sorts its bars
 
 
-def test_pair_bars_colour_closing_green_and_say_it(sample_dataset):
-    shown = slides.slide(sample_dataset, AREA, "2023Q4", 85, "pairs")
-    series = shown.chart.series[0]
-    closing = [i for i, label in enumerate(series.labels) if label.endswith("（缩小）")]
-    assert closing and all(series.point_colors[i] == style.PASS_COLOR for i in closing)
-    assert "差距缩小 1 对（绿色）" in shown.note and "0 对" not in shown.note
-
-
 def test_chart_numbers_are_the_metrics(sample_dataset):
     ds, period = sample_dataset, "2023Q1"
     shown = {s.key: s for s in slides.build(ds, AREA, period, 85)}
@@ -145,17 +136,10 @@ def test_all_on_track_is_a_key_figure():
     assert last.figures[0].value == "0 个"
 
 
-def test_a_county_meeting_counts_pairs_per_township_and_names_the_furthest_behind(county):
+def test_a_county_meeting_names_the_villages_furthest_behind_their_targets(county):
     area = villages.default_area(county.villages)
     period = county.periods()[-1]
     shown = {s.key: s for s in slides.build(county, area, period, 85)}
-    towns = villages.sort_by_pinyin(county.villages["town"].unique())
-    pairs_slide = shown["pairs"]
-    assert "各乡镇差距变化" in pairs_slide.title
-    assert list(pairs_slide.chart.categories) == [
-        t for t in towns if t in set(pairs_slide.table["乡镇"])
-    ]
-    assert sum(sum(v for v in s.values if v) for s in pairs_slide.chart.series) == len(county.pairs)
     off = meeting.off_track(targets.target_status(county, period, 85))
     assert len(off) > slides.RANK_TOP
     target_slide = shown["targets"]

@@ -72,7 +72,7 @@ def ranking(
 def area_ranking(
     ranked: pd.DataFrame, title: str, value_title: str, unit: str, star: str | None, level: str
 ) -> go.Figure:
-    """One bar per sub-area in rank order (`ranking.area_ranking`), the first at the top; the
+    """One bar per sub-area in rank order (`area_ranking.area_ranking`), the first at the top; the
     hover says how many villages the figure covers, and a click drills into the sub-area (its
     path is the first customdata)."""
     hover = (

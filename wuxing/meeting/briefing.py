@@ -10,15 +10,14 @@ notice writes them: 1712户, 306.7万元, 由84.0分升至86.4分.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Protocol
 
 import pandas as pd
 
 from wuxing import catalog, formatting, periods
-from wuxing.config import Settings
 from wuxing.dataset import Dataset
 from wuxing.meeting import excel
+from wuxing.meeting.letterhead import Letterhead, title
 from wuxing.memo import remembered
 from wuxing.metrics import headline, meeting, pairs, ranking, stars, targets, villages
 from wuxing.metrics.aggregation import Compared
@@ -29,7 +28,6 @@ MOVERS = 3
 #: A list longer than this names its first entries and says how many there are in all.
 LIST_LIMIT = 12
 HEADINGS = ("总体情况", "各星进展", "先进与后进", "结对帮带", "存在问题", "下一步工作")
-DEFAULT_TITLE = "{地区}{季度}“五星”支部创建工作通报"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -39,29 +37,6 @@ class Section:
 
     heading: str
     sentences: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    """What frames the briefing: its title, and the 发文单位 and 日期 it is signed with."""
-
-    title: str
-    issuer: str
-    date: str
-
-
-def title(area: str, period: str, template: str = "") -> str:
-    """`马庄桥镇2023年第一季度“五星”支部创建工作通报` (or `template` with {地区} and {季度})."""
-    place, quarter = villages.area_label(area), periods.label(period)
-    return (template or DEFAULT_TITLE).replace("{地区}", place).replace("{季度}", quarter)
-
-
-def letterhead(area: str, period: str, settings: Settings, today: date | None = None) -> Letterhead:
-    """The title, 发文单位 and 日期 from the settings; the defaults are the usual title, the
-    area's name + 党委, and `today` (Beijing time when not given)."""
-    issuer = settings.briefing_issuer or f"{villages.area_label(area)}党委"
-    day = settings.briefing_date or formatting.chinese_date(today or formatting.today())
-    return Letterhead(title(area, period, settings.briefing_title), issuer, day)
 
 
 def _join(items: list[str]) -> str:

@@ -24,7 +24,7 @@ from pptx.util import Emu, Inches
 
 from wuxing import formatting, periods
 from wuxing.dataset import Dataset
-from wuxing.meeting import briefing, shapes, slides
+from wuxing.meeting import briefing, letterhead, shapes, slides
 from wuxing.meeting.slide import KeyFigure
 from wuxing.meeting.slide import Slide as MeetingSlide
 from wuxing.metrics import meeting, villages
@@ -98,7 +98,7 @@ def table_title(period: str, n: int, total: int) -> str:
 def titles(ds: Dataset, area: str, period: str, pass_mark: float) -> list[str]:
     """The title of every slide `build` makes, in order (for tests and the page's outline)."""
     pages = briefing_pages(briefing.sections(ds, area, period, pass_mark))
-    out = [briefing.title(area, period)]
+    out = [letterhead.title(area, period)]
     out += [briefing_title(n, len(pages)) for n in range(1, len(pages) + 1)]
     out += [s.title for s in slides.build(ds, area, period, pass_mark)]
     view = villages.scope(ds, area)
@@ -130,7 +130,7 @@ def _title_slide(prs: Presentation, ds: Dataset, area: str, period: str) -> None
     shapes.fill(
         _title_of(slide),
         (0.8, 2.0, 11.7, 1.4),
-        [(briefing.title(area, period), 36, True)],
+        [(letterhead.title(area, period), 36, True)],
         color=TITLE_COLOR,
         align=PP_ALIGN.CENTER,
     )

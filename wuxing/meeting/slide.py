@@ -1,6 +1,6 @@
 """What one slide carries: a title and a figure with the same numbers as a native PowerPoint chart
-(`ChartData`), a score grid, or key figures, and the table behind it. Built by `slides`, shown by
-the meeting page and written by `deck`."""
+(`ChartData`), a score grid, or key figures, and the table behind it. Built by `slides` (the
+pairs slide by `pair_slides`), shown by the meeting page and written by `deck`."""
 
 from __future__ import annotations
 
@@ -87,3 +87,8 @@ class Slide:
     def figure(self) -> go.Figure | None:
         """The slide's figure at projector size (drawn on first use), None for key figures."""
         return self.draw() if self.draw is not None else None
+
+
+def series_values(column: pd.Series) -> tuple[float | None, ...]:
+    """A column's numbers as a chart `Series` holds them: floats, None where missing."""
+    return tuple(None if pd.isna(v) else float(v) for v in column)

@@ -3,7 +3,8 @@ PowerPoint, so both always show the same figures.
 
 Each slide carries the plotly figure for the screen, the same numbers as plain series for a
 native PowerPoint chart (`ChartData`), or key figures, and the table behind it. Slides whose
-data is missing (no awards yet, no pairs) are left out rather than shown empty.
+data is missing (no awards yet, no pairs) are left out rather than shown empty. The 结对帮带
+slide is made in `pair_slides`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import plotly.graph_objects as go
 from wuxing import catalog, formatting, periods
 from wuxing.charts import meeting as meeting_charts
 from wuxing.charts import overview as overview_charts
-from wuxing.charts import pair_overview, style
 from wuxing.charts import progress as progress_charts
 from wuxing.charts import ranking as ranking_charts
+from wuxing.charts import style
 from wuxing.dataset import Dataset
-from wuxing.meeting.slide import ChartData, KeyFigure, ScoreGrid, Series, Slide
+from wuxing.meeting import pair_slides
+from wuxing.meeting.slide import ChartData, KeyFigure, ScoreGrid, Series, Slide, series_values
 from wuxing.memo import remembered
 from wuxing.metrics import (
-    areas,
     headline,
     meeting,
     pairs,
@@ -34,10 +35,6 @@ from wuxing.metrics import (
 
 #: A ranking slide shows at most this many villages (a county's 500 bars are unreadable).
 RANK_TOP = 15
-
-
-def _values(series: pd.Series) -> tuple[float | None, ...]:
-    return tuple(None if pd.isna(v) else float(v) for v in series)
 
 
 def _place(area: str, period: str) -> str:
@@ -91,9 +88,7 @@ def slide(ds: Dataset, area: str, period: str, pass_mark: float, key: str) -> Sl
             return _ranking_slide(ranked, period)
         return _movers_slide(ranking.movers_together(ranked, ranking.TOTAL, n=5), period)
     if key == "pairs":
-        if areas.grouped(view, area):
-            return _pairs_by_area_slide(view, area, period)
-        return _pairs_slide(view, period)
+        return pair_slides.pairs_slide(view, area, period)
     if key == "targets":
         return _targets_slide(targets.target_status(view, period, pass_mark), period)
     raise KeyError(key)
@@ -138,7 +133,7 @@ def _level_slide(view: Dataset, year: int) -> Slide:
     chart = ChartData(
         "column",
         tuple(dist["label"]),
-        (Series("村数（个）", _values(dist["villages"]), point_colors=colors),),
+        (Series("村数（个）", series_values(dist["villages"]), point_colors=colors),),
         "星级",
         "村数（个）",
     )
@@ -154,7 +149,7 @@ def _held_slide(view: Dataset, year: int) -> Slide:
     chart = ChartData(
         "column",
         tuple(held["label"]),
-        (Series("获评村数（个）", _values(held["villages"]), point_colors=colors),),
+        (Series("获评村数（个）", series_values(held["villages"]), point_colors=colors),),
         "星",
         "村数（个）",
     )
@@ -177,7 +172,7 @@ def _scores_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
     grid = ScoreGrid(
         tuple(str(v) for v in matrix.index),
         tuple(catalog.STAR_BY_ID[s].label for s in matrix.columns),
-        tuple(_values(row) for _, row in matrix.iterrows()),
+        tuple(series_values(row) for _, row in matrix.iterrows()),
         pass_mark,
     )
     below = int(matrix.lt(pass_mark).to_numpy().sum())
@@ -207,7 +202,7 @@ def _passing_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
     for star in catalog.STARS:
         rows = counts[counts["star"] == star.id].set_index("period")["passing"]
         if not rows.empty:
-            series.append(Series(star.label, _values(rows.reindex(quarters)), star.color))
+            series.append(Series(star.label, series_values(rows.reindex(quarters)), star.color))
     chart = ChartData(
         "column",
         tuple(periods.short_label(p) for p in quarters),
@@ -241,7 +236,7 @@ def _ranking_slide(ranked: pd.DataFrame, period: str) -> Slide:
     chart = ChartData(
         "bar",
         tuple(top["village"]),
-        (Series("五星总分（分）", _values(top["value"]), style.NEUTRAL_COLOR),),
+        (Series("五星总分（分）", series_values(top["value"]), style.NEUTRAL_COLOR),),
         "村",
         "五星总分（分）",
         "0.0",
@@ -268,7 +263,7 @@ def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
     chart = ChartData(
         "bar",
         tuple(moved["village"]),
-        (Series(f"{word}变化（分）", _values(moved["change"]), point_colors=colors),),
+        (Series(f"{word}变化（分）", series_values(moved["change"]), point_colors=colors),),
         "村",
         f"{word}变化（分）",
         "+0.0;-0.0;0",
@@ -282,89 +277,6 @@ def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
     return Slide(
         "movers", title, draw, chart, table=ranking.ranking_table(moved, ranking.TOTAL, word)
     )
-
-
-def _pairs_by_area_slide(view: Dataset, area: str, period: str) -> Slide:
-    level = areas.level_label(area)
-    frame = pairs.pairs_by_area(view, area, period)
-    fig = pair_overview.pairs_by_area(frame, periods.label(period), level)
-    chart = ChartData(
-        "bar",
-        tuple(frame["label"]),
-        tuple(
-            Series(trace.name, _values(frame[column]), trace.marker.color)
-            for column, trace in zip(
-                ("closing", "stable", "widening", "unknown"), fig.data, strict=True
-            )
-        ),
-        level,
-        "结对数（对）",
-    )
-    widening = int(frame["widening"].sum())
-    return Slide(
-        "pairs",
-        f"{periods.label(period)}结对帮带：各{level}差距变化",
-        lambda: meeting_charts.projector(fig),
-        chart,
-        table=pairs.by_area_table(frame, level),
-        note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对",
-    )
-
-
-def _pairs_slide(view: Dataset, period: str) -> Slide:
-    overview = pairs.pairs_overview(view, villages.ALL_AREAS, period)
-    names = tuple(
-        f"{a} → {b}" for a, b in zip(overview["mentor_name"], overview["mentee_name"], strict=True)
-    )
-    # Closing green, widening red, and the word on the bar too (a printout may be grey).
-    colors = tuple(
-        pair_overview.TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in overview["trend"]
-    )
-    labels = tuple(
-        "缺分" if pd.isna(g) else f"{g:.1f} 分（{t}）"
-        for g, t in zip(overview["gap"], overview["trend"], strict=True)
-    )
-    chart = ChartData(
-        "bar",
-        names,
-        (
-            Series(
-                "五星平均差距（分）", _values(overview["gap"]), point_colors=colors, labels=labels
-            ),
-        ),
-        "结对",
-        "五星平均差距（分）",
-        "0.0",
-    )
-
-    def draw() -> go.Figure:
-        return meeting_charts.projector(
-            pair_overview.pairs_at_a_glance(overview, periods.label(period))
-        )
-
-    closing = int((overview["trend"] == pairs.CLOSING).sum())
-    widening = int(overview["widening"].sum())
-    return Slide(
-        "pairs",
-        f"{periods.label(period)}结对帮带：各结对平均差距",
-        draw,
-        chart,
-        table=pairs.overview_table(overview),
-        note=_pair_note(len(overview), closing, widening),
-    )
-
-
-def _pair_note(count: int, closing: int, widening: int) -> str:
-    """`共 4 对结对，较上季度差距缩小 1 对（绿色）`: a zero count is left unsaid."""
-    parts = [
-        f"差距{word} {n} 对（{colour}）"
-        for word, n, colour in (
-            (pairs.CLOSING, closing, "绿色"),
-            (pairs.WIDENING, widening, "红色"),
-        )
-        if n
-    ]
-    return f"共 {count} 对结对" + (f"，较上季度{'，'.join(parts)}" if parts else "")
 
 
 def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
@@ -392,7 +304,7 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
         (
             Series(
                 "目标星尚差（分）",
-                _values(top["points_short"]),
+                series_values(top["points_short"]),
                 style.FAIL_COLOR,
                 labels=tuple(targets.shortfall(top)),
             ),

@@ -2,6 +2,7 @@
 biggest movers since the comparison quarter; the most improved over a longer stretch.
 
 Ties share a rank (1, 1, 3: the usual competition ranking) and are listed in pinyin order.
+The sub-areas of a county or above are ranked in `area_ranking`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import pandas as pd
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
-from wuxing.metrics import areas, indicators
 from wuxing.metrics.aggregation import comparison_period, indicator_values
 from wuxing.metrics.villages import names, pinyin_key
 
@@ -28,19 +28,6 @@ _COLUMNS = [
     "change",
     "previous_rank",
     "rank_change",
-]
-_AREA_COLUMNS = [
-    "rank",
-    "tied",
-    "area",
-    "label",
-    "value",
-    "previous",
-    "change",
-    "previous_rank",
-    "rank_change",
-    "reporting",
-    "villages",
 ]
 
 
@@ -139,7 +126,9 @@ def comparison(by: str, period: str) -> tuple[str, str]:
     return periods.previous(period), "环比"
 
 
-def _ranks(series: pd.Series, by: str) -> pd.Series:
+def ranks(series: pd.Series, by: str) -> pd.Series:
+    """Competition ranks of `series` (ties share the better one: 1, 1, 3): 1 is the highest
+    value, or the lowest where less is better."""
     return series.rank(method="min", ascending=lower_is_better(by)).astype("Int64")
 
 
@@ -161,8 +150,8 @@ def village_ranks(ds: Dataset, by: str, period: str) -> pd.DataFrame:
     now, then = values(ds, by, period), values(ds, by, before)
     label_of = names(ds)
     codes = label_of.index
-    rank = _ranks(now, by).reindex(codes)
-    previous_rank = _ranks(then, by).reindex(codes)
+    rank = ranks(now, by).reindex(codes)
+    previous_rank = ranks(then, by).reindex(codes)
     frame = pd.DataFrame(
         {
             "rank": rank.array,
@@ -192,69 +181,6 @@ def ranking(ds: Dataset, by: str, period: str) -> pd.DataFrame:
     frame["_missing"] = frame["rank"].isna()
     frame = frame.sort_values(["_missing", "rank", "_pinyin"], na_position="last", kind="stable")
     return frame[_COLUMNS].reset_index(drop=True)
-
-
-@remembered
-def area_values(ds: Dataset, area: str, by: str, period: str) -> pd.DataFrame:
-    """Per sub-area of `area` (one level down), the figure ranked in `period`: the mean over the
-    villages scored for a score (the total: over villages with all five scored), and for an
-    indicator its area figure (`areas.indicator_by_area`: a sum, or household-weighted for rates).
-
-    Columns: area, label, value (NaN when no village has one), reporting, villages; pinyin order.
-    """
-    indicator = indicator_of(by)
-    if indicator is not None:
-        return areas.indicator_by_area(
-            ds, area, indicator, period, indicators.QUARTER, indicators.TOTAL
-        )
-    owner = areas.sub_area_of(ds, area)
-    scored = values(ds, by, period)
-    # A lookup, not `isin`: isin over 46,000 string codes took over a second.
-    owner_of = owner.reindex(scored.index)
-    inside = owner_of.notna().to_numpy()
-    grouped = scored[inside].groupby(owner_of[inside].to_numpy())
-    counts = areas.village_counts(ds, area)
-    return pd.DataFrame(
-        {
-            "area": counts["area"].to_numpy(),
-            "label": areas.area_labels(counts["area"]),
-            "value": grouped.mean().reindex(counts["area"]).to_numpy(dtype=float),
-            "reporting": grouped.size().reindex(counts["area"]).fillna(0).to_numpy(dtype=int),
-            "villages": counts["villages"].to_numpy(),
-        }
-    )
-
-
-@remembered
-def area_ranking(ds: Dataset, area: str, by: str, period: str) -> pd.DataFrame:
-    """The sub-areas of `area` ranked by `area_values` in `period`, with their figure and rank
-    in the comparison quarter (as `ranking` does for villages); ties in pinyin order, sub-areas
-    without a figure last.
-
-    Columns: rank, tied, area, label, value, previous, change, previous_rank, rank_change,
-    reporting, villages.
-    """
-    before, _ = comparison(by, period)
-    frame = area_values(ds, area, by, period)
-    frame["previous"] = area_values(ds, area, by, before)["value"].to_numpy()  # same order
-    frame["change"] = frame["value"] - frame["previous"]
-    frame["rank"] = _ranks(frame["value"], by)
-    frame["previous_rank"] = _ranks(frame["previous"], by)
-    frame["rank_change"] = (frame["previous_rank"] - frame["rank"]).astype("Int64")
-    frame["tied"] = (frame["rank"].notna() & frame["rank"].duplicated(keep=False)).astype(bool)
-    # `area_values` lists sub-areas in pinyin order; a stable sort keeps it among ties.
-    frame["_missing"] = frame["rank"].isna()
-    frame = frame.sort_values(["_missing", "rank"], na_position="last", kind="stable")
-    return frame[_AREA_COLUMNS].reset_index(drop=True)
-
-
-def area_word(by: str) -> str:
-    """How a sub-area's figure is made from its villages': 各村平均 for scores, 各村合计 for
-    counts and amounts, 各村按户数加权平均 for rates."""
-    indicator = indicator_of(by)
-    if indicator is None:
-        return "各村平均"
-    return "各村按户数加权平均" if catalog.indicator(indicator).is_rate else "各村合计"
 
 
 def improvement(frame: pd.DataFrame, by: str, column: str = "change") -> pd.Series:
@@ -350,8 +276,8 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
     frame["village"] = frame["code"].map(names(ds))
     key = frame["improvement"].to_numpy(dtype=float)
     top = frame.iloc[_top_with_ties(key, np.arange(len(frame)), frame["village"], n)]
-    top["rank"] = top["code"].map(_ranks(now, by)).astype("Int64")
-    top["start_rank"] = top["code"].map(_ranks(then, by)).astype("Int64")
+    top["rank"] = top["code"].map(ranks(now, by)).astype("Int64")
+    top["start_rank"] = top["code"].map(ranks(then, by)).astype("Int64")
     top["rank_change"] = (top["start_rank"] - top["rank"]).astype("Int64")
     return top[columns].reset_index(drop=True)
 
@@ -372,28 +298,6 @@ def ranking_table(ranked: pd.DataFrame, by: str, word: str) -> pd.DataFrame:
             f"上期（{u}）": ranked["previous"],
             f"{word}变化（{u}）": ranked["change"],
             "名次变化（位）": ranked["rank_change"],
-        }
-    )
-
-
-def area_ranking_table(ranked: pd.DataFrame, by: str, word: str, level: str) -> pd.DataFrame:
-    """`area_ranking` as a Chinese table: 名次, the sub-area, its figure, the comparison, places
-    moved and how many villages the figure covers."""
-    u, how = unit(by), area_word(by)
-    rank = [
-        ("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
-        for r, t in zip(ranked["rank"], ranked["tied"], strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "名次": rank,
-            level: ranked["label"].to_numpy(),
-            f"{label(by)}{how}（{u}）": ranked["value"].to_numpy(),
-            f"上期（{u}）": ranked["previous"].to_numpy(),
-            f"{word}变化（{u}）": ranked["change"].to_numpy(),
-            "名次变化（位）": ranked["rank_change"].to_numpy(),
-            "有数据村数（个）": ranked["reporting"].to_numpy(),
-            "村数（个）": ranked["villages"].to_numpy(),
         }
     )
 

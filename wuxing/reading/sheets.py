@@ -1,7 +1,8 @@
 """Reading one recognised sheet: which rows are data, the village, quarter and year of each, and
-its columns of numbers, every problem placed at its cell (`SheetReader`). The readers of each
-kind (`values`, `kinds`) build their rows from it, each carrying `_row` and `_col` (0-based place
-of the value in the sheet) so later checks (duplicates, jumps) can name the cell.
+its columns of numbers, every problem placed at its cell (`SheetReader`); a unit written in a
+number's cell is converted in `units`. The readers of each kind (`values`, `kinds`) build their
+rows from it, each carrying `_row` and `_col` (0-based place of the value in the sheet) so later
+checks (duplicates, jumps) can name the cell.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wuxing import catalog, periods
+from wuxing import periods
 from wuxing.errors import Problem
 from wuxing.reading.cells import (
     cell_at,
@@ -26,6 +27,7 @@ from wuxing.reading.headers import Column, Layout
 from wuxing.reading.names import clean_text, compact, is_missing
 from wuxing.reading.problems import problem
 from wuxing.reading.scope import Unresolved, VillageScope
+from wuxing.reading.units import in_cell_unit
 from wuxing.reading.workbook import RawSheet
 
 # At most this many problems of one code are listed per sheet; the rest are counted.
@@ -368,46 +370,8 @@ class SheetReader:
             )
         values = parsed.values
         for pos, unit in parsed.units.items():
-            values[pos] = self._in_cell_unit(values[pos], unit, col, rows[pos], what, raw[pos])
+            values[pos] = in_cell_unit(self, values[pos], unit, col, rows[pos], what, raw[pos])
         return values
-
-    def _in_cell_unit(
-        self, value: float, unit: str, col: int, r: int, what: str, cell: object = ""
-    ) -> float:
-        column = next((c for c in self.layout.columns if c.index == col), None)
-        if column is None or column.role != "indicator":
-            return value
-        ind = catalog.INDICATOR_BY_ID[column.target]
-        header_unit = column.unit or ind.unit
-        if unit in (ind.unit, header_unit) or (unit in ("%", "‰") and ind.unit == "%"):
-            read = value * (0.1 if unit == "‰" else 1.0)
-            self._note_unit(cell, read * _factor(ind, header_unit), ind, r, col, what)
-            return read
-        if unit in ind.unit_factors:
-            # The cell's own unit wins over the header's; undo the header factor applied later.
-            self._note_unit(cell, value * ind.unit_factors[unit], ind, r, col, what)
-            return value * ind.unit_factors[unit] / _factor(ind, header_unit)
-        self.report(
-            "unit_unknown",
-            f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
-            f"请只填数字，单位按表头（{ind.unit}）。",
-            r,
-            col,
-        )
-        return np.nan
-
-    def _note_unit(
-        self, cell: object, stored: float, ind: catalog.Indicator, r: int, col: int, what: str
-    ) -> None:
-        written = clean_text(cell)
-        self.report(
-            "read_as_unit",
-            f"“{what}”填的是“{written}”，按 {stored:g} {ind.unit} 保存。",
-            r,
-            col,
-            original=written,
-            stored=f"{stored:g} {ind.unit}",
-        )
 
 
 def _quarter_or_none(cell: object, fallback: str | None) -> str | None:
@@ -426,9 +390,3 @@ def _repeats_header(row: list[object], header_cells: set[str]) -> bool:
     if not isinstance(first, str) or compact(first) not in header_cells:
         return False
     return {compact(c) for c in row if compact(c)} <= header_cells
-
-
-def _factor(ind: catalog.Indicator, unit: str) -> float:
-    if not unit or unit == ind.unit:
-        return 1.0
-    return ind.unit_factors.get(unit, 1.0)

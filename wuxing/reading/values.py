@@ -1,6 +1,6 @@
 """The indicator value sheets → values rows: wide (村名, 季度, one column per indicator) and long
-(村名, 季度, 指标[, 单位], 数值); header units converted, impossible values and totals that do not
-add up reported."""
+(村名, 季度, 指标[, 单位], 数值); header units converted (`units`), impossible values and totals
+that do not add up reported."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from wuxing.reading.cells import cell_at, read_numbers
 from wuxing.reading.headers import INDICATOR_BY_HEADER, Column, suggest_header
 from wuxing.reading.names import compact, is_missing, split_header
 from wuxing.reading.sheets import SheetReader
+from wuxing.reading.units import unit_factor
 
 # Money may legitimately be negative (a loss); counts, areas and rates may not.
 _SIGNED_UNITS = frozenset({"万元"})
@@ -144,34 +145,6 @@ def read_values_long(reader: SheetReader) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(out)
-
-
-def unit_factor(reader: SheetReader, column: Column, r: int) -> float | None:
-    """The factor that converts a header's unit to the catalog unit; None (reported) if none."""
-    ind = catalog.INDICATOR_BY_ID[column.target]
-    unit = column.unit
-    if not unit or unit == ind.unit or (unit in ("%", "百分比") and ind.unit == "%"):
-        return 1.0
-    if unit in ind.unit_factors:
-        reader.report(
-            "read_as_header_unit",
-            f"表头“{column.header}”的单位是{unit}，这一列已换算为"
-            f"{ind.unit}保存（乘以 {ind.unit_factors[unit]:g}）。",
-            r,
-            column.index,
-            original=unit,
-            stored=ind.unit,
-        )
-        return ind.unit_factors[unit]
-    accepted = "、".join([ind.unit, *ind.unit_factors]) if ind.unit_factors else ind.unit
-    reader.report(
-        "unit_unknown",
-        f"表头“{column.header}”的单位“{unit}”无法换算为{ind.label}的单位"
-        f"“{ind.unit}”。可用单位：{accepted}。请改正表头单位。",
-        r,
-        column.index,
-    )
-    return None
 
 
 def _validate(
