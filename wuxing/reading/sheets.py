@@ -350,7 +350,18 @@ class SheetReader:
     def numbers(
         self, col: int, rows: list[int], what: str, raw: list[object] | None = None
     ) -> np.ndarray:
-        """A column of numbers over `rows`; cells that are not numbers are reported and NaN."""
+        """A column of numbers over `rows`, in its header's unit (a unit written in a cell of an
+        indicator column converted); cells that are not numbers are reported and NaN."""
+        values, units = self.numbers_and_units(col, rows, what, raw)
+        for pos, (unit, cell) in units.items():
+            values[pos] = in_cell_unit(self, values[pos], unit, col, rows[pos], what, cell)
+        return values
+
+    def numbers_and_units(
+        self, col: int, rows: list[int], what: str, raw: list[object] | None = None
+    ) -> tuple[np.ndarray, dict[int, tuple[str, object]]]:
+        """The numbers of a column over `rows` as written, and the unit (with the cell) at each
+        position whose cell wrote one (`5000元`); cells that are not numbers are reported, NaN."""
         if raw is None:
             raw = [
                 row[col] if col < len(row) else "" for row in map(self.sheet.rows.__getitem__, rows)
@@ -359,7 +370,7 @@ class SheetReader:
         if set(map(type, raw)) <= _PLAIN_NUMBERS:
             values = np.array(raw, dtype=np.float64)
             if np.isfinite(values).all():
-                return values
+                return values, {}
         parsed = read_numbers(raw)
         for pos, text in parsed.failures.items():
             self.report(
@@ -368,10 +379,7 @@ class SheetReader:
                 rows[pos],
                 col,
             )
-        values = parsed.values
-        for pos, unit in parsed.units.items():
-            values[pos] = in_cell_unit(self, values[pos], unit, col, rows[pos], what, raw[pos])
-        return values
+        return parsed.values, {pos: (unit, raw[pos]) for pos, unit in parsed.units.items()}
 
 
 def _quarter_or_none(cell: object, fallback: str | None) -> str | None:

@@ -49,31 +49,51 @@ def unit_factor(reader: SheetReader, column: Column, r: int) -> float | None:
 def in_cell_unit(
     reader: SheetReader, value: float, unit: str, col: int, r: int, what: str, cell: object = ""
 ) -> float:
-    """A number whose cell `(r, col)` wrote its own unit (`5000元` in a 万元 column, `5‰`), in the
-    unit its header names (the header's factor is applied with the column's); a reminder says
-    what is stored. NaN, reported, for a unit that does not convert; only an indicator column
-    converts, any other keeps the number."""
+    """A number whose cell `(r, col)` of an indicator column wrote its own unit (`5000元` in a
+    万元 column, `5‰`), in the unit its header names (`cell_unit` says how); a number in any
+    other column is kept as it is."""
     column = next((c for c in reader.layout.columns if c.index == col), None)
     if column is None or column.role != "indicator":
         return value
     ind = catalog.INDICATOR_BY_ID[column.target]
-    header_unit = column.unit or ind.unit
-    if unit in (ind.unit, header_unit) or (unit in ("%", "‰") and ind.unit == "%"):
-        read = value * (0.1 if unit == "‰" else 1.0)
-        _note_unit(reader, cell, read * _factor(ind, header_unit), ind, r, col, what)
-        return read
-    if unit in ind.unit_factors:
-        # The cell's own unit wins over the header's; undo the header factor applied later.
-        _note_unit(reader, cell, value * ind.unit_factors[unit], ind, r, col, what)
-        return value * ind.unit_factors[unit] / _factor(ind, header_unit)
-    reader.report(
-        "unit_unknown",
-        f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
-        f"请只填数字，单位按表头（{ind.unit}）。",
-        r,
-        col,
-    )
-    return np.nan
+    return cell_unit(reader, value, unit, ind, column.unit, r, col, what, cell)
+
+
+def cell_unit(
+    reader: SheetReader,
+    value: float,
+    unit: str,
+    ind: catalog.Indicator,
+    header_unit: str,
+    r: int,
+    col: int,
+    what: str,
+    cell: object = "",
+) -> float:
+    """A number of `ind` written with its own `unit` in a cell, in the `header_unit` its column
+    (or its row's 单位) names: the caller applies the header's factor, so the cell's own unit
+    wins. A reminder says what is stored; NaN, reported, for a unit that does not convert."""
+    header_unit = header_unit or ind.unit
+    header = _factor(ind, header_unit)
+    if unit == header_unit:
+        factor = header
+    elif unit == ind.unit:  # 12万元 in a column headed （元）: 12 万元, not 0.0012
+        factor = 1.0
+    elif unit == "‰" and ind.unit == "%":
+        factor = 0.1
+    elif unit in ind.unit_factors:
+        factor = ind.unit_factors[unit]
+    else:
+        reader.report(
+            "unit_unknown",
+            f"“{what}”的单元格写了单位“{unit}”，无法换算为{ind.unit}。"
+            f"请只填数字，单位按表头（{ind.unit}）。",
+            r,
+            col,
+        )
+        return np.nan
+    _note_unit(reader, cell, value * factor, ind, r, col, what)
+    return value * factor / header
 
 
 def _note_unit(

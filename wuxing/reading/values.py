@@ -14,7 +14,7 @@ from wuxing.reading.cells import cell_at, read_numbers
 from wuxing.reading.headers import INDICATOR_BY_HEADER, Column, suggest_header
 from wuxing.reading.names import compact, is_missing, split_header
 from wuxing.reading.sheets import SheetReader
-from wuxing.reading.units import unit_factor
+from wuxing.reading.units import cell_unit, unit_factor
 
 # Money may legitimately be negative (a loss); counts, areas and rates may not.
 _SIGNED_UNITS = frozenset({"万元"})
@@ -98,7 +98,8 @@ def read_values_long(reader: SheetReader) -> pd.DataFrame:
     unit_col = layout.first("long_unit")
     assert ind_col is not None and value_col is not None
     data = [r for r, k in reader.data_rows() if k == "data"]
-    values = reader.numbers(value_col.index, data, "数值")
+    # A unit written in a 数值 cell (`42000元`) converts by the row's indicator, not the column.
+    values, units = reader.numbers_and_units(value_col.index, data, "数值")
     out = []
     for pos, r in enumerate(data):
         row = reader.sheet.rows[r]
@@ -131,7 +132,13 @@ def read_values_long(reader: SheetReader) -> pd.DataFrame:
         )
         if factor is None or np.isnan(values[pos]):
             continue
-        value = values[pos] * factor
+        value = values[pos]
+        if pos in units:
+            written, cell = units[pos]
+            value = cell_unit(reader, value, written, ind, unit, r, value_col.index, label, cell)
+        value *= factor
+        if np.isnan(value):
+            continue
         ok = _validate(reader, ind, np.array([value]), [r], value_col.index)[0]
         if ok and code and quarter:
             out.append(
