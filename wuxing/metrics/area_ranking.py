@@ -95,13 +95,9 @@ def area_ranking_table(ranked: pd.DataFrame, by: str, word: str, level: str) -> 
     """`area_ranking` as a Chinese table: 名次, the sub-area, its figure, the comparison, places
     moved and how many villages the figure covers."""
     u, how = ranking.unit(by), area_word(by)
-    rank = [
-        ("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
-        for r, t in zip(ranked["rank"], ranked["tied"], strict=True)
-    ]
     return pd.DataFrame(
         {
-            "名次": rank,
+            "名次": ranking.places(ranked),
             level: ranked["label"].to_numpy(),
             f"{ranking.label(by)}{how}（{u}）": ranked["value"].to_numpy(),
             f"上期（{u}）": ranked["previous"].to_numpy(),

@@ -282,17 +282,21 @@ def most_improved(ds: Dataset, by: str, period: str, n: int = 10) -> pd.DataFram
     return top[columns].reset_index(drop=True)
 
 
+def places(ranked: pd.DataFrame) -> list[str]:
+    """The 名次 column of a ranking: `3`, `3（并列）` for a tie, `—` for no figure."""
+    return [
+        ("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
+        for r, t in zip(ranked["rank"], ranked["tied"], strict=True)
+    ]
+
+
 def ranking_table(ranked: pd.DataFrame, by: str, word: str) -> pd.DataFrame:
     """`ranking` as a Chinese table: 名次 (并列 marked), 村名, value, comparison and places
     moved."""
     u = unit(by)
-    rank = [
-        ("—" if pd.isna(r) else f"{int(r)}" + ("（并列）" if t else ""))
-        for r, t in zip(ranked["rank"], ranked["tied"], strict=True)
-    ]
     return pd.DataFrame(
         {
-            "名次": rank,
+            "名次": places(ranked),
             "村名": ranked["village"],
             f"{label(by)}（{u}）": ranked["value"],
             f"上期（{u}）": ranked["previous"],
