@@ -1,4 +1,5 @@
-"""Spreadsheet files built in code for the importer tests: xlsx, xls, ods, csv, and broken ones."""
+"""Data built in code for the tests: spreadsheet files (xlsx, xls, ods, csv, broken ones) for the
+importer, and small datasets of scores and values for the metrics."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import openpyxl
 import pandas as pd
 import xlsxwriter
 
+from wuxing import catalog
 from wuxing.dataset import Dataset
 
 Grid = list[list[object]]
@@ -184,3 +186,18 @@ def with_a_still_village(ds: Dataset, village: str = "南永固村") -> Dataset:
     still = ds.scores[(ds.scores["code"] == code) & (ds.scores["period"] == "2023Q3")]
     still = still.assign(period="2023Q4", score=still["score"] - 0.04 * (still["star"] == "branch"))
     return ds.with_frames(scores=pd.concat([scores, still], ignore_index=True))
+
+
+def rows_dataset(villages: pd.DataFrame, scores=(), values=()) -> Dataset:
+    """`villages` with score rows (code, period, star, score) and value rows (code, period,
+    indicator, value)."""
+    return Dataset.of(
+        villages=villages,
+        scores=pd.DataFrame(list(scores), columns=["code", "period", "star", "score"]),
+        values=pd.DataFrame(list(values), columns=["code", "period", "indicator", "value"]),
+    )
+
+
+def five_stars(code: str, period: str, score: float) -> list[tuple[str, str, str, float]]:
+    """Score rows giving a village `score` in every star for `period`."""
+    return [(code, period, star, score) for star in catalog.STAR_IDS]

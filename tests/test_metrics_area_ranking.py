@@ -2,8 +2,7 @@
 
 import pandas as pd
 
-from wuxing import catalog
-from wuxing.dataset import Dataset
+from tests import builders as b
 from wuxing.metrics import area_ranking
 
 COUNTY = "某市/某县"
@@ -20,15 +19,7 @@ TOWNS = pd.DataFrame(
 
 
 def _county(scores=(), values=()):
-    return Dataset.of(
-        villages=TOWNS,
-        scores=pd.DataFrame(list(scores), columns=["code", "period", "star", "score"]),
-        values=pd.DataFrame(list(values), columns=["code", "period", "indicator", "value"]),
-    )
-
-
-def _five(code, period, score):
-    return [(code, period, s, score) for s in catalog.STAR_IDS]
+    return b.rows_dataset(TOWNS, scores, values)
 
 
 def test_sub_areas_rank_by_the_mean_score_of_the_villages_scored():
@@ -69,10 +60,10 @@ def test_sub_areas_rank_by_the_mean_score_of_the_villages_scored():
 
 def test_sub_area_total_is_the_mean_of_complete_village_totals():
     ds = _county(
-        _five("A1", "2023Q2", 80)
-        + _five("A2", "2023Q2", 90)
+        b.five_stars("A1", "2023Q2", 80)
+        + b.five_stars("A2", "2023Q2", 90)
         + [("A3", "2023Q2", "industry", 100)]
-        + _five("B1", "2023Q2", 95)
+        + b.five_stars("B1", "2023Q2", 95)
     )
     frame = area_ranking.area_values(ds, COUNTY, "total", "2023Q2").set_index("label")
     assert frame.loc["赵镇", "value"] == 425.0 and frame.loc["赵镇", "reporting"] == 2

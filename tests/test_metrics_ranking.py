@@ -1,8 +1,7 @@
 import pandas as pd
 import pytest
 
-from wuxing import catalog
-from wuxing.dataset import Dataset
+from tests import builders as b
 from wuxing.metrics import ranking
 
 VILLAGES = pd.DataFrame(
@@ -11,15 +10,7 @@ VILLAGES = pd.DataFrame(
 
 
 def _ds(scores=(), values=()):
-    return Dataset.of(
-        villages=VILLAGES,
-        scores=pd.DataFrame(list(scores), columns=["code", "period", "star", "score"]),
-        values=pd.DataFrame(list(values), columns=["code", "period", "indicator", "value"]),
-    )
-
-
-def _five(code, period, score):
-    return [(code, period, s, score) for s in catalog.STAR_IDS]
+    return b.rows_dataset(VILLAGES, scores, values)
 
 
 def test_ties_share_a_rank_and_are_listed_in_pinyin_order():
@@ -40,9 +31,9 @@ def test_ties_share_a_rank_and_are_listed_in_pinyin_order():
 
 def test_total_needs_all_five_scores_and_compares_with_the_previous_quarter():
     ds = _ds(
-        _five("Z", "2023Q1", 80)
-        + _five("Z", "2023Q2", 90)
-        + _five("J", "2023Q2", 95)
+        b.five_stars("Z", "2023Q1", 80)
+        + b.five_stars("Z", "2023Q2", 90)
+        + b.five_stars("J", "2023Q2", 95)
         + [("Y", "2023Q2", "industry", 100)]
     )
     ranked = ranking.ranking(ds, "total", "2023Q2").set_index("village")
