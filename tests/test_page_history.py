@@ -114,3 +114,28 @@ def test_once_real_data_is_stored_the_banner_says_the_sample_is_mixed_in(townshi
     assert sorted(data.villages["name"]) == ["南永固村", "赵家村"]
     assert data.villages["households"].isna().all()
     assert [r.status for r in township.history() if r.user == "示例数据"] == ["rolled_back"]
+
+
+def test_after_rolling_back_the_quarter_on_screen_the_sidebar_says_so(township):
+    """The quarter a leader was looking at is gone with its rollback: the sidebar falls back to
+    the newest quarter and says the choice went, without blaming a link nobody touched."""
+    ds = township.load()
+    code = ds.villages["code"].iloc[0]
+    values = pd.DataFrame(
+        {"code": [code], "period": "2024Q1", "indicator": "volunteers", "value": [321.0]}
+    )
+    revision = township.commit(
+        Dataset.of(villages=ds.villages, values=values),
+        content=b"2024Q1",
+        filename="2024一季度.xlsx",
+        user="小王",
+    )
+    at = run_as("小王")
+    at.sidebar.selectbox(key="period").select("2024Q1").run()
+    assert at.query_params["period"] == "2024Q1"
+    township.rollback(revision, "小王")
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.sidebar.warning] == ["所选的季度已不在可选范围内，已改为默认值。"]
+    assert at.sidebar.selectbox(key="period").value == "2023Q4"
+    assert at.query_params["period"] == "2023Q4"

@@ -36,15 +36,23 @@ def _star_label(star: str) -> str:
 #: What a link with an invalid value is told. The value is not echoed: a crafted link's value
 #: would be the attacker's text (a picture, a link to a look-alike login) in the app's own words.
 INVALID_LINK = "链接中的{}无效，已改为默认值。"
+#: A choice of this session no longer offered (a rollback took its quarter away, a sign-in
+#: narrowed the areas): the link is not to blame.
+GONE_CHOICE = "所选的{}已不在可选范围内，已改为默认值。"
 
 
 def _adopt_url(key: str, options: Sequence[str], default: str, what: str) -> None:
-    """On a session's first run, take a filter from the URL if valid, else default and say so."""
-    if key in st.session_state and st.session_state[key] in options:
+    """On a session's first run, take a filter from the URL if valid, else default and say so;
+    later, a choice the data no longer offers falls back to the default, said as such."""
+    notices = st.session_state.setdefault("_url_notices", [])
+    if key in st.session_state:
+        if st.session_state[key] not in options:
+            notices.append(GONE_CHOICE.format(what))
+            st.session_state[key] = default
         return
     wanted = st.query_params.get(key)
     if wanted is not None and wanted not in options:
-        st.session_state.setdefault("_url_notices", []).append(what)
+        notices.append(INVALID_LINK.format(what))
         wanted = None
     st.session_state[key] = wanted if wanted is not None else default
 
@@ -81,9 +89,9 @@ def sidebar_filters(ds: Dataset) -> Filters:
         else:
             st.caption("尚无季度数据")
         st.selectbox("星", stars, key="star", format_func=_star_label)
-    for what in st.session_state.pop("_url_notices", []):
-        st.toast(INVALID_LINK.format(plain(what)))
-        st.sidebar.warning(INVALID_LINK.format(plain(what)))
+    for notice in st.session_state.pop("_url_notices", []):
+        st.toast(plain(notice))
+        st.sidebar.warning(plain(notice))
     filters = Filters(
         area=st.session_state["area"],
         period=st.session_state.get("period") if quarters else None,
@@ -126,8 +134,8 @@ def url_choice(key: str, options: Sequence[str], default: str | None, what: str)
     _adopt_url(
         key, options, default if default is not None and default in options else options[0], what
     )
-    for what in st.session_state.pop("_url_notices", []):
-        st.warning(INVALID_LINK.format(plain(what)))
+    for notice in st.session_state.pop("_url_notices", []):
+        st.warning(plain(notice))
     return st.session_state[key]
 
 
