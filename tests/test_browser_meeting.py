@@ -142,3 +142,23 @@ def test_presenting_every_slide_fits_the_screen_in_big_type(
         assert not errors
     finally:
         context.close()
+
+
+def test_on_a_phone_the_key_figures_stack_in_big_type(app_url, browser):
+    """A phone stacks the four cards: each figure keeps big type (the projector's sizing by
+    screen width would make it 12 px there) and shows whole."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/meeting?period=2023Q4", wait_until="domcontentloaded")
+        _heading(page, "马庄桥镇2023年第四季度主要指标")
+        value = page.locator('[data-testid="stMetricValue"]').first
+        value.wait_for()
+        _settled(page)
+        size = value.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 32, size
+        assert page.evaluate(_MEASURE, 12)["cut"] == []
+        screenshot(page, "present_phone_1")
+    finally:
+        context.close()

@@ -22,8 +22,9 @@ HEIGHT = 760
 #: chart toolbars hidden, the page full width, type large, and the slide controls in a small
 #: translucent bar in the bottom right corner (opaque under the mouse; the arrow keys work too).
 #: The slide fills the screen's height, its chart (`.st-key-slide_chart`) taking what the title
-#: and note leave; key figures shrink with the screen's width below 1920 px (`vw`) and wrap
-#: rather than end in "…": on a 1280×720 projector "306.7 万元" was cut to "306.7 …".
+#: and note leave; key figures shrink with the screen's width below 1920 px (`vw`; on a phone,
+#: which stacks the cards, a fixed size) and wrap rather than end in "…": on a 1280×720
+#: projector "306.7 万元" was cut to "306.7 …".
 PRESENTATION_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -38,10 +39,14 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   margin-bottom: 0 !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"],
 [data-testid="stMain"] [data-testid="stCaptionContainer"] * { font-size: 1.4rem !important; }
-[data-testid="stMetricValue"] { font-size: min(3.6rem, 3vw) !important; }
-[data-testid="stMetricLabel"] p { font-size: min(1.6rem, 1.35vw) !important; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
-  font-size: min(1.5rem, 1.25vw) !important; }
+[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.1rem !important; }
+@media (min-width: 640px) {  /* four cards side by side (below, a phone stacks them) */
+  [data-testid="stMetricValue"] { font-size: min(3.6rem, 3vw) !important; }
+  [data-testid="stMetricLabel"] p { font-size: min(1.6rem, 1.35vw) !important; }
+  [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+    font-size: min(1.5rem, 1.25vw) !important; } }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
