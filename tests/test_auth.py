@@ -189,7 +189,7 @@ def test_every_account_change_and_login_is_in_the_audit_log(store):
         "logout",
     ]
     role_change = events[events["action"] == "user_role"].iloc[0]
-    assert (role_change["user"], role_change["detail"]) == ("管理员", "张三（editor）")
+    assert (role_change["user"], role_change["detail"]) == ("管理员", "张三（编辑）")
 
 
 def test_cli_users_add_list_passwd_disable(tmp_path, monkeypatch, capsys):

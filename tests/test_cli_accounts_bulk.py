@@ -126,6 +126,4 @@ def test_accounts_are_made_in_one_transaction(county):
     store.add_accounts([("甲", hashed, "editor", "濮阳市/清丰县/马庄桥镇")], by="测试")
     made = store.account("甲")
     assert made.must_change and made.area == made.view_area == "濮阳市/清丰县/马庄桥镇"
-    assert (
-        store.events()["detail"].iloc[0] == "甲（editor，范围：濮阳市/清丰县/马庄桥镇，批量新建）"
-    )
+    assert store.events()["detail"].iloc[0] == "甲（编辑，范围：濮阳市/清丰县/马庄桥镇，批量新建）"

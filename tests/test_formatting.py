@@ -1,5 +1,6 @@
 import math
 
+import pandas as pd
 import pytest
 
 from wuxing import formatting
@@ -41,3 +42,10 @@ def test_stored_utc_times_read_in_beijing_time(moment, expected):
 
     assert formatting.local_time(moment) == expected
     assert formatting.local_time(datetime.fromisoformat(moment)) == expected
+
+
+def test_stored_times_read_in_beijing_time_and_days():
+    stored = pd.Series([pd.Timestamp("2024-04-02 23:59:30", tz="UTC"), pd.Timestamp("2024-04-02")])
+    assert formatting.local_times(stored).tolist() == ["2024-04-03 07:59", "2024-04-02 08:00"]
+    assert formatting.local_times(stored, seconds=True)[0] == "2024-04-03 07:59:30"
+    assert [str(d) for d in formatting.local_days(stored)] == ["2024-04-03", "2024-04-02"]

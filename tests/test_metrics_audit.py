@@ -28,9 +28,9 @@ def _events() -> pd.DataFrame:
 
 def test_the_event_table_has_chinese_headers_and_action_names():
     table = audit.event_table(_events())
-    assert list(table.columns) == ["时间（UTC）", "用户", "操作", "版本", "详情"]
+    assert list(table.columns) == ["时间", "用户", "操作", "版本", "详情"]
     assert table.to_dict("records")[1] == {
-        "时间（UTC）": "2024-04-02 23:59:00",
+        "时间": "2024-04-03 07:59:00",  # Beijing time: 23:59 UTC is 07:59 next morning
         "用户": "张三",
         "操作": "上传数据",
         "版本": "7",
@@ -50,8 +50,10 @@ def test_an_unknown_action_keeps_its_id():
         ({"users": ["张三"]}, [3]),
         ({"actions": ["user_role", "user_add"]}, [2, 1]),
         ({"since": date(2024, 4, 2)}, [4, 3, 2]),
-        ({"until": date(2024, 4, 2)}, [3, 2, 1]),
-        ({"since": date(2024, 4, 2), "until": date(2024, 4, 2)}, [3, 2]),  # the whole UTC day
+        # Beijing days: event 3, at 23:59 UTC on 2 April, is 07:59 on 3 April there.
+        ({"until": date(2024, 4, 2)}, [2, 1]),
+        ({"since": date(2024, 4, 2), "until": date(2024, 4, 2)}, [2]),
+        ({"since": date(2024, 4, 3), "until": date(2024, 4, 3)}, [4, 3]),
         ({"text": "张三"}, [4, 2, 1]),
         ({"users": ["管理员"], "since": date(2024, 4, 3)}, [4]),
         ({"until": date(2024, 3, 31)}, []),
@@ -87,8 +89,8 @@ def test_the_account_table_names_role_scope_and_last_login():
             "状态": "正常",
             "可改动范围": "濮阳市 › 清丰县 › 马庄桥镇",
             "可查看范围": "濮阳市 › 清丰县",
-            "最近登录（UTC）": "2024-04-02 09:30",
-            "创建时间（UTC）": "2024-01-01 08:00",
+            "最近登录": "2024-04-02 17:30",  # Beijing time
+            "创建时间": "2024-01-01 16:00",
         },
         {
             "用户名": "李四",
@@ -96,8 +98,8 @@ def test_the_account_table_names_role_scope_and_last_login():
             "状态": "已停用",
             "可改动范围": "全部地区",
             "可查看范围": "全部地区",
-            "最近登录（UTC）": "从未登录",
-            "创建时间（UTC）": "2024-01-01 08:00",
+            "最近登录": "从未登录",
+            "创建时间": "2024-01-01 16:00",
         },
     ]
 
@@ -112,7 +114,7 @@ def test_the_session_table_shows_no_token():
             "会话": 5,
             "用户": "张三",
             "来自": "10.0.0.9",
-            "登录时间（UTC）": "2024-04-02 09:30",
-            "最近使用（UTC）": "2024-04-02 09:30",
+            "登录时间": "2024-04-02 17:30",
+            "最近使用": "2024-04-02 17:30",
         }
     ]

@@ -165,7 +165,7 @@ def test_uploads_touching_a_village_newest_first_with_what_they_set():
     assert uploads["status"].tolist() == ["已撤销", "有效"]
     mine = profile.uploads_touching(revisions, TOUCHED, "J")
     assert mine["revision"].tolist() == [3, 2, 1] and mine["what"].iloc[0] == "村庄 1 行；指标 1 行"
-    assert profile.uploads_table(uploads).loc[0, "时间"] == "2024-01-02 00:00"
+    assert profile.uploads_table(uploads).loc[0, "时间"] == "2024-01-02 08:00"  # Beijing time
 
 
 def test_no_revisions_touch_nothing():

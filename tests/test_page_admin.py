@@ -6,6 +6,7 @@ import pytest
 
 from tests import builders as b
 from tests.accounts import PASSWORD, add_accounts, run_as
+from wuxing import formatting
 from wuxing.access import auth
 from wuxing.dataset import Dataset
 
@@ -42,7 +43,7 @@ def test_an_admin_adds_a_user_through_the_page(accounts):
     assert (event["user"], event["action"], event["detail"]) == (
         "管理员",
         "user_add",
-        "新同事（editor）",
+        "新同事（编辑）",
     )
     accounts_table = at.dataframe[0].value
     assert list(accounts_table["用户名"]) == sorted(["张三", "管理员", "新同事"])
@@ -87,7 +88,7 @@ def test_the_audit_log_shows_and_filters(accounts):
     auth.login(accounts, "张三", PASSWORD)
     at = _admin_page()
     log = at.dataframe[-1].value
-    assert {"时间（UTC）", "用户", "操作", "详情"} <= set(log.columns)
+    assert {"时间", "用户", "操作", "详情"} <= set(log.columns)
     assert "登录" in set(log["操作"]) and "新建账号" in set(log["操作"])
     next(m for m in at.multiselect if m.label == "操作").select("login").run()
     log = at.dataframe[-1].value
@@ -189,8 +190,8 @@ def test_an_admin_makes_accounts_from_a_spreadsheet_and_gets_their_passwords_onc
     assert auth.login(accounts, "小李", passwords["小李"]).name == "小李"
     added = accounts.events().query("action == 'user_add' and user == '管理员'")["detail"]
     assert sorted(added) == [
-        "@小王（editor，范围：濮阳市/清丰县/马庄桥镇/赵家村，批量新建）",
-        "小李（viewer，批量新建）",
+        "@小王（编辑，范围：濮阳市/清丰县/马庄桥镇/赵家村，批量新建）",
+        "小李（查看，批量新建）",
     ]
     # Shown once: after "hidden", the passwords are gone and the uploader is empty again.
     next(b for b in at.button if b.label == "已保存，隐藏密码").click().run()
@@ -224,8 +225,9 @@ def test_the_lists_show_last_login_and_the_log_filters_by_user_and_date_into_exc
     accounts.open_session("张三", client="10.0.0.9")  # a login through the route opens one
     at = _admin_page()
     listed = at.dataframe[0].value.set_index("用户名")
-    assert listed.loc["张三", "最近登录（UTC）"] != "从未登录"
-    assert listed.loc["张三", "最近登录（UTC）"].startswith(datetime.now(UTC).strftime("%Y-%m-%d"))
+    assert listed.loc["张三", "最近登录"] != "从未登录"
+    today = datetime.now(UTC).astimezone(formatting.LOCAL_TIME).strftime("%Y-%m-%d")
+    assert listed.loc["张三", "最近登录"].startswith(today)  # Beijing time, as 版本记录
     sessions = next(d.value for d in at.dataframe if "会话" in d.value.columns)
     assert "10.0.0.9" in set(sessions["来自"])
     auth.login(accounts, "张三", PASSWORD)  # an event of 张三's besides 测试's account changes
@@ -235,7 +237,7 @@ def test_the_lists_show_last_login_and_the_log_filters_by_user_and_date_into_exc
     who.select("测试").run()
     log = at.dataframe[-1].value
     assert set(log["用户"]) == {"测试"} and set(log["操作"]) == {"新建账号"}
-    today = datetime.now(UTC).date()
+    today = datetime.now(UTC).astimezone(formatting.LOCAL_TIME).date()  # Beijing days
     at.date_input[0].set_value((today - timedelta(days=3), today - timedelta(days=1))).run()
     assert at.dataframe[-1].value.empty and any("共 0 条" in c.value for c in at.caption)
     at.date_input[0].set_value((today, today)).run()

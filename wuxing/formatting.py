@@ -90,6 +90,18 @@ def percent_change(value: float | None) -> str:
     return signed(value, "%", "%")
 
 
+def local_times(moments: pd.Series, seconds: bool = False) -> pd.Series:
+    """Stored times (UTC, or naive meaning UTC) in Beijing time, written as `local_time` does
+    (`seconds`: to the second)."""
+    stamps = pd.to_datetime(moments, utc=True).dt.tz_convert(LOCAL_TIME)
+    return stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def local_days(moments: pd.Series) -> pd.Series:
+    """The Beijing calendar day of stored times (UTC, or naive meaning UTC)."""
+    return pd.to_datetime(moments, utc=True).dt.tz_convert(LOCAL_TIME).dt.date
+
+
 def local_time(moment: object) -> str:
     """A stored time (UTC, or naive meaning UTC) in Beijing time to the minute:
     `2024-03-02 04:30`."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from wuxing import formatting
 from wuxing.access.roles import role_label
 from wuxing.scopes import scope_label
 
@@ -49,13 +50,13 @@ def filter_events(
     until: date | None = None,
     text: str = "",
 ) -> pd.DataFrame:
-    """The events matching every given filter (dates inclusive, in the stored UTC day)."""
+    """The events matching every given filter (dates inclusive, Beijing days)."""
     keep = pd.Series(True, index=events.index)
     if users:
         keep &= events["user"].isin(users)
     if actions:
         keep &= events["action"].isin(actions)
-    days = pd.to_datetime(events["at"], utc=True).dt.date
+    days = formatting.local_days(events["at"])
     if since is not None:
         keep &= days >= since
     if until is not None:
@@ -66,12 +67,12 @@ def filter_events(
 
 
 def event_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The events with Chinese headers and local-readable times, newest first."""
-    at = pd.to_datetime(events["at"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S")
+    """The events with Chinese headers and Beijing times, newest first."""
+    at = formatting.local_times(events["at"], seconds=True)
     revision = events["revision_id"].astype("Int64").astype("string").fillna("")
     return pd.DataFrame(
         {
-            "时间（UTC）": at,
+            "时间": at,
             "用户": events["user"],
             "操作": events["action"].map(action_label),
             "版本": revision,
@@ -94,11 +95,11 @@ def account_table(accounts: list[Account]) -> pd.DataFrame:
             "状态": ["已停用" if a.disabled else "正常" for a in accounts],
             "可改动范围": [scope_label(a.area) for a in accounts],
             "可查看范围": [scope_label(a.view_area) for a in accounts],
-            "最近登录（UTC）": [
-                a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "从未登录"
+            "最近登录": [
+                formatting.local_time(a.last_login_at) if a.last_login_at else "从未登录"
                 for a in accounts
             ],
-            "创建时间（UTC）": [a.created_at.strftime("%Y-%m-%d %H:%M") for a in accounts],
+            "创建时间": [formatting.local_time(a.created_at) for a in accounts],
         }
     )
 
@@ -107,15 +108,15 @@ def session_table(sessions: pd.DataFrame) -> pd.DataFrame:
     """Open sessions as the admin page lists them (no token: the store keeps none)."""
 
     def when(column: str) -> pd.Series:
-        return pd.to_datetime(sessions[column], utc=True).dt.strftime("%Y-%m-%d %H:%M")
+        return formatting.local_times(sessions[column])
 
     return pd.DataFrame(
         {
             "会话": sessions["id"].astype(int),
             "用户": sessions["user"],
             "来自": sessions["client"],
-            "登录时间（UTC）": when("created_at"),
-            "最近使用（UTC）": when("last_seen"),
+            "登录时间": when("created_at"),
+            "最近使用": when("last_seen"),
         }
     ).reset_index(drop=True)
 

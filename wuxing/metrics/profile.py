@@ -333,7 +333,7 @@ def uploads_table(uploads: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "版本": uploads["revision"],
-            "时间": [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") for t in uploads["created_at"]],
+            "时间": [formatting.local_time(t) for t in uploads["created_at"]],
             "上传人": uploads["user"],
             "文件": uploads["filename"],
             "状态": uploads["status"],

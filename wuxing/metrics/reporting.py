@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from wuxing import catalog, periods
+from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
 from wuxing.memo import remembered
 from wuxing.metrics import areas
@@ -206,7 +206,7 @@ def latest_uploads(
     # The latest per village first, then only the asked villages (a join, not a per-row lookup).
     latest = mine.groupby("code")["revision"].max().reindex(pd.Index(codes)).dropna()
     words = {
-        rev: f"第 {rev} 版 · {pd.Timestamp(live[rev].created_at).strftime('%Y-%m-%d')}"
+        rev: f"第 {rev} 版 · {formatting.local_time(live[rev].created_at)[:10]}"
         for rev in {int(r) for r in latest.tolist()}
     }
     return dict(zip(latest.index.tolist(), [words[int(r)] for r in latest.tolist()], strict=True))

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from wuxing.access.credentials import account_key
+from wuxing.access.roles import role_label
 from wuxing.errors import StoreError
 from wuxing.storage.events import aware as _aware
 from wuxing.storage.events import log_event as _log
@@ -195,7 +196,7 @@ class AccountStore(StorePart):
         self._authorise("admin", by)
         with self.transaction() as conn:
             self._update_account(conn, name, role=role)
-            _log(conn, by, "user_role", None, f"{name}（{role}）")
+            _log(conn, by, "user_role", None, f"{name}（{role_label(role)}）")
 
     @staticmethod
     def _update_account(conn: Connection, name: str, **values: object) -> None:
@@ -257,7 +258,8 @@ def _insert_account(
         )
     )
     where = f"，范围：{area}" if area else ""
-    _log(conn, by, "user_add", None, f"{name}（{role}{where}{'，' + how if how else ''}）")
+    how = f"，{how}" if how else ""
+    _log(conn, by, "user_add", None, f"{name}（{role_label(role)}{where}{how}）")
 
 
 def _end_sessions(
