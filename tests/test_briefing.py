@@ -121,6 +121,10 @@ def test_docx_holds_the_same_words(sample_dataset):
     assert paragraphs[1] == "一、总体情况" and paragraphs[-2:] == ["马庄桥镇党委", "2024年1月5日"]
     assert document.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert document.paragraphs[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    page = document.sections[0]
+    assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)  # A4
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "一、总体情况" and all(h[1] == "、" for h in headings)
 
 
 def test_docx_writes_user_text_as_plain_runs():

@@ -12,7 +12,7 @@ import pandas as pd
 import xlsxwriter
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from wuxing.formulas import TEXT_ONLY_XLSX
 
@@ -64,6 +64,11 @@ def to_docx(
     signature lines (发文单位, 日期) right-aligned at the foot. All text goes in as plain runs:
     nothing in it is read as a field, a link or formatting."""
     document = docx.Document()
+    # A4 with the margins of a Party and government notice (GB/T 9704): the default is Letter.
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = _BODY_FONT, Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _BODY_FONT)
@@ -75,19 +80,22 @@ def to_docx(
         bold: bool = False,
         align: WD_ALIGN_PARAGRAPH | None = None,
         indent: bool = False,
+        style: str | None = None,
     ) -> None:
-        par = document.add_paragraph()
+        par = document.add_paragraph(style=style)
         if align is not None:  # a new paragraph has none of its own: it follows its style
             par.alignment = align
         if indent:
             par.paragraph_format.first_line_indent = Pt(size * 2)  # two characters, as notices do
         run = par.add_run(_NOT_XML.sub("", text))
         run.bold, run.font.name, run.font.size = bold, font, Pt(size)
+        run.font.color.rgb = RGBColor(0, 0, 0)  # a heading style's own colour is blue
         run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
     paragraph(title, _TITLE_FONT, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for heading, sentences in sections:
-        paragraph(heading, _HEADING_FONT, 16, indent=True)
+        # A Word heading (level 1), so the navigation pane lists 一、二、…; it looks as before.
+        paragraph(heading, _HEADING_FONT, 16, indent=True, style="Heading 1")
         for sentence in sentences:
             paragraph(sentence, _BODY_FONT, 16, indent=True)
     for line in signature:
