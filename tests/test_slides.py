@@ -55,6 +55,7 @@ def test_one_slide_answers_which_village_misses_which_star(sample_dataset):
     heat = scores.figure.data[0]
     assert heat.type == "heatmap" and "戊村" in heat.y and "76.0" in heat.text[row]
     assert list(heat.colorbar.ticktext)[1] == "达标线 85"
+    assert scores.figure.layout.yaxis.dtick == 1  # every village named, however small the screen
 
 
 def test_one_slide_counts_the_five_stars_passing(sample_dataset):

@@ -89,4 +89,7 @@ def projector(fig: go.Figure) -> go.Figure:
         colorbar={"tickfont": {"size": SMALLEST}, "title_font": {"size": SMALLEST}},
         selector={"type": "heatmap"},
     )
+    if any(trace.type == "heatmap" for trace in out.data):
+        # Every row named: on a 720 px projector plotly's own choice named 7 of 13 villages.
+        out.update_yaxes(dtick=1)
     return out
