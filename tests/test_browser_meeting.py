@@ -64,7 +64,7 @@ _MEASURE = """smallest => {
   }
   // A key figure cut short ("306.7 …") says nothing: every card's text shows whole.
   const cut = [...document.querySelectorAll('[data-testid="stMetric"] *')]
-    .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1)
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
     .map(e => e.textContent);
   const main = document.querySelector('[data-testid="stMain"]');
   return {height: Math.max(document.documentElement.scrollHeight, document.body.scrollHeight,

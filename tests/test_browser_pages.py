@@ -132,3 +132,19 @@ def test_on_a_desk_chart_titles_keep_their_size(app_url, page):
         "t => getComputedStyle(t).fontSize"
     )
     assert size == "22px"
+
+
+@pytest.mark.parametrize("path", ["", "profile"], ids=["overview", "profile"])
+def test_on_a_projector_no_key_figure_is_cut_short(app_url, page, path):
+    """At 1280×720 with the sidebar open the cards are narrow: 村庄档案's 人口 read "1,33…"."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMetric"] *')]
+                 .filter(e => e.scrollWidth > e.clientWidth + 1)
+                 .map(e => e.textContent)"""
+    )
+    assert page.locator('[data-testid="stMetricValue"]').count() >= 4
+    assert cut == []

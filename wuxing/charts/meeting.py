@@ -23,8 +23,8 @@ HEIGHT = 760
 #: translucent bar in the bottom right corner (opaque under the mouse; the arrow keys work too).
 #: The slide fills the screen's height, its chart (`.st-key-slide_chart`) taking what the title
 #: and note leave; key figures shrink with the screen's width below 1920 px (`vw`; on a phone,
-#: which stacks the cards, a fixed size) and wrap rather than end in "…": on a 1280×720
-#: projector "306.7 万元" was cut to "306.7 …".
+#: which stacks the cards, a fixed size) and wrap (`style.CARD_CSS`) rather than end in "…":
+#: on a 1280×720 projector "306.7 万元" was cut to "306.7 …".
 PRESENTATION_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -47,10 +47,6 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   [data-testid="stMetricLabel"] p { font-size: min(1.6rem, 1.35vw) !important; }
   [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
     font-size: min(1.5rem, 1.25vw) !important; } }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMainBlockContainer"] { height: 100vh; }
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { height: 100%; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-slide_chart) {

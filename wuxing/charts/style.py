@@ -21,7 +21,16 @@ NEUTRAL_COLOR = "#5D6D7E"
 MISSING_COLOR = "#D5D8DC"
 SEQUENCE = ["#2E86C1", "#E67E22", "#27AE60", "#8E44AD", "#C0392B", "#16A085", "#7F8C8D"]
 
-__all__ = ["PHONE_CSS", "PRINT_CSS", "STAR_COLORS", "apply", "label", "png_config", "unlabel"]
+__all__ = [
+    "CARD_CSS",
+    "PHONE_CSS",
+    "PRINT_CSS",
+    "STAR_COLORS",
+    "apply",
+    "label",
+    "png_config",
+    "unlabel",
+]
 
 #: Fixed CSS (no user text ever goes in here): on a phone-width screen the charts' type shrinks,
 #: so long titles, cell numbers and tick labels fit instead of running off the edge or into
@@ -44,6 +53,17 @@ PHONE_CSS = """
   /* The chart toolbar covered the titles on a phone: the PNG stays a desk feature. */
   [data-testid="stPlotlyChart"] .modebar-container { display: none !important; }
 }
+</style>
+"""
+
+#: Fixed CSS (no user text in it): a key figure card never ends in "…". Its label, number and
+#: change wrap instead: at 1280 px with the sidebar open, 村庄档案 showed 人口 as "1,33…".
+CARD_CSS = """
+<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>
 """
 
