@@ -95,7 +95,9 @@ def test_the_first_screen_shows_every_pair_with_its_trend_and_outlook(app_url, b
             zip(expected["trend_since"], expected["outlook"], strict=True)
         ):
             text = notes.nth(i).text_content()
-            assert f"差距{trend}" in text and outlook.split("；")[0].split("：")[0] in text, text
+            assert (
+                f"结对以来差距{trend}" in text and outlook.split("；")[0].split("：")[0] in text
+            ), text
             box = notes.nth(i).bounding_box()
             assert box["y"] + box["height"] <= 900, text
         assert page.get_by_text("示例数据", exact=False).first.is_visible()

@@ -82,4 +82,6 @@ def test_pairs_at_a_glance_marks_widening_pairs_red():
     assert list(bar.y) == ["甲村 → 乙村", "丙村 → 丁村"]  # sorted by gap, largest at the top
     assert list(bar.x) == [3.0, 8.0]
     assert bar.marker.color[0] != bar.marker.color[1]
+    # Each bar names its basis (结对比较's board colours by the trend since pairing instead).
+    assert list(bar.text) == ["3.0 分（较上季度扩大）", "8.0 分（较上季度缩小）"]
     assert fig.layout.xaxis.title.text == "五星平均差距（分）"

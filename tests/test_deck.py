@@ -127,9 +127,9 @@ def test_target_and_pair_bars_say_it_in_words(sample_dataset):
     targets = _point_labels(charts["2023年创星目标：未达目标进度的村"])
     assert targets[0] == "缺生态宜居星，差 9.0 分" and "未达目标进度" not in targets
     pairs = _point_labels(charts["2023年第四季度结对帮带：各结对平均差距"])
-    assert "5.7 分（缩小）" in pairs
+    assert "5.7 分（较上季度缩小）" in pairs
     series = charts["2023年第四季度结对帮带：各结对平均差距"].plots[0].series[0]
-    green = series.points[pairs.index("5.7 分（缩小）")].format.fill.fore_color.rgb
+    green = series.points[pairs.index("5.7 分（较上季度缩小）")].format.fill.fore_color.rgb
     assert str(green) == "1E8449"
 
 

@@ -201,7 +201,7 @@ def test_the_page_opens_on_every_pair_of_the_township(default_home, ds):
     assert now["marker"]["color"] == [colours[t] for t in board["trend_since"]]
     notes = next(t for t in fig["data"] if t.get("mode") == "text")["text"]
     for note, trend, outlook in zip(notes, board["trend_since"], board["outlook"], strict=True):
-        assert f"差距{trend}" in note and "较结对时" in note and "较上季度" in note
+        assert f"结对以来差距{trend}" in note and "较结对时" in note and "较上季度" in note
         assert outlook.split(" · ")[0] in note  # 2023年目标二星
     # Each mentee's missing target stars: a projected quarter or the gain needed, in 2023.
     for outlook in board["outlook"]:

@@ -10,7 +10,7 @@ AREA = "濮阳市/清丰县/马庄桥镇"
 def test_pair_bars_colour_closing_green_and_say_it(sample_dataset):
     shown = pair_slides.pairs_slide(villages.scope(sample_dataset, AREA), AREA, "2023Q4")
     series = shown.chart.series[0]
-    closing = [i for i, label in enumerate(series.labels) if label.endswith("（缩小）")]
+    closing = [i for i, label in enumerate(series.labels) if label.endswith("（较上季度缩小）")]
     assert closing and all(series.point_colors[i] == style.PASS_COLOR for i in closing)
     assert "差距缩小 1 对（绿色）" in shown.note and "0 对" not in shown.note
 

@@ -29,7 +29,8 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
             orientation="h",
             marker_color=colors,
             text=[
-                f"{g:.1f} 分（{t}）" if not pd.isna(g) else "缺分"
+                # The basis said on each bar: 结对比较's board colours by the trend since pairing.
+                f"{g:.1f} 分（较上季度{t}）" if not pd.isna(g) else "缺分"
                 for g, t in zip(frame["gap"], frame["trend"], strict=True)
             ],
             textposition="auto",
@@ -168,7 +169,8 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
         strict=True,
     ):
         color = TREND_COLORS.get(trend, style.NEUTRAL_COLOR)
-        word = f"差距{trend}" if trend in TREND_COLORS else "暂无比较"
+        # The basis said in the word: slides and the 通报 speak of the change on last quarter.
+        word = f"结对以来差距{trend}" if trend in TREND_COLORS else "暂无比较"
         # One line per star, and a trend's later quarter on a line of its own: the column is
         # a third of a laptop screen wide.
         text = (

@@ -60,7 +60,7 @@ def _by_pair(view: Dataset, period: str) -> Slide:
         pair_overview.TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in overview["trend"]
     )
     labels = tuple(
-        "缺分" if pd.isna(g) else f"{g:.1f} 分（{t}）"
+        "缺分" if pd.isna(g) else f"{g:.1f} 分（较上季度{t}）"
         for g, t in zip(overview["gap"], overview["trend"], strict=True)
     )
     chart = ChartData(
