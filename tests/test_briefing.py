@@ -240,3 +240,11 @@ def test_briefing_follows_the_quarter(sample_dataset):
         headline.headline(sample_dataset, "toilet_upgrades", "2023Q4").value, "户"
     )
     assert f"卫生厕所改造{total}" in q4
+
+
+def test_the_closing_step_looks_to_the_years_end_then_to_next_year(sample_dataset):
+    """In the fourth quarter the year's rating is under way or done: the notice looks ahead."""
+    q3 = briefing.text(sample_dataset, AREA, "2023Q3", 85)
+    q4 = briefing.text(sample_dataset, AREA, "2023Q4", 85)
+    assert "力争年底评星定级完成目标" in q3 and "2024年创星目标" not in q3
+    assert "力争年底" not in q4 and "谋划2024年创星目标" in q4

@@ -327,7 +327,10 @@ def _problems(
         problems.append(
             "本季度未发现跌破达标线、未达目标进度或结对差距扩大的情况，各项数据已报齐。"
         )
-    steps.append("各村对照“五星”创建标准查漏补缺，巩固已达标的星，力争年底评星定级完成目标。")
+    if periods.quarter_of(period) == 4:  # the year's rating is under way or done
+        steps.append(f"各村对照“五星”创建标准查漏补缺，巩固已达标的星，谋划{year + 1}年创星目标。")
+    else:
+        steps.append("各村对照“五星”创建标准查漏补缺，巩固已达标的星，力争年底评星定级完成目标。")
     return tuple(problems), tuple(steps)
 
 
