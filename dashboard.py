@@ -47,9 +47,8 @@ with ui.database_problems_explained():
     wanted = navigation.page_at(current.url_path)
 
     st.sidebar.markdown("### “五星”支部创建数据看板")
-    st.sidebar.html(
-        style.CARD_CSS + style.PHONE_CSS + style.PRINT_CSS
-    )  # fixed strings, no user text
+    # Fixed style strings, never user text.
+    st.sidebar.html(style.CARD_CSS + style.INPUT_CSS + style.PHONE_CSS + style.PRINT_CSS)
     if role is not None:  # before login (and without public view) not even the area names show
         ui.remember_filters(ui.sidebar_filters(ui.load_dataset()))
     ui.account_sidebar(account)

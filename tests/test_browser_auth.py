@@ -127,6 +127,12 @@ def test_an_admin_reads_the_audit_log_with_the_script_file_name_as_text(private_
     page.get_by_text("日期范围").wait_for(timeout=60_000)
     screenshot(page, "auth_admin")
     assert page.locator('img[src="x"]').count() == 0 and not dialogs
+    # Typing in a form shows no English hint ("Press Enter to submit form", style.INPUT_CSS).
+    page.get_by_role("tab", name="账号").click()
+    page.get_by_label("用户名").fill("新来的")
+    page.get_by_label("用户名").wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
+    assert not page.get_by_text("Press Enter", exact=False).is_visible()
 
 
 def test_a_fresh_servers_first_request_for_a_page_url_still_needs_the_login(tmp_path, page):

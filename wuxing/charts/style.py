@@ -23,6 +23,7 @@ SEQUENCE = ["#2E86C1", "#E67E22", "#27AE60", "#8E44AD", "#C0392B", "#16A085", "#
 
 __all__ = [
     "CARD_CSS",
+    "INPUT_CSS",
     "PHONE_CSS",
     "PRINT_CSS",
     "STAR_COLORS",
@@ -64,6 +65,14 @@ CARD_CSS = """
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>
+"""
+
+#: Fixed CSS: Streamlit's hint under a text box ("Press Enter to submit form", "Press Enter to
+#: apply") is English and has no setting; the forms say what to do in their own buttons.
+INPUT_CSS = """
+<style>
+[data-testid="InputInstructions"] { display: none !important; }
 </style>
 """
 
