@@ -83,6 +83,11 @@ def _settled(page) -> None:
                  .every(c => c.querySelector(
                      '.main-svg .cartesianlayer, .main-svg .heatmaplayer'))"""
     )
+    # The fixed styles (style.CARD_CSS comes with the sidebar, which may mount after the cards).
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMetricValue"] *')]
+                 .every(e => getComputedStyle(e).whiteSpace === 'normal')"""
+    )
     # Two frames and a task: the page's own work after drawing (where the buttons' keyboard
     # shortcuts are bound) is done. Without it a loaded machine lost 2 of 15 first arrow keys.
     page.evaluate(

@@ -141,6 +141,12 @@ def test_on_a_projector_no_key_figure_is_cut_short(app_url, page, path):
     page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
     page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
+    # The page's fixed styles arrive with the sidebar, which may mount after the first cards.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMetricValue"] *')]
+                 .every(e => getComputedStyle(e).whiteSpace === 'normal')""",
+        timeout=30_000,
+    )
     cut = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stMetric"] *')]
                  .filter(e => e.scrollWidth > e.clientWidth + 1)
