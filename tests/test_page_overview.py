@@ -1,5 +1,6 @@
 from tests.builders import with_blank_toilets
 from tests.conftest import figure_titled, run_app
+from wuxing.metrics import villages
 from wuxing.samples import sample
 
 
@@ -112,3 +113,16 @@ def test_a_village_account_sees_its_village_not_the_township(named_sample_store,
     own = villages.scope(named_sample_store.load(), "濮阳市/清丰县/马庄桥镇/赵家村")
     expected = [formatting.quantity(f.value, f.unit) for f in headline.headlines(own, period)]
     assert [m.value for m in at.metric][:4] == expected
+
+
+def test_the_goal_chart_reads_from_the_furthest_behind_and_names_those_on_track(default_home):
+    at = run_app(query={"period": "2023Q4"})
+    goals = figure_titled(at, "创星目标进度")
+    bars = goals["data"][0]
+    assert goals["layout"]["yaxis"]["autorange"] == "reversed"  # the first row on top
+    short = list(bars["x"])
+    assert short == sorted(short, reverse=True) and short[0] > 0 and short[-1] == 0
+    on_track = [v for v, x in zip(bars["y"], short, strict=True) if x == 0]
+    assert on_track == villages.sort_by_pinyin(on_track) and len(on_track) == 7
+    for x, text, where in zip(short, bars["text"], bars["textposition"], strict=True):
+        assert text and (where == "outside") == (x == 0)  # no bar, its words beside the axis
