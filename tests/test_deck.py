@@ -207,3 +207,24 @@ def test_the_headline_slide_says_who_reported(sample_dataset):
     text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
     assert "环比（对比2023年第四季度） +50 户" in text
     assert "10/13 个村已报，按两季度都填报的 10 个村比较" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "size"), [("1,712 户", 40), ("306.7 万元", 37), ("12,345.6 万元", 28)]
+)
+def test_a_key_figure_keeps_to_one_line_of_its_box(value, size):
+    """A longer figure (a county's 万元) is set smaller rather than broken in two."""
+    assert shapes.fitting_pt(value, 2.825, 40) == size
+
+
+def test_the_headline_slide_sets_each_figure_to_fit_its_box(sample_dataset):
+    prs = Presentation(io.BytesIO(deck.build(sample_dataset, AREA, "2023Q4", 85)))
+    slide = next(s for s in prs.slides if _title(s) == "马庄桥镇2023年第四季度主要指标")
+    sizes = {
+        p.runs[0].text: p.runs[0].font.size.pt
+        for sh in slide.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        if p.runs and p.runs[0].font.bold
+    }
+    assert sizes["306.7 万元"] == 37 and sizes["1,712 户"] == 40

@@ -169,7 +169,8 @@ def _key_figures(slide: Slide, figures: tuple[KeyFigure, ...]) -> None:
     width = 12.1 / columns
     for i, figure in enumerate(figures):
         row, col = divmod(i, columns)
-        lines = [(figure.label, 18, False), (figure.value, 40, True)]
+        value_pt = shapes.fitting_pt(figure.value, width - 0.2, 40)
+        lines = [(figure.label, 18, False), (figure.value, value_pt, True)]
         if figure.caption:
             lines.append((figure.caption, 16, False))
         lines += [(detail, shapes.CHART_PT, False) for detail in figure.details]
