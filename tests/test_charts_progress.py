@@ -58,17 +58,20 @@ def test_award_grid_writes_gains_and_losses_and_leaves_missing_years_empty():
 def test_target_gaps_stack_by_star_and_name_villages_on_track():
     gaps = pd.DataFrame(
         {
-            "code": ["Z", "Z", "J"],
-            "village": ["赵家村", "赵家村", "甲村"],
-            "star": ["industry", "ecology", ""],
-            "label": ["产业兴旺星", "生态宜居星", ""],
-            "score": [80.0, None, None],
-            "gap": [5.0, 85.0, 0.0],
-            "needed": [2, 2, 0],
+            "code": ["J", "Z", "Z", "B"],
+            "village": ["甲村", "赵家村", "赵家村", "丙村"],
+            "star": ["", "industry", "ecology", ""],
+            "label": ["", "产业兴旺星", "生态宜居星", ""],
+            "score": [None, 80.0, None, None],
+            "gap": [0.0, 5.0, 85.0, 0.0],
+            "needed": [0, 2, 2, 0],
         }
     )
     fig = charts.target_gaps(gaps, 2023, 85).to_dict()
     bars = [t for t in fig["data"] if t["type"] == "bar"]
     assert [t["name"] for t in bars] == ["产业兴旺星", "生态宜居星"]
     labels = fig["data"][-1]["text"]
-    assert list(labels) == ["已达目标", "还需 2 颗星达标"]
+    # Read from the top (a reversed axis): the furthest behind first, then in pinyin order.
+    assert list(fig["layout"]["yaxis"]["categoryarray"]) == ["赵家村", "丙村", "甲村"]
+    assert fig["layout"]["yaxis"]["autorange"] == "reversed"
+    assert list(labels) == ["还需 2 颗星达标", "已达目标", "已达目标"]

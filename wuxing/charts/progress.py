@@ -10,6 +10,7 @@ from plotly.colors import qualitative
 from wuxing import catalog, periods
 from wuxing.charts import style
 from wuxing.charts.figure_cache import drawn_once
+from wuxing.metrics.villages import pinyin_key
 
 # Level colours shared with the overview's level distribution (无星 → 五星).
 LEVEL_COLORS = ["#EAECEE", "#F5CBA7", "#F0B27A", "#EB984E", "#DC7633", "#BA4A00"]
@@ -125,8 +126,9 @@ def _cell_text(level: int, gained: list[str], lost: list[str], most: int) -> str
 @drawn_once
 def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
     """Stacked horizontal bars: per village, points each target star lacks, in the star colours."""
-    totals = gaps.groupby("village", sort=False)["gap"].sum().sort_values()
-    order = list(totals.index)
+    totals = gaps.groupby("village", sort=False)["gap"].sum()
+    # Read from the top: the furthest behind first, ties (those on target) in pinyin order.
+    order = sorted(totals.index, key=lambda v: (-totals[v], pinyin_key(v)))
     fig = go.Figure()
     for star in catalog.STAR_IDS:
         rows = gaps[gaps["star"] == star]
@@ -158,7 +160,9 @@ def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=[style.label(v) for v in order])
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[style.label(v) for v in order], autorange="reversed"
+    )
     fig.update_xaxes(range=[0, max(10.0, float(totals.max()) * 1.45)])
     fig.update_layout(
         barmode="stack",
