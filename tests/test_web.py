@@ -73,3 +73,35 @@ def test_the_limit_in_whole_megabytes(setting, limit):
     from wuxing.config import Settings
 
     assert web.upload_limit_mb(Settings(max_upload_mb=setting)) == limit
+
+
+def _scope(path: str, accept: bytes = b"text/html,application/xhtml+xml,*/*;q=0.8") -> dict:
+    return {"type": "http", "method": "GET", "path": path, "headers": [(b"accept", accept)]}
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "unknown"),
+    [
+        ("/nonexistent-page", b"text/html", True),  # an old or mistyped link
+        ("/nonexistent-page/", b"text/html", True),
+        ("/progress", b"text/html", False),  # one of the pages
+        ("/start", b"text/html", False),  # Streamlit's name for the first page
+        ("/", b"text/html", False),
+        ("/favicon.png", b"text/html", False),  # a file
+        ("/_stcore/health", b"text/html", False),  # the server's own paths
+        ("/static/js/main.js", b"text/html", False),
+        ("/health", b"*/*", False),  # fetched by the page's script, not opened as a page
+    ],
+)
+def test_only_a_page_load_of_an_unknown_page_path_is_redirected(path, accept, unknown):
+    assert web.is_unknown_page(_scope(path, accept)) is unknown
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_an_unknown_page_opens_the_first_page_in_chinese_with_its_filters(app_url, page):
+    page.goto(app_url + "/old-page?period=2023Q1", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="总览").wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
+    assert "period=2023Q1" in page.url and "/old-page" not in page.url
+    assert not page.get_by_text("Page not found", exact=False).is_visible()

@@ -34,6 +34,7 @@ from wuxing.access import auth
 from wuxing.config import Settings
 from wuxing.errors import AuthError
 from wuxing.storage.store import Store, open_store
+from wuxing.ui import navigation
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -230,7 +231,37 @@ def _secure_cookies(headers: MutableHeaders) -> None:
         headers.append("set-cookie", cookie if has_secure else f"{cookie}; Secure")
 
 
-MIDDLEWARE: list[Middleware] = [Middleware(SecurityHeaders)]
+class UnknownPages:
+    """ASGI middleware: a browser opening a page path the dashboard does not have (an old or
+    mistyped link, `/nonexistent`) goes to the first page with its filters kept, where
+    Streamlit would open a dialog saying "Page not found" in English."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Redirect a page load of an unknown page path to "/"; pass on everything else."""
+        if scope["type"] == "http" and scope["method"] == "GET" and is_unknown_page(scope):
+            query = scope.get("query_string", b"").decode("latin-1")
+            await RedirectResponse("/" + (f"?{query}" if query else ""), 302)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def is_unknown_page(scope: Scope) -> bool:
+    """A browser's page load (it accepts HTML) of one path segment that is neither one of the
+    dashboard's pages nor a file or a server path of Streamlit's (those have a dot, an
+    underscore first or more segments, and are fetched without asking for HTML)."""
+    segment = scope["path"].strip("/")
+    if not segment or "/" in segment or "." in segment or segment.startswith("_"):
+        return False
+    if segment in {page.url_path for page in navigation.PAGES} | {navigation.START}:
+        return False
+    accept = dict(scope.get("headers", [])).get(b"accept", b"")
+    return b"text/html" in accept
+
+
+MIDDLEWARE: list[Middleware] = [Middleware(SecurityHeaders), Middleware(UnknownPages)]
 
 
 def upload_limit_mb(settings: Settings) -> int:
