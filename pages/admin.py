@@ -34,13 +34,13 @@ with accounts_tab:
         left, middle, right = st.columns(3)
         name = left.text_input("用户名", max_chars=50)
         role = middle.selectbox("角色", navigation.ROLES, format_func=auth.role_label)
-        password = right.text_input("初始密码", type="password", help=auth.PASSWORD_RULE)
+        password = right.text_input("初始密码", type="password", help=auth.INITIAL_PASSWORD_RULE)
         new_area = st.text_input(
             "地区（可改动、可查看的范围）", placeholder="留空为全部；或 清丰县/马庄桥镇、…/赵家村"
         )
         if st.form_submit_button("新建账号", type="primary", icon=":material/person_add:"):
             attempt(
-                lambda: auth.create_account(store, name, password, role, by=me.name, area=new_area),
+                lambda: auth.invite(store, name, password, role, by=me.name, area=new_area),
                 f"已新建账号“{name.strip()}”（{auth.role_label(role)}）",
             )
 

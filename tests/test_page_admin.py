@@ -38,6 +38,7 @@ def test_an_admin_adds_a_user_through_the_page(accounts):
     assert "已新建账号“新同事”（编辑）" in at.success[0].value
     created = accounts.account("新同事")
     assert created.role == "editor" and created.password_hash.startswith("$argon2")
+    assert created.must_change  # the admin knows it: changed at the first login, as in bulk
     assert auth.login(accounts, "新同事", "long enough").name == "新同事"
     event = accounts.events().iloc[1]  # the newest is the login just made
     assert (event["user"], event["action"], event["detail"]) == (

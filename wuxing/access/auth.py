@@ -147,6 +147,16 @@ def resolve_area(store: Store, area: str, villages: pd.DataFrame | None = None) 
         raise AuthError(str(exc)) from None
 
 
+#: What an admin reads beside the password of an account made for someone else.
+INITIAL_PASSWORD_RULE = f"{PASSWORD_RULE}。首次登录后须改为本人的密码。"
+
+
+def invite(store: Store, name: str, password: str, role: str, *, by: str, area: str = "") -> str:
+    """An account an admin makes for someone: the admin knows its password, so it is a one-time
+    one, changed at the first login (as bulk-made accounts' are); returns the trimmed name."""
+    return create_account(store, name, password, role, by=by, area=area, one_time=True)
+
+
 def create_account(
     store: Store,
     name: str,
