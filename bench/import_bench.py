@@ -50,10 +50,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from import_workload import SEED_QUARTERS, build_workbook, seed_quarters
-from scale_bench import Postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.postgres import ThrowawayPostgres  # noqa: E402 — found through ROOT
 
 PHASES = ("load", "parse", "insert", "snapshot", "rest")
 
@@ -156,7 +157,7 @@ class PostgresStores:
 
     name = "postgresql"
 
-    def __init__(self, cluster: Postgres) -> None:
+    def __init__(self, cluster: ThrowawayPostgres) -> None:
         self.cluster = cluster
         self.made = 0
 
@@ -179,7 +180,7 @@ class PostgresStores:
     def _admin(self, statement: str) -> None:
         import sqlalchemy as sa
 
-        base = f"postgresql+psycopg://postgres@127.0.0.1:{self.cluster.port}"
+        base = self.cluster.base_url
         admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(statement)
@@ -307,7 +308,9 @@ def main() -> None:
         f" {'fresh MB':>9} {'pandas MB':>9}"
     )
     breakdown = []
-    cluster = Postgres().__enter__() if "postgresql" in backends else None
+    cluster = (
+        ThrowawayPostgres("wuxing-bench-pg-").__enter__() if "postgresql" in backends else None
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for backend in backends:

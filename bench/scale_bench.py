@@ -24,18 +24,16 @@ import dataclasses
 import json
 import os
 import resource
-import shlex
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.postgres import ThrowawayPostgres  # noqa: E402 — found through ROOT
 
 QUARTERS = 8
 EMPTY_PAGE = "import streamlit as st\n\nst.title('空白页')\n"
@@ -70,72 +68,6 @@ def build_store(url: str, villages: int) -> None:
             file=sys.stderr,
         )
     store.dispose()
-
-
-class Postgres:
-    """A throwaway PostgreSQL cluster on a free loopback port (trust auth)."""
-
-    def __init__(self) -> None:
-        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-        if not found:
-            raise SystemExit("no PostgreSQL here: apt-get install postgresql")
-        self.bin = found[-1].parent
-        self.root = Path(tempfile.mkdtemp(prefix="wuxing-bench-pg-"))
-        self.as_postgres = os.geteuid() == 0
-        if self.as_postgres:
-            shutil.chown(self.root, "postgres", "postgres")
-            os.chmod(self.root, 0o700)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-
-    def _run(self, *cmd: str) -> None:
-        line = " ".join(shlex.quote(c) for c in cmd)
-        argv = ["su", "postgres", "-c", line] if self.as_postgres else ["sh", "-c", line]
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def __enter__(self) -> Postgres:
-        data = self.root / "data"
-        self._run(
-            str(self.bin / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-        )
-        self._run(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(self.root / "log"),
-            "-w",
-            "-o",
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
-            "-c fsync=off -c max_wal_size=4GB",
-            "start",
-        )
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._run(
-            str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"
-        )
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def database(self, name: str) -> str:
-        """URL of a new database `name`."""
-        import sqlalchemy as sa
-
-        base = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
-        admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-        admin.dispose()
-        return f"{base}/{name}"
 
 
 # -- measuring (in a fresh process per store) ------------------------------------------------------
@@ -308,7 +240,9 @@ def main() -> None:
         f"scale bench: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
         "(other engineers share this machine)"
     )
-    postgres = Postgres().__enter__() if "postgresql" in backends else None
+    postgres = (
+        ThrowawayPostgres("wuxing-bench-pg-").__enter__() if "postgresql" in backends else None
+    )
     try:
         for backend in backends:
             for villages in sizes:

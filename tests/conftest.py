@@ -6,12 +6,10 @@ import base64
 import functools
 import json
 import os
-import shlex
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -141,65 +139,17 @@ def sample_dataset() -> Dataset:
 # -- PostgreSQL: a throwaway cluster on 127.0.0.1, started once per test process ------------------
 
 
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
-
-
 @pytest.fixture(scope="session")
 def pg_server():
-    """Base URL of a throwaway PostgreSQL cluster (initdb + pg_ctl, trust auth, loopback only)."""
-    bin_dir = _pg_bin()
-    if bin_dir is None:
+    """Base URL of a throwaway PostgreSQL cluster (tests/postgres.py)."""
+    from tests.postgres import ThrowawayPostgres, server_binaries
+
+    if server_binaries() is None:
         if os.environ.get("CI"):
             pytest.fail("CI is set but PostgreSQL (initdb) is missing: apt-get install postgresql")
         pytest.skip("no PostgreSQL server binaries here: apt-get install postgresql")
-    # Not under pytest's tmp dir: that one is private to root, and the server runs as postgres.
-    root = Path(tempfile.mkdtemp(prefix="wuxing-pg-"))
-    as_postgres = os.geteuid() == 0  # initdb refuses to run as root
-    if as_postgres:
-        shutil.chown(root, "postgres", "postgres")
-        os.chmod(root, 0o700)
-
-    def run(*cmd: str) -> None:
-        line = " ".join(shlex.quote(c) for c in cmd)
-        argv = ["su", "postgres", "-c", line] if as_postgres else ["sh", "-c", line]
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    port = free_port()
-    data = root / "data"
-    # --no-sync: a throwaway cluster need not wait for every file to reach the disk
-    # (4.0 s -> 2.4 s).
-    run(
-        str(bin_dir / "initdb"),
-        "-D",
-        str(data),
-        "-U",
-        "postgres",
-        "--auth=trust",
-        "--encoding=UTF8",
-        "--locale=C.UTF-8",
-        "--no-sync",
-    )
-    run(
-        str(bin_dir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(root / "server.log"),
-        "-w",
-        "-o",
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off",
-        "start",
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
-
-
-_database_numbers = iter(range(1, 1_000_000))
+    with ThrowawayPostgres() as cluster:
+        yield cluster.base_url
 
 
 @pytest.fixture(scope="session")
@@ -211,6 +161,9 @@ def pg_admin(pg_server):
     with admin.connect() as conn:
         yield conn
     admin.dispose()
+
+
+_database_numbers = iter(range(1, 1_000_000))
 
 
 def _new_database(pg_server: str, admin, template: str = "template1") -> str:
