@@ -553,6 +553,25 @@ def wait_for_charts(page, count: int = 1) -> None:
     page.locator('[data-testid="stPlotlyChart"] .gtitle').nth(count - 1).wait_for(timeout=60_000)
 
 
+# True once the page has stopped changing: no stale elements of a rerun, and every chart's drawing
+# (bars and points move during plotly's transitions, text when fonts arrive) the same for ten
+# animation frames in a row. Polled every frame by wait_for_function.
+_STILL = """() => {
+  if (document.querySelector('[data-stale=true]')) return false;
+  const drawn = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .map(c => c.innerHTML).join('\\u0000');
+  if (drawn !== window.__wuxingDrawn) { window.__wuxingDrawn = drawn; window.__wuxingStill = 0; }
+  return ++window.__wuxingStill >= 10;
+}"""
+
+
+def wait_until_still(page) -> None:
+    """Wait until the page's rerun is over and its charts have stopped moving (a condition, not
+    a pause: a picture or a measurement then sees the final drawing)."""
+    page.evaluate("() => { window.__wuxingDrawn = undefined; window.__wuxingStill = 0; }")
+    page.wait_for_function(_STILL, timeout=60_000)
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -4,7 +4,7 @@ inside plotly's SVG (issue 15 §2). One server, the sample with most villages re
 
 import pytest
 
-from tests.conftest import screenshot, serve, wait_for_charts
+from tests.conftest import screenshot, serve, wait_for_charts, wait_until_still
 from wuxing.samples import sample
 from wuxing.storage.store import open_store
 
@@ -91,7 +91,7 @@ def test_hostile_names_stay_text_on_every_page(hostile_url, page):
             page.locator('[data-testid="stPlotlyChart"] .heatmaplayer').first.wait_for()
         else:
             wait_for_charts(page, charts)
-        page.wait_for_timeout(300)  # the last chart's text settles
+        wait_until_still(page)
         seen = page.evaluate(MADE_FROM_NAMES)
         shown = seen.pop("shown")
         found[path] = {k: v for k, v in seen.items() if v}

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.conftest import screenshot, wait_for_charts
+from tests.conftest import screenshot, wait_for_charts, wait_until_still
 from wuxing.metrics import villages
 from wuxing.samples import sample
 
@@ -33,7 +33,7 @@ def test_page_renders_its_charts(app_url, page, path, title, charts, part):
     assert any(part in t for t in titles), titles
     assert page.get_by_role("heading", name=title).is_visible()
     assert page.get_by_text("示例数据", exact=False).first.is_visible()
-    page.wait_for_timeout(500)  # let plotly's transitions settle before the picture
+    wait_until_still(page)
     screenshot(page, f"page_{path}")
     _no_errors(page, errors)
 

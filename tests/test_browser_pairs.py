@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import screenshot, wait_for_charts
+from tests.conftest import screenshot, wait_for_charts, wait_until_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -37,7 +37,7 @@ def test_choose_a_pair_and_see_both_villages(app_url, page):
     wait_for_charts(page, 4)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("示例数据", exact=False).first.is_visible()
-    page.wait_for_timeout(500)  # let plotly's transition settle before the screenshot
+    wait_until_still(page)
     screenshot(page, "pairs")
     radar.screenshot(path=str(screenshot(page, "pairs").with_name("pairs_radar.png")))
     assert not errors
@@ -57,7 +57,7 @@ def test_the_first_screen_shows_every_pair_with_its_trend_and_outlook(app_url, b
         page.goto(app_url + "/pairs", wait_until="domcontentloaded")
         board = page.locator('[data-testid="stPlotlyChart"]', has_text="各结对差距与帮带村达标预计")
         board.locator(".gtitle").wait_for()
-        page.wait_for_timeout(500)  # let plotly's transition settle before measuring
+        wait_until_still(page)
         ds = sample.build()
         period = ds.periods()[-1]
         area = ds.villages["city"].iloc[0] + "/" + ds.villages["county"].iloc[0] + "/马庄桥镇"
