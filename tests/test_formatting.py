@@ -42,6 +42,8 @@ def test_stored_utc_times_read_in_beijing_time(moment, expected):
 
     assert formatting.local_time(moment) == expected
     assert formatting.local_time(datetime.fromisoformat(moment)) == expected
+    # The day is Beijing's too: a late-evening upload in UTC belongs to the next day.
+    assert formatting.local_time(moment, day_only=True) == expected[:10]
 
 
 def test_stored_times_read_in_beijing_time_and_days():

@@ -102,13 +102,13 @@ def local_days(moments: pd.Series) -> pd.Series:
     return pd.to_datetime(moments, utc=True).dt.tz_convert(LOCAL_TIME).dt.date
 
 
-def local_time(moment: object) -> str:
+def local_time(moment: object, *, day_only: bool = False) -> str:
     """A stored time (UTC, or naive meaning UTC) in Beijing time to the minute:
-    `2024-03-02 04:30`."""
+    `2024-03-02 04:30` (`day_only`: its Beijing day, `2024-03-02`)."""
     stamp = pd.Timestamp(moment)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
-    return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d" if day_only else "%Y-%m-%d %H:%M")
 
 
 def chinese_date(day: date) -> str:

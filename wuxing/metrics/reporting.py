@@ -206,7 +206,7 @@ def latest_uploads(
     # The latest per village first, then only the asked villages (a join, not a per-row lookup).
     latest = mine.groupby("code")["revision"].max().reindex(pd.Index(codes)).dropna()
     words = {
-        rev: f"第 {rev} 版 · {formatting.local_time(live[rev].created_at)[:10]}"
+        rev: f"第 {rev} 版 · {formatting.local_time(live[rev].created_at, day_only=True)}"
         for rev in {int(r) for r in latest.tolist()}
     }
     return dict(zip(latest.index.tolist(), [words[int(r)] for r in latest.tolist()], strict=True))
