@@ -162,3 +162,36 @@ def test_the_village_list_is_shown_for_a_county_or_few_villages_not_a_whole_prov
     assert not reporting.lists_villages(CITY, reporting.LIST_LIMIT + 1)
     assert reporting.lists_villages(f"{CITY}/甲县", reporting.LIST_LIMIT + 1)
     assert reporting.lists_villages("", 13)  # the sample's province: a township's worth
+
+
+def test_each_quarter_counts_the_villages_of_the_area_that_reported_anything():
+    ds = _dataset()
+    # 2024Q1: 一村 and 二村 (values), 四村 (a score only); 2023Q4: 三村.
+    assert reporting.reported_counts(ds, "").to_dict() == {"2023Q4": 1, "2024Q1": 3}
+    assert reporting.reported_counts(ds, f"{CITY}/甲县/西镇").to_dict() == {
+        "2023Q4": 1,
+        "2024Q1": 1,
+    }
+    one_village = f"{CITY}/甲县/东镇/二村"
+    assert reporting.reported_counts(ds, one_village).to_dict() == {"2023Q4": 0, "2024Q1": 1}
+
+
+@pytest.mark.parametrize(
+    ("counts", "villages", "opening"),
+    [
+        ({"2023Q3": 13, "2023Q4": 13, "2024Q1": 2}, 13, "2023Q4"),  # a few villages so far
+        ({"2023Q3": 13, "2023Q4": 13, "2024Q1": 7}, 13, "2024Q1"),  # most have reported
+        ({"2023Q3": 13, "2023Q4": 6, "2024Q1": 2}, 13, "2023Q3"),
+        ({"2023Q4": 1, "2024Q1": 2}, 13, "2024Q1"),  # none has half: the newest
+        ({"2024Q1": 0}, 0, "2024Q1"),
+    ],
+)
+def test_pages_open_on_the_newest_quarter_most_villages_reported(counts, villages, opening):
+    assert reporting.opening_quarter(pd.Series(counts), villages) == opening
+
+
+def test_the_sidebar_marks_a_quarter_not_every_village_reported():
+    counts = pd.Series({"2023Q4": 500, "2024Q1": 120})
+    assert reporting.quarter_choice("2023Q4", counts, 500) == "2023年第四季度"
+    assert reporting.quarter_choice("2024Q1", counts, 500) == "2024年第一季度（已报 120/500 村）"
+    assert reporting.opening_quarter(pd.Series(dtype=int), 13) is None

@@ -126,3 +126,23 @@ def test_the_goal_chart_reads_from_the_furthest_behind_and_names_those_on_track(
     assert on_track == villages.sort_by_pinyin(on_track) and len(on_track) == 7
     for x, text, where in zip(short, bars["text"], bars["textposition"], strict=True):
         assert text and (where == "outside") == (x == 0)  # no bar, its words beside the axis
+
+
+def test_a_quarter_few_villages_reported_is_offered_but_not_opened(named_store):
+    import pandas as pd
+
+    ds = sample.build()
+    first_two = ds.villages["code"].iloc[:2]
+    early = ds.values[(ds.values["period"] == "2023Q4") & ds.values["code"].isin(first_two)]
+    new = ds.with_frames(values=pd.concat([ds.values, early.assign(period="2024Q1")]))
+    named_store.commit(new, content=b"early", filename="early.xlsx", user="测试")
+    at = run_app()
+    assert not at.exception
+    # Opened on the last quarter every village reported, with the township's whole totals.
+    assert at.query_params["period"] == "2023Q4"
+    assert {m.label: m.value for m in at.metric}["卫生厕所改造（户）"] == "1,712 户"
+    quarter = at.sidebar.selectbox(key="period")
+    assert quarter.options[:2] == ["2024年第一季度（已报 2/13 村）", "2023年第四季度"]
+    quarter.select("2024Q1").run()
+    assert not at.exception and at.query_params["period"] == "2024Q1"
+    assert "2/13 个村已报，按两季度都填报的 2 个村比较" in [_unescaped(c.value) for c in at.caption]

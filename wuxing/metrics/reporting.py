@@ -17,9 +17,17 @@ import pandas as pd
 
 from wuxing import catalog, formatting, periods
 from wuxing.dataset import Dataset
+from wuxing.keys import positions
 from wuxing.memo import remembered
 from wuxing.metrics import areas
-from wuxing.metrics.villages import AREA_LEVELS, area_parts, code_index, join_area, names
+from wuxing.metrics.villages import (
+    AREA_LEVELS,
+    area_parts,
+    code_index,
+    in_area,
+    join_area,
+    names,
+)
 
 if TYPE_CHECKING:  # the store's revision records: types only
     from wuxing.storage.store import Revision
@@ -64,6 +72,51 @@ def unreported_kinds(view: Dataset, period: str) -> list[str]:
         f"{catalog.STAR_BY_ID[s].label}指标" for s in catalog.STAR_IDS if f"values:{s}" not in found
     ]
     return missing + ([] if SCORES in found else ["星级评分"])
+
+
+#: Pages open on the newest quarter at least this share of the area's villages has reported: a
+#: quarter a few villages have reported so far would show them as the whole area (totals, ranks,
+#: 较上季度 falls everywhere). It stays one click away in the sidebar, marked as partly reported.
+OPENING_SHARE = 0.5
+
+
+@remembered
+def reported_grid(ds: Dataset) -> pd.DataFrame:
+    """Village (`code_index` order) × quarter: True where the village reported anything (a value
+    or a score) for the quarter."""
+    quarters, codes = pd.Index(ds.periods()), code_index(ds)
+    grid = np.zeros((len(codes), len(quarters)), dtype=bool)
+    for frame in (ds.values, ds.scores):
+        village, quarter = positions(frame["code"], codes), positions(frame["period"], quarters)
+        known = (village >= 0) & (quarter >= 0)
+        grid[village[known], quarter[known]] = True
+    return pd.DataFrame(grid, index=codes, columns=quarters)
+
+
+@remembered
+def reported_counts(ds: Dataset, area: str) -> pd.Series:
+    """Per quarter (time order), how many of the villages of `area` reported anything for it."""
+    grid = reported_grid(ds)
+    inside = grid.index.get_indexer(ds.villages.loc[in_area(ds.villages, area), "code"])
+    return pd.Series(grid.to_numpy()[inside].sum(axis=0), index=grid.columns)
+
+
+def opening_quarter(counts: pd.Series, villages: int) -> str | None:
+    """The quarter pages open on: the newest that `OPENING_SHARE` of the area's `villages`
+    reported (`counts`: `reported_counts`), else the newest of all; None without quarters."""
+    if counts.empty:
+        return None
+    enough = counts[counts >= OPENING_SHARE * villages]
+    return str((enough if not enough.empty else counts).index[-1])
+
+
+def quarter_choice(period: str, counts: pd.Series, villages: int) -> str:
+    """A quarter as the sidebar offers it: `2024年第一季度`, and how many villages reported it
+    when not all have (`2024年第一季度（已报 2/13 村）`)."""
+    reported = int(counts.get(period, 0))
+    if reported >= villages:
+        return periods.label(period)
+    return f"{periods.label(period)}（已报 {reported:,}/{villages:,} 村）"
 
 
 def peer_area(area: str) -> str:

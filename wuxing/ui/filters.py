@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
-from wuxing import catalog, periods, scopes
+from wuxing import catalog, scopes
 from wuxing.charts import style
 from wuxing.dataset import Dataset
 from wuxing.metrics import areas as area_metrics
+from wuxing.metrics import reporting
 from wuxing.metrics import villages as village_metrics
 from wuxing.ui.loading import ACCOUNT_KEY, area_choices, get_store, through_entry_script
 from wuxing.ui.text import plain
@@ -80,12 +82,22 @@ def sidebar_filters(ds: Dataset) -> Filters:
     _adopt_url("star", stars, ALL_STARS, "星")
     if st.session_state.get(NEXT_PERIOD) in quarters:  # a save added it (see ui/reports.py)
         st.session_state["period"] = st.session_state.pop(NEXT_PERIOD)
+    # The area's villages and how many reported each quarter: a quarter only a few have reported
+    # so far is offered (marked so), but is not where pages open.
+    villages = int(village_metrics.in_area(ds.villages, st.session_state["area"]).sum())
+    reported = reporting.reported_counts(ds, st.session_state["area"])
     if quarters:
-        _adopt_url("period", quarters, quarters[0], "季度")
+        opening = reporting.opening_quarter(reported, villages) or quarters[0]
+        _adopt_url("period", quarters, opening, "季度")
     with st.sidebar:
         st.selectbox("地区", areas, key="area", format_func=_area_option_label)
         if quarters:
-            st.selectbox("季度", quarters, key="period", format_func=periods.label)
+            st.selectbox(
+                "季度",
+                quarters,
+                key="period",
+                format_func=partial(reporting.quarter_choice, counts=reported, villages=villages),
+            )
         else:
             st.caption("尚无季度数据")
         st.selectbox("星", stars, key="star", format_func=_star_label)
