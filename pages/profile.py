@@ -76,10 +76,10 @@ for pair in pairs.itertuples(index=False):
 left, right = st.columns(2)
 with left:
     if card["score"].notna().any():
-        title = f"{info.name}{periods.short_label(period)}五星得分"
+        title = f"{info.name}{periods.label(period)}五星得分"
         mean = profile.mean_name(view, filters.area)  # 马庄桥镇平均, not 全区平均 for a township
         ui.chart(
-            charts.star_radar(card, info.name, periods.short_label(period), pass_mark, mean),
+            charts.star_radar(card, info.name, periods.label(period), pass_mark, mean),
             functools.partial(profile.star_table, card, period, pass_mark, mean),
             key="radar",
             name=title,

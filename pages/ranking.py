@@ -93,7 +93,7 @@ if since is None or improved.empty:
     ui.empty_state("还没有更早的数据，或没有村比以前进步，暂不能列出进步最快的村。")
 else:
     st.subheader(f"进步最快的村（{periods.label(since)} → {periods.label(period)}）")
-    title = f"{what}进步最快的村（{periods.short_label(since)}起）"
+    title = f"{what}进步最快的村（{periods.label(since)}起）"
     ui.chart(
         charts.changes(improved, title, f"变化（{unit}）", unit),
         ranking.improved_table(improved, by, since, period),

@@ -9,7 +9,8 @@ def test_indicators_on_the_sample(default_home):
     assert at.title[0].value == "指标分析"
     totals = figure_titled(at, "村集体经济收入合计变化")
     assert list(totals["data"][0]["x"])[-1] == "2023年Q1"
-    by_village = figure_titled(at, "各村村集体经济收入（万元）")
+    # Titles name the quarter in full, as every other page does; axes keep the compact form.
+    by_village = figure_titled(at, "2023年第一季度各村村集体经济收入（万元）")
     values = [v for t in by_village["data"] if t["type"] == "bar" for v in t["y"]]
     assert len(values) == 13
     assert at.query_params["indicator"] == "collective_income"

@@ -18,7 +18,7 @@ def test_profile_of_the_village_in_the_url(default_home):
     assert not at.exception
     assert at.title[0].value == "村庄档案"
     assert any(h.value.startswith("赵家村") for h in at.subheader)
-    radar = figure_titled(at, "赵家村2023年Q4五星得分")
+    radar = figure_titled(at, "赵家村2023年第四季度五星得分")
     assert len(radar["data"][-1]["r"]) == 6 and all(r is not None for r in radar["data"][-1]["r"])
     assert any("导师村" in i.value and "乙村" in i.value for i in at.info)  # 赵家村 mentors 乙村
     metrics = {m.label: m.value for m in at.metric}
@@ -85,7 +85,7 @@ def test_the_indicator_excel_leaves_out_the_sparklines(default_home, deferred):
 def test_the_area_average_is_named_after_the_area(default_home):
     """Issue 16 §7: a township's profile compares with 马庄桥镇平均, not a 全区平均."""
     at = run_app(PAGE, query={"village": ZHAO, "period": "2023Q4"})
-    radar = figure_titled(at, "赵家村2023年Q4五星得分")
+    radar = figure_titled(at, "赵家村2023年第四季度五星得分")
     names = [trace.get("name") for trace in radar["data"]]
     assert "马庄桥镇平均" in names and "全区平均" not in names
     assert "全区平均" not in str(radar)

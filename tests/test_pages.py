@@ -84,7 +84,7 @@ def ranking_safety(at):
 
 
 def profile(at):
-    radar = figure_titled(at, "甲村2024年Q2五星得分")["data"][-1]
+    radar = figure_titled(at, "甲村2024年第二季度五星得分")["data"][-1]
     assert list(radar["r"]) == [None, None, None, 90.0, None, None]
     assert any("未结对" in c.value for c in at.caption)
 

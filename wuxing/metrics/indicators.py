@@ -97,10 +97,11 @@ def basis(indicator: str, basis_id: str) -> Basis:
     return Basis(TOTAL, unit, 1.0, None)
 
 
-def period_label(key: str, grain: str, last: str | None = None) -> str:
-    """`2023Q1` → `2023年Q1`; a year `2023` → `2023年`, or `2023年（至Q2）` when cut short."""
+def period_label(key: str, grain: str, last: str | None = None, *, compact: bool = True) -> str:
+    """`2023Q1` → `2023年Q1` on an axis, `2023年第一季度` in a title (`compact=False`); a year
+    `2023` → `2023年`, or `2023年（至Q2）` when cut short."""
     if grain == QUARTER:
-        return periods.short_label(key)
+        return periods.short_label(key) if compact else periods.label(key)
     if last is not None and key == last[:4] and periods.quarter_of(last) < 4:
         return f"{key}年（至Q{periods.quarter_of(last)}）"
     return f"{key}年"
@@ -248,9 +249,9 @@ def total_change(
     return Change(
         **dataclasses.asdict(compared),
         key=key,
-        label=period_label(key, grain, period),
+        label=period_label(key, grain, period, compact=False),
         previous_key=before_key,
-        previous_label=period_label(before_key, grain, before_last),
+        previous_label=period_label(before_key, grain, before_last, compact=False),
     )
 
 
