@@ -9,6 +9,10 @@ def test_positions_find_each_value_and_mark_the_absent():
     assert keys.positions(values, reference).tolist() == [2, -1, -1, 0]
     assert keys.positions(values.astype("category"), reference).tolist() == [2, -1, -1, 0]
     assert keys.positions(values, pd.Index([])).tolist() == [-1, -1, -1, -1]
+    # A stored column's categories may hold values no row has any more, in any order.
+    stored = pd.Series(pd.Categorical(values, categories=["戊村", "甲村", "丁村", "丙村"]))
+    assert keys.positions(stored, reference).tolist() == [2, -1, -1, 0]
+    assert keys.positions(stored, pd.Index([])).tolist() == [-1, -1, -1, -1]
 
 
 def test_key_numbers_are_equal_exactly_when_the_keys_are():
