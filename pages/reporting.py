@@ -25,6 +25,12 @@ if chosen != filters.area:
 if view.villages.empty:
     ui.empty_state(ui.NO_DATA)
     st.stop()
+# Pages open on the last quarter most villages reported; the one being collected is a click away.
+counts = reporting.reported_counts(page.dataset, chosen)
+if newer := reporting.newer_quarter(counts, period, len(view.villages)):
+    collecting = reporting.quarter_choice(newer, counts, len(view.villages))
+    st.info(ui.plain(f"{collecting}正在上报，这里显示的是{quarter}。"))
+    st.button(f"查看{periods.label(newer)}的填报进度", on_click=ui.show_quarter, args=(newer,))
 
 # What is expected of a village: what its township's villages report (see peer_area).
 peers = villages.scope(page.dataset, reporting.peer_area(chosen))

@@ -195,3 +195,12 @@ def test_the_sidebar_marks_a_quarter_not_every_village_reported():
     assert reporting.quarter_choice("2023Q4", counts, 500) == "2023年第四季度"
     assert reporting.quarter_choice("2024Q1", counts, 500) == "2024年第一季度（已报 120/500 村）"
     assert reporting.opening_quarter(pd.Series(dtype=int), 13) is None
+
+
+def test_a_newer_quarter_some_village_reported_is_the_one_being_collected():
+    counts = pd.Series({"2023Q3": 13, "2023Q4": 13, "2024Q1": 2, "2024Q2": 0})
+    assert reporting.newer_quarter(counts, "2023Q4", 13) == "2024Q1"
+    assert reporting.newer_quarter(counts, "2024Q1", 13) is None  # nothing newer reported here
+    assert reporting.newer_quarter(counts, "2023Q3", 13) == "2024Q1"
+    done = pd.Series({"2023Q4": 13, "2024Q1": 13})
+    assert reporting.newer_quarter(done, "2023Q4", 13) is None  # every village reported it

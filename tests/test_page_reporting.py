@@ -96,3 +96,27 @@ def test_a_wide_area_leads_with_the_summary_and_a_county_lists_its_villages(repo
     at.selectbox(key="area").select("濮阳市/清丰县").run()
     assert not at.info
     assert len(at.dataframe[0].value) == 13 and "甲村：缺 卫生厕所改造" in at.code[0].value
+
+
+def test_a_quarter_being_collected_is_offered_where_the_page_opens_on_the_last_full_one(township):
+    from tests.builders import xlsx
+
+    first_two = cycle.ledger_rows(township.load())[:3]  # the header and two villages' rows
+    outcome = importer.import_files(
+        township,
+        [("两个村.xlsx", xlsx({"指标": first_two}))],
+        user="小王",
+        settings=Settings.from_env(),
+    )
+    assert outcome.stored
+    at = run_as("老李", "pages/reporting.py")
+    assert not at.exception
+    assert at.query_params["period"] == "2023Q4"  # where every page opens: 2 of 13 is too few
+    notes = [i.value.replace("\\", "") for i in at.info]
+    assert "2024年第一季度（已报 2/13 村）正在上报，这里显示的是2023年第四季度。" in notes
+    offered = [b for b in at.button if b.label == "查看2024年第一季度的填报进度"]
+    offered[0].click().run()
+    assert not at.exception and at.query_params["period"] == cycle.QUARTER
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["已报村数（个）"] == "2 / 13" and metrics["未报村数（个）"] == "11"
+    assert not [i for i in at.info if "正在上报" in i.value]

@@ -117,6 +117,13 @@ def opening_quarter(counts: pd.Series, villages: int) -> str | None:
     return str((enough if not enough.empty else counts).index[-1])
 
 
+def newer_quarter(counts: pd.Series, period: str, villages: int) -> str | None:
+    """The newest quarter after `period` that some but not all of the area's `villages` have
+    reported (`counts`: `reported_counts`): one being collected while pages show an older one."""
+    newer = counts[(counts.index > period) & (counts > 0) & (counts < villages)]
+    return str(newer.index[-1]) if not newer.empty else None
+
+
 def quarter_choice(period: str, counts: pd.Series, villages: int) -> str:
     """A quarter as the sidebar offers it: `2024年第一季度`, and how many villages reported it
     when not all have (`2024年第一季度（已报 2/13 村）`)."""

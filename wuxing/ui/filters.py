@@ -80,7 +80,8 @@ def sidebar_filters(ds: Dataset) -> Filters:
         st.session_state["area"] = st.session_state.pop("_drill_area")
     _adopt_url("area", areas, start, "地区")
     _adopt_url("star", stars, ALL_STARS, "星")
-    if st.session_state.get(NEXT_PERIOD) in quarters:  # a save added it (see ui/reports.py)
+    # A save added it (see ui/reports.py), or a page offered it (`show_quarter`).
+    if st.session_state.get(NEXT_PERIOD) in quarters:
         st.session_state["period"] = st.session_state.pop(NEXT_PERIOD)
     # The area's villages and how many reported each quarter: a quarter only a few have reported
     # so far is offered (marked so), but is not where pages open.
@@ -111,6 +112,11 @@ def sidebar_filters(ds: Dataset) -> Filters:
     )
     sync_url(area=filters.area, period=filters.period or "", star=filters.star)
     return filters
+
+
+def show_quarter(period: str) -> None:
+    """Switch the sidebar's quarter to `period` from the next run on (a button's `on_click`)."""
+    st.session_state[NEXT_PERIOD] = period
 
 
 def _area_option_label(area: str) -> str:
