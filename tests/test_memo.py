@@ -138,7 +138,7 @@ def test_a_new_data_version_frees_what_older_datasets_remembered(named_store):
     loading.dataset_at.clear()
     named_store.commit(_dataset(1.0), content=b"1", filename="1.xlsx", user="u")
     old = loading.dataset_at(named_store.url, named_store.data_version())
-    stars.latest_period(old)
+    stars.award_years(old)
     assert len(old.memory) > 0
     named_store.commit(_dataset(2.0), content=b"2", filename="2.xlsx", user="u")
     new = loading.dataset_at(named_store.url, named_store.data_version())

@@ -13,13 +13,6 @@ from wuxing.metrics.villages import code_index, names
 
 
 @remembered
-def latest_period(ds: Dataset) -> str | None:
-    """The newest quarter with values or scores, None for an empty store."""
-    found = ds.periods()
-    return found[-1] if found else None
-
-
-@remembered
 def award_years(ds: Dataset) -> list[int]:
     """Years with star awards, ascending."""
     return sorted(int(y) for y in ds.awards["year"].unique())
