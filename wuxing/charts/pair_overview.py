@@ -86,6 +86,7 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
 #: The board's colours: the trend of a pair's gap since pairing.
 TREND_COLORS = {CLOSING: style.PASS_COLOR, WIDENING: style.FAIL_COLOR, STABLE: style.NEUTRAL_COLOR}
 _LINE_HEIGHT = 19  # px per text line of the board's right-hand column
+_NOTE_WIDTH = 12  # characters per line of that column
 
 
 def _signed(value: float) -> str:
@@ -171,19 +172,18 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
         color = TREND_COLORS.get(trend, style.NEUTRAL_COLOR)
         # The basis said in the word: slides and the 通报 speak of the change on last quarter.
         word = f"结对以来差距{trend}" if trend in TREND_COLORS else "暂无比较"
-        # One line per star, and a trend's later quarter on a line of its own: the column is
-        # a third of a laptop screen wide.
+        # One line per star, and a trend's later quarter on a line of its own, each broken to
+        # _NOTE_WIDTH characters: the column is a third of a laptop screen wide, and 140 px of a
+        # phone's, where the lines ran off the chart.
         text = (
             style.label(outlook)
             .replace("，按近期趋势", "；　按近期趋势")
             .replace("（按近期趋势", "；　（按近期趋势")
         )
-        parts = text.split("；")
-        notes.append(
-            f'<span style="color:{color}"><b>{word}</b></span>　较结对时 {_signed(since)}'
-            f"　较上季度 {_signed(quarter)}<br>" + "<br>".join(parts)
-        )
-        lines = max(lines, 1 + len(parts))
+        changes = f"较结对时 {_signed(since)}　较上季度 {_signed(quarter)}"
+        parts = [style.wrapped(part, _NOTE_WIDTH) for part in [changes, *text.split("；")]]
+        notes.append(f'<span style="color:{color}"><b>{word}</b></span><br>' + "<br>".join(parts))
+        lines = max(lines, 1 + sum(1 + part.count("<br>") for part in parts))
     fig.add_trace(
         go.Scatter(
             x=[0] * len(labels),
@@ -210,9 +210,18 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    # First pair on top, with room above it for its gap's label.
-    fig.update_yaxes(type="category", range=[len(labels) - 0.5, -0.8])
+    # First pair on top, with room above it for its gap's label; the pair's names on two lines
+    # (mentor →, mentee), which leaves a phone's notes column 40 px more.
+    fig.update_yaxes(
+        type="category",
+        range=[len(labels) - 0.5, -0.8],
+        tickmode="array",
+        tickvals=labels,
+        ticktext=[text.replace(" → ", " →<br>") for text in labels],
+    )
     fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=2)
+    # A third of 220 px on a phone: plotly's every 2 points stood on end and ran together.
+    fig.update_xaxes(nticks=3, tickangle=0, row=1, col=1)
     row_height = _LINE_HEIGHT * lines + 16
     fig.update_layout(
         height=max(260, row_height * len(labels) + 150),
