@@ -86,7 +86,7 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
 #: The board's colours: the trend of a pair's gap since pairing.
 TREND_COLORS = {CLOSING: style.PASS_COLOR, WIDENING: style.FAIL_COLOR, STABLE: style.NEUTRAL_COLOR}
 _LINE_HEIGHT = 19  # px per text line of the board's right-hand column
-_NOTE_WIDTH = 12  # characters per line of that column
+_NOTE_WIDTH = 10  # characters per line of that column
 
 
 def _signed(value: float) -> str:
@@ -173,7 +173,7 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
         # The basis said in the word: slides and the 通报 speak of the change on last quarter.
         word = f"结对以来差距{trend}" if trend in TREND_COLORS else "暂无比较"
         # One line per star, and a trend's later quarter on a line of its own, each broken to
-        # _NOTE_WIDTH characters: the column is a third of a laptop screen wide, and 140 px of a
+        # _NOTE_WIDTH characters: the column is a third of a laptop screen wide, and 120 px of a
         # phone's, where the lines ran off the chart.
         text = (
             style.label(outlook)
@@ -194,6 +194,7 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
             showlegend=False,
             hoverinfo="skip",
             textfont={"size": 14, "color": "#2C3E50"},
+            cliponaxis=False,
         ),
         row=1,
         col=2,
@@ -225,7 +226,7 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
     row_height = _LINE_HEIGHT * lines + 16
     fig.update_layout(
         height=max(260, row_height * len(labels) + 150),
-        margin={"t": 80, "b": 40},
+        margin={"t": 80, "b": 40, "r": 8},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         clickmode="event+select",
         dragmode=False,
