@@ -156,8 +156,9 @@ def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
             hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
         )
     )
-    lines = sum(1 + w.count("<br>") for w in words)  # under the names
-    fig.update_layout(height=max(320, 30 * len(frame) + 16 * lines + 140))
+    # Rows as tall as the tallest name and words at a desk's 16 px type (22 px a line).
+    lines = max((2 + w.count("<br>") for w in words), default=1)
+    fig.update_layout(height=max(320, (22 * lines + 8) * len(frame) + 140))
     fig.update_yaxes(
         autorange="reversed",  # the first row on top
         tickmode="array",

@@ -167,7 +167,7 @@ def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
     words = [
         f'<span style="color:{style.PASS_COLOR}">已达目标</span>'
         if done[v] == 0
-        else f'<span style="color:{style.FAIL_COLOR}">还需 {int(done[v])} 颗星</span>'
+        else f'<span style="color:{style.FAIL_COLOR}">还需 {int(done[v])} 颗星达标</span>'
         for v in order
     ]
     fig.update_yaxes(
