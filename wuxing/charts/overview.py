@@ -50,7 +50,7 @@ def stars_held(counts: pd.DataFrame, year: int) -> go.Figure:
     fig.update_xaxes(
         tickmode="array",
         tickvals=list(counts["label"]),
-        ticktext=[style.wrapped(s, 2.5) for s in counts["label"]],
+        ticktext=[f"{s[:2]}<br>{s[2:]}" for s in counts["label"]],
         tickangle=0,
         automargin=True,
     )
