@@ -64,9 +64,7 @@ def by_village(
             max(top, 1e-9) * 1.18,
         ]
     )
-    fig.update_layout(
-        showlegend=bool(bands) or not missing.empty, legend={"orientation": "h", "y": -0.25}
-    )
+    fig.update_layout(showlegend=bool(bands) or not missing.empty, legend=style.LEGEND_BELOW)
     return style.apply(fig, title, "村", f"{name}（{unit}）")
 
 

@@ -77,7 +77,7 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
     fig.update_layout(
         barmode="stack",
         height=max(320, 30 * len(frame) + 160),
-        legend={"orientation": "h", "y": -0.15},
+        legend=style.LEGEND_BELOW,
     )
     title = f"{period_label}各{level}结对差距变化（较上季度）"
     return style.apply(fig, title, "结对数（对）", level)

@@ -135,7 +135,7 @@ def star_radar(
             },
             "angularaxis": {"tickfont": {"size": 18}, "rotation": 90, "direction": "clockwise"},
         },
-        legend={"orientation": "h", "y": -0.12},
+        legend=style.LEGEND_BELOW,
         height=520,
         # Room beside the circle for the star names: on a phone 产业兴旺 ran off the edge.
         margin={"l": 80, "r": 80},

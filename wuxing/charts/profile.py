@@ -84,7 +84,7 @@ def star_radar(
             "domain": {"x": [0.16, 0.84]},
         },
         height=500,
-        legend={"orientation": "h", "y": -0.1},
+        legend=style.LEGEND_BELOW,
     )
     return style.apply(fig, f"{village}{period_label}五星得分（分）")
 
