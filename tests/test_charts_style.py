@@ -4,10 +4,10 @@ from wuxing.charts import style
 def test_wrapped_breaks_after_punctuation_and_keeps_numbers_whole():
     text = "2023年目标二星 · 生态宜居：2023年内未达标（差 9.0 分）"
     assert style.wrapped(text, 14) == "2023年目标二星 · 生态宜居：<br>2023年内未达标（差 9.0 分）"
-    assert (
-        style.wrapped("按近期趋势预计2025年第四季度达标", 12)
-        == "按近期趋势预计2025年第四<br>季度达标"
-    )
+    # Too long for one line, a phrase breaks into lines of even width, 2025年 kept whole.
+    long = style.wrapped("按近期趋势预计2025年第四季度达标", 12)
+    assert long == "按近期趋势预计<br>2025年第四季度达标"
+    assert style.wrapped("尚未报送2024年创星目标", 10) == "尚未报送2024年<br>创星目标"
     assert style.wrapped("已达目标", 10) == "已达目标"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -175,8 +176,7 @@ def wrapped(text: str, width: float) -> str:
     already be a `label` (or fixed text)."""
     pieces = []
     for piece in re.findall(r"[^　，；：、·]*[　，；：、· ]*", text):
-        # A piece too long for a line of its own breaks between characters (a number whole).
-        pieces += re.findall(r"[!-~]+ ?|.", piece) if _width(piece) > width else [piece]
+        pieces += _balanced(piece, width) if _width(piece) > width else [piece]
     lines, line = [], ""
     for piece in pieces:
         if line and _width(line.rstrip()) + _width(piece.rstrip()) > width:
@@ -185,6 +185,20 @@ def wrapped(text: str, width: float) -> str:
         line += piece
     lines.append(line.rstrip())
     return "<br>".join(part for part in lines if part)
+
+
+def _balanced(piece: str, width: float) -> list[str]:
+    """A piece too long for one line in as few lines of even width (not a full line and a
+    single character): broken between characters, a number or Latin word kept whole."""
+    tokens = re.findall(r"[!-~]+年? ?|.", piece)  # 2024年 whole too
+    even = _width(piece) / math.ceil(_width(piece) / width)
+    out, chunk = [], ""
+    for token in tokens:
+        if chunk and _width(chunk) + _width(token) / 2 > even:
+            out.append(chunk)
+            chunk = ""
+        chunk += token
+    return [*out, chunk]
 
 
 def _width(text: str) -> float:
