@@ -86,7 +86,7 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
 #: The board's colours: the trend of a pair's gap since pairing.
 TREND_COLORS = {CLOSING: style.PASS_COLOR, WIDENING: style.FAIL_COLOR, STABLE: style.NEUTRAL_COLOR}
 _LINE_HEIGHT = 19  # px per text line of the board's right-hand column
-_NOTE_WIDTH = 10  # characters per line of that column
+_NOTE_WIDTH = 16  # characters a line of that column: 176 of its 190 px on a phone (11 px type)
 
 
 def _signed(value: float) -> str:
@@ -101,7 +101,7 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
     mentee's outlook per missing target star. A click on a pair's point picks it (customdata:
     the pair key)."""
     fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, column_widths=[0.36, 0.64], horizontal_spacing=0.02
+        rows=1, cols=2, shared_yaxes=True, column_widths=[0.3, 0.7], horizontal_spacing=0.02
     )
     labels = [
         style.label(f"{a} → {b}")
@@ -173,8 +173,9 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
         # The basis said in the word: slides and the 通报 speak of the change on last quarter.
         word = f"结对以来差距{trend}" if trend in TREND_COLORS else "暂无比较"
         # One line per star, and a trend's later quarter on a line of its own, each broken to
-        # _NOTE_WIDTH characters: the column is a third of a laptop screen wide, and 120 px of a
-        # phone's, where the lines ran off the chart.
+        # _NOTE_WIDTH characters: the column is a third of a laptop screen wide and 190 px of a
+        # phone's, where the lines ran off the chart. Wider lines keep every pair of a township
+        # on a desk's first screen.
         text = (
             style.label(outlook)
             .replace("，按近期趋势", "；　按近期趋势")

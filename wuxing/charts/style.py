@@ -179,7 +179,7 @@ def wrapped(text: str, width: float) -> str:
         pieces += _balanced(piece, width) if _width(piece) > width else [piece]
     lines, line = [], ""
     for piece in pieces:
-        if line and _width(line.rstrip()) + _width(piece.rstrip()) > width:
+        if line and _width(line + piece.rstrip()) > width:
             lines.append(line.rstrip())
             line = ""
         line += piece
