@@ -96,7 +96,7 @@ def test_the_radar_keeps_its_star_names_inside_on_a_phone(app_url, phone, path, 
 # Every chart's shown text that a phone cuts off: text reaching past the chart's drawing, or past
 # the plot area that clips it (a bar's words, a text trace); every pair of one axis's tick
 # labels, or of a heat map's cell texts, whose boxes overlap (rotated labels count by their box);
-# and tick labels the legend's box lies over.
+# and tick labels or a title the legend's box lies over.
 _CUT_OR_OVERLAPPING = """chart => {
   const svg = chart.querySelector('.main-svg').getBoundingClientRect();
   const shown = t => {
@@ -142,7 +142,7 @@ _CUT_OR_OVERLAPPING = """chart => {
   }
   // A legend lies over the plot's own labels where it stands at a fixed fraction below the plot.
   const legend = chart.querySelector('.legend .bg')?.getBoundingClientRect();
-  const covered = !legend ? [] : [...chart.querySelectorAll('[class$="tick"] > text')]
+  const covered = !legend ? [] : [...chart.querySelectorAll('[class$="tick"] > text, .gtitle')]
     .filter(t => shown(t)).map(t => [t.getBoundingClientRect(), t.textContent])
     .filter(([r]) => r.left < legend.right - 0.5 && legend.left < r.right - 0.5
       && r.top < legend.bottom - 0.5 && legend.top < r.bottom - 0.5)

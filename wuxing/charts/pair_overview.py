@@ -3,6 +3,8 @@ gaps at a glance, pairs per sub-area, and the board of gaps then and now."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -101,7 +103,7 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
     mentee's outlook per missing target star. A click on a pair's point picks it (customdata:
     the pair key)."""
     fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, column_widths=[0.3, 0.7], horizontal_spacing=0.02
+        rows=1, cols=2, shared_yaxes=True, column_widths=[0.22, 0.78], horizontal_spacing=0.02
     )
     labels = [
         style.label(f"{a} → {b}")
@@ -213,13 +215,21 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
             )
         )
     # First pair on top, with room above it for its gap's label; the pair's names on two lines
-    # (mentor →, mentee), which leaves a phone's notes column 40 px more.
+    # (mentor →, mentee), which leaves a phone's notes column 40 px more. Their room is set here
+    # for the desk's type: plotly measures labels at the figure's size, not a phone's smaller
+    # one (style.PHONE_CSS), so its automargin gave them 137 px of a 358 px chart.
+    names = [text.replace(" → ", " →<br>") for text in labels]
+    widest = max(
+        (style.text_width(html.unescape(line)) for n in names for line in n.split("<br>")),
+        default=2,
+    )
     fig.update_yaxes(
         type="category",
         range=[len(labels) - 0.5, -0.8],
         tickmode="array",
         tickvals=labels,
-        ticktext=[text.replace(" → ", " →<br>") for text in labels],
+        ticktext=names,
+        automargin=False,
     )
     fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=2)
     # A third of 220 px on a phone: plotly's every 2 points stood on end and ran together.
@@ -227,11 +237,14 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
     row_height = _LINE_HEIGHT * lines + 16
     fig.update_layout(
         height=max(260, row_height * len(labels) + 150),
-        margin={"t": 80, "b": 40, "r": 8},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        margin={"t": 80, "b": 40, "r": 8, "l": round(style.FONT_SIZE * widest) + 12},
+        # Under the board: above it, a phone's five legend rows ran into the title.
+        legend=style.LEGEND_BELOW,
         clickmode="event+select",
         dragmode=False,
     )
     style.apply(fig, f"{period_label}各结对差距与帮带村达标预计", "五星平均差距（分）")
     fig.update_layout(title={"y": 0.98, "yanchor": "top"})
+    # On two lines: wider than its column on a phone, under which it stands.
+    fig.update_xaxes(title_text="五星平均<br>差距（分）", row=1, col=1)
     return fig

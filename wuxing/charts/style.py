@@ -34,6 +34,7 @@ __all__ = [
     "apply",
     "label",
     "png_config",
+    "text_width",
     "time_ticks",
     "unlabel",
     "wrapped",
@@ -176,10 +177,10 @@ def wrapped(text: str, width: float) -> str:
     already be a `label` (or fixed text)."""
     pieces = []
     for piece in re.findall(r"[^　，；：、·]*[　，；：、· ]*", text):
-        pieces += _balanced(piece, width) if _width(piece) > width else [piece]
+        pieces += _balanced(piece, width) if text_width(piece) > width else [piece]
     lines, line = [], ""
     for piece in pieces:
-        if line and _width(line + piece.rstrip()) > width:
+        if line and text_width(line + piece.rstrip()) > width:
             lines.append(line.rstrip())
             line = ""
         line += piece
@@ -191,17 +192,18 @@ def _balanced(piece: str, width: float) -> list[str]:
     """A piece too long for one line in as few lines of even width (not a full line and a
     single character): broken between characters, a number or Latin word kept whole."""
     tokens = re.findall(r"[!-~]+年? ?|.", piece)  # 2024年 whole too
-    even = _width(piece) / math.ceil(_width(piece) / width)
+    even = text_width(piece) / math.ceil(text_width(piece) / width)
     out, chunk = [], ""
     for token in tokens:
-        if chunk and _width(chunk) + _width(token) / 2 > even:
+        if chunk and text_width(chunk) + text_width(token) / 2 > even:
             out.append(chunk)
             chunk = ""
         chunk += token
     return [*out, chunk]
 
 
-def _width(text: str) -> float:
+def text_width(text: str) -> float:
+    """How wide `text` runs, in Chinese characters (a digit, Latin letter or sign counts half)."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
 
