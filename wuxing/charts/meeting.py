@@ -85,6 +85,11 @@ def projector(fig: go.Figure) -> go.Figure:
         colorbar={"tickfont": {"size": SMALLEST}, "title_font": {"size": SMALLEST}},
         selector={"type": "heatmap"},
     )
+    if out.layout.legend.yref == "container":
+        # A slide is wide: the legend on one line above the plot (style.LEGEND_BELOW puts it at
+        # the figure's foot for a phone), clear of the screen's bottom edge, where a presenter
+        # clicks to put the keys on the page and would hide a series instead.
+        out.update_layout(legend={"yref": "paper", "y": 1.02, "yanchor": "bottom"})
     if any(trace.type == "heatmap" for trace in out.data):
         # Every row named: on a 720 px projector plotly's own choice named 7 of 13 villages.
         out.update_yaxes(dtick=1)
