@@ -78,6 +78,11 @@ def projector(fig: go.Figure) -> go.Figure:
         margin={"t": 30},
     )
     out.update_xaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
+    if out.layout.xaxis.tickvals and all(style.is_quarter(v) for v in out.layout.xaxis.tickvals):
+        # The full quarters (2023年Q1), free to tilt: a projector has room for them on one line,
+        # and a slide opened on a phone tilts them where style.time_ticks's upright Q1 2022年
+        # ran into Q2 at projector type.
+        out.update_xaxes(tickmode=None, tickvals=None, ticktext=None, tickangle=None)
     out.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
     out.update_traces(textfont={"size": SMALLEST}, selector={"type": "bar"})
     out.update_traces(textfont={"size": FONT_SIZE}, selector={"type": "heatmap"})

@@ -128,8 +128,10 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
 
 
 @drawn_once
-def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
-    """Horizontal bars: points each village still lacks on its target stars (0 = on track)."""
+def target_progress(status: pd.DataFrame, year: int, beside: bool = False) -> go.Figure:
+    """Horizontal bars: points each village still lacks on its target stars (0 = on track), and
+    in words what it lacks: under its name, or `beside` its bar (a slide: a projector is wide,
+    its rows too short for words under the names)."""
     # Read from the top: the furthest behind first, ties (those on track) in pinyin order.
     by_name = status.iloc[
         sorted(range(len(status)), key=lambda i: pinyin_key(status["village"].iloc[i]))
@@ -137,8 +139,26 @@ def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
     frame = by_name.sort_values("points_short", ascending=False, kind="stable")
     colors = [style.PASS_COLOR if ok else style.FAIL_COLOR for ok in frame["on_track"]]
     names = [style.label(v) for v in frame["village"]]
-    # What is missing, not just that something is (缺生态宜居星，差 9.0 分), under the village's
-    # name: beside its bar the words ran off the chart at 390 px; the axis makes room for them.
+    if beside:
+        fig = go.Figure(
+            go.Bar(
+                x=frame["points_short"],
+                y=names,
+                orientation="h",
+                marker_color=colors,
+                # What is missing, not just that something is: 缺生态宜居星，差 9.0 分.
+                text=shortfall(frame),
+                # A village on track has no bar: its words (已达目标) stand beside the axis.
+                textposition=["outside" if ok else "auto" for ok in frame["on_track"]],
+                customdata=frame[["target_level"]].to_numpy(),
+                hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
+            )
+        )
+        fig.update_layout(height=max(320, 30 * len(frame) + 140))
+        fig.update_yaxes(autorange="reversed")  # the first row on top
+        return style.apply(fig, f"{year}年创星目标进度（目标星尚差分数）", "尚差分数（分）", "村")
+    # What is missing under the village's name: beside its bar the words ran off the chart at
+    # 390 px; the axis makes room for them.
     words = [style.wrapped(s, 10) for s in shortfall(frame)]
     fig = go.Figure(
         go.Bar(

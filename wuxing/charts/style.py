@@ -33,6 +33,7 @@ __all__ = [
     "LEGEND_BELOW",
     "apply",
     "label",
+    "is_quarter",
     "png_config",
     "text_width",
     "time_ticks",
@@ -205,6 +206,11 @@ def _balanced(piece: str, width: float) -> list[str]:
 def text_width(text: str) -> float:
     """How wide `text` runs, in Chinese characters (a digit, Latin letter or sign counts half)."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def is_quarter(text: object) -> bool:
+    """True for a quarter as an axis shows it (`periods.short_label`: "2023年Q1")."""
+    return isinstance(text, str) and bool(_QUARTER_LABEL.match(text))
 
 
 def time_ticks(labels: Sequence[str]) -> dict[str, object]:
