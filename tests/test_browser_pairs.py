@@ -78,7 +78,10 @@ def test_the_first_screen_shows_every_pair_with_its_trend_and_outlook(app_url, b
                 )
             )
         )
-        assert [text for _, _, text in shown] == names  # the board's order, top to bottom
+        # The board's order, top to bottom (each name on two lines: mentor →, mentee).
+        assert [text.replace(" ", "") for _, _, text in shown] == [
+            n.replace(" ", "") for n in names
+        ]
         assert all(bottom <= 900 for _, bottom, _ in shown)
         # The current gap's marker in the trend colour (the third trace: line, at pairing, now).
         points = board.locator(".scatterlayer .trace").nth(2).locator(".points path")

@@ -54,3 +54,18 @@ def test_totals_say_how_many_reported():
     ).to_dict()
     assert list(fig["data"][0]["text"]) == ["306.7"]
     assert fig["layout"]["yaxis"]["title"]["text"] == "村集体经济收入合计（万元）"
+
+
+def test_over_time_legend_stands_under_upright_quarters():
+    series = pd.DataFrame(
+        {
+            "code": ["J", "J"],
+            "village": ["甲村", "甲村"],
+            "key": ["2023Q1", "2023Q2"],
+            "label": ["2023年Q1", "2023年Q2"],
+            "value": [3.0, 4.0],
+        }
+    )
+    layout = charts.over_time(series, "各村注册志愿者变化", "人", "季度").layout
+    assert list(layout.xaxis.ticktext) == ["Q1<br>2023年", "Q2"] and layout.xaxis.tickangle == 0
+    assert layout.legend.yref == "container"  # beside the plot it took half a phone's width

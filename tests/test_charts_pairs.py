@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 
 from wuxing import catalog
@@ -85,3 +87,37 @@ def test_pairs_at_a_glance_marks_widening_pairs_red():
     # Each bar names its basis (结对比较's board colours by the trend since pairing instead).
     assert list(bar.text) == ["3.0 分（较上季度扩大）", "8.0 分（较上季度缩小）"]
     assert fig.layout.xaxis.title.text == "五星平均差距（分）"
+
+
+def test_small_multiples_name_years_short_enough_for_a_phone_panel():
+    ds, m = two_villages()
+    fig = charts.score_lines(pairs.score_history(ds, m, "2023Q3"), m, PASS)
+    # A panel is 49 px wide at 390 px: 2022年 ran into 2023年 there.
+    assert list(fig.layout.xaxis.ticktext) == ["23年", "", ""]
+    assert fig.layout.xaxis.tickangle == 0
+    assert fig.layout.legend.yref == "container"
+
+
+def test_pair_board_notes_break_into_short_lines():
+    board = pd.DataFrame(
+        {
+            "key": ["M|E"],
+            "mentor_name": ["金魏旧寨村"],
+            "mentee_name": ["戊村"],
+            "gap_at_pairing": [9.9],
+            "gap": [9.1],
+            "trend_since": [pairs.STABLE],
+            "change_since": [-0.8],
+            "change_quarter": [-0.4],
+            "outlook": ["2023年目标二星 · 生态宜居：2023年内未达标（差 9.0 分）"],
+        }
+    )
+    fig = pair_overview.pair_board(board, "2023年第四季度")
+    notes = fig.data[3]
+    lines = notes.text[0].split("<br>")
+    # The column is 190 px of a phone's chart: no line wider than 16 characters or so.
+    plain = [re.sub("<[^>]+>", "", line) for line in lines]
+    assert plain[0] == "结对以来差距稳定" and notes.cliponaxis is False
+    widths = [sum(0.5 if ch.isascii() else 1 for ch in line) for line in plain]
+    assert max(widths) <= 16 and plain[1:3] == ["较结对时 -0.8 分", "较上季度 -0.4 分"], plain
+    assert list(fig.layout.yaxis.ticktext) == ["金魏旧寨村 →<br>戊村"]

@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 
 from wuxing import catalog
@@ -51,7 +53,8 @@ def test_award_grid_writes_gains_and_losses_and_leaves_missing_years_empty():
         }
     )
     heat = charts.award_grid(changes, "各村年度星级评定", 5).to_dict()["data"][0]
-    assert heat["text"][0][1] == "二星（↑生态宜居 ↓平安法治）"
+    # The changes under the stars held, two a line: one line was twice a phone's cell wide.
+    assert heat["text"][0][1] == "二星<br>↑生态宜居 ↓平安法治"
     assert heat["text"][1][0] == "无评定"  # 甲村 has no 2022 row
 
 
@@ -70,8 +73,29 @@ def test_target_gaps_stack_by_star_and_name_villages_on_track():
     fig = charts.target_gaps(gaps, 2023, 85).to_dict()
     bars = [t for t in fig["data"] if t["type"] == "bar"]
     assert [t["name"] for t in bars] == ["产业兴旺星", "生态宜居星"]
-    labels = fig["data"][-1]["text"]
     # Read from the top (a reversed axis): the furthest behind first, then in pinyin order.
     assert list(fig["layout"]["yaxis"]["categoryarray"]) == ["赵家村", "丙村", "甲村"]
     assert fig["layout"]["yaxis"]["autorange"] == "reversed"
-    assert list(labels) == ["还需 2 颗星达标", "已达目标", "已达目标"]
+    # The words stand under the names (the axis makes room), not beside the bars, where they ran
+    # off a phone's chart.
+    words = [t.split("<br>")[1] for t in fig["layout"]["yaxis"]["ticktext"]]
+    assert [re.sub("<[^>]+>", "", w) for w in words] == ["还需 2 颗星达标", "已达目标", "已达目标"]
+    assert fig["layout"]["yaxis"]["automargin"] is True
+    assert all(t.get("mode") != "text" for t in fig["data"])
+
+
+def test_quarterly_charts_read_on_a_phone():
+    history = pd.DataFrame(
+        {
+            "code": ["J", "J", "Z"],
+            "village": ["甲村", "甲村", "赵家村"],
+            "period": ["2022Q4", "2023Q1", "2022Q4"],
+            "score": [80.0, 86.0, 90.0],
+        }
+    )
+    layout = charts.score_trend(history, "各村五星平均得分变化", 85).layout
+    # Upright quarters with the year under the first and each Q1: tilted on end, the full labels
+    # ran into the legend on a phone, which now stands under the plot with its room reserved.
+    assert layout.xaxis.tickangle == 0
+    assert list(layout.xaxis.ticktext) == ["Q4<br>2022年", "Q1<br>2023年"]
+    assert layout.legend.orientation == "h" and layout.legend.yref == "container"

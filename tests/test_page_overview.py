@@ -124,8 +124,11 @@ def test_the_goal_chart_reads_from_the_furthest_behind_and_names_those_on_track(
     assert short == sorted(short, reverse=True) and short[0] > 0 and short[-1] == 0
     on_track = [v for v, x in zip(bars["y"], short, strict=True) if x == 0]
     assert on_track == villages.sort_by_pinyin(on_track) and len(on_track) == 7
-    for x, text, where in zip(short, bars["text"], bars["textposition"], strict=True):
-        assert text and (where == "outside") == (x == 0)  # no bar, its words beside the axis
+    # Each row's words under its name (a village on track has no bar), the number at each bar.
+    names = goals["layout"]["yaxis"]["ticktext"]
+    for x, text, name in zip(short, bars["text"], names, strict=True):
+        assert "<br>" in name and (text == f"{x:.1f}" if x else text == "")
+    assert all("按目标推进" in n for n in names[-7:])
 
 
 def test_a_quarter_few_villages_reported_is_offered_but_not_opened(named_store):

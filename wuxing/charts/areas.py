@@ -49,7 +49,7 @@ def target_counts(counts: pd.DataFrame, year: int, level: str) -> go.Figure:
     fig.update_layout(
         barmode="stack",
         height=max(320, 30 * len(counts) + 160),
-        legend={"orientation": "h", "y": -0.15},
+        legend=style.LEGEND_BELOW,
     )
     return style.apply(fig, f"{year}年各{level}创星目标进度", "村数（个）", level)
 
@@ -146,5 +146,5 @@ def award_levels(frame: pd.DataFrame, title: str, level: str) -> go.Figure:
         categoryorder="array",
         categoryarray=[style.label(v) for v in dict.fromkeys(frame["label"])],
     )
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(barmode="group", legend=style.LEGEND_BELOW)
     return style.apply(fig, title, level, "平均星级（颗）")

@@ -64,9 +64,7 @@ def by_village(
             max(top, 1e-9) * 1.18,
         ]
     )
-    fig.update_layout(
-        showlegend=bool(bands) or not missing.empty, legend={"orientation": "h", "y": -0.25}
-    )
+    fig.update_layout(showlegend=bool(bands) or not missing.empty, legend=style.LEGEND_BELOW)
     return style.apply(fig, title, "村", f"{name}（{unit}）")
 
 
@@ -104,8 +102,8 @@ def over_time(frame: pd.DataFrame, title: str, unit: str, axis: str) -> go.Figur
                 "<extra></extra>",
             )
         )
-    fig.update_xaxes(type="category")
-    fig.update_layout(height=520)
+    fig.update_xaxes(type="category", **style.time_ticks(labels))
+    fig.update_layout(height=560, legend=style.LEGEND_BELOW)
     return style.apply(fig, title, axis, f"{unit}")
 
 
@@ -130,5 +128,5 @@ def totals(
     )
     values = frame["value"].dropna()
     fig.update_yaxes(range=[0, max(1e-9, float(values.max()) if not values.empty else 1.0) * 1.18])
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", **style.time_ticks(list(frame["label"])))
     return style.apply(fig, title, axis, f"{name}{word}（{unit}）")

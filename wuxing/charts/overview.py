@@ -46,6 +46,14 @@ def stars_held(counts: pd.DataFrame, year: int) -> go.Figure:
         )
     )
     fig.update_yaxes(range=[0, max(1, int(counts["villages"].max())) * 1.18])
+    # Upright on two lines (支部 / 过硬星): tilted, the five names ran into each other at 390 px.
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=list(counts["label"]),
+        ticktext=[f"{s[:2]}<br>{s[2:]}" for s in counts["label"]],
+        tickangle=0,
+        automargin=True,
+    )
     return style.apply(fig, f"{year}年度各星获评村数", "星", "村数（个）")
 
 
@@ -120,28 +128,66 @@ def score_heatmap(matrix: pd.DataFrame, period_label: str, pass_mark: float) -> 
 
 
 @drawn_once
-def target_progress(status: pd.DataFrame, year: int) -> go.Figure:
-    """Horizontal bars: points each village still lacks on its target stars (0 = on track)."""
+def target_progress(status: pd.DataFrame, year: int, beside: bool = False) -> go.Figure:
+    """Horizontal bars: points each village still lacks on its target stars (0 = on track), and
+    in words what it lacks: under its name, or `beside` its bar (a slide: a projector is wide,
+    its rows too short for words under the names)."""
     # Read from the top: the furthest behind first, ties (those on track) in pinyin order.
     by_name = status.iloc[
         sorted(range(len(status)), key=lambda i: pinyin_key(status["village"].iloc[i]))
     ]
     frame = by_name.sort_values("points_short", ascending=False, kind="stable")
     colors = [style.PASS_COLOR if ok else style.FAIL_COLOR for ok in frame["on_track"]]
+    names = [style.label(v) for v in frame["village"]]
+    if beside:
+        fig = go.Figure(
+            go.Bar(
+                x=frame["points_short"],
+                y=names,
+                orientation="h",
+                marker_color=colors,
+                # What is missing, not just that something is: 缺生态宜居星，差 9.0 分.
+                text=shortfall(frame),
+                # A village on track has no bar: its words (已达目标) stand beside the axis.
+                textposition=["outside" if ok else "auto" for ok in frame["on_track"]],
+                customdata=frame[["target_level"]].to_numpy(),
+                hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
+            )
+        )
+        fig.update_layout(height=max(320, 30 * len(frame) + 140))
+        fig.update_yaxes(autorange="reversed")  # the first row on top
+        return style.apply(fig, f"{year}年创星目标进度（目标星尚差分数）", "尚差分数（分）", "村")
+    # What is missing under the village's name: beside its bar the words ran off the chart at
+    # 390 px; the axis makes room for them.
+    words = [style.wrapped(s, 10) for s in shortfall(frame)]
     fig = go.Figure(
         go.Bar(
             x=frame["points_short"],
-            y=[style.label(v) for v in frame["village"]],
+            y=names,
             orientation="h",
             marker_color=colors,
-            # What is missing, not just that something is: 缺生态宜居星，差 9.0 分.
-            text=shortfall(frame),
-            # A village on track has no bar: its words (已达目标) stand beside the axis.
-            textposition=["outside" if ok else "auto" for ok in frame["on_track"]],
+            text=[
+                "" if ok else f"{x:.1f}"
+                for x, ok in zip(frame["points_short"], frame["on_track"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
             customdata=frame[["target_level"]].to_numpy(),
             hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
         )
     )
-    fig.update_layout(height=max(320, 30 * len(frame) + 140))
-    fig.update_yaxes(autorange="reversed")  # the first row on top
+    # Rows as tall as the tallest name and words at a desk's 16 px type (22 px a line).
+    lines = max((2 + w.count("<br>") for w in words), default=1)
+    fig.update_layout(height=max(320, (22 * lines + 8) * len(frame) + 140))
+    fig.update_yaxes(
+        autorange="reversed",  # the first row on top
+        tickmode="array",
+        tickvals=names,
+        ticktext=[
+            n + "".join(f'<br><span style="color:{c}">{line}</span>' for line in w.split("<br>"))
+            for n, w, c in zip(names, words, colors, strict=True)
+        ],
+        automargin=True,
+    )
+    fig.update_xaxes(range=[0, max(1.0, float(frame["points_short"].max())) * 1.2])
     return style.apply(fig, f"{year}年创星目标进度（目标星尚差分数）", "尚差分数（分）", "村")

@@ -3,6 +3,8 @@ gaps at a glance, pairs per sub-area, and the board of gaps then and now."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -77,7 +79,7 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
     fig.update_layout(
         barmode="stack",
         height=max(320, 30 * len(frame) + 160),
-        legend={"orientation": "h", "y": -0.15},
+        legend=style.LEGEND_BELOW,
     )
     title = f"{period_label}各{level}结对差距变化（较上季度）"
     return style.apply(fig, title, "结对数（对）", level)
@@ -86,6 +88,7 @@ def pairs_by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figu
 #: The board's colours: the trend of a pair's gap since pairing.
 TREND_COLORS = {CLOSING: style.PASS_COLOR, WIDENING: style.FAIL_COLOR, STABLE: style.NEUTRAL_COLOR}
 _LINE_HEIGHT = 19  # px per text line of the board's right-hand column
+_NOTE_WIDTH = 16  # characters a line of that column: 176 of its 190 px on a phone (11 px type)
 
 
 def _signed(value: float) -> str:
@@ -100,7 +103,7 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
     mentee's outlook per missing target star. A click on a pair's point picks it (customdata:
     the pair key)."""
     fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, column_widths=[0.36, 0.64], horizontal_spacing=0.02
+        rows=1, cols=2, shared_yaxes=True, column_widths=[0.22, 0.78], horizontal_spacing=0.02
     )
     labels = [
         style.label(f"{a} → {b}")
@@ -171,19 +174,19 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
         color = TREND_COLORS.get(trend, style.NEUTRAL_COLOR)
         # The basis said in the word: slides and the 通报 speak of the change on last quarter.
         word = f"结对以来差距{trend}" if trend in TREND_COLORS else "暂无比较"
-        # One line per star, and a trend's later quarter on a line of its own: the column is
-        # a third of a laptop screen wide.
+        # One line per star, and a trend's later quarter on a line of its own, each broken to
+        # _NOTE_WIDTH characters: the column is a third of a laptop screen wide and 190 px of a
+        # phone's, where the lines ran off the chart. Wider lines keep every pair of a township
+        # on a desk's first screen.
         text = (
             style.label(outlook)
             .replace("，按近期趋势", "；　按近期趋势")
             .replace("（按近期趋势", "；　（按近期趋势")
         )
-        parts = text.split("；")
-        notes.append(
-            f'<span style="color:{color}"><b>{word}</b></span>　较结对时 {_signed(since)}'
-            f"　较上季度 {_signed(quarter)}<br>" + "<br>".join(parts)
-        )
-        lines = max(lines, 1 + len(parts))
+        changes = f"较结对时 {_signed(since)}　较上季度 {_signed(quarter)}"
+        parts = [style.wrapped(part, _NOTE_WIDTH) for part in [changes, *text.split("；")]]
+        notes.append(f'<span style="color:{color}"><b>{word}</b></span><br>' + "<br>".join(parts))
+        lines = max(lines, 1 + sum(1 + part.count("<br>") for part in parts))
     fig.add_trace(
         go.Scatter(
             x=[0] * len(labels),
@@ -194,6 +197,7 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
             showlegend=False,
             hoverinfo="skip",
             textfont={"size": 14, "color": "#2C3E50"},
+            cliponaxis=False,
         ),
         row=1,
         col=2,
@@ -210,17 +214,37 @@ def pair_board(board: pd.DataFrame, period_label: str) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    # First pair on top, with room above it for its gap's label.
-    fig.update_yaxes(type="category", range=[len(labels) - 0.5, -0.8])
+    # First pair on top, with room above it for its gap's label; the pair's names on two lines
+    # (mentor →, mentee), which leaves a phone's notes column 40 px more. Their room is set here
+    # for the desk's type: plotly measures labels at the figure's size, not a phone's smaller
+    # one (style.PHONE_CSS), so its automargin gave them 137 px of a 358 px chart.
+    names = [text.replace(" → ", " →<br>") for text in labels]
+    widest = max(
+        (style.text_width(html.unescape(line)) for n in names for line in n.split("<br>")),
+        default=2,
+    )
+    fig.update_yaxes(
+        type="category",
+        range=[len(labels) - 0.5, -0.8],
+        tickmode="array",
+        tickvals=labels,
+        ticktext=names,
+        automargin=False,
+    )
     fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=2)
+    # A third of 220 px on a phone: plotly's every 2 points stood on end and ran together.
+    fig.update_xaxes(nticks=3, tickangle=0, row=1, col=1)
     row_height = _LINE_HEIGHT * lines + 16
     fig.update_layout(
         height=max(260, row_height * len(labels) + 150),
-        margin={"t": 80, "b": 40},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        margin={"t": 80, "b": 40, "r": 8, "l": round(style.FONT_SIZE * widest) + 12},
+        # Under the board: above it, a phone's five legend rows ran into the title.
+        legend=style.LEGEND_BELOW,
         clickmode="event+select",
         dragmode=False,
     )
     style.apply(fig, f"{period_label}各结对差距与帮带村达标预计", "五星平均差距（分）")
     fig.update_layout(title={"y": 0.98, "yanchor": "top"})
+    # On two lines: wider than its column on a phone, under which it stands.
+    fig.update_xaxes(title_text="五星平均<br>差距（分）", row=1, col=1)
     return fig

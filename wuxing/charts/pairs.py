@@ -25,8 +25,10 @@ def _translucent(color: str, alpha: float = 0.18) -> str:
 
 
 def _year_tick(period: str) -> str:
-    """`2023Q1` → `2023年`, other quarters unlabelled (their tick and grid line remain)."""
-    return f"{periods.year_of(period)}年" if periods.quarter_of(period) == 1 else ""
+    """`2023Q1` → `23年`, other quarters unlabelled (their tick and grid line remain). Two
+    digits: at 390 px a panel is 47 px wide and a year 25 px, so `2022年` ran into `2023年`; the
+    hover names the quarter in full."""
+    return f"{periods.year_of(period) % 100:02d}年" if periods.quarter_of(period) == 1 else ""
 
 
 def _star_panels(history: pd.DataFrame) -> tuple[go.Figure, list[str], list[str]]:
@@ -36,6 +38,8 @@ def _star_panels(history: pd.DataFrame) -> tuple[go.Figure, list[str], list[str]
         rows=1,
         cols=max(1, len(stars)),
         shared_yaxes=True,
+        # Narrow gaps: each of five panels keeps 49 px of a phone's 270 px plot (44 by default).
+        horizontal_spacing=0.015,
         subplot_titles=[catalog.STAR_BY_ID[s].short for s in stars],
     )
     return fig, stars, sorted(set(history["period"]))
@@ -57,8 +61,11 @@ def _across_panel(col: int, y: float, line: dict[str, object]) -> dict[str, obje
 
 
 def _quarter_ticks(fig: go.Figure, quarters: list[str]) -> None:
-    """Narrow panels: a tick per quarter, the year written under each first quarter only."""
+    """Narrow panels: a tick per quarter, the year written under each first quarter only, and
+    no padding beyond the first and last quarter (the years' room on a phone)."""
+    first, last = periods.quarter_index(quarters[0]), periods.quarter_index(quarters[-1])
     fig.update_xaxes(
+        range=[first - 0.4, last + 0.4],
         tickvals=[periods.quarter_index(q) for q in quarters],
         ticktext=[_year_tick(q) for q in quarters],
         tickangle=0,
@@ -128,7 +135,7 @@ def star_radar(
             },
             "angularaxis": {"tickfont": {"size": 18}, "rotation": 90, "direction": "clockwise"},
         },
-        legend={"orientation": "h", "y": -0.12},
+        legend=style.LEGEND_BELOW,
         height=520,
         # Room beside the circle for the star names: on a phone 产业兴旺 ran off the edge.
         margin={"l": 80, "r": 80},
@@ -173,7 +180,7 @@ def score_lines(history: pd.DataFrame, m: Matchup, pass_mark: float) -> go.Figur
     fig.add_traces(traces, rows=[1] * len(traces), cols=cols)
     fig.update_layout(shapes=marks)
     _quarter_ticks(fig, quarters)
-    fig.update_layout(height=440, legend={"orientation": "h", "y": -0.25}, margin={"b": 110})
+    fig.update_layout(height=440, legend=style.LEGEND_BELOW, margin_r=12)
     style.apply(fig, f"各星得分走势（达标线 {pass_mark:g} 分，虚线）", "", "得分（分）")
     _axis_titles(fig, len(stars), "得分（分）")
     return fig
@@ -222,9 +229,7 @@ def gap_lines(history: pd.DataFrame, m: Matchup) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    fig.update_layout(
-        shapes=zeros, height=455, legend={"orientation": "h", "y": -0.25}, margin={"b": 110}
-    )
+    fig.update_layout(shapes=zeros, height=455, legend=style.LEGEND_BELOW, margin_r=12)
     _quarter_ticks(fig, quarters)
     title = f"各星差距走势（{m.first_name} − {m.second_name}）"
     style.apply(

@@ -84,7 +84,7 @@ def star_radar(
             "domain": {"x": [0.16, 0.84]},
         },
         height=500,
-        legend={"orientation": "h", "y": -0.1},
+        legend=style.LEGEND_BELOW,
     )
     return style.apply(fig, f"{village}{period_label}五星得分（分）")
 
@@ -115,9 +115,10 @@ def score_history(history: pd.DataFrame, village: str, pass_mark: float) -> go.F
         annotation_text=f"达标线 {pass_mark:g} 分",
         annotation_position="top left",
     )
-    fig.update_xaxes(type="category", categoryorder="category ascending")
-    fig.update_layout(height=500, legend={"orientation": "h", "y": -0.42})
-    fig = style.apply(fig, f"{village}各星得分变化", "季度", "得分（分）")
-    # Half-width column: the tilted quarter labels need room above the legend.
-    fig.update_layout(margin={"b": 150})
-    return fig
+    fig.update_xaxes(
+        type="category",
+        categoryorder="category ascending",
+        **style.time_ticks(sorted(periods.short_label(p) for p in history["period"])),
+    )
+    fig.update_layout(height=500, legend=style.LEGEND_BELOW)
+    return style.apply(fig, f"{village}各星得分变化", "季度", "得分（分）")

@@ -43,8 +43,12 @@ def score_trend(history: pd.DataFrame, title: str, pass_mark: float) -> go.Figur
         annotation_text=f"达标线 {pass_mark:g} 分",
         annotation_position="top left",
     )
-    fig.update_xaxes(type="category", categoryorder="category ascending")
-    fig.update_layout(height=520)
+    fig.update_xaxes(
+        type="category",
+        categoryorder="category ascending",
+        **style.time_ticks(sorted(periods.short_label(p) for p in history["period"])),
+    )
+    fig.update_layout(height=560, legend=style.LEGEND_BELOW)
     return style.apply(fig, title, "季度", "得分（分）")
 
 
@@ -68,9 +72,14 @@ def passing_counts(counts: pd.DataFrame, villages: int, pass_mark: float) -> go.
                 hovertemplate="%{x}：%{y} 个村达标（共 %{customdata[0]} 个村有评分）<extra></extra>",
             )
         )
-    fig.update_yaxes(range=[0, max(1, villages) * 1.15], dtick=1 if villages <= 15 else None)
-    fig.update_xaxes(type="category", categoryorder="category ascending")
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    # A tick per village only while few: 15 ticks ran into each other on a phone's short axis.
+    fig.update_yaxes(range=[0, max(1, villages) * 1.15], dtick=1 if villages <= 6 else None)
+    fig.update_xaxes(
+        type="category",
+        categoryorder="category ascending",
+        **style.time_ticks(sorted(periods.short_label(p) for p in counts["period"])),
+    )
+    fig.update_layout(barmode="group", legend=style.LEGEND_BELOW)
     title = f"各季度达标村数（达标线 {pass_mark:g} 分）"
     return style.apply(fig, title, "季度", "达标村数（个）")
 
@@ -112,15 +121,19 @@ def award_grid(changes: pd.DataFrame, title: str, most: int) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=max(360, 38 * len(villages) + 140))
+    lines = max((t.count("<br>") + 1 for t in text.flat), default=1)
+    fig.update_layout(height=max(360, (38 + 17 * (lines - 1)) * len(villages) + 140))
     return style.apply(fig, title, "年度", "村")
 
 
 def _cell_text(level: int, gained: list[str], lost: list[str], most: int) -> str:
+    """The stars held, and under them two changes a line: on one line, 五星（↑支部过硬 ↑平安法治
+    ↑文明幸福） was twice as wide as its cell at 390 px."""
     head = catalog.LEVEL_LABELS[level] if most == 5 else ("已获评" if level else "未获评")
     marks = [f"↑{catalog.STAR_BY_ID[s].short}" for s in gained]
     marks += [f"↓{catalog.STAR_BY_ID[s].short}" for s in lost]
-    return head + ("（" + " ".join(marks) + "）" if marks else "")
+    pairs = [" ".join(marks[i : i + 2]) for i in range(0, len(marks), 2)]
+    return "<br>".join([head, *pairs])
 
 
 @drawn_once
@@ -148,26 +161,29 @@ def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
             )
         )
     done = gaps.groupby("village", sort=False)["needed"].max()
-    labels = ["已达目标" if done[v] == 0 else f"还需 {int(done[v])} 颗星达标" for v in order]
-    fig.add_trace(
-        go.Scatter(
-            x=[totals[v] for v in order],
-            y=[style.label(v) for v in order],
-            mode="text",
-            text=labels,
-            textposition="middle right",
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
+    names = [style.label(v) for v in order]
+    # How many stars are still wanted, under the village's name: beside its bar the words ran
+    # off the chart at 390 px; the axis makes room for them.
+    words = [
+        f'<span style="color:{style.PASS_COLOR}">已达目标</span>'
+        if done[v] == 0
+        else f'<span style="color:{style.FAIL_COLOR}">还需 {int(done[v])} 颗星达标</span>'
+        for v in order
+    ]
     fig.update_yaxes(
-        categoryorder="array", categoryarray=[style.label(v) for v in order], autorange="reversed"
+        categoryorder="array",
+        categoryarray=names,
+        autorange="reversed",
+        tickmode="array",
+        tickvals=names,
+        ticktext=[f"{n}<br>{w}" for n, w in zip(names, words, strict=True)],
+        automargin=True,
     )
-    fig.update_xaxes(range=[0, max(10.0, float(totals.max()) * 1.45)])
+    fig.update_xaxes(range=[0, max(10.0, float(totals.max()) * 1.1)])
     fig.update_layout(
         barmode="stack",
-        height=max(360, 34 * len(order) + 160),
-        legend={"orientation": "h", "y": -0.15},
+        height=max(360, 46 * len(order) + 160),
+        legend=style.LEGEND_BELOW,
     )
     title = f"{year}年创星目标：目标星尚差分数（达标线 {pass_mark:g} 分）"
     return style.apply(fig, title, "尚差分数（分）", "村")

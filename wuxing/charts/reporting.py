@@ -37,6 +37,6 @@ def by_area(frame: pd.DataFrame, period_label: str, level: str) -> go.Figure:
     fig.update_layout(
         barmode="stack",
         height=max(320, 30 * len(frame) + 160),
-        legend={"orientation": "h", "y": -0.15},
+        legend=style.LEGEND_BELOW,
     )
     return style.apply(fig, f"{period_label}各{level}填报进度", "村数（个）", level)

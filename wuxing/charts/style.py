@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+import math
+import re
+from collections.abc import Sequence
 from functools import cache
 
 import pandas as pd
@@ -27,11 +30,31 @@ __all__ = [
     "PHONE_CSS",
     "PRINT_CSS",
     "STAR_COLORS",
+    "LEGEND_BELOW",
     "apply",
     "label",
+    "is_quarter",
     "png_config",
+    "text_width",
+    "time_ticks",
     "unlabel",
+    "wrapped",
 ]
+
+#: A horizontal legend at the foot of the figure, under the axis title: plotly reserves its room
+#: (the margin grows by the legend's height), so on a phone, where a legend of 13 villages takes
+#: four rows, it neither covers the tick labels nor squeezes the plot to half the width as a
+#: legend beside it did.
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
+
+#: Axis numbers no finer than this many ticks: at 390 px plotly's own choice (every 2 points
+#: on a 90 px wide panel) tilted them on end and ran them into each other.
+FEW_TICKS = 5
+
+# `periods.short_label`'s form, "2023年Q1".
+_QUARTER_LABEL = re.compile(r"^(\d{4})年Q([1-4])$")
+# A time axis names every quarter up to this many; past it, only the years.
+_NAMED_QUARTERS = 8
 
 #: Fixed CSS (no user text ever goes in here): on a phone-width screen the charts' type shrinks,
 #: so long titles, cell numbers and tick labels fit instead of running off the edge or into
@@ -146,6 +169,74 @@ def label(text: object) -> str:
     Escaped, a name like `<a href=…>` or `%{x}` shows as typed.
     """
     return html.escape(str(text), quote=False).replace("%", "&#37;")
+
+
+def wrapped(text: str, width: float) -> str:
+    """Plain `text` broken with `<br>` into lines at most about `width` Chinese characters wide
+    (a digit or Latin letter counts half), after a full-width space or Chinese punctuation:
+    plotly never wraps a label, so at phone width a long one ran off the chart. `text` must
+    already be a `label` (or fixed text)."""
+    pieces = []
+    for piece in re.findall(r"[^　，；：、·]*[　，；：、· ]*", text):
+        pieces += _balanced(piece, width) if text_width(piece) > width else [piece]
+    lines, line = [], ""
+    for piece in pieces:
+        if line and text_width(line + piece.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    lines.append(line.rstrip())
+    return "<br>".join(part for part in lines if part)
+
+
+def _balanced(piece: str, width: float) -> list[str]:
+    """A piece too long for one line in as few lines of even width (not a full line and a
+    single character): broken between characters, a number or Latin word kept whole."""
+    tokens = re.findall(r"[!-~]+年? ?|.", piece)  # 2024年 whole too
+    even = text_width(piece) / math.ceil(text_width(piece) / width)
+    out, chunk = [], ""
+    for token in tokens:
+        if chunk and text_width(chunk) + text_width(token) / 2 > even:
+            out.append(chunk)
+            chunk = ""
+        chunk += token
+    return [*out, chunk]
+
+
+def text_width(text: str) -> float:
+    """How wide `text` runs, in Chinese characters (a digit, Latin letter or sign counts half)."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def is_quarter(text: object) -> bool:
+    """True for a quarter as an axis shows it (`periods.short_label`: "2023年Q1")."""
+    return isinstance(text, str) and bool(_QUARTER_LABEL.match(text))
+
+
+def time_ticks(labels: Sequence[str]) -> dict[str, object]:
+    """Settings for a category axis of periods (`periods.short_label` "2023年Q1", or years) that
+    read at 390 px as at a desk: upright, each quarter as "Q2" with its year under the first
+    quarter shown and each Q1, and past eight quarters only the years. Plotly tilted the full
+    labels on end at phone width, where they ran into the legend or each other."""
+    shown = list(dict.fromkeys(labels))
+    quarters = [_QUARTER_LABEL.match(text) for text in shown]
+    if not shown or not all(quarters):
+        return {"tickangle": 0, "automargin": True}
+    texts = []
+    for i, match in enumerate(quarters):
+        year, quarter = match.group(1), match.group(2)
+        starts_year = i == 0 or quarter == "1"
+        if len(shown) <= _NAMED_QUARTERS:
+            texts.append(f"Q{quarter}<br>{year}年" if starts_year else f"Q{quarter}")
+        else:
+            texts.append(f"{year}年" if starts_year else "")
+    return {
+        "tickmode": "array",
+        "tickvals": shown,
+        "ticktext": texts,
+        "tickangle": 0,
+        "automargin": True,
+    }
 
 
 def unlabel(text: str) -> str:

@@ -315,6 +315,6 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
     )
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(overview_charts.target_progress(top, year))
+        return meeting_charts.projector(overview_charts.target_progress(top, year, beside=True))
 
     return Slide("targets", title, draw, chart, table=targets.target_table(off), note=note)
