@@ -176,7 +176,7 @@ def wrapped(text: str, width: float) -> str:
     (a digit or Latin letter counts half), after a full-width space or Chinese punctuation:
     plotly never wraps a label, so at phone width a long one ran off the chart. `text` must
     already be a `label` (or fixed text)."""
-    pieces = []
+    pieces: list[str] = []
     for piece in re.findall(r"[^　，；：、·]*[　，；：、· ]*", text):
         pieces += _balanced(piece, width) if text_width(piece) > width else [piece]
     lines, line = [], ""
@@ -219,8 +219,8 @@ def time_ticks(labels: Sequence[str]) -> dict[str, object]:
     quarter shown and each Q1, and past eight quarters only the years. Plotly tilted the full
     labels on end at phone width, where they ran into the legend or each other."""
     shown = list(dict.fromkeys(labels))
-    quarters = [_QUARTER_LABEL.match(text) for text in shown]
-    if not shown or not all(quarters):
+    quarters = [m for m in (_QUARTER_LABEL.match(text) for text in shown) if m is not None]
+    if not shown or len(quarters) < len(shown):
         return {"tickangle": 0, "automargin": True}
     texts = []
     for i, match in enumerate(quarters):
