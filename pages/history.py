@@ -22,7 +22,10 @@ ui.excel_download(table, "版本记录", key="history_xlsx")
 
 by_id = {r.id: r for r in revisions}
 chosen = st.selectbox(
-    "选择版本", list(by_id), format_func=lambda i: uploads.revision_label(by_id[i])
+    "选择版本",
+    list(by_id),
+    format_func=lambda i: uploads.revision_label(by_id[i]),
+    placeholder=ui.SEARCH_HINT,
 )
 revision = by_id[chosen]
 left, right = st.columns(2)

@@ -23,6 +23,7 @@ indicator = left.selectbox(
     choices,
     key="indicator",
     format_func=indicators.option_label,
+    placeholder=ui.SEARCH_HINT,
 )
 ui.url_choice("grain", list(indicators.GRAINS), indicators.QUARTER, "时间粒度")
 grain = middle.radio(

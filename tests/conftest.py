@@ -476,7 +476,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 @contextmanager
 def serve(env: dict[str, str], tmp: Path):
-    """`streamlit run app.py` (dashboard.py as served) with extra environment; yields its URL."""
+    """`streamlit run app.py` (dashboard.py as served, its client options from
+    .streamlit/config.toml as in production) with extra environment; yields its URL."""
     port = free_port()
     log = tmp / f"streamlit-{port}.log"
     log_file = log.open("w")
@@ -495,8 +496,6 @@ def serve(env: dict[str, str], tmp: Path):
             str(port),
             "--browser.gatherUsageStats",
             "false",
-            "--client.toolbarMode",
-            "viewer",
             "--server.fileWatcherType",
             "none",
         ],

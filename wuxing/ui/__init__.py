@@ -12,6 +12,7 @@ web       the server around dashboard.py (app.py): headers, upload limit, routes
 from wuxing.ui.filters import (
     ALL_STARS,
     INVALID_LINK,
+    SEARCH_HINT,
     Filters,
     current_filters,
     drill_into,
@@ -66,6 +67,7 @@ __all__ = [
     "ALL_STARS",
     "INVALID_LINK",
     "NO_DATA",
+    "SEARCH_HINT",
     "Filters",
     "PageView",
     "account_sidebar",

@@ -18,6 +18,8 @@ from wuxing.ui.loading import ACCOUNT_KEY, area_choices, get_store, through_entr
 from wuxing.ui.text import plain
 
 ALL_STARS = "all"
+#: What a picker shows once its text is cleared to search (Streamlit's own is "Choose an option").
+SEARCH_HINT = "输入文字搜索"
 #: The quarter the sidebar moves to on the next run (set by a save that stored a newer one).
 NEXT_PERIOD = "_next_period"
 
@@ -90,17 +92,20 @@ def sidebar_filters(ds: Dataset) -> Filters:
         opening = reporting.opening_quarter(reported, villages) or quarters[0]
         _adopt_url("period", quarters, opening, "季度")
     with st.sidebar:
-        st.selectbox("地区", areas, key="area", format_func=_area_option_label)
+        st.selectbox(
+            "地区", areas, key="area", format_func=_area_option_label, placeholder=SEARCH_HINT
+        )
         if quarters:
             st.selectbox(
                 "季度",
                 quarters,
                 key="period",
                 format_func=partial(reporting.quarter_choice, counts=reported, villages=villages),
+                placeholder=SEARCH_HINT,
             )
         else:
             st.caption("尚无季度数据")
-        st.selectbox("星", stars, key="star", format_func=_star_label)
+        st.selectbox("星", stars, key="star", format_func=_star_label, placeholder=SEARCH_HINT)
     for notice in st.session_state.pop("_url_notices", []):
         st.toast(plain(notice))
         st.sidebar.warning(plain(notice))
@@ -199,6 +204,7 @@ def village_picker(view: Dataset) -> str:
             key="village_town",
             format_func=village_metrics.town_label,
             on_change=_forget_village,
+            placeholder=SEARCH_HINT,
         )
         codes = village_metrics.codes_in_town(view, town)
     drop_stale_choice("village", codes)  # left behind by a change of area: no "invalid link"
@@ -206,7 +212,11 @@ def village_picker(view: Dataset) -> str:
     # A bound method, not a lambda: a lambda would keep the caller's data alive as long as the
     # session is idle, even after a new upload replaced it.
     code = st.selectbox(
-        "村庄（可输入村名搜索）", codes, key="village", format_func=label_of.__getitem__
+        "村庄（可输入村名搜索）",
+        codes,
+        key="village",
+        format_func=label_of.__getitem__,
+        placeholder=SEARCH_HINT,
     )
     sync_url(village=code)
     return code

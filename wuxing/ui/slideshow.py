@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from wuxing.meeting.slide import Slide
-from wuxing.ui.filters import drop_stale_choice, sync_url, url_choice
+from wuxing.ui.filters import SEARCH_HINT, drop_stale_choice, sync_url, url_choice
 from wuxing.ui.text import plain
 from wuxing.ui.widgets import chart, excel_download, show_table
 
@@ -69,6 +69,7 @@ def page_turner(bar: DeltaGenerator, count: int) -> Position:
         width=110,
         format_func="{} 秒".format,
         label_visibility="collapsed",
+        placeholder=SEARCH_HINT,
     )
     return Position(index, pace)
 

@@ -19,7 +19,7 @@ from wuxing.metrics import villages as village_metrics
 from wuxing.reading import template
 from wuxing.samples import sample
 from wuxing.ui import web
-from wuxing.ui.filters import Filters, current_filters
+from wuxing.ui.filters import SEARCH_HINT, Filters, current_filters
 from wuxing.ui.loading import (
     get_store,
     load_dataset,
@@ -117,6 +117,7 @@ def template_download(ds: Dataset) -> None:
         index=choices.index(coming),
         key="template_period",
         format_func=periods.label,
+        placeholder=SEARCH_HINT,
     )
     villages = village_metrics.scope(ds, area).villages
     right.download_button(
@@ -180,8 +181,9 @@ def chart(
 
 
 def show_table(frame: pd.DataFrame, **options: Any) -> object:
-    """A table as every page shows it: no index, full width (`options` go to `st.dataframe`)."""
-    return st.dataframe(frame, hide_index=True, width="stretch", **options)
+    """A table as every page shows it: no index, full width, a missing value as "—" (Streamlit
+    writes "None"); `options` go to `st.dataframe`."""
+    return st.dataframe(frame, hide_index=True, width="stretch", placeholder="—", **options)
 
 
 def excel_download(
