@@ -571,6 +571,12 @@ def wait_until_still(page) -> None:
     page.wait_for_function(_STILL, timeout=60_000)
 
 
+def wait_until_idle(page) -> None:
+    """Wait until the app's script run is over (Streamlit marks it on its root element; the
+    running indicator that showed it is off: config.toml's toolbarMode = "minimal")."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
