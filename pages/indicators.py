@@ -18,12 +18,12 @@ ui.drop_stale_choice("indicator", choices)
 default = catalog.COLLECTIVE_INCOME if catalog.COLLECTIVE_INCOME in choices else choices[0]
 ui.url_choice("indicator", choices, default, "指标")
 left, middle, right = st.columns([3, 1, 1])
-indicator = left.selectbox(
+indicator = ui.picker(
+    left,
     "指标（按星分组，可输入文字搜索）",
     choices,
     key="indicator",
     format_func=indicators.option_label,
-    placeholder=ui.SEARCH_HINT,
 )
 ui.url_choice("grain", list(indicators.GRAINS), indicators.QUARTER, "时间粒度")
 grain = middle.radio(

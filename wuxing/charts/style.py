@@ -101,9 +101,10 @@ def _tooltip_rule(button: str, words: str) -> str:
 
 #: Fixed CSS (no user text in it): Chinese for words Streamlit draws itself in English with no
 #: setting or argument for them (its ⋮ menu and running indicator are off: toolbarMode =
-#: "minimal" in config.toml; plotly's own words come from `png_config`). Each rule hides the English (font-size 0) and writes ours after it. Left
-#: alone: the dataframe column menu (Sort ascending …; its items differ only by icon) and the
-#: "Connection error" dialog; the date range's quick picks ("Past Week" …) are hidden instead.
+#: "minimal" in config.toml; plotly's own words come from `png_config`). Each rule hides the
+#: English (font-size 0) and writes ours after it. Left alone: the dataframe column menu (Sort
+#: ascending …; its items differ only by their icon) and the "Connection error" dialog; the date
+#: range's quick picks ("Past Week" …) are hidden instead.
 CHROME_CSS = (
     """
 <style>

@@ -17,7 +17,7 @@ from wuxing.metrics import corrections, uploads
 from wuxing.metrics import villages as village_metrics
 from wuxing.reading import changes, importer
 from wuxing.reading import corrections as correction_files
-from wuxing.ui.filters import SEARCH_HINT, current_filters
+from wuxing.ui.filters import current_filters, picker
 from wuxing.ui.loading import get_store, parse_upload, refresh_after_write
 from wuxing.ui.reports import problem_table, reminders
 from wuxing.ui.text import plain
@@ -46,21 +46,10 @@ def correct_values(ds: Dataset, user: str) -> None:
         return
     label = village_metrics.names(view)
     left, right = st.columns(2)
-    code = left.selectbox(
-        "要改正的村",
-        codes,
-        key="correction_village",
-        format_func=label.get,
-        placeholder=SEARCH_HINT,
-    )
+    code = picker(left, "要改正的村", codes, key="correction_village", format_func=label.get)
     start = quarters.index(filters.period) if filters.period in quarters else 0
-    period = right.selectbox(
-        "季度",
-        quarters,
-        index=start,
-        key="correction_period",
-        format_func=periods.label,
-        placeholder=SEARCH_HINT,
+    period = picker(
+        right, "季度", quarters, index=start, key="correction_period", format_func=periods.label
     )
     table = corrections.editable_values(ds, code, period)
     st.caption(

@@ -19,7 +19,7 @@ from wuxing.metrics import villages as village_metrics
 from wuxing.reading import template
 from wuxing.samples import sample
 from wuxing.ui import web
-from wuxing.ui.filters import SEARCH_HINT, Filters, current_filters
+from wuxing.ui.filters import Filters, current_filters, picker
 from wuxing.ui.loading import (
     get_store,
     load_dataset,
@@ -111,13 +111,13 @@ def template_download(ds: Dataset) -> None:
     choices = list(reversed(template.quarter_choices(ds.periods(), coming)))
     area = own_area(current_filters().area)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    period = left.selectbox(
+    period = picker(
+        left,
         "模板季度",
         choices,
         index=choices.index(coming),
         key="template_period",
         format_func=periods.label,
-        placeholder=SEARCH_HINT,
     )
     villages = village_metrics.scope(ds, area).villages
     right.download_button(
