@@ -86,13 +86,19 @@ _TOOLTIPS = (
     ('[data-testid="stBaseButton-elementToolbar"][aria-label="Fullscreen"]', "全屏"),
     ('[data-testid="stBaseButton-elementToolbar"][aria-label="Close fullscreen"]', "退出全屏"),
     ('[data-testid="stCode"] button[aria-label="Copy to clipboard"]', "复制"),
+    # A red file chip's reason ("File must be 20.0MB or smaller.", or a kind not allowed).
+    (
+        '[data-testid="stFileChip"][aria-invalid="true"]',
+        "这个文件不会上传：超过大小上限，或不是所列格式",
+    ),
 )
 
 
 def _tooltip_rule(button: str, words: str) -> str:
     # A tooltip is drawn apart from its button, so it is found through the page: the one shown
     # while this button is under the pointer or has the keyboard's focus.
-    shown = f'body:has({button}:is(:hover, :focus-visible)) [data-testid="stTooltipContent"] p'
+    tip = '[data-testid="stTooltipContent"] p, [data-testid="stTooltipErrorContent"]'
+    shown = f"body:has({button}:is(:hover, :focus-visible)) :is({tip})"
     return (
         f"{shown} {{ font-size: 0 }}\n"
         f'{shown}::after {{ content: "{words}"; font-size: 0.875rem }}\n'

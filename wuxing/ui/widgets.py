@@ -220,8 +220,8 @@ def file_chooser(
 
 def _chooser_words(limit_mb: int, types: list[str]) -> str:
     """CSS writing our words over the uploader's English ("Upload", "20MB per file • XLSX…"):
-    Streamlit has no setting for them. A file over the limit shows as a red chip only (the
-    reason in English on hover), so the line says what red means."""
+    Streamlit has no setting for them. A file over the limit shows as a red chip only (its
+    reason on hover, in Chinese through style.CHROME_CSS), so the line says what red means."""
     kinds = "、".join(types)
     button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
     line = '[data-testid="stFileUploaderDropzoneInstructions"] span'
