@@ -63,6 +63,7 @@ def correct_values(ds: Dataset, user: str) -> None:
         hide_index=True,
         width="stretch",
         height=35 * (len(table) + 1) + 3,
+        placeholder="",  # an empty cell reads as empty (留空), where Streamlit wrote "None"
         disabled=["星", "指标", "单位", corrections.CURRENT],
         column_config={
             corrections.NEW: st.column_config.NumberColumn(corrections.NEW, format="%g")
