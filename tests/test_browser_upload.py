@@ -118,9 +118,9 @@ def test_a_far_out_cell_is_refused_while_another_session_keeps_working(township_
 def test_a_file_over_the_limit_says_why_in_chinese_on_hover(township_url, page):
     base, _, _ = township_url
     sign_in_and_open_upload(page, base)
-    page.wait_for_function(  # the sidebar's fixed styles, which arrive after the page's text
-        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('stMetricLabel'))"
-    )
+    # The sidebar's fixed styles, which arrive a moment after the page's text.
+    styles = "[...document.querySelectorAll('style')].map(s => s.textContent).join()"
+    page.wait_for_function(f"() => {styles}.includes('stMetricLabel')")
     chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     big = {"name": "大文件.csv", "mimeType": "text/csv", "buffer": b"x\n" + b"1" * (21 << 20)}
     chooser.set_input_files(files=[big])
