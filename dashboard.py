@@ -48,7 +48,9 @@ with ui.database_problems_explained():
 
     st.sidebar.markdown("### “五星”支部创建数据看板")
     # Fixed style strings, never user text.
-    st.sidebar.html(style.CARD_CSS + style.INPUT_CSS + style.PHONE_CSS + style.PRINT_CSS)
+    st.sidebar.html(
+        style.CARD_CSS + style.INPUT_CSS + style.CHROME_CSS + style.PHONE_CSS + style.PRINT_CSS
+    )
     if role is not None:  # before login (and without public view) not even the area names show
         ui.remember_filters(ui.sidebar_filters(ui.load_dataset()))
     ui.account_sidebar(account)

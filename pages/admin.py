@@ -33,7 +33,7 @@ with accounts_tab:
         st.subheader("新建账号")
         left, middle, right = st.columns(3)
         name = left.text_input("用户名", max_chars=50)
-        role = middle.selectbox("角色", navigation.ROLES, format_func=auth.role_label)
+        role = ui.picker(middle, "角色", navigation.ROLES, format_func=auth.role_label)
         password = right.text_input("初始密码", type="password", help=auth.INITIAL_PASSWORD_RULE)
         new_area = st.text_input(
             "地区（可改动、可查看的范围）", placeholder="留空为全部；或 清丰县/马庄桥镇、…/赵家村"
@@ -48,7 +48,7 @@ with accounts_tab:
     if accounts:
         st.subheader("管理账号")
         left, right = st.columns(2)
-        target = left.selectbox("账号", [a.name for a in accounts], key="target")
+        target = ui.picker(left, "账号", [a.name for a in accounts], key="target")
         change = right.radio(
             "操作", ["重置密码", "修改角色", "设置范围", "停用", "启用"], horizontal=True
         )
@@ -62,7 +62,7 @@ with accounts_tab:
                     f"已重置“{target}”的密码",
                 )
         elif change == "修改角色":
-            new_role = st.selectbox("新角色", navigation.ROLES, format_func=auth.role_label)
+            new_role = ui.picker(st, "新角色", navigation.ROLES, format_func=auth.role_label)
             if st.button("修改角色", icon=":material/badge:"):
                 attempt(
                     lambda: auth.change_role(store, target, new_role, by=me.name),
@@ -119,7 +119,7 @@ with sessions_tab:
     if not open_sessions.empty:
         ids = open_sessions["id"].astype(int).tolist()
         users_of = dict(zip(ids, open_sessions["user"], strict=True))
-        chosen = st.selectbox("会话", ids, format_func=lambda i: f"{i}（{users_of[i]}）")
+        chosen = ui.picker(st, "会话", ids, format_func=lambda i: f"{i}（{users_of[i]}）")
         if st.button("结束此会话", icon=":material/logout:"):
             try:
                 store.end_session_by_id(chosen, by=me.name)

@@ -21,8 +21,8 @@ ui.show_table(table)
 ui.excel_download(table, "版本记录", key="history_xlsx")
 
 by_id = {r.id: r for r in revisions}
-chosen = st.selectbox(
-    "选择版本", list(by_id), format_func=lambda i: uploads.revision_label(by_id[i])
+chosen = ui.picker(
+    st, "选择版本", list(by_id), format_func=lambda i: uploads.revision_label(by_id[i])
 )
 revision = by_id[chosen]
 left, right = st.columns(2)

@@ -18,7 +18,8 @@ ui.drop_stale_choice("indicator", choices)
 default = catalog.COLLECTIVE_INCOME if catalog.COLLECTIVE_INCOME in choices else choices[0]
 ui.url_choice("indicator", choices, default, "指标")
 left, middle, right = st.columns([3, 1, 1])
-indicator = left.selectbox(
+indicator = ui.picker(
+    left,
     "指标（按星分组，可输入文字搜索）",
     choices,
     key="indicator",

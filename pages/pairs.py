@@ -71,7 +71,7 @@ if mode == "pair":
     keys = list(options["key"])
     ui.url_choice("pair", keys, keys[0], "结对")
     pair_label = dict(zip(options["key"], options["label"], strict=True))
-    chosen = st.selectbox("结对（导师村 → 帮带村）", keys, key="pair", format_func=pair_label.get)
+    chosen = ui.picker(st, "结对（导师村 → 帮带村）", keys, key="pair", format_func=pair_label.get)
     matchup = pairs.pair_matchup(view, chosen)
     ui.sync_url(mode=mode, pair=chosen, v1="", v2="")
 else:
@@ -79,8 +79,10 @@ else:
     left, right = st.columns(2)
     ui.url_choice("v1", codes, codes[0], "参照村")
     ui.url_choice("v2", codes, codes[min(1, len(codes) - 1)], "比较村")
-    first = left.selectbox("参照村", codes, key="v1", format_func=label.get)
-    second = right.selectbox("比较村（看它与参照村的差距）", codes, key="v2", format_func=label.get)
+    first = ui.picker(left, "参照村", codes, key="v1", format_func=label.get)
+    second = ui.picker(
+        right, "比较村（看它与参照村的差距）", codes, key="v2", format_func=label.get
+    )
     ui.sync_url(mode=mode, pair="", v1=first, v2=second)
     for column, code in ((left, first), (right, second)):
         column.caption(ui.plain(pairs.pair_notes_line(ds, code)))

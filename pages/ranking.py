@@ -19,7 +19,9 @@ if filters.star != ui.ALL_STARS:
     choices = [c for c in choices if ranking.star_of(c) == filters.star]
 ui.drop_stale_choice("by", choices)
 ui.url_choice("by", choices, choices[0], "排名依据")
-by = st.selectbox("排名依据（可输入文字搜索）", choices, key="by", format_func=ranking.option_label)
+by = ui.picker(
+    st, "排名依据（可输入文字搜索）", choices, key="by", format_func=ranking.option_label
+)
 ui.sync_url(by=by)
 
 unit, what = ranking.unit(by), ranking.label(by)

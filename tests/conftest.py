@@ -476,7 +476,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 @contextmanager
 def serve(env: dict[str, str], tmp: Path):
-    """`streamlit run app.py` (dashboard.py as served) with extra environment; yields its URL."""
+    """`streamlit run app.py` (dashboard.py as served, its client options from
+    .streamlit/config.toml as in production) with extra environment; yields its URL."""
     port = free_port()
     log = tmp / f"streamlit-{port}.log"
     log_file = log.open("w")
@@ -495,8 +496,6 @@ def serve(env: dict[str, str], tmp: Path):
             str(port),
             "--browser.gatherUsageStats",
             "false",
-            "--client.toolbarMode",
-            "viewer",
             "--server.fileWatcherType",
             "none",
         ],
@@ -570,6 +569,12 @@ def wait_until_still(page) -> None:
     a pause: a picture or a measurement then sees the final drawing)."""
     page.evaluate("() => { window.__wuxingDrawn = undefined; window.__wuxingStill = 0; }")
     page.wait_for_function(_STILL, timeout=60_000)
+
+
+def wait_until_idle(page) -> None:
+    """Wait until the app's script run is over (Streamlit marks it on its root element; the
+    running indicator that showed it is off: config.toml's toolbarMode = "minimal")."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
 
 
 def screenshot(page, name: str) -> Path:

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.accounts import PASSWORD, add_accounts
-from tests.conftest import serve
+from tests.conftest import serve, wait_until_idle
 from wuxing.samples import sample
 from wuxing.storage.store import open_store
 from wuxing.ui import navigation
@@ -42,9 +42,9 @@ def _visit_every_page(page, specs: list[navigation.PageSpec]) -> None:
         link.evaluate("a => a.click()")  # also when the long menu has folded it away
         wanted = "/" if spec.default else f"/{spec.url_path}"
         page.wait_for_url(lambda url, wanted=wanted: urlparse(url).path == wanted)
-        # Drawn: the script has finished (no running indicator) and nothing is still loading.
+        # Drawn: the script has finished and nothing is still loading.
         page.locator('[data-testid="stMain"] [data-testid="stElementContainer"]').first.wait_for()
-        page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+        wait_until_idle(page)
         page.wait_for_load_state("networkidle")
 
 

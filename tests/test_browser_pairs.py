@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import screenshot, wait_for_charts, wait_until_still
+from tests.conftest import screenshot, wait_for_charts, wait_until_idle, wait_until_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -18,7 +18,7 @@ def test_choose_a_pair_and_see_both_villages(app_url, page):
     # Open the pair picker and choose 赵家村 → 乙村.
     # A rerun still finishing after the menu's navigation closes a picker opened meanwhile:
     # wait until the app is idle, and open it again if it was closed under us.
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    wait_until_idle(page)
     picker = page.locator('[data-testid="stSelectbox"]', has_text="结对（导师村 → 帮带村）")
     option = page.get_by_role("option", name="赵家村 → 乙村（2022年第三季度起）")
     for _ in range(3):

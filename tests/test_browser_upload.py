@@ -113,3 +113,22 @@ def test_a_far_out_cell_is_refused_while_another_session_keeps_working(township_
     colleague.locator('[data-testid="stSidebarNavLink"]', has_text="总览").click()
     colleague.locator('[data-testid="stPlotlyChart"] .gtitle').first.wait_for(timeout=60_000)
     other.close()
+
+
+def test_a_file_over_the_limit_says_why_in_chinese_on_hover(township_url, page):
+    base, _, _ = township_url
+    sign_in_and_open_upload(page, base)
+    # The sidebar's fixed styles, which arrive a moment after the page's text.
+    styles = "[...document.querySelectorAll('style')].map(s => s.textContent).join()"
+    page.wait_for_function(f"() => {styles}.includes('stMetricLabel')")
+    chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    big = {"name": "大文件.csv", "mimeType": "text/csv", "buffer": b"x\n" + b"1" * (21 << 20)}
+    chooser.set_input_files(files=[big])
+    chip = page.locator('[data-testid="stFileChip"][aria-invalid="true"]')
+    chip.hover()
+    reason = page.locator('[data-testid="stTooltipErrorContent"]')
+    reason.wait_for()
+    # Streamlit's reason is "File must be 20.0MB or smaller."; ours is drawn in its place.
+    shown = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+    assert reason.evaluate(shown) == ["0px", '"这个文件不会上传：超过大小上限，或不是所列格式"']
+    screenshot(page, "upload_too_big")

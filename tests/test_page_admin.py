@@ -249,3 +249,10 @@ def test_the_lists_show_last_login_and_the_log_filters_by_user_and_date_into_exc
     rows = list(book.active.iter_rows(values_only=True))
     assert list(rows[0]) == list(shown.columns) and len(rows) - 1 == len(shown)
     assert {r[1] for r in rows[1:]} == {"测试"}
+
+
+def test_the_admins_pickers_say_in_chinese_what_to_type_once_cleared(accounts):
+    # Streamlit's own words for an emptied picker were "Choose an option".
+    at = _admin_page()
+    assert {s.label for s in at.selectbox} >= {"角色", "账号"}
+    assert {s.proto.placeholder for s in at.selectbox} == {"输入文字搜索"}

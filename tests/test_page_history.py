@@ -139,3 +139,9 @@ def test_after_rolling_back_the_quarter_on_screen_the_sidebar_says_so(township):
     assert [w.value for w in at.sidebar.warning] == ["所选的季度已不在可选范围内，已改为默认值。"]
     assert at.sidebar.selectbox(key="period").value == "2023Q4"
     assert at.query_params["period"] == "2023Q4"
+
+
+def test_the_version_picker_says_in_chinese_what_to_type_once_cleared(township):
+    # Streamlit's own words for an emptied picker were "Choose an option".
+    at = _history_page()
+    assert {s.proto.placeholder for s in at.selectbox} == {"输入文字搜索"}

@@ -322,3 +322,13 @@ def test_a_wider_sidebar_area_still_gives_the_accounts_own_villages(township, de
     at.selectbox(key="area").select("濮阳市/清丰县/马庄桥镇").run()
     assert not at.exception
     assert _template_rows(deferred) == [("赵家村", "马庄桥镇", "2024Q1")]
+
+
+def test_the_correction_tables_empty_cells_are_blank_where_streamlit_wrote_none(township):
+    at = _upload_page()
+    at.session_state["upload_mode"] = "在线改正数值"
+    at.run()
+    assert not at.exception
+    editor = next(d for d in at.dataframe if "新值" in d.value.columns)
+    assert editor.value["新值"].isna().all()  # 留空表示不改: every cell starts empty
+    assert editor.proto.HasField("placeholder") and editor.proto.placeholder == ""

@@ -138,3 +138,22 @@ def test_one_village_one_quarter(named_store, page, query, data, check):
     at = run_app(page, query=query)
     assert not at.exception
     check(at)
+
+
+# -- Streamlit's own words, where an argument gives ours ------------------------------------------
+
+PAGES_WITH_DATA = ["overview", "progress", "indicators", "ranking", "profile", "pairs", "meeting"]
+
+
+@pytest.mark.parametrize("page", [*PAGES_WITH_DATA, "reporting"])
+def test_a_cleared_picker_and_a_missing_cell_say_it_in_chinese(named_sample_store, page):
+    # Cleared to search, a picker showed Streamlit's "Choose an option"; a missing value in a table
+    # read "None". A rendered picker's value hides its placeholder, so only the argument is seen.
+    at = run_app(f"pages/{page}.py")
+    assert not at.exception
+    assert at.selectbox, "the sidebar's pickers at least"
+    assert {s.proto.placeholder for s in at.selectbox} == {"输入文字搜索"}
+    tables = at.dataframe
+    assert {t.proto.placeholder for t in tables} <= {"—"}
+    if page == "reporting":
+        assert tables  # 各村填报情况: a table is shown without opening a box

@@ -26,8 +26,10 @@ SEQUENCE = ["#2E86C1", "#E67E22", "#27AE60", "#8E44AD", "#C0392B", "#16A085", "#
 
 __all__ = [
     "CARD_CSS",
+    "CHROME_CSS",
     "INPUT_CSS",
     "PHONE_CSS",
+    "PLOTLY_WORDS",
     "PRINT_CSS",
     "STAR_COLORS",
     "LEGEND_BELOW",
@@ -98,6 +100,62 @@ INPUT_CSS = """
 [data-testid="InputInstructions"] { display: none !important; }
 </style>
 """
+
+#: Streamlit's tooltips in English, by the button that shows them: (the button, our words).
+_TOOLTIPS = (
+    ('[data-testid="stBaseButton-elementToolbar"][aria-label="Show/hide columns"]', "显示或隐藏列"),
+    ('[data-testid="stBaseButton-elementToolbar"][aria-label="Download as CSV"]', "下载 CSV"),
+    ('[data-testid="stBaseButton-elementToolbar"][aria-label="Search"]', "在表中查找"),
+    ('[data-testid="stBaseButton-elementToolbar"][aria-label="Fullscreen"]', "全屏"),
+    ('[data-testid="stBaseButton-elementToolbar"][aria-label="Close fullscreen"]', "退出全屏"),
+    ('[data-testid="stCode"] button[aria-label="Copy to clipboard"]', "复制"),
+    # A red file chip's reason ("File must be 20.0MB or smaller.", or a kind not allowed).
+    (
+        '[data-testid="stFileChip"][aria-invalid="true"]',
+        "这个文件不会上传：超过大小上限，或不是所列格式",
+    ),
+)
+
+
+def _tooltip_rule(button: str, words: str) -> str:
+    # A tooltip is drawn apart from its button, so it is found through the page: the one shown
+    # while this button is under the pointer or has the keyboard's focus.
+    tip = '[data-testid="stTooltipContent"] p, [data-testid="stTooltipErrorContent"]'
+    shown = f"body:has({button}:is(:hover, :focus-visible)) :is({tip})"
+    return (
+        f"{shown} {{ font-size: 0 }}\n"
+        f'{shown}::after {{ content: "{words}"; font-size: 0.875rem }}\n'
+    )
+
+
+#: Fixed CSS (no user text in it): Chinese for words Streamlit draws itself in English with no
+#: setting or argument for them (its ⋮ menu and running indicator are off: toolbarMode =
+#: "minimal" in config.toml; plotly's own words come from `png_config`). Each rule hides the
+#: English (font-size 0) and writes ours after it. Left alone: the dataframe column menu (Sort
+#: ascending …; its items differ only by their icon) and the "Connection error" dialog; the date
+#: range's quick picks ("Past Week" …) are hidden instead.
+CHROME_CSS = (
+    """
+<style>
+[role="listbox"][data-empty="true"] [role="option"] > span,
+[data-testid="stDateInput"] [data-placeholder="true"],
+[data-testid="stSkipToContent"] { font-size: 0 !important; }
+[role="listbox"][data-empty="true"] [role="option"] > span::after {
+  content: "没有符合的选项"; font-size: 0.875rem; }
+[data-testid="stDateInput"] [data-placeholder="true"]::after { font-size: 0.875rem; }
+[data-testid="stDateInput"] [data-placeholder="true"][data-type="year"]::after { content: "年"; }
+[data-testid="stDateInput"] [data-placeholder="true"][data-type="month"]::after { content: "月"; }
+[data-testid="stDateInput"] [data-placeholder="true"][data-type="day"]::after { content: "日"; }
+[data-testid="stDateInputQuickSelect"] { display: none !important; }
+[data-testid="stSkipToContent"]::after { content: "跳到正文"; font-size: 1rem; }
+[data-testid="stPlotlyChart"] .js-plotly-plot .plotly .modebar-btn[data-title="Fullscreen"]::after {
+  content: "全屏"; }
+[data-testid="stPlotlyChart"] .js-plotly-plot .plotly
+  .modebar-btn[data-title="Close fullscreen"]::after { content: "退出全屏"; }
+"""
+    + "".join(_tooltip_rule(button, words) for button, words in _TOOLTIPS)
+    + "</style>\n"
+)
 
 #: Fixed CSS for printing a page (Ctrl+P): no sidebar, header, toolbar or controls (pickers,
 #: buttons, downloads, the 数据 boxes), the content across the whole sheet, and A4 landscape, so
@@ -264,12 +322,43 @@ def apply(
     return fig
 
 
+#: Plotly's own words (toolbar tooltips, the notes it shows while saving a picture or after a
+#: zoom) in Chinese, through its `locales` setting: the bundled plotly has only English.
+PLOTLY_WORDS = {
+    "Download plot as a PNG": "下载为 PNG 图片",
+    "Download plot": "下载图片",
+    "Preparing image - this may take a few seconds": "正在生成图片，请稍候……",
+    "Image download succeeded": "图片已下载",
+    "Sorry, there was a problem downloading your image!": "抱歉，图片下载失败，请再试一次。",
+    "Zoom": "拖动框选放大",
+    "Pan": "拖动平移",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Autoscale": "自动缩放",
+    "Reset axes": "还原坐标轴",
+    "Reset view": "还原视图",
+    "Reset views": "还原视图",
+    "Reset": "还原",
+    "Box Select": "框选",
+    "Lasso Select": "套索选择",
+    "Toggle Spike Lines": "显示或隐藏辅助线",
+    "Show closest data on hover": "悬停显示最近的数据",
+    "Compare data on hover": "悬停比较数据",
+    "Toggle show closest data on hover": "切换悬停显示方式",
+    "Double-click to zoom back out": "双击图表可还原",
+    "Double-click on legend to isolate one trace": "双击图例可只看这一项",
+}
+
+
 def png_config(filename: str) -> dict[str, object]:
-    """Plotly config: the toolbar's camera button saves a 2× PNG named after the chart."""
+    """Plotly config: the toolbar's camera button saves a 2× PNG named after the chart, and the
+    toolbar speaks Chinese (`PLOTLY_WORDS`)."""
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "locale": "zh-CN",
+        "locales": {"zh-CN": {"dictionary": PLOTLY_WORDS}},
     }
 
 

@@ -17,7 +17,7 @@ from wuxing.metrics import corrections, uploads
 from wuxing.metrics import villages as village_metrics
 from wuxing.reading import changes, importer
 from wuxing.reading import corrections as correction_files
-from wuxing.ui.filters import current_filters
+from wuxing.ui.filters import current_filters, picker
 from wuxing.ui.loading import get_store, parse_upload, refresh_after_write
 from wuxing.ui.reports import problem_table, reminders
 from wuxing.ui.text import plain
@@ -46,10 +46,10 @@ def correct_values(ds: Dataset, user: str) -> None:
         return
     label = village_metrics.names(view)
     left, right = st.columns(2)
-    code = left.selectbox("要改正的村", codes, key="correction_village", format_func=label.get)
+    code = picker(left, "要改正的村", codes, key="correction_village", format_func=label.get)
     start = quarters.index(filters.period) if filters.period in quarters else 0
-    period = right.selectbox(
-        "季度", quarters, index=start, key="correction_period", format_func=periods.label
+    period = picker(
+        right, "季度", quarters, index=start, key="correction_period", format_func=periods.label
     )
     table = corrections.editable_values(ds, code, period)
     st.caption(
@@ -63,6 +63,7 @@ def correct_values(ds: Dataset, user: str) -> None:
         hide_index=True,
         width="stretch",
         height=35 * (len(table) + 1) + 3,
+        placeholder="",  # an empty cell reads as empty (留空), where Streamlit wrote "None"
         disabled=["星", "指标", "单位", corrections.CURRENT],
         column_config={
             corrections.NEW: st.column_config.NumberColumn(corrections.NEW, format="%g")

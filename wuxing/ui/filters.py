@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -18,6 +19,8 @@ from wuxing.ui.loading import ACCOUNT_KEY, area_choices, get_store, through_entr
 from wuxing.ui.text import plain
 
 ALL_STARS = "all"
+#: What a picker shows once its text is cleared to search (Streamlit's own is "Choose an option").
+SEARCH_HINT = "输入文字搜索"
 #: The quarter the sidebar moves to on the next run (set by a save that stored a newer one).
 NEXT_PERIOD = "_next_period"
 
@@ -59,6 +62,12 @@ def _adopt_url(key: str, options: Sequence[str], default: str, what: str) -> Non
     st.session_state[key] = wanted if wanted is not None else default
 
 
+def picker(where: Any, label: str, options: Sequence[Any], **kwargs: Any) -> Any:
+    """`where.selectbox` (`where`: st, st.sidebar or a column) as every page shows it: typing
+    searches, and a cleared box says so in Chinese (`SEARCH_HINT`); `kwargs` go to it."""
+    return where.selectbox(label, options, placeholder=SEARCH_HINT, **kwargs)
+
+
 def sidebar_filters(ds: Dataset) -> Filters:
     """Area, quarter and star pickers in the sidebar; the URL carries them so links reopen views."""
     store = get_store()
@@ -91,9 +100,10 @@ def sidebar_filters(ds: Dataset) -> Filters:
         opening = reporting.opening_quarter(reported, villages) or quarters[0]
         _adopt_url("period", quarters, opening, "季度")
     with st.sidebar:
-        st.selectbox("地区", areas, key="area", format_func=_area_option_label)
+        picker(st, "地区", areas, key="area", format_func=_area_option_label)
         if quarters:
-            st.selectbox(
+            picker(
+                st,
                 "季度",
                 quarters,
                 key="period",
@@ -101,7 +111,7 @@ def sidebar_filters(ds: Dataset) -> Filters:
             )
         else:
             st.caption("尚无季度数据")
-        st.selectbox("星", stars, key="star", format_func=_star_label)
+        picker(st, "星", stars, key="star", format_func=_star_label)
     for notice in st.session_state.pop("_url_notices", []):
         st.toast(plain(notice))
         st.sidebar.warning(plain(notice))
@@ -199,7 +209,8 @@ def village_picker(view: Dataset) -> str:
             st.session_state["village_town"] = chosen
         elif st.session_state.get("village_town") not in towns:
             st.session_state["village_town"] = towns[0]
-        town = st.selectbox(
+        town = picker(
+            st,
             "乡镇（可输入文字搜索）",
             towns,
             key="village_town",
@@ -211,8 +222,12 @@ def village_picker(view: Dataset) -> str:
     url_choice("village", codes, codes[0], "村庄")
     # A bound method, not a lambda: a lambda would keep the caller's data alive as long as the
     # session is idle, even after a new upload replaced it.
-    code = st.selectbox(
-        "村庄（可输入村名搜索）", codes, key="village", format_func=label_of.__getitem__
+    code = picker(
+        st,
+        "村庄（可输入村名搜索）",
+        codes,
+        key="village",
+        format_func=label_of.__getitem__,
     )
     sync_url(village=code)
     return code

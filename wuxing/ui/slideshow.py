@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from wuxing.meeting.slide import Slide
-from wuxing.ui.filters import drop_stale_choice, sync_url, url_choice
+from wuxing.ui.filters import drop_stale_choice, picker, sync_url, url_choice
 from wuxing.ui.text import plain
 from wuxing.ui.widgets import chart, excel_download, show_table
 
@@ -61,7 +61,8 @@ def page_turner(bar: DeltaGenerator, count: int) -> Position:
     )
     if not bar.toggle("自动翻页", key="auto"):
         return Position(index, None)
-    pace = bar.selectbox(
+    pace = picker(
+        bar,
         "每页停留",
         PACES,
         index=PACES.index(20),

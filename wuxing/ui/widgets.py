@@ -19,7 +19,7 @@ from wuxing.metrics import villages as village_metrics
 from wuxing.reading import template
 from wuxing.samples import sample
 from wuxing.ui import web
-from wuxing.ui.filters import Filters, current_filters
+from wuxing.ui.filters import Filters, current_filters, picker
 from wuxing.ui.loading import (
     get_store,
     load_dataset,
@@ -111,7 +111,8 @@ def template_download(ds: Dataset) -> None:
     choices = list(reversed(template.quarter_choices(ds.periods(), coming)))
     area = own_area(current_filters().area)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    period = left.selectbox(
+    period = picker(
+        left,
         "模板季度",
         choices,
         index=choices.index(coming),
@@ -180,8 +181,9 @@ def chart(
 
 
 def show_table(frame: pd.DataFrame, **options: Any) -> object:
-    """A table as every page shows it: no index, full width (`options` go to `st.dataframe`)."""
-    return st.dataframe(frame, hide_index=True, width="stretch", **options)
+    """A table as every page shows it: no index, full width, a missing value as "—" (Streamlit
+    writes "None"); `options` go to `st.dataframe`."""
+    return st.dataframe(frame, hide_index=True, width="stretch", placeholder="—", **options)
 
 
 def excel_download(
@@ -218,8 +220,8 @@ def file_chooser(
 
 def _chooser_words(limit_mb: int, types: list[str]) -> str:
     """CSS writing our words over the uploader's English ("Upload", "20MB per file • XLSX…"):
-    Streamlit has no setting for them. A file over the limit shows as a red chip only (the
-    reason in English on hover), so the line says what red means."""
+    Streamlit has no setting for them. A file over the limit shows as a red chip only (its
+    reason on hover, in Chinese through style.CHROME_CSS), so the line says what red means."""
     kinds = "、".join(types)
     button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
     line = '[data-testid="stFileUploaderDropzoneInstructions"] span'
