@@ -139,19 +139,22 @@ def target_progress(status: pd.DataFrame, year: int, beside: bool = False) -> go
     frame = by_name.sort_values("points_short", ascending=False, kind="stable")
     colors = [style.PASS_COLOR if ok else style.FAIL_COLOR for ok in frame["on_track"]]
     names = [style.label(v) for v in frame["village"]]
+    bars = {
+        "x": frame["points_short"],
+        "y": names,
+        "orientation": "h",
+        "marker_color": colors,
+        "customdata": frame[["target_level"]].to_numpy(),
+        "hovertemplate": "%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
+    }
     if beside:
         fig = go.Figure(
             go.Bar(
-                x=frame["points_short"],
-                y=names,
-                orientation="h",
-                marker_color=colors,
+                **bars,
                 # What is missing, not just that something is: 缺生态宜居星，差 9.0 分.
                 text=shortfall(frame),
                 # A village on track has no bar: its words (已达目标) stand beside the axis.
                 textposition=["outside" if ok else "auto" for ok in frame["on_track"]],
-                customdata=frame[["target_level"]].to_numpy(),
-                hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
             )
         )
         fig.update_layout(height=max(320, 30 * len(frame) + 140))
@@ -160,22 +163,11 @@ def target_progress(status: pd.DataFrame, year: int, beside: bool = False) -> go
     # What is missing under the village's name: beside its bar the words ran off the chart at
     # 390 px; the axis makes room for them.
     words = [style.wrapped(s, 10) for s in shortfall(frame)]
-    fig = go.Figure(
-        go.Bar(
-            x=frame["points_short"],
-            y=names,
-            orientation="h",
-            marker_color=colors,
-            text=[
-                "" if ok else f"{x:.1f}"
-                for x, ok in zip(frame["points_short"], frame["on_track"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=frame[["target_level"]].to_numpy(),
-            hovertemplate="%{y}：目标 %{customdata[0]} 星，尚差 %{x:.1f} 分<extra></extra>",
-        )
-    )
+    shown = [
+        "" if ok else f"{x:.1f}"
+        for x, ok in zip(frame["points_short"], frame["on_track"], strict=True)
+    ]
+    fig = go.Figure(go.Bar(**bars, text=shown, textposition="outside", cliponaxis=False))
     # Rows as tall as the tallest name and words at a desk's 16 px type (22 px a line).
     lines = max((2 + w.count("<br>") for w in words), default=1)
     fig.update_layout(height=max(320, (22 * lines + 8) * len(frame) + 140))
