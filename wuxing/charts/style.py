@@ -49,10 +49,6 @@ __all__ = [
 #: legend beside it did.
 LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 
-#: Axis numbers no finer than this many ticks: at 390 px plotly's own choice (every 2 points
-#: on a 90 px wide panel) tilted them on end and ran them into each other.
-FEW_TICKS = 5
-
 # `periods.short_label`'s form, "2023年Q1".
 _QUARTER_LABEL = re.compile(r"^(\d{4})年Q([1-4])$")
 # A time axis names every quarter up to this many; past it, only the years.
