@@ -17,12 +17,7 @@ pass_mark = ui.settings().pass_mark
 # The controls in one bar: a row above the slide, or, while presenting, a small translucent bar
 # in the corner of the projected screen (the arrow keys turn the slides either way).
 bar = st.container(horizontal=True, key="meeting_bar", vertical_alignment="center")
-presenting = bar.toggle(
-    "放映模式",
-    value=True,
-    key="present",
-    help="放映：隐藏侧栏和下载，大字号，每页一屏。关闭后可在侧栏换地区和季度，并下载通报和会议材料。",
-)
+presenting = slideshow.presenting(bar)
 if presenting:
     st.html(meeting_charts.PRESENTATION_CSS)  # a fixed style string, never user text
 

@@ -128,6 +128,10 @@ def test_presenting_every_slide_fits_the_screen_in_big_type(
                 problems.append(
                     (slide.title, measured["height"], measured["small"][:5], measured["cut"])
                 )
+            if slide.note:  # the bar in the corner never covers a word of the note
+                note = page.get_by_role("heading", name=slide.note).bounding_box()
+                bar = page.locator(".st-key-meeting_bar").bounding_box()
+                assert note["y"] + note["height"] <= bar["y"] + 1, slide.title
             if slide.figure is not None:  # the chart itself ends on the screen
                 assert charts.locator(".main-svg").first.bounding_box()["height"] >= height / 2
                 box = charts.first.bounding_box()
@@ -165,5 +169,52 @@ def test_on_a_phone_the_key_figures_stack_in_big_type(app_url, browser):
         assert size >= 32, size
         assert page.evaluate(_MEASURE, 12)["cut"] == []
         screenshot(page, "present_phone_1")
+    finally:
+        context.close()
+
+
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_a_phone_opens_the_slides_as_pages_draw_them(app_url, browser):
+    """A phone is not a projector: 会议模式 opens with 放映模式 off, and the score slide's heat map
+    is the page's, its scale under the grid and its numbers in the page's type, every village
+    named; switching 放映模式 on brings the projector's figure."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", user_agent=PHONE
+    )
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(app_url + "/meeting?period=2023Q4&slide=4", wait_until="domcontentloaded")
+        _heading(page, "2023年第四季度各村各星得分：哪些村哪颗星未达标")
+        switch = page.get_by_role("switch", name="放映模式")
+        assert not switch.is_checked()
+        chart = page.locator('[data-testid="stPlotlyChart"]')
+        chart.locator(".main-svg .heatmaplayer").wait_for()
+        assert chart.locator(".gtitle").count() == 1  # the page's figure, with its own title
+        names = chart.locator(".yaxislayer-above text").all_text_contents()
+        assert len(names) == 13 and "金魏旧寨村" in names
+        sizes = chart.locator(".colorbar text").evaluate_all(
+            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+        )
+        assert sizes and max(sizes) < 20, sizes
+        scale, grid = (
+            chart.locator(sel).first.bounding_box() for sel in (".colorbar", ".heatmaplayer")
+        )
+        assert scale["y"] >= grid["y"] + grid["height"] - 1  # lying under the grid
+        screenshot(page, "meeting_phone_page_figure")
+
+        page.locator(".st-key-present label").first.click()
+        page.locator('[data-testid="stSidebar"]').wait_for(state="hidden")
+        page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
+        chart.locator(".main-svg .heatmaplayer").wait_for()
+        assert chart.locator(".gtitle").count() == 0  # the projector's: the heading is its title
+        assert not errors
     finally:
         context.close()

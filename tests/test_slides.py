@@ -56,6 +56,20 @@ def test_one_slide_answers_which_village_misses_which_star(sample_dataset):
     assert heat.type == "heatmap" and "戊村" in heat.y and "76.0" in heat.text[row]
     assert list(heat.colorbar.ticktext)[1] == "达标线 85"
     assert scores.figure.layout.yaxis.dtick == 1  # every village named, however small the screen
+    # A slide is wide: its scale stands beside the grid, leaving the rows their height.
+    assert heat.colorbar.orientation == "v"
+
+
+def test_a_slide_shows_on_a_phone_as_the_page_draws_it(sample_dataset):
+    """Not presenting (a phone's first view), a slide's figure is the dashboard's: its own
+    title, the page's type, the heat map's scale under the grid; presenting, the projector's."""
+    for s in slides.build(sample_dataset, AREA, "2023Q4", 85)[1:]:
+        page, projected = s.page_figure, s.figure
+        assert page.layout.title.text and not projected.layout.title.text, s.key
+        assert (page.layout.font.size or 0) < 20 <= projected.layout.font.size, s.key
+        assert [t.type for t in page.data] == [t.type for t in projected.data], s.key
+    scores = slides.slide(sample_dataset, AREA, "2023Q4", 85, "scores")
+    assert scores.page_figure.data[0].colorbar.orientation == "h"
 
 
 def test_one_slide_counts_the_five_stars_passing(sample_dataset):

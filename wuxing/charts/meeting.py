@@ -20,7 +20,9 @@ HEIGHT = 760
 
 #: Fixed CSS for presenting (no user text ever goes in here): the sidebar, the app header and the
 #: chart toolbars hidden, the page full width, type large, and the slide controls in a small
-#: translucent bar in the bottom right corner (opaque under the mouse; the arrow keys work too).
+#: translucent bar in the bottom right corner (opaque under the mouse; the arrow keys work too),
+#: in a strip of its own below the slide (over the note, it hid words on a 720 px projector).
+#: A phone shows the bar above the slide and smaller headings.
 #: The slide fills the screen's height, its chart (`.st-key-slide_chart`) taking what the title
 #: and note leave; key figures shrink with the screen's width below 1920 px (`vw`; on a phone,
 #: which stacks the cards, a fixed size) and wrap (`style.CARD_CSS`) rather than end in "…":
@@ -31,7 +33,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="collapsedControl"], header[data-testid="stHeader"],
 [data-testid="stPlotlyChart"] .modebar-container { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container {
-  padding: 0.75rem 3rem 0.5rem !important; max-width: 100% !important; }
+  padding: 0.75rem 3rem 3.5rem !important; max-width: 100% !important; }
 [data-testid="stMain"] h1 { font-size: 3rem !important; }
 [data-testid="stMain"] h2 { font-size: 2.4rem !important; padding: 0.25rem 0 !important; }
 [data-testid="stMain"] h3 { font-size: 1.9rem !important; padding: 0.25rem 0 !important; }
@@ -61,6 +63,17 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .st-key-meeting_bar button { min-height: 0 !important; padding: 0 0.5rem !important; }
 .st-key-meeting_bar [data-testid="stElementContainer"] { width: auto !important; }
 .st-key-meeting_bar [data-testid="stMarkdownContainer"] p { margin: 0 !important; }
+@media (max-width: 640px) {  /* a phone: the bar above the slide, type that fits its width */
+  [data-testid="stMainBlockContainer"], .block-container {
+    padding: 0.5rem 1rem 1rem !important; height: auto !important; }
+  [data-testid="stMain"] h2 { font-size: 1.5rem !important; }
+  [data-testid="stMain"] h3 { font-size: 1.15rem !important; }
+  [data-testid="stMain"] [data-testid="stCaptionContainer"],
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] * { font-size: 0.9rem !important; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-slide_chart) { flex: none !important; }
+  .st-key-slide_chart { height: 75vh !important; }
+  .st-key-meeting_bar { position: static !important; opacity: 1; flex-wrap: wrap; }
+  .st-key-meeting_bar, .st-key-meeting_bar * { font-size: 16px !important; } }
 </style>
 """
 
@@ -86,8 +99,19 @@ def projector(fig: go.Figure) -> go.Figure:
     out.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
     out.update_traces(textfont={"size": SMALLEST}, selector={"type": "bar"})
     out.update_traces(textfont={"size": FONT_SIZE}, selector={"type": "heatmap"})
+    # Standing beside the grid: a slide is wide, and lying under it (the page's form, for a
+    # phone) the scale took the rows' height, so on a 720 px projector the names touched.
     out.update_traces(
-        colorbar={"tickfont": {"size": SMALLEST}, "title_font": {"size": SMALLEST}},
+        colorbar={
+            "tickfont": {"size": SMALLEST},
+            "title": {"font": {"size": SMALLEST}, "side": "top"},
+            "orientation": "v",
+            "x": 1.01,
+            "xanchor": "left",
+            "y": 0.5,
+            "yanchor": "middle",
+            "len": 1.0,
+        },
         selector={"type": "heatmap"},
     )
     if out.layout.legend.yref == "container":
@@ -98,4 +122,5 @@ def projector(fig: go.Figure) -> go.Figure:
     if any(trace.type == "heatmap" for trace in out.data):
         # Every row named: on a 720 px projector plotly's own choice named 7 of 13 villages.
         out.update_yaxes(dtick=1)
+        out.update_layout(margin={"b": 20})  # the page's room for the scale under the grid
     return out

@@ -8,7 +8,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wuxing import periods
-from wuxing.charts import meeting as meeting_charts
 from wuxing.charts import pair_overview, style
 from wuxing.dataset import Dataset
 from wuxing.meeting.slide import ChartData, Series, Slide, series_values
@@ -43,7 +42,7 @@ def _by_area(view: Dataset, area: str, period: str) -> Slide:
     return Slide(
         "pairs",
         f"{periods.label(period)}结对帮带：各{level}差距变化",
-        lambda: meeting_charts.projector(fig),
+        lambda: fig,
         chart,
         table=pairs.by_area_table(frame, level),
         note=f"共 {int(frame['pairs'].sum())} 对结对，本季度差距扩大 {widening} 对",
@@ -80,9 +79,7 @@ def _by_pair(view: Dataset, period: str) -> Slide:
     )
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(
-            pair_overview.pairs_at_a_glance(overview, periods.label(period))
-        )
+        return pair_overview.pairs_at_a_glance(overview, periods.label(period))
 
     closing = int((overview["trend"] == pairs.CLOSING).sum())
     widening = int(overview["widening"].sum())

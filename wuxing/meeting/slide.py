@@ -11,6 +11,8 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
+from wuxing.charts import meeting as meeting_charts
+
 
 @dataclass(frozen=True)
 class KeyFigure:
@@ -74,8 +76,9 @@ class Slide:
 
     key: str
     title: str
-    #: Draws the slide's figure. Only the slide on screen is drawn: drawing all of a province's
-    #: slides at projector size was most of the meeting page's first view.
+    #: Draws the slide's figure as the dashboard's pages draw it. Only the slide on screen is
+    #: drawn: drawing all of a province's slides at projector size was most of the meeting
+    #: page's first view.
     draw: Callable[[], go.Figure] | None = field(default=None, repr=False, compare=False)
     chart: ChartData | None = None
     grid: ScoreGrid | None = None
@@ -84,9 +87,16 @@ class Slide:
     note: str = ""
 
     @cached_property
-    def figure(self) -> go.Figure | None:
-        """The slide's figure at projector size (drawn on first use), None for key figures."""
+    def page_figure(self) -> go.Figure | None:
+        """The slide's figure as a page shows it (drawn on first use), None for key figures: what
+        a phone or a desk shows when not presenting."""
         return self.draw() if self.draw is not None else None
+
+    @cached_property
+    def figure(self) -> go.Figure | None:
+        """The slide's figure at projector size, None for key figures."""
+        page = self.page_figure
+        return meeting_charts.projector(page) if page is not None else None
 
 
 def series_values(column: pd.Series) -> tuple[float | None, ...]:

@@ -13,7 +13,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wuxing import catalog, formatting, periods
-from wuxing.charts import meeting as meeting_charts
 from wuxing.charts import overview as overview_charts
 from wuxing.charts import progress as progress_charts
 from wuxing.charts import ranking as ranking_charts
@@ -138,9 +137,7 @@ def _level_slide(view: Dataset, year: int) -> Slide:
         "村数（个）",
     )
     table = dist.rename(columns={"label": "星级", "villages": "村数（个）"})[["星级", "村数（个）"]]
-    return Slide(
-        "levels", f"{year}年度星级分布", lambda: meeting_charts.projector(fig), chart, table=table
-    )
+    return Slide("levels", f"{year}年度星级分布", lambda: fig, chart, table=table)
 
 
 def _held_slide(view: Dataset, year: int) -> Slide:
@@ -158,7 +155,7 @@ def _held_slide(view: Dataset, year: int) -> Slide:
     ]
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(overview_charts.stars_held(held, year))
+        return overview_charts.stars_held(held, year)
 
     return Slide("held", f"{year}年度各星获评村数", draw, chart, table=table)
 
@@ -182,9 +179,7 @@ def _scores_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
     )
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(
-            overview_charts.score_heatmap(matrix, periods.label(period), pass_mark)
-        )
+        return overview_charts.score_heatmap(matrix, periods.label(period), pass_mark)
 
     return Slide("scores", title, draw, grid=grid, table=stars.score_table(matrix), note=note)
 
@@ -214,8 +209,7 @@ def _passing_slide(view: Dataset, period: str, pass_mark: float) -> Slide:
     villages_in_view = len(view.villages)
 
     def draw() -> go.Figure:
-        fig = progress_charts.passing_counts(counts, villages_in_view, pass_mark)
-        return meeting_charts.projector(fig)
+        return progress_charts.passing_counts(counts, villages_in_view, pass_mark)
 
     now = counts[counts["period"] == period]
     note = "；".join(
@@ -243,9 +237,7 @@ def _ranking_slide(ranked: pd.DataFrame, period: str) -> Slide:
     )
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(
-            ranking_charts.ranking(top, title, "五星总分（分）", "分", None)
-        )
+        return ranking_charts.ranking(top, title, "五星总分（分）", "分", None)
 
     _, word = ranking.comparison(ranking.TOTAL, period)
     return Slide(
@@ -270,9 +262,7 @@ def _movers_slide(moved: pd.DataFrame, period: str) -> Slide:
     )
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(
-            ranking_charts.changes(moved, title, f"{word}变化（分）", "分")
-        )
+        return ranking_charts.changes(moved, title, f"{word}变化（分）", "分")
 
     return Slide(
         "movers", title, draw, chart, table=ranking.ranking_table(moved, ranking.TOTAL, word)
@@ -315,6 +305,6 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
     )
 
     def draw() -> go.Figure:
-        return meeting_charts.projector(overview_charts.target_progress(top, year, beside=True))
+        return overview_charts.target_progress(top, year, beside=True)
 
     return Slide("targets", title, draw, chart, table=targets.target_table(off), note=note)

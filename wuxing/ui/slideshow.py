@@ -33,6 +33,23 @@ def go(step: int, total: int, wrap: bool = False) -> None:
     st.session_state["slide"] = str(n)
 
 
+def presenting(bar: DeltaGenerator) -> bool:
+    """放映模式 in `bar`: on at first, except on a phone, which shows the slide as a page does."""
+    return bar.toggle(
+        "放映模式",
+        value=not _on_phone(),
+        key="present",
+        help="放映：隐藏侧栏和下载，大字号，每页一屏。关闭后可在侧栏换地区和季度，"
+        "并下载通报和会议材料。",
+    )
+
+
+def _on_phone() -> bool:
+    # The one sign of the screen the server gets; "Mobi" is what MDN advises looking for (phones
+    # say it, tablets and desks do not). A wrong guess only sets the toggle's first position.
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
 def page_turner(bar: DeltaGenerator, count: int) -> Position:
     """上一页 / 下一页 (also ← →), the page number and 自动翻页 in `bar`, for `count` slides."""
     numbers = [str(n) for n in range(1, count + 1)]
@@ -78,10 +95,11 @@ def show(slide: Slide, presenting: bool) -> None:
     """One slide: its title, its chart or key figures, and its note; the data behind it in a
     box (with a download) unless presenting."""
     st.header(plain(slide.title), anchor=False)  # the slide's one title: its figure has none
-    if slide.figure is not None:
+    figure = slide.figure if presenting else slide.page_figure
+    if figure is not None:
         with st.container(key="slide_chart"):
             chart(
-                slide.figure,
+                figure,
                 slide.table,
                 key=f"slide_{slide.key}",
                 name=slide.title,
