@@ -147,7 +147,10 @@ _CUT_OR_OVERLAPPING = """chart => {
     .filter(([r]) => r.left < legend.right - 0.5 && legend.left < r.right - 0.5
       && r.top < legend.bottom - 0.5 && legend.top < r.bottom - 0.5)
     .map(([, text]) => text);
-  return {cut, overlapping, covered};
+  // A legend taller than its room scrolls: 13 villages in one column, most of them hidden.
+  const bar = chart.querySelector('.legend .scrollbar')?.getBoundingClientRect();
+  const scrolling = bar && bar.height > 0 ? ['legend scrolls'] : [];
+  return {cut, overlapping, covered, scrolling};
 }"""
 
 # Every page with charts, and how many charts it draws with the sample data. 填报进度 draws none

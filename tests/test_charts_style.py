@@ -1,3 +1,5 @@
+import plotly.graph_objects as go
+
 from wuxing.charts import style
 
 
@@ -29,3 +31,13 @@ def test_time_ticks_name_only_the_years_past_eight_quarters():
 
 def test_time_ticks_leave_years_as_they_are_but_upright():
     assert style.time_ticks(["2022年", "2023年（至Q3）"]) == {"tickangle": 0, "automargin": True}
+
+
+def test_the_pass_line_is_named_beside_the_plot_not_over_its_lines():
+    fig = style.pass_line(go.Figure(go.Scatter(x=[1, 2], y=[84, 86])), 85)
+    (line,) = fig.layout.shapes
+    assert (line.y0, line.y1, line.line.dash) == (85, 85, "dash")
+    (name,) = fig.layout.annotations
+    assert name.text == "达标线<br>85 分" and name.y == 85
+    assert (name.xref, name.x, name.xanchor) == ("paper", 1, "left")  # in the right margin
+    assert fig.layout.margin.r >= 50  # with room for its four characters

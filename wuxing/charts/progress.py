@@ -37,12 +37,7 @@ def score_trend(history: pd.DataFrame, title: str, pass_mark: float) -> go.Figur
                 hovertemplate=f"{shown} · %{{x}}：%{{y:.1f}} 分<extra></extra>",
             )
         )
-    fig.add_hline(
-        y=pass_mark,
-        line={"dash": "dash", "color": style.FAIL_COLOR, "width": 2},
-        annotation_text=f"达标线 {pass_mark:g} 分",
-        annotation_position="top left",
-    )
+    style.pass_line(fig, pass_mark)
     fig.update_xaxes(
         type="category",
         categoryorder="category ascending",

@@ -36,6 +36,7 @@ __all__ = [
     "apply",
     "label",
     "is_quarter",
+    "pass_line",
     "png_config",
     "text_width",
     "time_ticks",
@@ -46,8 +47,16 @@ __all__ = [
 #: A horizontal legend at the foot of the figure, under the axis title: plotly reserves its room
 #: (the margin grows by the legend's height), so on a phone, where a legend of 13 villages takes
 #: four rows, it neither covers the tick labels nor squeezes the plot to half the width as a
-#: legend beside it did.
-LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
+#: legend beside it did. It spans the figure's width, not the plot's: on a phone a plot narrowed
+#: by a wider margin (`pass_line`) left it one name a row, and a scroll bar.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "xref": "container",
+    "x": 0,
+}
 
 # `periods.short_label`'s form, "2023年Q1".
 _QUARTER_LABEL = re.compile(r"^(\d{4})年Q([1-4])$")
@@ -260,6 +269,26 @@ def _balanced(piece: str, width: float) -> list[str]:
 def text_width(text: str) -> float:
     """How wide `text` runs, in Chinese characters (a digit, Latin letter or sign counts half)."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def pass_line(fig: go.Figure, pass_mark: float) -> go.Figure:
+    """The pass mark as a dashed red line across the plot, named in the margin at its right
+    end: inside the plot, its name lay over the villages' lines and hid their points."""
+    fig.add_hline(y=pass_mark, line={"dash": "dash", "color": FAIL_COLOR, "width": 2})
+    fig.add_annotation(
+        text=f"达标线<br>{pass_mark:g} 分",
+        x=1,
+        xref="paper",
+        xanchor="left",
+        xshift=4,
+        y=pass_mark,
+        yref="y",
+        showarrow=False,
+        align="left",
+        font={"color": FAIL_COLOR},
+    )
+    fig.update_layout(margin_r=56)
+    return fig
 
 
 def is_quarter(text: object) -> bool:
