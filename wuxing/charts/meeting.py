@@ -91,11 +91,6 @@ def projector(fig: go.Figure) -> go.Figure:
         margin={"t": 30},
     )
     out.update_xaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
-    if out.layout.xaxis.tickvals and all(style.is_quarter(v) for v in out.layout.xaxis.tickvals):
-        # The full quarters (2023年Q1), free to tilt: a projector has room for them on one line,
-        # and a slide opened on a phone tilts them where style.time_ticks's upright Q1 2022年
-        # ran into Q2 at projector type.
-        out.update_xaxes(tickmode=None, tickvals=None, ticktext=None, tickangle=None)
     out.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": SMALLEST})
     out.update_traces(textfont={"size": SMALLEST}, selector={"type": "bar"})
     out.update_traces(textfont={"size": FONT_SIZE}, selector={"type": "heatmap"})
@@ -118,7 +113,9 @@ def projector(fig: go.Figure) -> go.Figure:
         # A slide is wide: the legend on one line above the plot (style.LEGEND_BELOW puts it at
         # the figure's foot for a phone), clear of the screen's bottom edge, where a presenter
         # clicks to put the keys on the page and would hide a series instead.
-        out.update_layout(legend={"yref": "paper", "y": 1.02, "yanchor": "bottom"})
+        out.update_layout(
+            legend={"yref": "paper", "y": 1.02, "yanchor": "bottom", "xref": "paper", "x": 0}
+        )
     if any(trace.type == "heatmap" for trace in out.data):
         # Every row named: on a 720 px projector plotly's own choice named 7 of 13 villages.
         out.update_yaxes(dtick=1)

@@ -35,7 +35,6 @@ __all__ = [
     "LEGEND_BELOW",
     "apply",
     "label",
-    "is_quarter",
     "pass_line",
     "png_config",
     "text_width",
@@ -289,11 +288,6 @@ def pass_line(fig: go.Figure, pass_mark: float) -> go.Figure:
     )
     fig.update_layout(margin_r=56)
     return fig
-
-
-def is_quarter(text: object) -> bool:
-    """True for a quarter as an axis shows it (`periods.short_label`: "2023年Q1")."""
-    return isinstance(text, str) and bool(_QUARTER_LABEL.match(text))
 
 
 def time_ticks(labels: Sequence[str]) -> dict[str, object]:
