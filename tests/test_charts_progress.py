@@ -61,13 +61,14 @@ def test_award_grid_writes_gains_and_losses_and_leaves_missing_years_empty():
 def test_target_gaps_stack_by_star_and_name_villages_on_track():
     gaps = pd.DataFrame(
         {
-            "code": ["J", "Z", "Z", "B"],
-            "village": ["甲村", "赵家村", "赵家村", "丙村"],
-            "star": ["", "industry", "ecology", ""],
-            "label": ["", "产业兴旺星", "生态宜居星", ""],
-            "score": [None, 80.0, None, None],
-            "gap": [0.0, 5.0, 85.0, 0.0],
-            "needed": [0, 2, 2, 0],
+            # In the metric's order (`progress.target_gaps`): villages in pinyin order.
+            "code": ["B", "J", "Z", "Z"],
+            "village": ["丙村", "甲村", "赵家村", "赵家村"],
+            "star": ["", "", "industry", "ecology"],
+            "label": ["", "", "产业兴旺星", "生态宜居星"],
+            "score": [None, None, 80.0, None],
+            "gap": [0.0, 0.0, 5.0, 85.0],
+            "needed": [0, 0, 2, 2],
         }
     )
     fig = charts.target_gaps(gaps, 2023, 85).to_dict()

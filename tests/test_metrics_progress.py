@@ -112,7 +112,10 @@ def test_target_gaps_list_each_short_star_and_keep_villages_on_track():
         scores=[("Z", "2023Q2", "industry", 80.5), ("J", "2023Q2", "industry", 90)],
         targets=[("Z", 2023, 2, "industry,ecology"), ("J", 2023, 1, "industry")],
     )
-    gaps = progress.target_gaps(ds, "2023Q2", 85, "all").set_index(["village", "star"])
+    listed = progress.target_gaps(ds, "2023Q2", 85, "all")
+    # Pinyin order (the targets were given 赵 first): the chart's order among ties.
+    assert list(dict.fromkeys(listed["village"])) == ["甲村", "赵家村"]
+    gaps = listed.set_index(["village", "star"])
     assert gaps.loc[("赵家村", "industry"), "gap"] == 4.5
     assert gaps.loc[("赵家村", "ecology"), "gap"] == 85.0  # not scored: the whole pass mark
     assert gaps.loc[("赵家村", "ecology"), "needed"] == 2

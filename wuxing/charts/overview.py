@@ -10,7 +10,6 @@ from wuxing import catalog
 from wuxing.charts import style
 from wuxing.charts.figure_cache import drawn_once
 from wuxing.metrics.targets import shortfall
-from wuxing.metrics.villages import pinyin_key
 
 
 @drawn_once
@@ -132,11 +131,9 @@ def target_progress(status: pd.DataFrame, year: int, beside: bool = False) -> go
     """Horizontal bars: points each village still lacks on its target stars (0 = on track), and
     in words what it lacks: under its name, or `beside` its bar (a slide: a projector is wide,
     its rows too short for words under the names)."""
-    # Read from the top: the furthest behind first, ties (those on track) in pinyin order.
-    by_name = status.iloc[
-        sorted(range(len(status)), key=lambda i: pinyin_key(status["village"].iloc[i]))
-    ]
-    frame = by_name.sort_values("points_short", ascending=False, kind="stable")
+    # Read from the top: the furthest behind first, ties (those on track) in the rows' own
+    # pinyin order (`targets.target_status`).
+    frame = status.sort_values("points_short", ascending=False, kind="stable")
     colors = [style.PASS_COLOR if ok else style.FAIL_COLOR for ok in frame["on_track"]]
     names = [style.label(v) for v in frame["village"]]
     bars = {

@@ -10,7 +10,6 @@ from plotly.colors import qualitative
 from wuxing import catalog, periods
 from wuxing.charts import style
 from wuxing.charts.figure_cache import drawn_once
-from wuxing.metrics.villages import pinyin_key
 
 # Level colours shared with the overview's level distribution (无星 → 五星).
 LEVEL_COLORS = ["#EAECEE", "#F5CBA7", "#F0B27A", "#EB984E", "#DC7633", "#BA4A00"]
@@ -135,8 +134,9 @@ def _cell_text(level: int, gained: list[str], lost: list[str], most: int) -> str
 def target_gaps(gaps: pd.DataFrame, year: int, pass_mark: float) -> go.Figure:
     """Stacked horizontal bars: per village, points each target star lacks, in the star colours."""
     totals = gaps.groupby("village", sort=False)["gap"].sum()
-    # Read from the top: the furthest behind first, ties (those on target) in pinyin order.
-    order = sorted(totals.index, key=lambda v: (-totals[v], pinyin_key(v)))
+    # Read from the top: the furthest behind first, ties (those on target) in the rows' own
+    # pinyin order (`progress.target_gaps`).
+    order = list(totals.sort_values(ascending=False, kind="stable").index)
     fig = go.Figure()
     for star in catalog.STAR_IDS:
         rows = gaps[gaps["star"] == star]

@@ -161,7 +161,7 @@ def target_gaps(ds: Dataset, period: str, pass_mark: float, star: str) -> pd.Dat
     Rows: code, village, star, label, score (NaN when not scored), gap (points short; the whole
     pass mark when not scored), needed (stars still needed for the target). A village with
     nothing named short (on track, or a level-only target) gets one row with star "" and gap 0,
-    so it is still listed. Only stars in the star filter count.
+    so it is still listed. Only stars in the star filter count. Villages in pinyin order.
     """
     columns = ["code", "village", "star", "label", "score", "gap", "needed"]
     status = target_status(ds, period, pass_mark)
