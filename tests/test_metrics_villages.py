@@ -38,6 +38,9 @@ def test_areas_are_hierarchical_and_scope_filters_villages():
     assert villages.default_area(ds.villages) == "濮阳市/清丰县"
     assert set(villages.scope(ds, "濮阳市/清丰县/高堡乡").villages["code"]) == {"3", "4"}
     assert len(villages.scope(ds, "").villages) == 4
+    # The count the sidebar's quarter list says "已报 2/13 村" of: the same villages.
+    assert villages.village_count(ds, "濮阳市/清丰县/高堡乡") == 2
+    assert villages.village_count(ds, "") == 4
 
 
 def test_shared_names_get_their_town():

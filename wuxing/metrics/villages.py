@@ -86,6 +86,12 @@ def in_area(villages: pd.DataFrame, area: str) -> pd.Series:
 
 
 @remembered
+def village_count(ds: Dataset, area: str) -> int:
+    """How many villages `area` holds (counted once per dataset, not on every rerun)."""
+    return int(in_area(ds.villages, area).sum())
+
+
+@remembered
 def scope(ds: Dataset, area: str) -> Dataset:
     """The dataset restricted to the villages of `area` (pairs kept when the mentee is inside)."""
     if not area_parts(area):

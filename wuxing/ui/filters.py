@@ -94,7 +94,7 @@ def sidebar_filters(ds: Dataset) -> Filters:
         st.session_state["period"] = st.session_state.pop(NEXT_PERIOD)
     # The area's villages and how many reported each quarter: a quarter only a few have reported
     # so far is offered (marked so), but is not where pages open.
-    villages = int(village_metrics.in_area(ds.villages, st.session_state["area"]).sum())
+    villages = village_metrics.village_count(ds, st.session_state["area"])
     reported = reporting.reported_counts(ds, st.session_state["area"])
     if quarters:
         opening = reporting.opening_quarter(reported, villages) or quarters[0]
