@@ -34,7 +34,8 @@ def go(step: int, total: int, wrap: bool = False) -> None:
 
 
 def presenting(bar: DeltaGenerator) -> bool:
-    """放映模式 in `bar`: on at first, except on a phone, which shows the slide as a page does."""
+    """放映模式 in `bar`: on at first, except on a phone (there it only hides the sidebar and the
+    downloads: its charts stay as the pages draw them, `show`)."""
     return bar.toggle(
         "放映模式",
         value=not _on_phone(),
@@ -95,7 +96,8 @@ def show(slide: Slide, presenting: bool) -> None:
     """One slide: its title, its chart or key figures, and its note; the data behind it in a
     box (with a download) unless presenting."""
     st.header(plain(slide.title), anchor=False)  # the slide's one title: its figure has none
-    figure = slide.figure if presenting else slide.page_figure
+    # Projector type only where a projector may be: a phone's screen reads the page's figure.
+    figure = slide.figure if presenting and not _on_phone() else slide.page_figure
     if figure is not None:
         with st.container(key="slide_chart"):
             chart(
