@@ -1,5 +1,7 @@
 """会议模式 in a real browser: the sidebar is hidden, the arrow keys turn the slides."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from tests.conftest import screenshot
@@ -8,6 +10,22 @@ from wuxing.meeting import slides
 AREA = "濮阳市/清丰县/马庄桥镇"
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@contextmanager
+def _screen(browser, width: int, height: int, **options):
+    """A page at `width`×`height` (zh-CN, waits of up to 60 s) and the page errors it collects."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="zh-CN", **options
+    )
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page, errors
+    finally:
+        context.close()
 
 
 def _heading(page, text: str) -> None:
@@ -104,12 +122,7 @@ def test_presenting_every_slide_fits_the_screen_in_big_type(
     chart included, no key figure cut short, and type as big as 20 px is on 1080p."""
     smallest = 20 * width / 1920 - 0.01
     shown = slides.build(sample_dataset, AREA, "2023Q4", 85)
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with _screen(browser, width, height) as (page, errors):
         page.goto(app_url + "/meeting?period=2023Q4", wait_until="domcontentloaded")
         problems = []
         for n, slide in enumerate(shown, start=1):
@@ -149,17 +162,12 @@ def test_presenting_every_slide_fits_the_screen_in_big_type(
         assert bar["height"] <= 60 and bar["width"] <= width / 2  # a small bar in the corner
         assert page.locator('[data-testid="stException"]').count() == 0
         assert not errors
-    finally:
-        context.close()
 
 
 def test_on_a_phone_the_key_figures_stack_in_big_type(app_url, browser):
     """A phone stacks the four cards: each figure keeps big type (the projector's sizing by
     screen width would make it 12 px there) and shows whole."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
+    with _screen(browser, 390, 844) as (page, _):
         page.goto(app_url + "/meeting?period=2023Q4", wait_until="domcontentloaded")
         _heading(page, "马庄桥镇2023年第四季度主要指标")
         value = page.locator('[data-testid="stMetricValue"]').first
@@ -169,8 +177,6 @@ def test_on_a_phone_the_key_figures_stack_in_big_type(app_url, browser):
         assert size >= 32, size
         assert page.evaluate(_MEASURE, 12)["cut"] == []
         screenshot(page, "present_phone_1")
-    finally:
-        context.close()
 
 
 PHONE = (
@@ -184,14 +190,7 @@ def test_a_phone_opens_the_slides_as_pages_draw_them(app_url, browser):
     is the page's, its scale under the grid and its numbers in the page's type, every village
     named; switching 放映模式 on hides the sidebar and keeps that figure (projector type would
     squeeze the grid into 390 px)."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="zh-CN", user_agent=PHONE
-    )
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with _screen(browser, 390, 844, user_agent=PHONE) as (page, errors):
         page.goto(app_url + "/meeting?period=2023Q4&slide=4", wait_until="domcontentloaded")
         _heading(page, "2023年第四季度各村各星得分：哪些村哪颗星未达标")
         switch = page.get_by_role("switch", name="放映模式")
@@ -218,5 +217,3 @@ def test_a_phone_opens_the_slides_as_pages_draw_them(app_url, browser):
         assert chart.locator(".gtitle").count() == 1  # still the page's figure
         assert len(chart.locator(".yaxislayer-above text").all_text_contents()) == 13
         assert not errors
-    finally:
-        context.close()
