@@ -125,6 +125,9 @@ def test_docx_holds_the_same_words(sample_dataset):
     assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)  # A4
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "一、总体情况" and all(h[1] == "、" for h in headings)
+    made = document.core_properties  # what WPS shows under 属性, not python-docx's defaults
+    assert made.title == paragraphs[0] and made.author == "五星支部创建数据看板"
+    assert made.created.year >= 2026 and "python" not in made.comments
 
 
 def test_docx_writes_user_text_as_plain_runs():

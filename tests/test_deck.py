@@ -44,6 +44,11 @@ def test_slides_and_titles(built, sample_dataset):
     assert (
         titles[1].startswith("季度通报（1/") and titles[-1] == "2023年第一季度各村情况一览（1/1）"
     )
+    # What WPS shows under 属性: the deck's own title and maker, not python-pptx's from 2013.
+    made = built.core_properties
+    assert made.title == "马庄桥镇2023年第一季度“五星”支部创建工作通报 会议材料"
+    assert made.author == made.last_modified_by == "五星支部创建数据看板"
+    assert made.created.year >= 2026 and "python" not in (made.comments + made.keywords)
 
 
 def test_charts_are_native_and_hold_the_metrics(built, sample_dataset):

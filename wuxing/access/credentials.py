@@ -29,7 +29,9 @@ def check_name(name: str) -> str:
 def check_password(password: str, name: str) -> None:
     """AuthError (in Chinese) unless `password` keeps the rule for the account `name`."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符（{PASSWORD_RULE}）")
+        raise AuthError(
+            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符，不能全是空格，也不能与用户名相同"
+        )
     if not password.strip():
         raise AuthError(f"密码不能全是空格（{PASSWORD_RULE}）")
     if account_key(password.strip()) == account_key(name.strip()):

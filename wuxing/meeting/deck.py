@@ -42,6 +42,7 @@ TITLE_SLIDE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
 def build(ds: Dataset, area: str, period: str, pass_mark: float) -> bytes:
     """The deck for `area` in `period` as .pptx bytes."""
     prs = pptx.Presentation()
+    letterhead.stamp(prs.core_properties, f"{letterhead.title(area, period)} 会议材料")
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     shown = slides.build(ds, area, period, pass_mark)
     _title_slide(prs, ds, area, period)

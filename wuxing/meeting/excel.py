@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from wuxing.formulas import TEXT_ONLY_XLSX
+from wuxing.meeting import letterhead
 
 
 def to_xlsx(table: pd.DataFrame, sheet: str = "数据") -> bytes:
@@ -64,6 +65,7 @@ def to_docx(
     signature lines (发文单位, 日期) right-aligned at the foot. All text goes in as plain runs:
     nothing in it is read as a field, a link or formatting."""
     document = docx.Document()
+    letterhead.stamp(document.core_properties, _NOT_XML.sub("", title))
     # A4 with the margins of a Party and government notice (GB/T 9704): the default is Letter.
     for section in document.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)

@@ -5,7 +5,8 @@ same title."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from wuxing import formatting, periods
 from wuxing.config import Settings
@@ -35,3 +36,19 @@ def letterhead(area: str, period: str, settings: Settings, today: date | None = 
     issuer = settings.briefing_issuer or f"{villages.area_label(area)}党委"
     day = settings.briefing_date or formatting.chinese_date(today or formatting.today())
     return Letterhead(title(area, period, settings.briefing_title), issuer, day)
+
+
+#: Who a downloaded file says made it (its 作者 under 属性 in WPS or Word).
+MADE_BY = "五星支部创建数据看板"
+
+
+def stamp(properties: Any, title: str) -> None:
+    """Fill a Word or PowerPoint file's properties (python-docx and python-pptx share their
+    names): its title, made now by the dashboard. Left alone, they named the libraries' own
+    authors and dates from 2013."""
+    now = datetime.now()
+    properties.title, properties.subject = title, title
+    properties.author = properties.last_modified_by = MADE_BY
+    properties.comments = properties.keywords = properties.category = ""
+    properties.created = properties.modified = now
+    properties.revision = 1
