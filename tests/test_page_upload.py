@@ -216,6 +216,34 @@ def test_the_sidebar_stays_on_its_quarter_when_a_save_adds_none(township):
     assert at.selectbox(key="period").value == "2023Q2"
 
 
+def test_a_save_two_villages_into_a_new_quarter_leaves_the_pages_on_the_last_full_one(township):
+    """Two of 13 villages' 2024Q1: the editor's pages stay on 2023Q4 (totals and rankings of two
+    villages would read as the township's); the new quarter is offered, marked, and the notice's
+    button opens it on request."""
+    at = _upload_page()
+    ds = township.load()
+    codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
+    values = pd.DataFrame(
+        {
+            "code": [codes["赵家村"], codes["甲村"]],
+            "period": "2024Q1",
+            "indicator": "volunteers",
+            "value": [12.0, 8.0],
+        }
+    )
+    content = template.write_workbook(Dataset.of(villages=ds.villages, values=values))
+    at.file_uploader(key="upload_files").set_value(("两村一季度.xlsx", content, XLSX))
+    at.run()
+    next(b for b in at.button if b.label == "确认保存").click().run()
+    assert not at.exception and "已保存为第 2 版" in at.success[0].value
+    quarter = at.selectbox(key="period")
+    assert quarter.value == "2023Q4"
+    assert quarter.format_func("2024Q1") == "2024年第一季度（已报 2/13 村）"
+    next(b for b in at.button if b.label == "在总览中查看2024年第一季度").click().run()
+    assert not at.exception and at.title[0].value == "总览"
+    assert at.selectbox(key="period").value == "2024Q1"
+
+
 def test_a_corrected_file_beside_the_old_one_says_which_to_remove(township):
     ds = township.load()
     old = cycle.ledger(ds)

@@ -21,8 +21,10 @@ from wuxing.ui.text import plain
 ALL_STARS = "all"
 #: What a picker shows once its text is cleared to search (Streamlit's own is "Choose an option").
 SEARCH_HINT = "输入文字搜索"
-#: The quarter the sidebar moves to on the next run (set by a save that stored a newer one).
+#: The quarter the sidebar moves to on the next run (a user asked for it).
 NEXT_PERIOD = "_next_period"
+#: The newer quarter a save just added (see `sidebar_filters` for when pages follow it).
+SAVED_PERIOD = "_saved_period"
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,20 @@ def sidebar_filters(ds: Dataset) -> Filters:
         st.session_state["area"] = st.session_state.pop("_drill_area")
     _adopt_url("area", areas, start, "地区")
     _adopt_url("star", stars, ALL_STARS, "星")
-    # A save added it (see ui/reports.py), or a page offered it (`show_quarter`).
-    if st.session_state.get(NEXT_PERIOD) in quarters:
-        st.session_state["period"] = st.session_state.pop(NEXT_PERIOD)
     # The area's villages and how many reported each quarter: a quarter only a few have reported
     # so far is offered (marked so), but is not where pages open.
     villages = village_metrics.village_count(ds, st.session_state["area"])
     reported = reporting.reported_counts(ds, st.session_state["area"])
-    if quarters:
-        opening = reporting.opening_quarter(reported, villages) or quarters[0]
+    opening = (reporting.opening_quarter(reported, villages) or quarters[0]) if quarters else None
+    # A user asked for it (`show_quarter`, a save's 在总览中查看 button).
+    if st.session_state.get(NEXT_PERIOD) in quarters:
+        st.session_state["period"] = st.session_state.pop(NEXT_PERIOD)
+    # A save added it (ui/reports.py): followed once pages open there, not while two of 13
+    # villages make its totals and rankings.
+    saved = st.session_state.pop(SAVED_PERIOD, None)
+    if saved is not None and saved == opening:
+        st.session_state["period"] = saved
+    if opening is not None:
         _adopt_url("period", quarters, opening, "季度")
     with st.sidebar:
         picker(st, "地区", areas, key="area", format_func=_area_option_label)

@@ -9,7 +9,7 @@ from wuxing.dataset import Dataset
 from wuxing.metrics import uploads
 from wuxing.reading.importer import ImportResult
 from wuxing.reading.problems import CODES
-from wuxing.ui.filters import NEXT_PERIOD
+from wuxing.ui.filters import NEXT_PERIOD, SAVED_PERIOD
 from wuxing.ui.text import plain
 from wuxing.ui.widgets import excel_download, show_table
 
@@ -70,11 +70,12 @@ def blank_headlines(upload: Dataset, current: Dataset) -> None:
 
 def remember_saved(revision: int, changed: str, quarter: str | None, added: bool) -> None:
     """After a save: clear the uploader (a new key) and the preview, keep the notice for the
-    next run, and move the sidebar to the stored quarter when the upload added a newer one."""
+    next run, and move the sidebar to the stored quarter when the upload added a newer one (once
+    enough villages reported it: `filters.sidebar_filters`)."""
     st.session_state[_SAVED] = {"revision": revision, "changed": changed, "quarter": quarter}
     st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     if added and quarter:
-        st.session_state[NEXT_PERIOD] = quarter
+        st.session_state[SAVED_PERIOD] = quarter
 
 
 def uploader_key() -> str:
