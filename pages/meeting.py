@@ -7,7 +7,7 @@ import streamlit as st
 from wuxing import periods, ui
 from wuxing.charts import meeting as meeting_charts
 from wuxing.meeting import briefing, deck, letterhead, slides
-from wuxing.metrics import villages
+from wuxing.metrics import reporting, villages
 from wuxing.ui import slideshow
 
 ds = ui.load_dataset()
@@ -29,11 +29,14 @@ if not keys:
 period, count = filters.period, len(keys)
 position = slideshow.page_turner(bar, count)
 sample = "示例数据 · " if ds.is_sample else ""
+# The quarter as the sidebar names it: "（已报 2/13 村）" while not every village has reported.
+quarter = reporting.quarter_choice(
+    period,
+    reporting.reported_counts(ds, filters.area),
+    villages.village_count(ds, filters.area),
+)
 st.caption(
-    ui.plain(
-        f"{sample}{villages.area_label(filters.area)} · {periods.label(period)}"
-        f" · 达标线 {pass_mark:g} 分"
-    )
+    ui.plain(f"{sample}{villages.area_label(filters.area)} · {quarter} · 达标线 {pass_mark:g} 分")
 )
 # Only the slide on screen is made.
 slideshow.show(

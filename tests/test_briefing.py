@@ -251,3 +251,15 @@ def test_the_closing_step_looks_to_the_years_end_then_to_next_year(sample_datase
     q4 = briefing.text(sample_dataset, AREA, "2023Q4", 85)
     assert "力争年底评星定级完成目标" in q3 and "2024年创星目标" not in q3
     assert "力争年底" not in q4 and "谋划2024年创星目标" in q4
+
+
+def test_a_quarter_not_every_village_reported_is_said_first(sample_dataset):
+    """10 of 13 villages have reported 2024Q1: the briefing says so before any total, count or
+    ranking (those are the ten's); a quarter every village reported says nothing of it."""
+    partial = briefing.sections(with_blank_toilets(sample_dataset), AREA, "2024Q1", 85)
+    assert partial[0].sentences[0] == (
+        "请注意：截至本通报，马庄桥镇13个村中只有10个村上报了2024年第一季度的数据，"
+        "下文的合计、达标、排名及与上季度的比较只反映已上报的村，待各村上报后再作全面通报。"
+    )
+    whole = briefing.sections(sample_dataset, AREA, "2023Q4", 85)
+    assert not any("请注意" in s for section in whole for s in section.sentences)

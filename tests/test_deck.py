@@ -212,6 +212,7 @@ def test_the_headline_slide_says_who_reported(sample_dataset):
     text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
     assert "环比（对比2023年第四季度） +50 户" in text
     assert "10/13 个村已报，按两季度都填报的 10 个村比较" in text
+    assert "共 13 个村，2024年第一季度已报 10 个：以上只含已报的村" in text
 
 
 @pytest.mark.parametrize(

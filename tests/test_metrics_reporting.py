@@ -174,6 +174,8 @@ def test_each_quarter_counts_the_villages_of_the_area_that_reported_anything():
     }
     one_village = f"{CITY}/甲县/东镇/二村"
     assert reporting.reported_counts(ds, one_village).to_dict() == {"2023Q4": 0, "2024Q1": 1}
+    # A view's own count, as the meeting material says it (and 0 for a quarter nobody gave).
+    assert reporting.reported_in(ds, "2024Q1") == 3 and reporting.reported_in(ds, "2022Q1") == 0
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from wuxing.dataset import Dataset
 from wuxing.meeting import excel
 from wuxing.meeting.letterhead import Letterhead, title
 from wuxing.memo import remembered
-from wuxing.metrics import headline, meeting, pairs, ranking, stars, targets, villages
+from wuxing.metrics import headline, meeting, pairs, ranking, reporting, stars, targets, villages
 from wuxing.metrics.aggregation import Compared
 
 _NUMERALS = "一二三四五六七八九十"
@@ -80,7 +80,7 @@ def sections(ds: Dataset, area: str, period: str, pass_mark: float) -> list[Sect
 
 
 def _overall(view: Dataset, place: str, period: str, pass_mark: float) -> tuple[str, ...]:
-    said = [_awards(view, place, period)]
+    said = [*_partial(view, place, period), _awards(view, place, period)]
     said += _award_changes(view, period)
     status = targets.target_status(view, period, pass_mark)
     if not status.empty:
@@ -94,6 +94,18 @@ def _overall(view: Dataset, place: str, period: str, pass_mark: float) -> tuple[
     if figures:
         said.append("主要指标：" + "；".join(figures) + "。")
     return tuple(said)
+
+
+def _partial(view: Dataset, place: str, period: str) -> list[str]:
+    """A quarter not every village has reported: said first, since its totals, counts of stars
+    passing, rankings and changes on last quarter are those of the villages that reported."""
+    reported, count = reporting.reported_in(view, period), len(view.villages)
+    if reported >= count:
+        return []
+    return [
+        f"请注意：截至本通报，{place}{count}个村中只有{reported}个村上报了{periods.label(period)}"
+        "的数据，下文的合计、达标、排名及与上季度的比较只反映已上报的村，待各村上报后再作全面通报。"
+    ]
 
 
 def _awards(view: Dataset, place: str, period: str) -> str:

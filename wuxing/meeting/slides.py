@@ -27,6 +27,7 @@ from wuxing.metrics import (
     pairs,
     progress,
     ranking,
+    reporting,
     stars,
     targets,
     villages,
@@ -121,8 +122,17 @@ def _headline_slide(view: Dataset, area: str, period: str) -> Slide:
         f"{_place(area, period)}主要指标",
         figures=tuple(keys),
         table=meeting.headline_table(figures),
-        note=f"共 {len(view.villages)} 个村",
+        note=_villages_note(view, period),
     )
+
+
+def _villages_note(view: Dataset, period: str) -> str:
+    """`共 13 个村`, and when not all have reported the quarter, how many have: the figures
+    above are theirs."""
+    count, reported = len(view.villages), reporting.reported_in(view, period)
+    if reported >= count:
+        return f"共 {count:,} 个村"
+    return f"共 {count:,} 个村，{periods.label(period)}已报 {reported:,} 个：以上只含已报的村"
 
 
 def _level_slide(view: Dataset, year: int) -> Slide:

@@ -21,6 +21,7 @@ from wuxing.keys import positions
 from wuxing.memo import remembered
 from wuxing.metrics import areas
 from wuxing.metrics.villages import (
+    ALL_AREAS,
     AREA_LEVELS,
     area_parts,
     code_index,
@@ -102,6 +103,12 @@ def reported_counts(ds: Dataset, area: str) -> pd.Series:
     grid = reported_grid(ds)
     inside = grid.index.get_indexer(ds.villages.loc[in_area(ds.villages, area), "code"])
     return pd.Series(grid.to_numpy()[inside].sum(axis=0), index=grid.columns)
+
+
+def reported_in(ds: Dataset, period: str) -> int:
+    """How many of `ds`'s villages reported anything for `period` (meeting material for a
+    quarter not all have reported says so: its totals and rankings are of those only)."""
+    return int(reported_counts(ds, ALL_AREAS).get(period, 0))
 
 
 def opening_quarter(counts: pd.Series, villages: int) -> str | None:
