@@ -547,6 +547,13 @@ def page(browser):
     context.close()
 
 
+#: What a phone's browser says it is (iPhone Safari): the app tells phones by "Mobi" in it.
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
 def wait_for_charts(page, count: int = 1) -> None:
     """Wait until `count` plotly charts have drawn their titles."""
     page.locator('[data-testid="stPlotlyChart"] .gtitle').nth(count - 1).wait_for(timeout=60_000)

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import screenshot
+from tests.conftest import PHONE_USER_AGENT, screenshot
 from wuxing.meeting import slides
 
 AREA = "濮阳市/清丰县/马庄桥镇"
@@ -179,18 +179,12 @@ def test_on_a_phone_the_key_figures_stack_in_big_type(app_url, browser):
         screenshot(page, "present_phone_1")
 
 
-PHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15"
-    " (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-)
-
-
 def test_a_phone_opens_the_slides_as_pages_draw_them(app_url, browser):
     """A phone is not a projector: 会议模式 opens with 放映模式 off, and the score slide's heat map
     is the page's, its scale under the grid and its numbers in the page's type, every village
     named; switching 放映模式 on hides the sidebar and keeps that figure (projector type would
     squeeze the grid into 390 px)."""
-    with _screen(browser, 390, 844, user_agent=PHONE) as (page, errors):
+    with _screen(browser, 390, 844, user_agent=PHONE_USER_AGENT) as (page, errors):
         page.goto(app_url + "/meeting?period=2023Q4&slide=4", wait_until="domcontentloaded")
         _heading(page, "2023年第四季度各村各星得分：哪些村哪颗星未达标")
         switch = page.get_by_role("switch", name="放映模式")

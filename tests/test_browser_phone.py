@@ -3,7 +3,7 @@ toolbar lies over a title, and the radar's star names stay inside the chart."""
 
 import pytest
 
-from tests.conftest import screenshot, wait_for_charts, wait_until_still
+from tests.conftest import PHONE_USER_AGENT, screenshot, wait_for_charts, wait_until_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -164,18 +164,22 @@ PAGES = [
     ("profile", 2),
     ("meeting?slide=2", 1),
     ("meeting?slide=3", 1),
+    ("meeting?slide=8", 1),
+    ("meeting?slide=9", 1),
 ]
 
 
 @pytest.fixture
 def handset(browser):
-    """A phone as a leader holds it: 390×844, zh-CN, touch, at twice the pixels."""
+    """A phone as a leader holds it: 390×844, zh-CN, touch, at twice the pixels, saying it is
+    a phone (会议模式 then shows its slides as the pages draw them)."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         locale="zh-CN",
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
+        user_agent=PHONE_USER_AGENT,
     )
     context.set_default_timeout(60_000)
     yield context.new_page()

@@ -70,6 +70,14 @@ def test_a_slide_shows_on_a_phone_as_the_page_draws_it(sample_dataset):
         assert [t.type for t in page.data] == [t.type for t in projected.data], s.key
     scores = slides.slide(sample_dataset, AREA, "2023Q4", 85, "scores")
     assert scores.page_figure.data[0].colorbar.orientation == "h"
+    # Words said with a bar stand under its name on the page (beside it they ran off a phone's
+    # chart), beside the bar on the projector.
+    for key, said in (("targets", "缺生态宜居星"), ("pairs", "较上季度")):
+        s = slides.slide(sample_dataset, AREA, "2023Q4", 85, key)
+        page, projected = s.page_figure.layout.yaxis.ticktext, s.figure.data[0].text
+        on_bars = s.page_figure.data[0].text or ()
+        assert any(said in t for t in page) and not any(said in t for t in on_bars), key
+        assert any(said in t for t in projected), key
 
 
 def test_one_slide_counts_the_five_stars_passing(sample_dataset):

@@ -15,31 +15,44 @@ from wuxing.metrics.pairs import CLOSING, STABLE, WIDENING
 
 
 @drawn_once
-def pairs_at_a_glance(overview: pd.DataFrame, period_label: str) -> go.Figure:
-    """Horizontal bars: each pair's average star gap now; pairs whose gap widened in red
-    (`pairs.pairs_overview`)."""
+def pairs_at_a_glance(overview: pd.DataFrame, period_label: str, beside: bool = False) -> go.Figure:
+    """Horizontal bars: each pair's average star gap now, coloured by its trend on the previous
+    quarter (`pairs.pairs_overview`), said in words under the pair's names, or `beside` its bar
+    (a slide on a projector: wide, its rows short)."""
     frame = overview.sort_values("gap", na_position="first")
     labels = [
         style.label(f"{a} → {b}")
         for a, b in zip(frame["mentor_name"], frame["mentee_name"], strict=True)
     ]
     colors = [TREND_COLORS.get(t, style.NEUTRAL_COLOR) for t in frame["trend"]]
-    fig = go.Figure(
-        go.Bar(
-            x=style.gapped(frame["gap"]),
-            y=labels,
-            orientation="h",
-            marker_color=colors,
-            text=[
-                # The basis said on each bar: 结对比较's board colours by the trend since pairing.
-                f"{g:.1f} 分（较上季度{t}）" if not pd.isna(g) else "缺分"
-                for g, t in zip(frame["gap"], frame["trend"], strict=True)
+    # The basis said with each bar: 结对比较's board colours by the trend since pairing.
+    words = [
+        f"{g:.1f} 分（较上季度{t}）" if not pd.isna(g) else "缺分"
+        for g, t in zip(frame["gap"], frame["trend"], strict=True)
+    ]
+    bars = {
+        "x": style.gapped(frame["gap"]),
+        "y": labels,
+        "orientation": "h",
+        "marker_color": colors,
+        "hovertemplate": "%{y}：平均差距 %{x:.1f} 分<extra></extra>",
+    }
+    if beside:
+        fig = go.Figure(go.Bar(**bars, text=words, textposition="auto"))
+        fig.update_layout(height=max(300, 48 * len(frame) + 150))
+    else:
+        # Under the names, in the bar's colour: beside a bar the words ran off a phone's chart.
+        fig = go.Figure(go.Bar(**bars))
+        fig.update_layout(height=max(300, 52 * len(frame) + 150))
+        fig.update_yaxes(
+            tickmode="array",
+            tickvals=labels,
+            ticktext=[
+                f'{n}<br><span style="color:{c}">{w}</span>'
+                for n, w, c in zip(labels, words, colors, strict=True)
             ],
-            textposition="auto",
-            hovertemplate="%{y}：平均差距 %{x:.1f} 分<extra></extra>",
+            automargin=True,
         )
-    )
-    fig.update_layout(height=max(300, 48 * len(frame) + 150))
     title = f"{period_label}各结对平均差距"
     return style.apply(
         fig,

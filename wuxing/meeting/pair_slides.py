@@ -5,7 +5,6 @@ township, how many pairs closed, held or widened their gap in each sub-area."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from wuxing import periods
 from wuxing.charts import pair_overview, style
@@ -78,18 +77,18 @@ def _by_pair(view: Dataset, period: str) -> Slide:
         "0.0",
     )
 
-    def draw() -> go.Figure:
-        return pair_overview.pairs_at_a_glance(overview, periods.label(period))
-
     closing = int((overview["trend"] == pairs.CLOSING).sum())
     widening = int(overview["widening"].sum())
     return Slide(
         "pairs",
         f"{periods.label(period)}结对帮带：各结对平均差距",
-        draw,
+        lambda: pair_overview.pairs_at_a_glance(overview, periods.label(period)),
         chart,
         table=pairs.overview_table(overview),
         note=_note(len(overview), closing, widening),
+        draw_wide=lambda: pair_overview.pairs_at_a_glance(
+            overview, periods.label(period), beside=True
+        ),
     )
 
 

@@ -85,6 +85,9 @@ class Slide:
     figures: tuple[KeyFigure, ...] = ()
     table: pd.DataFrame | None = None
     note: str = ""
+    #: The drawing a projector shows where it differs from the page's: words beside the bars
+    #: (a projector is wide; on a phone they ran off the chart). Else `draw`'s is projected.
+    draw_wide: Callable[[], go.Figure] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def page_figure(self) -> go.Figure | None:
@@ -95,6 +98,8 @@ class Slide:
     @cached_property
     def figure(self) -> go.Figure | None:
         """The slide's figure at projector size, None for key figures."""
+        if self.draw_wide is not None:
+            return meeting_charts.projector(self.draw_wide())
         page = self.page_figure
         return meeting_charts.projector(page) if page is not None else None
 

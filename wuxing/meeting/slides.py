@@ -314,7 +314,12 @@ def _targets_slide(status: pd.DataFrame, period: str) -> Slide:
         "0.0",
     )
 
-    def draw() -> go.Figure:
-        return overview_charts.target_progress(top, year, beside=True)
-
-    return Slide("targets", title, draw, chart, table=targets.target_table(off), note=note)
+    return Slide(
+        "targets",
+        title,
+        lambda: overview_charts.target_progress(top, year),
+        chart,
+        table=targets.target_table(off),
+        note=note,
+        draw_wide=lambda: overview_charts.target_progress(top, year, beside=True),
+    )
