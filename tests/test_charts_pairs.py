@@ -84,8 +84,14 @@ def test_pairs_at_a_glance_marks_widening_pairs_red():
     assert list(bar.y) == ["甲村 → 乙村", "丙村 → 丁村"]  # sorted by gap, largest at the top
     assert list(bar.x) == [3.0, 8.0]
     assert bar.marker.color[0] != bar.marker.color[1]
-    # Each bar names its basis (结对比较's board colours by the trend since pairing instead).
-    assert list(bar.text) == ["3.0 分（较上季度扩大）", "8.0 分（较上季度缩小）"]
+    # Each bar names its basis (结对比较's board colours by the trend since pairing instead):
+    # under the pair's names on a page, beside the bar on a projector.
+    said = ["3.0 分（较上季度扩大）", "8.0 分（较上季度缩小）"]
+    names = fig.layout.yaxis.ticktext
+    assert [n.split("<br>")[0] for n in names] == list(bar.y)
+    assert all(w in n for w, n in zip(said, names, strict=True)) and bar.text is None
+    wide = pair_overview.pairs_at_a_glance(overview, "2023年第三季度", beside=True)
+    assert list(wide.data[0].text) == said
     assert fig.layout.xaxis.title.text == "五星平均差距（分）"
 
 
