@@ -53,6 +53,9 @@ def sign_in_and_open_upload(page, base: str) -> None:
     page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)
 
 
+_LINE = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+
+
 def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page):
     base, files, url = township_url
     sign_in_and_open_upload(page, base)
@@ -60,9 +63,15 @@ def test_an_editor_uploads_a_ledger_through_the_file_chooser(township_url, page)
     shown = """e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"""
     button = page.locator('[data-testid="stFileUploaderDropzone"] button p')
     assert button.evaluate(shown) == ["0px", '"选择文件"']
-    line = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    line = page.locator(_LINE)
     size, words = line.evaluate(shown)
     assert size == "0px" and "单个文件不超过 20 MB" in words
+    # On a phone the line wraps rather than ending before the formats.
+    desk = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    uncut = "e => e.scrollWidth <= e.clientWidth + 1 && e.getBoundingClientRect().right <= 390"
+    page.wait_for_function(f"() => ({uncut})(document.querySelector({_LINE!r}))")
+    page.set_viewport_size(desk)
 
     chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     chooser.set_input_files(str(files / "坏文件.xlsx"))

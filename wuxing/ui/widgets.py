@@ -229,6 +229,8 @@ def _chooser_words(limit_mb: int, types: list[str]) -> str:
     return (
         "<style>"
         f"{button}, {line} {{font-size: 0}}"
+        # On a phone the line wraps: cut to one, it ended before the formats.
+        f"{line} {{white-space: normal; overflow: visible; text-overflow: clip}}"
         f'{button}::after {{content: "选择文件"; font-size: 14px}}'
         f'{line}::after {{content: "{words}"; font-size: 14px}}'
         "</style>"
