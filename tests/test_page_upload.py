@@ -221,17 +221,7 @@ def test_a_save_two_villages_into_a_new_quarter_leaves_the_pages_on_the_last_ful
     villages would read as the township's); the new quarter is offered, marked, and the notice's
     button opens it on request."""
     at = _upload_page()
-    ds = township.load()
-    codes = dict(zip(ds.villages["name"], ds.villages["code"], strict=True))
-    values = pd.DataFrame(
-        {
-            "code": [codes["赵家村"], codes["甲村"]],
-            "period": "2024Q1",
-            "indicator": "volunteers",
-            "value": [12.0, 8.0],
-        }
-    )
-    content = template.write_workbook(Dataset.of(villages=ds.villages, values=values))
+    content = _new_quarter_file(township.load())
     at.file_uploader(key="upload_files").set_value(("两村一季度.xlsx", content, XLSX))
     at.run()
     next(b for b in at.button if b.label == "确认保存").click().run()
