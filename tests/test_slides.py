@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from tests.builders import with_blank_toilets
 from wuxing import catalog, periods
 from wuxing.dataset import Dataset
 from wuxing.meeting import slides
@@ -200,3 +201,13 @@ def test_a_slide_outside_the_outline_is_refused_not_made_up(sample_dataset):
 
 def _not_now(*_args: object) -> None:
     raise AssertionError("the outline made a slide")
+
+
+def test_a_key_figure_without_a_change_has_no_change_to_show(sample_dataset):
+    """2024Q1 with only 卫生厕所改造 reported: its card shows the change; the others, with
+    nothing to compare, show none (a "—" in the change chip read as "↑ —", a rise)."""
+    ds = with_blank_toilets(sample_dataset)
+    cards = {f.label: f for f in slides.slide(ds, AREA, "2024Q1", 85, "headline").figures}
+    assert cards["卫生厕所改造（户）"].change.startswith("+50 户")
+    assert cards["村集体经济收入（万元）"].change == ""
+    assert cards["村集体经济收入（万元）"].value == "—"

@@ -104,8 +104,9 @@ def _headline_slide(view: Dataset, area: str, period: str) -> Slide:
     figures = headline.headlines(view, period)
     keys = []
     for f in figures:
-        change = formatting.change(f.change, f.unit)
-        if f.change_pct is not None:
+        # No change known (nothing to compare): no chip, where "↑ —" read as a rise.
+        change = "" if f.change is None else formatting.change(f.change, f.unit)
+        if change and f.change_pct is not None:
             change += f"（{formatting.percent_change(f.change_pct)}）"
         details = tuple(d for d in (f.added_note(), f.coverage()) if d)
         keys.append(
