@@ -5,7 +5,7 @@ same title."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from wuxing import formatting, periods
@@ -46,7 +46,7 @@ def stamp(properties: Any, title: str) -> None:
     """Fill a Word or PowerPoint file's properties (python-docx and python-pptx share their
     names): its title, made now by the dashboard. Left alone, they named the libraries' own
     authors and dates from 2013."""
-    now = datetime.now()
+    now = datetime.now(UTC)  # stored as UTC (…Z): a naive local time would be read as UTC
     properties.title, properties.subject = title, title
     properties.author = properties.last_modified_by = MADE_BY
     properties.comments = properties.keywords = properties.category = ""
