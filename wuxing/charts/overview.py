@@ -172,10 +172,7 @@ def target_progress(status: pd.DataFrame, year: int, beside: bool = False) -> go
         autorange="reversed",  # the first row on top
         tickmode="array",
         tickvals=names,
-        ticktext=[
-            n + "".join(f'<br><span style="color:{c}">{line}</span>' for line in w.split("<br>"))
-            for n, w, c in zip(names, words, colors, strict=True)
-        ],
+        ticktext=style.words_under(names, words, colors),
         automargin=True,
     )
     fig.update_xaxes(range=[0, max(1.0, float(frame["points_short"].max())) * 1.2])

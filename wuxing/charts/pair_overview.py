@@ -41,16 +41,12 @@ def pairs_at_a_glance(overview: pd.DataFrame, period_label: str, beside: bool = 
         fig = go.Figure(go.Bar(**bars, text=words, textposition="auto"))
         fig.update_layout(height=max(300, 48 * len(frame) + 150))
     else:
-        # Under the names, in the bar's colour: beside a bar the words ran off a phone's chart.
         fig = go.Figure(go.Bar(**bars))
         fig.update_layout(height=max(300, 52 * len(frame) + 150))
         fig.update_yaxes(
             tickmode="array",
             tickvals=labels,
-            ticktext=[
-                f'{n}<br><span style="color:{c}">{w}</span>'
-                for n, w, c in zip(labels, words, colors, strict=True)
-            ],
+            ticktext=style.words_under(labels, words, colors),
             automargin=True,
         )
     title = f"{period_label}各结对平均差距"

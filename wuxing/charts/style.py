@@ -41,6 +41,7 @@ __all__ = [
     "time_ticks",
     "unlabel",
     "wrapped",
+    "words_under",
 ]
 
 #: A horizontal legend at the foot of the figure, under the axis title: plotly reserves its room
@@ -263,6 +264,17 @@ def _balanced(piece: str, width: float) -> list[str]:
             chunk = ""
         chunk += token
     return [*out, chunk]
+
+
+def words_under(names: Sequence[str], words: Sequence[str], colors: Sequence[str]) -> list[str]:
+    """Tick labels of a bar chart: each name with its words under it, in its bar's colour (the
+    words' lines already broken with `<br>`). Beside a bar, words ran off a phone's chart.
+    `names` and `words` must already be `label`s (or fixed text); `colors` are ours."""
+    return [
+        name
+        + "".join(f'<br><span style="color:{color}">{line}</span>' for line in said.split("<br>"))
+        for name, said, color in zip(names, words, colors, strict=True)
+    ]
 
 
 def text_width(text: str) -> float:
